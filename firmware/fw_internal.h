@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Firmware-internal interfaces between the core's source files.  Not for
+ * platforms: they only see cim_fw.h and implement cim_fw_hal.h.
+ */
+#ifndef _CIM_FW_INTERNAL_H_
+#define _CIM_FW_INTERNAL_H_
+
+#include "cim_fw.h"
+#include "cim_fw_hal.h"
+
+#define FW_MIN(a, b)	((a) < (b) ? (a) : (b))
+
+/* fw_time.c: charges to the modeled device clock */
+uint64_t fw_div_u64_u32(uint64_t n, uint32_t d);
+void fw_charge_dma(struct cim_fw *fw, uint64_t bytes);
+void fw_charge_mvm(struct cim_fw *fw, uint32_t count);
+void fw_charge_simd(struct cim_fw *fw, uint64_t elems);
+void fw_charge_program(struct cim_fw *fw, uint32_t rows);
+
+/* fw_dma.c: plain bus transfers, charged to the clock; 0 or -1 */
+int fw_bus_read(struct cim_fw *fw, uint64_t bus, void *dst, uint32_t len);
+int fw_bus_write(struct cim_fw *fw, uint64_t bus, const void *src,
+		 uint32_t len);
+
+/* Entries of an SG table fetched per table read. */
+#define FW_SG_CACHE	8
+
+/*
+ * Position in a struct cim_dma_ref.  Sequential transfers continue where
+ * the previous one stopped, so streaming a buffer reads its SG table once
+ * instead of once per transfer.  Lives on the caller's stack.
+ */
+struct fw_sg_cursor {
+	const struct cim_dma_ref *ref;
+	uint64_t ent_start;	/* table byte offset where entry ent starts */
+	uint32_t ent;		/* current entry */
+	uint32_t cache_first;	/* entry index of cache[0] */
+	uint32_t cache_n;	/* valid entries in cache */
+	struct cim_sg_entry cache[FW_SG_CACHE];
+};
+
+void fw_sg_open(struct fw_sg_cursor *cur, const struct cim_dma_ref *ref);
+/* bytes [off, off + len) of the ref's range; 0 or -1 */
+int fw_sg_read(struct cim_fw *fw, struct fw_sg_cursor *cur, uint64_t off,
+	       void *dst, uint32_t len);
+int fw_sg_write(struct cim_fw *fw, struct fw_sg_cursor *cur, uint64_t off,
+		const void *src, uint32_t len);
+
+/* fw_job.c: run one descriptor, fill its completion (all but seq) */
+void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
+		 struct cim_cpl *c);
+
+/* fw_program.c: CIM_ST_* */
+uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d);
+uint32_t fw_unload(struct cim_fw *fw, const struct cim_desc *d);
+
+/* fw_run.c: fills c->status, batch_done and device_time_ns */
+void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
+	    uint64_t t0);
+
+#endif /* _CIM_FW_INTERNAL_H_ */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The firmware HAL on the card MCU, over the memory map in mcu_map.h.
+ * Time is real on the card: the clock is a hardware counter and the
+ * firmware's modeled charges are no-ops.
+ */
+#include "../cim_fw_hal.h"
+#include "mcu_hal.h"
+#include "mcu_map.h"
+
+static inline uint32_t mmio_read32(uintptr_t addr)
+{
+	return *(volatile uint32_t *)addr;
+}
+
+static inline void mmio_write32(uintptr_t addr, uint32_t val)
+{
+	*(volatile uint32_t *)addr = val;
+}
+
+/* Order CPU memory accesses against device (DMA, MMIO) accesses. */
+static inline void io_fence(void)
+{
+	__asm__ volatile("fence iorw, iorw" ::: "memory");
+}
+
+void mcu_hal_init(struct cim_hal *h)
+{
+	h->regs = MCU_REGS_BASE;
+	h->dma = MCU_DMA_BASE;
+}
+
+void mcu_hal_ack_events(struct cim_hal *h)
+{
+	mmio_write32(h->regs + MCU_REG_EVENTS, MCU_EVT_DOORBELL);
+}
+
+uint32_t cim_hal_reg_read(struct cim_hal *h, uint32_t off)
+{
+	return mmio_read32(h->regs + off);
+}
+
+void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
+{
+	mmio_write32(h->regs + off, val);
+}
+
+static int mcu_dma(struct cim_hal *h, uint64_t bus, uintptr_t local,
+		   uint32_t len, uint32_t dir)
+{
+	uint32_t st;
+
+	io_fence();
+	mmio_write32(h->dma + MCU_DMA_HOST_LO, (uint32_t)bus);
+	mmio_write32(h->dma + MCU_DMA_HOST_HI, (uint32_t)(bus >> 32));
+	mmio_write32(h->dma + MCU_DMA_LOCAL_LO, (uint32_t)local);
+	mmio_write32(h->dma + MCU_DMA_LOCAL_HI, (uint32_t)(local >> 32));
+	mmio_write32(h->dma + MCU_DMA_LEN, len);
+	mmio_write32(h->dma + MCU_DMA_CTRL, MCU_DMA_CTRL_GO | dir);
+	do {
+		st = mmio_read32(h->dma + MCU_DMA_STATUS);
+	} while (st & MCU_DMA_ST_BUSY);
+	io_fence();
+	if (st & MCU_DMA_ST_ERROR) {
+		mmio_write32(h->dma + MCU_DMA_STATUS, MCU_DMA_ST_ERROR);
+		return -1;
+	}
+	return 0;
+}
+
+int cim_hal_dma_read(struct cim_hal *h, uint64_t bus, void *dst, uint32_t len)
+{
+	return mcu_dma(h, bus, (uintptr_t)dst, len, 0);
+}
+
+int cim_hal_dma_write(struct cim_hal *h, uint64_t bus, const void *src,
+		      uint32_t len)
+{
+	return mcu_dma(h, bus, (uintptr_t)src, len, MCU_DMA_CTRL_TO_HOST);
+}
+
+void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits)
+{
+	io_fence();
+	mmio_write32(h->regs + MCU_REG_IRQ_SET, bits);
+}
+
+uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
+{
+	(void)h;
+	return (uint8_t *)(MCU_TILE_BASE + tile * MCU_TILE_STRIDE);
+}
+
+uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
+{
+	(void)h;
+	return (uint8_t *)(MCU_PLAN_BASE + slot * MCU_PLAN_STRIDE);
+}
+
+void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)
+{
+	p->tiles = cim_hal_reg_read(h, CIM_REG_TILES);
+	p->rows = cim_hal_reg_read(h, CIM_REG_TILE_ROWS);
+	p->cols = cim_hal_reg_read(h, CIM_REG_TILE_COLS);
+	p->cell_bits = cim_hal_reg_read(h, CIM_REG_CELL_BITS);
+	p->adc_bits = cim_hal_reg_read(h, CIM_REG_ADC_BITS);
+	p->act_bits = cim_hal_reg_read(h, CIM_REG_ACT_BITS);
+	p->mvm_ns = mmio_read32(MCU_PARAM_BASE + MCU_PARAM_MVM_NS);
+	p->simd_ps_per_elem = mmio_read32(MCU_PARAM_BASE + MCU_PARAM_SIMD_PS);
+	p->link_mb_s = mmio_read32(MCU_PARAM_BASE + MCU_PARAM_LINK_MB_S);
+	p->program_row_ns = mmio_read32(MCU_PARAM_BASE +
+					MCU_PARAM_PROG_ROW_NS);
+}
+
+uint64_t cim_hal_clock_now(struct cim_hal *h)
+{
+	(void)h;
+	return *(volatile uint64_t *)MCU_CLOCK_BASE;
+}
+
+void cim_hal_clock_advance(struct cim_hal *h, uint64_t ns)
+{
+	(void)h;
+	(void)ns;
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (c) 2026 The CIM stack authors */
+/*
+ * cim.ko: DRM accel driver for NOR-flash compute-in-memory cards.  This
+ * file holds the DRM device, per-file contexts, the query ioctl and the
+ * probe/remove shared by the PCI and platform glue.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+
+#include "cim_drv.h"
+#include "cim_bus.h"
+
+static int cim_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct cim_device *cdev = to_cim_device(drm);
+	struct drm_gpu_scheduler *sched = &cdev->sched;
+	struct cim_file *cfile;
+	int ret;
+
+	cfile = kzalloc(sizeof(*cfile), GFP_KERNEL);
+	if (!cfile)
+		return -ENOMEM;
+	cfile->cdev = cdev;
+	xa_init_flags(&cfile->images, XA_FLAGS_ALLOC1);
+	ret = drm_sched_entity_init(&cfile->entity[DRM_CIM_PRIO_NORMAL],
+				    DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
+	if (ret)
+		goto free;
+	ret = drm_sched_entity_init(&cfile->entity[DRM_CIM_PRIO_HIGH],
+				    DRM_SCHED_PRIORITY_HIGH, &sched, 1, NULL);
+	if (ret) {
+		drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_NORMAL]);
+		goto free;
+	}
+	file->driver_priv = cfile;
+	return 0;
+free:
+	kfree(cfile);
+	return ret;
+}
+
+static void cim_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct cim_file *cfile = file->driver_priv;
+
+	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_HIGH]);
+	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_NORMAL]);
+	cim_file_images_fini(cfile);
+	kfree(cfile);
+}
+
+static int cim_ioctl_query(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct cim_device *cdev = to_cim_device(drm);
+	struct drm_cim_query *args = data;
+	struct cim_card_info *i = &cdev->info;
+	struct drm_cim_device_info info = {
+		.uapi_version = DRM_CIM_UAPI_VERSION,
+		.fw_version = i->fw_version,
+		.if_version = i->if_version,
+		.hw_id = i->hw_id,
+		.tiles = i->tiles,
+		.tile_rows = i->tile_rows,
+		.tile_cols = i->tile_cols,
+		.cell_bits = i->cell_bits,
+		.adc_bits = i->adc_bits,
+		.act_bits = i->act_bits,
+		.max_vector = i->max_vector,
+		.max_images = i->max_images,
+		.max_plan_bytes = i->plan_bytes,
+	};
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	if (args->query != DRM_CIM_QUERY_DEVICE_INFO)
+		return -EINVAL;
+	mutex_lock(&cdev->alloc_lock);
+	info.free_tiles = cdev->free_tiles;
+	mutex_unlock(&cdev->alloc_lock);
+	if (args->size &&
+	    copy_to_user(u64_to_user_ptr(args->data), &info,
+			 min_t(u32, args->size, sizeof(info))))
+		return -EFAULT;
+	args->size = sizeof(info);
+	return 0;
+}
+
+static const struct drm_ioctl_desc cim_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(CIM_QUERY, cim_ioctl_query, 0),
+	DRM_IOCTL_DEF_DRV(CIM_BO_CREATE, cim_ioctl_bo_create, 0),
+	DRM_IOCTL_DEF_DRV(CIM_BO_MMAP_OFFSET, cim_ioctl_bo_mmap_offset, 0),
+	DRM_IOCTL_DEF_DRV(CIM_BO_WAIT, cim_ioctl_bo_wait, 0),
+	DRM_IOCTL_DEF_DRV(CIM_IMAGE_LOAD, cim_ioctl_image_load, 0),
+	DRM_IOCTL_DEF_DRV(CIM_IMAGE_RELEASE, cim_ioctl_image_release, 0),
+	DRM_IOCTL_DEF_DRV(CIM_SUBMIT, cim_ioctl_submit, 0),
+};
+
+DEFINE_DRM_ACCEL_FOPS(cim_fops);
+
+static const struct drm_driver cim_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ,
+	.open = cim_open,
+	.postclose = cim_postclose,
+	.gem_create_object = cim_gem_create_object,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.ioctls = cim_ioctls,
+	.num_ioctls = ARRAY_SIZE(cim_ioctls),
+	.fops = &cim_fops,
+	.name = CIM_DRIVER_NAME,
+	.desc = "NOR-flash compute-in-memory card",
+	.major = 1,
+	.minor = 0,
+};
+
+static void cim_drmm_sched_fini(struct drm_device *drm, void *arg)
+{
+	cim_sched_fini(arg);
+}
+
+int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
+{
+	struct cim_device *cdev;
+	int ret;
+
+	cdev = devm_drm_dev_alloc(dev, &cim_drm_driver, struct cim_device, drm);
+	if (IS_ERR(cdev))
+		return PTR_ERR(cdev);
+	cdev->dev = dev;
+	cdev->regs = regs;
+	cdev->irq = irq;
+	spin_lock_init(&cdev->ring_lock);
+	INIT_LIST_HEAD(&cdev->inflight);
+	INIT_LIST_HEAD(&cdev->images);
+	ret = drmm_mutex_init(&cdev->drm, &cdev->alloc_lock);
+	if (ret)
+		return ret;
+	dev_set_drvdata(dev, cdev);
+
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	ret = cim_hw_init(cdev);
+	if (ret)
+		return ret;
+	ret = devm_request_irq(dev, irq, cim_hw_irq, 0, CIM_DRIVER_NAME, cdev);
+	if (ret)
+		goto stop_hw;
+	ret = cim_sched_init(cdev);
+	if (ret)
+		goto stop_hw;
+	ret = drmm_add_action_or_reset(&cdev->drm, cim_drmm_sched_fini, cdev);
+	if (ret)
+		goto stop_hw;
+	ret = drm_dev_register(&cdev->drm, 0);
+	if (ret)
+		goto stop_hw;
+	return 0;
+stop_hw:
+	cim_hw_fini(cdev);
+	return ret;
+}
+
+/*
+ * The card goes away (unbind, module unload, hot unplug).  Open files keep
+ * the DRM device alive; their ioctls fail with -ENODEV from here on.
+ */
+void cim_device_remove(struct device *dev)
+{
+	struct cim_device *cdev = dev_get_drvdata(dev);
+
+	drm_dev_unplug(&cdev->drm);
+	cim_hw_fini(cdev);
+	cim_job_fail_inflight(cdev, -ENODEV);
+}
+
+static int __init cim_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&cim_platform_driver);
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&cim_pci_driver);
+	if (ret)
+		platform_driver_unregister(&cim_platform_driver);
+	return ret;
+}
+
+static void __exit cim_exit(void)
+{
+	pci_unregister_driver(&cim_pci_driver);
+	platform_driver_unregister(&cim_platform_driver);
+}
+
+module_init(cim_init);
+module_exit(cim_exit);
+
+MODULE_DESCRIPTION("DRM accel driver for NOR-flash compute-in-memory cards");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (c) 2026 The CIM stack authors */
+#ifndef __CIM_DRV_H__
+#define __CIM_DRV_H__
+
+#include <linux/bitmap.h>
+#include <linux/dma-fence.h>
+#include <linux/interrupt.h>
+#include <linux/regmap.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+#include <drm/drm_device.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/gpu_scheduler.h>
+
+#include "../uapi/cim_card.h"
+#include "../uapi/drm/cim_accel.h"
+
+#define CIM_DRIVER_NAME		"cim"
+#define CIM_SQ_ENTRIES		64
+#define CIM_CQ_ENTRIES		128
+#define CIM_MAX_TILES		1024
+#define CIM_MAX_SLOTS		64
+#define CIM_BOOT_TIMEOUT_MS	2000
+#define CIM_MAX_IN_SYNCOBJS	64
+#define CIM_MAX_BATCH		65535
+
+/* What the card reported at boot. */
+struct cim_card_info {
+	u32 hw_id;
+	u32 hw_version;
+	u32 if_version;
+	u32 fw_version;
+	u32 tiles;
+	u32 tile_rows;
+	u32 tile_cols;
+	u32 cell_bits;
+	u32 adc_bits;
+	u32 act_bits;
+	u32 max_vector;
+	u32 max_images;
+	u32 plan_bytes;
+};
+
+struct cim_ring {
+	void *cpu;
+	dma_addr_t dma;
+	u32 entries;
+	u32 pos;	/* SQ: next free entry; CQ: next entry to read */
+};
+
+struct cim_device {
+	struct drm_device drm;
+	struct device *dev;
+	struct regmap *regs;
+	int irq;
+	struct cim_card_info info;
+
+	struct drm_gpu_scheduler sched;
+	bool sched_ready;
+	u64 fence_context;
+	atomic64_t fence_seqno;
+
+	/* Serializes ring writes and the in-flight list. */
+	spinlock_t ring_lock;
+	struct cim_ring sq;
+	struct cim_ring cq;
+	struct list_head inflight;
+	u64 next_tag;
+	bool hw_up;
+
+	/* Tile and image-slot allocation. */
+	struct mutex alloc_lock;
+	DECLARE_BITMAP(tiles_used, CIM_MAX_TILES);
+	DECLARE_BITMAP(slots_used, CIM_MAX_SLOTS);
+	u32 free_tiles;
+	struct list_head images;
+
+	atomic_t resets;
+};
+
+static inline struct cim_device *to_cim_device(struct drm_device *drm)
+{
+	return container_of(drm, struct cim_device, drm);
+}
+
+/* Per open file. */
+struct cim_file {
+	struct cim_device *cdev;
+	struct drm_sched_entity entity[2];	/* DRM_CIM_PRIO_* */
+	struct xarray images;			/* handle -> struct cim_image */
+};
+
+/* A GEM buffer: shmem pages plus a card-readable SG table. */
+struct cim_bo {
+	struct drm_gem_shmem_object base;
+	struct mutex sg_lock;
+	struct cim_sg_entry *sg;	/* coherent, for the card */
+	dma_addr_t sg_dma;
+	u32 sg_count;
+	size_t sg_bytes;
+};
+
+static inline struct cim_bo *to_cim_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_shmem_obj(obj), struct cim_bo, base);
+}
+
+enum cim_image_state {
+	CIM_IMAGE_PROGRAMMING,
+	CIM_IMAGE_READY,
+	CIM_IMAGE_FAILED,
+};
+
+/* A weight image placed on the card's tiles. */
+struct cim_image {
+	struct kref ref;
+	struct cim_device *cdev;
+	struct drm_gem_object *bo;	/* holds the image while programming */
+	u64 offset;
+	u64 size;
+	u32 slot;
+	u32 n_vtiles;
+	u16 *tile_map;			/* coherent: vtile -> physical tile */
+	dma_addr_t tile_map_dma;
+	u32 input_size;
+	u32 output_size;
+	struct dma_fence *programmed;	/* finished fence of the PROGRAM job */
+	struct list_head node;		/* in cdev->images */
+	unsigned long *tiles;		/* physical tiles held */
+	enum cim_image_state state;
+};
+
+struct cim_fence {
+	struct dma_fence base;
+	spinlock_t lock;
+};
+
+/* One descriptor's worth of work pushed through drm_sched. */
+struct cim_job {
+	struct drm_sched_job base;
+	struct kref ref;
+	struct cim_device *cdev;
+	struct list_head node;		/* in cdev->inflight while on the card */
+	u64 tag;
+	u32 opcode;
+	u32 batch;
+	struct cim_image *image;
+	struct drm_gem_object *in_bo, *out_bo, *result_bo;
+	u64 in_offset, out_offset, result_offset;
+	u64 in_len, out_len;
+	struct dma_fence *done;		/* signalled by the completion IRQ */
+	u32 hw_status;
+	u64 device_time_ns;
+};
+
+static inline struct cim_job *to_cim_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct cim_job, base);
+}
+
+/* cim_hw.c */
+int cim_hw_init(struct cim_device *cdev);
+void cim_hw_fini(struct cim_device *cdev);
+int cim_hw_reset(struct cim_device *cdev);
+int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
+		const struct cim_desc *desc);
+irqreturn_t cim_hw_irq(int irq, void *arg);
+
+/* cim_gem.c */
+struct drm_gem_object *cim_gem_create_object(struct drm_device *drm,
+					     size_t size);
+int cim_bo_dma_ref(struct drm_gem_object *obj, u64 offset, u64 length,
+		   struct cim_dma_ref *ref);
+int cim_ioctl_bo_create(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int cim_ioctl_bo_mmap_offset(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+int cim_ioctl_bo_wait(struct drm_device *drm, void *data,
+		      struct drm_file *file);
+
+/* cim_job.c */
+int cim_sched_init(struct cim_device *cdev);
+void cim_sched_fini(struct cim_device *cdev);
+int cim_job_push(struct cim_file *cfile, struct cim_job *job,
+		 struct drm_file *file, u32 prio, const u32 *in_syncobjs,
+		 u32 n_in, u32 out_syncobj);
+struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode);
+void cim_job_put(struct cim_job *job);
+void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl);
+void cim_job_fail_inflight(struct cim_device *cdev, int err);
+int cim_status_errno(u32 status);
+int cim_ioctl_submit(struct drm_device *drm, void *data,
+		     struct drm_file *file);
+
+/* cim_image.c */
+int cim_ioctl_image_load(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int cim_ioctl_image_release(struct drm_device *drm, void *data,
+			    struct drm_file *file);
+void cim_image_put(struct cim_image *img);
+struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle);
+void cim_file_images_fini(struct cim_file *cfile);
+void cim_images_lost(struct cim_device *cdev);
+
+/* cim_drv.c */
+int cim_device_probe(struct device *dev, struct regmap *regs, int irq);
+void cim_device_remove(struct device *dev);
+
+#endif /* __CIM_DRV_H__ */

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (c) 2026 The CIM stack authors */
+/*
+ * The card as the host sees it: register file, boot handshake, the
+ * submission and completion rings in host memory, and the interrupt.
+ */
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+
+#include "cim_drv.h"
+
+static u32 cim_rd(struct cim_device *cdev, u32 reg)
+{
+	u32 val = 0;
+
+	regmap_read(cdev->regs, reg, &val);
+	return val;
+}
+
+static void cim_wr(struct cim_device *cdev, u32 reg, u32 val)
+{
+	regmap_write(cdev->regs, reg, val);
+}
+
+static int cim_wait_status(struct cim_device *cdev, u32 want)
+{
+	u32 status;
+	int ret;
+
+	ret = regmap_read_poll_timeout(cdev->regs, CIM_REG_STATUS, status,
+				       status & (want | CIM_STATUS_ERROR),
+				       200, CIM_BOOT_TIMEOUT_MS * 1000);
+	if (ret) {
+		dev_err(cdev->dev, "card did not reach status %#x (status %#x)\n",
+			want, status);
+		return ret;
+	}
+	if (status & CIM_STATUS_ERROR) {
+		dev_err(cdev->dev, "card firmware error %u\n",
+			cim_rd(cdev, CIM_REG_FW_ERROR));
+		return -EIO;
+	}
+	return 0;
+}
+
+static void cim_read_info(struct cim_device *cdev)
+{
+	struct cim_card_info *i = &cdev->info;
+
+	i->hw_id = cim_rd(cdev, CIM_REG_ID);
+	i->hw_version = cim_rd(cdev, CIM_REG_HW_VERSION);
+	i->tiles = cim_rd(cdev, CIM_REG_TILES);
+	i->tile_rows = cim_rd(cdev, CIM_REG_TILE_ROWS);
+	i->tile_cols = cim_rd(cdev, CIM_REG_TILE_COLS);
+	i->cell_bits = cim_rd(cdev, CIM_REG_CELL_BITS);
+	i->adc_bits = cim_rd(cdev, CIM_REG_ADC_BITS);
+	i->act_bits = cim_rd(cdev, CIM_REG_ACT_BITS);
+	i->max_vector = cim_rd(cdev, CIM_REG_MAX_VECTOR);
+	i->max_images = cim_rd(cdev, CIM_REG_MAX_IMAGES);
+	i->plan_bytes = cim_rd(cdev, CIM_REG_PLAN_BYTES);
+}
+
+/* Reset the card and run the boot handshake over fresh, empty rings. */
+static int cim_hw_start(struct cim_device *cdev)
+{
+	int ret;
+
+	cim_wr(cdev, CIM_REG_CTRL, 0);
+	cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
+	cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
+	ret = cim_wait_status(cdev, CIM_STATUS_BOOTING);
+	if (ret)
+		return ret;
+
+	memset(cdev->sq.cpu, 0, cdev->sq.entries * sizeof(struct cim_desc));
+	memset(cdev->cq.cpu, 0, cdev->cq.entries * sizeof(struct cim_cpl));
+	cdev->sq.pos = 0;
+	cdev->cq.pos = 0;
+	cim_wr(cdev, CIM_REG_SQ_BASE_LO, lower_32_bits(cdev->sq.dma));
+	cim_wr(cdev, CIM_REG_SQ_BASE_HI, upper_32_bits(cdev->sq.dma));
+	cim_wr(cdev, CIM_REG_SQ_ENTRIES, cdev->sq.entries);
+	cim_wr(cdev, CIM_REG_SQ_TAIL, 0);
+	cim_wr(cdev, CIM_REG_CQ_BASE_LO, lower_32_bits(cdev->cq.dma));
+	cim_wr(cdev, CIM_REG_CQ_BASE_HI, upper_32_bits(cdev->cq.dma));
+	cim_wr(cdev, CIM_REG_CQ_ENTRIES, cdev->cq.entries);
+	cim_wr(cdev, CIM_REG_CQ_HEAD, 0);
+	cim_wr(cdev, CIM_REG_HOST_VERSION, CIM_IF_VERSION);
+	cim_wr(cdev, CIM_REG_IRQ_STATUS, ~0u);
+	cim_wr(cdev, CIM_REG_IRQ_MASK, CIM_IRQ_CPL | CIM_IRQ_ERROR);
+	cim_wr(cdev, CIM_REG_CTRL, CIM_CTRL_ENABLE);
+
+	ret = cim_wait_status(cdev, CIM_STATUS_READY);
+	if (ret)
+		return ret;
+
+	cdev->info.fw_version = cim_rd(cdev, CIM_REG_FW_VERSION);
+	cdev->info.if_version = cim_rd(cdev, CIM_REG_IF_VERSION);
+	if (cdev->info.if_version >> 16 != CIM_IF_VERSION_MAJOR) {
+		dev_err(cdev->dev,
+			"card firmware speaks interface %u.%u, driver %u.%u: update the firmware\n",
+			cdev->info.if_version >> 16,
+			cdev->info.if_version & 0xffff, CIM_IF_VERSION_MAJOR,
+			CIM_IF_VERSION_MINOR);
+		return -EPROTO;
+	}
+	cdev->hw_up = true;
+	return 0;
+}
+
+int cim_hw_init(struct cim_device *cdev)
+{
+	struct cim_card_info *i = &cdev->info;
+	u32 id;
+	int ret;
+
+	id = cim_rd(cdev, CIM_REG_ID);
+	if (id != CIM_HW_ID) {
+		dev_err(cdev->dev, "not a CIM card (id %#x)\n", id);
+		return -ENODEV;
+	}
+	cim_read_info(cdev);
+	if (!i->tiles || i->tiles > CIM_MAX_TILES || !i->tile_rows ||
+	    !i->tile_cols || !i->max_images) {
+		dev_err(cdev->dev, "card reports an impossible geometry\n");
+		return -ENODEV;
+	}
+	i->max_images = min_t(u32, i->max_images, CIM_MAX_SLOTS);
+	cdev->free_tiles = i->tiles;
+
+	cdev->sq.entries = CIM_SQ_ENTRIES;
+	cdev->cq.entries = CIM_CQ_ENTRIES;
+	cdev->sq.cpu = dmam_alloc_coherent(cdev->dev,
+					   CIM_SQ_ENTRIES * sizeof(struct cim_desc),
+					   &cdev->sq.dma, GFP_KERNEL);
+	cdev->cq.cpu = dmam_alloc_coherent(cdev->dev,
+					   CIM_CQ_ENTRIES * sizeof(struct cim_cpl),
+					   &cdev->cq.dma, GFP_KERNEL);
+	if (!cdev->sq.cpu || !cdev->cq.cpu)
+		return -ENOMEM;
+
+	ret = cim_hw_start(cdev);
+	if (ret)
+		return ret;
+	dev_info(cdev->dev,
+		 "card %#x: %u tiles of %ux%u cells, firmware %u.%u, interface %u.%u\n",
+		 i->hw_id, i->tiles, i->tile_rows, i->tile_cols,
+		 i->fw_version >> 16, i->fw_version & 0xffff,
+		 i->if_version >> 16, i->if_version & 0xffff);
+	return 0;
+}
+
+/* Stop the card using host memory: the rings are about to go away. */
+void cim_hw_fini(struct cim_device *cdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	cdev->hw_up = false;
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
+	cim_wr(cdev, CIM_REG_CTRL, 0);
+	cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
+	/* Once the card has rebooted it no longer touches host memory. */
+	if (cim_wait_status(cdev, CIM_STATUS_BOOTING))
+		dev_warn(cdev->dev, "card did not stop; host memory may still be in use\n");
+}
+
+int cim_hw_reset(struct cim_device *cdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	cdev->hw_up = false;
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	atomic_inc(&cdev->resets);
+	return cim_hw_start(cdev);
+}
+
+/* Put one descriptor on the submission ring and ring the doorbell. */
+int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
+		const struct cim_desc *desc)
+{
+	struct cim_desc *slot;
+	unsigned long flags;
+	u32 next;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	if (!cdev->hw_up) {
+		spin_unlock_irqrestore(&cdev->ring_lock, flags);
+		return -ENODEV;
+	}
+	next = (cdev->sq.pos + 1) & (cdev->sq.entries - 1);
+	/* drm_sched's credit limit keeps one entry free; check anyway. */
+	if (WARN_ON_ONCE(next == cim_rd(cdev, CIM_REG_SQ_HEAD))) {
+		spin_unlock_irqrestore(&cdev->ring_lock, flags);
+		return -EBUSY;
+	}
+	job->tag = ++cdev->next_tag;
+	slot = (struct cim_desc *)cdev->sq.cpu + cdev->sq.pos;
+	*slot = *desc;
+	slot->tag = job->tag;
+	list_add_tail(&job->node, &cdev->inflight);
+	cdev->sq.pos = next;
+	/* The descriptor must be visible before the doorbell. */
+	dma_wmb();
+	cim_wr(cdev, CIM_REG_SQ_TAIL, next);
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	return 0;
+}
+
+static struct cim_job *cim_find_inflight(struct cim_device *cdev, u64 tag)
+{
+	struct cim_job *job;
+
+	list_for_each_entry(job, &cdev->inflight, node)
+		if (job->tag == tag)
+			return job;
+	return NULL;
+}
+
+static void cim_reap_completions(struct cim_device *cdev)
+{
+	struct cim_cpl cpl;
+	struct cim_job *job;
+	u32 tail;
+
+	spin_lock(&cdev->ring_lock);
+	tail = cim_rd(cdev, CIM_REG_CQ_TAIL);
+	if (tail >= cdev->cq.entries) {
+		dev_err_ratelimited(cdev->dev, "bad completion tail %u\n", tail);
+		spin_unlock(&cdev->ring_lock);
+		return;
+	}
+	while (cdev->cq.pos != tail) {
+		dma_rmb();
+		cpl = ((struct cim_cpl *)cdev->cq.cpu)[cdev->cq.pos];
+		cdev->cq.pos = (cdev->cq.pos + 1) & (cdev->cq.entries - 1);
+		job = cim_find_inflight(cdev, cpl.tag);
+		if (!job) {
+			dev_err_ratelimited(cdev->dev,
+					    "completion for unknown tag %llu\n",
+					    cpl.tag);
+			continue;
+		}
+		list_del_init(&job->node);
+		cim_job_complete(job, &cpl);
+	}
+	cim_wr(cdev, CIM_REG_CQ_HEAD, cdev->cq.pos);
+	spin_unlock(&cdev->ring_lock);
+}
+
+irqreturn_t cim_hw_irq(int irq, void *arg)
+{
+	struct cim_device *cdev = arg;
+	u32 status;
+
+	status = cim_rd(cdev, CIM_REG_IRQ_STATUS);
+	if (!status)
+		return IRQ_NONE;
+	cim_wr(cdev, CIM_REG_IRQ_STATUS, status);
+	if (status & CIM_IRQ_CPL)
+		cim_reap_completions(cdev);
+	if (status & CIM_IRQ_ERROR)
+		dev_err_ratelimited(cdev->dev, "card error %u; jobs will time out\n",
+				    cim_rd(cdev, CIM_REG_FW_ERROR));
+	return IRQ_HANDLED;
+}

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (c) 2026 The CIM stack authors */
+/*
+ * Jobs: every descriptor the card runs (PROGRAM, RUN) goes through
+ * drm_sched, with syncobj in-fences, implicit BO fences and an out-fence
+ * signalled from the completion interrupt.
+ */
+#include <linux/dma-resv.h>
+#include <linux/moduleparam.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+
+#include "cim_drv.h"
+
+static unsigned int job_timeout_ms = 10000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Time a job may run on the card before it is reset (ms)");
+
+static const char *cim_fence_driver_name(struct dma_fence *fence)
+{
+	return CIM_DRIVER_NAME;
+}
+
+static const char *cim_fence_timeline_name(struct dma_fence *fence)
+{
+	return "cim-card";
+}
+
+static const struct dma_fence_ops cim_fence_ops = {
+	.get_driver_name = cim_fence_driver_name,
+	.get_timeline_name = cim_fence_timeline_name,
+};
+
+static struct dma_fence *cim_fence_create(struct cim_device *cdev)
+{
+	struct cim_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	spin_lock_init(&f->lock);
+	dma_fence_init(&f->base, &cim_fence_ops, &f->lock, cdev->fence_context,
+		       atomic64_inc_return(&cdev->fence_seqno));
+	return &f->base;
+}
+
+/* Card status -> errno reported on the job's fence (docs/uapi.md). */
+int cim_status_errno(u32 status)
+{
+	switch (status) {
+	case CIM_ST_OK:
+		return 0;
+	case CIM_ST_BAD_DESC:
+		return -EINVAL;
+	case CIM_ST_BAD_IMAGE:
+		return -EBADMSG;
+	case CIM_ST_NO_IMAGE:
+		return -ENOENT;
+	case CIM_ST_VERIFY_FAIL:
+		return -EREMOTEIO;
+	default:
+		return -EIO;
+	}
+}
+
+struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
+{
+	struct cim_job *job = kzalloc(sizeof(*job), GFP_KERNEL);
+
+	if (!job)
+		return NULL;
+	job->cdev = cdev;
+	job->opcode = opcode;
+	INIT_LIST_HEAD(&job->node);
+	return job;
+}
+
+void cim_job_put(struct cim_job *job)
+{
+	if (job->image)
+		cim_image_put(job->image);
+	if (job->in_bo)
+		drm_gem_object_put(job->in_bo);
+	if (job->out_bo)
+		drm_gem_object_put(job->out_bo);
+	if (job->result_bo)
+		drm_gem_object_put(job->result_bo);
+	dma_fence_put(job->done);
+	kfree(job);
+}
+
+/* Called with ring_lock held, from the interrupt or a reset. */
+void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
+{
+	int err = cim_status_errno(cpl->status);
+
+	job->hw_status = cpl->status;
+	job->device_time_ns = cpl->device_time_ns;
+	if (job->opcode == CIM_OPC_PROGRAM)
+		job->image->state = err ? CIM_IMAGE_FAILED : CIM_IMAGE_READY;
+	if (err)
+		dma_fence_set_error(job->done, err);
+	dma_fence_signal(job->done);
+}
+
+/* Fail every job the card holds; used when the card is lost or reset. */
+void cim_job_fail_inflight(struct cim_device *cdev, int err)
+{
+	struct cim_job *job, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	list_for_each_entry_safe(job, tmp, &cdev->inflight, node) {
+		list_del_init(&job->node);
+		if (job->opcode == CIM_OPC_PROGRAM)
+			job->image->state = CIM_IMAGE_FAILED;
+		dma_fence_set_error(job->done, err);
+		dma_fence_signal(job->done);
+	}
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+}
+
+static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
+{
+	struct cim_image *img = job->image;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->opcode = job->opcode;
+	d->slot = img->slot;
+	if (job->opcode == CIM_OPC_PROGRAM) {
+		d->map_addr = img->tile_map_dma;
+		d->map_count = img->n_vtiles;
+		return cim_bo_dma_ref(img->bo, img->offset, img->size, &d->src);
+	}
+	if (img->state != CIM_IMAGE_READY)
+		return -ENOEXEC;
+	d->batch = job->batch;
+	ret = cim_bo_dma_ref(job->in_bo, job->in_offset, job->in_len, &d->src);
+	if (!ret)
+		ret = cim_bo_dma_ref(job->out_bo, job->out_offset, job->out_len,
+				     &d->dst);
+	if (!ret && job->result_bo)
+		ret = cim_bo_dma_ref(job->result_bo, job->result_offset,
+				     sizeof(struct drm_cim_job_result),
+				     &d->result);
+	return ret;
+}
+
+static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
+{
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
+	struct dma_fence *fence;
+	struct cim_desc desc;
+	int idx, ret;
+
+	if (sched_job->s_fence->finished.error)
+		return ERR_PTR(sched_job->s_fence->finished.error);
+	if (!drm_dev_enter(&cdev->drm, &idx))
+		return ERR_PTR(-ENODEV);
+	ret = cim_job_build_desc(job, &desc);
+	if (ret)
+		goto out;
+	fence = cim_fence_create(cdev);
+	if (!fence) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	dma_fence_put(job->done);
+	job->done = dma_fence_get(fence);
+	ret = cim_hw_push(cdev, job, &desc);
+	if (ret) {
+		dma_fence_put(fence);
+		goto out;
+	}
+	drm_dev_exit(idx);
+	return fence;
+out:
+	drm_dev_exit(idx);
+	return ERR_PTR(ret);
+}
+
+static enum drm_gpu_sched_stat cim_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
+	int idx;
+
+	drm_sched_stop(&cdev->sched, sched_job);
+	if (drm_dev_enter(&cdev->drm, &idx)) {
+		dev_err(cdev->dev, "job %llu timed out: resetting the card\n",
+			job->tag);
+		if (cim_hw_reset(cdev))
+			dev_err(cdev->dev, "card did not come back after reset\n");
+		drm_dev_exit(idx);
+	}
+	/* A reset forgets the card's image slots: images must be reloaded. */
+	cim_job_fail_inflight(cdev, -ECANCELED);
+	cim_images_lost(cdev);
+	drm_sched_start(&cdev->sched);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void cim_job_free(struct drm_sched_job *sched_job)
+{
+	drm_sched_job_cleanup(sched_job);
+	cim_job_put(to_cim_job(sched_job));
+}
+
+static const struct drm_sched_backend_ops cim_sched_ops = {
+	.run_job = cim_job_run,
+	.timedout_job = cim_job_timedout,
+	.free_job = cim_job_free,
+};
+
+int cim_sched_init(struct cim_device *cdev)
+{
+	int ret;
+
+	cdev->fence_context = dma_fence_context_alloc(1);
+	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, NULL,
+			     DRM_SCHED_PRIORITY_COUNT, CIM_SQ_ENTRIES - 1, 0,
+			     msecs_to_jiffies(job_timeout_ms), NULL, NULL,
+			     "cim", cdev->dev);
+	if (!ret)
+		cdev->sched_ready = true;
+	return ret;
+}
+
+void cim_sched_fini(struct cim_device *cdev)
+{
+	if (cdev->sched_ready)
+		drm_sched_fini(&cdev->sched);
+	cdev->sched_ready = false;
+}
+
+/* Objects a job touches; write = the card writes it. */
+struct cim_job_bos {
+	struct drm_gem_object *obj[3];
+	bool write[3];
+	int n;
+};
+
+static void cim_job_bos_add(struct cim_job_bos *b, struct drm_gem_object *o,
+			    bool write)
+{
+	int i;
+
+	if (!o)
+		return;
+	for (i = 0; i < b->n; i++) {
+		if (b->obj[i] == o) {
+			b->write[i] |= write;
+			return;
+		}
+	}
+	b->obj[b->n] = o;
+	b->write[b->n++] = write;
+}
+
+static int cim_job_fence_bos(struct cim_job *job, struct cim_job_bos *b)
+{
+	struct ww_acquire_ctx ctx;
+	int i, ret;
+
+	ret = drm_gem_lock_reservations(b->obj, b->n, &ctx);
+	if (ret)
+		return ret;
+	for (i = 0; i < b->n; i++) {
+		ret = dma_resv_reserve_fences(b->obj[i]->resv, 1);
+		if (!ret)
+			ret = drm_sched_job_add_implicit_dependencies(&job->base,
+								      b->obj[i],
+								      b->write[i]);
+		if (ret)
+			goto unlock;
+	}
+	drm_sched_job_arm(&job->base);
+	for (i = 0; i < b->n; i++)
+		dma_resv_add_fence(b->obj[i]->resv, &job->base.s_fence->finished,
+				   b->write[i] ? DMA_RESV_USAGE_WRITE :
+						 DMA_RESV_USAGE_READ);
+unlock:
+	drm_gem_unlock_reservations(b->obj, b->n, &ctx);
+	return ret;
+}
+
+/*
+ * Queue a job.  On success the scheduler owns it; on failure the caller
+ * still does and frees it with cim_job_put().
+ */
+int cim_job_push(struct cim_file *cfile, struct cim_job *job,
+		 struct drm_file *file, u32 prio, const u32 *in_syncobjs,
+		 u32 n_in, u32 out_syncobj)
+{
+	struct drm_syncobj *syncobj = NULL;
+	struct cim_job_bos bos = { .n = 0 };
+	struct dma_fence *finished;
+	u32 i;
+	int ret;
+
+	if (out_syncobj) {
+		syncobj = drm_syncobj_find(file, out_syncobj);
+		if (!syncobj)
+			return -ENOENT;
+	}
+	ret = drm_sched_job_init(&job->base, &cfile->entity[prio], 1, NULL);
+	if (ret)
+		goto put_syncobj;
+	for (i = 0; i < n_in; i++) {
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   in_syncobjs[i], 0);
+		if (ret)
+			goto cleanup;
+	}
+	if (job->opcode == CIM_OPC_RUN && job->image->programmed) {
+		ret = drm_sched_job_add_dependency(&job->base,
+						   dma_fence_get(job->image->programmed));
+		if (ret)
+			goto cleanup;
+	}
+	if (job->opcode == CIM_OPC_PROGRAM)
+		cim_job_bos_add(&bos, job->image->bo, false);
+	cim_job_bos_add(&bos, job->in_bo, false);
+	cim_job_bos_add(&bos, job->out_bo, true);
+	cim_job_bos_add(&bos, job->result_bo, true);
+	ret = cim_job_fence_bos(job, &bos);
+	if (ret)
+		goto cleanup;
+
+	finished = dma_fence_get(&job->base.s_fence->finished);
+	if (job->opcode == CIM_OPC_PROGRAM)
+		job->image->programmed = dma_fence_get(finished);
+	if (syncobj)
+		drm_syncobj_replace_fence(syncobj, finished);
+	drm_sched_entity_push_job(&job->base);
+	dma_fence_put(finished);
+	if (syncobj)
+		drm_syncobj_put(syncobj);
+	return 0;
+
+cleanup:
+	drm_sched_job_cleanup(&job->base);
+put_syncobj:
+	if (syncobj)
+		drm_syncobj_put(syncobj);
+	return ret;
+}
+
+static struct drm_gem_object *cim_lookup_range(struct drm_file *file,
+					       u32 handle, u64 offset, u64 len,
+					       int *err)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+
+	if (!obj) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (offset > obj->size || len > obj->size - offset) {
+		drm_gem_object_put(obj);
+		*err = -ERANGE;
+		return NULL;
+	}
+	return obj;
+}
+
+int cim_ioctl_submit(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct cim_device *cdev = to_cim_device(drm);
+	struct cim_file *cfile = file->driver_priv;
+	struct drm_cim_submit *args = data;
+	u32 *handles = NULL;
+	struct cim_job *job;
+	int ret = 0;
+
+	if (args->flags || args->pad || args->priority > DRM_CIM_PRIO_HIGH)
+		return -EINVAL;
+	if (!args->batch || args->batch > CIM_MAX_BATCH)
+		return -EINVAL;
+	if (args->in_syncobj_count > CIM_MAX_IN_SYNCOBJS)
+		return -EINVAL;
+	if (args->result_handle && (args->result_offset & 7))
+		return -EINVAL;
+	if (!args->result_handle && args->result_offset)
+		return -EINVAL;
+
+	job = cim_job_alloc(cdev, CIM_OPC_RUN);
+	if (!job)
+		return -ENOMEM;
+	job->batch = args->batch;
+	job->image = cim_image_lookup(cfile, args->image_handle);
+	if (!job->image) {
+		ret = -ENOENT;
+		goto fail;
+	}
+	job->in_len = (u64)args->batch * job->image->input_size;
+	job->out_len = (u64)args->batch * job->image->output_size;
+	job->in_offset = args->in_offset;
+	job->out_offset = args->out_offset;
+	job->result_offset = args->result_offset;
+	job->in_bo = cim_lookup_range(file, args->in_handle, args->in_offset,
+				      job->in_len, &ret);
+	if (!job->in_bo)
+		goto fail;
+	job->out_bo = cim_lookup_range(file, args->out_handle,
+				       args->out_offset, job->out_len, &ret);
+	if (!job->out_bo)
+		goto fail;
+	if (args->result_handle) {
+		job->result_bo = cim_lookup_range(file, args->result_handle,
+						  args->result_offset,
+						  sizeof(struct drm_cim_job_result),
+						  &ret);
+		if (!job->result_bo)
+			goto fail;
+	}
+	if (args->in_syncobj_count) {
+		handles = memdup_array_user(u64_to_user_ptr(args->in_syncobjs),
+					    args->in_syncobj_count, sizeof(u32));
+		if (IS_ERR(handles)) {
+			ret = PTR_ERR(handles);
+			handles = NULL;
+			goto fail;
+		}
+	}
+	ret = cim_job_push(cfile, job, file, args->priority, handles,
+			   args->in_syncobj_count, args->out_syncobj);
+	if (ret)
+		goto fail;
+	kfree(handles);
+	return 0;
+fail:
+	kfree(handles);
+	cim_job_put(job);
+	return ret;
+}

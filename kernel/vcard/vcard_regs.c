@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (c) 2026 The CIM stack authors */
+/*
+ * The register file of the virtual card: the host reaches it through a
+ * regmap bus (it is not memory-mapped, so writes that must wake the
+ * firmware, like the doorbell, can be seen), the firmware through the HAL.
+ */
+#include <linux/wait.h>
+
+#include "vcard.h"
+
+void vcard_regs_init(struct cim_hal *vc)
+{
+	const struct cim_card_params *p = &vc->params;
+	u32 *r = vc->regs;
+
+	memset(vc->regs, 0, sizeof(vc->regs));
+	r[CIM_REG_ID / 4] = CIM_HW_ID;
+	r[CIM_REG_HW_VERSION / 4] = 1;
+	r[CIM_REG_TILES / 4] = p->tiles;
+	r[CIM_REG_TILE_ROWS / 4] = p->rows;
+	r[CIM_REG_TILE_COLS / 4] = p->cols;
+	r[CIM_REG_CELL_BITS / 4] = p->cell_bits;
+	r[CIM_REG_ADC_BITS / 4] = p->adc_bits;
+	r[CIM_REG_ACT_BITS / 4] = p->act_bits;
+	r[CIM_REG_MAX_VECTOR / 4] = CIM_FW_MAX_VECTOR;
+	r[CIM_REG_MAX_IMAGES / 4] = CIM_FW_MAX_IMAGES;
+	r[CIM_REG_PLAN_BYTES / 4] = vc->plan_bytes;
+}
+
+static void vcard_event(struct cim_hal *vc, int ev)
+{
+	set_bit(ev, &vc->events);
+	wake_up(&vc->wq);
+}
+
+static int vcard_host_read(void *ctx, unsigned int reg, unsigned int *val)
+{
+	struct cim_hal *vc = ctx;
+	unsigned long flags;
+
+	if (reg >= CIM_REG_SPACE || (reg & 3))
+		return -EINVAL;
+	spin_lock_irqsave(&vc->reg_lock, flags);
+	switch (reg) {
+	case CIM_REG_CLOCK_LO:
+		*val = lower_32_bits(vc->clock_ns);
+		break;
+	case CIM_REG_CLOCK_HI:
+		*val = upper_32_bits(vc->clock_ns);
+		break;
+	default:
+		*val = vc->regs[reg / 4];
+	}
+	spin_unlock_irqrestore(&vc->reg_lock, flags);
+	return 0;
+}
+
+static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
+{
+	struct cim_hal *vc = ctx;
+	unsigned long flags;
+	int ev = -1;
+
+	if (reg >= CIM_REG_SPACE || (reg & 3))
+		return -EINVAL;
+	spin_lock_irqsave(&vc->reg_lock, flags);
+	switch (reg) {
+	case CIM_REG_IRQ_STATUS:
+		vc->regs[reg / 4] &= ~val;
+		break;
+	case CIM_REG_RESET:
+		if (val == CIM_RESET_MAGIC) {
+			/* Reads see the card down until the firmware rebooted. */
+			vc->regs[CIM_REG_STATUS / 4] = 0;
+			ev = VCARD_EV_RESET;
+		}
+		break;
+	case CIM_REG_SQ_TAIL:
+	case CIM_REG_CQ_HEAD:
+	case CIM_REG_CTRL:
+		vc->regs[reg / 4] = val;
+		ev = VCARD_EV_KICK;
+		break;
+	case CIM_REG_HOST_VERSION:
+	case CIM_REG_IRQ_MASK:
+	case CIM_REG_SQ_BASE_LO:
+	case CIM_REG_SQ_BASE_HI:
+	case CIM_REG_SQ_ENTRIES:
+	case CIM_REG_CQ_BASE_LO:
+	case CIM_REG_CQ_BASE_HI:
+	case CIM_REG_CQ_ENTRIES:
+		vc->regs[reg / 4] = val;
+		break;
+	default:
+		/* Read-only or unimplemented (the firmware is built in). */
+		break;
+	}
+	spin_unlock_irqrestore(&vc->reg_lock, flags);
+	if (ev >= 0)
+		vcard_event(vc, ev);
+	return 0;
+}
+
+const struct regmap_bus vcard_regmap_bus = {
+	.reg_read = vcard_host_read,
+	.reg_write = vcard_host_write,
+	.fast_io = true,
+};

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file cim.h
+ * @brief libcim: user-space access to CIM (NOR-flash compute-in-memory)
+ *        inference cards driven by the cim.ko DRM accel driver.
+ *
+ * A card is a /dev/accel/accelN node whose parent device is bound to the
+ * "cim" driver.  The usual flow is:
+ *
+ *     cim_open(NULL, &dev);                   // first card, version handshake
+ *     cim_image_build(&model, &geom, &img, &size);    // see cim_model.h
+ *     cim_image_load(dev, img, size, &image); // program the flash, wait
+ *     cim_infer(dev, image, in, out, batch, &stats);  // or cim_submit() + wait
+ *     cim_image_release(image);
+ *     cim_close(dev);
+ *
+ * Every function returning int returns 0 (or a count where documented) on
+ * success and a negative errno value on failure; none of them sets errno
+ * as its interface.  Human-readable details of the last failure on a
+ * device are available from cim_last_error().
+ *
+ * Objects (struct cim_bo, cim_image, cim_job) belong to the device they
+ * were created on and must be freed before cim_close() of that device.
+ * Functions on distinct objects may be called from several threads; one
+ * object must not be used from two threads at once, except that
+ * cim_infer() may be called concurrently on one device (it serializes).
+ */
+#ifndef CIM_H
+#define CIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
+#include "cim_model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of the device interface (DRM_CIM_UAPI_VERSION) libcim speaks. */
+#define CIM_UAPI_VERSION		1
+/** Card firmware major version libcim speaks. */
+#define CIM_FW_MAJOR			1
+
+/** Submission flag: schedule ahead of normal-priority jobs. */
+#define CIM_SUBMIT_HIGH_PRIO		(1u << 0)
+
+/** Largest batch a single job may carry. */
+#define CIM_MAX_BATCH			65535u
+/** Most in-fences a single job may wait for. */
+#define CIM_MAX_IN_FENCES		64u
+
+/** Timeout value meaning "wait forever". */
+#define CIM_TIMEOUT_INFINITE		(-1)
+/** Default timeout of cim_image_load() and cim_infer(), see cim_set_timeout(). */
+#define CIM_DEFAULT_TIMEOUT_NS		(30ll * 1000 * 1000 * 1000)
+
+struct cim_dev;
+struct cim_bo;
+struct cim_image;
+struct cim_job;
+
+/** A CIM card found by cim_list(). */
+struct cim_card_info {
+	/** Device node, e.g. "/dev/accel/accel0". */
+	char devnode[64];
+	/** N of accelN. */
+	int index;
+	/** Name of the parent (bus) device, e.g. "0000:01:00.0" or "cim_vcard.0". */
+	char parent[64];
+	/** sysfs path of the accel device. */
+	char syspath[256];
+};
+
+/** Card description, from the driver's device query. */
+struct cim_info {
+	uint32_t uapi_version;	/**< interface version of the kernel driver */
+	uint32_t fw_version;	/**< firmware version, major << 16 | minor */
+	uint32_t if_version;	/**< host<->card interface, major << 16 | minor */
+	uint32_t hw_id;		/**< card identification register */
+	uint32_t tiles;		/**< physical flash tiles (arrays) */
+	uint32_t tile_rows;	/**< word lines (inputs) per tile */
+	uint32_t tile_cols;	/**< bit lines (cells per row) per tile */
+	uint32_t cell_bits;	/**< bits per flash cell */
+	uint32_t adc_bits;	/**< column ADC resolution */
+	uint32_t act_bits;	/**< activation width */
+	uint32_t free_tiles;	/**< tiles not holding an image right now */
+	uint32_t max_vector;	/**< longest layer input/output */
+	uint32_t max_images;	/**< images the card holds at once */
+	uint32_t max_plan_bytes; /**< largest plan (image minus cells) */
+	/** Bytes of the query the driver filled; later fields read as 0. */
+	uint32_t query_size;
+};
+
+/** Properties of a loaded image. */
+struct cim_image_props {
+	uint32_t handle;	/**< driver's per-file image handle */
+	uint32_t tiles;		/**< physical tiles the image occupies */
+	uint32_t input_size;	/**< bytes per batch item in */
+	uint32_t output_size;	/**< bytes per batch item out */
+};
+
+/** Outcome of a job, filled by cim_job_stats() and cim_infer(). */
+struct cim_run_stats {
+	/** DRM_CIM_JOB_* status the card reported (0 = ok). */
+	uint32_t status;
+	/** Batch items the card completed. */
+	uint32_t batch_done;
+	/** Modeled time the card spent on the job, nanoseconds. */
+	uint64_t device_time_ns;
+	/** Host wall-clock time from submission to completion seen, nanoseconds. */
+	uint64_t host_time_ns;
+};
+
+/* ---- discovery and open ------------------------------------------------ */
+
+/**
+ * List the CIM cards: accel-subsystem devices whose parent device is
+ * bound to the "cim" driver, in increasing index order.
+ *
+ * @param out  array receiving up to @p max entries (may be NULL if max is 0)
+ * @param max  capacity of @p out
+ * @return the number of cards present (which may exceed @p max), or a
+ *         negative errno (-ENOMEM, or -EIO if udev cannot be used).
+ */
+int cim_list(struct cim_card_info *out, int max);
+
+/**
+ * Open a card and check that libcim, the driver and the firmware speak
+ * compatible versions.
+ *
+ * @param path  device node ("/dev/accel/accel0"), or NULL for the first
+ *              card cim_list() reports
+ * @param out   receives the device on success
+ * @return 0; -ENODEV if no card (or @p path is not a "cim" device);
+ *         -EPROTO on a version mismatch (cim_last_error(NULL) says what
+ *         to upgrade); other negative errno from open() or the query.
+ */
+int cim_open(const char *path, struct cim_dev **out);
+
+/**
+ * Close a device: frees its cached inference buffers and closes the fd.
+ * Objects created on the device must have been freed.  NULL is a no-op.
+ */
+void cim_close(struct cim_dev *dev);
+
+/**
+ * Re-query the card (e.g. for free_tiles, which changes as images load).
+ *
+ * @param dev   open device
+ * @param info  receives the description
+ * @return 0 or negative errno.
+ */
+int cim_query(struct cim_dev *dev, struct cim_info *info);
+
+/**
+ * The description read at cim_open() time, without an ioctl.
+ */
+const struct cim_info *cim_dev_info(const struct cim_dev *dev);
+
+/** The device node a device was opened from. */
+const char *cim_dev_path(const struct cim_dev *dev);
+
+/** The DRM file descriptor of a device (for poll loops and debugging). */
+int cim_dev_fd(const struct cim_dev *dev);
+
+/**
+ * Human-readable description of the last failure.
+ *
+ * @param dev  a device, or NULL for the last cim_open()/cim_list()
+ *             failure in the calling thread
+ * @return a string that stays valid until the next libcim call on the
+ *         same device (or, for NULL, in the same thread); "" if none.
+ */
+const char *cim_last_error(const struct cim_dev *dev);
+
+/**
+ * Set the timeout cim_image_load() and cim_infer() wait with.
+ *
+ * @param timeout_ns  relative nanoseconds, or CIM_TIMEOUT_INFINITE
+ * @return 0, or -EINVAL for a negative value other than infinite.
+ */
+int cim_set_timeout(struct cim_dev *dev, int64_t timeout_ns);
+
+/**
+ * Check a driver's description against what this libcim speaks.
+ *
+ * @param info  description from the driver
+ * @param msg   receives an explanation (what to upgrade) on mismatch;
+ *              may be NULL
+ * @param len   size of @p msg
+ * @return 0, or -EPROTO on mismatch.
+ */
+int cim_check_versions(const struct cim_info *info, char *msg, size_t len);
+
+/* ---- buffer objects ---------------------------------------------------- */
+
+/**
+ * Allocate a buffer object (GEM shmem, mappable).
+ *
+ * @param size  bytes, > 0; rounded up to whole pages
+ * @param out   receives the BO
+ * @return 0 or negative errno (-EINVAL, -ENOMEM, ...).
+ */
+int cim_bo_alloc(struct cim_dev *dev, size_t size, struct cim_bo **out);
+
+/**
+ * Map a BO into the address space (once; later calls return the same
+ * mapping, which lasts until cim_bo_free()).
+ *
+ * @param ptr  receives the CPU address
+ * @return 0 or negative errno.
+ */
+int cim_bo_map(struct cim_bo *bo, void **ptr);
+
+/**
+ * Unmap and free a BO.  Jobs still using it keep the memory alive in the
+ * driver.  NULL is a no-op.
+ */
+void cim_bo_free(struct cim_bo *bo);
+
+/** Size of a BO in bytes (page-rounded). */
+size_t cim_bo_size(const struct cim_bo *bo);
+
+/** GEM handle of a BO. */
+uint32_t cim_bo_handle(const struct cim_bo *bo);
+
+/**
+ * Wait until no job uses a BO.
+ *
+ * @param timeout_ns  relative nanoseconds, or CIM_TIMEOUT_INFINITE
+ * @return 0, -ETIME when the timeout passes first, or negative errno.
+ */
+int cim_bo_wait(struct cim_bo *bo, int64_t timeout_ns);
+
+/* ---- weight images ----------------------------------------------------- */
+
+/**
+ * Program a weight image (built by cim_image_build(), format in
+ * uapi/cim_image.h) into the card and wait until programming is done
+ * (up to the device timeout, see cim_set_timeout()).
+ *
+ * The image is checked first against the card's geometry and limits, so
+ * that a mismatch is reported with a reason (cim_last_error()).
+ *
+ * @return 0; -EINVAL for an image that fails its checks; -ENOSPC when
+ *         the card lacks free tiles or image slots; -ETIME if programming
+ *         did not finish in time; -EIO (or the fence's error) if
+ *         programming failed.
+ */
+int cim_image_load(struct cim_dev *dev, const void *image, size_t size,
+		   struct cim_image **out);
+
+/**
+ * Drop a loaded image.  The driver frees its tiles once no queued job
+ * uses it.  NULL is a no-op.
+ */
+void cim_image_release(struct cim_image *img);
+
+/** Properties of a loaded image. */
+void cim_image_get_props(const struct cim_image *img,
+			 struct cim_image_props *props);
+
+/* ---- jobs -------------------------------------------------------------- */
+
+/**
+ * Submit a RUN job: @p batch input vectors at @p in_off in @p in through
+ * @p img into @p out at @p out_off.  Returns at once; the job runs once
+ * the @p in_syncobjs are signaled and programming of @p img is done.
+ *
+ * @param flags          0 or CIM_SUBMIT_HIGH_PRIO
+ * @param in_syncobjs    syncobj handles to wait for (e.g. cim_job_syncobj()
+ *                       of another job), or NULL if @p n_in_syncobjs is 0
+ * @param n_in_syncobjs  at most CIM_MAX_IN_FENCES
+ * @param out            receives the job, to wait on and free
+ * @return 0; -EINVAL for bad arguments (batch 0 or over CIM_MAX_BATCH,
+ *         buffers too small, unknown flags); other negative errno.
+ */
+int cim_submit(struct cim_dev *dev, struct cim_image *img,
+	       struct cim_bo *in, uint64_t in_off,
+	       struct cim_bo *out, uint64_t out_off,
+	       uint32_t batch, uint32_t flags,
+	       const uint32_t *in_syncobjs, uint32_t n_in_syncobjs,
+	       struct cim_job **job);
+
+/**
+ * Wait for a job and read its result record.
+ *
+ * @param timeout_ns  relative nanoseconds, or CIM_TIMEOUT_INFINITE
+ * @return 0 if the job completed with status OK; -ETIME if the timeout
+ *         passed first (the job keeps running; wait again); the errno of
+ *         the job's status (cim_job_status_errno()) or of its fence if it
+ *         failed.  Once the job ended, later calls return the same value.
+ */
+int cim_job_wait(struct cim_job *job, int64_t timeout_ns);
+
+/**
+ * Result of a job that cim_job_wait() saw end.
+ *
+ * @return 0, or -EBUSY if the job has not been seen to end.
+ */
+int cim_job_stats(const struct cim_job *job, struct cim_run_stats *stats);
+
+/**
+ * Export the job's completion fence as a sync_file fd, readable by
+ * poll()/epoll when the job ends.  The caller closes it.
+ *
+ * @return the fd, or negative errno.
+ */
+int cim_job_fence_fd(struct cim_job *job);
+
+/**
+ * Syncobj handle of the job's completion fence, to pass as an in-fence
+ * to cim_submit().  Valid until cim_job_free().
+ */
+uint32_t cim_job_syncobj(const struct cim_job *job);
+
+/**
+ * Free a job.  Never blocks: a job still running keeps running (its
+ * result record slot is then only reclaimed by cim_close()).  NULL is a
+ * no-op.
+ */
+void cim_job_free(struct cim_job *job);
+
+/**
+ * Negative errno corresponding to a DRM_CIM_JOB_* status (0 for OK).
+ */
+int cim_job_status_errno(uint32_t status);
+
+/**
+ * Description of a DRM_CIM_JOB_* status, e.g. "DMA error".
+ */
+const char *cim_job_status_str(uint32_t status);
+
+/* ---- synchronous inference -------------------------------------------- */
+
+/**
+ * Run @p batch items through a loaded image and wait for the result.
+ * Uses input/output buffers cached on the device (grown as needed); calls
+ * on one device are serialized.
+ *
+ * @param in     batch * input_size bytes
+ * @param out    receives batch * output_size bytes
+ * @param stats  receives the job's result, or NULL
+ * @return 0 or negative errno as cim_submit() and cim_job_wait().
+ */
+int cim_infer(struct cim_dev *dev, struct cim_image *img, const int8_t *in,
+	      int8_t *out, uint32_t batch, struct cim_run_stats *stats);
+
+/** libcim's version string, e.g. "1.0.0". */
+const char *cim_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+#endif /* CIM_H */

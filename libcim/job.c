@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * RUN jobs: submission, completion fences, result records.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int bo_fits(const struct cim_bo *bo, uint64_t off, uint64_t len)
+{
+	return off <= bo->size && len <= bo->size - off;
+}
+
+static int submit_args_ok(struct cim_dev *dev, struct cim_image *img,
+			  struct cim_bo *in, uint64_t in_off,
+			  struct cim_bo *out, uint64_t out_off,
+			  uint32_t batch, uint32_t flags,
+			  const uint32_t *in_syncobjs, uint32_t n_in_syncobjs)
+{
+	if (!img || !in || !out || img->dev != dev || in->dev != dev ||
+	    out->dev != dev) {
+		cimi_set_error(dev, "submit: missing image or buffer, or one from another device");
+		return 0;
+	}
+	if (!batch || batch > CIM_MAX_BATCH) {
+		cimi_set_error(dev, "submit: batch %u outside 1..%u", batch,
+			       CIM_MAX_BATCH);
+		return 0;
+	}
+	if (flags & ~CIM_SUBMIT_HIGH_PRIO) {
+		cimi_set_error(dev, "submit: unknown flags 0x%x", flags);
+		return 0;
+	}
+	if (n_in_syncobjs > CIM_MAX_IN_FENCES || (n_in_syncobjs && !in_syncobjs)) {
+		cimi_set_error(dev, "submit: bad in-fence list (%u entries, at most %u)",
+			       n_in_syncobjs, CIM_MAX_IN_FENCES);
+		return 0;
+	}
+	if (!bo_fits(in, in_off, (uint64_t)batch * img->props.input_size)) {
+		cimi_set_error(dev, "submit: %u inputs of %u bytes at offset %llu overrun a %zu-byte buffer",
+			       batch, img->props.input_size,
+			       (unsigned long long)in_off, in->size);
+		return 0;
+	}
+	if (!bo_fits(out, out_off, (uint64_t)batch * img->props.output_size)) {
+		cimi_set_error(dev, "submit: %u outputs of %u bytes at offset %llu overrun a %zu-byte buffer",
+			       batch, img->props.output_size,
+			       (unsigned long long)out_off, out->size);
+		return 0;
+	}
+	return 1;
+}
+
+int cim_submit(struct cim_dev *dev, struct cim_image *img,
+	       struct cim_bo *in, uint64_t in_off,
+	       struct cim_bo *out, uint64_t out_off,
+	       uint32_t batch, uint32_t flags,
+	       const uint32_t *in_syncobjs, uint32_t n_in_syncobjs,
+	       struct cim_job **jobp)
+{
+	struct drm_cim_submit req;
+	struct cim_job *job;
+	int ret;
+
+	if (!dev || !jobp)
+		return -EINVAL;
+	*jobp = NULL;
+	if (!submit_args_ok(dev, img, in, in_off, out, out_off, batch, flags,
+			    in_syncobjs, n_in_syncobjs))
+		return -EINVAL;
+
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return -ENOMEM;
+	job->dev = dev;
+	ret = cimi_result_get(dev, &job->slot);
+	if (ret) {
+		cimi_set_error(dev, "submit: cannot allocate a result record");
+		goto fail;
+	}
+	ret = cimi_syncobj_create(dev, &job->syncobj);
+	if (ret) {
+		cimi_set_error(dev, "submit: cannot create a syncobj: %s",
+			       strerror(-ret));
+		goto fail;
+	}
+
+	memset(&req, 0, sizeof(req));
+	req.image_handle = img->props.handle;
+	req.in_handle = in->handle;
+	req.out_handle = out->handle;
+	req.in_offset = in_off;
+	req.out_offset = out_off;
+	req.batch = batch;
+	req.priority = flags & CIM_SUBMIT_HIGH_PRIO ? DRM_CIM_PRIO_HIGH :
+						      DRM_CIM_PRIO_NORMAL;
+	req.result_handle = cimi_result_handle(&job->slot);
+	req.result_offset = cimi_result_offset(&job->slot);
+	req.in_syncobj_count = n_in_syncobjs;
+	req.in_syncobjs = (uintptr_t)in_syncobjs;
+	req.out_syncobj = job->syncobj;
+	job->submit_ns = cimi_now_ns();
+	ret = cimi_ioctl(dev, DRM_IOCTL_CIM_SUBMIT, &req);
+	if (ret) {
+		cimi_set_error(dev, "submit failed: %s", strerror(-ret));
+		goto fail;
+	}
+	*jobp = job;
+	return 0;
+fail:
+	cimi_syncobj_destroy(dev, job->syncobj);
+	cimi_result_put(dev, &job->slot);
+	free(job);
+	return ret;
+}
+
+/* The job ended: turn its fence error and result record into job->ret. */
+static void job_ended(struct cim_job *job, int fence_err)
+{
+	struct cim_dev *dev = job->dev;
+	struct drm_cim_job_result rec;
+
+	memcpy(&rec, cimi_result_rec(&job->slot), sizeof(rec));
+	cimi_result_put(dev, &job->slot);
+	job->stats.status = rec.status;
+	job->stats.batch_done = rec.batch_done;
+	job->stats.device_time_ns = rec.device_time_ns;
+	job->stats.host_time_ns = cimi_now_ns() - job->submit_ns;
+	job->done = 1;
+
+	if (rec.status != DRM_CIM_JOB_OK && rec.status != CIMI_RESULT_PENDING) {
+		job->ret = cim_job_status_errno(rec.status);
+		cimi_set_error(dev, "job failed: %s (status %u, %u items done)",
+			       cim_job_status_str(rec.status), rec.status,
+			       rec.batch_done);
+	} else if (fence_err) {
+		job->ret = fence_err;
+		cimi_set_error(dev, "job failed: %s", strerror(-fence_err));
+	} else if (rec.status == CIMI_RESULT_PENDING) {
+		job->ret = -EIO;
+		cimi_set_error(dev, "job ended without writing its result record");
+	} else {
+		job->ret = 0;
+	}
+}
+
+int cim_job_wait(struct cim_job *job, int64_t timeout_ns)
+{
+	int64_t deadline;
+	int ret, fence_err = 0;
+
+	if (!job || (timeout_ns < 0 && timeout_ns != CIM_TIMEOUT_INFINITE))
+		return -EINVAL;
+	if (job->done)
+		return job->ret;
+	deadline = cimi_deadline((int64_t)cimi_now_ns(), timeout_ns);
+	ret = cimi_fence_wait(job->dev, job->syncobj, deadline, &fence_err);
+	if (ret) {
+		if (ret != -ETIME)
+			cimi_set_error(job->dev, "waiting for a job failed: %s",
+				       strerror(-ret));
+		return ret;
+	}
+	job_ended(job, fence_err);
+	return job->ret;
+}
+
+int cim_job_stats(const struct cim_job *job, struct cim_run_stats *stats)
+{
+	if (!job || !stats)
+		return -EINVAL;
+	if (!job->done)
+		return -EBUSY;
+	*stats = job->stats;
+	return 0;
+}
+
+int cim_job_fence_fd(struct cim_job *job)
+{
+	if (!job)
+		return -EINVAL;
+	return cimi_syncobj_export(job->dev, job->syncobj);
+}
+
+uint32_t cim_job_syncobj(const struct cim_job *job)
+{
+	return job->syncobj;
+}
+
+void cim_job_free(struct cim_job *job)
+{
+	if (!job)
+		return;
+	if (!job->done)
+		cim_job_wait(job, 0);
+	/*
+	 * A job that may still run keeps its result slot: the card may write
+	 * there later.  The slot is reclaimed with its page at cim_close().
+	 */
+	cimi_syncobj_destroy(job->dev, job->syncobj);
+	free(job);
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Boots Debian's kernel under QEMU (TCG) with an initramfs from
+# mkinitramfs.sh, runs one mode, and judges the run:
+#  - the mode script's exit status (VM-STATUS),
+#  - its "N passed, N failed" line when it prints one,
+#  - the kernel log: any WARNING:, BUG:, Oops, Call Trace or leak report
+#    fails the run.
+# usage: run-vm.sh KVER INITRD MODE [LOG]
+set -uo pipefail
+
+kver=$1
+initrd=$2
+mode=$3
+log=${4:-$(mktemp /tmp/cim-vm-XXXXXX.log)}
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run-vm: no $kernel (run tools/install-deps.sh)" >&2; exit 1; }
+
+start=$(date +%s.%N)
+timeout --foreground "${CIM_VM_TIMEOUT:-1500}" \
+	qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "${CIM_VM_MEM:-1024}" \
+	-smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU cim.mode=$mode" \
+	</dev/null >"$log" 2>&1
+qrc=$?
+end=$(date +%s.%N)
+
+# Everything the mode printed goes to our output.
+sed -n '/^VM-BEGIN/,/^VM-STATUS/p' "$log" | tr -d '\r'
+awk -v s="$start" -v e="$end" -v m="$mode" -v l="$log" 'BEGIN { printf "vm: boot+%s took %.1f s (log %s)\n", m, e - s, l }'
+
+fail=0
+if [ $qrc -ne 0 ]; then
+	echo "vm: qemu exited with $qrc (timeout or crash)"
+	fail=1
+fi
+status=$(tr -d '\r' <"$log" | sed -n 's/^VM-STATUS \([0-9]*\)$/\1/p' | tail -n1)
+if [ "$status" != 0 ]; then
+	echo "vm: mode $mode exited with status '${status:-none}'"
+	fail=1
+fi
+if tr -d '\r' <"$log" | grep -qE '^[0-9]+ passed, [1-9][0-9]* failed'; then
+	fail=1
+fi
+bad=$(tr -d '\r' <"$log" | grep -nE 'WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection|Objects remaining|leak|not clean|Kernel panic|refcount_t:|list_(add|del) corruption|KFENCE:' | grep -v 'VM-' | head -n 20)
+if [ -n "$bad" ]; then
+	echo "vm: kernel log reports problems:"
+	echo "$bad"
+	fail=1
+fi
+exit $fail

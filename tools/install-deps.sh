@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building and testing the CIM stack needs on Debian 12.
+# Idempotent: does nothing when everything is already present.
+set -euo pipefail
+
+PKGS_MAIN="build-essential pkg-config libdrm-dev libudev-dev libkmod-dev
+libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
+gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse"
+PKGS_BPO="linux-image-amd64 linux-headers-amd64"
+
+missing=""
+for p in $PKGS_MAIN $PKGS_BPO; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	SUDO="sudo"
+fi
+
+bpo=/etc/apt/sources.list.d/bookworm-backports.sources
+if [ ! -f "$bpo" ]; then
+	echo "install-deps: adding bookworm-backports ($bpo)"
+	$SUDO tee "$bpo" >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $PKGS_MAIN
+# shellcheck disable=SC2086
+# Only the kernel comes from backports; its dependencies stay on stable.
+$SUDO apt-get install -y -q --no-install-recommends \
+	$(for p in $PKGS_BPO; do printf '%s/bookworm-backports ' "$p"; done)

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * Host <-> card interface of the CIM card: register map, rings in host
+ * memory, descriptors and completions, and the firmware boot handshake.
+ * Shared by cim.ko, the virtual card and the card firmware; described in
+ * docs/card-interface.md.
+ *
+ * All multi-byte fields are little endian.  Registers are 32 bits wide at
+ * the byte offsets below (BAR0 on PCI, "reg" in the device tree).
+ */
+#ifndef _CIM_CARD_H_
+#define _CIM_CARD_H_
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+/* host<->card interface version: major << 16 | minor */
+#define CIM_IF_VERSION_MAJOR	1
+#define CIM_IF_VERSION_MINOR	0
+#define CIM_IF_VERSION		((CIM_IF_VERSION_MAJOR << 16) | CIM_IF_VERSION_MINOR)
+
+#define CIM_HW_ID		0x43494d31u	/* "CIM1" */
+
+/* --- register map (byte offsets) --------------------------------------- */
+#define CIM_REG_ID		0x000	/* RO: CIM_HW_ID */
+#define CIM_REG_HW_VERSION	0x004	/* RO: silicon / model revision */
+#define CIM_REG_IF_VERSION	0x008	/* RO: interface the firmware speaks */
+#define CIM_REG_FW_VERSION	0x00c	/* RO: valid once STATUS has READY */
+#define CIM_REG_TILES		0x010	/* RO: physical tiles */
+#define CIM_REG_TILE_ROWS	0x014	/* RO */
+#define CIM_REG_TILE_COLS	0x018	/* RO */
+#define CIM_REG_CELL_BITS	0x01c	/* RO */
+#define CIM_REG_ADC_BITS	0x020	/* RO */
+#define CIM_REG_ACT_BITS	0x024	/* RO */
+#define CIM_REG_MAX_VECTOR	0x028	/* RO: longest layer vector */
+#define CIM_REG_MAX_IMAGES	0x02c	/* RO: image slots */
+#define CIM_REG_PLAN_BYTES	0x030	/* RO: plan bytes per image slot */
+
+#define CIM_REG_STATUS		0x040	/* RO: CIM_STATUS_* bits */
+#define CIM_REG_CTRL		0x044	/* RW: CIM_CTRL_* bits */
+#define CIM_REG_HOST_VERSION	0x048	/* RW: CIM_IF_VERSION of the driver */
+#define CIM_REG_FW_ERROR	0x04c	/* RO: CIM_FWERR_* when STATUS has ERROR */
+#define CIM_REG_RESET		0x050	/* WO: write CIM_RESET_MAGIC to reset */
+
+#define CIM_REG_IRQ_STATUS	0x060	/* RW1C: CIM_IRQ_* */
+#define CIM_REG_IRQ_MASK	0x064	/* RW: 1 = enabled */
+
+#define CIM_REG_SQ_BASE_LO	0x080	/* RW: bus address of submission ring */
+#define CIM_REG_SQ_BASE_HI	0x084
+#define CIM_REG_SQ_ENTRIES	0x088	/* RW: power of two, 2..4096 */
+#define CIM_REG_SQ_HEAD		0x08c	/* RO: next entry the card reads */
+#define CIM_REG_SQ_TAIL		0x090	/* RW: doorbell: next free entry */
+#define CIM_REG_CQ_BASE_LO	0x0a0	/* RW: bus address of completion ring */
+#define CIM_REG_CQ_BASE_HI	0x0a4
+#define CIM_REG_CQ_ENTRIES	0x0a8	/* RW: power of two, 2..4096 */
+#define CIM_REG_CQ_HEAD		0x0ac	/* RW: next entry the host reads */
+#define CIM_REG_CQ_TAIL		0x0b0	/* RO: next entry the card writes */
+
+#define CIM_REG_CLOCK_LO	0x0c0	/* RO: modeled device time, ns */
+#define CIM_REG_CLOCK_HI	0x0c4
+
+/* Firmware download (PCI cards boot their MCU from the host). */
+#define CIM_REG_FW_ADDR_LO	0x0e0	/* RW: bus address of the payload */
+#define CIM_REG_FW_ADDR_HI	0x0e4
+#define CIM_REG_FW_SIZE		0x0e8	/* RW: payload bytes */
+#define CIM_REG_FW_BOOT		0x0ec	/* WO: CIM_FW_BOOT_MAGIC starts it */
+#define CIM_FW_BOOT_MAGIC	0x424f4f54u	/* "BOOT" */
+
+#define CIM_REG_SPACE		0x1000	/* size of the register window */
+
+#define CIM_STATUS_READY	(1u << 0)	/* firmware runs the rings */
+#define CIM_STATUS_ERROR	(1u << 1)	/* firmware stopped, see FW_ERROR */
+#define CIM_STATUS_BOOTING	(1u << 2)
+
+#define CIM_CTRL_ENABLE		(1u << 0)	/* start the rings */
+
+#define CIM_RESET_MAGIC		0x52535421u	/* "RST!" */
+
+#define CIM_IRQ_CPL		(1u << 0)	/* new completion(s) */
+#define CIM_IRQ_READY		(1u << 1)	/* boot handshake done */
+#define CIM_IRQ_ERROR		(1u << 2)	/* firmware error */
+
+#define CIM_FWERR_NONE		0
+#define CIM_FWERR_VERSION	1	/* HOST_VERSION major not supported */
+#define CIM_FWERR_RING		2	/* ring base/size invalid */
+#define CIM_FWERR_DMA		3	/* ring DMA failed */
+
+/*
+ * Boot handshake: after reset the firmware sets STATUS=BOOTING, then idles.
+ * The host writes the ring registers and HOST_VERSION and sets
+ * CTRL_ENABLE.  The firmware checks the host's major version and the
+ * rings, then writes FW_VERSION and IF_VERSION, sets STATUS=READY and
+ * raises CIM_IRQ_READY; on failure it sets STATUS=ERROR, FW_ERROR and
+ * raises CIM_IRQ_ERROR.
+ */
+
+/* --- scatter-gather tables --------------------------------------------- */
+
+/* One contiguous piece of host memory.  Tables are arrays of these. */
+struct cim_sg_entry {
+	uint64_t addr;		/* bus address */
+	uint32_t len;		/* bytes */
+	uint32_t reserved;
+};
+
+/*
+ * A byte range in a host buffer described by an SG table: bytes
+ * [offset, offset + length) of the concatenation of the table's entries.
+ */
+struct cim_dma_ref {
+	uint64_t sg_addr;	/* bus address of struct cim_sg_entry[] */
+	uint32_t sg_count;	/* 0 = no buffer */
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t length;
+};
+
+/* --- submission descriptors -------------------------------------------- */
+
+#define CIM_OPC_NOP		0	/* completes at once */
+#define CIM_OPC_PROGRAM		1	/* program image into its tiles */
+#define CIM_OPC_RUN		2	/* run a programmed image */
+#define CIM_OPC_UNLOAD		3	/* forget an image slot */
+
+/*
+ * PROGRAM: src = the image (uapi/cim_image.h), map = uint16_t[n_vtiles]
+ *   physical tile for each virtual tile, slot = image slot to fill.
+ * RUN: slot = programmed image; src = batch * input_size bytes;
+ *   dst = batch * output_size bytes; result = 0 or 32 bytes receiving a
+ *   struct cim_job_record.
+ * UNLOAD: slot = image slot to clear.
+ */
+struct cim_desc {
+	uint32_t opcode;
+	uint32_t flags;		/* must be 0 */
+	uint64_t tag;		/* echoed in the completion */
+	uint32_t slot;
+	uint32_t batch;
+	uint32_t map_count;
+	uint32_t reserved;
+	uint64_t map_addr;	/* bus address of the tile map */
+	struct cim_dma_ref src;
+	struct cim_dma_ref dst;
+	struct cim_dma_ref result;
+};
+
+/* Status codes, shared with struct drm_cim_job_result. */
+#define CIM_ST_OK		0
+#define CIM_ST_BAD_DESC		1
+#define CIM_ST_BAD_IMAGE	2
+#define CIM_ST_DMA_ERROR	3
+#define CIM_ST_NO_IMAGE		4
+#define CIM_ST_VERIFY_FAIL	5
+
+struct cim_cpl {
+	uint64_t tag;
+	uint32_t status;	/* CIM_ST_* */
+	uint32_t batch_done;
+	uint64_t device_time_ns;
+	uint32_t seq;		/* phase: increments each completion */
+	uint32_t reserved;
+};
+
+/* What RUN writes at desc.result: same layout as drm_cim_job_result. */
+struct cim_job_record {
+	uint32_t status;
+	uint32_t batch_done;
+	uint64_t device_time_ns;
+	uint64_t reserved[2];
+};
+
+/*
+ * Firmware file for PCI cards (/lib/firmware/cim/cim-fw.bin): this header,
+ * then size bytes of MCU image.  crc32 is CRC-32/IEEE of the payload.
+ */
+#define CIM_FW_FILE_MAGIC	0x464d4943u	/* "CIMF" */
+struct cim_fw_file_header {
+	uint32_t magic;
+	uint32_t if_version;	/* interface the firmware speaks */
+	uint32_t fw_version;
+	uint32_t size;
+	uint32_t crc32;
+	uint32_t reserved[3];
+};
+
+/* Prototype PCI identity. */
+#define CIM_PCI_VENDOR_ID	0x1ded
+#define CIM_PCI_DEVICE_ID	0xc1a0
+
+#define CIM_RING_MIN_ENTRIES	2
+#define CIM_RING_MAX_ENTRIES	4096
+
+#endif /* _CIM_CARD_H_ */

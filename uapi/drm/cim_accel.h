@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * User <-> kernel interface of the CIM (NOR-flash compute-in-memory) accel
+ * driver, cim.ko.  See docs/uapi.md for the full description of every
+ * ioctl and of the errno each rejection returns.
+ *
+ * Rules: ioctl numbers are append-only; structs use only __u32/__u64; user
+ * pointers travel as __u64; every pad/reserved field must be zero and every
+ * flag must be known, else the ioctl fails with -EINVAL; timeouts are
+ * absolute CLOCK_MONOTONIC nanoseconds.
+ */
+#ifndef _UAPI_DRM_CIM_ACCEL_H_
+#define _UAPI_DRM_CIM_ACCEL_H_
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* Bumped on every incompatible change; libcim refuses a mismatch. */
+#define DRM_CIM_UAPI_VERSION		1
+
+#define DRM_CIM_QUERY			0x00
+#define DRM_CIM_BO_CREATE		0x01
+#define DRM_CIM_BO_MMAP_OFFSET		0x02
+#define DRM_CIM_BO_WAIT			0x03
+#define DRM_CIM_IMAGE_LOAD		0x04
+#define DRM_CIM_IMAGE_RELEASE		0x05
+#define DRM_CIM_SUBMIT			0x06
+
+/* Query kinds for struct drm_cim_query.query. */
+#define DRM_CIM_QUERY_DEVICE_INFO	0
+
+/**
+ * struct drm_cim_device_info - card description (DRM_CIM_QUERY_DEVICE_INFO)
+ *
+ * Fields are only ever appended.  The kernel copies
+ * min(drm_cim_query.size, sizeof(this)) bytes.
+ */
+struct drm_cim_device_info {
+	/** @uapi_version: DRM_CIM_UAPI_VERSION of the running driver. */
+	__u32 uapi_version;
+	/** @fw_version: firmware version, major << 16 | minor. */
+	__u32 fw_version;
+	/** @if_version: host<->card interface version, major << 16 | minor. */
+	__u32 if_version;
+	/** @hw_id: card identification register. */
+	__u32 hw_id;
+	/** @tiles: number of physical flash tiles (arrays). */
+	__u32 tiles;
+	/** @tile_rows: word lines (inputs) per tile. */
+	__u32 tile_rows;
+	/** @tile_cols: bit lines (cells per row) per tile. */
+	__u32 tile_cols;
+	/** @cell_bits: bits stored per flash cell. */
+	__u32 cell_bits;
+	/** @adc_bits: column ADC resolution. */
+	__u32 adc_bits;
+	/** @act_bits: activation width. */
+	__u32 act_bits;
+	/** @free_tiles: tiles not holding a loaded image right now. */
+	__u32 free_tiles;
+	/** @max_vector: longest layer input/output the firmware accepts. */
+	__u32 max_vector;
+	/** @max_images: images the card can hold at once. */
+	__u32 max_images;
+	/** @max_plan_bytes: largest plan (image minus cells) per image. */
+	__u32 max_plan_bytes;
+};
+
+/**
+ * struct drm_cim_query - size-negotiated device query
+ * @query: DRM_CIM_QUERY_*.
+ * @size: in: bytes available at @data (0 asks for the size); out: size
+ *        of the kernel's structure.
+ * @data: user pointer to the query structure.
+ * @flags: must be 0.
+ * @pad: must be 0.
+ */
+struct drm_cim_query {
+	__u32 query;
+	__u32 size;
+	__u64 data;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct drm_cim_bo_create - create a GEM buffer (shmem, mappable)
+ * @size: in: bytes, > 0, rounded up to pages.
+ * @flags: must be 0.
+ * @handle: out: GEM handle.
+ */
+struct drm_cim_bo_create {
+	__u64 size;
+	__u32 flags;
+	__u32 handle;
+};
+
+/**
+ * struct drm_cim_bo_mmap_offset - fake offset for mmap() on the device fd
+ * @handle: in: GEM handle.
+ * @pad: must be 0.
+ * @offset: out: offset to pass to mmap().
+ */
+struct drm_cim_bo_mmap_offset {
+	__u32 handle;
+	__u32 pad;
+	__u64 offset;
+};
+
+/**
+ * struct drm_cim_bo_wait - wait until no job uses the BO
+ * @handle: GEM handle.
+ * @pad: must be 0.
+ * @timeout_ns: absolute CLOCK_MONOTONIC deadline.  Returns -ETIME when it
+ *              passes with jobs still pending.
+ */
+struct drm_cim_bo_wait {
+	__u32 handle;
+	__u32 pad;
+	__s64 timeout_ns;
+};
+
+/**
+ * struct drm_cim_image_load - program a weight image into the card
+ * @bo_handle: BO that holds the image (see uapi/cim_image.h).
+ * @flags: must be 0.
+ * @offset: byte offset of the image in the BO.
+ * @size: image size in bytes; must equal the header's total_size.
+ * @out_syncobj: 0 or a syncobj that receives the programming fence.
+ * @image_handle: out: per-file handle used by DRM_CIM_SUBMIT.
+ * @tiles: out: physical tiles the image occupies.
+ * @pad: must be 0.
+ *
+ * The image is validated at once (-EINVAL for a bad header, CRC, geometry
+ * or plan; -ENOSPC when not enough free tiles or image slots).  Programming
+ * runs as a job: jobs submitted against the handle wait for it implicitly.
+ */
+struct drm_cim_image_load {
+	__u32 bo_handle;
+	__u32 flags;
+	__u64 offset;
+	__u64 size;
+	__u32 out_syncobj;
+	__u32 image_handle;
+	__u32 tiles;
+	__u32 pad;
+};
+
+/**
+ * struct drm_cim_image_release - drop a per-file image handle
+ * @image_handle: handle from DRM_CIM_IMAGE_LOAD.
+ * @pad: must be 0.
+ *
+ * Tiles are freed once no queued or running job uses the image.
+ */
+struct drm_cim_image_release {
+	__u32 image_handle;
+	__u32 pad;
+};
+
+/* Priorities for struct drm_cim_submit.priority. */
+#define DRM_CIM_PRIO_NORMAL		0
+#define DRM_CIM_PRIO_HIGH		1
+
+/**
+ * struct drm_cim_submit - run a loaded image over a batch
+ * @image_handle: from DRM_CIM_IMAGE_LOAD.
+ * @flags: must be 0.
+ * @in_handle: BO with @batch input vectors of the image's input_size
+ *             bytes each, starting at @in_offset.
+ * @out_handle: BO receiving @batch output vectors (output_size bytes).
+ * @in_offset: byte offset in @in_handle.
+ * @out_offset: byte offset in @out_handle.
+ * @batch: items, 1..65535.
+ * @priority: DRM_CIM_PRIO_*.
+ * @result_handle: 0, or a BO receiving a struct drm_cim_job_result at
+ *                 @result_offset (8-byte aligned) when the job ends.
+ * @in_syncobj_count: entries at @in_syncobjs (at most 64).
+ * @result_offset: byte offset in @result_handle.
+ * @in_syncobjs: user pointer to __u32 syncobj handles to wait for.
+ * @out_syncobj: 0 or a syncobj that receives the job's fence.
+ * @pad: must be 0.
+ */
+struct drm_cim_submit {
+	__u32 image_handle;
+	__u32 flags;
+	__u32 in_handle;
+	__u32 out_handle;
+	__u64 in_offset;
+	__u64 out_offset;
+	__u32 batch;
+	__u32 priority;
+	__u32 result_handle;
+	__u32 in_syncobj_count;
+	__u64 result_offset;
+	__u64 in_syncobjs;
+	__u32 out_syncobj;
+	__u32 pad;
+};
+
+/* Job status as written in struct drm_cim_job_result.status. */
+#define DRM_CIM_JOB_OK			0
+#define DRM_CIM_JOB_BAD_DESC		1
+#define DRM_CIM_JOB_BAD_IMAGE		2
+#define DRM_CIM_JOB_DMA_ERROR		3
+#define DRM_CIM_JOB_NO_IMAGE		4
+#define DRM_CIM_JOB_VERIFY_FAIL		5
+#define DRM_CIM_JOB_TIMEOUT		6
+
+/**
+ * struct drm_cim_job_result - written by the card at the end of a job
+ * @status: DRM_CIM_JOB_*.
+ * @batch_done: items completed.
+ * @device_time_ns: modeled time the card spent on the job.
+ * @reserved: zero.
+ */
+struct drm_cim_job_result {
+	__u32 status;
+	__u32 batch_done;
+	__u64 device_time_ns;
+	__u64 reserved[2];
+};
+
+#define DRM_IOCTL_CIM_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_QUERY, struct drm_cim_query)
+#define DRM_IOCTL_CIM_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_BO_CREATE, struct drm_cim_bo_create)
+#define DRM_IOCTL_CIM_BO_MMAP_OFFSET \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_BO_MMAP_OFFSET, \
+		 struct drm_cim_bo_mmap_offset)
+#define DRM_IOCTL_CIM_BO_WAIT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_BO_WAIT, struct drm_cim_bo_wait)
+#define DRM_IOCTL_CIM_IMAGE_LOAD \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_IMAGE_LOAD, \
+		 struct drm_cim_image_load)
+#define DRM_IOCTL_CIM_IMAGE_RELEASE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_IMAGE_RELEASE, \
+		struct drm_cim_image_release)
+#define DRM_IOCTL_CIM_SUBMIT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_SUBMIT, struct drm_cim_submit)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _UAPI_DRM_CIM_ACCEL_H_ */
