@@ -24,7 +24,7 @@ int fw_bus_write(struct cim_fw *fw, uint64_t bus, const void *src,
 		 uint32_t len);
 
 /* Entries of an SG table fetched per table read. */
-#define FW_SG_CACHE	8
+#define FW_SG_CACHE	4
 
 /*
  * Position in a struct cim_dma_ref.  Sequential transfers continue where
@@ -33,7 +33,7 @@ int fw_bus_write(struct cim_fw *fw, uint64_t bus, const void *src,
  */
 struct fw_sg_cursor {
 	const struct cim_dma_ref *ref;
-	uint64_t ent_start;	/* table byte offset where entry ent starts */
+	uint64_t ent_start;	/* buffer offset where entry ent starts */
 	uint32_t ent;		/* current entry */
 	uint32_t cache_first;	/* entry index of cache[0] */
 	uint32_t cache_n;	/* valid entries in cache */
@@ -50,6 +50,10 @@ int fw_sg_write(struct cim_fw *fw, struct fw_sg_cursor *cur, uint64_t off,
 /* fw_job.c: run one descriptor, fill its completion (all but seq) */
 void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 		 struct cim_cpl *c);
+
+/* fw_plan.c: is the plan in plan memory safe to program and run? */
+uint32_t fw_plan_check(struct cim_fw *fw, const uint8_t *plan,
+		       uint32_t plan_max);
 
 /* fw_program.c: CIM_ST_* */
 uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d);

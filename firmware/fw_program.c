@@ -6,7 +6,8 @@
  * tiles while the CRC accumulates.  The slot becomes valid only once the
  * CRC over the whole image matches, so a torn or corrupted image can
  * never be run.  Plan memory must be 8-byte aligned: the plan is read
- * in place through the structs of uapi/cim_image.h.
+ * in place through the structs of uapi/cim_image.h.  The plan checks
+ * themselves are in fw_plan.c.
  */
 #include "fw_internal.h"
 #include "fw_string.h"
@@ -15,26 +16,8 @@
 struct fw_cell_pos {
 	uint32_t vt;		/* virtual tile */
 	uint32_t row;
-	uint32_t byte;		/* cells 2 * byte and 2 * byte + 1 of the row */
+	uint32_t byte;		/* holds cells 2 * byte, 2 * byte + 1 */
 };
-
-static uint32_t fw_plan_check(struct cim_fw *fw, const uint8_t *plan,
-			      uint32_t plan_max)
-{
-	const struct cim_image_header *h = (const void *)plan;
-	struct cim_image_limits lim;
-	const char *why;
-
-	lim.tile_rows = fw->p.rows;
-	lim.tile_cols = fw->p.cols;
-	lim.cell_bits = fw->p.cell_bits;
-	lim.max_vector = CIM_FW_MAX_VECTOR;
-	lim.max_plan_bytes = plan_max;
-	lim.max_vtiles = FW_MIN(CIM_FW_MAX_VTILES, fw->p.tiles);
-	if (cim_image_check(plan, h->total_size, &lim, &why))
-		return CIM_ST_BAD_IMAGE;
-	return CIM_ST_OK;
-}
 
 /* The tile map must name distinct physical tiles the card has. */
 static uint32_t fw_map_load(struct cim_fw *fw, const struct cim_desc *d,

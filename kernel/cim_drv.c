@@ -178,8 +178,11 @@ void cim_device_remove(struct device *dev)
 	struct cim_device *cdev = dev_get_drvdata(dev);
 
 	drm_dev_unplug(&cdev->drm);
+	/* Let the card finish what it holds, then stop it and fail the rest. */
+	cim_sched_drain(cdev, cim_job_timeout());
 	cim_hw_fini(cdev);
 	cim_job_fail_inflight(cdev, -ENODEV);
+	cim_sched_drain(cdev, HZ);
 }
 
 static int __init cim_init(void)

@@ -182,6 +182,8 @@ int cim_ioctl_bo_wait(struct drm_device *drm, void *data,
 /* cim_job.c */
 int cim_sched_init(struct cim_device *cdev);
 void cim_sched_fini(struct cim_device *cdev);
+void cim_sched_drain(struct cim_device *cdev, unsigned long timeout);
+unsigned long cim_job_timeout(void);
 int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		 struct drm_file *file, u32 prio, const u32 *in_syncobjs,
 		 u32 n_in, u32 out_syncobj);

@@ -5,6 +5,7 @@
  * drm_sched, with syncobj in-fences, implicit BO fences and an out-fence
  * signalled from the completion interrupt.
  */
+#include <linux/delay.h>
 #include <linux/dma-resv.h>
 #include <linux/moduleparam.h>
 #include <drm/drm_drv.h>
@@ -135,7 +136,11 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 		d->map_count = img->n_vtiles;
 		return cim_bo_dma_ref(img->bo, img->offset, img->size, &d->src);
 	}
-	if (img->state != CIM_IMAGE_READY)
+	/*
+	 * drm_sched only waits for the PROGRAM job to be *scheduled* (same
+	 * scheduler): the ring keeps the order, so the card programs first.
+	 */
+	if (READ_ONCE(img->state) == CIM_IMAGE_FAILED)
 		return -ENOEXEC;
 	d->batch = job->batch;
 	ret = cim_bo_dma_ref(job->in_bo, job->in_offset, job->in_len, &d->src);
@@ -230,8 +235,37 @@ int cim_sched_init(struct cim_device *cdev)
 	return ret;
 }
 
+/*
+ * Wait until drm_sched holds no job for the card (or the timeout passes):
+ * drm_sched_fini() does not free jobs still pending.
+ */
+void cim_sched_drain(struct cim_device *cdev, unsigned long timeout)
+{
+	unsigned long end = jiffies + timeout;
+	bool empty;
+
+	if (!cdev->sched_ready)
+		return;
+	for (;;) {
+		spin_lock(&cdev->sched.job_list_lock);
+		empty = list_empty(&cdev->sched.pending_list);
+		spin_unlock(&cdev->sched.job_list_lock);
+		if (empty || time_after(jiffies, end))
+			break;
+		msleep(5);
+	}
+	if (!empty)
+		dev_warn(cdev->dev, "jobs still pending at teardown\n");
+}
+
+unsigned long cim_job_timeout(void)
+{
+	return msecs_to_jiffies(job_timeout_ms);
+}
+
 void cim_sched_fini(struct cim_device *cdev)
 {
+	cim_sched_drain(cdev, HZ);
 	if (cdev->sched_ready)
 		drm_sched_fini(&cdev->sched);
 	cdev->sched_ready = false;

@@ -44,7 +44,7 @@ static int by_index(const void *a, const void *b)
 
 int cim_list(struct cim_card_info *out, int max)
 {
-	struct udev *udev = udev_new();
+	struct udev *udev;
 	struct udev_enumerate *en = NULL;
 	struct udev_list_entry *e;
 	struct cim_card_info *all = NULL;
@@ -52,6 +52,7 @@ int cim_list(struct cim_card_info *out, int max)
 
 	if (max < 0 || (max > 0 && !out))
 		return -EINVAL;
+	udev = udev_new();
 	if (!udev) {
 		cimi_set_error(NULL, "cannot create a udev context");
 		return -EIO;

@@ -150,6 +150,15 @@ static inline int cim_params_ok(const struct cim_image_header *h, uint32_t off,
 	return (off & 3) == 0 && cim_range_ok(off, (uint64_t)n * 4, h->params_size);
 }
 
+static inline int cim_blocks_overlap(const struct cim_image_vtile *a,
+				     const struct cim_image_vtile *b)
+{
+	return a->row_base < b->row_base + b->rows &&
+	       b->row_base < a->row_base + a->rows &&
+	       a->col_base < b->col_base + b->outs &&
+	       b->col_base < a->col_base + a->outs;
+}
+
 /*
  * Check everything but the CRC.  buf holds at least the plan, i.e.
  * min(size, cells_offset) bytes are readable; size is the image size the
@@ -162,7 +171,8 @@ static inline int cim_image_check(const void *buf, uint64_t size,
 	const struct cim_image_header *h = (const struct cim_image_header *)buf;
 	const struct cim_image_op *ops;
 	const struct cim_image_vtile *vt;
-	uint32_t i, prev_out = 0;
+	uint32_t i, k, prev_out = 0, next_vtile = 0;
+	uint64_t area;
 
 #define CIM_IMG_FAIL(msg) do { *why = (msg); return -1; } while (0)
 	if (size < sizeof(*h))
@@ -248,9 +258,12 @@ static inline int cim_image_check(const void *buf, uint64_t size,
 			if (m < 0 || s < -31 || s > 30)
 				CIM_IMG_FAIL("requantization multiplier or shift out of range");
 		}
-		if (!op->vtile_count ||
+		/* Layers own consecutive runs of tiles that cover them all. */
+		if (!op->vtile_count || op->vtile_first != next_vtile ||
 		    !cim_range_ok(op->vtile_first, op->vtile_count, h->n_vtiles))
 			CIM_IMG_FAIL("layer tiles out of range");
+		next_vtile += op->vtile_count;
+		area = 0;
 		for (j = op->vtile_first; j < op->vtile_first + op->vtile_count; j++) {
 			const struct cim_image_vtile *t = &vt[j];
 
@@ -266,13 +279,19 @@ static inline int cim_image_check(const void *buf, uint64_t size,
 			    !cim_range_ok(t->cells_offset, t->cells_size,
 					  h->cells_size))
 				CIM_IMG_FAIL("tile cells outside the cells section");
+			area += t->cells_size;
+			for (k = op->vtile_first; k < j; k++)
+				if (cim_blocks_overlap(t, &vt[k]))
+					CIM_IMG_FAIL("tile blocks of a layer overlap");
 		}
+		/* Disjoint blocks inside the matrix with its area tile it. */
+		if (area != (uint64_t)op->in_len * op->out_len)
+			CIM_IMG_FAIL("tile blocks do not cover their layer");
 	}
 	if (prev_out != h->output_size)
 		CIM_IMG_FAIL("last layer does not match output_size");
-	for (i = 0; i < h->n_vtiles; i++)
-		if (vt[i].op >= h->n_ops)
-			CIM_IMG_FAIL("tile names a missing layer");
+	if (next_vtile != h->n_vtiles)
+		CIM_IMG_FAIL("tiles that belong to no layer");
 #undef CIM_IMG_FAIL
 	return 0;
 }

@@ -18,7 +18,8 @@
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
  *   0x4000_0000  tile windows: physical tile t at + t * MCU_TILE_STRIDE,
  *                one byte per 4-bit cell, row-major; stores program and
- *                verify the cell, loads read it back
+ *                verify the cell, loads read it back.  Room for 1024
+ *                tiles of up to 1 Mi cells each.
  *   0x8000_0000  SRAM, 512 KiB: firmware, struct cim_fw, stack
  */
 #ifndef _CIM_MCU_MAP_H_
@@ -27,7 +28,7 @@
 #define MCU_REGS_BASE		0x10000000ul
 
 /* card-only registers of the register file */
-#define MCU_REG_IRQ_SET		0x800	/* W: set CIM_IRQ_* bits for host */
+#define MCU_REG_IRQ_SET		0x800	/* W: raise CIM_IRQ_* */
 #define MCU_REG_EVENTS		0x804	/* RW1C: MCU_EVT_* */
 #define MCU_EVT_DOORBELL	(1u << 0)
 
@@ -56,7 +57,7 @@
 #define MCU_PLAN_STRIDE		0x00100000ul
 
 #define MCU_TILE_BASE		0x40000000ul
-#define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 cells */
+#define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */
 
 #define MCU_SRAM_BASE		0x80000000ul
 

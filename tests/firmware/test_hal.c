@@ -41,6 +41,7 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 	uint32_t i;
 
 	h->p = *p;
+	h->stuck_tile = -1;
 	h->tiles = xcalloc(p->tiles, sizeof(*h->tiles));
 	for (i = 0; i < p->tiles; i++)
 		h->tiles[i] = xcalloc((size_t)p->rows * p->cols, 1);
@@ -198,6 +199,9 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 {
 	if (tile >= h->p.tiles)
 		abort();
+	/* A stuck cell ignores programming: it is back at its value. */
+	if ((int)tile == h->stuck_tile)
+		h->tiles[tile][h->stuck_cell] = h->stuck_val;
 	return h->tiles[tile];
 }
 

@@ -13,7 +13,7 @@
 
 #include "cim_fw.h"
 
-#define THAL_MAX_BUFS	256
+#define THAL_MAX_BUFS	4096
 
 struct thal_buf {
 	uintptr_t addr;
@@ -31,7 +31,11 @@ struct cim_hal {
 	uint64_t clock;
 	uint64_t dma_reads, dma_writes;	/* transfers that succeeded */
 	uint64_t dma_faults;		/* transfers refused */
-	uint32_t bad_reg_writes;	/* firmware wrote a register it must not */
+	uint32_t bad_reg_writes;	/* to registers the platform owns */
+	/* fault: this cell of this tile reads back stuck_val (tile < 0: off) */
+	int stuck_tile;
+	uint32_t stuck_cell;
+	uint8_t stuck_val;
 };
 
 /* Defaults used by the tests: a small card. */

@@ -65,6 +65,9 @@ struct tscatter {
 
 void thost_scatter(struct thost *t, struct tscatter *s,
 		   struct cim_dma_ref *ref, size_t len, unsigned int seed);
+/* Fill byte of fresh segments; the lead bytes must keep it. */
+#define TSCATTER_LEAD	0xa5
+int tscatter_lead_ok(const struct tscatter *s);
 void tscatter_put(const struct tscatter *s, const void *src);
 void tscatter_get(const struct tscatter *s, void *dst);
 

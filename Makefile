@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# CIM stack: kernel modules, libcim, firmware, tools and tests.
+#   make          build everything (needs tools/install-deps.sh done once)
+#   make check    install what is missing, then unit tests, firmware host
+#                 tests, the riscv firmware build and the VM suite
+#   make demo     install what is missing, then boot the VM and run one
+#                 inference through /dev/accel/accel0
+# Kernel headers and image come from Debian (bookworm-backports); the
+# newest installed version is used unless KVER= is given.
+
+TOP	:= $(CURDIR)
+B	:= $(TOP)/build
+KVER	?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -n1)
+KDIR	?= /usr/src/linux-headers-$(KVER)
+PKG_CONFIG ?= pkg-config
+
+VM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+	     -I$(TOP)/libcim/include -I$(TOP)/uapi \
+	     $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
+VM_LIBS	:= $(B)/libcim/libcim.a \
+	   $(shell $(PKG_CONFIG) --libs libdrm libudev 2>/dev/null) -lpthread
+VM_SRCS	:= $(wildcard $(TOP)/tests/vm/suite/*.c)
+VM_TEST	:= $(B)/vm/cim-vmtest
+INITRD	:= $(B)/vm/initramfs.cpio.gz
+
+.PHONY: all deps modules libcim firmware tools vmtest initramfs \
+	check check-built unit vm-check demo demo-built clean
+
+all: modules libcim firmware tools vmtest
+
+deps:
+	bash $(TOP)/tools/install-deps.sh
+
+# W=1 and sparse; any warning fails the build.
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel headers in $(KDIR): run tools/install-deps.sh"; exit 1; }
+	@mkdir -p $(B)
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=1 modules 2>&1 | tee $(B)/modules.log
+	@! grep -E 'warning:|error:' $(B)/modules.log
+
+libcim:
+	$(MAKE) -C libcim
+
+firmware:
+	$(MAKE) -C firmware
+
+tools: libcim
+	$(MAKE) -C tools
+
+vmtest: $(VM_TEST)
+
+$(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CFLAGS) -o $@ $(VM_SRCS) $(VM_LIBS)
+
+initramfs: modules tools vmtest
+	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
+		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh
+
+# The two commands README.md gives: each installs what is missing first.
+check: deps
+	$(MAKE) check-built
+
+demo: deps
+	$(MAKE) demo-built
+
+check-built: all unit vm-check
+
+unit: libcim firmware
+	$(MAKE) -C libcim check
+	$(MAKE) -C firmware check
+
+vm-check: initramfs
+	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
+
+demo-built: initramfs
+	bash tests/vm/run-vm.sh $(KVER) $(INITRD) demo $(B)/vm/demo.log
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	-$(MAKE) -C libcim clean
+	-$(MAKE) -C firmware clean
+	-$(MAKE) -C tools clean
+	rm -rf $(B)

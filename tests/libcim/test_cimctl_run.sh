@@ -1,0 +1,93 @@
+#!/bin/sh
+# cimctl end to end over the fake driver (cimctl-fake: cimctl linked with
+# fake_kernel.c).  Usage: test_cimctl_run.sh CIMCTL_FAKE
+# Prints a cmocka-style summary line so that `make check` counts it.
+set -u
+C=$1
+D=/fake/accel0
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() {	# ok NAME: the last check passed
+	pass=$((pass + 1))
+}
+bad() {	# bad NAME MESSAGE
+	fail=$((fail + 1))
+	echo "FAIL: $1: $2"
+	sed 's/^/  | /' "$T/out" "$T/err"
+}
+# expect NAME RC PATTERN... -- CMD...: CMD exits RC, stdout+stderr match every PATTERN
+expect() {
+	name=$1; want_rc=$2; shift 2
+	pats=""
+	while [ "$1" != "--" ]; do pats="$pats
+$1"; shift; done
+	shift
+	"$@" > "$T/out" 2> "$T/err"
+	rc=$?
+	if [ "$rc" != "$want_rc" ]; then
+		bad "$name" "exit $rc, expected $want_rc"; return
+	fi
+	echo "$pats" | while IFS= read -r p; do
+		[ -z "$p" ] && continue
+		if ! cat "$T/out" "$T/err" | grep -q -- "$p"; then
+			echo "$p" > "$T/missing"
+		fi
+	done
+	if [ -s "$T/missing" ]; then
+		bad "$name" "no match for '$(cat "$T/missing")'"; rm -f "$T/missing"; return
+	fi
+	ok "$name"
+}
+
+expect run-default 0 '^max_abs_diff 0$' '^device_time_ns 1007$' '^item 0:' \
+	'5 tiles' -- "$C" run --dev $D
+expect run-tiny-batch 0 '^max_abs_diff 0$' '^device_time_ns 5007$' \
+	'^item 3:' -- "$C" run --dev $D --builtin tiny --random 3 --batch 5
+expect run-show-none 0 '^max_abs_diff 0$' -- "$C" run --dev $D --show 0
+if grep -q '^item' "$T/out"; then bad run-show-none "items printed"; else ok x; fi
+expect build-image 0 'mlp2 for 256x256' -- \
+	"$C" build-image --rows 256 --cols 256 -o "$T/m.cimi"
+expect run-model-file 0 '^max_abs_diff 0$' '^batch     2$' -- \
+	"$C" run --dev $D --model "$T/m.cimi" --batch 2
+expect build-other-geometry 0 '' -- \
+	"$C" build-image --rows 128 --cols 256 -o "$T/g.cimi"
+expect run-wrong-geometry 1 'compiled for 128x256 tiles, the card has 256x256' -- \
+	"$C" run --dev $D --model "$T/g.cimi"
+head -c 600 "$T/m.cimi" > "$T/in.bin"	# any 600 bytes: 2 inputs
+expect run-input-file 0 '^batch     2$' '^max_abs_diff 0$' -- \
+	"$C" run --dev $D --input "$T/in.bin"
+expect run-input-short 1 'need' -- \
+	"$C" run --dev $D --input "$T/in.bin" --batch 3
+head -c 301 "$T/m.cimi" > "$T/odd.bin"
+expect run-input-ragged 1 'whole number' -- "$C" run --dev $D --input "$T/odd.bin"
+expect run-not-an-image 1 'not a CIM weight image' -- \
+	"$C" run --dev $D --model "$T/in.bin"
+expect run-mismatch 1 '^max_abs_diff 1$' '^device_time_ns' -- \
+	env CIM_FAKE_CORRUPT=1 "$C" run --dev $D
+expect run-dma-error 1 'inference failed' 'DMA error' -- \
+	env CIM_FAKE_JOB_STATUS=3 "$C" run --dev $D
+expect newer-driver 1 'kernel driver speaks uapi 2, libcim 1: upgrade libcim' -- \
+	env CIM_FAKE_UAPI=2 "$C" info $D
+expect newer-firmware 1 'firmware is 2.1.*upgrade libcim' -- \
+	env CIM_FAKE_FW=0x00020001 "$C" run --dev $D
+expect info 0 '^tile_rows        256$' '^uapi_version     1' '^fw_version       1.0$' -- \
+	"$C" info $D
+expect info-other-geometry 0 '^tile_cols        512$' -- env CIM_FAKE_COLS=512 "$C" info $D
+expect run-small-tiles 0 '^max_abs_diff 0$' '39 tiles' -- \
+	env CIM_FAKE_ROWS=64 CIM_FAKE_COLS=64 "$C" run --dev $D
+for cmd in list info run build-image; do
+	expect "help-$cmd" 0 "usage: cimctl $cmd" -- "$C" $cmd --help
+done
+expect help 0 'usage: cimctl' -- "$C" --help
+expect unknown-command 2 "unknown command 'frob'" -- "$C" frob
+expect bad-option 2 'unknown option --frob' -- "$C" run --frob
+expect no-such-device 1 'cannot open' -- "$C" info /nonexistent/accel7
+
+if [ "$fail" != 0 ]; then
+	echo "[  FAILED  ] $fail test(s)."
+	exit 1
+fi
+echo "[  PASSED  ] $pass test(s)."

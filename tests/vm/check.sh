@@ -1,0 +1,86 @@
+#!/bin/sh
+# The VM integration suite (cim.mode=check), run by /init inside the VM.
+# Every step prints PASS/FAIL; the last line is "N passed, N failed".
+pass=0
+fail=0
+result() {
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1))
+		echo "PASS $2"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $2"
+	fi
+}
+load() { insmod /modules/cim_vcard.ko preset=small && insmod /modules/cim.ko; }
+unload() { rmmod cim && rmmod cim_vcard; }
+# Run the C suite (or part of it) and add its counts to ours.
+suite() {
+	cim-vmtest "$@" >/tmp/suite.log 2>&1
+	grep -v -E '^[0-9]+ passed, [0-9]+ failed' /tmp/suite.log
+	pass=$((pass + $(grep -c '^PASS' /tmp/suite.log)))
+	fail=$((fail + $(grep -c '^FAIL' /tmp/suite.log)))
+	if ! grep -q -E '^(PASS|FAIL)' /tmp/suite.log; then
+		fail=$((fail + 1))
+		echo "FAIL cim-vmtest $* ran no test"
+	fi
+}
+
+load
+result $? load_modules
+[ -c /dev/accel/accel0 ]
+result $? accel_node_exists
+
+suite all
+
+cimctl list >/tmp/out 2>&1
+grep -q /dev/accel/accel0 /tmp/out
+result $? cimctl_list
+cimctl info >/tmp/out 2>&1
+grep -q -i tiles /tmp/out
+result $? cimctl_info
+cimctl run --builtin mlp2 --random 7 --batch 9 >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+[ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out && grep -q '^device_time_ns [1-9]' /tmp/out
+result $? cimctl_run_bit_exact
+
+# Reload both modules again and again; the card keeps working.
+i=1
+while [ $i -le 5 ]; do
+	unload && load
+	result $? "reload_cycle_$i"
+	suite lib lib_infer_matches_reference
+	i=$((i + 1))
+done
+
+# The card goes away (driver unbound, as on hot unplug) while a process
+# has BOs, an image and jobs on it.
+cim-vmtest hold 120 >/tmp/hold.log 2>&1 &
+holder=$!
+n=0
+while ! grep -q 'hold: running' /tmp/hold.log && [ $n -lt 100 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
+sleep 1
+rmmod cim
+[ $? != 0 ]
+result $? rmmod_cim_refused_while_open
+card=$(basename "$(readlink /sys/class/accel/accel0/device)")
+echo "$card" >/sys/bus/platform/drivers/cim/unbind
+result $? unplug_card_with_jobs_in_flight
+wait $holder
+rc=$?
+cat /tmp/hold.log
+grep -q 'last -19' /tmp/hold.log && [ $rc = 0 ]
+result $? holder_sees_enodev_and_exits
+echo "$card" >/sys/bus/platform/drivers/cim/bind && [ -c /dev/accel/accel0 ]
+result $? rebind_after_unplug
+suite lib lib_infer_matches_reference
+
+unload
+result $? final_unload
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cim-vmtest: the integration suite run inside the VM against cim.ko and
+ * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|hold SECONDS]
+ * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <drm/cim_accel.h>
+#include "vmtest.h"
+
+int vm_failed;
+
+void vm_fail(const char *file, int line, const char *what, long long a,
+	     long long b)
+{
+	vm_failed = 1;
+	printf("  %s:%d: check failed: %s (%lld vs %lld)\n", file, line, what,
+	       a, b);
+}
+
+int vm_open_card(void)
+{
+	int fd = open("/dev/accel/accel0", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		perror("open /dev/accel/accel0");
+	return fd;
+}
+
+int vm_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret == -1 ? -errno : 0;
+}
+
+/*
+ * Between tests: every tile must come back once the last test's jobs
+ * retire, or something leaked.  Returns 0 when the card is idle.
+ */
+static int wait_card_idle(void)
+{
+	struct drm_cim_device_info info;
+	struct drm_cim_query q = { .query = DRM_CIM_QUERY_DEVICE_INFO,
+				   .size = sizeof(info),
+				   .data = (uintptr_t)&info };
+	int fd = vm_open_card(), i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < 3000; i++) {
+		if (vm_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q) ||
+		    info.free_tiles == info.tiles)
+			break;
+		usleep(10000);
+	}
+	close(fd);
+	if (info.free_tiles != info.tiles) {
+		printf("  %u of %u tiles still held after the test\n",
+		       info.tiles - info.free_tiles, info.tiles);
+		return -1;
+	}
+	return 0;
+}
+
+static void run_group(const struct vm_test *t, const char *only,
+		      int *pass, int *fail)
+{
+	for (; t->name; t++) {
+		int st = 0, bad;
+		pid_t pid;
+
+		if (only && strcmp(only, t->name))
+			continue;
+		/* A test that fails early cannot leak fds into the next one. */
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			vm_failed = 0;
+			t->fn();
+			fflush(stdout);
+			_exit(vm_failed);
+		}
+		bad = pid < 0 || waitpid(pid, &st, 0) != pid ||
+		      !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+		if (wait_card_idle())
+			bad = 1;
+		if (pid > 0 && WIFSIGNALED(st))
+			printf("  killed by signal %d\n", WTERMSIG(st));
+		printf("%s %s\n", bad ? "FAIL" : "PASS", t->name);
+		fflush(stdout);
+		if (bad)
+			(*fail)++;
+		else
+			(*pass)++;
+	}
+}
+
+int vm_hold(int seconds);
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "all";
+	const char *only = argc > 2 ? argv[2] : NULL;
+	int pass = 0, fail = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(what, "hold"))
+		return vm_hold(argc > 2 ? atoi(argv[2]) : 30);
+	if (!strcmp(what, "all") || !strcmp(what, "ioctl"))
+		run_group(vm_ioctl_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "jobs"))
+		run_group(vm_job_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "lib"))
+		run_group(vm_lib_tests, only, &pass, &fail);
+	printf("%d passed, %d failed\n", pass, fail);
+	return fail ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cimctl command-line parsing.  Pure functions (no device, no I/O), unit
+ * tested in tests/libcim/test_cimctl.c.
+ */
+#ifndef CIMCTL_ARGS_H
+#define CIMCTL_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parse results. */
+#define CIMCTL_ARGS_OK		0
+#define CIMCTL_ARGS_HELP	1	/* --help given: print usage, exit 0 */
+#define CIMCTL_ARGS_ERROR	(-1)	/* message in err: exit 2 */
+
+struct run_opts {
+	const char *dev;	/* device spec, NULL: first card */
+	const char *model_file;	/* .cimi image, or NULL */
+	const char *builtin;	/* built-in model when no model_file */
+	const char *input_file;	/* raw int8 inputs, or NULL */
+	uint64_t seed;		/* random inputs when no input_file */
+	uint32_t batch;		/* 0: not given */
+	uint32_t show;		/* batch items to print */
+};
+
+struct build_opts {
+	const char *builtin;
+	uint32_t rows, cols;
+	const char *out;
+};
+
+struct info_opts {
+	const char *dev;	/* NULL: first card */
+};
+
+/* argv[0] is the subcommand; options follow. */
+int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
+		     char *err, size_t len);
+int cimctl_parse_build(int argc, char *const argv[], struct build_opts *o,
+		       char *err, size_t len);
+int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
+		      char *err, size_t len);
+/* `list` takes no arguments but --help. */
+int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len);
+
+/* Decimal (or 0x hex) in [min, max]: 0 or -1. */
+int cimctl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int cimctl_parse_u64(const char *s, uint64_t *out);
+
+/*
+ * Device node for a spec: "3" -> /dev/accel/accel3, "accel3" ->
+ * /dev/accel/accel3, a path stays as is, NULL stays NULL.
+ */
+const char *cimctl_dev_path(const char *spec, char *buf, size_t len);
+
+#endif /* CIMCTL_ARGS_H */

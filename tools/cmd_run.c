@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cimctl run: run a batch through a card and through the CPU reference,
+ * and compare.  The reference runs the very image the card got, so any
+ * difference is the card's (or the driver's) doing.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cim.h"
+#include "cmds.h"
+#include "models.h"
+
+#define SHOW_VALUES	16
+
+static void usage(FILE *f)
+{
+	const char *const *n;
+
+	fprintf(f,
+		"usage: cimctl run [--dev DEV] [--model FILE.cimi | --builtin NAME]\n"
+		"                  [--input FILE | --random SEED] [--batch N] [--show N]\n"
+		"\n"
+		"Load a model's weight image into a card, run a batch of inputs\n"
+		"through it, run the same image on the CPU reference, and compare.\n"
+		"Prints the first outputs, then 'max_abs_diff N' and\n"
+		"'device_time_ns N'.  Exits 1 if any output differs.\n"
+		"\n"
+		"  --dev DEV       device node, accel name or index (default: first card)\n"
+		"  --model FILE    a weight image built for this card's geometry\n"
+		"  --builtin NAME  a built-in model, built for the card's geometry\n"
+		"                  at run time (default mlp2):\n");
+	for (n = cimctl_model_names; *n; n++)
+		fprintf(f, "                    %-6s %s\n", *n, cimctl_model_about(*n));
+	fprintf(f,
+		"  --input FILE    raw int8 inputs, batch x input size bytes\n"
+		"  --random SEED   pseudo-random inputs from SEED (default 1)\n"
+		"  --batch N       batch items (default 1, or all of --input)\n"
+		"  --show N        outputs of the first N items to print (default 4)\n");
+}
+
+struct run_ctx {
+	struct cim_dev *dev;
+	void *image;
+	size_t size;
+	int8_t *in, *out, *ref;
+	uint32_t batch, in_size, out_size;
+};
+
+static int get_image(const struct run_opts *o, struct run_ctx *c)
+{
+	const struct cim_info *ci = cim_dev_info(c->dev);
+	struct cimctl_model m;
+	struct cim_geometry g;
+	int r;
+
+	if (o->model_file) {
+		r = cimctl_read_file(o->model_file, &c->image, &c->size);
+		if (r) {
+			cimctl_err(o->model_file, r, NULL);
+			return r;
+		}
+		printf("model     %s, %zu bytes\n", o->model_file, c->size);
+		return 0;
+	}
+	r = cimctl_model_builtin(o->builtin, &m);
+	if (r) {
+		fprintf(stderr, "cimctl: unknown built-in model '%s'\n", o->builtin);
+		return r;
+	}
+	g.tile_rows = ci->tile_rows;
+	g.tile_cols = ci->tile_cols;
+	g.cell_bits = ci->cell_bits;
+	r = cim_image_build(&m.desc, &g, &c->image, &c->size);
+	cimctl_model_free(&m);
+	if (r) {
+		cimctl_err("cannot build the image for this card", r, NULL);
+		return r;
+	}
+	printf("model     %s (%s), %zu bytes\n", o->builtin,
+	       cimctl_model_about(o->builtin), c->size);
+	return 0;
+}
+
+static int get_inputs(const struct run_opts *o, struct run_ctx *c)
+{
+	size_t need;
+	void *buf;
+	size_t len;
+	int r;
+
+	c->batch = o->batch;
+	if (!o->input_file) {
+		need = (size_t)c->batch * c->in_size;
+		c->in = malloc(need);
+		if (!c->in)
+			return -ENOMEM;
+		cimctl_random_input(o->seed, c->in, need);
+		return 0;
+	}
+	r = cimctl_read_file(o->input_file, &buf, &len);
+	if (r) {
+		cimctl_err(o->input_file, r, NULL);
+		return r;
+	}
+	c->in = buf;
+	if (!c->batch) {
+		if (!len || len % c->in_size) {
+			fprintf(stderr, "cimctl: %s: %zu bytes is not a whole number of %u-byte inputs\n",
+				o->input_file, len, c->in_size);
+			return -EINVAL;
+		}
+		c->batch = (uint32_t)(len / c->in_size);
+	} else if (len < (size_t)c->batch * c->in_size) {
+		fprintf(stderr, "cimctl: %s: %zu bytes, %u inputs of %u bytes need %zu\n",
+			o->input_file, len, c->batch, c->in_size,
+			(size_t)c->batch * c->in_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void show(const struct run_ctx *c, uint32_t items)
+{
+	uint32_t b, j;
+
+	for (b = 0; b < items && b < c->batch; b++) {
+		printf("item %u:", b);
+		for (j = 0; j < c->out_size && j < SHOW_VALUES; j++)
+			printf(" %d", c->out[(size_t)b * c->out_size + j]);
+		printf("%s\n", c->out_size > SHOW_VALUES ? " ..." : "");
+	}
+}
+
+static int run(const struct run_opts *o, struct run_ctx *c)
+{
+	const struct cim_info *ci = cim_dev_info(c->dev);
+	struct cim_image_props props;
+	struct cim_run_stats st;
+	struct cim_image *img;
+	size_t n, i, diffs = 0;
+	int r, max = 0;
+
+	printf("card      %s: %u tiles of %ux%u cells, firmware %u.%u\n",
+	       cim_dev_path(c->dev), ci->tiles, ci->tile_rows, ci->tile_cols,
+	       ci->fw_version >> 16, ci->fw_version & 0xffff);
+	r = get_image(o, c);
+	if (r)
+		return r;
+	c->in_size = cim_image_input_size(c->image, c->size);
+	c->out_size = cim_image_output_size(c->image, c->size);
+	if (!c->in_size || !c->out_size) {
+		fprintf(stderr, "cimctl: not a CIM weight image\n");
+		return -EINVAL;
+	}
+	r = get_inputs(o, c);
+	if (r)
+		return r;
+	n = (size_t)c->batch * c->out_size;
+	c->out = malloc(n);
+	c->ref = malloc(n);
+	if (!c->out || !c->ref)
+		return -ENOMEM;
+
+	r = cim_image_load(c->dev, c->image, c->size, &img);
+	if (r) {
+		cimctl_err("cannot load the image", r, cim_last_error(c->dev));
+		return r;
+	}
+	cim_image_get_props(img, &props);
+	printf("image     %u tiles, %u -> %u bytes per item\n", props.tiles,
+	       props.input_size, props.output_size);
+	printf("batch     %u\n", c->batch);
+	r = cim_infer(c->dev, img, c->in, c->out, c->batch, &st);
+	cim_image_release(img);
+	if (r) {
+		cimctl_err("inference failed", r, cim_last_error(c->dev));
+		return r;
+	}
+	r = cim_ref_run_image(c->image, c->size, c->in, c->ref, c->batch);
+	if (r) {
+		cimctl_err("CPU reference failed", r, NULL);
+		return r;
+	}
+	for (i = 0; i < n; i++) {
+		int d = abs(c->out[i] - c->ref[i]);
+
+		diffs += d != 0;
+		if (d > max)
+			max = d;
+	}
+	show(c, o->show);
+	printf("mismatches %zu of %zu\n", diffs, n);
+	printf("max_abs_diff %d\n", max);
+	printf("device_time_ns %" PRIu64 "\n", st.device_time_ns);
+	return max ? 1 : 0;
+}
+
+int cmd_run(int argc, char *argv[])
+{
+	struct run_ctx c;
+	struct run_opts o;
+	char err[256], path[256];
+	int r;
+
+	r = cimctl_parse_run(argc, argv, &o, err, sizeof(err));
+	if (r == CIMCTL_ARGS_HELP) {
+		usage(stdout);
+		return CIMCTL_EXIT_OK;
+	}
+	if (r) {
+		fprintf(stderr, "cimctl run: %s\n\n", err);
+		usage(stderr);
+		return CIMCTL_EXIT_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	r = cim_open(cimctl_dev_path(o.dev, path, sizeof(path)), &c.dev);
+	if (r) {
+		cimctl_err("cannot open the card", r, cim_last_error(NULL));
+		return CIMCTL_EXIT_FAIL;
+	}
+	r = run(&o, &c);
+	cim_close(c.dev);
+	free(c.image);
+	free(c.in);
+	free(c.out);
+	free(c.ref);
+	return r ? CIMCTL_EXIT_FAIL : CIMCTL_EXIT_OK;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* cimctl subcommands: each returns the process exit status. */
+#ifndef CIMCTL_CMDS_H
+#define CIMCTL_CMDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses. */
+#define CIMCTL_EXIT_OK		0
+#define CIMCTL_EXIT_FAIL	1	/* device error or output mismatch */
+#define CIMCTL_EXIT_USAGE	2
+
+int cmd_list(int argc, char *argv[]);
+int cmd_info(int argc, char *argv[]);
+int cmd_run(int argc, char *argv[]);
+int cmd_build_image(int argc, char *argv[]);
+
+/* Whole file into a malloc'ed buffer: 0 or negative errno. */
+int cimctl_read_file(const char *path, void **buf, size_t *size);
+int cimctl_write_file(const char *path, const void *buf, size_t size);
+
+/* "cimctl: <what>: <strerror>[: <detail>]" on stderr. */
+void cimctl_err(const char *what, int err, const char *detail);
+
+#endif /* CIMCTL_CMDS_H */
