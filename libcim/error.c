@@ -26,6 +26,7 @@ const char *cim_last_error(const struct cim_dev *dev)
 	return dev ? dev->err : thread_err;
 }
 
+/* The same errno the driver puts on the job's fence (docs/uapi.md). */
 int cim_job_status_errno(uint32_t status)
 {
 	switch (status) {
@@ -37,10 +38,11 @@ int cim_job_status_errno(uint32_t status)
 		return -EBADMSG;
 	case DRM_CIM_JOB_NO_IMAGE:
 		return -ENOENT;
+	case DRM_CIM_JOB_VERIFY_FAIL:
+		return -EREMOTEIO;
 	case DRM_CIM_JOB_TIMEOUT:
 		return -ETIMEDOUT;
 	case DRM_CIM_JOB_DMA_ERROR:
-	case DRM_CIM_JOB_VERIFY_FAIL:
 	default:
 		return -EIO;
 	}

@@ -23,8 +23,8 @@ static int precheck(struct cim_dev *dev, const void *img, size_t size)
 	lim.cell_bits = ci->cell_bits;
 	lim.max_vector = ci->max_vector ? ci->max_vector : UINT32_MAX;
 	lim.max_plan_bytes = ci->max_plan_bytes ? ci->max_plan_bytes : UINT32_MAX;
-	/* The query does not say; the driver will. */
-	lim.max_vtiles = UINT32_MAX;
+	/* Every virtual tile takes a physical one (the driver's limit too). */
+	lim.max_vtiles = ci->tiles ? ci->tiles : UINT32_MAX;
 	if (cim_image_check(img, size, &lim, &why)) {
 		if (h->magic == CIM_IMAGE_MAGIC &&
 		    (h->tile_rows != lim.tile_rows || h->tile_cols != lim.tile_cols))
@@ -32,13 +32,17 @@ static int precheck(struct cim_dev *dev, const void *img, size_t size)
 				       "image rejected: compiled for %ux%u tiles, the card has %ux%u",
 				       h->tile_rows, h->tile_cols, lim.tile_rows,
 				       lim.tile_cols);
+		else if (h->magic == CIM_IMAGE_MAGIC && h->n_vtiles > lim.max_vtiles)
+			cimi_set_error(dev,
+				       "image rejected: it needs %u tiles, the card has %u",
+				       h->n_vtiles, lim.max_vtiles);
 		else
 			cimi_set_error(dev, "image rejected: %s", why);
 		return -EINVAL;
 	}
 	if (cim_image_crc(img, size) != h->crc32) {
 		cimi_set_error(dev, "image rejected: CRC mismatch");
-		return -EINVAL;
+		return -EBADMSG;
 	}
 	return 0;
 }
@@ -51,7 +55,8 @@ static int load_error(struct cim_dev *dev, int ret)
 			       "no room on the card: not enough free tiles or image slots");
 		break;
 	case -EINVAL:
-		cimi_set_error(dev, "the driver rejected the image");
+	case -EBADMSG:
+		cimi_set_error(dev, "the driver rejected the image (see dmesg with drm.debug=0x2)");
 		break;
 	default:
 		cimi_set_error(dev, "image load failed: %s", strerror(-ret));

@@ -14,23 +14,20 @@
 
 #define CIMI_ERR_LEN		256
 
-/* A slot of CIMI_RESULT_SLOT bytes in a result page (struct drm_cim_job_result). */
-#define CIMI_RESULT_SLOT	32
-#define CIMI_RESULT_PAGE	4096
-#define CIMI_RESULTS_PER_PAGE	(CIMI_RESULT_PAGE / CIMI_RESULT_SLOT)
-/* Written into a result slot before submission: "the card wrote nothing". */
+/* Written into a result record before submission: "the card wrote nothing". */
 #define CIMI_RESULT_PENDING	0xffffffffu
 
-struct cimi_result_page {
+/*
+ * A BO holding one job's struct drm_cim_job_result.  The driver fences
+ * the result BO as written by the job (implicit sync), so a BO shared by
+ * two jobs in flight would serialize them: each job in flight gets its
+ * own, recycled once the job has ended.
+ */
+struct cimi_result_buf {
 	struct cim_bo *bo;
 	struct drm_cim_job_result *rec;	/* mapping of bo */
-	uint8_t used[CIMI_RESULTS_PER_PAGE];
-	struct cimi_result_page *next;
-};
-
-struct cimi_result_slot {
-	struct cimi_result_page *page;
-	uint32_t index;
+	int busy;
+	struct cimi_result_buf *next;
 };
 
 struct cim_dev {
@@ -40,8 +37,8 @@ struct cim_dev {
 	int64_t timeout_ns;
 	char err[CIMI_ERR_LEN];
 
-	pthread_mutex_t lock;			/* result pages */
-	struct cimi_result_page *results;
+	pthread_mutex_t lock;			/* results */
+	struct cimi_result_buf *results;
 
 	pthread_mutex_t infer_lock;		/* the cim_infer() buffers */
 	struct cim_bo *infer_in;
@@ -63,7 +60,7 @@ struct cim_image {
 struct cim_job {
 	struct cim_dev *dev;
 	uint32_t syncobj;
-	struct cimi_result_slot slot;
+	struct cimi_result_buf *result;
 	uint64_t submit_ns;
 	int done;		/* the end was seen: ret and stats are final */
 	int ret;
@@ -99,11 +96,10 @@ int cimi_syncobj_export(struct cim_dev *dev, uint32_t handle);
 int cimi_fence_wait(struct cim_dev *dev, uint32_t syncobj, int64_t deadline,
 		    int *fence_err);
 
-int cimi_result_get(struct cim_dev *dev, struct cimi_result_slot *slot);
-void cimi_result_put(struct cim_dev *dev, struct cimi_result_slot *slot);
-struct drm_cim_job_result *cimi_result_rec(const struct cimi_result_slot *slot);
-uint32_t cimi_result_handle(const struct cimi_result_slot *slot);
-uint64_t cimi_result_offset(const struct cimi_result_slot *slot);
+/* A free result buffer, its record marked pending: 0 or -ENOMEM. */
+int cimi_result_get(struct cim_dev *dev, struct cimi_result_buf **buf);
+/* Give a buffer back once its job has ended. */
+void cimi_result_put(struct cim_dev *dev, struct cimi_result_buf *buf);
 void cimi_results_free(struct cim_dev *dev);
 
 #endif /* CIM_INTERNAL_H */

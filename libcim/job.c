@@ -75,7 +75,7 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	if (!job)
 		return -ENOMEM;
 	job->dev = dev;
-	ret = cimi_result_get(dev, &job->slot);
+	ret = cimi_result_get(dev, &job->result);
 	if (ret) {
 		cimi_set_error(dev, "submit: cannot allocate a result record");
 		goto fail;
@@ -96,8 +96,8 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	req.batch = batch;
 	req.priority = flags & CIM_SUBMIT_HIGH_PRIO ? DRM_CIM_PRIO_HIGH :
 						      DRM_CIM_PRIO_NORMAL;
-	req.result_handle = cimi_result_handle(&job->slot);
-	req.result_offset = cimi_result_offset(&job->slot);
+	req.result_handle = cim_bo_handle(job->result->bo);
+	req.result_offset = 0;
 	req.in_syncobj_count = n_in_syncobjs;
 	req.in_syncobjs = (uintptr_t)in_syncobjs;
 	req.out_syncobj = job->syncobj;
@@ -111,7 +111,7 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	return 0;
 fail:
 	cimi_syncobj_destroy(dev, job->syncobj);
-	cimi_result_put(dev, &job->slot);
+	cimi_result_put(dev, job->result);
 	free(job);
 	return ret;
 }
@@ -122,8 +122,9 @@ static void job_ended(struct cim_job *job, int fence_err)
 	struct cim_dev *dev = job->dev;
 	struct drm_cim_job_result rec;
 
-	memcpy(&rec, cimi_result_rec(&job->slot), sizeof(rec));
-	cimi_result_put(dev, &job->slot);
+	memcpy(&rec, job->result->rec, sizeof(rec));
+	cimi_result_put(dev, job->result);
+	job->result = NULL;
 	job->stats.status = rec.status;
 	job->stats.batch_done = rec.batch_done;
 	job->stats.device_time_ns = rec.device_time_ns;
@@ -196,8 +197,8 @@ void cim_job_free(struct cim_job *job)
 	if (!job->done)
 		cim_job_wait(job, 0);
 	/*
-	 * A job that may still run keeps its result slot: the card may write
-	 * there later.  The slot is reclaimed with its page at cim_close().
+	 * A job that may still run keeps its result buffer busy: the card may
+	 * write there later.  The buffer is freed at cim_close().
 	 */
 	cimi_syncobj_destroy(job->dev, job->syncobj);
 	free(job);

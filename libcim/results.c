@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Result records: each job gets a 32-byte slot in a page-sized BO that
- * the card writes its struct drm_cim_job_result into.  Pages are shared
- * by the jobs of a device and kept until cim_close().
+ * Result records: the card writes a struct drm_cim_job_result at the end
+ * of each job into a BO libcim provides.  Each job in flight has a BO of
+ * its own (see struct cimi_result_buf); the BOs are recycled and kept
+ * until cim_close().
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,96 +11,68 @@
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct drm_cim_job_result) <= CIMI_RESULT_SLOT,
-	       "job result record larger than its slot");
-_Static_assert(CIMI_RESULT_SLOT % 8 == 0, "result slots must be 8-aligned");
-
-static struct cimi_result_page *page_new(struct cim_dev *dev)
+static struct cimi_result_buf *buf_new(struct cim_dev *dev)
 {
-	struct cimi_result_page *pg = calloc(1, sizeof(*pg));
+	struct cimi_result_buf *rb = calloc(1, sizeof(*rb));
 	void *map;
 
-	if (!pg)
+	if (!rb)
 		return NULL;
-	if (cim_bo_alloc(dev, CIMI_RESULT_PAGE, &pg->bo) ||
-	    cim_bo_map(pg->bo, &map)) {
-		cim_bo_free(pg->bo);
-		free(pg);
+	if (cim_bo_alloc(dev, sizeof(struct drm_cim_job_result), &rb->bo) ||
+	    cim_bo_map(rb->bo, &map)) {
+		cim_bo_free(rb->bo);
+		free(rb);
 		return NULL;
 	}
-	pg->rec = map;
-	return pg;
+	rb->rec = map;
+	return rb;
 }
 
-int cimi_result_get(struct cim_dev *dev, struct cimi_result_slot *slot)
+int cimi_result_get(struct cim_dev *dev, struct cimi_result_buf **buf)
 {
-	struct cimi_result_page *pg;
-	uint32_t i = 0;
+	struct cimi_result_buf *rb;
 	int ret = 0;
 
 	pthread_mutex_lock(&dev->lock);
-	for (pg = dev->results; pg; pg = pg->next) {
-		for (i = 0; i < CIMI_RESULTS_PER_PAGE; i++)
-			if (!pg->used[i])
-				break;
-		if (i < CIMI_RESULTS_PER_PAGE)
-			break;
-	}
-	if (!pg) {
-		pg = page_new(dev);
-		if (!pg) {
+	for (rb = dev->results; rb && rb->busy; rb = rb->next)
+		;
+	if (!rb) {
+		rb = buf_new(dev);
+		if (!rb) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		pg->next = dev->results;
-		dev->results = pg;
-		i = 0;
+		rb->next = dev->results;
+		dev->results = rb;
 	}
-	pg->used[i] = 1;
-	slot->page = pg;
-	slot->index = i;
-	memset(&pg->rec[i], 0, sizeof(pg->rec[i]));
-	pg->rec[i].status = CIMI_RESULT_PENDING;
+	rb->busy = 1;
+	memset(rb->rec, 0, sizeof(*rb->rec));
+	rb->rec->status = CIMI_RESULT_PENDING;
+	*buf = rb;
 out:
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
 
-void cimi_result_put(struct cim_dev *dev, struct cimi_result_slot *slot)
+void cimi_result_put(struct cim_dev *dev, struct cimi_result_buf *buf)
 {
-	if (!slot->page)
+	if (!buf)
 		return;
 	pthread_mutex_lock(&dev->lock);
-	slot->page->used[slot->index] = 0;
+	buf->busy = 0;
 	pthread_mutex_unlock(&dev->lock);
-	slot->page = NULL;
-}
-
-struct drm_cim_job_result *cimi_result_rec(const struct cimi_result_slot *slot)
-{
-	return &slot->page->rec[slot->index];
-}
-
-uint32_t cimi_result_handle(const struct cimi_result_slot *slot)
-{
-	return cim_bo_handle(slot->page->bo);
-}
-
-uint64_t cimi_result_offset(const struct cimi_result_slot *slot)
-{
-	return (uint64_t)slot->index * CIMI_RESULT_SLOT;
 }
 
 void cimi_results_free(struct cim_dev *dev)
 {
-	struct cimi_result_page *pg, *next;
+	struct cimi_result_buf *rb, *next;
 
 	/* Jobs abandoned while running may still write here: the driver keeps
-	 * the pages alive for them after we drop our handles. */
-	for (pg = dev->results; pg; pg = next) {
-		next = pg->next;
-		cim_bo_free(pg->bo);
-		free(pg);
+	 * the memory alive for them after we drop our handles. */
+	for (rb = dev->results; rb; rb = next) {
+		next = rb->next;
+		cim_bo_free(rb->bo);
+		free(rb);
 	}
 	dev->results = NULL;
 }

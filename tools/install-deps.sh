@@ -5,7 +5,8 @@ set -euo pipefail
 
 PKGS_MAIN="build-essential pkg-config libdrm-dev libudev-dev libkmod-dev
 libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
-gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse"
+gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
+device-tree-compiler dt-schema"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 
 missing=""
@@ -41,6 +42,4 @@ $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $PKGS_MAIN
 # shellcheck disable=SC2086
-# Only the kernel comes from backports; its dependencies stay on stable.
-$SUDO apt-get install -y -q --no-install-recommends \
-	$(for p in $PKGS_BPO; do printf '%s/bookworm-backports ' "$p"; done)
+$SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports $PKGS_BPO

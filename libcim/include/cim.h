@@ -247,10 +247,11 @@ int cim_bo_wait(struct cim_bo *bo, int64_t timeout_ns);
  * The image is checked first against the card's geometry and limits, so
  * that a mismatch is reported with a reason (cim_last_error()).
  *
- * @return 0; -EINVAL for an image that fails its checks; -ENOSPC when
- *         the card lacks free tiles or image slots; -ETIME if programming
- *         did not finish in time; -EIO (or the fence's error) if
- *         programming failed.
+ * @return 0; -EINVAL for an image that fails its checks, -EBADMSG for
+ *         a bad CRC; -ENOSPC when the card lacks free tiles or image
+ *         slots; -ETIME if programming did not finish in time; the
+ *         fence's error if programming failed (-EREMOTEIO: cells did not
+ *         verify, -EBADMSG, -EIO).
  */
 int cim_image_load(struct cim_dev *dev, const void *image, size_t size,
 		   struct cim_image **out);
@@ -321,7 +322,7 @@ uint32_t cim_job_syncobj(const struct cim_job *job);
 
 /**
  * Free a job.  Never blocks: a job still running keeps running (its
- * result record slot is then only reclaimed by cim_close()).  NULL is a
+ * result buffer is then only reclaimed by cim_close()).  NULL is a
  * no-op.
  */
 void cim_job_free(struct cim_job *job);

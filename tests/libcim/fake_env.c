@@ -22,6 +22,7 @@ __attribute__((constructor)) static void fake_env_init(void)
 	fake_cfg.info.fw_version = env("CIM_FAKE_FW", fake_cfg.info.fw_version);
 	fake_cfg.info.tile_rows = env("CIM_FAKE_ROWS", fake_cfg.info.tile_rows);
 	fake_cfg.info.tile_cols = env("CIM_FAKE_COLS", fake_cfg.info.tile_cols);
+	fake_cfg.info.tiles = env("CIM_FAKE_TILES", fake_cfg.info.tiles);
 	fake_cfg.corrupt_output = (int)env("CIM_FAKE_CORRUPT", 0);
 	fake_cfg.job_status = env("CIM_FAKE_JOB_STATUS", 0);
 }

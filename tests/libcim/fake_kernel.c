@@ -436,7 +436,7 @@ static int do_image_load(struct drm_cim_image_load *l)
 	struct cim_image_limits lim = {
 		fake_cfg.info.tile_rows, fake_cfg.info.tile_cols,
 		fake_cfg.info.cell_bits, fake_cfg.info.max_vector,
-		fake_cfg.info.max_plan_bytes, 256,
+		fake_cfg.info.max_plan_bytes, fake_cfg.info.tiles,
 	};
 	struct fake_bo *bo = bo_get(l->bo_handle);
 	const char *why;

@@ -77,6 +77,8 @@ expect info 0 '^tile_rows        256$' '^uapi_version     1' '^fw_version       
 	"$C" info $D
 expect info-other-geometry 0 '^tile_cols        512$' -- env CIM_FAKE_COLS=512 "$C" info $D
 expect run-small-tiles 0 '^max_abs_diff 0$' '39 tiles' -- \
+	env CIM_FAKE_ROWS=64 CIM_FAKE_COLS=64 CIM_FAKE_TILES=64 "$C" run --dev $D
+expect run-too-few-tiles 1 'needs 39 tiles, the card has 8' -- \
 	env CIM_FAKE_ROWS=64 CIM_FAKE_COLS=64 "$C" run --dev $D
 for cmd in list info run build-image; do
 	expect "help-$cmd" 0 "usage: cimctl $cmd" -- "$C" $cmd --help

@@ -242,12 +242,20 @@ static void image_load_refusals(void **state)
 	build(&b, 256, 256);
 	bad = tu_dup(b.img, b.size);
 	bad[b.size - 1] ^= 1;
-	assert_int_equal(cim_image_load(dev, bad, b.size, &img), -EINVAL);
+	assert_int_equal(cim_image_load(dev, bad, b.size, &img), -EBADMSG);
 	assert_non_null(strstr(cim_last_error(dev), "CRC"));
 	assert_int_equal(cim_image_load(dev, b.img, 10, &img), -EINVAL);
 	assert_int_equal(cim_image_load(dev, b.img, b.size - 1, &img), -EINVAL);
 	assert_int_equal(fake_rec.image_loads, 0);
 	free(bad);
+
+	/* More virtual tiles (5) than the card has physical ones. */
+	fake_cfg.info.tiles = 4;
+	cim_close(dev);
+	dev = open_fake();
+	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), -EINVAL);
+	assert_non_null(strstr(cim_last_error(dev), "needs 5 tiles, the card has 4"));
+	fake_cfg.info.tiles = 8;
 
 	/* Plan larger than the card's plan memory. */
 	fake_cfg.info.max_plan_bytes = 100;
@@ -531,49 +539,65 @@ static void infer_timeout_drops_buffers(void **state)
 	fake_cfg.job_hang = 1;
 	assert_int_equal(cim_infer(dev, img, in, out, 1, NULL), -ETIME);
 	assert_non_null(strstr(cim_last_error(dev), "timeout"));
-	/* The late job may still write into the old buffers: new ones now. */
+	/*
+	 * The late job may still write into the old buffers and its result
+	 * BO: new input, output and result BOs now.
+	 */
 	fake_cfg.job_hang = 0;
 	fake_complete_hung_jobs();
 	creates = fake_rec.bo_creates;
 	assert_int_equal(cim_infer(dev, img, in, out, 1, NULL), 0);
-	assert_int_equal(fake_rec.bo_creates, creates + 2);
+	assert_int_equal(fake_rec.bo_creates, creates + 3);
 	cim_image_release(img);
 	unbuild(&b);
 	cim_close(dev);
 }
 
-/* More live jobs than one result page holds: slots stay distinct. */
-static void many_live_jobs(void **state)
+/*
+ * The driver fences a job's result BO as written by the job: jobs in
+ * flight must not share one (they would wait for each other), and ended
+ * jobs' BOs are recycled.
+ */
+static void result_bos_per_job_in_flight(void **state)
 {
-	enum { N = 300 };
+	enum { N = 200 };
 	struct cim_job **jobs = calloc(N, sizeof(*jobs));
-	uint64_t *where = calloc(N, sizeof(*where));
+	uint32_t *res = calloc(N, sizeof(*res));
 	struct jobs_env e;
+	uint32_t creates;
 	int i, j;
 
 	(void)state;
 	env_up(&e);
+	fake_cfg.job_hang = 1;
 	for (i = 0; i < N; i++) {
 		assert_int_equal(cim_submit(e.dev, e.img, e.in, 0, e.out, 0, 1, 0,
 					    NULL, 0, &jobs[i]), 0);
-		where[i] = (uint64_t)fake_rec.last_submit.result_handle << 32 |
-			   fake_rec.last_submit.result_offset;
+		res[i] = fake_rec.last_submit.result_handle;
+		assert_int_equal(fake_rec.last_submit.result_offset, 0);
 		for (j = 0; j < i; j++)
-			assert_true(where[j] != where[i]);
+			assert_int_not_equal(res[j], res[i]);
 	}
-	assert_int_equal(fake_rec.result_bos_seen, 3);	/* 128 per page */
+	assert_int_equal(fake_rec.result_bos_seen, N);
+	fake_complete_hung_jobs();
+	fake_cfg.job_hang = 0;
 	for (i = 0; i < N; i++) {
 		assert_int_equal(cim_job_wait(jobs[i], 0), 0);
 		cim_job_free(jobs[i]);
 	}
-	/* Slots are recycled: no new page for the next job. */
-	assert_int_equal(cim_submit(e.dev, e.img, e.in, 0, e.out, 0, 1, 0, NULL,
-				    0, &jobs[0]), 0);
-	assert_int_equal(fake_rec.result_bos_seen, 3);
-	cim_job_free(jobs[0]);
+	/* Ended jobs' buffers are reused: no new BO for the next jobs. */
+	creates = fake_rec.bo_creates;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(cim_submit(e.dev, e.img, e.in, 0, e.out, 0, 1, 0,
+					    NULL, 0, &jobs[0]), 0);
+		assert_int_equal(cim_job_wait(jobs[0], 0), 0);
+		cim_job_free(jobs[0]);
+	}
+	assert_int_equal(fake_rec.bo_creates, creates);
+	assert_int_equal(fake_rec.result_bos_seen, N);
 	env_down(&e);
 	free(jobs);
-	free(where);
+	free(res);
 }
 
 static void list_does_not_fail(void **state)
@@ -609,7 +633,7 @@ int main(void)
 		T(job_failures),
 		T(job_timeout_then_completion),
 		T(infer_timeout_drops_buffers),
-		T(many_live_jobs),
+		T(result_bos_per_job_in_flight),
 		T(list_does_not_fail),
 	};
 

@@ -119,7 +119,7 @@ static void job_status_errno(void **state)
 	assert_int_equal(cim_job_status_errno(DRM_CIM_JOB_BAD_IMAGE), -EBADMSG);
 	assert_int_equal(cim_job_status_errno(DRM_CIM_JOB_DMA_ERROR), -EIO);
 	assert_int_equal(cim_job_status_errno(DRM_CIM_JOB_NO_IMAGE), -ENOENT);
-	assert_int_equal(cim_job_status_errno(DRM_CIM_JOB_VERIFY_FAIL), -EIO);
+	assert_int_equal(cim_job_status_errno(DRM_CIM_JOB_VERIFY_FAIL), -EREMOTEIO);
 	assert_int_equal(cim_job_status_errno(DRM_CIM_JOB_TIMEOUT), -ETIMEDOUT);
 	assert_int_equal(cim_job_status_errno(1000), -EIO);
 }

@@ -25,7 +25,7 @@ qrc=$?
 end=$(date +%s.%N)
 
 # Everything the mode printed goes to our output.
-sed -n '/^VM-BEGIN/,/^VM-STATUS/p' "$log" | tr -d '\r'
+sed -n '/VM-BEGIN/,/^VM-STATUS/p' "$log" | tr -d '\r'
 awk -v s="$start" -v e="$end" -v m="$mode" -v l="$log" 'BEGIN { printf "vm: boot+%s took %.1f s (log %s)\n", m, e - s, l }'
 
 fail=0
@@ -46,5 +46,15 @@ if [ -n "$bad" ]; then
 	echo "vm: kernel log reports problems:"
 	echo "$bad"
 	fail=1
+fi
+# The suite's own count, last, so that a reader of the run sees it;
+# a kernel-log problem or a crash counts as one more failure.
+counts=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n1)
+if [ -n "$counts" ]; then
+	p=${counts%% passed*}
+	f=${counts#*passed, }
+	f=${f%% failed*}
+	[ $fail -ne 0 ] && [ "$f" = 0 ] && f=1
+	echo "vm: $p passed, $f failed"
 fi
 exit $fail
