@@ -353,7 +353,10 @@ static inline uint32_t cim_crc32(uint32_t crc, const void *buf, uint64_t len)
 	return ~crc;
 }
 
-/* CRC of a whole image, treating its crc32 field as zero. */
+/*
+ * CRC of a whole image, treating its crc32 field as zero.  An image too
+ * short to hold the field gets 0 (callers check the size first anyway).
+ */
 static inline uint32_t cim_image_crc(const void *img, uint64_t size)
 {
 	static const uint8_t zero[4];
@@ -361,6 +364,8 @@ static inline uint32_t cim_image_crc(const void *img, uint64_t size)
 	uint64_t at = __builtin_offsetof(struct cim_image_header, crc32);
 	uint32_t crc;
 
+	if (size < at + 4)
+		return 0;
 	crc = cim_crc32(0, p, at);
 	crc = cim_crc32(crc, zero, 4);
 	return cim_crc32(crc, p + at + 4, size - at - 4);

@@ -13,7 +13,10 @@
 #include <stdint.h>
 #endif
 
-/* round(a * b / 2^31), ties away from zero; saturates INT32_MIN^2. */
+/*
+ * a * b / 2^31 rounded as TFLite does (a positive tie rounds up, a
+ * negative one toward zero); INT32_MIN * INT32_MIN saturates.
+ */
 static inline int32_t cim_srdhm(int32_t a, int32_t b)
 {
 	int64_t ab = (int64_t)a * (int64_t)b;
@@ -50,7 +53,8 @@ static inline int32_t cim_requant(int32_t x, int32_t mult, int32_t shift)
 static inline int8_t cim_requant_out(int32_t acc, int32_t mult, int32_t shift,
 				     int32_t zp, int32_t lo, int32_t hi)
 {
-	int32_t v = cim_requant(acc, mult, shift) + zp;
+	/* 64-bit sum: a saturated product plus the zero point must clamp. */
+	int64_t v = (int64_t)cim_requant(acc, mult, shift) + zp;
 
 	if (v < lo)
 		v = lo;

@@ -134,9 +134,12 @@ struct drm_cim_bo_wait {
  * @tiles: out: physical tiles the image occupies.
  * @pad: must be 0.
  *
- * The image is validated at once (-EINVAL for a bad header, CRC, geometry
- * or plan; -ENOSPC when not enough free tiles or image slots).  Programming
- * runs as a job: jobs submitted against the handle wait for it implicitly.
+ * The image is validated at once (-EINVAL for a bad header, geometry or
+ * plan; -EBADMSG for a CRC mismatch; -ERANGE when offset + size passes the
+ * end of the BO; -ENOSPC when not enough free tiles or image slots; see
+ * docs/uapi.md).  Programming runs as a job whose fence always goes to
+ * out_syncobj: jobs submitted against the handle wait for it implicitly.
+ * An image needs at most tiles (DRM_CIM_QUERY_DEVICE_INFO) virtual tiles.
  */
 struct drm_cim_image_load {
 	__u32 bo_handle;
@@ -177,7 +180,8 @@ struct drm_cim_image_release {
  * @batch: items, 1..65535.
  * @priority: DRM_CIM_PRIO_*.
  * @result_handle: 0, or a BO receiving a struct drm_cim_job_result at
- *                 @result_offset (8-byte aligned) when the job ends.
+ *                 @result_offset (8-byte aligned) when the job ends.  The
+ *                 job counts as a writer of that BO for implicit sync.
  * @in_syncobj_count: entries at @in_syncobjs (at most 64).
  * @result_offset: byte offset in @result_handle.
  * @in_syncobjs: user pointer to __u32 syncobj handles to wait for.
