@@ -70,6 +70,7 @@ check-built: all unit vm-check
 unit: libcim firmware
 	$(MAKE) -C libcim check
 	$(MAKE) -C firmware check
+	$(MAKE) -C dts check
 
 vm-check: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
