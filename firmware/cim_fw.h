@@ -1,34 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * CIM card firmware core: the host-interface loop, image programming and
- * the plan executor.  Freestanding C: no libc, no floating point, no
- * allocation; the platform (card MCU, virtual card, host tests) provides
- * the HAL in cim_fw_hal.h and the memory for struct cim_fw.
+ * CIM card firmware core: the host-interface loop, image programming,
+ * the plan executor and its tile scheduler.  Freestanding C: no libc, no
+ * floating point, no allocation; the platform (card MCU, virtual card,
+ * host tests) provides the HAL in cim_fw_hal.h and the memory for
+ * struct cim_fw.  See docs/firmware.md.
  */
 #ifndef _CIM_FW_H_
 #define _CIM_FW_H_
 
 #include "cim_fw_types.h"
 #include "../uapi/cim_card.h"
-#include "../uapi/cim_image_v1.h"
+#include "../uapi/cim_image.h"
 
-#define CIM_FW_VERSION_MAJOR	1
+#define CIM_FW_VERSION_MAJOR	2
 #define CIM_FW_VERSION_MINOR	0
 #define CIM_FW_VERSION		((CIM_FW_VERSION_MAJOR << 16) | CIM_FW_VERSION_MINOR)
 
-#define CIM_FW_MAX_VECTOR	8192	/* longest layer in/out vector */
+#define CIM_FW_MAX_VECTOR	8192	/* longest K or N of an FC/CONV op */
 #define CIM_FW_MAX_IMAGES	16	/* image slots */
 #define CIM_FW_MAX_VTILES	256	/* virtual tiles per image */
+#define CIM_FW_MAX_TILES	1024	/* physical tiles with telemetry */
+#define CIM_FW_MAX_LINE		4096	/* rows or columns of a tile */
+#define CIM_FW_MAX_OPS		1024	/* ops of a plan */
+#define CIM_FW_MAX_BANDS	8192	/* row bands the scheduler tracks */
+#define CIM_FW_RES_SLOTS	8	/* busy intervals kept per resource */
 
 struct cim_hal;
 
-/* Card model parameters the firmware charges modeled time from. */
+/*
+ * Card model parameters the firmware charges modeled time from (see
+ * docs/firmware.md for the formulas).  A 0 in an optional field means
+ * "not modeled" (that cost is zero).
+ */
 struct cim_card_params {
 	uint32_t tiles, rows, cols, cell_bits, adc_bits, act_bits;
 	uint32_t mvm_ns;		/* one full-array MVM */
+	uint32_t mvm_fixed_ns;		/* part of it that any MVM pays */
+	uint32_t row_group;		/* rows summed per ADC phase (0: all) */
+	uint32_t adcs;			/* column ADCs per tile (0: one/column) */
 	uint32_t simd_ps_per_elem;	/* digital op per element, picoseconds */
+	uint32_t xfer_ps_per_byte;	/* tile-to-tile transfer */
+	uint32_t xfer_fixed_ns;		/* latency of one transfer */
 	uint32_t link_mb_s;		/* host DMA bandwidth, MB/s */
 	uint32_t program_row_ns;	/* program + verify one row of cells */
+	uint32_t sched_naive;		/* 1: one layer at a time */
 };
 
 struct cim_fw_slot {
@@ -38,6 +54,31 @@ struct cim_fw_slot {
 	uint16_t map[CIM_FW_MAX_VTILES];	/* vtile -> physical tile */
 };
 
+/* A timeline: busy intervals [s, e), sorted, at most CIM_FW_RES_SLOTS. */
+struct fw_res {
+	uint64_t s[CIM_FW_RES_SLOTS];
+	uint64_t e[CIM_FW_RES_SLOTS];
+	uint32_t n;
+};
+
+/* Scheduler state of the RUN in progress (fw_sched.c). */
+struct fw_sched {
+	uint32_t fine;			/* one band per tensor row, else per tensor */
+	uint32_t n_tensors;
+	uint64_t makespan;		/* of the pipelined schedule */
+	uint64_t naive_ps;		/* of one layer at a time */
+	uint64_t macs;
+	uint16_t home[CIM_FW_MAX_OPS + 1];	/* vtile of each tensor */
+	uint32_t band0[CIM_FW_MAX_OPS + 1];	/* first band of each tensor */
+	uint64_t ready[CIM_FW_MAX_BANDS];	/* band ready (running max) */
+	uint64_t work[CIM_FW_MAX_VTILES];	/* scratch: ps per vtile */
+	uint64_t opwork[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */
+	uint32_t psum[CIM_FW_MAX_VTILES];	/* scratch: partial sums/pixel */
+	struct fw_res array[CIM_FW_MAX_VTILES];
+	struct fw_res simd[CIM_FW_MAX_VTILES];
+	struct fw_res dma_in, dma_out;
+};
+
 struct cim_fw {
 	struct cim_hal *hal;
 	struct cim_card_params p;
@@ -45,12 +86,25 @@ struct cim_fw {
 	uint64_t sq_base, cq_base;
 	uint32_t sq_entries, cq_entries;
 	uint32_t sq_head, cq_tail, cq_seq;
+	uint64_t poll_start;		/* clock when the rings were last read */
+	uint64_t last_queue_ns;
+	/* modeled-time charges go to held_ns instead of the clock */
+	uint32_t hold;
+	uint64_t held_ns;
+	uint64_t mvm_bit_ps;		/* one ADC bit-cycle, from mvm_ns */
+	int8_t *arena;			/* activations of one batch item */
+	uint32_t arena_size;
 	struct cim_fw_slot slots[CIM_FW_MAX_IMAGES];
-	/* scratch: one batch item flowing through the layers */
-	int8_t act_in[CIM_FW_MAX_VECTOR];
-	int8_t act_out[CIM_FW_MAX_VECTOR];
+	struct cim_check_state check;
+	struct cim_telemetry tele;
+	struct cim_tile_telemetry tile_tele[CIM_FW_MAX_TILES];
+	struct fw_sched sched;
+	/* scratch of the executor and of PROGRAM */
+	int8_t col[CIM_FW_MAX_VECTOR];		/* im2col vector */
+	int8_t xb[CIM_FW_MAX_LINE];		/* one block's MVM input */
+	uint8_t cells[CIM_FW_MAX_LINE];		/* one row being programmed */
 	int32_t acc[CIM_FW_MAX_VECTOR];
-	int32_t colsum[2 * CIM_FW_MAX_VECTOR];
+	int32_t colsum[CIM_FW_MAX_LINE];
 	uint8_t chunk[4096];
 };
 

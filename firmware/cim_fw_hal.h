@@ -21,11 +21,21 @@ int cim_hal_dma_write(struct cim_hal *h, uint64_t bus, const void *src,
 /* Set bits in IRQ_STATUS and interrupt the host if they are unmasked. */
 void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits);
 
-/* Flash array of a physical tile: rows * cols cells, one per byte (0..15). */
+/*
+ * Flash array of a physical tile: rows * cols cells, one per byte (0..15).
+ * Only firmware/fw_array.c touches it.
+ */
 uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile);
 
 /* Plan memory of an image slot: CIM_REG_PLAN_BYTES bytes. */
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot);
+
+/*
+ * Activation memory: *size bytes, 8-byte aligned, holding the arena of
+ * the batch item being run (the platform reports *size to the host in
+ * CIM_REG_ARENA_BYTES).
+ */
+uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size);
 
 /* Model parameters of this card. */
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p);

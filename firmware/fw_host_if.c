@@ -29,6 +29,16 @@ void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal)
 	 */
 	if (fw->p.tiles > 8 * sizeof(fw->chunk))
 		fw->p.tiles = 8 * sizeof(fw->chunk);
+	/*
+	 * Scratch holds one tile row or column: a larger tile cannot run.
+	 * Images for it fail the geometry check rather than overrun it.
+	 */
+	if (fw->p.rows > CIM_FW_MAX_LINE)
+		fw->p.rows = CIM_FW_MAX_LINE;
+	if (fw->p.cols > CIM_FW_MAX_LINE)
+		fw->p.cols = CIM_FW_MAX_LINE;
+	fw_time_init(fw);
+	fw->arena = (int8_t *)cim_hal_act_mem(hal, &fw->arena_size);
 
 	fw_set_reg(fw, CIM_REG_FW_ERROR, CIM_FWERR_NONE);
 	fw_set_reg(fw, CIM_REG_FW_VERSION, 0);
@@ -121,6 +131,7 @@ static int fw_rings(struct cim_fw *fw)
 	uint32_t cq_head, err = 0;
 	int done = 0;
 
+	fw->poll_start = cim_hal_clock_now(fw->hal);
 	if (sq_tail >= fw->sq_entries) {
 		fw_fail(fw, CIM_FWERR_RING);
 		return 0;

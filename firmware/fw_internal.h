@@ -11,12 +11,23 @@
 
 #define FW_MIN(a, b)	((a) < (b) ? (a) : (b))
 
-/* fw_time.c: charges to the modeled device clock */
+#define FW_MAX(a, b)	((a) > (b) ? (a) : (b))
+
+/*
+ * fw_time.c: the cost model and charges to the modeled device clock.
+ * While fw->hold is set, charges accumulate in fw->held_ns instead: RUN
+ * measures its DMA that way and lets the scheduler place it.
+ */
 uint64_t fw_div_u64_u32(uint64_t n, uint32_t d);
+void fw_time_init(struct cim_fw *fw);
+void fw_charge_ns(struct cim_fw *fw, uint64_t ns);
+uint64_t fw_dma_ns(const struct cim_fw *fw, uint64_t bytes);
 void fw_charge_dma(struct cim_fw *fw, uint64_t bytes);
-void fw_charge_mvm(struct cim_fw *fw, uint32_t count);
-void fw_charge_simd(struct cim_fw *fw, uint64_t elems);
 void fw_charge_program(struct cim_fw *fw, uint32_t rows);
+/* picoseconds of one MVM over rows x cols cells of a tile */
+uint64_t fw_mvm_ps(const struct cim_fw *fw, uint32_t rows, uint32_t cols);
+uint64_t fw_simd_ps(const struct cim_fw *fw, uint64_t elems);
+uint64_t fw_xfer_ps(const struct cim_fw *fw, uint64_t bytes);
 
 /* fw_dma.c: plain bus transfers, charged to the clock; 0 or -1 */
 int fw_bus_read(struct cim_fw *fw, uint64_t bus, void *dst, uint32_t len);
@@ -62,5 +73,27 @@ uint32_t fw_unload(struct cim_fw *fw, const struct cim_desc *d);
 /* fw_run.c: fills c->status, batch_done and device_time_ns */
 void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 	    uint64_t t0);
+
+/* fw_exec.c: the ops of one batch item, in the arena */
+int8_t *fw_tensor(struct cim_fw *fw, const uint8_t *plan, uint32_t t);
+/*
+ * Run the item's ops from the input in tensor 0; returns the ops run
+ * (the plan's n_ops, or one past the exit taken) and sets *exit_idx to
+ * the exit taken (n_exits: none) and *result to the result tensor.
+ */
+uint32_t fw_exec_item(struct cim_fw *fw, const uint8_t *plan,
+		      const struct cim_fw_slot *s, int use_margin,
+		      uint32_t margin, uint32_t *exit_idx, uint32_t *result);
+
+/* fw_sched.c: modeled time of a RUN, item by item */
+void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan);
+void fw_sched_item(struct cim_fw *fw, const uint8_t *plan,
+		   const struct cim_fw_slot *s, uint32_t n_run,
+		   uint32_t result, uint64_t in_ns, uint64_t out_ns);
+
+/* fw_tele.c: telemetry */
+uint32_t fw_telemetry(struct cim_fw *fw, const struct cim_desc *d);
+void fw_tele_job(struct cim_fw *fw, const struct cim_desc *d,
+		 const struct cim_cpl *c);
 
 #endif /* _CIM_FW_INTERNAL_H_ */

@@ -14,10 +14,14 @@ static int fw_ref_clean(const struct cim_dma_ref *r)
 
 static int fw_desc_ok(const struct cim_desc *d)
 {
-	if (d->flags || d->reserved || !fw_ref_clean(&d->src) ||
+	uint32_t known = d->opcode == CIM_OPC_RUN ? CIM_DESCF_EXIT_MARGIN : 0;
+
+	if ((d->flags & ~known) || !fw_ref_clean(&d->src) ||
 	    !fw_ref_clean(&d->dst) || !fw_ref_clean(&d->result))
 		return 0;
-	if (d->opcode > CIM_OPC_UNLOAD)
+	if (d->exit_margin && !(d->flags & CIM_DESCF_EXIT_MARGIN))
+		return 0;
+	if (d->opcode > CIM_OPC_TELEMETRY)
 		return 0;
 	return d->slot < CIM_FW_MAX_IMAGES;
 }
@@ -27,6 +31,8 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 {
 	uint64_t t0 = cim_hal_clock_now(fw->hal);
 
+	/* Jobs found by one poll wait for the ones before them. */
+	fw->last_queue_ns = t0 - fw->poll_start;
 	/* The completion goes to host memory: no stale bytes in it. */
 	memset(c, 0, sizeof(*c));
 	c->tag = d->tag;
@@ -43,11 +49,16 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 			break;
 		case CIM_OPC_RUN:
 			fw_run(fw, d, c, t0);
+			fw_tele_job(fw, d, c);
 			return;
 		case CIM_OPC_UNLOAD:
 			c->status = fw_unload(fw, d);
 			break;
+		case CIM_OPC_TELEMETRY:
+			c->status = fw_telemetry(fw, d);
+			break;
 		}
 	}
 	c->device_time_ns = cim_hal_clock_now(fw->hal) - t0;
+	fw_tele_job(fw, d, c);
 }

@@ -2,21 +2,26 @@
 /*
  * PROGRAM and UNLOAD.  The image streams through the card once: the plan
  * lands in the slot's plan memory and is fully checked before any cell
- * is touched, then the cells go from the chunk buffer straight into the
- * tiles while the CRC accumulates.  The slot becomes valid only once the
+ * is touched, then the image's tiles are erased and the cells go from the
+ * chunk buffer, block by block and row by row, through the array
+ * interface (fw_array.h) into the tiles while the CRC accumulates.  The slot becomes valid only once the
  * CRC over the whole image matches, so a torn or corrupted image can
  * never be run.  Plan memory must be 8-byte aligned: the plan is read
  * in place through the structs of uapi/cim_image.h.  The plan checks
  * themselves are in fw_plan.c.
  */
 #include "fw_internal.h"
+#include "fw_array.h"
 #include "fw_string.h"
 
-/* Where the next byte of the cells section goes. */
+/*
+ * Where the next byte of the cells section goes: block, row of the block
+ * (its g_count parts one after the other) and cell within the row.
+ */
 struct fw_cell_pos {
-	uint32_t vt;		/* virtual tile */
+	uint32_t blk;
 	uint32_t row;
-	uint32_t byte;		/* holds cells 2 * byte, 2 * byte + 1 */
+	uint32_t cell;
 };
 
 /* The tile map must name distinct physical tiles the card has. */
@@ -77,62 +82,56 @@ static uint32_t fw_plan_crc(const uint8_t *plan, uint32_t size)
 	return cim_crc32(crc, plan + at + 4, size - at - 4);
 }
 
-/*
- * Read back what was just programmed.  The tile pointer is fetched again
- * so that the compare really reads the array.
- */
-static int fw_cells_verify(struct cim_fw *fw, uint32_t ptile, size_t at,
-			   const uint8_t *src, uint32_t n)
+/* The block the position is in, with its op's cells per weight. */
+static const struct cim_image_block *
+fw_pos_block(const uint8_t *plan, const struct fw_cell_pos *pos,
+	     uint32_t *cpw)
 {
-	const uint8_t *cell = cim_hal_tile_cells(fw->hal, ptile) + at;
-	uint32_t i;
+	const struct cim_image_block *b = &cim_image_blocks(plan)[pos->blk];
 
-	for (i = 0; i < n; i++)
-		if (cell[2 * i] != (src[i] & 15) ||
-		    cell[2 * i + 1] != (src[i] >> 4))
-			return -1;
-	return 0;
+	*cpw = cim_image_ops(plan)[b->op].wbits / 4;
+	return b;
 }
 
 /*
- * Program len bytes of the cells section.  Virtual tile blocks sit at
- * row 0, column 0 of their physical tile; a byte holds the even cell in
- * its low nibble.
+ * Unpack len bytes of the cells section into rows of fw->cells and
+ * program each row as it completes.  The plan check made the blocks
+ * fill the cells section exactly, so the walk ends with the data.
  */
 static int fw_cells_put(struct cim_fw *fw, const uint8_t *plan,
 			const struct cim_fw_slot *s, struct fw_cell_pos *pos,
 			const uint8_t *src, uint32_t len)
 {
 	const struct cim_image_header *h = (const void *)plan;
-	const struct cim_image_vtile *vt;
-	uint32_t n, i, ptile;
-	uint8_t *cell;
-	size_t at;
+	const struct cim_image_block *b;
+	uint32_t cpw, n, part, i;
+	int ret;
 
 	while (len) {
-		if (pos->vt >= h->n_vtiles)
+		if (pos->blk >= h->n_blocks)
 			return -1;
-		vt = &cim_image_vtiles(plan)[pos->vt];
-		ptile = s->map[pos->vt];
-		n = FW_MIN(vt->outs - pos->byte, len);
-		at = (size_t)pos->row * fw->p.cols + 2 * pos->byte;
-		cell = cim_hal_tile_cells(fw->hal, ptile) + at;
-		for (i = 0; i < n; i++) {
-			cell[2 * i] = src[i] & 15;
-			cell[2 * i + 1] = src[i] >> 4;
-		}
-		if (fw_cells_verify(fw, ptile, at, src, n))
-			return -1;
-		src += n;
-		len -= n;
-		pos->byte += n;
-		if (pos->byte < vt->outs)
+		b = fw_pos_block(plan, pos, &cpw);
+		n = b->outs * cpw;
+		/* a row is whole bytes: an odd last cell leaves a pad nibble */
+		for (i = 0; i < 2 && pos->cell < n; i++)
+			fw->cells[pos->cell++] = (*src >> (4 * i)) & 15;
+		if (pos->cell & 1)
+			pos->cell++;
+		src++;
+		len--;
+		if (pos->cell < n)
 			continue;
-		fw_charge_program(fw, 1);
-		pos->byte = 0;
-		if (++pos->row == vt->rows) {
+		part = pos->row / b->rows;
+		ret = fw_array_program_row(fw, s->map[b->vtile],
+					   b->array_row + pos->row,
+					   b->array_col + part * n,
+					   fw->cells, n);
+		if (ret)
+			return ret;
+		pos->cell = 0;
+		if (++pos->row == b->g_count * b->rows) {
 			pos->row = 0;
-			pos->vt++;
+			pos->blk++;
 		}
 	}
 	return 0;
@@ -145,7 +144,12 @@ static uint32_t fw_cells_stream(struct cim_fw *fw, struct fw_sg_cursor *cur,
 	const struct cim_image_header *h = (const void *)plan;
 	struct fw_cell_pos pos = { 0, 0, 0 };
 	uint64_t off = h->cells_offset;
-	uint32_t n;
+	uint32_t n, i;
+	int ret;
+
+	/* Cells outside every block must read 0: start from erased tiles. */
+	for (i = 0; i < h->n_vtiles; i++)
+		fw_array_erase(fw, s->map[i]);
 
 	while (off < h->total_size) {
 		n = (uint32_t)FW_MIN((uint64_t)sizeof(fw->chunk),
@@ -153,11 +157,13 @@ static uint32_t fw_cells_stream(struct cim_fw *fw, struct fw_sg_cursor *cur,
 		if (fw_sg_read(fw, cur, off, fw->chunk, n))
 			return CIM_ST_DMA_ERROR;
 		*crc = cim_crc32(*crc, fw->chunk, n);
-		if (fw_cells_put(fw, plan, s, &pos, fw->chunk, n))
-			return CIM_ST_VERIFY_FAIL;
+		ret = fw_cells_put(fw, plan, s, &pos, fw->chunk, n);
+		if (ret)
+			return ret == -CIM_ST_VERIFY_FAIL ? CIM_ST_VERIFY_FAIL :
+							    CIM_ST_BAD_IMAGE;
 		off += n;
 	}
-	return CIM_ST_OK;
+	return pos.blk == h->n_blocks ? CIM_ST_OK : CIM_ST_BAD_IMAGE;
 }
 
 uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Modeled device time.  Every DMA byte, tile MVM, SIMD element and
- * programmed row advances the card clock by what it would cost on the
- * card described by struct cim_card_params, so schedules are compared in
- * deterministic device time rather than host seconds.
+ * Modeled device time.  Every DMA byte, tile MVM, SIMD element, tile to
+ * tile transfer and programmed row costs what it would on the card
+ * described by struct cim_card_params, so schedules are compared in
+ * deterministic device time rather than host seconds.  The formulas are
+ * in docs/firmware.md.
  */
 #include "fw_internal.h"
 
@@ -31,37 +32,78 @@ uint64_t fw_div_u64_u32(uint64_t n, uint32_t d)
 	return q;
 }
 
+static uint32_t fw_ceil_div(uint32_t n, uint32_t d)
+{
+	return d ? (n + d - 1) / d : 1;
+}
+
+/* ADC phases of an MVM: row groups times passes of the column ADCs. */
+static uint32_t fw_mvm_phases(const struct cim_fw *fw, uint32_t rows,
+			      uint32_t cols)
+{
+	return fw_ceil_div(rows, fw->p.row_group) *
+	       fw_ceil_div(cols, fw->p.adcs);
+}
+
+/*
+ * One ADC bit-cycle, derived so that a full-array MVM costs mvm_ns:
+ * mvm_ns = mvm_fixed_ns + phases(rows, cols) * adc_bits * bit.
+ */
+void fw_time_init(struct cim_fw *fw)
+{
+	const struct cim_card_params *p = &fw->p;
+	uint32_t steps = fw_mvm_phases(fw, p->rows, p->cols) *
+			 (p->adc_bits ? p->adc_bits : 1);
+	uint64_t var = p->mvm_ns > p->mvm_fixed_ns ?
+		       p->mvm_ns - p->mvm_fixed_ns : 0;
+
+	fw->mvm_bit_ps = fw_div_u64_u32(var * 1000, steps);
+}
+
+uint64_t fw_mvm_ps(const struct cim_fw *fw, uint32_t rows, uint32_t cols)
+{
+	return (uint64_t)fw->p.mvm_fixed_ns * 1000 +
+	       (uint64_t)fw_mvm_phases(fw, rows, cols) *
+	       (fw->p.adc_bits ? fw->p.adc_bits : 1) * fw->mvm_bit_ps;
+}
+
+uint64_t fw_simd_ps(const struct cim_fw *fw, uint64_t elems)
+{
+	return elems * fw->p.simd_ps_per_elem;
+}
+
+uint64_t fw_xfer_ps(const struct cim_fw *fw, uint64_t bytes)
+{
+	return (uint64_t)fw->p.xfer_fixed_ns * 1000 +
+	       bytes * fw->p.xfer_ps_per_byte;
+}
+
+void fw_charge_ns(struct cim_fw *fw, uint64_t ns)
+{
+	if (!ns)
+		return;
+	if (fw->hold)
+		fw->held_ns += ns;
+	else
+		cim_hal_clock_advance(fw->hal, ns);
+}
+
 /* 1 MB/s moves one byte per microsecond: ns = bytes * 1000 / MB/s. */
-void fw_charge_dma(struct cim_fw *fw, uint64_t bytes)
+uint64_t fw_dma_ns(const struct cim_fw *fw, uint64_t bytes)
 {
 	uint32_t mb_s = fw->p.link_mb_s;
 
 	if (!mb_s || !bytes)
-		return;
-	cim_hal_clock_advance(fw->hal,
-			      fw_div_u64_u32(bytes * 1000 + mb_s / 2, mb_s));
+		return 0;
+	return fw_div_u64_u32(bytes * 1000 + mb_s / 2, mb_s);
 }
 
-/* A tile MVM costs a full-array MVM however much of the tile it uses. */
-void fw_charge_mvm(struct cim_fw *fw, uint32_t count)
+void fw_charge_dma(struct cim_fw *fw, uint64_t bytes)
 {
-	if (count && fw->p.mvm_ns)
-		cim_hal_clock_advance(fw->hal,
-				      (uint64_t)count * fw->p.mvm_ns);
-}
-
-void fw_charge_simd(struct cim_fw *fw, uint64_t elems)
-{
-	uint64_t ps = elems * fw->p.simd_ps_per_elem;
-
-	if (ps)
-		cim_hal_clock_advance(fw->hal,
-				      fw_div_u64_u32(ps + 500, 1000));
+	fw_charge_ns(fw, fw_dma_ns(fw, bytes));
 }
 
 void fw_charge_program(struct cim_fw *fw, uint32_t rows)
 {
-	if (rows && fw->p.program_row_ns)
-		cim_hal_clock_advance(fw->hal,
-				      (uint64_t)rows * fw->p.program_row_ns);
+	fw_charge_ns(fw, (uint64_t)rows * fw->p.program_row_ns);
 }

@@ -38,6 +38,7 @@
 #define CIM_REG_MAX_VECTOR	0x028	/* RO: longest layer vector */
 #define CIM_REG_MAX_IMAGES	0x02c	/* RO: image slots */
 #define CIM_REG_PLAN_BYTES	0x030	/* RO: plan bytes per image slot */
+#define CIM_REG_ARENA_BYTES	0x034	/* RO: activation bytes per batch item */
 
 #define CIM_REG_STATUS		0x040	/* RO: CIM_STATUS_* bits */
 #define CIM_REG_CTRL		0x044	/* RW: CIM_CTRL_* bits */
@@ -124,6 +125,10 @@ struct cim_dma_ref {
 #define CIM_OPC_PROGRAM		1	/* program image into its tiles */
 #define CIM_OPC_RUN		2	/* run a programmed image */
 #define CIM_OPC_UNLOAD		3	/* forget an image slot */
+#define CIM_OPC_TELEMETRY	4	/* snapshot of the card's counters */
+
+/* Descriptor flags. */
+#define CIM_DESCF_EXIT_MARGIN	(1u << 0)	/* RUN: exit_margin overrides */
 
 /*
  * PROGRAM: src = the image (uapi/cim_image.h), map = uint16_t[n_vtiles]
@@ -131,16 +136,27 @@ struct cim_dma_ref {
  * RUN: slot = programmed image; src = batch * input_size bytes;
  *   dst = batch * output_size bytes; result = 0 or 32 bytes receiving a
  *   struct cim_job_record.
+ *   With CIM_DESCF_EXIT_MARGIN, exit_margin replaces the exit_margin of
+ *   every CIM_OP_EXIT of the image for this job (a value above 255 turns
+ *   early exit off).  A result of at least 32 + batch bytes also
+ *   receives, after the record, one byte per item: the index of the exit
+ *   the item took (0 = first exit op of the plan), or the image's n_exits
+ *   if it ran to the end.
  * UNLOAD: slot = image slot to clear.
+ * TELEMETRY: dst = buffer receiving struct cim_telemetry and then
+ *   struct cim_tile_telemetry for as many physical tiles as fit (at most
+ *   CIM_REG_TILES); dst.length must hold the header.  slot must be 0.
+ * flags: only CIM_DESCF_EXIT_MARGIN, only on RUN; exit_margin is 0
+ *   unless that flag is set.
  */
 struct cim_desc {
 	uint32_t opcode;
-	uint32_t flags;		/* must be 0 */
+	uint32_t flags;		/* CIM_DESCF_* */
 	uint64_t tag;		/* echoed in the completion */
 	uint32_t slot;
 	uint32_t batch;
 	uint32_t map_count;
-	uint32_t reserved;
+	uint32_t exit_margin;	/* RUN with CIM_DESCF_EXIT_MARGIN */
 	uint64_t map_addr;	/* bus address of the tile map */
 	struct cim_dma_ref src;
 	struct cim_dma_ref dst;
@@ -164,12 +180,62 @@ struct cim_cpl {
 	uint32_t reserved;
 };
 
-/* What RUN writes at desc.result: same layout as drm_cim_job_result. */
+/*
+ * What RUN writes at desc.result: same layout as drm_cim_job_result.
+ * queue_time_ns: modeled time the job waited on the card between the
+ * poll that found it in the submission ring and its start.  n_exited:
+ * items that stopped at an early exit.  Followed by the per-item exit
+ * bytes when the result buffer has room (see struct cim_desc).
+ */
 struct cim_job_record {
 	uint32_t status;
 	uint32_t batch_done;
 	uint64_t device_time_ns;
-	uint64_t reserved[2];
+	uint64_t queue_time_ns;
+	uint32_t n_exited;
+	uint32_t reserved;
+};
+
+/* --- telemetry (CIM_OPC_TELEMETRY) ---------------------------------------- */
+
+#define CIM_TELEMETRY_VERSION	1
+
+/*
+ * Counters the firmware keeps since its last reset (a card reset or a
+ * reload of the virtual card clears them).  Times are modeled device
+ * nanoseconds.  The last_* fields describe the most recent RUN.
+ */
+struct cim_telemetry {
+	uint32_t version;	/* CIM_TELEMETRY_VERSION */
+	uint32_t header_size;	/* sizeof(struct cim_telemetry) */
+	uint32_t tile_size;	/* sizeof(struct cim_tile_telemetry) */
+	uint32_t n_tiles;	/* tile records that follow */
+	uint64_t clock_ns;	/* device clock at the snapshot */
+	uint64_t jobs;		/* descriptors completed */
+	uint64_t run_jobs;	/* RUN descriptors completed OK */
+	uint64_t items;		/* batch items run */
+	uint64_t items_exited;	/* of which stopped at an early exit */
+	uint64_t device_ns;	/* sum of device_time_ns of all jobs */
+	uint64_t queue_ns;	/* sum of queue times of all jobs */
+	uint64_t last_device_ns;
+	uint64_t last_queue_ns;
+	uint64_t last_pipelined_ns;	/* makespan of the pipelined schedule */
+	uint64_t last_naive_ns;		/* what one layer at a time would take */
+	uint64_t last_macs;		/* weight MACs of the last RUN */
+	uint32_t sched_naive;	/* 1: the card runs one layer at a time */
+	uint32_t reserved;
+};
+
+/* One physical tile (array + its SIMD unit). */
+struct cim_tile_telemetry {
+	uint64_t busy_ns;	/* modeled array busy time (MVMs) */
+	uint64_t simd_ns;	/* modeled SIMD busy time */
+	uint64_t mvms;		/* array MVMs */
+	uint64_t macs;		/* weight MACs those MVMs computed */
+	uint64_t simd_ops;	/* SIMD element operations */
+	uint64_t program_pulses;	/* program-and-verify pulses */
+	uint32_t pe_cycles;	/* erases (program/erase cycles) */
+	uint32_t reserved;
 };
 
 /*

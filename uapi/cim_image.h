@@ -282,9 +282,10 @@ static inline uint32_t cim_window_out(uint32_t in, uint32_t k, uint32_t stride,
 	uint64_t span = (uint64_t)in + pad0 + pad1;
 	uint64_t eff = (uint64_t)(k - 1) * dil + 1;
 
-	if (!k || !stride || !dil || span < eff)
+	/* 32-bit division: 32-bit kernels and the card have no 64-bit one */
+	if (!k || !stride || !dil || span < eff || span - eff > 0xffffffffu)
 		return 0;
-	return (uint32_t)((span - eff) / stride + 1);
+	return (uint32_t)(span - eff) / stride + 1;
 }
 
 #define CIM_IMG_FAIL(msg) do { *why = (msg); return -1; } while (0)

@@ -97,6 +97,21 @@ uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 	return (uint8_t *)(MCU_PLAN_BASE + slot * MCU_PLAN_STRIDE);
 }
 
+/* The arena lives in the activation SRAM, not in the MCU's own SRAM. */
+static uint8_t mcu_act[MCU_ACT_SIZE] __attribute__((section(".act"), aligned(8)));
+
+uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size)
+{
+	(void)h;
+	*size = sizeof(mcu_act);
+	return mcu_act;
+}
+
+static uint32_t mcu_param(uint32_t off)
+{
+	return mmio_read32(MCU_PARAM_BASE + off);
+}
+
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)
 {
 	p->tiles = cim_hal_reg_read(h, CIM_REG_TILES);
@@ -105,11 +120,16 @@ void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)
 	p->cell_bits = cim_hal_reg_read(h, CIM_REG_CELL_BITS);
 	p->adc_bits = cim_hal_reg_read(h, CIM_REG_ADC_BITS);
 	p->act_bits = cim_hal_reg_read(h, CIM_REG_ACT_BITS);
-	p->mvm_ns = mmio_read32(MCU_PARAM_BASE + MCU_PARAM_MVM_NS);
-	p->simd_ps_per_elem = mmio_read32(MCU_PARAM_BASE + MCU_PARAM_SIMD_PS);
-	p->link_mb_s = mmio_read32(MCU_PARAM_BASE + MCU_PARAM_LINK_MB_S);
-	p->program_row_ns = mmio_read32(MCU_PARAM_BASE +
-					MCU_PARAM_PROG_ROW_NS);
+	p->mvm_ns = mcu_param(MCU_PARAM_MVM_NS);
+	p->simd_ps_per_elem = mcu_param(MCU_PARAM_SIMD_PS);
+	p->link_mb_s = mcu_param(MCU_PARAM_LINK_MB_S);
+	p->program_row_ns = mcu_param(MCU_PARAM_PROG_ROW_NS);
+	p->mvm_fixed_ns = mcu_param(MCU_PARAM_MVM_FIXED_NS);
+	p->row_group = mcu_param(MCU_PARAM_ROW_GROUP);
+	p->adcs = mcu_param(MCU_PARAM_ADCS);
+	p->xfer_ps_per_byte = mcu_param(MCU_PARAM_XFER_PS);
+	p->xfer_fixed_ns = mcu_param(MCU_PARAM_XFER_FIXED_NS);
+	p->sched_naive = mcu_param(MCU_PARAM_SCHED_NAIVE);
 }
 
 uint64_t cim_hal_clock_now(struct cim_hal *h)

@@ -16,6 +16,8 @@
  *   0x1000_3000  device clock: free-running 64-bit nanosecond counter,
  *                also what the host reads at CIM_REG_CLOCK_LO/HI
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
+ *   0x3000_0000  activation SRAM, 4 MiB: the firmware's arena buffer
+ *                (section .act, see cim-fw.ld)
  *   0x4000_0000  tile windows: physical tile t at + t * MCU_TILE_STRIDE,
  *                one byte per 4-bit cell, row-major; stores program and
  *                verify the cell, loads read it back.  Room for 1024
@@ -50,11 +52,20 @@
 #define MCU_PARAM_SIMD_PS	0x04
 #define MCU_PARAM_LINK_MB_S	0x08
 #define MCU_PARAM_PROG_ROW_NS	0x0c
+#define MCU_PARAM_MVM_FIXED_NS	0x10
+#define MCU_PARAM_ROW_GROUP	0x14
+#define MCU_PARAM_ADCS		0x18
+#define MCU_PARAM_XFER_PS	0x1c
+#define MCU_PARAM_XFER_FIXED_NS	0x20
+#define MCU_PARAM_SCHED_NAIVE	0x24
 
 #define MCU_CLOCK_BASE		0x10003000ul	/* 64-bit, ns */
 
 #define MCU_PLAN_BASE		0x20000000ul
 #define MCU_PLAN_STRIDE		0x00100000ul
+
+#define MCU_ACT_BASE		0x30000000ul
+#define MCU_ACT_SIZE		(4ul << 20)
 
 #define MCU_TILE_BASE		0x40000000ul
 #define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */
