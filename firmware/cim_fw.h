@@ -17,7 +17,7 @@
 #define CIM_FW_VERSION_MINOR	0
 #define CIM_FW_VERSION		((CIM_FW_VERSION_MAJOR << 16) | CIM_FW_VERSION_MINOR)
 
-#define CIM_FW_MAX_VECTOR	8192	/* longest K or N of an FC/CONV op */
+#define CIM_FW_MAX_VECTOR	16384	/* longest K or N of an FC/CONV op */
 #define CIM_FW_MAX_IMAGES	16	/* image slots */
 #define CIM_FW_MAX_VTILES	256	/* virtual tiles per image */
 #define CIM_FW_MAX_TILES	1024	/* physical tiles with telemetry */

@@ -40,6 +40,7 @@ struct cim_card_info {
 	u32 max_vector;
 	u32 max_images;
 	u32 plan_bytes;
+	u32 arena_bytes;	/* activation bytes per batch item */
 };
 
 struct cim_ring {

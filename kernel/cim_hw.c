@@ -59,6 +59,7 @@ static void cim_read_info(struct cim_device *cdev)
 	i->max_vector = cim_rd(cdev, CIM_REG_MAX_VECTOR);
 	i->max_images = cim_rd(cdev, CIM_REG_MAX_IMAGES);
 	i->plan_bytes = cim_rd(cdev, CIM_REG_PLAN_BYTES);
+	i->arena_bytes = cim_rd(cdev, CIM_REG_ARENA_BYTES);
 }
 
 /* Reset the card and run the boot handshake over fresh, empty rings. */

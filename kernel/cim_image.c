@@ -12,7 +12,7 @@
 #include <drm/drm_print.h>
 
 #include "cim_drv.h"
-#include "../uapi/cim_image_v1.h"
+#include "../uapi/cim_image.h"
 
 static void cim_image_release(struct kref *ref)
 {
@@ -98,19 +98,27 @@ static int cim_image_validate(struct cim_device *cdev, struct cim_image *img)
 		.cell_bits = cdev->info.cell_bits,
 		.max_vector = cdev->info.max_vector,
 		.max_plan_bytes = cdev->info.plan_bytes,
-		.max_vtiles = cdev->info.tiles,
+		.max_vtiles = min_t(u32, cdev->info.tiles, CIM_IMAGE_MAX_VTILES),
+		.max_arena = cdev->info.arena_bytes,
 	};
+	struct cim_check_state *st;
 	struct iosys_map map;
 	const char *why = NULL;
 	const u8 *p;
 	int ret;
 
+	/* about 530 bytes: too much for the kernel stack */
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
 	ret = drm_gem_vmap_unlocked(img->bo, &map);
-	if (ret)
+	if (ret) {
+		kfree(st);
 		return ret;
+	}
 	p = (const u8 *)map.vaddr + img->offset;
 	h = (const struct cim_image_header *)p;
-	if (cim_image_check(p, img->size, &lim, &why)) {
+	if (cim_image_check_st(p, img->size, &lim, st, &why)) {
 		drm_dbg(&cdev->drm, "image rejected: %s\n", why);
 		ret = -EINVAL;
 	} else if (cim_crc_image(p, img->size) != h->crc32) {
@@ -122,6 +130,7 @@ static int cim_image_validate(struct cim_device *cdev, struct cim_image *img)
 		img->output_size = h->output_size;
 	}
 	drm_gem_vunmap_unlocked(img->bo, &map);
+	kfree(st);
 	return ret;
 }
 

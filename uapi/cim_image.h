@@ -477,7 +477,7 @@ static inline int cim_check_op(const void *img, uint32_t i,
 	const struct cim_image_header *h = (const struct cim_image_header *)img;
 	const struct cim_image_op *op = &cim_image_ops(img)[i];
 	const struct cim_image_tensor *t = cim_image_tensors(img);
-	const struct cim_image_tensor *in0, *in1 = 0, *out;
+	const struct cim_image_tensor *in0, *in1 = (const struct cim_image_tensor *)(void *)0, *out;
 	uint32_t K, N, G = op->groups;
 
 	if (!op->type || op->type > CIM_OP_MAX)

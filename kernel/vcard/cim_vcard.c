@@ -21,7 +21,9 @@ module_param(preset, charp, 0444);
 MODULE_PARM_DESC(preset, "Card model: m1076 (76 tiles of 1024x1024) or small (8 tiles of 256x256)");
 
 static unsigned int tiles, rows, cols, adc_bits, mvm_ns, link_mb_s, plan_kb;
-static unsigned int program_row_ns, simd_ps;
+static unsigned int program_row_ns, simd_ps, arena_kb = 4096;
+static unsigned int mvm_fixed_ns, row_group, adcs, xfer_ps, xfer_fixed_ns;
+static char *sched_mode = "pipelined";
 module_param(tiles, uint, 0444);
 MODULE_PARM_DESC(tiles, "Flash tiles (0 = preset)");
 module_param(rows, uint, 0444);
@@ -40,6 +42,20 @@ module_param(program_row_ns, uint, 0444);
 MODULE_PARM_DESC(program_row_ns, "Modeled program-and-verify time per row, ns (0 = preset)");
 module_param(simd_ps, uint, 0444);
 MODULE_PARM_DESC(simd_ps, "Modeled digital op time per element, ps (0 = preset)");
+module_param(arena_kb, uint, 0444);
+MODULE_PARM_DESC(arena_kb, "Activation memory for one batch item, KiB (default 4096)");
+module_param(mvm_fixed_ns, uint, 0444);
+MODULE_PARM_DESC(mvm_fixed_ns, "Part of any MVM's time that does not depend on its size, ns (0 = preset)");
+module_param(row_group, uint, 0444);
+MODULE_PARM_DESC(row_group, "Rows summed per ADC phase (0 = preset)");
+module_param(adcs, uint, 0444);
+MODULE_PARM_DESC(adcs, "Column ADCs per tile (0 = preset)");
+module_param(xfer_ps, uint, 0444);
+MODULE_PARM_DESC(xfer_ps, "Modeled tile-to-tile transfer time per byte, ps (0 = preset)");
+module_param(xfer_fixed_ns, uint, 0444);
+MODULE_PARM_DESC(xfer_fixed_ns, "Modeled latency of one tile-to-tile transfer, ns (0 = preset)");
+module_param_named(schedule, sched_mode, charp, 0444);
+MODULE_PARM_DESC(schedule, "Tile schedule: pipelined (default) or naive (one layer at a time)");
 
 struct vcard_preset {
 	const char *name;
@@ -50,11 +66,15 @@ struct vcard_preset {
 static const struct vcard_preset vcard_presets[] = {
 	{ "m1076", { .tiles = 76, .rows = 1024, .cols = 1024, .cell_bits = 4,
 		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 4000,
-		     .simd_ps_per_elem = 1000, .link_mb_s = 2000,
+		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 128,
+		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
+		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
 		     .program_row_ns = 10000 }, 1024 },
 	{ "small", { .tiles = 8, .rows = 256, .cols = 256, .cell_bits = 4,
 		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 1000,
-		     .simd_ps_per_elem = 1000, .link_mb_s = 2000,
+		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 32,
+		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
+		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
 		     .program_row_ns = 10000 }, 64 },
 };
 
@@ -84,12 +104,25 @@ static int vcard_pick_params(struct cim_hal *vc)
 	VCARD_OVERRIDE(p->link_mb_s, link_mb_s);
 	VCARD_OVERRIDE(p->program_row_ns, program_row_ns);
 	VCARD_OVERRIDE(p->simd_ps_per_elem, simd_ps);
+	VCARD_OVERRIDE(p->mvm_fixed_ns, mvm_fixed_ns);
+	VCARD_OVERRIDE(p->row_group, row_group);
+	VCARD_OVERRIDE(p->adcs, adcs);
+	VCARD_OVERRIDE(p->xfer_ps_per_byte, xfer_ps);
+	VCARD_OVERRIDE(p->xfer_fixed_ns, xfer_fixed_ns);
+	if (!strcmp(sched_mode, "naive")) {
+		p->sched_naive = 1;
+	} else if (strcmp(sched_mode, "pipelined")) {
+		pr_err("cim_vcard: unknown schedule '%s'\n", sched_mode);
+		return -EINVAL;
+	}
+	vc->act_bytes = arena_kb * 1024;
 	if (plan_kb)
 		vc->plan_bytes = plan_kb * 1024;
 #undef VCARD_OVERRIDE
 	if (!p->tiles || p->tiles > 1024 || !p->rows || p->rows > 4096 ||
 	    !p->cols || p->cols > 4096 || (p->cols & 1) ||
-	    !p->link_mb_s || vc->plan_bytes < 4096) {
+	    !p->link_mb_s || vc->plan_bytes < 4096 || !arena_kb ||
+	    arena_kb > 1024 * 1024) {
 		pr_err("cim_vcard: impossible card geometry\n");
 		return -EINVAL;
 	}
@@ -171,6 +204,7 @@ static void vcard_free(struct cim_hal *vc)
 		irq_free_desc(vc->irq);
 	vfree(vc->cells);
 	vfree(vc->plan);
+	vfree(vc->act);
 	vfree(vc->fw);
 	kfree(vc);
 }
@@ -192,8 +226,9 @@ static int __init vcard_init(void)
 	vc->cells = vzalloc(array3_size(vc->params.tiles, vc->params.rows,
 					vc->params.cols));
 	vc->plan = vzalloc(array_size(CIM_FW_MAX_IMAGES, vc->plan_bytes));
+	vc->act = vzalloc(vc->act_bytes);
 	vc->fw = vzalloc(sizeof(*vc->fw));
-	if (!vc->cells || !vc->plan || !vc->fw)
+	if (!vc->cells || !vc->plan || !vc->act || !vc->fw)
 		goto free;
 	ret = vcard_irq_init(vc);
 	if (ret)

@@ -28,6 +28,8 @@ struct cim_hal {
 	u32 plan_bytes;
 	u8 *cells;			/* tiles * rows * cols, one cell a byte */
 	u8 *plan;			/* CIM_FW_MAX_IMAGES * plan_bytes */
+	u8 *act;			/* activation arena, act_bytes */
+	u32 act_bytes;
 
 	struct cim_fw *fw;
 	struct task_struct *thread;

@@ -109,6 +109,12 @@ uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 	return h->plan + (size_t)slot * h->plan_bytes;
 }
 
+uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size)
+{
+	*size = h->act_bytes;
+	return h->act;
+}
+
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)
 {
 	*p = h->params;

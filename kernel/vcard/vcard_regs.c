@@ -26,6 +26,7 @@ void vcard_regs_init(struct cim_hal *vc)
 	r[CIM_REG_MAX_VECTOR / 4] = CIM_FW_MAX_VECTOR;
 	r[CIM_REG_MAX_IMAGES / 4] = CIM_FW_MAX_IMAGES;
 	r[CIM_REG_PLAN_BYTES / 4] = vc->plan_bytes;
+	r[CIM_REG_ARENA_BYTES / 4] = vc->act_bytes;
 }
 
 static void vcard_event(struct cim_hal *vc, int ev)

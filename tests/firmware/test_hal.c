@@ -21,7 +21,12 @@ void thal_default_params(struct cim_card_params *p)
 	p->adc_bits = 8;
 	p->act_bits = 8;
 	p->mvm_ns = 4000;
+	p->mvm_fixed_ns = 100;
+	p->row_group = 8;
+	p->adcs = 8;
 	p->simd_ps_per_elem = 250;
+	p->xfer_ps_per_byte = 63;
+	p->xfer_fixed_ns = 20;
 	p->link_mb_s = 2000;
 	p->program_row_ns = 10000;
 }
@@ -47,6 +52,8 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 		h->tiles[i] = xcalloc((size_t)p->rows * p->cols, 1);
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
 		h->plan[i] = xcalloc(plan_bytes, 1);
+	h->act_bytes = THAL_ACT_BYTES;
+	h->act = xcalloc(h->act_bytes, 1);
 
 	h->regs[CIM_REG_ID / 4] = CIM_HW_ID;
 	h->regs[CIM_REG_HW_VERSION / 4] = 1;
@@ -59,6 +66,7 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 	h->regs[CIM_REG_MAX_VECTOR / 4] = CIM_FW_MAX_VECTOR;
 	h->regs[CIM_REG_MAX_IMAGES / 4] = CIM_FW_MAX_IMAGES;
 	h->regs[CIM_REG_PLAN_BYTES / 4] = plan_bytes;
+	h->regs[CIM_REG_ARENA_BYTES / 4] = h->act_bytes;
 	return h;
 }
 
@@ -73,6 +81,7 @@ void thal_free(struct cim_hal *h)
 	free(h->tiles);
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
 		free(h->plan[i]);
+	free(h->act);
 	free(h);
 }
 
@@ -210,6 +219,12 @@ uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 	if (slot >= CIM_FW_MAX_IMAGES)
 		abort();
 	return h->plan[slot];
+}
+
+uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size)
+{
+	*size = h->act_bytes;
+	return h->act;
 }
 
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)

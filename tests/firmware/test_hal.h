@@ -25,6 +25,8 @@ struct cim_hal {
 	struct cim_card_params p;
 	uint8_t **tiles;
 	uint8_t *plan[CIM_FW_MAX_IMAGES];
+	uint8_t *act;
+	uint32_t act_bytes;
 	struct thal_buf bufs[THAL_MAX_BUFS];
 	unsigned int nbufs;
 	uint32_t irq_count[3];		/* per CIM_IRQ_* bit */
@@ -43,6 +45,7 @@ struct cim_hal {
 #define THAL_ROWS	32
 #define THAL_COLS	32
 #define THAL_PLAN_BYTES	(64 * 1024)
+#define THAL_ACT_BYTES	(256 * 1024)
 
 void thal_default_params(struct cim_card_params *p);
 struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes);

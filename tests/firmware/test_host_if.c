@@ -208,17 +208,17 @@ static void test_bad_desc(void **state)
 	struct cim_cpl c;
 	int i;
 
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < 11; i++) {
 		d = nop(100 + i);
 		switch (i) {
-		case 0:
-			d.flags = 1;
+		case 0:	/* the exit margin flag is for RUN only */
+			d.flags = CIM_DESCF_EXIT_MARGIN;
 			break;
-		case 1:
-			d.reserved = 1;
+		case 1:	/* a margin without its flag */
+			d.exit_margin = 1;
 			break;
 		case 2:
-			d.opcode = CIM_OPC_UNLOAD + 1;
+			d.opcode = CIM_OPC_TELEMETRY + 1;
 			break;
 		case 3:
 			d.opcode = 0xffffffffu;
@@ -238,6 +238,13 @@ static void test_bad_desc(void **state)
 		case 8:
 			d.opcode = CIM_OPC_RUN;
 			d.slot = 0xffffffffu;
+			break;
+		case 9:
+			d.opcode = CIM_OPC_RUN;
+			d.flags = 2;
+			break;
+		case 10:	/* TELEMETRY without a buffer */
+			d.opcode = CIM_OPC_TELEMETRY;
 			break;
 		}
 		c = thost_exec(t, &d);

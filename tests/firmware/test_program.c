@@ -28,53 +28,62 @@ static uint32_t run_status(struct thost *t, uint32_t slot,
 	return st;
 }
 
+/* What tile v of image img must hold: its blocks' cells, zeros elsewhere. */
+static void expect_tile(const void *img, uint32_t v, uint8_t *tile,
+			uint64_t *rows)
+{
+	const struct cim_image_header *h = img;
+	const struct cim_image_block *b = cim_image_blocks(img);
+	const uint8_t *cells = (const uint8_t *)img + h->cells_offset, *src;
+	uint32_t i, q, k, cpw, n, bytes;
+
+	memset(tile, 0, THAL_ROWS * THAL_COLS);
+	for (i = 0; i < h->n_blocks; i++) {
+		if (b[i].vtile != v)
+			continue;
+		cpw = cim_image_ops(img)[b[i].op].wbits / 4;
+		n = b[i].outs * cpw;
+		bytes = (n + 1) / 2;
+		src = cells + b[i].cells_offset;
+		for (q = 0; q < b[i].g_count * b[i].rows; q++, src += bytes) {
+			*rows += 1;
+			for (k = 0; k < n; k++)
+				tile[(b[i].array_row + q) * THAL_COLS +
+				     b[i].array_col + q / b[i].rows * n + k] =
+					(src[k / 2] >> (4 * (k & 1))) & 15;
+		}
+	}
+}
+
 static void test_program_layout(void **state)
 {
 	struct thost *t = *state;
+	uint8_t want[THAL_ROWS * THAL_COLS];
 	struct tmodel m;
-	const struct cim_image_vtile *vt;
-	const uint8_t *cells;
 	const uint16_t *map;
 	struct cim_desc d;
 	struct cim_cpl c;
 	uint64_t rows = 0, before;
-	uint32_t v, r, j, cols = THAL_COLS;
+	uint32_t v;
 
 	tmodel_default(&m);
 	/* The layers really are split over rows and over columns. */
 	assert_int_equal(hdr(&m)->n_vtiles, 17);
 	map = tmap(t, hdr(&m)->n_vtiles);
+	/* stale cells on a tile must not survive programming */
+	memset(t->hal->tiles[map[0]], 7, THAL_ROWS * THAL_COLS);
 	d = tdesc_program(t, 3, m.image, m.size, map, hdr(&m)->n_vtiles);
 	before = t->hal->clock;
 	c = thost_exec(t, &d);
 	assert_int_equal(c.status, CIM_ST_OK);
-
-	vt = cim_image_vtiles(m.image);
-	cells = (const uint8_t *)m.image + hdr(&m)->cells_offset;
 	for (v = 0; v < hdr(&m)->n_vtiles; v++) {
-		const uint8_t *tile = t->hal->tiles[map[v]];
-		const uint8_t *src = cells + vt[v].cells_offset;
-
-		rows += vt[v].rows;
-		for (r = 0; r < THAL_ROWS; r++) {
-			for (j = 0; j < cols / 2; j++) {
-				uint8_t lo = tile[r * cols + 2 * j];
-				uint8_t hi = tile[r * cols + 2 * j + 1];
-				uint8_t b;
-
-				if (r >= vt[v].rows || j >= vt[v].outs) {
-					/* outside the block: untouched */
-					assert_int_equal(lo | hi, 0);
-					continue;
-				}
-				b = src[r * vt[v].outs + j];
-				assert_int_equal(lo, b & 15);
-				assert_int_equal(hi, b >> 4);
-			}
-		}
+		expect_tile(m.image, v, want, &rows);
+		assert_memory_equal(t->hal->tiles[map[v]], want, sizeof(want));
+		assert_int_equal(t->fw->tile_tele[map[v]].pe_cycles, 1);
 	}
-	/* Program time per row, plus the image over the link. */
-	assert_true(c.device_time_ns >= rows * t->hal->p.program_row_ns +
+	assert_int_equal(rows, 100 * 3 + 40 * 2 + 24);
+	/* Program time per row and erase, plus the image over the link. */
+	assert_true(c.device_time_ns >= (rows + 17) * t->hal->p.program_row_ns +
 		    m.size * 1000 / t->hal->p.link_mb_s);
 	assert_int_equal(c.device_time_ns + tring_ns(t->fw),
 			 t->hal->clock - before);
@@ -315,6 +324,7 @@ static void test_program_verify_fail(void **state)
 	/* cell (0, 1) of vtile 0, on physical tile 3, is stuck */
 	cells = (const uint8_t *)m.image + hdr(&m)->cells_offset;
 	want = cells[0] >> 4;
+	assert_int_equal(cim_image_blocks(m.image)[0].array_row, 0);
 	t->hal->stuck_tile = 3;
 	t->hal->stuck_cell = 1;
 	t->hal->stuck_val = (want + 1) & 15;
@@ -358,13 +368,13 @@ static void test_program_overlap(void **state)
 }
 
 /*
- * A two-layer image whose layer 0 spans vtiles 0 and 1 (rows 0..31 and
- * 32..39), edited by fn and re-sealed with a matching CRC.
+ * A two-layer image whose layer 0 spans blocks 0 and 1 (rows 0..31 and
+ * 32..39, one tile each), edited by fn and re-sealed with a matching CRC.
  */
-static uint32_t program_edited(struct thost *t,
-			       void (*fn)(struct cim_image_header *h,
-					  struct cim_image_op *ops,
-					  struct cim_image_vtile *vt))
+typedef void (*edit_fn)(struct cim_image_header *h, struct cim_image_op *ops,
+			struct cim_image_block *b);
+
+static uint32_t program_edited(struct thost *t, edit_fn fn)
 {
 	static const uint32_t dims[] = { 40, 16, 8 };
 	struct cim_image_header *h;
@@ -376,84 +386,108 @@ static uint32_t program_edited(struct thost *t,
 	h = m.image;
 	assert_int_equal(h->n_vtiles, 3);
 	fn(h, (struct cim_image_op *)((uint8_t *)m.image + h->ops_offset),
-	   (struct cim_image_vtile *)((uint8_t *)m.image + h->vtiles_offset));
+	   (struct cim_image_block *)((uint8_t *)m.image + h->blocks_offset));
 	h->crc32 = cim_image_crc(m.image, h->total_size);
-	d = tdesc_program(t, 0, m.image, h->total_size, tmap(t, 3), 3);
+	d = tdesc_program(t, 0, m.image, h->total_size, tmap(t, h->n_vtiles),
+			  h->n_vtiles);
 	st = thost_exec(t, &d).status;
 	tmodel_free(&m);
 	return st;
 }
 
-/*
- * Layer 0 shrunk to 32 inputs, which vtile 0 covers alone: vtile 1 is
- * in no layer's range, so cim_image_check() never looks at its shape.
- * Shaped 128 x 1, its cells would run far past its physical tile.
- */
-static void edit_orphan_tall(struct cim_image_header *h,
-			     struct cim_image_op *ops,
-			     struct cim_image_vtile *vt)
-{
-	h->input_size = 32;
-	ops[0].in_len = 32;
-	ops[0].vtile_count = 1;
-	vt[1].rows = vt[1].rows * vt[1].outs;
-	vt[1].outs = 1;
-}
-
-static void edit_orphan(struct cim_image_header *h, struct cim_image_op *ops,
-			struct cim_image_vtile *vt)
-{
-	(void)h;
-	(void)vt;
-	ops[0].vtile_count = 1;
-}
-
-/* vtile 1 overlaps rows 24..31 of vtile 0; rows 32..39 go missing */
-static void edit_overlap(struct cim_image_header *h, struct cim_image_op *ops,
-			 struct cim_image_vtile *vt)
-{
-	(void)h;
-	(void)ops;
-	vt[1].row_base = 24;
-}
-
-/*
- * vtile 1 cut to rows 32..35: rows 36..39 of layer 0 have no weights.
- * The image shrinks to match, so only the coverage is wrong.
- */
-static void edit_gap(struct cim_image_header *h, struct cim_image_op *ops,
-		     struct cim_image_vtile *vt)
-{
-	uint8_t *cells = (uint8_t *)h + h->cells_offset;
-	uint32_t cut = 4 * vt[1].outs;
-
-	(void)ops;
-	vt[1].rows -= 4;
-	vt[1].cells_size -= cut;
-	memmove(cells + vt[2].cells_offset - cut, cells + vt[2].cells_offset,
-		vt[2].cells_size);
-	vt[2].cells_offset -= cut;
-	h->cells_size -= cut;
-	h->total_size -= cut;
-}
-
 static void edit_none(struct cim_image_header *h, struct cim_image_op *ops,
-		      struct cim_image_vtile *vt)
+		      struct cim_image_block *b)
 {
 	(void)h;
 	(void)ops;
-	(void)vt;
+	(void)b;
 }
 
-static void test_program_bad_tiling(void **state)
+/* a tile no block uses */
+static void edit_orphan(struct cim_image_header *h, struct cim_image_op *ops,
+			struct cim_image_block *b)
 {
+	(void)ops;
+	(void)b;
+	h->n_vtiles++;
+}
+
+/* block 1 on block 0's tile, over its rows */
+static void edit_overlap(struct cim_image_header *h, struct cim_image_op *ops,
+			 struct cim_image_block *b)
+{
+	(void)h;
+	(void)ops;
+	b[1].vtile = b[0].vtile;
+	b[1].array_row = 24;
+}
+
+/* block 1 moved down past the end of its array */
+static void edit_tall(struct cim_image_header *h, struct cim_image_op *ops,
+		      struct cim_image_block *b)
+{
+	(void)h;
+	(void)ops;
+	b[1].array_row = THAL_ROWS - 4;
+}
+
+/* rows 36..39 of layer 0 without weights, cells sizes kept */
+static void edit_gap(struct cim_image_header *h, struct cim_image_op *ops,
+		     struct cim_image_block *b)
+{
+	(void)h;
+	(void)ops;
+	b[1].rows -= 4;
+}
+
+/* a 4-bit op needs weight zero points */
+static void edit_wbits(struct cim_image_header *h, struct cim_image_op *ops,
+		       struct cim_image_block *b)
+{
+	(void)h;
+	(void)b;
+	ops[1].wbits = 4;
+}
+
+/* more activation memory than the card has */
+static void edit_arena(struct cim_image_header *h, struct cim_image_op *ops,
+		       struct cim_image_block *b)
+{
+	(void)ops;
+	(void)b;
+	h->arena_size = THAL_ACT_BYTES + 1;
+}
+
+/* op 0 reads its own output */
+static void edit_order(struct cim_image_header *h, struct cim_image_op *ops,
+		       struct cim_image_block *b)
+{
+	(void)h;
+	(void)b;
+	ops[0].in0 = 1;
+}
+
+/* a reserved field of an op */
+static void edit_reserved(struct cim_image_header *h, struct cim_image_op *ops,
+			  struct cim_image_block *b)
+{
+	(void)h;
+	(void)b;
+	ops[0].reserved[2] = 1;
+}
+
+static void test_program_bad_plan(void **state)
+{
+	static const edit_fn bad[] = {
+		edit_orphan, edit_overlap, edit_tall, edit_gap, edit_wbits,
+		edit_arena, edit_order, edit_reserved,
+	};
 	struct thost *t = *state;
+	uint32_t i;
 
 	assert_int_equal(program_edited(t, edit_none), CIM_ST_OK);
-	assert_int_equal(program_edited(t, edit_orphan_tall), CIM_ST_BAD_IMAGE);
-	assert_int_equal(program_edited(t, edit_orphan), CIM_ST_BAD_IMAGE);
-	assert_int_equal(program_edited(t, edit_overlap), CIM_ST_BAD_IMAGE);
-	assert_int_equal(program_edited(t, edit_gap), CIM_ST_BAD_IMAGE);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(program_edited(t, bad[i]), CIM_ST_BAD_IMAGE);
 }
 
 static void test_unload(void **state)
@@ -492,7 +526,7 @@ const struct CMUnitTest program_tests[] = {
 	TEST(test_program_dma_error),
 	TEST(test_program_verify_fail),
 	TEST(test_program_overlap),
-	TEST(test_program_bad_tiling),
+	TEST(test_program_bad_plan),
 	TEST(test_unload),
 };
 const size_t program_count = sizeof(program_tests) / sizeof(program_tests[0]);

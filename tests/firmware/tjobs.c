@@ -99,7 +99,7 @@ void tinput(const struct tmodel *m, uint32_t batch, uint32_t seed,
 	assert_non_null(*in);
 	assert_non_null(*want);
 	trand_fill(*in, (size_t)batch * m->in_size, seed);
-	assert_int_equal(cim_ref_run_model(&m->desc, *in, *want, batch), 0);
+	tnet_ref(&m->net, *in, *want, NULL, batch, -1);
 }
 
 static uint64_t link_ns(uint64_t bytes, uint32_t mb_s)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-/* Random quantized FC models for the firmware tests (see tmodel.h). */
+/* Random quantized FC chains for the firmware tests (see tmodel.h). */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -30,64 +30,40 @@ void trand_fill(int8_t *buf, size_t n, uint32_t seed)
 		buf[i] = (int8_t)(trand(&st) & 0xff);
 }
 
-static void *xmalloc(size_t n)
+void tmodel_build(struct tmodel *m)
 {
-	void *p = malloc(n);
-
-	assert_non_null(p);
-	return p;
-}
-
-static void layer_make(struct cim_fc_layer *l, uint32_t in, uint32_t out,
-		       int last, uint32_t *st)
-{
-	int8_t *w = xmalloc((size_t)in * out);
-	int32_t *bias = xmalloc(out * sizeof(*bias));
-	int32_t *mult = xmalloc(out * sizeof(*mult));
-	int32_t *shift = xmalloc(out * sizeof(*shift));
-	uint32_t i;
-
-	for (i = 0; i < in * out; i++)
-		w[i] = (int8_t)((int32_t)(trand(st) % 255) - 127);
-	/*
-	 * |acc| is around sqrt(in) * 128 * 73; scale it to about +-100 so
-	 * the outputs spread over int8 instead of saturating.
-	 */
-	for (i = 0; i < out; i++) {
-		bias[i] = (int32_t)(trand(st) % 40001) - 20000;
-		mult[i] = (int32_t)(0x40000000u + trand(st) % 0x3fffffffu);
-		shift[i] = in > 64 ? -10 : -9;
-	}
-	memset(l, 0, sizeof(*l));
-	l->in_len = in;
-	l->out_len = out;
-	l->weights = w;
-	l->bias = bias;
-	l->mult = mult;
-	l->shift = shift;
-	l->in_zp = (int32_t)(trand(st) % 21) - 10;
-	l->out_zp = (int32_t)(trand(st) % 41) - 20;
-	l->act_min = last ? -128 : l->out_zp;	/* ReLU */
-	l->act_max = 127;
+	assert_int_equal(tnet_build(&m->net, &m->image, &m->size), 0);
+	m->in_size = (uint32_t)tnet_size(&m->net, 0);
+	m->out_size = (uint32_t)tnet_size(&m->net, m->net.output);
 }
 
 void tmodel_make(struct tmodel *m, const uint32_t *dims, uint32_t n_layers,
 		 uint32_t seed, uint32_t tile_rows, uint32_t tile_cols)
 {
-	struct cim_geometry g = { tile_rows, tile_cols, 4 };
-	uint32_t st = seed * 2246822519u + 7, i;
+	uint32_t st = seed * 2246822519u + 7, i, prev = 0;
+	struct tnet *n = &m->net;
+	struct tnet_op o;
 
 	assert_true(n_layers >= 1 && n_layers <= TMODEL_MAX_LAYERS);
 	memset(m, 0, sizeof(*m));
-	for (i = 0; i < n_layers; i++)
-		layer_make(&m->layers[i], dims[i], dims[i + 1],
-			   i + 1 == n_layers, &st);
-	m->desc.n_layers = n_layers;
-	m->desc.layers = m->layers;
-	assert_int_equal(cim_image_build(&m->desc, &g, &m->image, &m->size),
-			 0);
-	m->in_size = dims[0];
-	m->out_size = dims[n_layers];
+	n->tile_rows = tile_rows;
+	n->tile_cols = tile_cols;
+	n->no_pack = 1;
+	n->t[0].c = dims[0];
+	n->t[0].h = 1;
+	n->t[0].w = 1;
+	for (i = 0; i < n_layers; i++) {
+		memset(&o, 0, sizeof(o));
+		o.op.type = CIM_OP_FC;
+		o.op.in0 = prev;
+		o.op.groups = 1;
+		o.op.out_zp = (int32_t)(trand(&st) % 41) - 20;
+		o.op.act_min = i + 1 == n_layers ? -128 : o.op.out_zp;
+		o.op.act_max = 127;
+		tnet_rand_mvm(&o, dims[i], dims[i + 1], 1, 8, &st);
+		prev = tnet_add(n, &o, dims[i + 1], 1, 1);
+	}
+	tmodel_build(m);
 }
 
 void tmodel_default(struct tmodel *m)
@@ -100,14 +76,7 @@ void tmodel_default(struct tmodel *m)
 
 void tmodel_free(struct tmodel *m)
 {
-	uint32_t i;
-
-	for (i = 0; i < m->desc.n_layers; i++) {
-		free((void *)m->layers[i].weights);
-		free((void *)m->layers[i].bias);
-		free((void *)m->layers[i].mult);
-		free((void *)m->layers[i].shift);
-	}
+	tnet_free(&m->net);
 	free(m->image);
 	memset(m, 0, sizeof(*m));
 }

@@ -1,30 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
-/* Random quantized FC models for the firmware tests, and their images. */
+/* Random quantized FC chains for the firmware tests, and their images. */
 #ifndef _CIM_TMODEL_H_
 #define _CIM_TMODEL_H_
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cim_model.h"
+#include "tnet.h"
 
 #define TMODEL_MAX_LAYERS	4
 
 struct tmodel {
-	struct cim_model_desc desc;
-	struct cim_fc_layer layers[TMODEL_MAX_LAYERS];
+	struct tnet net;
 	void *image;
 	size_t size;
 	uint32_t in_size, out_size;
 };
 
 /*
- * Layers dims[0] -> dims[1] -> ... -> dims[n_layers], ReLU on all but the
- * last, weights / biases / requantization drawn from seed.  The image is
- * built for a tile_rows x tile_cols card.
+ * FC layers dims[0] -> dims[1] -> ... -> dims[n_layers], ReLU on all but
+ * the last, 8-bit weights, biases and requantization drawn from seed;
+ * each block on its own tile of a tile_rows x tile_cols card.
  */
 void tmodel_make(struct tmodel *m, const uint32_t *dims, uint32_t n_layers,
 		 uint32_t seed, uint32_t tile_rows, uint32_t tile_cols);
+/* Build m->image from m->net (already filled). */
+void tmodel_build(struct tmodel *m);
 void tmodel_free(struct tmodel *m);
 
 /* The three-layer model most tests use, on the default test card. */
