@@ -116,7 +116,7 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 	const int32_t *bias = cim_image_param(plan, op->bias_offset);
 	const int32_t *mult = cim_image_param(plan, op->mult_offset);
 	const int32_t *shift = cim_image_param(plan, op->shift_offset);
-	const int8_t *x = fw_tensor(fw, plan, op->in0);
+	const int8_t *in0 = fw_tensor(fw, plan, op->in0), *x = in0;
 	int8_t *y = fw_tensor(fw, plan, op->out);
 	uint32_t N = out->c, G = op->type == CIM_OP_CONV ? op->groups : 1;
 	uint32_t K = op->type == CIM_OP_CONV ?
@@ -127,7 +127,7 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 	for (oy = 0; oy < out->h; oy++) {
 		for (ox = 0; ox < out->w; ox++) {
 			if (op->type == CIM_OP_CONV) {
-				fw_im2col(fw, op, in, x, oy, ox);
+				fw_im2col(fw, op, in, in0, oy, ox);
 				x = fw->col;
 			}
 			for (n = 0; n < N; n++)

@@ -14,7 +14,7 @@ static const struct {
 	const struct CMUnitTest *tests;
 	const size_t *count;
 } suites[] = {
-	SUITE(host_if), SUITE(program), SUITE(run), SUITE(dma), SUITE(time),
+	SUITE(host_if), SUITE(program), SUITE(run), SUITE(dma), SUITE(time), SUITE(ops),
 };
 
 int main(void)

@@ -54,6 +54,8 @@ extern const struct CMUnitTest run_tests[];
 extern const size_t run_count;
 extern const struct CMUnitTest dma_tests[];
 extern const size_t dma_count;
+extern const struct CMUnitTest ops_tests[];
+extern const size_t ops_count;
 extern const struct CMUnitTest time_tests[];
 extern const size_t time_count;
 

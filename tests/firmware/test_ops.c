@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Every op type of image format 2 against the test's own reference
+ * (tnet_ref.c), on hand-built nets mapped with splits, partial sums and
+ * diagonal packing; early exits; the scheduler's modeled time and the
+ * telemetry snapshot.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests.h"
+
+/* Program net into slot 0 and run batch items; compare with the reference. */
+static struct cim_cpl run_net(struct thost *t, struct tnet *n, uint32_t batch,
+			      uint32_t seed, int64_t margin,
+			      struct cim_job_record **rec_out)
+{
+	struct tmodel m;
+	uint64_t isz, osz;
+	int8_t *in, *want, *src, *out;
+	uint8_t *exits, *rec;
+	struct cim_desc d;
+	struct cim_cpl c;
+	size_t rlen = sizeof(struct cim_job_record) + batch;
+	uint32_t i, distinct = 0;
+	int seen[256] = { 0 };
+
+	memset(&m, 0, sizeof(m));
+	m.net = *n;
+	tmodel_build(&m);
+	*n = m.net;
+	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+
+	isz = tnet_size(n, 0);
+	osz = tnet_size(n, n->output);
+	in = malloc(batch * isz);
+	want = malloc(batch * osz);
+	exits = malloc(batch);
+	trand_fill(in, batch * isz, seed);
+	tnet_ref(n, in, want, exits, batch, margin);
+
+	src = thost_alloc(t, batch * isz, 1);
+	memcpy(src, in, batch * isz);
+	out = thost_alloc(t, batch * osz, 1);
+	rec = thost_alloc(t, rlen, 1);
+	memset(&d, 0, sizeof(d));
+	d.opcode = CIM_OPC_RUN;
+	d.tag = 42;
+	d.batch = batch;
+	if (margin >= 0) {
+		d.flags = CIM_DESCF_EXIT_MARGIN;
+		d.exit_margin = (uint32_t)margin;
+	}
+	thost_ref(t, &d.src, src, batch * isz);
+	thost_ref(t, &d.dst, out, batch * osz);
+	thost_ref(t, &d.result, rec, rlen);
+	c = thost_exec(t, &d);
+	assert_int_equal(c.status, CIM_ST_OK);
+	assert_int_equal(c.batch_done, batch);
+	assert_memory_equal(out, want, batch * osz);
+	assert_memory_equal(rec + sizeof(struct cim_job_record), exits, batch);
+	for (i = 0; i < batch * osz; i++)
+		if (!seen[out[i] + 128]++)
+			distinct++;
+	/* outputs all alike would hide a broken datapath */
+	assert_true(distinct >= (batch * osz >= 8 ? 3u : 1u));
+	if (rec_out)
+		*rec_out = (struct cim_job_record *)rec;
+	free(in);
+	free(want);
+	free(exits);
+	free(m.image);
+	return c;
+}
+
+static void net_init(struct tnet *n, uint32_t c, uint32_t h, uint32_t w)
+{
+	memset(n, 0, sizeof(*n));
+	n->tile_rows = THAL_ROWS;
+	n->tile_cols = THAL_COLS;
+	n->t[0].c = c;
+	n->t[0].h = h;
+	n->t[0].w = w;
+}
+
+static uint32_t add_conv(struct tnet *n, uint32_t in, uint32_t N,
+			 uint32_t k, uint32_t stride, uint32_t dil,
+			 const uint32_t pad[4], uint32_t G, uint32_t wbits,
+			 int relu, uint32_t *seed)
+{
+	struct tnet_op o;
+	uint32_t h, w;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_CONV;
+	o.op.in0 = in;
+	o.op.kernel_h = o.op.kernel_w = k;
+	o.op.stride_h = o.op.stride_w = stride;
+	o.op.dil_h = o.op.dil_w = dil;
+	o.op.pad_top = pad[0];
+	o.op.pad_left = pad[1];
+	o.op.pad_bottom = pad[2];
+	o.op.pad_right = pad[3];
+	o.op.groups = G;
+	o.op.in0_zp = (int32_t)(trand(seed) % 21) - 10;
+	o.op.out_zp = (int32_t)(trand(seed) % 21) - 10;
+	o.op.act_min = relu ? o.op.out_zp : -128;
+	o.op.act_max = relu ? 100 : 127;
+	tnet_rand_mvm(&o, k * k * n->t[in].c, N, G, wbits, seed);
+	tnet_window_shape(n, &o.op, in, &h, &w);
+	return tnet_add(n, &o, N, h, w);
+}
+
+static uint32_t add_fc(struct tnet *n, uint32_t in, uint32_t N,
+		       uint32_t wbits, uint32_t *seed)
+{
+	struct tnet_op o;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_FC;
+	o.op.in0 = in;
+	o.op.groups = 1;
+	o.op.out_zp = 3;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	tnet_rand_mvm(&o, (uint32_t)tnet_size(n, in), N, 1, wbits, seed);
+	return tnet_add(n, &o, N, 1, 1);
+}
+
+static const uint32_t pad0[4] = { 0, 0, 0, 0 };
+static const uint32_t pad1[4] = { 1, 1, 1, 1 };
+
+/* Plain, strided, dilated, asymmetric padding; W8 and W4; split blocks. */
+static void test_conv_im2col(void **state)
+{
+	static const uint32_t padx[4] = { 2, 0, 1, 3 };
+	struct thost *t = *state;
+	uint32_t seed = 11, x;
+	struct tnet n;
+
+	net_init(&n, 5, 9, 8);
+	x = add_conv(&n, 0, 12, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	x = add_conv(&n, x, 10, 3, 2, 2, padx, 1, 4, 0, &seed);
+	x = add_conv(&n, x, 7, 1, 1, 1, pad0, 1, 8, 0, &seed);
+	/* K = 45 and 108 rows over 32-row tiles: partial sums */
+	run_net(t, &n, 3, 1, -1, NULL);
+	assert_true(n.n_blocks > 3);
+	tnet_free(&n);
+
+	/* the same shapes split into 8 x 6-cell blocks */
+	seed = 11;
+	net_init(&n, 5, 9, 8);
+	n.max_rows = 8;
+	n.max_cols = 6;
+	x = add_conv(&n, 0, 12, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	x = add_conv(&n, x, 10, 3, 2, 2, padx, 1, 4, 0, &seed);
+	run_net(t, &n, 2, 2, -1, NULL);
+	assert_true(n.n_blocks > 20);
+	tnet_free(&n);
+}
+
+/* Groups: block diagonal, diagonal-packed and one group per block. */
+static void test_conv_groups(void **state)
+{
+	struct thost *t = *state;
+	uint32_t seed = 5, x, diag;
+	struct tnet n;
+
+	net_init(&n, 8, 6, 6);
+	x = add_conv(&n, 0, 12, 3, 1, 1, pad1, 2, 8, 1, &seed);
+	/* depthwise, 12 groups of 9 rows x 1 weight: 3 per block */
+	x = add_conv(&n, x, 12, 3, 2, 1, pad1, 12, 8, 1, &seed);
+	x = add_conv(&n, x, 12, 3, 1, 1, pad1, 12, 4, 0, &seed);
+	run_net(t, &n, 2, 3, -1, NULL);
+	diag = n.n_blocks;
+	tnet_free(&n);
+
+	seed = 5;
+	net_init(&n, 8, 6, 6);
+	n.no_diag = 1;
+	x = add_conv(&n, 0, 12, 3, 1, 1, pad1, 2, 8, 1, &seed);
+	x = add_conv(&n, x, 12, 3, 2, 1, pad1, 12, 8, 1, &seed);
+	x = add_conv(&n, x, 12, 3, 1, 1, pad1, 12, 4, 0, &seed);
+	run_net(t, &n, 2, 3, -1, NULL);
+	/* diagonal packing needs fewer blocks for the same result */
+	assert_true(diag < n.n_blocks);
+	tnet_free(&n);
+}
+
+static uint32_t add_pool(struct tnet *n, uint32_t in, uint16_t type,
+			 uint32_t k, uint32_t stride, const uint32_t pad[4],
+			 uint16_t flags)
+{
+	struct tnet_op o;
+	uint32_t h, w;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = type;
+	o.op.flags = flags;
+	o.op.in0 = in;
+	o.op.in0_zp = -7;
+	o.op.kernel_h = o.op.kernel_w = k;
+	o.op.stride_h = o.op.stride_w = stride;
+	o.op.dil_h = o.op.dil_w = 1;
+	o.op.pad_top = pad[0];
+	o.op.pad_left = pad[1];
+	o.op.pad_bottom = pad[2];
+	o.op.pad_right = pad[3];
+	o.op.act_min = -100;
+	o.op.act_max = 90;
+	tnet_window_shape(n, &o.op, in, &h, &w);
+	return tnet_add(n, &o, n->t[in].c, h, w);
+}
+
+static uint32_t add_two(struct tnet *n, uint16_t type, uint32_t a,
+			uint32_t b, uint32_t G)
+{
+	struct tnet_op o;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = type;
+	o.op.in0 = a;
+	o.op.in1 = b;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	if (type == CIM_OP_SHUFFLE) {
+		o.op.groups = G;
+		return tnet_add(n, &o, n->t[a].c, n->t[a].h, n->t[a].w);
+	}
+	o.op.in0_zp = 4;
+	o.op.in1_zp = -9;
+	o.op.out_zp = 2;
+	o.op.in0_mult = 0x5a000000;
+	o.op.in0_shift = type == CIM_OP_ADD ? -3 : 0;
+	o.op.in1_mult = 0x47000000;
+	o.op.in1_shift = type == CIM_OP_ADD ? -2 : 0;
+	if (type == CIM_OP_ADD) {
+		o.op.out_mult = 0x60000000;
+		o.op.out_shift = -5;
+		o.op.left_shift = 7;
+		return tnet_add(n, &o, n->t[a].c, n->t[a].h, n->t[a].w);
+	}
+	return tnet_add(n, &o, n->t[a].c + n->t[b].c, n->t[a].h, n->t[a].w);
+}
+
+/* Pools with pads (with and without COUNT_PAD), ADD, CONCAT, SHUFFLE. */
+static void test_simd_ops(void **state)
+{
+	static const uint32_t padp[4] = { 1, 0, 1, 1 };
+	struct thost *t = *state;
+	uint32_t seed = 9, c, mp, ap, ac, s, a, cat;
+	struct tnet n;
+
+	net_init(&n, 6, 8, 7);
+	c = add_conv(&n, 0, 8, 3, 1, 1, pad1, 1, 8, 0, &seed);
+	mp = add_pool(&n, c, CIM_OP_MAXPOOL, 3, 2, pad1, 0);
+	ap = add_pool(&n, c, CIM_OP_AVGPOOL, 3, 2, pad1, CIM_OPF_COUNT_PAD);
+	a = add_two(&n, CIM_OP_ADD, mp, ap, 0);
+	ac = add_pool(&n, a, CIM_OP_AVGPOOL, 2, 1, padp, 0);
+	cat = add_two(&n, CIM_OP_CONCAT, ac, ac, 0);
+	s = add_two(&n, CIM_OP_SHUFFLE, cat, 0, 4);
+	add_fc(&n, s, 10, 8, &seed);
+	/* the FC after the shuffle would hide a wrong permutation rarely */
+	run_net(t, &n, 3, 4, -1, NULL);
+	tnet_free(&n);
+
+	/* the same ops with nothing after them: raw outputs compared */
+	seed = 9;
+	net_init(&n, 6, 8, 7);
+	c = add_conv(&n, 0, 8, 3, 1, 1, pad1, 1, 8, 0, &seed);
+	ap = add_pool(&n, c, CIM_OP_AVGPOOL, 3, 2, pad1, 0);
+	cat = add_two(&n, CIM_OP_CONCAT, ap, ap, 0);
+	add_two(&n, CIM_OP_SHUFFLE, cat, 0, 2);
+	run_net(t, &n, 2, 5, -1, NULL);
+	tnet_free(&n);
+}
+
+static uint32_t add_exit(struct tnet *n, uint32_t in, uint32_t margin)
+{
+	struct tnet_op o;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_EXIT;
+	o.op.in0 = in;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	o.op.exit_margin = margin;
+	return tnet_add(n, &o, n->t[in].c, n->t[in].h, n->t[in].w);
+}
+
+static void exit_net(struct tnet *n, uint32_t margin)
+{
+	uint32_t seed = 21, x, e;
+
+	net_init(n, 24, 1, 1);
+	x = add_fc(n, 0, 30, 8, &seed);
+	e = add_fc(n, x, 8, 4, &seed);
+	add_exit(n, e, margin);
+	x = add_fc(n, x, 40, 8, &seed);
+	x = add_fc(n, x, 40, 8, &seed);
+	e = add_fc(n, x, 8, 8, &seed);
+	add_exit(n, e, margin + 10);
+	x = add_fc(n, x, 40, 8, &seed);
+	add_fc(n, x, 8, 8, &seed);
+}
+
+/* Early exit: per item, exits taken, work skipped, margin override. */
+static void test_exits(void **state)
+{
+	struct thost *t = *state;
+	struct cim_job_record *rec;
+	uint64_t t_own, t_all, t_none;
+	uint32_t i, took = 0;
+	struct tnet n;
+	const uint8_t *ex;
+
+	exit_net(&n, 20);
+	t_own = run_net(t, &n, 12, 7, -1, &rec).device_time_ns;
+	ex = (const uint8_t *)(rec + 1);
+	for (i = 0; i < 12; i++)
+		took += ex[i] < 2;
+	/* the seed gives a mix of exits and full runs */
+	assert_true(took > 0 && took < 12);
+	assert_int_equal(rec->n_exited, took);
+	assert_int_equal(t->fw->tele.items_exited, took);
+
+	/* margin 0 always passes: every item leaves at exit 0 */
+	t_all = run_net(t, &n, 12, 7, 0, &rec).device_time_ns;
+	ex = (const uint8_t *)(rec + 1);
+	for (i = 0; i < 12; i++)
+		assert_int_equal(ex[i], 0);
+	assert_int_equal(rec->n_exited, 12);
+	/* above 255 nothing passes: every item runs to the end */
+	t_none = run_net(t, &n, 12, 7, 1000, &rec).device_time_ns;
+	ex = (const uint8_t *)(rec + 1);
+	for (i = 0; i < 12; i++)
+		assert_int_equal(ex[i], 2);
+	assert_int_equal(rec->n_exited, 0);
+	/* skipped work is not charged */
+	assert_true(t_all < t_own && t_own < t_none);
+	tnet_free(&n);
+}
+
+static void pipe_net(struct tnet *n)
+{
+	uint32_t seed = 31, x;
+
+	net_init(n, 4, 8, 8);
+	x = add_conv(n, 0, 8, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	x = add_conv(n, x, 8, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	x = add_conv(n, x, 8, 3, 2, 1, pad1, 1, 8, 1, &seed);
+	x = add_conv(n, x, 8, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	add_fc(n, x, 10, 8, &seed);
+}
+
+/* Pipelined beats one layer at a time for batch > 1, and overlaps items. */
+static void test_sched_pipeline(void **state)
+{
+	struct thost *t = *state;
+	uint64_t p1, p8, n8;
+	struct tnet n;
+
+	pipe_net(&n);
+	p1 = t->fw->tele.last_pipelined_ns;
+	run_net(t, &n, 1, 3, -1, NULL);
+	p1 = t->fw->tele.last_pipelined_ns;
+	assert_true(p1 > 0);
+	run_net(t, &n, 8, 3, -1, NULL);
+	p8 = t->fw->tele.last_pipelined_ns;
+	n8 = t->fw->tele.last_naive_ns;
+	assert_true(p8 < n8);
+	assert_true(p8 < 8 * p1);
+	/* and the naive mode charges the naive time */
+	t->fw->p.sched_naive = 1;
+	assert_int_equal(run_net(t, &n, 8, 3, -1, NULL).device_time_ns >= n8, 1);
+	assert_int_equal(t->fw->tele.last_naive_ns, n8);
+	t->fw->p.sched_naive = 0;
+	tnet_free(&n);
+}
+
+/* The TELEMETRY snapshot: header, per-tile counters that add up. */
+static void test_telemetry(void **state)
+{
+	struct thost *t = *state;
+	struct cim_telemetry *tel;
+	struct cim_tile_telemetry *tt;
+	uint64_t macs = 0, busy = 0, pulses = 0, pe = 0;
+	struct cim_desc d;
+	struct tnet n;
+	size_t len;
+	uint32_t i;
+
+	pipe_net(&n);
+	run_net(t, &n, 4, 3, -1, NULL);
+	len = sizeof(*tel) + THAL_TILES * sizeof(*tt);
+	tel = thost_alloc(t, len, 1);
+	memset(&d, 0, sizeof(d));
+	d.opcode = CIM_OPC_TELEMETRY;
+	d.tag = 77;
+	thost_ref(t, &d.dst, tel, len);
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	assert_int_equal(tel->version, CIM_TELEMETRY_VERSION);
+	assert_int_equal(tel->n_tiles, THAL_TILES);
+	assert_int_equal(tel->tile_size, sizeof(*tt));
+	assert_int_equal(tel->jobs, 2);		/* PROGRAM, RUN */
+	assert_int_equal(tel->run_jobs, 1);
+	assert_int_equal(tel->items, 4);
+	assert_true(tel->last_pipelined_ns < tel->last_naive_ns);
+	assert_true(tel->last_device_ns >= tel->last_pipelined_ns);
+	tt = (struct cim_tile_telemetry *)(tel + 1);
+	for (i = 0; i < THAL_TILES; i++) {
+		macs += tt[i].macs;
+		busy += tt[i].busy_ns;
+		pulses += tt[i].program_pulses;
+		pe += tt[i].pe_cycles;
+	}
+	assert_int_equal(macs, tel->last_macs);
+	/* 4 items, 8x8x8x36 + 8x8x8x72 + 4x4x8x72 x2 + 10x128 MACs each */
+	assert_int_equal(macs, 4ull * (64 * 8 * 36 + 64 * 8 * 72 +
+				       2 * 16 * 8 * 72 + 10 * 128));
+	assert_true(busy > 0 && busy <= tel->last_pipelined_ns * n.n_vtiles);
+	assert_int_equal(pe, n.n_vtiles);
+	assert_true(pulses > 0);
+	/* a buffer for the header only: no tiles */
+	d.dst.length = sizeof(*tel);
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	assert_int_equal(tel->n_tiles, 0);
+	d.dst.length = sizeof(*tel) - 1;
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_BAD_DESC);
+	tnet_free(&n);
+}
+
+const struct CMUnitTest ops_tests[] = {
+	TEST(test_conv_im2col),
+	TEST(test_conv_groups),
+	TEST(test_simd_ops),
+	TEST(test_exits),
+	TEST(test_sched_pipeline),
+	TEST(test_telemetry),
+};
+const size_t ops_count = sizeof(ops_tests) / sizeof(ops_tests[0]);
