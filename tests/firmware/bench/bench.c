@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Firmware bench: the host build of the firmware on the M1076-class card
+ * model, running synthetic format-2 plans with random 4-bit weights
+ * (ResNet-18 shaped for 32x32x3, MobileNetV2 shaped for 224x224x3),
+ * mapped by the test builder (tnet_build.c), batch 1 and 16.  Prints
+ * "bench: <name> <value> <unit>" lines.  The real compiler is libcim's.
+ */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../tests.h"
+
+static uint32_t seed = 1;
+
+static uint32_t conv(struct tnet *n, uint32_t in, uint32_t N, uint32_t k,
+		     uint32_t s, uint32_t G, int relu)
+{
+	struct tnet_op o;
+	uint32_t h, w, p = k / 2;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_CONV;
+	o.op.in0 = in;
+	o.op.kernel_h = o.op.kernel_w = k;
+	o.op.stride_h = o.op.stride_w = s;
+	o.op.dil_h = o.op.dil_w = 1;
+	o.op.pad_top = o.op.pad_left = o.op.pad_bottom = o.op.pad_right = p;
+	o.op.groups = G;
+	o.op.act_min = relu ? 0 : -128;
+	o.op.act_max = 127;
+	tnet_rand_mvm(&o, k * k * n->t[in].c, N, G, 4, &seed);
+	tnet_window_shape(n, &o.op, in, &h, &w);
+	return tnet_add(n, &o, N, h, w);
+}
+
+static uint32_t add(struct tnet *n, uint32_t a, uint32_t b, int relu)
+{
+	struct tnet_op o;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_ADD;
+	o.op.in0 = a;
+	o.op.in1 = b;
+	o.op.in0_mult = o.op.in1_mult = o.op.out_mult = 0x40000000;
+	o.op.left_shift = 4;
+	o.op.out_shift = -3;
+	o.op.act_min = relu ? 0 : -128;
+	o.op.act_max = 127;
+	return tnet_add(n, &o, n->t[a].c, n->t[a].h, n->t[a].w);
+}
+
+static uint32_t head(struct tnet *n, uint32_t in, uint32_t classes)
+{
+	struct tnet_op o;
+
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_AVGPOOL;
+	o.op.in0 = in;
+	o.op.kernel_h = n->t[in].h;
+	o.op.kernel_w = n->t[in].w;
+	o.op.stride_h = o.op.stride_w = 1;
+	o.op.dil_h = o.op.dil_w = 1;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	in = tnet_add(n, &o, n->t[in].c, 1, 1);
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_FC;
+	o.op.in0 = in;
+	o.op.groups = 1;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	tnet_rand_mvm(&o, n->t[in].c, classes, 1, 4, &seed);
+	return tnet_add(n, &o, classes, 1, 1);
+}
+
+static void resnet18(struct tnet *n)
+{
+	static const uint32_t ch[4] = { 64, 128, 256, 512 };
+	uint32_t x, y, sc, st, b;
+
+	n->t[0].c = 3;
+	n->t[0].h = n->t[0].w = 32;
+	x = conv(n, 0, 64, 3, 1, 1, 1);
+	for (st = 0; st < 4; st++) {
+		for (b = 0; b < 2; b++) {
+			uint32_t s = st && !b ? 2 : 1;
+
+			y = conv(n, x, ch[st], 3, s, 1, 1);
+			y = conv(n, y, ch[st], 3, 1, 1, 0);
+			sc = s == 2 ? conv(n, x, ch[st], 1, 2, 1, 0) : x;
+			x = add(n, y, sc, 1);
+		}
+	}
+	head(n, x, 10);
+}
+
+static void mobilenetv2(struct tnet *n)
+{
+	static const uint32_t cfg[7][4] = {
+		{ 1, 16, 1, 1 }, { 6, 24, 2, 2 }, { 6, 32, 3, 2 },
+		{ 6, 64, 4, 2 }, { 6, 96, 3, 1 }, { 6, 160, 3, 2 },
+		{ 6, 320, 1, 1 },
+	};
+	uint32_t x, y, i, j, c, e;
+
+	n->t[0].c = 3;
+	n->t[0].h = n->t[0].w = 224;
+	x = conv(n, 0, 32, 3, 2, 1, 1);
+	for (i = 0; i < 7; i++) {
+		for (j = 0; j < cfg[i][2]; j++) {
+			c = n->t[x].c;
+			e = c * cfg[i][0];
+			y = cfg[i][0] == 1 ? x : conv(n, x, e, 1, 1, 1, 1);
+			y = conv(n, y, e, 3, j ? 1 : cfg[i][3], e, 1);
+			y = conv(n, y, cfg[i][1], 1, 1, 1, 0);
+			x = j && c == cfg[i][1] ? add(n, y, x, 0) : y;
+		}
+	}
+	x = conv(n, x, 1280, 1, 1, 1, 1);
+	head(n, x, 1000);
+}
+
+static void m1076(struct cim_card_params *p, uint32_t tiles)
+{
+	memset(p, 0, sizeof(*p));
+	p->tiles = tiles;
+	p->rows = p->cols = 1024;
+	p->cell_bits = 4;
+	p->adc_bits = 8;
+	p->act_bits = 8;
+	p->mvm_ns = 4000;
+	p->mvm_fixed_ns = 100;
+	p->row_group = 128;
+	p->adcs = 128;
+	p->simd_ps_per_elem = 1000;
+	p->xfer_ps_per_byte = 63;
+	p->xfer_fixed_ns = 20;
+	p->link_mb_s = 2000;
+	p->program_row_ns = 10000;
+}
+
+static void bench(const char *name, void (*make)(struct tnet *))
+{
+	static const uint32_t batches[2] = { 1, 16 };
+	struct cim_card_params p;
+	struct tmodel m;
+	struct thost *t;
+	uint16_t *map;
+	struct cim_desc d;
+	struct cim_cpl c;
+	int8_t *in, *out;
+	uint32_t i, b, tiles = 76;
+	double peak, secs, macs;
+
+	memset(&m, 0, sizeof(m));
+	m.net.tile_rows = m.net.tile_cols = 1024;
+	make(&m.net);
+	tmodel_build(&m);
+	if (m.net.n_vtiles > tiles) {
+		/* more weights than 76 tiles hold: say so, model a bigger card */
+		printf("bench: %s_tiles_needed %u tiles\n", name,
+		       m.net.n_vtiles);
+		tiles = m.net.n_vtiles;
+	}
+	m1076(&p, tiles);
+	t = thost_new_card(&p, 1 << 20, 4, 4);
+	t->hal->act_bytes = 4 << 20;
+	t->hal->act = realloc(t->hal->act, t->hal->act_bytes);
+	cim_fw_reset(t->fw, t->hal);
+	thost_start(t);
+	map = thost_alloc(t, m.net.n_vtiles * 2, 1);
+	for (i = 0; i < m.net.n_vtiles; i++)
+		map[i] = (uint16_t)i;
+	d = tdesc_program(t, 0, m.image, m.size, map, m.net.n_vtiles);
+	c = thost_exec(t, &d);
+	if (c.status) {
+		printf("bench: %s program failed %u\n", name, c.status);
+		exit(1);
+	}
+	printf("bench: %s_vtiles %u tiles\n", name, m.net.n_vtiles);
+	printf("bench: %s_program_ms %.1f ms\n", name, c.device_time_ns / 1e6);
+	/* peak: every tile doing full-array MVMs, one MAC per cell */
+	peak = (double)p.tiles * p.rows * p.cols / (p.mvm_ns * 1e-9);
+	for (b = 0; b < 2; b++) {
+		trand_fill(in = malloc((size_t)batches[b] * m.in_size),
+			   (size_t)batches[b] * m.in_size, 3);
+		d = tdesc_run(t, 0, &m, in, batches[b], &out, NULL);
+		c = thost_exec(t, &d);
+		if (c.status) {
+			printf("bench: %s run failed %u\n", name, c.status);
+			exit(1);
+		}
+		macs = (double)t->fw->tele.last_macs;
+		secs = c.device_time_ns * 1e-9;
+		printf("bench: %s_b%u_fps %.1f fps\n", name, batches[b],
+		       batches[b] / secs);
+		printf("bench: %s_b%u_tops %.3f TOPS\n", name, batches[b],
+		       2 * macs / secs / 1e12);
+		printf("bench: %s_b%u_efficiency %.3f\n", name, batches[b],
+		       macs / secs / peak);
+		printf("bench: %s_b%u_naive_efficiency %.3f\n", name,
+		       batches[b],
+		       macs / (t->fw->tele.last_naive_ns * 1e-9) / peak);
+		free(in);
+	}
+	thost_free(t);
+	tmodel_free(&m);
+}
+
+int main(void)
+{
+	bench("resnet18", resnet18);
+	bench("mobilenetv2", mobilenetv2);
+	return 0;
+}
