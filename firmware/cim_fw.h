@@ -10,7 +10,7 @@
 
 #include "cim_fw_types.h"
 #include "../uapi/cim_card.h"
-#include "../uapi/cim_image.h"
+#include "../uapi/cim_image_v1.h"
 
 #define CIM_FW_VERSION_MAJOR	1
 #define CIM_FW_VERSION_MINOR	0

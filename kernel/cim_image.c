@@ -12,7 +12,7 @@
 #include <drm/drm_print.h>
 
 #include "cim_drv.h"
-#include "../uapi/cim_image.h"
+#include "../uapi/cim_image_v1.h"
 
 static void cim_image_release(struct kref *ref)
 {

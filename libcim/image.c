@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "../uapi/cim_image.h"
+#include "../uapi/cim_image_v1.h"
 
 /* Check the image the way the driver will, so that a refusal comes with a reason. */
 static int precheck(struct cim_dev *dev, const void *img, size_t size)

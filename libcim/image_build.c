@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "model_check.h"
-#include "../uapi/cim_image.h"
+#include "../uapi/cim_image_v1.h"
 
 /* The ops section starts right after the header and must be 8-aligned. */
 _Static_assert(sizeof(struct cim_image_header) % 8 == 0,

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "model_check.h"
-#include "../uapi/cim_image.h"
+#include "../uapi/cim_image_v1.h"
 #include "../uapi/cim_quant.h"
 
 /* The header of something that looks like an image, copied out (any alignment). */

@@ -1,18 +1,26 @@
 /* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
 /*
- * CIM weight image: the binary the kernel programs into the card.  It
- * holds a plan (layers, requantization parameters, virtual tiles) and the
- * flash cell contents of every virtual tile.  Produced by libcim, checked
- * by cim.ko and again by the card firmware.  See docs/image-format.md.
+ * CIM weight image, format 2: the binary the kernel programs into the
+ * card.  It holds a plan (tensors, ops, weight blocks, requantization
+ * parameters) and the flash cell contents of every weight block.
+ * Produced by libcim's compiler, checked by cim.ko and again by the card
+ * firmware, executed by the firmware and by libcim's CPU reference.
+ * See docs/image-format.md for the semantics of every op.
  *
  * Layout (offsets from the start, all little endian):
  *   struct cim_image_header
- *   struct cim_image_op      ops[n_ops]        at ops_offset (8-aligned)
- *   struct cim_image_vtile   vtiles[n_vtiles]  at vtiles_offset (4-aligned)
- *   params blob (int32 bias / multiplier / shift arrays) at params_offset
- *   cells blob (4-bit cells, two per byte)      at cells_offset
+ *   struct cim_image_tensor  tensors[n_tensors]  at tensors_offset (8-aligned)
+ *   struct cim_image_op      ops[n_ops]          at ops_offset (8-aligned)
+ *   struct cim_image_block   blocks[n_blocks]    at blocks_offset (8-aligned)
+ *   params blob (int32 arrays)                    at params_offset (4-aligned)
+ *   cells blob (4-bit cells, two per byte)        at cells_offset
  * The plan is bytes [0, cells_offset): the firmware keeps it on the card.
  * crc32 is CRC-32/IEEE of the whole image with the crc32 field taken as 0.
+ *
+ * Activations are int8 tensors in HWC order (channel fastest) inside a
+ * per-batch-item arena of arena_size bytes.  Tensor 0 is the input;
+ * op i writes tensor i + 1, so ops run in order and only read tensors
+ * written before them.
  */
 #ifndef _CIM_IMAGE_H_
 #define _CIM_IMAGE_H_
@@ -25,11 +33,25 @@
 #endif
 
 #define CIM_IMAGE_MAGIC		0x494d4943u	/* "CIMI" */
-#define CIM_IMAGE_VERSION_MAJOR	1
+#define CIM_IMAGE_VERSION_MAJOR	2
 #define CIM_IMAGE_VERSION_MINOR	0
 
-/* Layer types. */
-#define CIM_LAYER_FC		1	/* y = requant(W x + b), W on tiles */
+#define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
+#define CIM_TENSOR_NONE		0xffffffffu
+
+/* Op types.  Semantics: docs/image-format.md and the comments below. */
+#define CIM_OP_FC		1	/* y = requant(W x + b), W on arrays */
+#define CIM_OP_CONV		2	/* im2col rows times W on arrays */
+#define CIM_OP_MAXPOOL		3
+#define CIM_OP_AVGPOOL		4
+#define CIM_OP_ADD		5	/* TFLite-style rescaled add */
+#define CIM_OP_CONCAT		6	/* channels of in0 then of in1 */
+#define CIM_OP_SHUFFLE		7	/* channel shuffle over groups */
+#define CIM_OP_EXIT		8	/* early exit: stop if confident */
+#define CIM_OP_MAX		8
+
+/* Op flags. */
+#define CIM_OPF_COUNT_PAD	0x1	/* AVGPOOL: padding counts, as in0_zp */
 
 struct cim_image_header {
 	uint32_t magic;
@@ -42,65 +64,145 @@ struct cim_image_header {
 	uint32_t tile_rows;	/* geometry the image was compiled for */
 	uint32_t tile_cols;
 	uint32_t cell_bits;	/* 4 */
+	uint32_t n_tensors;	/* n_ops + 1 */
+	uint32_t tensors_offset;
 	uint32_t n_ops;
 	uint32_t ops_offset;
-	uint32_t n_vtiles;
-	uint32_t vtiles_offset;
+	uint32_t n_blocks;
+	uint32_t blocks_offset;
+	uint32_t n_vtiles;	/* arrays the image needs; blocks name 0..n-1 */
 	uint32_t params_offset;
 	uint32_t params_size;
 	uint32_t cells_offset;
 	uint32_t cells_size;
-	uint32_t input_size;	/* bytes per batch item (int8) */
-	uint32_t output_size;	/* bytes per batch item (int8) */
+	uint32_t arena_size;	/* activation bytes per batch item */
+	uint32_t output_tensor;	/* the result of an item run to the end */
+	uint32_t input_size;	/* bytes per batch item in = tensor 0 size */
+	uint32_t output_size;	/* bytes per batch item out */
+	uint32_t n_exits;	/* CIM_OP_EXIT ops */
+	uint32_t reserved[7];	/* must be 0 */
+};
+
+/* An int8 activation tensor of one batch item, HWC, in the arena. */
+struct cim_image_tensor {
+	uint32_t offset;	/* in the arena */
+	uint32_t c;
+	uint32_t h;
+	uint32_t w;
+};
+
+/*
+ * One op.  Fields an op type does not use must be 0 (in1: NONE).
+ *
+ * FC:   K = size of in0 (read flat, HWC order), N = out.c, out 1x1xN.
+ * CONV: in0 HxWxC, out HoxWoxN with N output channels, groups G dividing
+ *       C and N.  For output pixel (oy, ox) the im2col vector has
+ *       K = kh * kw * C rows, group-major: row g*Kg + (ky*kw + kx)*Cg + ci
+ *       (Kg = K / G, Cg = C / G) holds in0[iy][ix][g*Cg + ci] with
+ *       iy = oy*stride_h - pad_top + ky*dil_h (likewise ix), or in0_zp
+ *       where (iy, ix) falls in the padding.
+ * Both: the weight matrix W is K x N; for G > 1 it is block diagonal
+ *       (row r, column n is zero unless r / Kg == n / Ng, Ng = N / G) and
+ *       blocks hold only the diagonal.  The value of a weight is
+ *       16 * hi + lo - 128 (wbits 8, two cells) or q - wzp[n] (wbits 4,
+ *       one cell).  For each output n, in wrapping 32-bit arithmetic:
+ *         acc = bias[n] + sum_k x[k] * W[k][n]      (x raw int8; the
+ *                        compiler folds in0_zp into bias)
+ *         y   = clamp(out_zp + cim_requant(acc, mult[n], shift[n]),
+ *                     act_min, act_max)
+ *       bias/mult/shift (and wzp for wbits 4) are int32 arrays of N
+ *       entries in the params blob.
+ * MAXPOOL: y = clamp(max of the window's positions inside in0).
+ * AVGPOOL: s = sum of the window's positions inside in0 (with
+ *       CIM_OPF_COUNT_PAD also in0_zp for each padded one), n = count of
+ *       the positions summed; y = clamp(s / n rounded half away from 0).
+ *       In and out share scale and zero point.
+ * ADD:  in0, in1 and out have one shape.  With a = (x0 - in0_zp) <<
+ *       left_shift, b = (x1 - in1_zp) << left_shift:
+ *         y = clamp(out_zp + cim_requant(cim_requant(a, in0_mult, in0_shift)
+ *                   + cim_requant(b, in1_mult, in1_shift), out_mult, out_shift))
+ * CONCAT: in0 HxWxC0, in1 HxWxC1, out HxWx(C0+C1); each value x of input
+ *       i becomes clamp(out_zp + cim_requant(x - ini_zp, ini_mult, ini_shift)).
+ * SHUFFLE: out has in0's shape; out[p][i*G + g] = in0[p][g*(C/G) + i].
+ * EXIT: out is a copy of in0, whose size is output_size.  If its top
+ *       value exceeds every other by at least exit_margin, in0 is the
+ *       item's result and the ops after the exit do not run.
+ * clamp() is to [act_min, act_max], a sub-range of [-128, 127].
+ */
+struct cim_image_op {
+	uint16_t type;		/* CIM_OP_* */
+	uint16_t flags;		/* CIM_OPF_* */
+	uint32_t in0;		/* tensor ids */
+	uint32_t in1;
+	uint32_t out;		/* op index + 1 */
+	int32_t in0_zp;
+	int32_t in1_zp;
+	int32_t out_zp;
+	int32_t act_min;
+	int32_t act_max;
+	/* FC, CONV */
+	uint32_t wbits;		/* 8 or 4 */
+	uint32_t block_first;	/* the op's blocks: a run of the block table */
+	uint32_t block_count;
+	uint32_t bias_offset;	/* params blob offsets, 4-aligned */
+	uint32_t mult_offset;
+	uint32_t shift_offset;
+	uint32_t wzp_offset;
+	/* CONV, MAXPOOL, AVGPOOL */
+	uint32_t kernel_h;
+	uint32_t kernel_w;
+	uint32_t stride_h;
+	uint32_t stride_w;
+	uint32_t dil_h;		/* CONV only; pools use 1 */
+	uint32_t dil_w;
+	uint32_t pad_top;
+	uint32_t pad_left;
+	uint32_t pad_bottom;
+	uint32_t pad_right;
+	uint32_t groups;	/* CONV, SHUFFLE; FC 1 */
+	/* ADD, CONCAT */
+	int32_t in0_mult;
+	int32_t in0_shift;
+	int32_t in1_mult;
+	int32_t in1_shift;
+	int32_t out_mult;	/* ADD */
+	int32_t out_shift;
+	uint32_t left_shift;	/* ADD, at most 20 */
+	/* EXIT */
+	uint32_t exit_margin;
 	uint32_t reserved[5];	/* must be 0 */
 };
 
 /*
- * One layer.  For CIM_LAYER_FC with K = in_len inputs and N = out_len
- * outputs, for each output n:
- *   acc = bias[n] + sum_k x[k] * w[k][n]        (int32, x raw int8; the
- *                                               input zero point is folded
- *                                               into bias by the compiler)
- *   y = clamp(out_zp + cim_requant(acc, mult[n], shift[n]), act_min, act_max)
- * bias/mult/shift are int32 arrays of out_len entries at the given offsets
- * inside the params blob (4-aligned).
+ * A weight block: part of an FC or CONV op's matrix placed on one array
+ * (virtual tile; the kernel maps it to a physical tile at load).  It
+ * covers g_count consecutive groups from g_first (1 and 0 when the op has
+ * one group); of each group g, rows [row_base, row_base + rows) of its Kg
+ * and outputs [col_base, col_base + outs) of its Ng.  With c = wbits / 4
+ * cells per weight, group j's part sits on the array at rows
+ * array_row + j*rows and cells array_col + j*outs*c: diagonal packing,
+ * so one MVM serves every group of the block.  Cells of a weight: wbits
+ * 8 stores u = w + 128 as u >> 4 then u & 15; wbits 4 stores q.
+ * Cells are row-major, a row padded to whole bytes, two per byte with
+ * the even cell in the low nibble; the g_count parts follow each other:
+ * cells_size = g_count * rows * ceil(outs * c / 2).  Blocks' cells follow
+ * each other in block order with no gaps.  Array cells outside every
+ * block stay erased (0) and add nothing to any column.  The blocks on
+ * one array appear in increasing array_row order and share no rows.
  */
-struct cim_image_op {
-	uint16_t type;		/* CIM_LAYER_* */
-	uint16_t flags;		/* must be 0 */
-	uint32_t in_len;
-	uint32_t out_len;
-	uint32_t vtile_first;
-	uint32_t vtile_count;
-	int32_t in_zp;		/* informative: already folded into bias */
-	int32_t out_zp;
-	int32_t act_min;
-	int32_t act_max;
-	uint32_t bias_offset;
-	uint32_t mult_offset;
-	uint32_t shift_offset;
-	uint32_t reserved[4];	/* must be 0 */
-};
-
-/*
- * A virtual tile: a block of one layer's weight matrix, rows
- * [row_base, row_base + rows) x outputs [col_base, col_base + outs).
- * Each int8 weight w is stored offset-binary as u = w + 128 over two
- * cells: column 2j holds u >> 4 (high nibble), column 2j+1 holds u & 15,
- * so a row has 2 * outs cells.  Cells are row-major, two per byte, the
- * even cell in the low nibble: cells_size = rows * outs bytes.  Tiles'
- * cells follow each other in vtile order with no gaps, so the cells blob
- * streams through the card once.
- */
-struct cim_image_vtile {
+struct cim_image_block {
 	uint32_t op;
+	uint32_t vtile;
+	uint32_t g_first;
+	uint32_t g_count;
 	uint32_t row_base;
 	uint32_t rows;
 	uint32_t col_base;
 	uint32_t outs;
+	uint32_t array_row;
+	uint32_t array_col;
 	uint32_t cells_offset;	/* inside the cells blob */
 	uint32_t cells_size;
-	uint32_t reserved;	/* must be 0 */
 };
 
 /* What the checker needs to know of the card. */
@@ -108,10 +210,20 @@ struct cim_image_limits {
 	uint32_t tile_rows;
 	uint32_t tile_cols;
 	uint32_t cell_bits;
-	uint32_t max_vector;
+	uint32_t max_vector;	/* longest K or N of an FC/CONV op */
 	uint32_t max_plan_bytes;
-	uint32_t max_vtiles;
+	uint32_t max_vtiles;	/* at most CIM_IMAGE_MAX_VTILES */
+	uint32_t max_arena;	/* activation bytes per batch item */
 };
+
+static inline const struct cim_image_tensor *
+cim_image_tensors(const void *img)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+
+	return (const struct cim_image_tensor *)((const uint8_t *)img +
+						   h->tensors_offset);
+}
 
 static inline const struct cim_image_op *
 cim_image_ops(const void *img)
@@ -121,13 +233,13 @@ cim_image_ops(const void *img)
 	return (const struct cim_image_op *)((const uint8_t *)img + h->ops_offset);
 }
 
-static inline const struct cim_image_vtile *
-cim_image_vtiles(const void *img)
+static inline const struct cim_image_block *
+cim_image_blocks(const void *img)
 {
 	const struct cim_image_header *h = (const struct cim_image_header *)img;
 
-	return (const struct cim_image_vtile *)((const uint8_t *)img +
-						  h->vtiles_offset);
+	return (const struct cim_image_block *)((const uint8_t *)img +
+						  h->blocks_offset);
 }
 
 static inline const int32_t *
@@ -136,6 +248,11 @@ cim_image_param(const void *img, uint32_t off)
 	const struct cim_image_header *h = (const struct cim_image_header *)img;
 
 	return (const int32_t *)((const uint8_t *)img + h->params_offset + off);
+}
+
+static inline uint64_t cim_tensor_size(const struct cim_image_tensor *t)
+{
+	return (uint64_t)t->c * t->h * t->w;
 }
 
 /* Is [off, off + len) inside [0, size)?  Overflow-safe. */
@@ -150,31 +267,341 @@ static inline int cim_params_ok(const struct cim_image_header *h, uint32_t off,
 	return (off & 3) == 0 && cim_range_ok(off, (uint64_t)n * 4, h->params_size);
 }
 
-static inline int cim_blocks_overlap(const struct cim_image_vtile *a,
-				     const struct cim_image_vtile *b)
+/* Cells of one block (see struct cim_image_block). */
+static inline uint64_t cim_block_cells_size(const struct cim_image_block *b,
+					    uint32_t wbits)
 {
-	return a->row_base < b->row_base + b->rows &&
-	       b->row_base < a->row_base + a->rows &&
-	       a->col_base < b->col_base + b->outs &&
-	       b->col_base < a->col_base + a->outs;
+	return (uint64_t)b->g_count * b->rows *
+	       (((uint64_t)b->outs * (wbits / 4) + 1) / 2);
+}
+
+/* Output extent of a window op along one axis; 0 if it has none. */
+static inline uint32_t cim_window_out(uint32_t in, uint32_t k, uint32_t stride,
+				      uint32_t dil, uint32_t pad0, uint32_t pad1)
+{
+	uint64_t span = (uint64_t)in + pad0 + pad1;
+	uint64_t eff = (uint64_t)(k - 1) * dil + 1;
+
+	if (!k || !stride || !dil || span < eff)
+		return 0;
+	return (uint32_t)((span - eff) / stride + 1);
+}
+
+#define CIM_IMG_FAIL(msg) do { *why = (msg); return -1; } while (0)
+
+static inline int cim_int8_ok(int32_t v)
+{
+	return v >= -128 && v <= 127;
+}
+
+static inline int cim_mult_ok(int32_t m, int32_t s)
+{
+	return m >= 0 && s >= -31 && s <= 30;
+}
+
+/* Requantization arrays of an FC/CONV op with n outputs. */
+static inline int cim_check_requant(const void *img,
+				    const struct cim_image_op *op, uint32_t n,
+				    const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	uint32_t j;
+
+	if (!cim_params_ok(h, op->bias_offset, n) ||
+	    !cim_params_ok(h, op->mult_offset, n) ||
+	    !cim_params_ok(h, op->shift_offset, n))
+		CIM_IMG_FAIL("requantization parameters outside params");
+	for (j = 0; j < n; j++)
+		if (!cim_mult_ok(cim_image_param(img, op->mult_offset)[j],
+				 cim_image_param(img, op->shift_offset)[j]))
+			CIM_IMG_FAIL("requantization multiplier or shift out of range");
+	if (op->wbits == 8) {
+		if (op->wzp_offset)
+			CIM_IMG_FAIL("weight zero points on an 8-bit op");
+	} else if (op->wbits == 4) {
+		if (!cim_params_ok(h, op->wzp_offset, n))
+			CIM_IMG_FAIL("weight zero points outside params");
+		for (j = 0; j < n; j++) {
+			int32_t z = cim_image_param(img, op->wzp_offset)[j];
+
+			if (z < 0 || z > 15)
+				CIM_IMG_FAIL("weight zero point out of 4 bits");
+		}
+	} else {
+		CIM_IMG_FAIL("weights must have 8 or 4 bits");
+	}
+	return 0;
+}
+
+/* Walk state of cim_image_check(). */
+struct cim_check_state {
+	uint32_t next_block;	/* blocks are used in op order */
+	uint64_t cells_at;	/* cells are laid out in block order */
+	uint16_t row_end[CIM_IMAGE_MAX_VTILES];	/* first free row per array */
+};
+
+/*
+ * The blocks of an FC/CONV op with matrix K x N in G groups: inside the
+ * matrix and the arrays, cells where they belong, covering the diagonal.
+ */
+static inline int cim_check_blocks(const void *img, uint32_t opi,
+				   uint32_t K, uint32_t N, uint32_t G,
+				   const struct cim_image_limits *lim,
+				   struct cim_check_state *st, const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	const struct cim_image_op *op = &cim_image_ops(img)[opi];
+	const struct cim_image_block *b;
+	uint32_t Kg = K / G, Ng = N / G, cpw = op->wbits / 4, i;
+	uint64_t area = 0;
+
+	if (!op->block_count || op->block_first != st->next_block ||
+	    !cim_range_ok(op->block_first, op->block_count, h->n_blocks))
+		CIM_IMG_FAIL("op blocks out of range or out of order");
+	st->next_block += op->block_count;
+	for (i = op->block_first; i < st->next_block; i++) {
+		b = &cim_image_blocks(img)[i];
+		if (b->op != opi)
+			CIM_IMG_FAIL("block does not belong to its op");
+		if (b->vtile >= h->n_vtiles)
+			CIM_IMG_FAIL("block on a tile the image does not have");
+		if (!b->g_count || !cim_range_ok(b->g_first, b->g_count, G) ||
+		    !b->rows || !cim_range_ok(b->row_base, b->rows, Kg) ||
+		    !b->outs || !cim_range_ok(b->col_base, b->outs, Ng))
+			CIM_IMG_FAIL("block outside its op's matrix");
+		if (!cim_range_ok(b->array_row, (uint64_t)b->g_count * b->rows,
+				  lim->tile_rows) ||
+		    !cim_range_ok(b->array_col,
+				  (uint64_t)b->g_count * b->outs * cpw,
+				  lim->tile_cols))
+			CIM_IMG_FAIL("block larger than its array");
+		if (b->array_row < st->row_end[b->vtile])
+			CIM_IMG_FAIL("blocks of an array overlap or are out of row order");
+		st->row_end[b->vtile] = (uint16_t)(b->array_row +
+						   b->g_count * b->rows);
+		if (b->cells_offset != st->cells_at ||
+		    b->cells_size != cim_block_cells_size(b, op->wbits) ||
+		    !cim_range_ok(b->cells_offset, b->cells_size, h->cells_size))
+			CIM_IMG_FAIL("block cells not where they belong");
+		st->cells_at += b->cells_size;
+		area += (uint64_t)b->g_count * b->rows * b->outs;
+	}
+	if (area != (uint64_t)G * Kg * Ng)
+		CIM_IMG_FAIL("blocks do not cover their op's matrix");
+	return 0;
+}
+
+/* Does tensor a's arena range overlap tensor b's? */
+static inline int cim_tensors_overlap(const struct cim_image_tensor *a,
+				      const struct cim_image_tensor *b)
+{
+	return a->offset < b->offset + cim_tensor_size(b) &&
+	       b->offset < a->offset + cim_tensor_size(a);
+}
+
+static inline int cim_same_shape(const struct cim_image_tensor *a,
+				 const struct cim_image_tensor *b)
+{
+	return a->c == b->c && a->h == b->h && a->w == b->w;
+}
+
+/* The window fields of CONV and the pools give out's height and width. */
+static inline int cim_check_window(const struct cim_image_op *op,
+				   const struct cim_image_tensor *in,
+				   const struct cim_image_tensor *out,
+				   const char **why)
+{
+	uint32_t eh = (op->kernel_h - 1) * op->dil_h + 1;
+	uint32_t ew = (op->kernel_w - 1) * op->dil_w + 1;
+
+	if (!op->kernel_h || !op->kernel_w || op->kernel_h > 255 ||
+	    op->kernel_w > 255 || !op->stride_h || !op->stride_w ||
+	    op->stride_h > 255 || op->stride_w > 255 || !op->dil_h ||
+	    !op->dil_w || op->dil_h > 255 || op->dil_w > 255)
+		CIM_IMG_FAIL("bad kernel, stride or dilation");
+	if (op->pad_top >= eh || op->pad_bottom >= eh ||
+	    op->pad_left >= ew || op->pad_right >= ew)
+		CIM_IMG_FAIL("padding as large as the kernel");
+	if (out->h != cim_window_out(in->h, op->kernel_h, op->stride_h,
+				     op->dil_h, op->pad_top, op->pad_bottom) ||
+	    out->w != cim_window_out(in->w, op->kernel_w, op->stride_w,
+				     op->dil_w, op->pad_left, op->pad_right))
+		CIM_IMG_FAIL("output size does not match the window");
+	return 0;
+}
+
+/* Fields an op type does not use must be zero. */
+static inline int cim_op_unused_zero(const struct cim_image_op *op)
+{
+	uint32_t i, mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
+	uint32_t win = op->type == CIM_OP_CONV || op->type == CIM_OP_MAXPOOL ||
+		       op->type == CIM_OP_AVGPOOL;
+	uint32_t two = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
+
+	for (i = 0; i < sizeof(op->reserved) / sizeof(op->reserved[0]); i++)
+		if (op->reserved[i])
+			return 0;
+	if (!mvm && (op->wbits || op->block_first || op->block_count ||
+		     op->bias_offset || op->mult_offset || op->shift_offset ||
+		     op->wzp_offset))
+		return 0;
+	if (!win && (op->kernel_h || op->kernel_w || op->stride_h ||
+		     op->stride_w || op->pad_top || op->pad_left ||
+		     op->pad_bottom || op->pad_right))
+		return 0;
+	if (op->type != CIM_OP_CONV && (op->dil_h > 1 || op->dil_w > 1))
+		return 0;
+	if (!win && (op->dil_h || op->dil_w))
+		return 0;
+	if (!two && (op->in1 != CIM_TENSOR_NONE || op->in1_zp ||
+		     op->in0_mult || op->in0_shift || op->in1_mult ||
+		     op->in1_shift))
+		return 0;
+	if (op->type != CIM_OP_ADD && (op->out_mult || op->out_shift ||
+				       op->left_shift))
+		return 0;
+	if (op->type != CIM_OP_EXIT && op->exit_margin)
+		return 0;
+	if (op->flags & ~(uint32_t)(op->type == CIM_OP_AVGPOOL ?
+				    CIM_OPF_COUNT_PAD : 0))
+		return 0;
+	return 1;
+}
+
+/* One op against the tensors it reads and writes. */
+static inline int cim_check_op(const void *img, uint32_t i,
+			       const struct cim_image_limits *lim,
+			       struct cim_check_state *st, const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	const struct cim_image_op *op = &cim_image_ops(img)[i];
+	const struct cim_image_tensor *t = cim_image_tensors(img);
+	const struct cim_image_tensor *in0, *in1 = 0, *out;
+	uint32_t K, N, G = op->groups;
+
+	if (!op->type || op->type > CIM_OP_MAX)
+		CIM_IMG_FAIL("unknown op type");
+	if (!cim_op_unused_zero(op))
+		CIM_IMG_FAIL("op field unused by its type not zero");
+	if (op->out != i + 1 || op->in0 > i ||
+	    (op->in1 != CIM_TENSOR_NONE && op->in1 > i))
+		CIM_IMG_FAIL("op reads a tensor not yet written");
+	in0 = &t[op->in0];
+	out = &t[op->out];
+	if (cim_tensors_overlap(out, in0))
+		CIM_IMG_FAIL("op output overlaps its input");
+	if (op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT) {
+		if (op->in1 == CIM_TENSOR_NONE)
+			CIM_IMG_FAIL("op needs a second input");
+		in1 = &t[op->in1];
+		if (cim_tensors_overlap(out, in1))
+			CIM_IMG_FAIL("op output overlaps its input");
+		if (!cim_int8_ok(op->in1_zp) ||
+		    !cim_mult_ok(op->in0_mult, op->in0_shift) ||
+		    !cim_mult_ok(op->in1_mult, op->in1_shift))
+			CIM_IMG_FAIL("input rescale out of range");
+	}
+	if (!cim_int8_ok(op->in0_zp) || !cim_int8_ok(op->out_zp) ||
+	    !cim_int8_ok(op->act_min) || !cim_int8_ok(op->act_max) ||
+	    op->act_min > op->act_max)
+		CIM_IMG_FAIL("zero point or activation range out of int8");
+
+	switch (op->type) {
+	case CIM_OP_FC:
+	case CIM_OP_CONV:
+		N = out->c;
+		if (op->type == CIM_OP_FC) {
+			K = (uint32_t)cim_tensor_size(in0);
+			if (G != 1 || out->h != 1 || out->w != 1)
+				CIM_IMG_FAIL("FC output must be 1x1xN, one group");
+		} else {
+			if (cim_check_window(op, in0, out, why))
+				return -1;
+			if (!G || in0->c % G || N % G)
+				CIM_IMG_FAIL("groups do not divide the channels");
+			K = op->kernel_h * op->kernel_w * in0->c;
+		}
+		if (K > lim->max_vector || N > lim->max_vector)
+			CIM_IMG_FAIL("op vector length out of range");
+		if (cim_check_requant(img, op, N, why))
+			return -1;
+		return cim_check_blocks(img, i, K, N, G, lim, st, why);
+	case CIM_OP_MAXPOOL:
+	case CIM_OP_AVGPOOL:
+		if (G || out->c != in0->c)
+			CIM_IMG_FAIL("pool changes the channel count");
+		return cim_check_window(op, in0, out, why);
+	case CIM_OP_ADD:
+		if (G || !cim_same_shape(in0, in1) || !cim_same_shape(in0, out))
+			CIM_IMG_FAIL("add of tensors of different shapes");
+		if (op->left_shift > 20 ||
+		    !cim_mult_ok(op->out_mult, op->out_shift))
+			CIM_IMG_FAIL("add rescale out of range");
+		return 0;
+	case CIM_OP_CONCAT:
+		if (G || in0->h != in1->h || in0->w != in1->w ||
+		    out->h != in0->h || out->w != in0->w ||
+		    (uint64_t)in0->c + in1->c != out->c)
+			CIM_IMG_FAIL("concat shapes do not add up");
+		return 0;
+	case CIM_OP_SHUFFLE:
+		if (!G || in0->c % G || !cim_same_shape(in0, out))
+			CIM_IMG_FAIL("bad channel shuffle");
+		return 0;
+	default:	/* CIM_OP_EXIT */
+		if (G || !cim_same_shape(in0, out) ||
+		    cim_tensor_size(in0) != h->output_size)
+			CIM_IMG_FAIL("exit tensor is not the size of the output");
+		return 0;
+	}
+}
+
+/* Sections in order, inside the image, aligned; the plan fits. */
+static inline int cim_check_sections(const void *buf, uint64_t size,
+				     const struct cim_image_limits *lim,
+				     const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)buf;
+
+	if ((h->tensors_offset & 7) || h->tensors_offset < sizeof(*h) ||
+	    !cim_range_ok(h->tensors_offset, (uint64_t)h->n_tensors *
+			  sizeof(struct cim_image_tensor), h->ops_offset))
+		CIM_IMG_FAIL("bad tensors section");
+	if ((h->ops_offset & 7) ||
+	    !cim_range_ok(h->ops_offset, (uint64_t)h->n_ops *
+			  sizeof(struct cim_image_op), h->blocks_offset))
+		CIM_IMG_FAIL("bad ops section");
+	if ((h->blocks_offset & 7) ||
+	    !cim_range_ok(h->blocks_offset, (uint64_t)h->n_blocks *
+			  sizeof(struct cim_image_block), h->params_offset))
+		CIM_IMG_FAIL("bad blocks section");
+	if ((h->params_offset & 3) ||
+	    !cim_range_ok(h->params_offset, h->params_size, h->cells_offset))
+		CIM_IMG_FAIL("bad params section");
+	if (!cim_range_ok(h->cells_offset, h->cells_size, size) ||
+	    (uint64_t)h->cells_offset + h->cells_size != size)
+		CIM_IMG_FAIL("bad cells section");
+	if (h->cells_offset > lim->max_plan_bytes)
+		CIM_IMG_FAIL("plan larger than the card's plan memory");
+	return 0;
 }
 
 /*
  * Check everything but the CRC.  buf holds at least the plan, i.e.
  * min(size, cells_offset) bytes are readable; size is the image size the
- * caller was given.  Returns 0, or -1 with *why set to a static string.
+ * caller was given.  st is scratch (about 530 bytes).  Returns 0, or -1
+ * with *why set to a static string.
  */
-static inline int cim_image_check(const void *buf, uint64_t size,
-				  const struct cim_image_limits *lim,
-				  const char **why)
+static inline int cim_image_check_st(const void *buf, uint64_t size,
+				     const struct cim_image_limits *lim,
+				     struct cim_check_state *st,
+				     const char **why)
 {
 	const struct cim_image_header *h = (const struct cim_image_header *)buf;
+	const struct cim_image_tensor *t;
 	const struct cim_image_op *ops;
-	const struct cim_image_vtile *vt;
-	uint32_t i, k, prev_out = 0, next_vtile = 0;
-	uint64_t area;
+	uint32_t i, exits = 0;
 
-#define CIM_IMG_FAIL(msg) do { *why = (msg); return -1; } while (0)
 	if (size < sizeof(*h))
 		CIM_IMG_FAIL("image smaller than its header");
 	if (h->magic != CIM_IMAGE_MAGIC)
@@ -194,107 +621,64 @@ static inline int cim_image_check(const void *buf, uint64_t size,
 		CIM_IMG_FAIL("image compiled for another tile geometry");
 	if (h->cell_bits != 4 || lim->cell_bits != 4)
 		CIM_IMG_FAIL("unsupported bits per cell");
-	if (h->n_ops == 0 || h->n_vtiles == 0)
-		CIM_IMG_FAIL("image has no layers or no tiles");
-	if (h->n_vtiles > lim->max_vtiles)
+	if (!h->n_ops || !h->n_vtiles || !h->n_blocks)
+		CIM_IMG_FAIL("image has no ops or no tiles");
+	if (h->n_tensors != h->n_ops + 1)
+		CIM_IMG_FAIL("tensor count is not op count + 1");
+	if (h->n_vtiles > lim->max_vtiles || h->n_vtiles > CIM_IMAGE_MAX_VTILES ||
+	    lim->tile_rows > 65535)
 		CIM_IMG_FAIL("image needs more tiles than the card has");
-	if ((h->ops_offset & 7) || h->ops_offset < sizeof(*h) ||
-	    !cim_range_ok(h->ops_offset, (uint64_t)h->n_ops * sizeof(*ops),
-			  h->vtiles_offset))
-		CIM_IMG_FAIL("bad ops section");
-	if ((h->vtiles_offset & 3) ||
-	    !cim_range_ok(h->vtiles_offset, (uint64_t)h->n_vtiles * sizeof(*vt),
-			  h->params_offset))
-		CIM_IMG_FAIL("bad vtiles section");
-	if ((h->params_offset & 3) ||
-	    !cim_range_ok(h->params_offset, h->params_size, h->cells_offset))
-		CIM_IMG_FAIL("bad params section");
-	if (!cim_range_ok(h->cells_offset, h->cells_size, size) ||
-	    (uint64_t)h->cells_offset + h->cells_size != size)
-		CIM_IMG_FAIL("bad cells section");
-	if (h->cells_offset > lim->max_plan_bytes)
-		CIM_IMG_FAIL("plan larger than the card's plan memory");
+	if (!h->arena_size || h->arena_size > lim->max_arena)
+		CIM_IMG_FAIL("activation arena larger than the card's");
+	if (cim_check_sections(buf, size, lim, why))
+		return -1;
 
+	t = cim_image_tensors(buf);
+	for (i = 0; i < h->n_tensors; i++)
+		if (!t[i].c || !t[i].h || !t[i].w ||
+		    !cim_range_ok(t[i].offset, cim_tensor_size(&t[i]),
+				  h->arena_size))
+			CIM_IMG_FAIL("tensor empty or outside the arena");
+	if (cim_tensor_size(&t[0]) != h->input_size)
+		CIM_IMG_FAIL("input_size is not the input tensor's size");
+	if (!h->output_tensor || h->output_tensor >= h->n_tensors ||
+	    cim_tensor_size(&t[h->output_tensor]) != h->output_size)
+		CIM_IMG_FAIL("bad output tensor");
+
+	st->next_block = 0;
+	st->cells_at = 0;
+	for (i = 0; i < CIM_IMAGE_MAX_VTILES; i++)
+		st->row_end[i] = 0;
 	ops = cim_image_ops(buf);
-	vt = cim_image_vtiles(buf);
-	{
-		uint64_t at = 0;
-
-		for (i = 0; i < h->n_vtiles; i++) {
-			if (vt[i].cells_offset != at)
-				CIM_IMG_FAIL("tile cells not in vtile order");
-			at += vt[i].cells_size;
-		}
-		if (at != h->cells_size)
-			CIM_IMG_FAIL("cells section size does not match its tiles");
-	}
 	for (i = 0; i < h->n_ops; i++) {
-		const struct cim_image_op *op = &ops[i];
-		uint32_t j;
-
-		if (op->type != CIM_LAYER_FC)
-			CIM_IMG_FAIL("unknown layer type");
-		if (op->flags || op->reserved[0] || op->reserved[1] ||
-		    op->reserved[2] || op->reserved[3])
-			CIM_IMG_FAIL("layer flags or reserved fields not zero");
-		if (!op->in_len || !op->out_len ||
-		    op->in_len > lim->max_vector || op->out_len > lim->max_vector)
-			CIM_IMG_FAIL("layer vector length out of range");
-		if (i == 0 ? op->in_len != h->input_size : op->in_len != prev_out)
-			CIM_IMG_FAIL("layer input length does not chain");
-		prev_out = op->out_len;
-		if (op->act_min < -128 || op->act_max > 127 ||
-		    op->act_min > op->act_max ||
-		    op->out_zp < -128 || op->out_zp > 127)
-			CIM_IMG_FAIL("activation range out of int8");
-		if (!cim_params_ok(h, op->bias_offset, op->out_len) ||
-		    !cim_params_ok(h, op->mult_offset, op->out_len) ||
-		    !cim_params_ok(h, op->shift_offset, op->out_len))
-			CIM_IMG_FAIL("requantization parameters outside params");
-		for (j = 0; j < op->out_len; j++) {
-			int32_t m = cim_image_param(buf, op->mult_offset)[j];
-			int32_t s = cim_image_param(buf, op->shift_offset)[j];
-
-			if (m < 0 || s < -31 || s > 30)
-				CIM_IMG_FAIL("requantization multiplier or shift out of range");
-		}
-		/* Layers own consecutive runs of tiles that cover them all. */
-		if (!op->vtile_count || op->vtile_first != next_vtile ||
-		    !cim_range_ok(op->vtile_first, op->vtile_count, h->n_vtiles))
-			CIM_IMG_FAIL("layer tiles out of range");
-		next_vtile += op->vtile_count;
-		area = 0;
-		for (j = op->vtile_first; j < op->vtile_first + op->vtile_count; j++) {
-			const struct cim_image_vtile *t = &vt[j];
-
-			if (t->op != i || t->reserved)
-				CIM_IMG_FAIL("tile does not belong to its layer");
-			if (!t->rows || t->rows > lim->tile_rows ||
-			    !t->outs || 2ull * t->outs > lim->tile_cols)
-				CIM_IMG_FAIL("tile block larger than a tile");
-			if (!cim_range_ok(t->row_base, t->rows, op->in_len) ||
-			    !cim_range_ok(t->col_base, t->outs, op->out_len))
-				CIM_IMG_FAIL("tile block outside its layer");
-			if ((uint64_t)t->rows * t->outs != t->cells_size ||
-			    !cim_range_ok(t->cells_offset, t->cells_size,
-					  h->cells_size))
-				CIM_IMG_FAIL("tile cells outside the cells section");
-			area += t->cells_size;
-			for (k = op->vtile_first; k < j; k++)
-				if (cim_blocks_overlap(t, &vt[k]))
-					CIM_IMG_FAIL("tile blocks of a layer overlap");
-		}
-		/* Disjoint blocks inside the matrix with its area tile it. */
-		if (area != (uint64_t)op->in_len * op->out_len)
-			CIM_IMG_FAIL("tile blocks do not cover their layer");
+		if (cim_check_op(buf, i, lim, st, why))
+			return -1;
+		exits += ops[i].type == CIM_OP_EXIT;
 	}
-	if (prev_out != h->output_size)
-		CIM_IMG_FAIL("last layer does not match output_size");
-	if (next_vtile != h->n_vtiles)
-		CIM_IMG_FAIL("tiles that belong to no layer");
-#undef CIM_IMG_FAIL
+	if (st->next_block != h->n_blocks)
+		CIM_IMG_FAIL("blocks that belong to no op");
+	if (st->cells_at != h->cells_size)
+		CIM_IMG_FAIL("cells section size does not match its blocks");
+	if (exits != h->n_exits)
+		CIM_IMG_FAIL("n_exits does not match the exit ops");
+	for (i = 0; i < h->n_vtiles; i++)
+		if (!st->row_end[i])
+			CIM_IMG_FAIL("a tile no block uses");
 	return 0;
 }
+
+#ifndef __KERNEL__
+/* Userspace convenience: scratch on the stack. */
+static inline int cim_image_check(const void *buf, uint64_t size,
+				  const struct cim_image_limits *lim,
+				  const char **why)
+{
+	struct cim_check_state st;
+
+	return cim_image_check_st(buf, size, lim, &st, why);
+}
+#endif
+#undef CIM_IMG_FAIL
 
 static const uint32_t cim_crc32_table[256] = {
 	0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,

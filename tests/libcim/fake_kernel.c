@@ -11,7 +11,7 @@
 
 #include "cim.h"
 #include "fake_kernel.h"
-#include "uapi/cim_image.h"
+#include "uapi/cim_image_v1.h"
 
 #define MAX_OBJ		512
 #define MAX_FDS		64

@@ -11,7 +11,7 @@
 
 #include "args.h"
 #include "models.h"
-#include "uapi/cim_image.h"
+#include "uapi/cim_image_v1.h"
 
 #define ARGV(...)	((char *const[]){ __VA_ARGS__, NULL })
 #define ARGC(...)	((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))

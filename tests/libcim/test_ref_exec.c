@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "cim.h"
-#include "uapi/cim_image.h"
+#include "uapi/cim_image_v1.h"
 #include "testutil.h"
 
 #define HALF	(1 << 30)

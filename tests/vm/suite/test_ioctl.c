@@ -7,7 +7,7 @@
 #include <xf86drm.h>
 
 #include <drm/cim_accel.h>
-#include "../../../uapi/cim_image.h"
+#include "../../../uapi/cim_image_v1.h"
 #include "vmtest.h"
 
 static struct drm_cim_device_info card_info(int fd)
