@@ -12,7 +12,7 @@ int cgi_err(struct cim_graph *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* "node \"name\" (Op)" prefix of node messages. */
-const char *cgi_op_name(enum cim_op_type op);
+const char *cgi_op_name(enum cim_node_op op);
 
 /* New tensor (no data); index or -ENOMEM.  Name copied, not checked. */
 int cgi_new_tensor(struct cim_graph *g, const char *name, uint32_t rank,

@@ -34,14 +34,14 @@ static void run_elementwise(const struct cim_graph *g, const struct cim_node *n,
 		float r = x[i];
 
 		switch (n->op) {
-		case CIM_OP_RELU:
+		case CIM_NODE_RELU:
 			r = r > 0 ? r : 0;
 			break;
-		case CIM_OP_CLIP:
+		case CIM_NODE_CLIP:
 			r = r < n->attr.clip.min ? n->attr.clip.min :
 			    r > n->attr.clip.max ? n->attr.clip.max : r;
 			break;
-		case CIM_OP_ADD:
+		case CIM_NODE_ADD:
 			r += v[n->inputs[1]][i];
 			break;
 		default:	/* RESHAPE: same elements, same order */
@@ -55,27 +55,27 @@ static void run_node(const struct cim_graph *g, const struct cim_node *n,
 		     float *const *v)
 {
 	switch (n->op) {
-	case CIM_OP_FC:
+	case CIM_NODE_FC:
 		cgk_fc(g, n, v);
 		break;
-	case CIM_OP_CONV:
+	case CIM_NODE_CONV:
 		cgk_conv(g, n, v);
 		break;
-	case CIM_OP_BATCHNORM:
+	case CIM_NODE_BATCHNORM:
 		cgk_batchnorm(g, n, v);
 		break;
-	case CIM_OP_MAXPOOL:
-	case CIM_OP_AVGPOOL:
-	case CIM_OP_GLOBAL_AVGPOOL:
+	case CIM_NODE_MAXPOOL:
+	case CIM_NODE_AVGPOOL:
+	case CIM_NODE_GLOBAL_AVGPOOL:
 		cgk_pool(g, n, v);
 		break;
-	case CIM_OP_CONCAT:
+	case CIM_NODE_CONCAT:
 		cgk_concat(g, n, v);
 		break;
-	case CIM_OP_TRANSPOSE:
+	case CIM_NODE_TRANSPOSE:
 		cgk_transpose(g, n, v);
 		break;
-	case CIM_OP_SOFTMAX:
+	case CIM_NODE_SOFTMAX:
 		cgk_softmax(g, n, v);
 		break;
 	default:

@@ -11,17 +11,17 @@
 
 #define NODE_FMT	"node \"%s\" (%s): "
 
-const char *cgi_op_name(enum cim_op_type op)
+const char *cgi_op_name(enum cim_node_op op)
 {
 	static const char *const names[] = {
-		[CIM_OP_FC] = "FC", [CIM_OP_CONV] = "Conv",
-		[CIM_OP_BATCHNORM] = "BatchNormalization",
-		[CIM_OP_RELU] = "Relu", [CIM_OP_CLIP] = "Clip",
-		[CIM_OP_ADD] = "Add", [CIM_OP_MAXPOOL] = "MaxPool",
-		[CIM_OP_AVGPOOL] = "AveragePool",
-		[CIM_OP_GLOBAL_AVGPOOL] = "GlobalAveragePool",
-		[CIM_OP_RESHAPE] = "Reshape", [CIM_OP_CONCAT] = "Concat",
-		[CIM_OP_TRANSPOSE] = "Transpose", [CIM_OP_SOFTMAX] = "Softmax",
+		[CIM_NODE_FC] = "FC", [CIM_NODE_CONV] = "Conv",
+		[CIM_NODE_BATCHNORM] = "BatchNormalization",
+		[CIM_NODE_RELU] = "Relu", [CIM_NODE_CLIP] = "Clip",
+		[CIM_NODE_ADD] = "Add", [CIM_NODE_MAXPOOL] = "MaxPool",
+		[CIM_NODE_AVGPOOL] = "AveragePool",
+		[CIM_NODE_GLOBAL_AVGPOOL] = "GlobalAveragePool",
+		[CIM_NODE_RESHAPE] = "Reshape", [CIM_NODE_CONCAT] = "Concat",
+		[CIM_NODE_TRANSPOSE] = "Transpose", [CIM_NODE_SOFTMAX] = "Softmax",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -190,7 +190,7 @@ static int shape_pool(struct cim_graph *g, struct cim_node *n, uint32_t *rank,
 	*rank = 4;
 	dims[0] = x->dims[0];
 	dims[1] = x->dims[1];
-	if (n->op == CIM_OP_GLOBAL_AVGPOOL) {
+	if (n->op == CIM_NODE_GLOBAL_AVGPOOL) {
 		dims[2] = dims[3] = 1;
 		return 0;
 	}
@@ -238,8 +238,8 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 	uint32_t i;
 	int ret;
 
-	ret = want_inputs(g, n, n->op == CIM_OP_ADD ? 2 : 1,
-			  n->op == CIM_OP_ADD ? 2 : 1);
+	ret = want_inputs(g, n, n->op == CIM_NODE_ADD ? 2 : 1,
+			  n->op == CIM_NODE_ADD ? 2 : 1);
 	if (ret)
 		return ret;
 	for (i = 1; i < n->n_inputs; i++) {
@@ -250,10 +250,10 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 			return NERR(g, n, "inputs \"%s\" and \"%s\" differ in shape (broadcasting is not supported)",
 				    x->name, y->name);
 	}
-	if (n->op == CIM_OP_CLIP && !(n->attr.clip.min <= n->attr.clip.max))
+	if (n->op == CIM_NODE_CLIP && !(n->attr.clip.min <= n->attr.clip.max))
 		return NERR(g, n, "min %g is above max %g", n->attr.clip.min,
 			    n->attr.clip.max);
-	if (n->op == CIM_OP_SOFTMAX &&
+	if (n->op == CIM_NODE_SOFTMAX &&
 	    (n->attr.axis < -(int32_t)x->rank || n->attr.axis >= (int32_t)x->rank))
 		return NERR(g, n, "axis %d is out of range for rank %u",
 			    n->attr.axis, x->rank);
@@ -367,26 +367,26 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 	struct cim_node *n = (struct cim_node *)cn;
 
 	switch (n->op) {
-	case CIM_OP_FC:
+	case CIM_NODE_FC:
 		return shape_fc(g, n, rank, dims);
-	case CIM_OP_CONV:
+	case CIM_NODE_CONV:
 		return shape_conv(g, n, rank, dims);
-	case CIM_OP_BATCHNORM:
+	case CIM_NODE_BATCHNORM:
 		return shape_batchnorm(g, n, rank, dims);
-	case CIM_OP_RELU:
-	case CIM_OP_CLIP:
-	case CIM_OP_ADD:
-	case CIM_OP_SOFTMAX:
+	case CIM_NODE_RELU:
+	case CIM_NODE_CLIP:
+	case CIM_NODE_ADD:
+	case CIM_NODE_SOFTMAX:
 		return same_as_input(g, n, rank, dims);
-	case CIM_OP_MAXPOOL:
-	case CIM_OP_AVGPOOL:
-	case CIM_OP_GLOBAL_AVGPOOL:
+	case CIM_NODE_MAXPOOL:
+	case CIM_NODE_AVGPOOL:
+	case CIM_NODE_GLOBAL_AVGPOOL:
 		return shape_pool(g, n, rank, dims);
-	case CIM_OP_RESHAPE:
+	case CIM_NODE_RESHAPE:
 		return shape_reshape(g, n, rank, dims);
-	case CIM_OP_CONCAT:
+	case CIM_NODE_CONCAT:
 		return shape_concat(g, n, rank, dims);
-	case CIM_OP_TRANSPOSE:
+	case CIM_NODE_TRANSPOSE:
 		return shape_transpose(g, n, rank, dims);
 	}
 	return NERR(g, n, "unknown operator %d", (int)n->op);

@@ -144,7 +144,7 @@ static int bn_to_conv(struct cim_graph *g, struct cim_node *bn, const double *k,
 		return tw < 0 ? tw : tb;
 	for (i = 1; i < 5; i++)
 		g->tensors[bn->inputs[i]].n_consumers--;
-	bn->op = CIM_OP_CONV;
+	bn->op = CIM_NODE_CONV;
 	memset(&bn->attr, 0, sizeof(bn->attr));
 	bn->attr.conv = (struct cim_conv_attrs){ .kernel = { 1, 1 },
 		.stride = { 1, 1 }, .dilation = { 1, 1 }, .group = c_n };
@@ -180,7 +180,7 @@ static int fold_batchnorms(struct cim_graph *g)
 		struct cim_node *bn = &g->nodes[i], *p;
 		uint32_t c_n;
 
-		if (bn->op != CIM_OP_BATCHNORM)
+		if (bn->op != CIM_NODE_BATCHNORM)
 			continue;
 		c_n = g->tensors[bn->inputs[1]].dims[0];
 		free(k);
@@ -196,7 +196,7 @@ static int fold_batchnorms(struct cim_graph *g)
 			break;
 		p = sole_producer(g, bn->inputs[0]);
 		/* fold_into() may move g->nodes: no pointers kept across it */
-		if (p && (p->op == CIM_OP_CONV || p->op == CIM_OP_FC) &&
+		if (p && (p->op == CIM_NODE_CONV || p->op == CIM_NODE_FC) &&
 		    p->act == CIM_ACT_NONE) {
 			uint32_t pi = (uint32_t)(p - g->nodes);
 
@@ -219,13 +219,13 @@ static void fuse_activations(struct cim_graph *g)
 	for (i = 0; i < g->n_nodes; i++) {
 		struct cim_node *a = &g->nodes[i], *p;
 
-		if (a->op != CIM_OP_RELU && a->op != CIM_OP_CLIP)
+		if (a->op != CIM_NODE_RELU && a->op != CIM_NODE_CLIP)
 			continue;
 		p = sole_producer(g, a->inputs[0]);
 		if (!p || p->act != CIM_ACT_NONE ||
-		    (p->op != CIM_OP_FC && p->op != CIM_OP_CONV && p->op != CIM_OP_ADD))
+		    (p->op != CIM_NODE_FC && p->op != CIM_NODE_CONV && p->op != CIM_NODE_ADD))
 			continue;
-		if (a->op == CIM_OP_RELU) {
+		if (a->op == CIM_NODE_RELU) {
 			p->act = CIM_ACT_RELU;
 		} else {
 			p->act = CIM_ACT_CLIP;

@@ -82,7 +82,7 @@ static float pool_window(const struct cim_node *n, const float *plane,
 			 uint32_t h, uint32_t w, uint32_t oy, uint32_t ox)
 {
 	const struct cim_pool_attrs *a = &n->attr.pool;
-	int is_max = n->op == CIM_OP_MAXPOOL;
+	int is_max = n->op == CIM_NODE_MAXPOOL;
 	double acc = is_max ? -INFINITY : 0;
 	uint32_t ky, kx, count = 0;
 
@@ -120,7 +120,7 @@ void cgk_pool(const struct cim_graph *g, const struct cim_node *n,
 	for (p = 0; p < planes; p++) {
 		const float *plane = x + (size_t)p * h * w;
 
-		if (n->op == CIM_OP_GLOBAL_AVGPOOL) {
+		if (n->op == CIM_NODE_GLOBAL_AVGPOOL) {
 			double acc = 0;
 
 			for (i = 0; i < h * w; i++)

@@ -63,13 +63,16 @@ static int need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t
 	const char *name = in_name(c, i);
 
 	*t = name ? tensor(c, name) : NULL;
+	if (!*t && name && onnx_const(c, name))
+		return onnx_node_err(c, "input \"%.100s\" is not a float32 tensor of rank 1 to %d",
+				     name, CIM_MAX_RANK);
 	if (!*t)
 		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
 				     name ? name : c->node->input[i]);
 	return 0;
 }
 
-static int add(struct onnx_ctx *c, enum cim_op_type op, const char *const *inputs,
+static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *inputs,
 	       uint32_t n, const union cim_node_attrs *attr, const char *output)
 {
 	struct cim_node_desc d = {
@@ -212,7 +215,7 @@ static int op_conv(struct onnx_ctx *c)
 	if (group < 1 || group > 1 << 20)
 		return onnx_node_err(c, "group=%lld is not supported", (long long)group);
 	a.conv.group = (uint32_t)group;
-	return add(c, CIM_OP_CONV, ins, ins[2] ? 3 : 2, &a, NULL);
+	return add(c, CIM_NODE_CONV, ins, ins[2] ? 3 : 2, &a, NULL);
 }
 
 /* Gemm and MatMul: Y = alpha op(A) op(B) + beta C as FC with W = [N, K]. */
@@ -272,14 +275,14 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		union cim_node_attrs t = { .perm = { 1, 0 } };
 
 		snprintf(tname, sizeof(tname), "%.400s:At", c->node->output[0]);
-		ret = add(c, CIM_OP_TRANSPOSE, ins, 1, &t, tname);
+		ret = add(c, CIM_NODE_TRANSPOSE, ins, 1, &t, tname);
 		if (ret)
 			goto out;
 		ins[0] = tname;
 	}
 	ins[1] = wname;
 	ins[2] = bname;
-	ret = add(c, CIM_OP_FC, ins, 3, NULL, NULL);
+	ret = add(c, CIM_NODE_FC, ins, 3, NULL, NULL);
 out:
 	free(w);
 	free(bias);
@@ -350,10 +353,10 @@ static int op_batchnorm(struct onnx_ctx *c)
 		return onnx_node_err(c, "spatial=%lld is not supported", (long long)spatial);
 	for (i = 0; i < 5; i++)
 		ins[i] = in_name(c, i);
-	return add(c, CIM_OP_BATCHNORM, ins, 5, &a, NULL);
+	return add(c, CIM_NODE_BATCHNORM, ins, 5, &a, NULL);
 }
 
-static int op_unary(struct onnx_ctx *c, enum cim_op_type op)
+static int op_unary(struct onnx_ctx *c, enum cim_node_op op)
 {
 	static const char *const known[] = { NULL };
 	const char *x = in_name(c, 0);
@@ -402,7 +405,7 @@ static int op_clip(struct onnx_ctx *c)
 		ret = clip_bound(c, 1, &a.clip.min);
 	if (!ret)
 		ret = clip_bound(c, 2, &a.clip.max);
-	return ret ? ret : add(c, CIM_OP_CLIP, &x, 1, &a, NULL);
+	return ret ? ret : add(c, CIM_NODE_CLIP, &x, 1, &a, NULL);
 }
 
 static int op_add(struct onnx_ctx *c)
@@ -423,10 +426,10 @@ static int op_add(struct onnx_ctx *c)
 		return ret;
 	if (a->data || b->data)
 		return onnx_node_err(c, "adding a constant is not supported");
-	return add(c, CIM_OP_ADD, ins, 2, NULL, NULL);
+	return add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
 }
 
-static int op_pool(struct onnx_ctx *c, enum cim_op_type op)
+static int op_pool(struct onnx_ctx *c, enum cim_node_op op)
 {
 	static const char *const known_max[] = { "auto_pad", "ceil_mode",
 		"dilations", "kernel_shape", "pads", "storage_order", "strides", NULL };
@@ -437,7 +440,7 @@ static int op_pool(struct onnx_ctx *c, enum cim_op_type op)
 	int64_t ceil_mode = 0, cip = 0, order = 0;
 	int ret;
 
-	ret = onnx_attrs_known(c, op == CIM_OP_MAXPOOL ? known_max : known_avg);
+	ret = onnx_attrs_known(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg);
 	if (!ret)
 		ret = want_inputs(c, 1, 1);
 	if (!ret)
@@ -491,7 +494,7 @@ static int op_flatten(struct onnx_ctx *c)
 	a.reshape.rank = 2;
 	a.reshape.shape[0] = outer;
 	a.reshape.shape[1] = -1;
-	return add(c, CIM_OP_RESHAPE, &xn, 1, &a, NULL);
+	return add(c, CIM_NODE_RESHAPE, &xn, 1, &a, NULL);
 }
 
 static int op_reshape(struct onnx_ctx *c)
@@ -521,7 +524,7 @@ static int op_reshape(struct onnx_ctx *c)
 	}
 	free(shape);
 	a.reshape.rank = (uint32_t)n;
-	return ret ? ret : add(c, CIM_OP_RESHAPE, &xn, 1, &a, NULL);
+	return ret ? ret : add(c, CIM_NODE_RESHAPE, &xn, 1, &a, NULL);
 }
 
 static int op_concat(struct onnx_ctx *c)
@@ -552,7 +555,7 @@ static int op_concat(struct onnx_ctx *c)
 	if (axis < -CIM_MAX_RANK || axis >= CIM_MAX_RANK)
 		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
 	a.axis = (int32_t)axis;
-	return add(c, CIM_OP_CONCAT, ins, (uint32_t)n, &a, NULL);
+	return add(c, CIM_NODE_CONCAT, ins, (uint32_t)n, &a, NULL);
 }
 
 static int op_transpose(struct onnx_ctx *c)
@@ -587,7 +590,7 @@ static int op_transpose(struct onnx_ctx *c)
 					     (long long)perm[i]);
 		a.perm[i] = (uint32_t)perm[i];
 	}
-	return add(c, CIM_OP_TRANSPOSE, &xn, 1, &a, NULL);
+	return add(c, CIM_NODE_TRANSPOSE, &xn, 1, &a, NULL);
 }
 
 static int op_softmax(struct onnx_ctx *c)
@@ -620,7 +623,7 @@ static int op_softmax(struct onnx_ctx *c)
 		return onnx_node_err(c, "axis=%lld over several dimensions (opset < 13) is not supported",
 				     (long long)axis);
 	a.axis = (int32_t)axis;
-	return add(c, CIM_OP_SOFTMAX, &xn, 1, &a, NULL);
+	return add(c, CIM_NODE_SOFTMAX, &xn, 1, &a, NULL);
 }
 
 /* A boolean constant holding false (raw byte or int32 field). */
@@ -708,17 +711,17 @@ int onnx_import_node(struct onnx_ctx *c)
 	if (!strcmp(op, "BatchNormalization"))
 		return op_batchnorm(c);
 	if (!strcmp(op, "Relu"))
-		return op_unary(c, CIM_OP_RELU);
+		return op_unary(c, CIM_NODE_RELU);
 	if (!strcmp(op, "GlobalAveragePool"))
-		return op_unary(c, CIM_OP_GLOBAL_AVGPOOL);
+		return op_unary(c, CIM_NODE_GLOBAL_AVGPOOL);
 	if (!strcmp(op, "Clip"))
 		return op_clip(c);
 	if (!strcmp(op, "Add"))
 		return op_add(c);
 	if (!strcmp(op, "MaxPool"))
-		return op_pool(c, CIM_OP_MAXPOOL);
+		return op_pool(c, CIM_NODE_MAXPOOL);
 	if (!strcmp(op, "AveragePool"))
-		return op_pool(c, CIM_OP_AVGPOOL);
+		return op_pool(c, CIM_NODE_AVGPOOL);
 	if (!strcmp(op, "Flatten"))
 		return op_flatten(c);
 	if (!strcmp(op, "Reshape"))

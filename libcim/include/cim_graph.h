@@ -29,23 +29,23 @@ extern "C" {
 #define CIM_MAX_NODE_INPUTS	16
 #define CIM_GRAPH_ERR_LEN	256
 
-enum cim_op_type {
+enum cim_node_op {
 	/* Y[M,N] = X[M,K] W[N,K]^T + B[N]; W, B initializers, B optional. */
-	CIM_OP_FC = 1,
+	CIM_NODE_FC = 1,
 	/* Y = conv(X[1,C,H,W], W[OC,C/group,KH,KW]) + B[OC]; B optional. */
-	CIM_OP_CONV,
+	CIM_NODE_CONV,
 	/* inputs X, scale, bias, mean, var ([C] initializers); folded away. */
-	CIM_OP_BATCHNORM,
-	CIM_OP_RELU,
-	CIM_OP_CLIP,		/* attr.clip */
-	CIM_OP_ADD,		/* two tensors of one shape */
-	CIM_OP_MAXPOOL,		/* attr.pool */
-	CIM_OP_AVGPOOL,		/* attr.pool */
-	CIM_OP_GLOBAL_AVGPOOL,
-	CIM_OP_RESHAPE,		/* attr.reshape; Flatten imports as this */
-	CIM_OP_CONCAT,		/* attr.axis */
-	CIM_OP_TRANSPOSE,	/* attr.perm */
-	CIM_OP_SOFTMAX,		/* attr.axis: over the last axes from it */
+	CIM_NODE_BATCHNORM,
+	CIM_NODE_RELU,
+	CIM_NODE_CLIP,		/* attr.clip */
+	CIM_NODE_ADD,		/* two tensors of one shape */
+	CIM_NODE_MAXPOOL,		/* attr.pool */
+	CIM_NODE_AVGPOOL,		/* attr.pool */
+	CIM_NODE_GLOBAL_AVGPOOL,
+	CIM_NODE_RESHAPE,		/* attr.reshape; Flatten imports as this */
+	CIM_NODE_CONCAT,		/* attr.axis */
+	CIM_NODE_TRANSPOSE,	/* attr.perm */
+	CIM_NODE_SOFTMAX,		/* attr.axis: over the last axes from it */
 };
 
 /* Activation fused into FC, CONV and ADD nodes by cim_graph_optimize(). */
@@ -98,7 +98,7 @@ struct cim_tensor {
 
 struct cim_node {
 	char *name;
-	enum cim_op_type op;
+	enum cim_node_op op;
 	uint32_t n_inputs;
 	uint32_t inputs[CIM_MAX_NODE_INPUTS];	/* tensor indices */
 	uint32_t output;			/* tensor index */
@@ -120,7 +120,7 @@ struct cim_graph {
 /* What cim_graph_add_node() takes; names refer to existing tensors. */
 struct cim_node_desc {
 	const char *name;	/* for messages; may be NULL */
-	enum cim_op_type op;
+	enum cim_node_op op;
 	uint32_t n_inputs;
 	const char *const *inputs;
 	const char *output;	/* a new tensor */

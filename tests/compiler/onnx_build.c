@@ -155,7 +155,8 @@ Onnx__TensorProto *ob_tensor(struct ob *b, const char *name, int rank,
 	t->name = dup(b, name);
 	t->n_dims = rank;
 	t->dims = zalloc(b, rank * sizeof(int64_t));
-	memcpy(t->dims, dims, rank * sizeof(int64_t));
+	if (rank)
+		memcpy(t->dims, dims, rank * sizeof(int64_t));
 	t->has_data_type = 1;
 	t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
 	/* raw_data, as PyTorch writes it */
@@ -185,7 +186,8 @@ Onnx__TensorProto *ob_init_i64(struct ob *b, const char *name, int rank,
 	t->name = dup(b, name);
 	t->n_dims = rank;
 	t->dims = zalloc(b, rank * sizeof(int64_t));
-	memcpy(t->dims, dims, rank * sizeof(int64_t));
+	if (rank)
+		memcpy(t->dims, dims, rank * sizeof(int64_t));
 	t->has_data_type = 1;
 	t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
 	/* the typed field this time */

@@ -18,7 +18,7 @@
 #define DIMS(...)	(const uint32_t[]){ __VA_ARGS__ }
 #define FLOATS(...)	(const float[]){ __VA_ARGS__ }
 
-static int node(struct cim_graph *g, enum cim_op_type op, const char *ins,
+static int node(struct cim_graph *g, enum cim_node_op op, const char *ins,
 		const char *out, const union cim_node_attrs *a)
 {
 	char buf[256], *names[CIM_MAX_NODE_INPUTS], *p;
@@ -60,11 +60,11 @@ static void test_builder_rejects(void **state)
 	assert_int_equal(cim_graph_add_input(g, "y", 2, DIMS(1, 0)), -EINVAL);
 	assert_int_equal(cim_graph_add_input(g, "", 1, DIMS(1)), -EINVAL);
 	assert_int_equal(cim_graph_add_initializer(g, "w", 1, DIMS(2), NULL), -EINVAL);
-	assert_int_equal(node(g, CIM_OP_RELU, "nope", "r", NULL), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_RELU, "nope", "r", NULL), -EINVAL);
 	assert_string_equal(cim_graph_error(g),
 			    "node \"r\" (Relu): input \"nope\" is not defined before the node");
-	assert_int_equal(node(g, CIM_OP_RELU, "x", "x", NULL), -EINVAL);
-	assert_int_equal(node(g, CIM_OP_ADD, "x", "a", NULL), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_RELU, "x", "x", NULL), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_ADD, "x", "a", NULL), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "takes 2 inputs, has 1"));
 	assert_int_equal(cim_graph_add_output(g, "missing"), -EINVAL);
 	assert_int_equal(cim_graph_find(g, "x"), 0);
@@ -84,43 +84,43 @@ static void test_shape_errors(void **state)
 	(void)state;
 
 	assert_true(cim_graph_add_initializer(g, "w", 4, DIMS(4, 2, 2, 2), w) >= 0);
-	assert_int_equal(node(g, CIM_OP_CONV, "x,w", "c", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONV, "x,w", "c", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "group=3 does not divide"));
 	a.conv.group = 1;
-	assert_int_equal(node(g, CIM_OP_CONV, "x,w", "c", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONV, "x,w", "c", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "weights have 2 input channels per group"));
 	a.conv.group = 2;
 	a.conv.kernel[0] = 3;
-	assert_int_equal(node(g, CIM_OP_CONV, "x,w", "c", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONV, "x,w", "c", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "kernel_shape 3x0 does not match"));
 	a.conv.kernel[0] = 0;
 	a.conv.dilation[0] = 4;
-	assert_int_equal(node(g, CIM_OP_CONV, "x,w", "c", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONV, "x,w", "c", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "does not fit"));
 	a.conv.dilation[0] = 1;
-	assert_int_equal(node(g, CIM_OP_CONV, "w,w", "c", &a), -EINVAL);
-	assert_int_equal(node(g, CIM_OP_CONV, "x,x", "c", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONV, "w,w", "c", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONV, "x,x", "c", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "must be an initializer"));
-	assert_true(node(g, CIM_OP_CONV, "x,w", "c", &a) >= 0);
+	assert_true(node(g, CIM_NODE_CONV, "x,w", "c", &a) >= 0);
 	assert_int_equal(g->tensors[cim_graph_find(g, "c")].dims[2], 2);
 
 	a = (union cim_node_attrs){ .reshape = { 2, { 5, -1 } } };
-	assert_int_equal(node(g, CIM_OP_RESHAPE, "x", "r", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_RESHAPE, "x", "r", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "cannot reshape 36 elements"));
 	a = (union cim_node_attrs){ .reshape = { 2, { -1, -1 } } };
-	assert_int_equal(node(g, CIM_OP_RESHAPE, "x", "r", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_RESHAPE, "x", "r", &a), -EINVAL);
 	a = (union cim_node_attrs){ .perm = { 0, 1, 1, 3 } };
-	assert_int_equal(node(g, CIM_OP_TRANSPOSE, "x", "t", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_TRANSPOSE, "x", "t", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "not a permutation"));
-	assert_int_equal(node(g, CIM_OP_ADD, "x,c", "s", NULL), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_ADD, "x,c", "s", NULL), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "differ in shape"));
 	a = (union cim_node_attrs){ .axis = 2 };
-	assert_int_equal(node(g, CIM_OP_CONCAT, "x,c", "cc", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CONCAT, "x,c", "cc", &a), -EINVAL);
 	a = (union cim_node_attrs){ .clip = { 2, 1 } };
-	assert_int_equal(node(g, CIM_OP_CLIP, "x", "cl", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_CLIP, "x", "cl", &a), -EINVAL);
 	a = (union cim_node_attrs){ .pool = { .kernel = { 2, 2 }, .stride = { 1, 1 },
 		.pad = { 2, 0, 0, 0 } } };
-	assert_int_equal(node(g, CIM_OP_MAXPOOL, "x", "p", &a), -EINVAL);
+	assert_int_equal(node(g, CIM_NODE_MAXPOOL, "x", "p", &a), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "pads must be smaller"));
 	cim_graph_free(g);
 }
@@ -133,7 +133,7 @@ static void test_fc(void **state)
 
 	cim_graph_add_initializer(g, "w", 2, DIMS(2, 3), FLOATS(1, 0, -1, 2, 1, 0));
 	cim_graph_add_initializer(g, "b", 1, DIMS(2), FLOATS(0.5f, -1));
-	assert_true(node(g, CIM_OP_FC, "x,w,b", "y", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_FC, "x,w,b", "y", NULL) >= 0);
 	finish(g, "y");
 	tu_run1(g, FLOATS(1, 2, 3, -1, 0, 1), out);
 	tu_assert_close(out, FLOATS(-1.5f, 3, -1.5f, -3), 4, 1e-6);
@@ -148,7 +148,7 @@ static void conv_case(const union cim_node_attrs *a, const uint32_t *wdims,
 	float out[16];
 
 	assert_true(cim_graph_add_initializer(g, "w", 4, wdims, w) >= 0);
-	assert_true(node(g, CIM_OP_CONV, "x,w", "y", a) >= 0);
+	assert_true(node(g, CIM_NODE_CONV, "x,w", "y", a) >= 0);
 	finish(g, "y");
 	assert_int_equal(g->tensors[cim_graph_find(g, "y")].size, n);
 	tu_run1(g, in, out);
@@ -210,15 +210,15 @@ static void test_conv_bias_and_act(void **state)
 
 	cim_graph_add_initializer(g, "w", 4, DIMS(2, 1, 1, 1), FLOATS(1, -1));
 	cim_graph_add_initializer(g, "b", 1, DIMS(2), FLOATS(0.5f, 0.5f));
-	assert_true(node(g, CIM_OP_CONV, "x,w,b", "c", &a) >= 0);
-	assert_true(node(g, CIM_OP_RELU, "c", "y", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_CONV, "x,w,b", "c", &a) >= 0);
+	assert_true(node(g, CIM_NODE_RELU, "c", "y", NULL) >= 0);
 	finish(g, "y");
 	tu_run1(g, FLOATS(2, -3), out);
 	tu_assert_close(out, FLOATS(2.5f, 0, 0, 3.5f), 4, 1e-6);
 	cim_graph_free(g);
 }
 
-static void pool_case(enum cim_op_type op, const union cim_node_attrs *a,
+static void pool_case(enum cim_node_op op, const union cim_node_attrs *a,
 		      const float *want, size_t n)
 {
 	struct cim_graph *g = with_input(4, DIMS(1, 1, 4, 4));
@@ -240,17 +240,17 @@ static void test_pools(void **state)
 	union cim_node_attrs a = { .pool = { .kernel = { 2, 2 }, .stride = { 2, 2 } } };
 	(void)state;
 
-	pool_case(CIM_OP_MAXPOOL, &a, FLOATS(5, 7, 13, 15), 4);
-	pool_case(CIM_OP_AVGPOOL, &a, FLOATS(2.5f, 4.5f, 10.5f, 12.5f), 4);
+	pool_case(CIM_NODE_MAXPOOL, &a, FLOATS(5, 7, 13, 15), 4);
+	pool_case(CIM_NODE_AVGPOOL, &a, FLOATS(2.5f, 4.5f, 10.5f, 12.5f), 4);
 	/* 3x3 window, stride 2, pad 1 at the top-left only */
 	a.pool.kernel[0] = a.pool.kernel[1] = 3;
 	a.pool.pad[0] = a.pool.pad[1] = 1;
-	pool_case(CIM_OP_MAXPOOL, &a, FLOATS(5, 7, 13, 15), 4);
+	pool_case(CIM_NODE_MAXPOOL, &a, FLOATS(5, 7, 13, 15), 4);
 	/* (0+1+4+5)/4 excludes the padding, /9 includes it */
-	pool_case(CIM_OP_AVGPOOL, &a, FLOATS(2.5f, 4, 8.5f, 10), 4);
+	pool_case(CIM_NODE_AVGPOOL, &a, FLOATS(2.5f, 4, 8.5f, 10), 4);
 	a.pool.count_include_pad = 1;
-	pool_case(CIM_OP_AVGPOOL, &a, FLOATS(10 / 9.0f, 24 / 9.0f, 51 / 9.0f, 10), 4);
-	pool_case(CIM_OP_GLOBAL_AVGPOOL, NULL, FLOATS(7.5f), 1);
+	pool_case(CIM_NODE_AVGPOOL, &a, FLOATS(10 / 9.0f, 24 / 9.0f, 51 / 9.0f, 10), 4);
+	pool_case(CIM_NODE_GLOBAL_AVGPOOL, NULL, FLOATS(7.5f), 1);
 }
 
 /* ShuffleNet's channel shuffle: reshape, transpose, reshape. */
@@ -266,9 +266,9 @@ static void test_channel_shuffle(void **state)
 
 	for (i = 0; i < 12; i++)
 		in[i] = (float)i;
-	assert_true(node(g, CIM_OP_RESHAPE, "x", "r1", &r1) >= 0);
-	assert_true(node(g, CIM_OP_TRANSPOSE, "r1", "t", &t) >= 0);
-	assert_true(node(g, CIM_OP_RESHAPE, "t", "y", &r2) >= 0);
+	assert_true(node(g, CIM_NODE_RESHAPE, "x", "r1", &r1) >= 0);
+	assert_true(node(g, CIM_NODE_TRANSPOSE, "r1", "t", &t) >= 0);
+	assert_true(node(g, CIM_NODE_RESHAPE, "t", "y", &r2) >= 0);
 	finish(g, "y");
 	assert_int_equal(g->tensors[cim_graph_find(g, "y")].dims[1], 6);
 	tu_run1(g, in, out);
@@ -286,10 +286,10 @@ static void test_concat_softmax_clip_add(void **state)
 	float out[6];
 	(void)state;
 
-	assert_true(node(g, CIM_OP_CLIP, "x", "c", &cl) >= 0);
-	assert_true(node(g, CIM_OP_ADD, "x,c", "s", NULL) >= 0);
-	assert_true(node(g, CIM_OP_CONCAT, "x,s", "cat", &cat) >= 0);
-	assert_true(node(g, CIM_OP_SOFTMAX, "x", "sm", &sm) >= 0);
+	assert_true(node(g, CIM_NODE_CLIP, "x", "c", &cl) >= 0);
+	assert_true(node(g, CIM_NODE_ADD, "x,c", "s", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_CONCAT, "x,s", "cat", &cat) >= 0);
+	assert_true(node(g, CIM_NODE_SOFTMAX, "x", "sm", &sm) >= 0);
 	finish(g, "cat");
 	finish(g, "sm");
 	{
@@ -318,7 +318,7 @@ static void test_run_all(void **state)
 	(void)state;
 
 	cim_graph_add_initializer(g, "k", 1, DIMS(2), FLOATS(1, 1));
-	assert_true(node(g, CIM_OP_RELU, "x", "r", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_RELU, "x", "r", NULL) >= 0);
 	finish(g, "r");
 	assert_int_equal(cim_graph_run_all(g, ins, &vals), 0);
 	assert_null(vals[1]);
@@ -348,14 +348,14 @@ static struct cim_graph *bn_graph(uint64_t seed, int add_before_bn)
 	cim_graph_add_initializer(g, "bi", 1, DIMS(4), v[1]);
 	cim_graph_add_initializer(g, "mu", 1, DIMS(4), v[2]);
 	cim_graph_add_initializer(g, "var", 1, DIMS(4), v[3]);
-	assert_true(node(g, CIM_OP_CONV, "x,w", "c", &c) >= 0);
+	assert_true(node(g, CIM_NODE_CONV, "x,w", "c", &c) >= 0);
 	if (add_before_bn) {
-		assert_true(node(g, CIM_OP_ADD, "c,c", "a", NULL) >= 0);
-		assert_true(node(g, CIM_OP_BATCHNORM, "a,sc,bi,mu,var", "bn", &bn) >= 0);
+		assert_true(node(g, CIM_NODE_ADD, "c,c", "a", NULL) >= 0);
+		assert_true(node(g, CIM_NODE_BATCHNORM, "a,sc,bi,mu,var", "bn", &bn) >= 0);
 	} else {
-		assert_true(node(g, CIM_OP_BATCHNORM, "c,sc,bi,mu,var", "bn", &bn) >= 0);
+		assert_true(node(g, CIM_NODE_BATCHNORM, "c,sc,bi,mu,var", "bn", &bn) >= 0);
 	}
-	assert_true(node(g, CIM_OP_RELU, "bn", "y", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_RELU, "bn", "y", NULL) >= 0);
 	finish(g, "y");
 	return g;
 }
@@ -371,7 +371,7 @@ static void check_bn_fold(int add_before_bn)
 	tu_run1(g, in, want);
 	assert_int_equal(cim_graph_optimize(g), 0);
 	for (i = 0; i < g->n_nodes; i++)
-		assert_int_not_equal(g->nodes[i].op, CIM_OP_BATCHNORM);
+		assert_int_not_equal(g->nodes[i].op, CIM_NODE_BATCHNORM);
 	tu_run1(g, in, got);
 	tu_assert_close(got, want, 100, 1e-5);
 	cim_graph_free(g);
@@ -386,7 +386,7 @@ static void test_bn_fold_conv(void **state)
 	assert_int_equal(cim_graph_optimize(g), 0);
 	/* one conv left, relu fused, old weights and BN vectors dropped */
 	assert_int_equal(g->n_nodes, 1);
-	assert_int_equal(g->nodes[0].op, CIM_OP_CONV);
+	assert_int_equal(g->nodes[0].op, CIM_NODE_CONV);
 	assert_int_equal(g->nodes[0].act, CIM_ACT_RELU);
 	assert_int_equal(g->nodes[0].n_inputs, 3);
 	assert_int_equal(cim_graph_find(g, "sc"), -ENOENT);
@@ -405,7 +405,7 @@ static void test_bn_standalone(void **state)
 	check_bn_fold(1);
 	assert_int_equal(cim_graph_optimize(g), 0);
 	for (i = 0; i < g->n_nodes; i++)
-		if (g->nodes[i].op == CIM_OP_CONV && g->nodes[i].attr.conv.group == 4)
+		if (g->nodes[i].op == CIM_NODE_CONV && g->nodes[i].attr.conv.group == 4)
 			convs++;
 	assert_int_equal(convs, 1);	/* the BN became a depthwise 1x1 conv */
 	cim_graph_free(g);
@@ -424,8 +424,8 @@ static void test_bn_fold_fc(void **state)
 	cim_graph_add_initializer(g, "bi", 1, DIMS(2), FLOATS(0.25f, 1));
 	cim_graph_add_initializer(g, "mu", 1, DIMS(2), FLOATS(1, 2));
 	cim_graph_add_initializer(g, "var", 1, DIMS(2), FLOATS(3.5f, 1.5f));
-	assert_true(node(g, CIM_OP_FC, "x,w,b", "f", NULL) >= 0);
-	assert_true(node(g, CIM_OP_BATCHNORM, "f,sc,bi,mu,var", "y", &bn) >= 0);
+	assert_true(node(g, CIM_NODE_FC, "x,w,b", "f", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_BATCHNORM, "f,sc,bi,mu,var", "y", &bn) >= 0);
 	finish(g, "y");
 	tu_run1(g, FLOATS(1, 1, 1), want);
 	/* fc = {7, -1}; (7-1)*2/2+0.25, (-1-2)*0.5/sqrt(2)+1 */
@@ -445,8 +445,8 @@ static void test_bn_bad_variance(void **state)
 
 	cim_graph_add_initializer(g, "w", 2, DIMS(1, 1), FLOATS(1));
 	cim_graph_add_initializer(g, "v", 1, DIMS(1), FLOATS(-1));
-	assert_true(node(g, CIM_OP_FC, "x,w", "f", NULL) >= 0);
-	assert_true(node(g, CIM_OP_BATCHNORM, "f,v,v,v,v", "y", &bn) >= 0);
+	assert_true(node(g, CIM_NODE_FC, "x,w", "f", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_BATCHNORM, "f,v,v,v,v", "y", &bn) >= 0);
 	finish(g, "y");
 	assert_int_equal(cim_graph_optimize(g), -EINVAL);
 	assert_non_null(strstr(cim_graph_error(g), "variance + epsilon of channel 0"));
@@ -461,9 +461,9 @@ static void test_no_fusion_when_shared(void **state)
 	(void)state;
 
 	cim_graph_add_initializer(g, "w", 2, DIMS(2, 2), FLOATS(1, 0, 0, 1));
-	assert_true(node(g, CIM_OP_FC, "x,w", "f", NULL) >= 0);
-	assert_true(node(g, CIM_OP_CLIP, "f", "c", &cl) >= 0);
-	assert_true(node(g, CIM_OP_ADD, "f,c", "y", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_FC, "x,w", "f", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_CLIP, "f", "c", &cl) >= 0);
+	assert_true(node(g, CIM_NODE_ADD, "f,c", "y", NULL) >= 0);
 	finish(g, "y");
 	assert_int_equal(cim_graph_optimize(g), 0);
 	assert_int_equal(g->n_nodes, 3);
@@ -472,8 +472,8 @@ static void test_no_fusion_when_shared(void **state)
 
 	g = with_input(2, DIMS(1, 2));
 	cim_graph_add_initializer(g, "w", 2, DIMS(2, 2), FLOATS(1, 0, 0, 1));
-	assert_true(node(g, CIM_OP_FC, "x,w", "f", NULL) >= 0);
-	assert_true(node(g, CIM_OP_CLIP, "f", "y", &cl) >= 0);
+	assert_true(node(g, CIM_NODE_FC, "x,w", "f", NULL) >= 0);
+	assert_true(node(g, CIM_NODE_CLIP, "f", "y", &cl) >= 0);
 	finish(g, "y");
 	assert_int_equal(cim_graph_optimize(g), 0);
 	assert_int_equal(g->n_nodes, 1);

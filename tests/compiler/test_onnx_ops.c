@@ -323,7 +323,7 @@ static void test_identity_dropout_removed(void **state)
 	ob_node(b, "Relu", "r", "e", "y");
 	g = import(b, 1);
 	assert_int_equal(g->n_nodes, 1);
-	assert_int_equal(g->nodes[0].op, CIM_OP_RELU);
+	assert_int_equal(g->nodes[0].op, CIM_NODE_RELU);
 	assert_string_equal(g->tensors[g->nodes[0].inputs[0]].name, "x");
 	cim_graph_free(g);
 
