@@ -3,9 +3,9 @@
 
 COMPILER_SRCS := graph.c graph_node.c graph_pass.c graph_exec.c \
 	kernels_float.c onnx_ctx.c onnx_tensor.c onnx_import.c onnx_ops.c \
-	dataset.c
+	dataset.c quant_params.c quant_build.c quant_exec.c quant_report.c
 
-COMPILER_HEADERS := $(SRC)/include/cim_graph.h
+COMPILER_HEADERS := $(SRC)/include/cim_graph.h $(SRC)/include/cim_quantize.h
 
 SRCS += $(COMPILER_SRCS:%=compiler/%)
 
