@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the compiler front end (graph IR, ONNX import, quantizer). */
+#ifndef CIM_COMPILER_H
+#define CIM_COMPILER_H
+
+#include <stdint.h>
+
+#include "../include/cim_graph.h"
+
+/* printf into g->err; returns -EINVAL so callers can `return cgi_err(...)`. */
+int cgi_err(struct cim_graph *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "node \"name\" (Op)" prefix of node messages. */
+const char *cgi_op_name(enum cim_node_op op);
+
+/* New tensor (no data); index or -ENOMEM.  Name copied, not checked. */
+int cgi_new_tensor(struct cim_graph *g, const char *name, uint32_t rank,
+		   const uint32_t *dims);
+
+/* Product of dims, 0 if rank or a dim is 0 or the product exceeds 2^31. */
+uint64_t cgi_shape_size(uint32_t rank, const uint32_t *dims);
+
+/* Output shape of a node whose inputs are set; 0 or cgi_err(). */
+int cgi_infer_shape(struct cim_graph *g, const struct cim_node *n,
+		    uint32_t *rank, uint32_t *dims);
+
+/* Recount n_consumers of every tensor. */
+void cgi_count_consumers(struct cim_graph *g);
+
+/* Float kernels of the executor; one sample. */
+void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
+	    float *const *v);
+void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
+	      float *const *v);
+void cgk_pool(const struct cim_graph *g, const struct cim_node *n,
+	      float *const *v);
+void cgk_transpose(const struct cim_graph *g, const struct cim_node *n,
+		   float *const *v);
+void cgk_concat(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v);
+void cgk_softmax(const struct cim_graph *g, const struct cim_node *n,
+		 float *const *v);
+void cgk_batchnorm(const struct cim_graph *g, const struct cim_node *n,
+		   float *const *v);
+float cgk_act(const struct cim_node *n, float x);
+
+#endif /* CIM_COMPILER_H */

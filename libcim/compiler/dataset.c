@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CIMD sample files: calibration and evaluation data of the compiler
+ * (written by tests/models/gen_digits.py).  Layout, little endian:
+ *   0  "CIMD"   4 u32 version (1)   8 u32 n   12 u32 rank (1..4)
+ *   16 u32 dims[4] (unused = 1)    32 u32 flags (bit 0: labels)
+ *   36..63 zero;  64: float32 data[n * prod(dims)];  then int32 labels[n]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../include/cim_graph.h"
+
+#define HDR_SIZE	64
+#define FLAG_LABELS	1u
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int bad(char *err, size_t errlen, const char *why)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "not a valid CIMD file: %s", why);
+	return -EINVAL;
+}
+
+void cim_dataset_free(struct cim_dataset *d)
+{
+	if (!d)
+		return;
+	free(d->data);
+	free(d->labels);
+	free(d);
+}
+
+int cim_dataset_parse(const void *buf, size_t size, struct cim_dataset **out,
+		      char *err, size_t errlen)
+{
+	const uint8_t *p = buf;
+	struct cim_dataset *d;
+	uint64_t len = 1, need, i;
+	uint32_t flags, r;
+
+	if (!out || (!buf && size))
+		return -EINVAL;
+	*out = NULL;
+	if (size < HDR_SIZE || memcmp(p, "CIMD", 4))
+		return bad(err, errlen, "no CIMD header");
+	if (le32(p + 4) != 1)
+		return bad(err, errlen, "version is not 1");
+	flags = le32(p + 32);
+	if (flags & ~FLAG_LABELS)
+		return bad(err, errlen, "unknown flags");
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->n = le32(p + 8);
+	d->rank = le32(p + 12);
+	for (r = 0; r < 4; r++) {
+		d->dims[r] = le32(p + 16 + 4 * r);
+		len *= d->dims[r];
+	}
+	if (d->rank < 1 || d->rank > 4 || len == 0 || len > (1u << 30) ||
+	    d->n == 0) {
+		cim_dataset_free(d);
+		return bad(err, errlen, "bad rank, dimensions or sample count");
+	}
+	d->len = (uint32_t)len;
+	need = HDR_SIZE + (uint64_t)d->n * len * 4 +
+	       ((flags & FLAG_LABELS) ? 4ull * d->n : 0);
+	if (need != size) {
+		cim_dataset_free(d);
+		return bad(err, errlen, "size does not match the header");
+	}
+	d->data = malloc((size_t)(d->n * len * sizeof(float)));
+	d->labels = (flags & FLAG_LABELS) ? malloc(d->n * sizeof(int32_t)) : NULL;
+	if (!d->data || ((flags & FLAG_LABELS) && !d->labels)) {
+		cim_dataset_free(d);
+		return -ENOMEM;
+	}
+	for (i = 0; i < d->n * len; i++) {
+		uint32_t u = le32(p + HDR_SIZE + 4 * i);
+
+		memcpy(&d->data[i], &u, 4);
+	}
+	for (i = 0; d->labels && i < d->n; i++)
+		d->labels[i] = (int32_t)le32(p + HDR_SIZE + 4 * (d->n * len + i));
+	*out = d;
+	return 0;
+}
+
+int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
+		     size_t errlen)
+{
+	FILE *f;
+	long len;
+	void *buf;
+	int ret;
+
+	if (!path || !out)
+		return -EINVAL;
+	f = fopen(path, "rb");
+	if (!f) {
+		ret = -errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot open", path);
+		return ret;
+	}
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return -EIO;
+	}
+	buf = malloc(len ? (size_t)len : 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	ret = fread(buf, 1, (size_t)len, f) == (size_t)len ? 0 : -EIO;
+	fclose(f);
+	if (!ret)
+		ret = cim_dataset_parse(buf, (size_t)len, out, err, errlen);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ONNX import: unpack the ModelProto (protobuf-c, code generated at build
+ * time from Debian's onnx.proto), check the opset, turn initializers and
+ * inputs into graph tensors, translate the nodes in order (onnx_ops.c)
+ * and mark the outputs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx.h"
+
+#define MAX_MODEL_BYTES	(1ull << 31)
+
+static int check_opset(struct onnx_ctx *c, const Onnx__ModelProto *m)
+{
+	size_t i;
+
+	c->opset = -1;
+	for (i = 0; i < m->n_opset_import; i++) {
+		const Onnx__OperatorSetIdProto *o = m->opset_import[i];
+
+		if (!o->domain || !*o->domain || !strcmp(o->domain, "ai.onnx"))
+			c->opset = o->has_version ? o->version : -1;
+	}
+	if (c->opset < 0)
+		return onnx_err(c, "model imports no version of the default ONNX opset");
+	if (c->opset < ONNX_MIN_OPSET || c->opset > ONNX_MAX_OPSET)
+		return onnx_err(c, "opset %lld is not supported (%d to %d are)",
+				(long long)c->opset, ONNX_MIN_OPSET, ONNX_MAX_OPSET);
+	return 0;
+}
+
+/* Float initializers go into the graph; every initializer is a constant. */
+static int add_initializers(struct onnx_ctx *c, const Onnx__GraphProto *gp)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < gp->n_initializer; i++) {
+		const Onnx__TensorProto *t = gp->initializer[i];
+		uint32_t dims[CIM_MAX_RANK] = { 1 }, rank = 1, d;
+		const char *why;
+		float *f;
+		int n;
+
+		if (!t->name || !*t->name)
+			return onnx_err(c, "initializer %zu has no name", i);
+		ret = onnx_add_const(c, t->name, t);
+		if (ret)
+			return ret;
+		if (!t->has_data_type ||
+		    t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+			continue;	/* shapes and the like: read where used */
+		n = onnx_tensor_floats(t, &f, &why);
+		if (n < 0)
+			return n == -ENOMEM ? n :
+			       onnx_err(c, "initializer \"%s\" %s", t->name, why);
+		if (t->n_dims > CIM_MAX_RANK || n == 0) {
+			free(f);
+			continue;	/* usable as a constant only */
+		}
+		if (t->n_dims)
+			rank = (uint32_t)t->n_dims;
+		for (d = 0; d < t->n_dims; d++)
+			dims[d] = (uint32_t)t->dims[d];
+		ret = cim_graph_add_initializer(c->g, t->name, rank, dims, f);
+		free(f);
+		if (ret < 0)
+			return ret == -ENOMEM ? ret :
+			       onnx_err(c, "%s", cim_graph_error(c->g));
+	}
+	return 0;
+}
+
+static int add_input(struct onnx_ctx *c, const Onnx__ValueInfoProto *vi)
+{
+	const Onnx__TypeProto__Tensor *tt;
+	uint32_t dims[CIM_MAX_RANK];
+	size_t d;
+	int ret;
+
+	if (!vi->name || !*vi->name)
+		return onnx_err(c, "a graph input has no name");
+	if (onnx_const(c, vi->name))
+		return 0;	/* IR < 4: initializers are listed as inputs too */
+	if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE ||
+	    !(tt = vi->type->tensor_type) || !tt->shape)
+		return onnx_err(c, "graph input \"%s\" is not a tensor of known shape",
+				vi->name);
+	if (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+		return onnx_err(c, "graph input \"%s\" is not float32", vi->name);
+	if (tt->shape->n_dim == 0 || tt->shape->n_dim > CIM_MAX_RANK)
+		return onnx_err(c, "graph input \"%s\" has rank %zu (1 to %d supported)",
+				vi->name, tt->shape->n_dim, CIM_MAX_RANK);
+	for (d = 0; d < tt->shape->n_dim; d++) {
+		const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
+		int is_val = dim->value_case ==
+			     ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+
+		/* A symbolic batch dimension runs one sample at a time. */
+		if (d == 0 && !is_val) {
+			dims[d] = 1;
+			continue;
+		}
+		if (!is_val || dim->dim_value < 1 || dim->dim_value > (1 << 30))
+			return onnx_err(c, "graph input \"%s\": dimension %zu is not a fixed size",
+					vi->name, d);
+		dims[d] = (uint32_t)dim->dim_value;
+	}
+	ret = cim_graph_add_input(c->g, vi->name, (uint32_t)tt->shape->n_dim, dims);
+	if (ret < 0)
+		return ret == -ENOMEM ? ret : onnx_err(c, "%s", cim_graph_error(c->g));
+	return 0;
+}
+
+static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
+{
+	char fallback[32];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < gp->n_node; i++) {
+		const Onnx__NodeProto *n = gp->node[i];
+
+		c->node = n;
+		if (n->name && *n->name) {
+			c->node_name = n->name;
+		} else if (n->n_output && n->output[0] && *n->output[0]) {
+			c->node_name = n->output[0];
+		} else {
+			snprintf(fallback, sizeof(fallback), "#%zu", i);
+			c->node_name = fallback;
+		}
+		if (!n->op_type || !*n->op_type)
+			return onnx_node_err(c, "has no operator type");
+		if (n->domain && *n->domain && strcmp(n->domain, "ai.onnx"))
+			return onnx_node_err(c, "operator domain \"%.60s\" is not supported",
+					     n->domain);
+		if (n->n_output < 1 || !n->output[0] || !*n->output[0])
+			return onnx_node_err(c, "has no output");
+		ret = onnx_import_node(c);
+		if (ret)
+			return ret;
+	}
+	c->node = NULL;
+	return 0;
+}
+
+static int add_outputs(struct onnx_ctx *c, const Onnx__GraphProto *gp)
+{
+	size_t i;
+	int ret;
+
+	if (!gp->n_output)
+		return onnx_err(c, "graph has no outputs");
+	for (i = 0; i < gp->n_output; i++) {
+		const char *name = gp->output[i]->name;
+
+		if (!name || cim_graph_find(c->g, onnx_resolve(c, name)) < 0)
+			return onnx_err(c, "graph output \"%s\" is not produced by any node",
+					name ? name : "(unnamed)");
+		ret = cim_graph_add_output(c->g, onnx_resolve(c, name));
+		if (ret < 0)
+			return ret == -ENOMEM ? ret : onnx_err(c, "%s", cim_graph_error(c->g));
+	}
+	return 0;
+}
+
+static int import_model(struct onnx_ctx *c, const Onnx__ModelProto *m)
+{
+	const Onnx__GraphProto *gp = m->graph;
+	size_t i;
+	int ret;
+
+	ret = check_opset(c, m);
+	if (ret)
+		return ret;
+	if (!gp)
+		return onnx_err(c, "model has no graph");
+	if (gp->n_sparse_initializer)
+		return onnx_err(c, "sparse initializers are not supported");
+	ret = add_initializers(c, gp);
+	for (i = 0; !ret && i < gp->n_input; i++)
+		ret = add_input(c, gp->input[i]);
+	if (!ret && !c->g->n_inputs)
+		ret = onnx_err(c, "graph has no inputs");
+	if (!ret)
+		ret = add_nodes(c, gp);
+	if (!ret)
+		ret = add_outputs(c, gp);
+	return ret;
+}
+
+int cim_onnx_import(const void *buf, size_t size, int optimize,
+		    struct cim_graph **out, char *err, size_t errlen)
+{
+	struct onnx_ctx c = { .err = err, .errlen = errlen };
+	Onnx__ModelProto *m;
+	size_t i;
+	int ret;
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!out || (!buf && size))
+		return -EINVAL;
+	*out = NULL;
+	if (size > MAX_MODEL_BYTES)
+		return onnx_err(&c, "model is larger than 2 GiB");
+	m = onnx__model_proto__unpack(NULL, size, buf);
+	if (!m)
+		return onnx_err(&c, "not an ONNX model (protobuf parse error)");
+	c.g = cim_graph_new();
+	ret = c.g ? import_model(&c, m) : -ENOMEM;
+	if (!ret && optimize) {
+		ret = cim_graph_optimize(c.g);
+		if (ret == -EINVAL)
+			onnx_err(&c, "%s", cim_graph_error(c.g));
+	}
+	if (ret == -ENOMEM)
+		onnx_err(&c, "out of memory");
+	onnx__model_proto__free_unpacked(m, NULL);
+	for (i = 0; i < c.n_aliases; i++) {
+		free(c.aliases[i].from);
+		free(c.aliases[i].to);
+	}
+	free(c.aliases);
+	free(c.consts);
+	if (ret) {
+		cim_graph_free(c.g);
+		return ret;
+	}
+	*out = c.g;
+	return 0;
+}
+
+int cim_onnx_import_file(const char *path, int optimize,
+			 struct cim_graph **out, char *err, size_t errlen)
+{
+	struct onnx_ctx c = { .err = err, .errlen = errlen };
+	FILE *f;
+	long len;
+	void *buf;
+	int ret;
+
+	if (!path || !out)
+		return -EINVAL;
+	f = fopen(path, "rb");
+	if (!f) {
+		ret = -errno;
+		onnx_err(&c, "%s: cannot open", path);
+		return ret;
+	}
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		onnx_err(&c, "%s: cannot read", path);
+		return -EIO;
+	}
+	buf = malloc(len ? (size_t)len : 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		fclose(f);
+		onnx_err(&c, "%s: cannot read", path);
+		return -EIO;
+	}
+	fclose(f);
+	ret = cim_onnx_import(buf, (size_t)len, optimize, out, err, errlen);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ONNX operators to graph IR nodes.  Each translator checks the inputs
+ * and attributes it supports and names what it does not.  Gemm and
+ * MatMul become FC with weights rewritten to [N, K]; Flatten becomes
+ * Reshape; Identity and Dropout become aliases; Constant becomes a
+ * constant (and an initializer when it is float).
+ */
+#include <errno.h>
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx.h"
+
+#define NAME_LEN	512
+
+/* Input i of the node after aliases, or NULL if absent or empty. */
+static const char *in_name(struct onnx_ctx *c, size_t i)
+{
+	if (i >= c->node->n_input || !c->node->input[i] || !*c->node->input[i])
+		return NULL;
+	return onnx_resolve(c, c->node->input[i]);
+}
+
+static int want_inputs(struct onnx_ctx *c, size_t lo, size_t hi)
+{
+	size_t i, n = c->node->n_input;
+
+	while (n > 0 && !in_name(c, n - 1))
+		n--;	/* trailing optional inputs may be given as "" */
+	if (n < lo || n > hi)
+		return onnx_node_err(c, "has %zu inputs, expected %zu to %zu", n, lo, hi);
+	for (i = 0; i < lo; i++)
+		if (!in_name(c, i))
+			return onnx_node_err(c, "input %zu is missing", i);
+	return 0;
+}
+
+/* Extra outputs (MaxPool indices, Dropout mask, ...) must be unused. */
+static int one_output(struct onnx_ctx *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->node->n_output; i++)
+		if (c->node->output[i] && *c->node->output[i])
+			return onnx_node_err(c, "output %zu (\"%.100s\") is not supported",
+					     i, c->node->output[i]);
+	return 0;
+}
+
+static const struct cim_tensor *tensor(struct onnx_ctx *c, const char *name)
+{
+	int t = cim_graph_find(c->g, name);
+
+	return t < 0 ? NULL : &c->g->tensors[t];
+}
+
+/* A runtime or initializer tensor the node reads, or an error. */
+static int need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t)
+{
+	const char *name = in_name(c, i);
+
+	*t = name ? tensor(c, name) : NULL;
+	if (!*t && name && onnx_const(c, name))
+		return onnx_node_err(c, "input \"%.100s\" is not a float32 tensor of rank 1 to %d",
+				     name, CIM_MAX_RANK);
+	if (!*t)
+		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
+				     name ? name : c->node->input[i]);
+	return 0;
+}
+
+static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *inputs,
+	       uint32_t n, const union cim_node_attrs *attr, const char *output)
+{
+	struct cim_node_desc d = {
+		.name = c->node_name, .op = op, .n_inputs = n, .inputs = inputs,
+		.output = output ? output : c->node->output[0],
+	};
+	int ret;
+
+	if (attr)
+		d.attr = *attr;
+	ret = cim_graph_add_node(c->g, &d);
+	if (ret == -EINVAL)
+		return onnx_err(c, "%s", cim_graph_error(c->g));
+	return ret < 0 ? ret : 0;
+}
+
+/* An initializer "<node output>:<suffix>" with the given contents. */
+static int add_init(struct onnx_ctx *c, const char *suffix, uint32_t rank,
+		    const uint32_t *dims, const float *data, char *name)
+{
+	int ret;
+
+	snprintf(name, NAME_LEN, "%.400s:%s", c->node->output[0], suffix);
+	ret = cim_graph_add_initializer(c->g, name, rank, dims, data);
+	if (ret == -EINVAL)
+		return onnx_node_err(c, "%s", cim_graph_error(c->g));
+	return ret < 0 ? ret : 0;
+}
+
+static int const_floats(struct onnx_ctx *c, const char *name, float **f,
+			int *n)
+{
+	const Onnx__TensorProto *t = onnx_const(c, name);
+	const char *why;
+
+	if (!t)
+		return onnx_node_err(c, "input \"%.100s\" must be a constant", name);
+	*n = onnx_tensor_floats(t, f, &why);
+	if (*n == -ENOMEM)
+		return -ENOMEM;
+	if (*n < 0)
+		return onnx_node_err(c, "constant \"%.100s\" %s", name, why);
+	return 0;
+}
+
+static int const_ints(struct onnx_ctx *c, const char *name, int64_t **v, int *n)
+{
+	const Onnx__TensorProto *t = onnx_const(c, name);
+	const char *why;
+
+	if (!t)
+		return onnx_node_err(c, "input \"%.100s\" must be a constant", name);
+	*n = onnx_tensor_ints(t, v, &why);
+	if (*n == -ENOMEM)
+		return -ENOMEM;
+	if (*n < 0)
+		return onnx_node_err(c, "constant \"%.100s\" %s", name, why);
+	return 0;
+}
+
+static int check_auto_pad(struct onnx_ctx *c, int *valid)
+{
+	char s[32] = "NOTSET";
+	int ret = onnx_attr_string(c, "auto_pad", s, sizeof(s));
+
+	*valid = !strcmp(s, "VALID");
+	if (!ret && strcmp(s, "NOTSET") && !*valid)
+		return onnx_node_err(c, "auto_pad=%s is not supported", s);
+	return ret;
+}
+
+/* kernel_shape, strides, pads, dilations of a 2-D window. */
+static int window_attrs(struct onnx_ctx *c, uint32_t *kernel, uint32_t *stride,
+			uint32_t *pad, uint32_t *dil, int need_kernel)
+{
+	int64_t k[4] = { 0, 0 }, s[4] = { 1, 1 }, p[4] = { 0 }, d[4] = { 1, 1 };
+	size_t nk = 2, ns = 2, np = 4, nd = 2, i;
+	int valid, ret;
+
+	ret = check_auto_pad(c, &valid);
+	if (!ret)
+		ret = onnx_attr_ints(c, "kernel_shape", k, 4, &nk);
+	if (!ret)
+		ret = onnx_attr_ints(c, "strides", s, 4, &ns);
+	if (!ret)
+		ret = onnx_attr_ints(c, "pads", p, 4, &np);
+	if (!ret)
+		ret = onnx_attr_ints(c, "dilations", d, 4, &nd);
+	if (ret)
+		return ret;
+	if (need_kernel && !onnx_attr(c, "kernel_shape"))
+		return onnx_node_err(c, "attribute kernel_shape is missing");
+	if (nk != 2 || ns != 2 || np != 4 || nd != 2)
+		return onnx_node_err(c, "only 2-D windows are supported");
+	for (i = 0; i < 4; i++) {
+		if (p[i] < 0 || p[i] > 1 << 16 || (valid && p[i]))
+			return onnx_node_err(c, "pads value %lld is not supported",
+					     (long long)p[i]);
+		pad[i] = (uint32_t)p[i];
+	}
+	for (i = 0; i < 2; i++) {
+		if (k[i] < 0 || k[i] > 1 << 16 || s[i] < 1 || s[i] > 1 << 16 ||
+		    d[i] < 1 || d[i] > 1 << 16)
+			return onnx_node_err(c, "kernel_shape, strides or dilations out of range");
+		kernel[i] = (uint32_t)k[i];
+		stride[i] = (uint32_t)s[i];
+		if (dil)
+			dil[i] = (uint32_t)d[i];
+		else if (d[i] != 1)
+			return onnx_node_err(c, "dilations other than 1 are not supported");
+	}
+	return 0;
+}
+
+static int op_conv(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "auto_pad", "dilations", "group",
+		"kernel_shape", "pads", "strides", NULL };
+	const char *ins[3] = { in_name(c, 0), in_name(c, 1), in_name(c, 2) };
+	union cim_node_attrs a = { 0 };
+	const struct cim_tensor *w;
+	int64_t group = 1;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 2, 3);
+	if (!ret)
+		ret = need_tensor(c, 1, &w);
+	if (!ret && w->rank != 4)
+		ret = onnx_node_err(c, "only 2-D convolutions are supported (weights of rank %u)",
+				    w->rank);
+	if (!ret)
+		ret = window_attrs(c, a.conv.kernel, a.conv.stride, a.conv.pad,
+				   a.conv.dilation, 0);
+	if (!ret)
+		ret = onnx_attr_int(c, "group", &group);
+	if (ret)
+		return ret;
+	if (group < 1 || group > 1 << 20)
+		return onnx_node_err(c, "group=%lld is not supported", (long long)group);
+	a.conv.group = (uint32_t)group;
+	return add(c, CIM_NODE_CONV, ins, ins[2] ? 3 : 2, &a, NULL);
+}
+
+/* Gemm and MatMul: Y = alpha op(A) op(B) + beta C as FC with W = [N, K]. */
+static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
+		 float beta, const char *c_name)
+{
+	const char *ins[3];
+	char wname[NAME_LEN], bname[NAME_LEN], tname[NAME_LEN];
+	const struct cim_tensor *a, *b;
+	uint32_t k, n, i, j, wd[2];
+	float *w = NULL, *bias = NULL, *cv = NULL;
+	int ret, nc = 0;
+
+	ret = need_tensor(c, 0, &a);
+	if (!ret)
+		ret = need_tensor(c, 1, &b);
+	if (ret)
+		return ret;
+	if (!b->data)
+		return onnx_node_err(c, "input B must be an initializer (weights)");
+	if (a->rank != 2 || b->rank != 2)
+		return onnx_node_err(c, "only 2-D inputs are supported (A has rank %u, B %u)",
+				     a->rank, b->rank);
+	k = trans_b ? b->dims[1] : b->dims[0];
+	n = trans_b ? b->dims[0] : b->dims[1];
+	w = malloc((size_t)k * n * sizeof(*w));
+	bias = calloc(n, sizeof(*bias));
+	if (!w || !bias) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < k; j++)
+			w[(size_t)i * k + j] = alpha * (trans_b ? b->data[(size_t)i * k + j] :
+							b->data[(size_t)j * n + i]);
+	if (c_name) {
+		ret = const_floats(c, c_name, &cv, &nc);
+		if (ret)
+			goto out;
+		if (nc != 1 && (uint32_t)nc != n) {
+			ret = onnx_node_err(c, "input C must have 1 or N=%u elements (a per-output bias), has %d",
+					    n, nc);
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			bias[i] = beta * cv[nc == 1 ? 0 : i];
+	}
+	wd[0] = n;
+	wd[1] = k;
+	ret = add_init(c, "W", 2, wd, w, wname);
+	if (!ret)
+		ret = add_init(c, "B", 1, &n, bias, bname);
+	if (ret)
+		goto out;
+	ins[0] = in_name(c, 0);
+	if (trans_a) {
+		union cim_node_attrs t = { .perm = { 1, 0 } };
+
+		snprintf(tname, sizeof(tname), "%.400s:At", c->node->output[0]);
+		ret = add(c, CIM_NODE_TRANSPOSE, ins, 1, &t, tname);
+		if (ret)
+			goto out;
+		ins[0] = tname;
+	}
+	ins[1] = wname;
+	ins[2] = bname;
+	ret = add(c, CIM_NODE_FC, ins, 3, NULL, NULL);
+out:
+	free(w);
+	free(bias);
+	free(cv);
+	return ret;
+}
+
+static int op_gemm(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "alpha", "beta", "transA", "transB", NULL };
+	int64_t ta = 0, tb = 0;
+	float alpha = 1, beta = 1;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 2, 3);
+	if (!ret)
+		ret = onnx_attr_int(c, "transA", &ta);
+	if (!ret)
+		ret = onnx_attr_int(c, "transB", &tb);
+	if (!ret)
+		ret = onnx_attr_float(c, "alpha", &alpha);
+	if (!ret)
+		ret = onnx_attr_float(c, "beta", &beta);
+	if (ret)
+		return ret;
+	return to_fc(c, ta != 0, tb != 0, alpha, beta, in_name(c, 2));
+}
+
+static int op_matmul(struct onnx_ctx *c)
+{
+	static const char *const known[] = { NULL };
+	int ret = onnx_attrs_known(c, known);
+
+	if (!ret)
+		ret = want_inputs(c, 2, 2);
+	return ret ? ret : to_fc(c, 0, 0, 1, 1, NULL);
+}
+
+static int op_batchnorm(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "epsilon", "momentum",
+		"training_mode", "spatial", NULL };
+	const char *ins[5];
+	union cim_node_attrs a = { .epsilon = 1e-5f };
+	int64_t training = 0, spatial = 1;
+	size_t i;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 5, 5);
+	if (!ret)
+		ret = one_output(c);
+	if (!ret)
+		ret = onnx_attr_float(c, "epsilon", &a.epsilon);
+	if (!ret)
+		ret = onnx_attr_int(c, "training_mode", &training);
+	if (!ret)
+		ret = onnx_attr_int(c, "spatial", &spatial);
+	if (ret)
+		return ret;
+	if (training)
+		return onnx_node_err(c, "training_mode=%lld is not supported",
+				     (long long)training);
+	if (spatial != 1)
+		return onnx_node_err(c, "spatial=%lld is not supported", (long long)spatial);
+	for (i = 0; i < 5; i++)
+		ins[i] = in_name(c, i);
+	return add(c, CIM_NODE_BATCHNORM, ins, 5, &a, NULL);
+}
+
+static int op_unary(struct onnx_ctx *c, enum cim_node_op op)
+{
+	static const char *const known[] = { NULL };
+	const char *x = in_name(c, 0);
+	int ret = onnx_attrs_known(c, known);
+
+	if (!ret)
+		ret = want_inputs(c, 1, 1);
+	return ret ? ret : add(c, op, &x, 1, NULL, NULL);
+}
+
+static int clip_bound(struct onnx_ctx *c, size_t i, float *v)
+{
+	const char *name = in_name(c, i);
+	float *f;
+	int n, ret;
+
+	if (!name)
+		return 0;
+	ret = const_floats(c, name, &f, &n);
+	if (ret)
+		return ret;
+	if (n != 1)
+		ret = onnx_node_err(c, "input \"%.100s\" must be a scalar", name);
+	else
+		*v = f[0];
+	free(f);
+	return ret;
+}
+
+static int op_clip(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "min", "max", NULL };
+	union cim_node_attrs a = { .clip = { -FLT_MAX, FLT_MAX } };
+	const char *x = in_name(c, 0);
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 1, 3);
+	/* opset < 11 has attributes, 11+ inputs; accept either */
+	if (!ret)
+		ret = onnx_attr_float(c, "min", &a.clip.min);
+	if (!ret)
+		ret = onnx_attr_float(c, "max", &a.clip.max);
+	if (!ret)
+		ret = clip_bound(c, 1, &a.clip.min);
+	if (!ret)
+		ret = clip_bound(c, 2, &a.clip.max);
+	return ret ? ret : add(c, CIM_NODE_CLIP, &x, 1, &a, NULL);
+}
+
+static int op_add(struct onnx_ctx *c)
+{
+	static const char *const known[] = { NULL };
+	const char *ins[2] = { in_name(c, 0), in_name(c, 1) };
+	const struct cim_tensor *a, *b;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 2, 2);
+	if (!ret)
+		ret = need_tensor(c, 0, &a);
+	if (!ret)
+		ret = need_tensor(c, 1, &b);
+	if (ret)
+		return ret;
+	if (a->data || b->data)
+		return onnx_node_err(c, "adding a constant is not supported");
+	return add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
+}
+
+static int op_pool(struct onnx_ctx *c, enum cim_node_op op)
+{
+	static const char *const known_max[] = { "auto_pad", "ceil_mode",
+		"dilations", "kernel_shape", "pads", "storage_order", "strides", NULL };
+	static const char *const known_avg[] = { "auto_pad", "ceil_mode",
+		"count_include_pad", "kernel_shape", "pads", "strides", NULL };
+	union cim_node_attrs a = { 0 };
+	const char *x = in_name(c, 0);
+	int64_t ceil_mode = 0, cip = 0, order = 0;
+	int ret;
+
+	ret = onnx_attrs_known(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg);
+	if (!ret)
+		ret = want_inputs(c, 1, 1);
+	if (!ret)
+		ret = one_output(c);
+	if (!ret)
+		ret = window_attrs(c, a.pool.kernel, a.pool.stride, a.pool.pad,
+				   NULL, 1);
+	if (!ret)
+		ret = onnx_attr_int(c, "ceil_mode", &ceil_mode);
+	if (!ret)
+		ret = onnx_attr_int(c, "count_include_pad", &cip);
+	if (!ret)
+		ret = onnx_attr_int(c, "storage_order", &order);
+	if (ret)
+		return ret;
+	if (ceil_mode)
+		return onnx_node_err(c, "ceil_mode=%lld is not supported",
+				     (long long)ceil_mode);
+	if (order)
+		return onnx_node_err(c, "storage_order=%lld is not supported",
+				     (long long)order);
+	a.pool.count_include_pad = cip != 0;
+	return add(c, op, &x, 1, &a, NULL);
+}
+
+static int op_flatten(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "axis", NULL };
+	union cim_node_attrs a = { 0 };
+	const struct cim_tensor *x;
+	const char *xn = in_name(c, 0);
+	int64_t axis = 1, outer = 1;
+	uint32_t d;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 1, 1);
+	if (!ret)
+		ret = need_tensor(c, 0, &x);
+	if (!ret)
+		ret = onnx_attr_int(c, "axis", &axis);
+	if (ret)
+		return ret;
+	if (axis < -(int64_t)x->rank || axis > (int64_t)x->rank)
+		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
+	if (axis < 0)
+		axis += x->rank;
+	for (d = 0; d < axis; d++)
+		outer *= x->dims[d];
+	a.reshape.rank = 2;
+	a.reshape.shape[0] = outer;
+	a.reshape.shape[1] = -1;
+	return add(c, CIM_NODE_RESHAPE, &xn, 1, &a, NULL);
+}
+
+static int op_reshape(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "allowzero", NULL };
+	union cim_node_attrs a = { 0 };
+	const char *xn = in_name(c, 0);
+	int64_t allowzero = 0, *shape;
+	int ret, n, i;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 2, 2);
+	if (!ret)
+		ret = onnx_attr_int(c, "allowzero", &allowzero);
+	if (!ret)
+		ret = const_ints(c, in_name(c, 1), &shape, &n);
+	if (ret)
+		return ret;
+	if (n < 1 || n > CIM_MAX_RANK)
+		ret = onnx_node_err(c, "target rank %d is not supported (1 to %d)",
+				    n, CIM_MAX_RANK);
+	for (i = 0; !ret && i < n; i++) {
+		if (allowzero && shape[i] == 0)
+			ret = onnx_node_err(c, "allowzero=1 with a 0 dimension is not supported");
+		a.reshape.shape[i] = shape[i];
+	}
+	free(shape);
+	a.reshape.rank = (uint32_t)n;
+	return ret ? ret : add(c, CIM_NODE_RESHAPE, &xn, 1, &a, NULL);
+}
+
+static int op_concat(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "axis", NULL };
+	const char *ins[CIM_MAX_NODE_INPUTS];
+	union cim_node_attrs a = { 0 };
+	int64_t axis = 0;
+	size_t i, n = c->node->n_input;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (ret)
+		return ret;
+	if (!onnx_attr(c, "axis"))
+		return onnx_node_err(c, "attribute axis is missing");
+	ret = onnx_attr_int(c, "axis", &axis);
+	if (ret)
+		return ret;
+	if (n < 1 || n > CIM_MAX_NODE_INPUTS)
+		return onnx_node_err(c, "has %zu inputs, 1 to %d are supported", n,
+				     CIM_MAX_NODE_INPUTS);
+	for (i = 0; i < n; i++) {
+		ins[i] = in_name(c, i);
+		if (!ins[i])
+			return onnx_node_err(c, "input %zu is missing", i);
+	}
+	if (axis < -CIM_MAX_RANK || axis >= CIM_MAX_RANK)
+		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
+	a.axis = (int32_t)axis;
+	return add(c, CIM_NODE_CONCAT, ins, (uint32_t)n, &a, NULL);
+}
+
+static int op_transpose(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "perm", NULL };
+	union cim_node_attrs a = { 0 };
+	int64_t perm[CIM_MAX_RANK];
+	const struct cim_tensor *x;
+	const char *xn = in_name(c, 0);
+	size_t n = 0, i;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 1, 1);
+	if (!ret)
+		ret = need_tensor(c, 0, &x);
+	if (!ret)
+		ret = onnx_attr_ints(c, "perm", perm, CIM_MAX_RANK, &n);
+	if (ret)
+		return ret;
+	if (!onnx_attr(c, "perm")) {	/* default: reverse the axes */
+		n = x->rank;
+		for (i = 0; i < n; i++)
+			perm[i] = (int64_t)(n - 1 - i);
+	}
+	if (n != x->rank)
+		return onnx_node_err(c, "perm has %zu entries for rank %u", n, x->rank);
+	for (i = 0; i < n; i++) {
+		if (perm[i] < 0 || perm[i] >= (int64_t)n)
+			return onnx_node_err(c, "perm entry %lld is out of range",
+					     (long long)perm[i]);
+		a.perm[i] = (uint32_t)perm[i];
+	}
+	return add(c, CIM_NODE_TRANSPOSE, &xn, 1, &a, NULL);
+}
+
+static int op_softmax(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "axis", NULL };
+	union cim_node_attrs a = { 0 };
+	const struct cim_tensor *x;
+	const char *xn = in_name(c, 0);
+	int64_t axis = c->opset >= 13 ? -1 : 1, inner = 1;
+	uint32_t d;
+	int ret;
+
+	ret = onnx_attrs_known(c, known);
+	if (!ret)
+		ret = want_inputs(c, 1, 1);
+	if (!ret)
+		ret = need_tensor(c, 0, &x);
+	if (!ret)
+		ret = onnx_attr_int(c, "axis", &axis);
+	if (ret)
+		return ret;
+	if (axis < -(int64_t)x->rank || axis >= (int64_t)x->rank)
+		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
+	if (axis < 0)
+		axis += x->rank;
+	/* Before opset 13 Softmax spans every axis from `axis` on. */
+	for (d = (uint32_t)axis + 1; c->opset < 13 && d < x->rank; d++)
+		inner *= x->dims[d];
+	if (inner != 1)
+		return onnx_node_err(c, "axis=%lld over several dimensions (opset < 13) is not supported",
+				     (long long)axis);
+	a.axis = (int32_t)axis;
+	return add(c, CIM_NODE_SOFTMAX, &xn, 1, &a, NULL);
+}
+
+/* A boolean constant holding false (raw byte or int32 field). */
+static int const_false(const Onnx__TensorProto *t)
+{
+	if (!t || t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__BOOL ||
+	    onnx_tensor_size(t) != 1)
+		return 0;
+	if (t->has_raw_data)
+		return t->raw_data.len == 1 && !t->raw_data.data[0];
+	return t->n_int32_data == 1 && !t->int32_data[0];
+}
+
+/* Identity and inference-mode Dropout: the output is the input. */
+static int op_passthrough(struct onnx_ctx *c, int dropout)
+{
+	static const char *const known_id[] = { NULL };
+	static const char *const known_do[] = { "ratio", "seed", "is_test", NULL };
+	int ret;
+
+	ret = onnx_attrs_known(c, dropout ? known_do : known_id);
+	if (!ret)
+		ret = want_inputs(c, 1, dropout ? 3 : 1);
+	if (!ret)
+		ret = one_output(c);
+	if (ret)
+		return ret;
+	if (dropout && in_name(c, 2) && !const_false(onnx_const(c, in_name(c, 2))))
+		return onnx_node_err(c, "training_mode must be a constant false");
+	if (!tensor(c, in_name(c, 0)) && !onnx_const(c, in_name(c, 0)))
+		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
+				     in_name(c, 0));
+	return onnx_add_alias(c, c->node->output[0], in_name(c, 0));
+}
+
+static int op_constant(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "value", NULL };
+	const Onnx__AttributeProto *v = onnx_attr(c, "value");
+	const char *why;
+	float *f;
+	int ret, n;
+
+	ret = onnx_attrs_known(c, known);
+	if (ret)
+		return ret;
+	if (!v)
+		return onnx_node_err(c, "attribute value is missing");
+	if (v->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR || !v->t)
+		return onnx_node_err(c, "attribute value is not a tensor");
+	ret = onnx_add_const(c, c->node->output[0], v->t);
+	if (ret || !v->t->has_data_type ||
+	    v->t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+		return ret;
+	n = onnx_tensor_floats(v->t, &f, &why);
+	if (n < 0)
+		return n == -ENOMEM ? n : onnx_node_err(c, "value %s", why);
+	if (n > 0 && v->t->n_dims <= CIM_MAX_RANK) {
+		uint32_t dims[CIM_MAX_RANK] = { 1 }, rank = 1;
+		size_t d;
+
+		if (v->t->n_dims)
+			rank = (uint32_t)v->t->n_dims;
+		for (d = 0; d < v->t->n_dims; d++)
+			dims[d] = (uint32_t)v->t->dims[d];
+		ret = cim_graph_add_initializer(c->g, c->node->output[0], rank,
+						dims, f);
+		if (ret == -EINVAL)
+			ret = onnx_node_err(c, "%s", cim_graph_error(c->g));
+	}
+	free(f);
+	return ret < 0 ? ret : 0;
+}
+
+int onnx_import_node(struct onnx_ctx *c)
+{
+	const char *op = c->node->op_type;
+
+	if (!strcmp(op, "Conv"))
+		return op_conv(c);
+	if (!strcmp(op, "Gemm"))
+		return op_gemm(c);
+	if (!strcmp(op, "MatMul"))
+		return op_matmul(c);
+	if (!strcmp(op, "BatchNormalization"))
+		return op_batchnorm(c);
+	if (!strcmp(op, "Relu"))
+		return op_unary(c, CIM_NODE_RELU);
+	if (!strcmp(op, "GlobalAveragePool"))
+		return op_unary(c, CIM_NODE_GLOBAL_AVGPOOL);
+	if (!strcmp(op, "Clip"))
+		return op_clip(c);
+	if (!strcmp(op, "Add"))
+		return op_add(c);
+	if (!strcmp(op, "MaxPool"))
+		return op_pool(c, CIM_NODE_MAXPOOL);
+	if (!strcmp(op, "AveragePool"))
+		return op_pool(c, CIM_NODE_AVGPOOL);
+	if (!strcmp(op, "Flatten"))
+		return op_flatten(c);
+	if (!strcmp(op, "Reshape"))
+		return op_reshape(c);
+	if (!strcmp(op, "Concat"))
+		return op_concat(c);
+	if (!strcmp(op, "Transpose"))
+		return op_transpose(c);
+	if (!strcmp(op, "Softmax"))
+		return op_softmax(c);
+	if (!strcmp(op, "Identity"))
+		return op_passthrough(c, 0);
+	if (!strcmp(op, "Dropout"))
+		return op_passthrough(c, 1);
+	if (!strcmp(op, "Constant"))
+		return op_constant(c);
+	return onnx_node_err(c, "operator %.60s is not supported", op);
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ONNX TensorProto contents: floats for weights, int64s for shapes.  The
+ * data may sit in the typed repeated field or in raw_data (little endian);
+ * the element count must match the dims either way.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx.h"
+
+#define MAX_ELEMS	((1ll << 31) - 1)
+
+int64_t onnx_tensor_size(const Onnx__TensorProto *t)
+{
+	int64_t n = 1;
+	size_t i;
+
+	for (i = 0; i < t->n_dims; i++) {
+		if (t->dims[i] < 0 || t->dims[i] > MAX_ELEMS)
+			return -1;
+		n *= t->dims[i];
+		if (n > MAX_ELEMS)
+			return -1;
+	}
+	return n;
+}
+
+static int check_layout(const Onnx__TensorProto *t, int32_t type,
+			size_t elem, size_t n_typed, int64_t *count,
+			const char **why)
+{
+	int64_t n = onnx_tensor_size(t);
+
+	if (t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL ||
+	    t->n_external_data) {
+		*why = "external data is not supported";
+		return -EINVAL;
+	}
+	if (!t->has_data_type || t->data_type != type) {
+		*why = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ?
+		       "is not a float32 tensor" : "is not an int64 tensor";
+		return -EINVAL;
+	}
+	if (n < 0) {
+		*why = "has a negative or too large dimension";
+		return -EINVAL;
+	}
+	if (t->has_raw_data ? t->raw_data.len != (uint64_t)n * elem :
+	    n_typed != (uint64_t)n) {
+		*why = "holds a different number of elements than its shape";
+		return -EINVAL;
+	}
+	*count = n;
+	return 0;
+}
+
+int onnx_tensor_floats(const Onnx__TensorProto *t, float **out,
+		       const char **why)
+{
+	int64_t n, i;
+	float *f;
+	int ret;
+
+	ret = check_layout(t, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 4,
+			   t->n_float_data, &n, why);
+	if (ret)
+		return ret;
+	f = malloc(n ? (size_t)n * sizeof(*f) : 1);
+	if (!f)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (t->has_raw_data) {
+			const uint8_t *p = t->raw_data.data + 4 * i;
+			uint32_t u = p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+
+			memcpy(&f[i], &u, 4);
+		} else {
+			f[i] = t->float_data[i];
+		}
+	}
+	*out = f;
+	return (int)n;
+}
+
+int onnx_tensor_ints(const Onnx__TensorProto *t, int64_t **out,
+		     const char **why)
+{
+	int64_t n, i;
+	int64_t *v;
+	int ret;
+
+	ret = check_layout(t, ONNX__TENSOR_PROTO__DATA_TYPE__INT64, 8,
+			   t->n_int64_data, &n, why);
+	if (ret)
+		return ret;
+	v = malloc(n ? (size_t)n * sizeof(*v) : 1);
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (t->has_raw_data) {
+			const uint8_t *p = t->raw_data.data + 8 * i;
+			uint64_t u = 0;
+			int b;
+
+			for (b = 7; b >= 0; b--)
+				u = u << 8 | p[b];
+			v[i] = (int64_t)u;
+		} else {
+			v[i] = t->int64_data[i];
+		}
+	}
+	*out = v;
+	return (int)n;
+}

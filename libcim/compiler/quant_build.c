@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Graph IR to quantized model (cim_qmodel.h).  Calibration runs the
+ * float executor for each activation's range; then each node becomes an
+ * op (FC, CONV, pools, ADD, CONCAT, SHUFFLE) writing a new int8 HWC
+ * tensor, or an alias (Reshape/Flatten: same bytes, FC weights permuted
+ * from CHW to HWC order), or the host softmax at the end.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quant.h"
+
+struct qb {
+	struct cim_graph *g;
+	struct cim_quantized *q;
+	const struct cim_quant_options *opt;
+	float *lo, *hi;		/* per graph tensor, from calibration */
+	int32_t *qid;		/* per graph tensor: qtensor, -1 if none */
+	char *err;
+	size_t errlen;
+};
+
+static int qerr(struct qb *b, const struct cim_node *n, const char *what)
+{
+	if (b->err && b->errlen)
+		snprintf(b->err, b->errlen, "node \"%s\" (%s): %s", n->name,
+			 cgi_op_name(n->op), what);
+	return -EINVAL;
+}
+
+static int calibrate(struct qb *b, const struct cim_dataset *d)
+{
+	struct cim_graph *g = b->g;
+	uint32_t s, t;
+	uint64_t i;
+
+	for (t = 0; t < g->n_tensors; t++) {
+		b->lo[t] = INFINITY;
+		b->hi[t] = -INFINITY;
+	}
+	for (s = 0; s < d->n; s++) {
+		const float *in = d->data + (size_t)s * d->len;
+		float **v;
+		int ret = cim_graph_run_all(g, &in, &v);
+
+		if (ret)
+			return ret;
+		for (t = 0; t < g->n_tensors; t++) {
+			for (i = 0; v[t] && i < g->tensors[t].size; i++) {
+				b->lo[t] = v[t][i] < b->lo[t] ? v[t][i] : b->lo[t];
+				b->hi[t] = v[t][i] > b->hi[t] ? v[t][i] : b->hi[t];
+			}
+		}
+		cim_graph_values_free(g, v);
+	}
+	return 0;
+}
+
+/* A new qtensor for graph tensor t with shape c, h, w. */
+static int new_qtensor(struct qb *b, uint32_t t, uint32_t c, uint32_t h,
+		       uint32_t w, const struct cim_qparams *p)
+{
+	struct cim_quantized *q = b->q;
+	struct cim_qtensor *qt = &q->tensors[q->m.n_tensors];
+
+	memset(qt, 0, sizeof(*qt));
+	qt->shape.c = c;
+	qt->shape.h = h;
+	qt->shape.w = w;
+	qt->q = p ? *p : cqi_act_params(b->lo[t], b->hi[t]);
+	qt->name = strdup(b->g->tensors[t].name);
+	if (!qt->name)
+		return -ENOMEM;
+	q->src[q->m.n_tensors] = t;
+	b->qid[t] = (int32_t)q->m.n_tensors;
+	return (int)q->m.n_tensors++;
+}
+
+/* The qtensor a node reads as input i, laid out as the graph's NCHW. */
+static const struct cim_qtensor *natural(struct qb *b, const struct cim_node *n,
+					 uint32_t i)
+{
+	const struct cim_tensor *t = &b->g->tensors[n->inputs[i]];
+	const struct cim_qtensor *qt;
+
+	if (b->qid[n->inputs[i]] < 0)
+		return NULL;
+	qt = &b->q->tensors[b->qid[n->inputs[i]]];
+	if (t->rank == 4 && t->dims[0] == 1 && t->dims[1] == qt->shape.c &&
+	    t->dims[2] == qt->shape.h && t->dims[3] == qt->shape.w)
+		return qt;
+	if (t->rank == 2 && t->dims[0] == 1 && t->dims[1] == qt->shape.c &&
+	    qt->shape.h == 1 && qt->shape.w == 1)
+		return qt;
+	return NULL;
+}
+
+static struct cim_qop *new_op(struct qb *b, const struct cim_node *n,
+			      uint16_t type, uint32_t in0, uint32_t in1)
+{
+	struct cim_qop *op = &b->q->ops[b->q->m.n_ops++];
+
+	memset(op, 0, sizeof(*op));
+	op->name = strdup(n->name);	/* NULL when out of memory: names are informative */
+	op->op.type = type;
+	op->op.in0 = in0;
+	op->op.in1 = in1;
+	op->op.out = b->q->m.n_ops;	/* op i writes tensor i + 1 */
+	op->op.act_min = -128;
+	op->op.act_max = 127;
+	op->op.in0_zp = b->q->tensors[in0].q.zero_point;
+	if (in1 != CIM_TENSOR_NONE)
+		op->op.in1_zp = b->q->tensors[in1].q.zero_point;
+	return op;
+}
+
+static uint32_t wbits_of(struct qb *b, const struct cim_node *n)
+{
+	uint32_t wb = b->opt && b->opt->wbits == 4 ? 4 : 8, i;
+
+	for (i = 0; b->opt && i < b->opt->n_other_layers; i++)
+		if (!strcmp(b->opt->other_layers[i], n->name))
+			return wb == 8 ? 4 : 8;
+	return wb;
+}
+
+/* Fused activation as an int8 clamp of the output. */
+static void set_clamp(struct cim_qop *op, const struct cim_node *n,
+		      const struct cim_qparams *p)
+{
+	int32_t lo = -128, hi = 127;
+
+	if (n->act == CIM_ACT_RELU) {
+		lo = p->zero_point;
+	} else if (n->act == CIM_ACT_CLIP) {
+		lo = cqi_quantize(p, n->act_min);
+		hi = cqi_quantize(p, n->act_max);
+	}
+	op->op.act_min = lo > -128 ? lo : -128;
+	op->op.act_max = hi < 127 ? hi : 127;
+}
+
+static int do_fc_conv(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
+	const struct cim_tensor *o = &b->g->tensors[n->output];
+	const struct cim_qtensor *in;
+	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, k;
+	struct cim_qparams pout = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	struct cim_qop *op;
+	float *wr;
+	int ret, id;
+
+	if (b->qid[n->inputs[0]] < 0)
+		return qerr(b, n, "input is not an activation");
+	in = &b->q->tensors[b->qid[n->inputs[0]]];
+	if (n->op == CIM_NODE_CONV && !natural(b, n, 0))
+		return qerr(b, n, "input layout is not supported");
+	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
+		return qerr(b, n, "more than one row (batch) is not supported");
+	wr = malloc((size_t)N * K * sizeof(float));
+	if (!wr)
+		return -ENOMEM;
+	/* Reorder each row into the card's K order. */
+	for (r = 0; r < N; r++) {
+		const float *src = w->data + (size_t)r * K;
+		float *dst = wr + (size_t)r * K;
+
+		if (n->op == CIM_NODE_FC) {
+			uint32_t hw = in->shape.h * in->shape.w;
+
+			for (k = 0; k < K; k++)	/* CHW index k to HWC */
+				dst[(k % hw) * in->shape.c + k / hw] = src[k];
+		} else {
+			uint32_t cg = w->dims[1], kk = w->dims[2] * w->dims[3], ci;
+
+			for (ci = 0; ci < cg; ci++)
+				for (k = 0; k < kk; k++)
+					dst[k * cg + ci] = src[ci * kk + k];
+		}
+	}
+	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
+		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	ret = cqi_weights(op, wr, bias, N, K, wbits_of(b, n), in->q.scale,
+			  in->q.zero_point, pout.scale);
+	free(wr);
+	if (ret)
+		return ret == -EINVAL ? qerr(b, n, "requantization out of range") : ret;
+	op->op.groups = 1;
+	if (n->op == CIM_NODE_CONV) {
+		const struct cim_conv_attrs *a = &n->attr.conv;
+
+		op->op.kernel_h = a->kernel[0];
+		op->op.kernel_w = a->kernel[1];
+		op->op.stride_h = a->stride[0];
+		op->op.stride_w = a->stride[1];
+		op->op.dil_h = a->dilation[0];
+		op->op.dil_w = a->dilation[1];
+		op->op.pad_top = a->pad[0];
+		op->op.pad_left = a->pad[1];
+		op->op.pad_bottom = a->pad[2];
+		op->op.pad_right = a->pad[3];
+		op->op.groups = a->group;
+		id = new_qtensor(b, n->output, o->dims[1], o->dims[2], o->dims[3], &pout);
+	} else {
+		id = new_qtensor(b, n->output, o->dims[1], 1, 1, &pout);
+	}
+	op->op.out_zp = pout.zero_point;
+	set_clamp(op, n, &pout);
+	return id < 0 ? id : 0;
+}
+
+static int do_pool(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_qtensor *in = natural(b, n, 0);
+	const struct cim_tensor *o = &b->g->tensors[n->output];
+	const struct cim_pool_attrs *a = &n->attr.pool;
+	struct cim_qparams p;
+	struct cim_qop *op;
+
+	if (!in || b->g->tensors[n->inputs[0]].rank != 4)
+		return qerr(b, n, "input layout is not supported");
+	p = in->q;	/* pools keep scale and zero point */
+	op = new_op(b, n, n->op == CIM_NODE_MAXPOOL ? CIM_OP_MAXPOOL : CIM_OP_AVGPOOL,
+		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	op->op.out_zp = p.zero_point;
+	if (n->op == CIM_NODE_GLOBAL_AVGPOOL) {
+		op->op.kernel_h = in->shape.h;
+		op->op.kernel_w = in->shape.w;
+		op->op.stride_h = op->op.stride_w = 1;
+	} else {
+		op->op.kernel_h = a->kernel[0];
+		op->op.kernel_w = a->kernel[1];
+		op->op.stride_h = a->stride[0];
+		op->op.stride_w = a->stride[1];
+		op->op.pad_top = a->pad[0];
+		op->op.pad_left = a->pad[1];
+		op->op.pad_bottom = a->pad[2];
+		op->op.pad_right = a->pad[3];
+		if (a->count_include_pad)
+			op->op.flags = CIM_OPF_COUNT_PAD;
+	}
+	return new_qtensor(b, n->output, o->dims[1], o->dims[2], o->dims[3], &p) < 0;
+}
+
+/* TFLite's rescaled add, left_shift 20. */
+static int do_add(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_qtensor *x0 = natural(b, n, 0), *x1 = natural(b, n, 1);
+	struct cim_qparams p = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	struct cim_qop *op;
+	double twice;
+	int ret;
+
+	if (!x0 || !x1)
+		return qerr(b, n, "input layout is not supported");
+	op = new_op(b, n, CIM_OP_ADD, (uint32_t)b->qid[n->inputs[0]],
+		    (uint32_t)b->qid[n->inputs[1]]);
+	twice = 2.0 * (x0->q.scale > x1->q.scale ? x0->q.scale : x1->q.scale);
+	op->op.left_shift = 20;
+	ret = cim_quant_multiplier(x0->q.scale / twice, &op->op.in0_mult, &op->op.in0_shift);
+	if (!ret)
+		ret = cim_quant_multiplier(x1->q.scale / twice, &op->op.in1_mult,
+					   &op->op.in1_shift);
+	if (!ret)
+		ret = cim_quant_multiplier(twice / ((double)(1 << 20) * p.scale),
+					   &op->op.out_mult, &op->op.out_shift);
+	if (ret)
+		return qerr(b, n, "requantization out of range");
+	op->op.out_zp = p.zero_point;
+	set_clamp(op, n, &p);
+	return new_qtensor(b, n->output, x0->shape.c, x0->shape.h, x0->shape.w, &p) < 0;
+}
+
+static int do_concat(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_tensor *o = &b->g->tensors[n->output];
+	const struct cim_qtensor *x0 = natural(b, n, 0), *x1;
+	struct cim_qparams p = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	int32_t axis = n->attr.axis < 0 ? n->attr.axis + (int32_t)o->rank : n->attr.axis;
+	struct cim_qop *op;
+	int ret;
+
+	x1 = n->n_inputs == 2 ? natural(b, n, 1) : NULL;
+	if (n->n_inputs != 2 || axis != 1 || !x0 || !x1)
+		return qerr(b, n, "only two inputs joined along channels are supported");
+	op = new_op(b, n, CIM_OP_CONCAT, (uint32_t)b->qid[n->inputs[0]],
+		    (uint32_t)b->qid[n->inputs[1]]);
+	ret = cim_quant_multiplier(x0->q.scale / p.scale, &op->op.in0_mult,
+				   &op->op.in0_shift);
+	if (!ret)
+		ret = cim_quant_multiplier(x1->q.scale / p.scale, &op->op.in1_mult,
+					   &op->op.in1_shift);
+	if (ret)
+		return qerr(b, n, "requantization out of range");
+	op->op.out_zp = p.zero_point;
+	return new_qtensor(b, n->output, x0->shape.c + x1->shape.c, x0->shape.h,
+			   x0->shape.w, &p) < 0;
+}
+
+/* Reshape [1,C,H,W] -> [1,G,C/G,H,W], Transpose 0,2,1,3,4, Reshape back. */
+static int do_reshape(struct qb *b, uint32_t *i)
+{
+	struct cim_graph *g = b->g;
+	const struct cim_node *n = &g->nodes[*i], *t, *r;
+	const struct cim_tensor *o = &g->tensors[n->output];
+	static const uint32_t perm[5] = { 0, 2, 1, 3, 4 };
+	const struct cim_qtensor *in;
+	struct cim_qop *op;
+	struct cim_qparams p;
+
+	if (b->qid[n->inputs[0]] < 0)
+		return qerr(b, n, "input is not an activation");
+	if (o->rank != 5) {
+		b->qid[n->output] = b->qid[n->inputs[0]];	/* same bytes */
+		return 0;
+	}
+	in = natural(b, n, 0);
+	t = *i + 1 < g->n_nodes ? &g->nodes[*i + 1] : NULL;
+	r = *i + 2 < g->n_nodes ? &g->nodes[*i + 2] : NULL;
+	if (!in || !t || !r || t->op != CIM_NODE_TRANSPOSE || t->inputs[0] != n->output ||
+	    memcmp(t->attr.perm, perm, sizeof(perm)) || r->op != CIM_NODE_RESHAPE ||
+	    r->inputs[0] != t->output || g->tensors[r->output].rank != 4 ||
+	    g->tensors[n->output].n_consumers != 1 ||
+	    g->tensors[t->output].n_consumers != 1 ||
+	    g->tensors[r->output].dims[1] != in->shape.c)
+		return qerr(b, n, "only the channel-shuffle pattern Reshape-Transpose-Reshape is supported in 5-D");
+	p = in->q;
+	op = new_op(b, n, CIM_OP_SHUFFLE, (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	op->op.groups = o->dims[1];
+	op->op.out_zp = p.zero_point;
+	*i += 2;
+	return new_qtensor(b, r->output, in->shape.c, in->shape.h, in->shape.w, &p) < 0;
+}
+
+static int do_node(struct qb *b, uint32_t *i)
+{
+	struct cim_graph *g = b->g;
+	const struct cim_node *n = &g->nodes[*i];
+
+	switch (n->op) {
+	case CIM_NODE_FC:
+	case CIM_NODE_CONV:
+		return do_fc_conv(b, n);
+	case CIM_NODE_MAXPOOL:
+	case CIM_NODE_AVGPOOL:
+	case CIM_NODE_GLOBAL_AVGPOOL:
+		if (n->act != CIM_ACT_NONE)
+			return qerr(b, n, "fused activation is not supported");
+		return do_pool(b, n);
+	case CIM_NODE_ADD:
+		return do_add(b, n);
+	case CIM_NODE_CONCAT:
+		return do_concat(b, n);
+	case CIM_NODE_RESHAPE:
+		return do_reshape(b, i);
+	case CIM_NODE_SOFTMAX:
+		if (*i + 1 != g->n_nodes || g->n_outputs != 1 ||
+		    g->outputs[0] != n->output)
+			return qerr(b, n, "softmax is supported only as the model's output");
+		b->q->m.flags |= CIM_QMODEL_HOST_SOFTMAX;
+		b->qid[n->output] = b->qid[n->inputs[0]];
+		return 0;
+	default:
+		return qerr(b, n, "not supported on the card (not fused into a preceding layer)");
+	}
+}
+
+static int build(struct qb *b)
+{
+	struct cim_graph *g = b->g;
+	struct cim_quantized *q = b->q;
+	const struct cim_tensor *in;
+	uint32_t i;
+	int ret = 0;
+
+	if (g->n_inputs != 1 || g->n_outputs != 1) {
+		snprintf(b->err, b->errlen, "only models with one input and one output are supported");
+		return -EINVAL;
+	}
+	in = &g->tensors[g->inputs[0]];
+	if (!(in->rank == 4 && in->dims[0] == 1) && !(in->rank == 2 && in->dims[0] == 1)) {
+		snprintf(b->err, b->errlen, "input \"%s\" must be [1,C,H,W] or [1,K]", in->name);
+		return -EINVAL;
+	}
+	for (i = 0; i < g->n_tensors; i++)
+		b->qid[i] = -1;
+	new_qtensor(b, g->inputs[0], in->dims[1], in->rank == 4 ? in->dims[2] : 1,
+		    in->rank == 4 ? in->dims[3] : 1, NULL);
+	for (i = 0; i < g->n_nodes && !ret; i++)
+		ret = do_node(b, &i);
+	if (ret)
+		return ret;
+	if (b->qid[g->outputs[0]] < 1) {
+		snprintf(b->err, b->errlen, "the output is not computed by any op");
+		return -EINVAL;
+	}
+	q->m.output_tensor = (uint32_t)b->qid[g->outputs[0]];
+	q->m.tensors = q->tensors;
+	q->m.ops = q->ops;
+	return 0;
+}
+
+int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
+		 const struct cim_quant_options *opt, struct cim_quantized **out,
+		 char *err, size_t errlen)
+{
+	char dummy[8];
+	struct qb b = { .g = g, .opt = opt, .err = err ? err : dummy,
+			.errlen = err ? errlen : sizeof(dummy) };
+	int ret;
+
+	if (!g || !calib || !out || (opt && opt->wbits && opt->wbits != 4 &&
+				     opt->wbits != 8))
+		return -EINVAL;
+	*out = NULL;
+	b.err[0] = 0;
+	ret = cim_graph_optimize(g);
+	if (ret) {
+		snprintf(b.err, b.errlen, "%s", cim_graph_error(g));
+		return ret;
+	}
+	if (g->n_inputs != 1 || calib->len != g->tensors[g->inputs[0]].size) {
+		snprintf(b.err, b.errlen, "calibration samples have %u values, the model input %llu",
+			 calib->len, g->n_inputs ? (unsigned long long)g->tensors[g->inputs[0]].size : 0ull);
+		return -EINVAL;
+	}
+	b.q = calloc(1, sizeof(*b.q));
+	b.lo = malloc(g->n_tensors * sizeof(float));
+	b.hi = malloc(g->n_tensors * sizeof(float));
+	b.qid = malloc(g->n_tensors * sizeof(int32_t));
+	if (b.q) {
+		b.q->cap = g->n_nodes + 1;
+		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
+		b.q->ops = calloc(b.q->cap, sizeof(*b.q->ops));
+		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
+	}
+	ret = -ENOMEM;
+	if (b.q && b.lo && b.hi && b.qid && b.q->tensors && b.q->ops && b.q->src)
+		ret = calibrate(&b, calib);
+	if (!ret)
+		ret = build(&b);
+	free(b.lo);
+	free(b.hi);
+	free(b.qid);
+	if (ret) {
+		if (ret == -ENOMEM)
+			snprintf(b.err, b.errlen, "out of memory");
+		cim_quantized_free(b.q);
+		return ret;
+	}
+	*out = b.q;
+	return 0;
+}
+
+const struct cim_qmodel *cim_quantized_model(const struct cim_quantized *q)
+{
+	return q ? &q->m : NULL;
+}
+
+void cim_quantized_free(struct cim_quantized *q)
+{
+	uint32_t i;
+
+	if (!q)
+		return;
+	for (i = 0; q->ops && i < q->m.n_ops; i++) {
+		free((void *)q->ops[i].weights);
+		free((void *)q->ops[i].bias);
+		free((void *)q->ops[i].mult);
+		free((void *)q->ops[i].shift);
+		free((void *)q->ops[i].wzp);
+		free((void *)q->ops[i].wscale);
+		free((void *)q->ops[i].name);
+	}
+	for (i = 0; q->tensors && i < q->m.n_tensors; i++)
+		free((void *)q->tensors[i].name);
+	free(q->tensors);
+	free(q->ops);
+	free(q->src);
+	free(q);
+}

