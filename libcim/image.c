@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "../uapi/cim_image_v1.h"
+#include "../uapi/cim_image.h"
 
 /* Check the image the way the driver will, so that a refusal comes with a reason. */
 static int precheck(struct cim_dev *dev, const void *img, size_t size)
@@ -24,7 +24,9 @@ static int precheck(struct cim_dev *dev, const void *img, size_t size)
 	lim.max_vector = ci->max_vector ? ci->max_vector : UINT32_MAX;
 	lim.max_plan_bytes = ci->max_plan_bytes ? ci->max_plan_bytes : UINT32_MAX;
 	/* Every virtual tile takes a physical one (the driver's limit too). */
-	lim.max_vtiles = ci->tiles ? ci->tiles : UINT32_MAX;
+	lim.max_vtiles = ci->tiles ? ci->tiles : CIM_IMAGE_MAX_VTILES;
+	/* The driver checks the arena against the card's; the query has no field. */
+	lim.max_arena = UINT32_MAX;
 	if (cim_image_check(img, size, &lim, &why)) {
 		if (h->magic == CIM_IMAGE_MAGIC &&
 		    (h->tile_rows != lim.tile_rows || h->tile_cols != lim.tile_cols))

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * CPU reference executor: runs a weight image exactly as the ideal card
- * does, or a model description straight from its arrays.  Pure C11: no
- * OS calls, linked by the firmware host tests too.
+ * CPU reference executor of weight images (uapi/cim_image.h, format 2):
+ * runs an image exactly as the ideal card does, weights decoded from the
+ * cells of its blocks, activations in the image's own arena layout.
+ * Pure C11: no OS calls.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model_check.h"
-#include "../uapi/cim_image_v1.h"
-#include "../uapi/cim_quant.h"
+#include "include/cim_model.h"
+#include "ref_ops.h"
+
+#define REF_MAX_VECTOR	8192	/* the longest K or N libcim maps */
 
 /* The header of something that looks like an image, copied out (any alignment). */
 static int header_of(const void *image, size_t size, struct cim_image_header *h)
@@ -49,9 +51,10 @@ static int image_ok(const void *image, size_t size)
 	lim.tile_rows = h->tile_rows;
 	lim.tile_cols = h->tile_cols;
 	lim.cell_bits = 4;
-	lim.max_vector = CIMI_MAX_VECTOR;
+	lim.max_vector = REF_MAX_VECTOR;
 	lim.max_plan_bytes = UINT32_MAX;
-	lim.max_vtiles = UINT32_MAX;
+	lim.max_vtiles = CIM_IMAGE_MAX_VTILES;
+	lim.max_arena = UINT32_MAX;
 	if (cim_image_check(image, size, &lim, &why))
 		return -EINVAL;
 	if (cim_image_crc(image, size) != h->crc32)
@@ -59,67 +62,109 @@ static int image_ok(const void *image, size_t size)
 	return 0;
 }
 
-/*
- * One layer for one batch item.  The accumulator wraps like a two's
- * complement int32 would; images from cim_image_build() never get there.
- */
-static void run_op(const uint8_t *img, const struct cim_image_op *op,
-		   const int8_t *x, int8_t *y, uint32_t *acc)
+/* acc = bias + W x, W decoded from the cells of the op's blocks. */
+static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
+		      uint32_t *acc)
 {
-	const struct cim_image_header *h = (const void *)img;
-	const struct cim_image_vtile *vt = cim_image_vtiles(img);
+	const uint8_t *img = ctx;
+	const struct cim_image_header *h = ctx;
+	const struct cim_image_op *op = &cim_image_ops(img)[i];
+	const struct cim_image_tensor *t = cim_image_tensors(img);
 	const int32_t *bias = cim_image_param(img, op->bias_offset);
-	const int32_t *mult = cim_image_param(img, op->mult_offset);
-	const int32_t *shift = cim_image_param(img, op->shift_offset);
-	uint32_t i, r, j, n;
+	const int32_t *wzp = op->wbits == 4 ? cim_image_param(img, op->wzp_offset) : NULL;
+	uint32_t N = t[op->out].c, G = op->groups, b, j, r, o;
+	uint32_t K = op->type == CIM_OP_CONV ?
+		     op->kernel_h * op->kernel_w * t[op->in0].c :
+		     (uint32_t)cim_tensor_size(&t[op->in0]);
+	uint32_t Kg = K / G, Ng = N / G;
 
-	for (n = 0; n < op->out_len; n++)
-		acc[n] = (uint32_t)bias[n];
-	for (i = op->vtile_first; i < op->vtile_first + op->vtile_count; i++) {
-		const struct cim_image_vtile *t = &vt[i];
-		const uint8_t *c = img + h->cells_offset + t->cells_offset;
+	for (o = 0; o < N; o++)
+		acc[o] = (uint32_t)bias[o];
+	for (b = op->block_first; b < op->block_first + op->block_count; b++) {
+		const struct cim_image_block *blk = &cim_image_blocks(img)[b];
+		uint32_t rb = (blk->outs * (op->wbits / 4) + 1) / 2;
+		const uint8_t *cells = img + h->cells_offset + blk->cells_offset;
 
-		for (r = 0; r < t->rows; r++) {
-			int32_t xv = x[t->row_base + r];
+		for (j = 0; j < blk->g_count; j++) {
+			uint32_t g = blk->g_first + j;
+			const int8_t *xg = x + (size_t)g * Kg + blk->row_base;
+			uint32_t n0 = g * Ng + blk->col_base;
 
-			for (j = 0; j < t->outs; j++, c++) {
-				int32_t w = 16 * (*c & 15) + (*c >> 4) - 128;
+			for (r = 0; r < blk->rows; r++, cells += rb) {
+				int32_t xv = xg[r];
 
-				acc[t->col_base + j] += (uint32_t)(xv * w);
+				for (o = 0; o < blk->outs; o++) {
+					int32_t w;
+
+					if (op->wbits == 8)
+						w = 16 * (cells[o] & 15) +
+						    (cells[o] >> 4) - 128;
+					else
+						w = ((cells[o / 2] >> (4 * (o & 1))) & 15) -
+						    wzp[n0 + o];
+					acc[n0 + o] += (uint32_t)(xv * w);
+				}
 			}
 		}
 	}
-	for (n = 0; n < op->out_len; n++)
-		y[n] = cim_requant_out((int32_t)acc[n], mult[n], shift[n],
-				       op->out_zp, op->act_min, op->act_max);
+}
+
+static void image_requant(const void *ctx, uint32_t i, const int32_t **mult,
+			  const int32_t **shift)
+{
+	const struct cim_image_op *op = &cim_image_ops(ctx)[i];
+
+	*mult = cim_image_param(ctx, op->mult_offset);
+	*shift = cim_image_param(ctx, op->shift_offset);
 }
 
 static int run_image(const uint8_t *img, size_t size, const int8_t *in,
 		     int8_t *out, uint32_t batch)
 {
 	const struct cim_image_header *h = (const void *)img;
+	const struct cim_image_tensor *t;
 	const struct cim_image_op *ops;
-	int8_t buf[2][CIMI_MAX_VECTOR];
-	uint32_t acc[CIMI_MAX_VECTOR];
+	struct refi_env e = { 0 };
+	int8_t *arena = NULL;
 	uint32_t b, i;
 	int ret;
 
 	ret = image_ok(img, size);
 	if (ret)
 		return ret;
+	t = cim_image_tensors(img);
 	ops = cim_image_ops(img);
-	for (b = 0; b < batch; b++) {
-		const int8_t *x = in + (size_t)b * h->input_size;
-
-		for (i = 0; i < h->n_ops; i++) {
-			int8_t *y = i + 1 == h->n_ops ?
-				    out + (size_t)b * h->output_size : buf[i & 1];
-
-			run_op(img, &ops[i], x, y, acc);
-			x = y;
-		}
+	arena = malloc(h->arena_size);
+	e.ptr = malloc(h->n_tensors * sizeof(*e.ptr));
+	e.x = malloc(REF_MAX_VECTOR);
+	e.acc = malloc(REF_MAX_VECTOR * sizeof(*e.acc));
+	if (!arena || !e.ptr || !e.x || !e.acc) {
+		ret = -ENOMEM;
+		goto out;
 	}
-	return 0;
+	for (i = 0; i < h->n_tensors; i++)
+		e.ptr[i] = arena + t[i].offset;
+	e.shape = t;
+	e.ctx = img;
+	e.mvm = image_mvm;
+	e.requant = image_requant;
+	for (b = 0; b < batch; b++) {
+		const int8_t *res = e.ptr[h->output_tensor];
+
+		memcpy(e.ptr[0], in + (size_t)b * h->input_size, h->input_size);
+		for (i = 0; i < h->n_ops; i++)
+			if (refi_op(&e, &ops[i], i)) {
+				res = e.ptr[ops[i].in0];
+				break;
+			}
+		memcpy(out + (size_t)b * h->output_size, res, h->output_size);
+	}
+out:
+	free(arena);
+	free(e.ptr);
+	free(e.x);
+	free(e.acc);
+	return ret;
 }
 
 int cim_ref_run_image(const void *image, size_t size, const int8_t *in,
@@ -140,48 +185,4 @@ int cim_ref_run_image(const void *image, size_t size, const int8_t *in,
 	ret = run_image(copy, size, in, out, batch);
 	free(copy);
 	return ret;
-}
-
-static void run_layer(const struct cim_fc_layer *l, const int8_t *x, int8_t *y)
-{
-	uint32_t n, k;
-
-	for (n = 0; n < l->out_len; n++) {
-		const int8_t *w = l->weights + (size_t)n * l->in_len;
-		int64_t acc = l->bias[n];
-
-		for (k = 0; k < l->in_len; k++)
-			acc += (int64_t)(x[k] - l->in_zp) * w[k];
-		/* cimi_model_check() proved that acc fits an int32. */
-		y[n] = cim_requant_out((int32_t)acc, l->mult[n], l->shift[n],
-				       l->out_zp, l->act_min, l->act_max);
-	}
-}
-
-int cim_ref_run_model(const struct cim_model_desc *m, const int8_t *in,
-		      int8_t *out, uint32_t batch)
-{
-	int8_t buf[2][CIMI_MAX_VECTOR];
-	uint32_t b, i, in_len, out_len;
-	int ret;
-
-	ret = cimi_model_check(m);
-	if (ret)
-		return ret;
-	if (batch && (!in || !out))
-		return -EINVAL;
-	in_len = m->layers[0].in_len;
-	out_len = m->layers[m->n_layers - 1].out_len;
-	for (b = 0; b < batch; b++) {
-		const int8_t *x = in + (size_t)b * in_len;
-
-		for (i = 0; i < m->n_layers; i++) {
-			int8_t *y = i + 1 == m->n_layers ?
-				    out + (size_t)b * out_len : buf[i & 1];
-
-			run_layer(&m->layers[i], x, y);
-			x = y;
-		}
-	}
-	return 0;
 }

@@ -36,6 +36,7 @@
 #endif
 
 #include "cim_model.h"
+#include "cim_map.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mapper's plan between placement and emission.  Internal to libcim.
+ * Pure C11 like every map_*.c and ref_*.c file: no OS calls.
+ */
+#ifndef CIM_MAP_INTERNAL_H
+#define CIM_MAP_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "include/cim_map.h"
+
+/* Longest K or N of an FC/CONV op libcim maps (the firmware's limit). */
+#define MAPI_MAX_VECTOR		8192
+
+/* A weight block as struct cim_image_block, before cells are laid out. */
+struct mapi_block {
+	uint32_t op, vtile, g_first, g_count;
+	uint32_t row_base, rows, col_base, outs;
+	uint32_t array_row;
+};
+
+struct mapi_plan {
+	const struct cim_qmodel *qm;
+	struct cim_map_opts opts;
+	uint32_t *offsets;		/* arena offset of each tensor */
+	uint32_t arena_size;
+	struct mapi_block *blocks;
+	uint32_t n_blocks;
+	uint32_t n_vtiles;
+	uint32_t n_exits;
+	/* Layout of the image (mapi_layout()). */
+	uint64_t tensors_off, ops_off, blocks_off, params_off, params_size;
+	uint64_t cells_off, cells_size, total;
+};
+
+/* K, N and groups of an FC/CONV op of a checked model. */
+void mapi_op_dims(const struct cim_qmodel *qm, uint32_t i, uint32_t *K,
+		  uint32_t *N, uint32_t *G);
+
+static inline int mapi_is_mvm(const struct cim_image_op *op)
+{
+	return op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
+}
+
+/* Cells per weight: 2 for 8-bit weights, 1 for 4-bit ones. */
+static inline uint32_t mapi_cpw(const struct cim_image_op *op)
+{
+	return op->wbits / 4;
+}
+
+/* Arena offsets by liveness: 0 or -EINVAL (arena past 4 GiB), -ENOMEM. */
+int mapi_arena(const struct cim_qmodel *qm, uint32_t *offsets,
+	       uint32_t *arena_size);
+
+/*
+ * Split every FC/CONV op into blocks and place them on arrays.  Fills
+ * blocks, n_blocks, n_vtiles.  Returns 0 or -ENOMEM.
+ */
+int mapi_place(struct mapi_plan *p);
+
+/* Arrays and used cells of the unpacked layout (see cim_map_report). */
+void mapi_unpacked(const struct cim_qmodel *qm, const struct cim_geometry *g,
+		   uint64_t *tiles, uint64_t *cells);
+
+/*
+ * Check, arena, placement and layout: everything but the bytes.
+ * Returns 0 or negative errno with a message in rep->msg (rep may be
+ * NULL).  mapi_plan_free() after success or failure.
+ */
+int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
+		    const struct cim_map_opts *o, struct cim_map_report *rep);
+void mapi_plan_free(struct mapi_plan *p);
+
+/* Write the image of a built plan into p->total zeroed, 8-aligned bytes. */
+void mapi_emit(const struct mapi_plan *p, uint8_t *img);
+
+/* Fill a report from a built plan: 0 or -ENOMEM. */
+int mapi_report(const struct mapi_plan *p, struct cim_map_report *rep);
+
+#endif /* CIM_MAP_INTERNAL_H */

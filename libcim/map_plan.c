@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mapping pipeline: check the model, allocate the arena, place the
+ * blocks, lay out the image sections; and cim_map_qmodel() on top of it.
+ * Pure C11.
+ *
+ * Layout choices the format leaves open, fixed so that the same model
+ * and options always give the same bytes: sections follow each other
+ * with no gaps beyond alignment (header, tensors, ops, blocks at the
+ * next multiple of 8, params, cells); the params blob holds, per FC/CONV
+ * op in order, bias[N], mult[N], shift[N] and for 4-bit weights wzp[N];
+ * every byte not written explicitly is zero.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map_internal.h"
+
+static uint64_t align8(uint64_t v)
+{
+	return (v + 7) & ~7ull;
+}
+
+static void layout(struct mapi_plan *p)
+{
+	const struct cim_qmodel *qm = p->qm;
+	uint64_t params = 0, cells = 0;
+	uint32_t i;
+
+	for (i = 0; i < qm->n_ops; i++) {
+		const struct cim_image_op *op = &qm->ops[i].op;
+
+		if (mapi_is_mvm(op))
+			params += 4ull * qm->tensors[i + 1].shape.c *
+				  (op->wbits == 4 ? 4 : 3);
+		p->n_exits += op->type == CIM_OP_EXIT;
+	}
+	for (i = 0; i < p->n_blocks; i++) {
+		const struct mapi_block *b = &p->blocks[i];
+		const struct cim_image_op *op = &qm->ops[b->op].op;
+
+		cells += (uint64_t)b->g_count * b->rows *
+			 (((uint64_t)b->outs * mapi_cpw(op) + 1) / 2);
+	}
+	p->tensors_off = align8(sizeof(struct cim_image_header));
+	p->ops_off = align8(p->tensors_off +
+			    (uint64_t)qm->n_tensors * sizeof(struct cim_image_tensor));
+	p->blocks_off = align8(p->ops_off +
+			       (uint64_t)qm->n_ops * sizeof(struct cim_image_op));
+	p->params_off = align8(p->blocks_off +
+			       (uint64_t)p->n_blocks * sizeof(struct cim_image_block));
+	p->params_size = params;
+	p->cells_off = p->params_off + params;
+	p->cells_size = cells;
+	p->total = p->cells_off + cells;
+}
+
+static int geometry_ok(const struct cim_map_opts *o)
+{
+	const struct cim_geometry *g = &o->geom;
+
+	return g->cell_bits == 4 && g->tile_rows >= 1 && g->tile_rows <= 65535 &&
+	       g->tile_cols >= 2 && g->tile_cols <= 65535 &&
+	       o->max_tiles <= CIM_IMAGE_MAX_VTILES &&
+	       !(o->flags & ~(uint32_t)CIM_MAP_NO_PACK);
+}
+
+static int fail(struct cim_map_report *rep, int err, const char *msg)
+{
+	if (rep)
+		snprintf(rep->msg, sizeof(rep->msg), "%s", msg);
+	return err;
+}
+
+int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
+		    const struct cim_map_opts *o, struct cim_map_report *rep)
+{
+	char msg[sizeof(rep->msg)];
+	uint32_t card;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if (rep)
+		memset(rep, 0, sizeof(*rep));
+	if (!o || !geometry_ok(o))
+		return fail(rep, -EINVAL, "bad card geometry or mapping options");
+	if (cim_qmodel_check(qm, msg, sizeof(msg)))
+		return fail(rep, -EINVAL, msg);
+	p->qm = qm;
+	p->opts = *o;
+	card = o->max_tiles ? o->max_tiles : CIM_IMAGE_MAX_VTILES;
+	p->opts.max_tiles = card;
+	p->offsets = malloc(qm->n_tensors * sizeof(*p->offsets));
+	if (!p->offsets)
+		return fail(rep, -ENOMEM, "out of memory");
+	r = mapi_arena(qm, p->offsets, &p->arena_size);
+	if (r)
+		return fail(rep, r, r == -ENOMEM ? "out of memory" :
+				    "activations need an arena past 4 GiB");
+	r = mapi_place(p);
+	if (r)
+		return fail(rep, r, "out of memory");
+	if (!p->n_blocks)
+		return fail(rep, -EINVAL,
+			    "the model has no FC or CONV op: nothing to put on arrays");
+	if (p->n_vtiles > card) {
+		if (rep) {
+			rep->tiles = p->n_vtiles;
+			rep->card_tiles = card;
+			snprintf(rep->msg, sizeof(rep->msg),
+				 "the model needs %u arrays of %ux%u cells, the card has %u",
+				 p->n_vtiles, o->geom.tile_rows, o->geom.tile_cols,
+				 card);
+		}
+		return -ENOSPC;
+	}
+	layout(p);
+	if (p->total > UINT32_MAX || p->total > SIZE_MAX)
+		return fail(rep, -EFBIG, "the weight image would pass 4 GiB");
+	return 0;
+}
+
+void mapi_plan_free(struct mapi_plan *p)
+{
+	free(p->offsets);
+	free(p->blocks);
+	memset(p, 0, sizeof(*p));
+}
+
+int cim_map_qmodel(const struct cim_qmodel *qm, const struct cim_map_opts *o,
+		   void **image, size_t *size, struct cim_map_report *rep)
+{
+	struct mapi_plan p;
+	uint8_t *img;
+	int r;
+
+	if (!image || !size)
+		return fail(rep, -EINVAL, "no place for the image");
+	r = mapi_plan_build(&p, qm, o, rep);
+	if (r)
+		goto out;
+	img = calloc(1, (size_t)p.total);
+	if (!img) {
+		r = fail(rep, -ENOMEM, "out of memory");
+		goto out;
+	}
+	mapi_emit(&p, img);
+	if (rep) {
+		r = mapi_report(&p, rep);
+		if (r) {
+			free(img);
+			goto out;
+		}
+	}
+	*image = img;
+	*size = (size_t)p.total;
+out:
+	mapi_plan_free(&p);
+	return r;
+}
