@@ -5,6 +5,7 @@
  * descriptor fails only itself; the rings keep going.
  */
 #include "fw_internal.h"
+#include "fw_analog.h"
 #include "fw_string.h"
 
 static int fw_ref_clean(const struct cim_dma_ref *r)
@@ -17,7 +18,8 @@ static int fw_desc_ok(const struct cim_desc *d)
 	if (d->flags || d->reserved || !fw_ref_clean(&d->src) ||
 	    !fw_ref_clean(&d->dst) || !fw_ref_clean(&d->result))
 		return 0;
-	if (d->opcode > CIM_OPC_UNLOAD)
+	if (d->opcode > CIM_OPC_UNLOAD && d->opcode != CIM_OPC_CALIBRATE &&
+	    d->opcode != CIM_OPC_ANALOG_STATS)
 		return 0;
 	return d->slot < CIM_FW_MAX_IMAGES;
 }
@@ -46,6 +48,13 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 			return;
 		case CIM_OPC_UNLOAD:
 			c->status = fw_unload(fw, d);
+			break;
+		/* analog arrays: fw_calib.c, fw_refresh.c */
+		case CIM_OPC_CALIBRATE:
+			c->status = fw_calibrate(fw, d);
+			break;
+		case CIM_OPC_ANALOG_STATS:
+			c->status = fw_analog_stats(fw, d);
 			break;
 		}
 	}

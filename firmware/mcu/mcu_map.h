@@ -16,6 +16,9 @@
  *   0x1000_3000  device clock: free-running 64-bit nanosecond counter,
  *                also what the host reads at CIM_REG_CLOCK_LO/HI
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
+ *   0x3000_0000  analog state memory (cim_hal_analog_mem): the tiles'
+ *                trim registers, spare columns and counters, zeroed at
+ *                power-on, kept across MCU resets (up to 256 MiB)
  *   0x4000_0000  tile windows: physical tile t at + t * MCU_TILE_STRIDE,
  *                one byte per 4-bit cell, row-major; stores program and
  *                verify the cell, loads read it back.  Room for 1024
@@ -55,6 +58,8 @@
 
 #define MCU_PLAN_BASE		0x20000000ul
 #define MCU_PLAN_STRIDE		0x00100000ul
+
+#define MCU_ANALOG_BASE		0x30000000ul
 
 #define MCU_TILE_BASE		0x40000000ul
 #define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */
