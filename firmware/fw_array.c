@@ -292,11 +292,25 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	for (c = 0; c < n; c++) {
 		uint32_t gain = fw_an_col_gain_q16(fw, ptile, cd->pcol[c]);
 		int32_t off = fw_an_col_offset_q8(fw, ptile, cd->pcol[c]);
+		uint32_t inva = fw_an_cal_inva(fw, t)[col0 + c];
+		int32_t ref;
 
 		/* the column's mean level and spread over the driven rows */
 		mean = nrows ? (cd->s1[c] << 8) / nrows : 0;
 		var = (uint64_t)nrows * cd->s2[c] -
 		      (uint64_t)cd->s1[c] * cd->s1[c];
+		/*
+		 * Reference current per active row: the column's mean level
+		 * as programmed; once calibrated, as the column now reads
+		 * (a * mean + b), which keeps a drifted column in the middle
+		 * of its ADC window.
+		 */
+		ref = (int32_t)mean;
+		if (inva)
+			ref = (int32_t)(((uint64_t)mean *
+					 fw_div_u64_u32(1ull << 32, inva)) >>
+					16) +
+			      fw_an_cal_b(fw, t)[col0 + c] / 256;
 		for (b = 0; b < FW_AN_PLANES; b++) {
 			nz = cd->m[b];
 			if (!nz) {
@@ -311,7 +325,7 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 			if (fs < 8 * 256)
 				fs = 8 * 256;
 			a = ((int64_t)cd->acc[b][c] * gain) >> 16;
-			a -= (int64_t)nz * ((int32_t)mean + off);
+			a -= (int64_t)nz * (ref + off);
 			if (fw->p.read_noise_q8) {
 				sqm = fw_an_isqrt((uint64_t)nz << 16);
 				a += fw_an_gauss(fw_an_rand(cd, fw->p.seed),
@@ -331,7 +345,7 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 					(uint64_t)-a * half + fs / 2, fs);
 			}
 			cd->meas[b][c] = (int32_t)((code * fs) >> (adc - 1)) +
-					 (int32_t)(nz * mean);
+					 (int32_t)nz * ref;
 		}
 	}
 }
