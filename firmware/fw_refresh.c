@@ -69,7 +69,7 @@ static void fw_refresh_reprogram(struct cim_fw *fw, uint32_t ptile)
 			if (!v)
 				continue;
 			g = fw_an_level(fw, ptile, r, c, v, t->gen, lf_q16);
-			rd = (((uint32_t)g << 8) / keep + 128) >> 8;
+			rd = (((uint32_t)g << 16) / keep + 128) >> 8;
 			rd = rd > 15 ? 15 : rd;
 			if (rd != v) {
 				t->st.misreads++;
