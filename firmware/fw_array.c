@@ -379,7 +379,7 @@ static void fw_array_mvm_analog(struct cim_fw *fw, uint32_t ptile,
 				if (b == FW_AN_PLANES - 1)
 					sum -= p * 128;
 				else
-					sum += p << b;
+					sum += p * ((int64_t)1 << b);
 			}
 			/* q8 to the integer the ideal card would give */
 			colsum[c0 + c] = (int32_t)((sum + 128) >> 8);

@@ -28,6 +28,7 @@ struct cim_hal {
 	u32 plan_bytes;
 	u8 *cells;			/* tiles * rows * cols, one cell a byte */
 	u8 *plan;			/* CIM_FW_MAX_IMAGES * plan_bytes */
+	void *analog;			/* cim_fw_analog_bytes(&params) */
 
 	struct cim_fw *fw;
 	struct task_struct *thread;
