@@ -45,6 +45,26 @@ struct cim_card_params {
 	uint32_t link_mb_s;		/* host DMA bandwidth, MB/s */
 	uint32_t program_row_ns;	/* program + verify one row of cells */
 	uint32_t sched_naive;		/* 1: one layer at a time */
+
+	/*
+	 * Analog array model (firmware/fw_array.c, docs/analog-model.md).
+	 * All zero is the ideal card: exact integer MVMs, no spares.
+	 * fw_analog_default_params() fills the defaults of the model.
+	 */
+	uint32_t analog;		/* 0 ideal, 1 analog model */
+	uint32_t seed;			/* of every per-cell / per-column draw */
+	uint32_t spare_cols;		/* spare columns per tile, <= 16 */
+	uint32_t prog_tol_q8;		/* verify tolerance, 1/256 level */
+	uint32_t pulse_cap;		/* pulses per cell before verify fails */
+	uint32_t pulse_ns;		/* one program-and-verify pulse of a row */
+	uint32_t read_noise_q8;		/* per sqrt(active row), 1/256 level */
+	uint32_t drift_ppm;		/* level lost per decade of time, ppm */
+	uint32_t gain_sigma_ppm;	/* column gain error (rms), ppm */
+	uint32_t offset_q8;		/* column reference error (rms) per
+					 * active row, 1/256 level */
+	uint32_t adc_fs_sigma_q4;	/* ADC window, column sigmas, 1/16 */
+	uint32_t weak_col_ppm;		/* columns that cannot verify, ppm */
+	uint32_t weak_col;		/* injected: (tile << 16 | col) + 1 */
 };
 
 struct cim_fw_slot {
@@ -107,6 +127,17 @@ struct cim_fw {
 	int32_t colsum[CIM_FW_MAX_LINE];
 	uint8_t chunk[4096];
 };
+
+/*
+ * Bytes of the analog state memory the platform provides through
+ * cim_hal_analog_mem(): per-tile program/calibration state, spare
+ * columns, telemetry.  Zeroed at power-on, kept across resets (the
+ * tiles' trim registers and spare columns live with the flash).
+ */
+size_t cim_fw_analog_bytes(const struct cim_card_params *p);
+
+/* The analog model's default knobs (everything after program_row_ns). */
+void cim_fw_analog_defaults(struct cim_card_params *p);
 
 /* Power-on or reset: forget the rings and image slots (flash is kept). */
 void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal);

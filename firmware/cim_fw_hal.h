@@ -27,6 +27,12 @@ void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits);
  */
 uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile);
 
+/*
+ * Analog state memory: cim_fw_analog_bytes() bytes, 8-byte aligned,
+ * zeroed at power-on and kept across cim_fw_reset().
+ */
+void *cim_hal_analog_mem(struct cim_hal *h);
+
 /* Plan memory of an image slot: CIM_REG_PLAN_BYTES bytes. */
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot);
 

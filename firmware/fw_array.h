@@ -1,31 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * The flash arrays as the rest of the firmware sees them.  fw_array.c is
- * the only file that touches cells: it programs and verifies them and
- * runs the MVMs, ideally or through the analog model.  Physical tiles,
- * rows and columns are checked by the callers (plan check, tile map).
+ * The flash arrays as the executor sees them: erase, program-and-verify
+ * a row, one analog MVM.  Implemented in fw_array.c (ideal or analog
+ * model, see docs/analog-model.md).
  */
 #ifndef _CIM_FW_ARRAY_H_
 #define _CIM_FW_ARRAY_H_
 
 #include "cim_fw.h"
 
-/* Erase every cell of a tile to 0: one program/erase cycle. */
 void fw_array_erase(struct cim_fw *fw, uint32_t ptile);
-
-/*
- * Program cells[0..n) (one value 0..15 per byte) into row, columns
- * col0.. of a tile and verify them.  Charges the program time and counts
- * the pulses.  0, or -CIM_ST_VERIFY_FAIL when a cell cannot verify.
- */
+/* cells: one value 0..15 per byte; returns 0 or a negative CIM_ST_*-style
+ * code when a cell cannot verify; charges program time (pulses). */
 int fw_array_program_row(struct cim_fw *fw, uint32_t ptile, uint32_t row,
 			 uint32_t col0, const uint8_t *cells, uint32_t n);
-
-/*
- * One analog MVM: colsum[c] = sum over r < nrows of
- * x[r] * cell[row0 + r][col0 + c], for c < ncols.  Charges no time (the
- * scheduler does).
- */
+/* colsum[c] = what column col0+c's ADC reads when rows row0.. are driven
+ * with x[0..nrows); ideal: sum_r x[r] * cell[row0+r][col0+c].  Does not
+ * charge time. */
 void fw_array_mvm(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		  uint32_t nrows, uint32_t col0, uint32_t ncols,
 		  const int8_t *x, int32_t *colsum);

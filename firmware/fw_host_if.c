@@ -6,6 +6,7 @@
  * rather than letting it read or write outside them.
  */
 #include "fw_internal.h"
+#include "fw_analog.h"
 #include "fw_string.h"
 
 static uint32_t fw_reg(struct cim_fw *fw, uint32_t off)
@@ -179,5 +180,7 @@ int cim_fw_poll(struct cim_fw *fw)
 		if (!fw->running)
 			return 0;
 	}
+	/* Drifted tiles are refreshed before the next job uses them. */
+	fw_refresh_poll(fw);
 	return fw_rings(fw);
 }

@@ -5,6 +5,7 @@
  * descriptor fails only itself; the rings keep going.
  */
 #include "fw_internal.h"
+#include "fw_analog.h"
 #include "fw_string.h"
 
 static int fw_ref_clean(const struct cim_dma_ref *r)
@@ -21,7 +22,8 @@ static int fw_desc_ok(const struct cim_desc *d)
 		return 0;
 	if (d->exit_margin && !(d->flags & CIM_DESCF_EXIT_MARGIN))
 		return 0;
-	if (d->opcode > CIM_OPC_TELEMETRY)
+	if (d->opcode > CIM_OPC_TELEMETRY && d->opcode != CIM_OPC_CALIBRATE &&
+	    d->opcode != CIM_OPC_ANALOG_STATS)
 		return 0;
 	return d->slot < CIM_FW_MAX_IMAGES;
 }
@@ -56,6 +58,13 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 			break;
 		case CIM_OPC_TELEMETRY:
 			c->status = fw_telemetry(fw, d);
+			break;
+		/* analog arrays: fw_calib.c, fw_refresh.c */
+		case CIM_OPC_CALIBRATE:
+			c->status = fw_calibrate(fw, d);
+			break;
+		case CIM_OPC_ANALOG_STATS:
+			c->status = fw_analog_stats(fw, d);
 			break;
 		}
 	}

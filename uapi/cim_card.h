@@ -259,4 +259,55 @@ struct cim_fw_file_header {
 #define CIM_RING_MIN_ENTRIES	2
 #define CIM_RING_MAX_ENTRIES	4096
 
+/* --- analog arrays: calibration, refresh, telemetry ---------------------
+ * Appended for the analog array model (docs/card-interface.md,
+ * "Analog arrays"; the model itself: docs/analog-model.md).  The
+ * opcodes sit apart from the job opcodes above.
+ */
+#define CIM_REG_ANALOG		0x200	/* RO: 0 ideal arrays, 1 analog */
+#define CIM_REG_SPARE_COLS	0x204	/* RO: spare columns per tile */
+#define CIM_REG_REFRESH_POLICY	0x208	/* RW: CIM_REFRESH_* */
+#define CIM_REG_REFRESH_THRESH	0x20c	/* RW: drift threshold, ppm; 0 = default */
+
+#define CIM_REFRESH_OFF		0	/* never (the reset default) */
+#define CIM_REFRESH_RECALIBRATE	1	/* re-measure gain/offset of the tile */
+#define CIM_REFRESH_REPROGRAM	2	/* re-read and top up every cell */
+#define CIM_REFRESH_THRESH_DEFAULT 20000	/* 2 % estimated level loss */
+
+/*
+ * CALIBRATE: map = uint16_t[map_count] physical tiles (map_count 0: every
+ *   programmed tile); measures each column's gain and offset with test
+ *   vectors and stores the compensation the tile's MVMs then apply.
+ * ANALOG_STATS: map as CALIBRATE (map_count 0: tiles 0..TILES-1 in
+ *   order); dst receives one struct cim_analog_tile_stats per tile.
+ */
+#define CIM_OPC_CALIBRATE	0x10
+#define CIM_OPC_ANALOG_STATS	0x11
+
+/*
+ * CIM_ST_VERIFY_FAIL (above) is also what PROGRAM reports when a cell
+ * cannot verify within the pulse cap and its tile has no spare column
+ * left to take over the column.
+ */
+
+#define CIM_TILE_AN_PROGRAMMED	(1u << 0)	/* holds programmed cells */
+#define CIM_TILE_AN_CALIBRATED	(1u << 1)	/* compensation in use */
+
+/* Per physical tile, 64 bytes; counters count since power-on. */
+struct cim_analog_tile_stats {
+	uint64_t program_pulses;	/* program-and-verify pulses, all cells */
+	uint64_t adc_clips;		/* column conversions clipped */
+	uint64_t programmed_ns;		/* clock at the last (re)programming */
+	uint32_t pe_cycles;		/* erases */
+	uint32_t spare_used;		/* columns remapped to spare columns */
+	uint32_t verify_failures;	/* cells that could not verify */
+	uint32_t refreshes;		/* reprograms by the refresh policy */
+	uint32_t recalibrations;	/* recalibrations by the refresh policy */
+	uint32_t calibrations;		/* all calibrations */
+	uint32_t drift_ppm;		/* estimated level loss since programming */
+	uint32_t flags;			/* CIM_TILE_AN_* */
+	uint32_t misreads;		/* refresh re-reads that found another level */
+	uint32_t reserved;
+};
+
 #endif /* _CIM_CARD_H_ */

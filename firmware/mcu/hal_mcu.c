@@ -91,6 +91,12 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 	return (uint8_t *)(MCU_TILE_BASE + tile * MCU_TILE_STRIDE);
 }
 
+void *cim_hal_analog_mem(struct cim_hal *h)
+{
+	(void)h;
+	return (void *)MCU_ANALOG_BASE;
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	(void)h;

@@ -18,6 +18,9 @@
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
  *   0x3000_0000  activation SRAM, 4 MiB: the firmware's arena buffer
  *                (section .act, see cim-fw.ld)
+ *   0x3100_0000  analog state memory (cim_hal_analog_mem): the tiles'
+ *                trim registers, spare columns and counters, zeroed at
+ *                power-on, kept across MCU resets (up to 240 MiB)
  *   0x4000_0000  tile windows: physical tile t at + t * MCU_TILE_STRIDE,
  *                one byte per 4-bit cell, row-major; stores program and
  *                verify the cell, loads read it back.  Room for 1024
@@ -66,6 +69,7 @@
 
 #define MCU_ACT_BASE		0x30000000ul
 #define MCU_ACT_SIZE		(4ul << 20)
+#define MCU_ANALOG_BASE		0x31000000ul
 
 #define MCU_TILE_BASE		0x40000000ul
 #define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */

@@ -12,9 +12,12 @@
 #include <linux/irq.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 
 #include "vcard.h"
+#include "../../firmware/cim_fw_hal.h"
 
 static char *preset = "m1076";
 module_param(preset, charp, 0444);
@@ -57,6 +60,89 @@ MODULE_PARM_DESC(xfer_fixed_ns, "Modeled latency of one tile-to-tile transfer, n
 module_param_named(schedule, sched_mode, charp, 0444);
 MODULE_PARM_DESC(schedule, "Tile schedule: pipelined (default) or naive (one layer at a time)");
 
+/*
+ * The analog array model (docs/analog-model.md).  -1 keeps the model's
+ * default; analog=0 (the default) is the ideal, bit-exact card.
+ */
+static int analog, seed = -1, spare_cols = -1, prog_tol_q8 = -1;
+static int pulse_cap = -1, pulse_ns = -1, read_noise_q8 = -1;
+static int drift_ppm = -1, gain_sigma_ppm = -1, offset_q8 = -1;
+static int adc_fs_sigma_q4 = -1, weak_col_ppm = -1, weak_col = -1;
+module_param(analog, int, 0444);
+MODULE_PARM_DESC(analog, "Array model: 0 ideal (bit-exact), 1 analog");
+module_param(seed, int, 0444);
+MODULE_PARM_DESC(seed, "Seed of the analog model (-1 = 1)");
+module_param(spare_cols, int, 0444);
+MODULE_PARM_DESC(spare_cols, "Spare columns per tile, 0..16 (-1 = 8)");
+module_param(prog_tol_q8, int, 0444);
+MODULE_PARM_DESC(prog_tol_q8, "Program-verify tolerance, 1/256 level (-1 = 26)");
+module_param(pulse_cap, int, 0444);
+MODULE_PARM_DESC(pulse_cap, "Program pulses per cell before verify fails (-1 = 64)");
+module_param(pulse_ns, int, 0444);
+MODULE_PARM_DESC(pulse_ns, "Modeled time of one program pulse of a row, ns (-1 = 250)");
+module_param(read_noise_q8, int, 0444);
+MODULE_PARM_DESC(read_noise_q8, "Read noise per sqrt(active row), 1/256 level rms (-1 = 5)");
+module_param(drift_ppm, int, 0444);
+MODULE_PARM_DESC(drift_ppm, "Mean level loss per decade of time, ppm (-1 = 10000)");
+module_param(gain_sigma_ppm, int, 0444);
+MODULE_PARM_DESC(gain_sigma_ppm, "Column gain error rms, ppm (-1 = 20000)");
+module_param(offset_q8, int, 0444);
+MODULE_PARM_DESC(offset_q8, "Column reference error rms per active row, 1/256 level (-1 = 13)");
+module_param(adc_fs_sigma_q4, int, 0444);
+MODULE_PARM_DESC(adc_fs_sigma_q4, "ADC window, column sigmas in 1/16 (-1 = 64)");
+module_param(weak_col_ppm, int, 0444);
+MODULE_PARM_DESC(weak_col_ppm, "Columns that cannot verify levels above 3, ppm (-1 = 200)");
+module_param(weak_col, int, 0444);
+MODULE_PARM_DESC(weak_col, "Inject a weak column: tile * 65536 + column (-1 = none)");
+
+static struct cim_hal *vcard;
+static DEFINE_MUTEX(vcard_age_lock);
+static u64 age_s;
+
+/*
+ * age_s: seconds the card has sat powered beyond the work it did.  It
+ * only grows; writing a larger value advances the modeled clock by the
+ * difference (drift and refresh follow the clock) and wakes the firmware.
+ */
+static int vcard_age_set(const char *val, const struct kernel_param *kp)
+{
+	struct cim_hal *vc;
+	u64 v;
+	int ret;
+
+	ret = kstrtou64(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v > 1000ull * 365 * 86400)
+		return -ERANGE;
+	mutex_lock(&vcard_age_lock);
+	if (v < age_s) {
+		mutex_unlock(&vcard_age_lock);
+		return -EINVAL;
+	}
+	vc = vcard;
+	if (vc) {
+		cim_hal_clock_advance(vc, (v - age_s) * NSEC_PER_SEC);
+		set_bit(VCARD_EV_KICK, &vc->events);
+		wake_up(&vc->wq);
+	}
+	age_s = v;
+	mutex_unlock(&vcard_age_lock);
+	return 0;
+}
+
+static int vcard_age_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%llu\n", age_s);
+}
+
+static const struct kernel_param_ops vcard_age_ops = {
+	.set = vcard_age_set,
+	.get = vcard_age_get,
+};
+module_param_cb(age_s, &vcard_age_ops, NULL, 0644);
+MODULE_PARM_DESC(age_s, "Powered time added to the modeled clock, s (only grows)");
+
 struct vcard_preset {
 	const char *name;
 	struct cim_card_params p;
@@ -78,7 +164,25 @@ static const struct vcard_preset vcard_presets[] = {
 		     .program_row_ns = 10000 }, 64 },
 };
 
-static struct cim_hal *vcard;
+static void vcard_pick_analog(struct cim_card_params *p)
+{
+	cim_fw_analog_defaults(p);
+	p->analog = analog > 0;
+#define VCARD_KNOB(field, param) do { if (param >= 0) p->field = param; } while (0)
+	VCARD_KNOB(seed, seed);
+	VCARD_KNOB(spare_cols, spare_cols);
+	VCARD_KNOB(prog_tol_q8, prog_tol_q8);
+	VCARD_KNOB(pulse_cap, pulse_cap);
+	VCARD_KNOB(pulse_ns, pulse_ns);
+	VCARD_KNOB(read_noise_q8, read_noise_q8);
+	VCARD_KNOB(drift_ppm, drift_ppm);
+	VCARD_KNOB(gain_sigma_ppm, gain_sigma_ppm);
+	VCARD_KNOB(offset_q8, offset_q8);
+	VCARD_KNOB(adc_fs_sigma_q4, adc_fs_sigma_q4);
+	VCARD_KNOB(weak_col_ppm, weak_col_ppm);
+#undef VCARD_KNOB
+	p->weak_col = weak_col >= 0 ? (u32)weak_col + 1 : 0;
+}
 
 static int vcard_pick_params(struct cim_hal *vc)
 {
@@ -119,10 +223,11 @@ static int vcard_pick_params(struct cim_hal *vc)
 	if (plan_kb)
 		vc->plan_bytes = plan_kb * 1024;
 #undef VCARD_OVERRIDE
+	vcard_pick_analog(p);
 	if (!p->tiles || p->tiles > 1024 || !p->rows || p->rows > 4096 ||
 	    !p->cols || p->cols > 4096 || (p->cols & 1) ||
 	    !p->link_mb_s || vc->plan_bytes < 4096 || !arena_kb ||
-	    arena_kb > 1024 * 1024) {
+	    arena_kb > 1024 * 1024 || p->spare_cols > 16) {
 		pr_err("cim_vcard: impossible card geometry\n");
 		return -EINVAL;
 	}
@@ -206,6 +311,7 @@ static void vcard_free(struct cim_hal *vc)
 	vfree(vc->plan);
 	vfree(vc->act);
 	vfree(vc->fw);
+	vfree(vc->analog);
 	kfree(vc);
 }
 
@@ -228,7 +334,8 @@ static int __init vcard_init(void)
 	vc->plan = vzalloc(array_size(CIM_FW_MAX_IMAGES, vc->plan_bytes));
 	vc->act = vzalloc(vc->act_bytes);
 	vc->fw = vzalloc(sizeof(*vc->fw));
-	if (!vc->cells || !vc->plan || !vc->act || !vc->fw)
+	vc->analog = vzalloc(cim_fw_analog_bytes(&vc->params));
+	if (!vc->cells || !vc->plan || !vc->act || !vc->fw || !vc->analog)
 		goto free;
 	ret = vcard_irq_init(vc);
 	if (ret)
@@ -246,9 +353,14 @@ static int __init vcard_init(void)
 		kthread_stop(vc->thread);
 		goto free;
 	}
+	mutex_lock(&vcard_age_lock);
+	/* an age given at load: the card sat powered before anything */
+	vc->clock_ns = age_s * NSEC_PER_SEC;
 	vcard = vc;
-	pr_info("cim_vcard: %s card, %u tiles of %ux%u cells\n", preset,
-		vc->params.tiles, vc->params.rows, vc->params.cols);
+	mutex_unlock(&vcard_age_lock);
+	pr_info("cim_vcard: %s card, %u tiles of %ux%u cells, %s arrays\n",
+		preset, vc->params.tiles, vc->params.rows, vc->params.cols,
+		vc->params.analog ? "analog" : "ideal");
 	return 0;
 free:
 	vcard_free(vc);
@@ -259,6 +371,9 @@ static void __exit vcard_exit(void)
 {
 	struct cim_hal *vc = vcard;
 
+	mutex_lock(&vcard_age_lock);
+	vcard = NULL;
+	mutex_unlock(&vcard_age_lock);
 	/* Unbinds cim.ko, which stops the rings while the firmware runs. */
 	platform_device_unregister(vc->card);
 	kthread_stop(vc->thread);

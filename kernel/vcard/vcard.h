@@ -30,6 +30,7 @@ struct cim_hal {
 	u8 *plan;			/* CIM_FW_MAX_IMAGES * plan_bytes */
 	u8 *act;			/* activation arena, act_bytes */
 	u32 act_bytes;
+	void *analog;			/* cim_fw_analog_bytes(&params) */
 
 	struct cim_fw *fw;
 	struct task_struct *thread;

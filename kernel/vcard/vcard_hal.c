@@ -102,6 +102,11 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 	return h->cells + tile * per_tile;
 }
 
+void *cim_hal_analog_mem(struct cim_hal *h)
+{
+	return h->analog;
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	if (slot >= CIM_FW_MAX_IMAGES)

@@ -27,6 +27,8 @@ void vcard_regs_init(struct cim_hal *vc)
 	r[CIM_REG_MAX_IMAGES / 4] = CIM_FW_MAX_IMAGES;
 	r[CIM_REG_PLAN_BYTES / 4] = vc->plan_bytes;
 	r[CIM_REG_ARENA_BYTES / 4] = vc->act_bytes;
+	r[CIM_REG_ANALOG / 4] = p->analog;
+	r[CIM_REG_SPARE_COLS / 4] = p->spare_cols;
 }
 
 static void vcard_event(struct cim_hal *vc, int ev)
@@ -80,6 +82,9 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 	case CIM_REG_SQ_TAIL:
 	case CIM_REG_CQ_HEAD:
 	case CIM_REG_CTRL:
+	/* a new refresh policy is looked at right away */
+	case CIM_REG_REFRESH_POLICY:
+	case CIM_REG_REFRESH_THRESH:
 		vc->regs[reg / 4] = val;
 		ev = VCARD_EV_KICK;
 		break;

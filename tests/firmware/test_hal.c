@@ -54,6 +54,7 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 		h->plan[i] = xcalloc(plan_bytes, 1);
 	h->act_bytes = THAL_ACT_BYTES;
 	h->act = xcalloc(h->act_bytes, 1);
+	h->analog = xcalloc(1, cim_fw_analog_bytes(p));
 
 	h->regs[CIM_REG_ID / 4] = CIM_HW_ID;
 	h->regs[CIM_REG_HW_VERSION / 4] = 1;
@@ -67,6 +68,8 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 	h->regs[CIM_REG_MAX_IMAGES / 4] = CIM_FW_MAX_IMAGES;
 	h->regs[CIM_REG_PLAN_BYTES / 4] = plan_bytes;
 	h->regs[CIM_REG_ARENA_BYTES / 4] = h->act_bytes;
+	h->regs[CIM_REG_ANALOG / 4] = p->analog;
+	h->regs[CIM_REG_SPARE_COLS / 4] = p->spare_cols;
 	return h;
 }
 
@@ -82,6 +85,7 @@ void thal_free(struct cim_hal *h)
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
 		free(h->plan[i]);
 	free(h->act);
+	free(h->analog);
 	free(h);
 }
 
@@ -212,6 +216,11 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 	if ((int)tile == h->stuck_tile)
 		h->tiles[tile][h->stuck_cell] = h->stuck_val;
 	return h->tiles[tile];
+}
+
+void *cim_hal_analog_mem(struct cim_hal *h)
+{
+	return h->analog;
 }
 
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)

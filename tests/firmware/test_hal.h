@@ -38,6 +38,7 @@ struct cim_hal {
 	int stuck_tile;
 	uint32_t stuck_cell;
 	uint8_t stuck_val;
+	void *analog;			/* cim_fw_analog_bytes() */
 };
 
 /* Defaults used by the tests: a small card. */

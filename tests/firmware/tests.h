@@ -58,5 +58,7 @@ extern const struct CMUnitTest ops_tests[];
 extern const size_t ops_count;
 extern const struct CMUnitTest time_tests[];
 extern const size_t time_count;
+extern const struct CMUnitTest analog_tests[];
+extern const size_t analog_count;
 
 #endif /* _CIM_FW_TESTS_H_ */
