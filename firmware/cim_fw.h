@@ -36,6 +36,7 @@ struct cim_fw_slot {
 	uint32_t n_vtiles;
 	uint32_t plan_size;
 	uint16_t map[CIM_FW_MAX_VTILES];	/* vtile -> physical tile */
+	struct cim_slot_tag tag;		/* host's, from PROGRAM */
 };
 
 struct cim_fw {
@@ -54,7 +55,11 @@ struct cim_fw {
 	uint8_t chunk[4096];
 };
 
-/* Power-on or reset: forget the rings and image slots (flash is kept). */
+/*
+ * Power-on or reset: forget the rings and image slots (flash and P/E
+ * counts are kept).  A host driver re-bind only cycles CTRL_ENABLE, which
+ * keeps the slots.
+ */
 void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal);
 
 /*

@@ -14,10 +14,12 @@ static int fw_ref_clean(const struct cim_dma_ref *r)
 
 static int fw_desc_ok(const struct cim_desc *d)
 {
-	if (d->flags || d->reserved || !fw_ref_clean(&d->src) ||
+	uint32_t flags_ok = d->opcode == CIM_OPC_PROGRAM ? CIM_DESC_F_TAG : 0;
+
+	if ((d->flags & ~flags_ok) || d->reserved || !fw_ref_clean(&d->src) ||
 	    !fw_ref_clean(&d->dst) || !fw_ref_clean(&d->result))
 		return 0;
-	if (d->opcode > CIM_OPC_UNLOAD)
+	if (d->opcode > CIM_OPC_READ_SLOT)
 		return 0;
 	return d->slot < CIM_FW_MAX_IMAGES;
 }
@@ -46,6 +48,12 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 			return;
 		case CIM_OPC_UNLOAD:
 			c->status = fw_unload(fw, d);
+			break;
+		case CIM_OPC_READ_WEAR:
+			c->status = fw_read_wear(fw, d);
+			break;
+		case CIM_OPC_READ_SLOT:
+			c->status = fw_read_slot(fw, d);
 			break;
 		}
 	}

@@ -91,6 +91,20 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 	return (uint8_t *)(MCU_TILE_BASE + tile * MCU_TILE_STRIDE);
 }
 
+uint32_t cim_hal_tile_pe(struct cim_hal *h, uint32_t tile)
+{
+	(void)h;
+	return mmio_read32(MCU_WEAR_BASE + tile * 4ul);
+}
+
+void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile)
+{
+	uintptr_t at = MCU_WEAR_BASE + tile * 4ul;
+
+	(void)h;
+	mmio_write32(at, mmio_read32(at) + 1);
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	(void)h;

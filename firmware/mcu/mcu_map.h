@@ -21,6 +21,9 @@
  *                verify the cell, loads read it back.  Room for 1024
  *                tiles of up to 1 Mi cells each.
  *   0x8000_0000  SRAM, 512 KiB: firmware, struct cim_fw, stack
+ *   0x3000_0000  wear table: uint32_t program/erase count per physical
+ *                tile, in the flash info block (kept across resets and
+ *                power cycles; the flash controller commits each store)
  */
 #ifndef _CIM_MCU_MAP_H_
 #define _CIM_MCU_MAP_H_
@@ -60,5 +63,7 @@
 #define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */
 
 #define MCU_SRAM_BASE		0x80000000ul
+
+#define MCU_WEAR_BASE		0x30000000ul	/* uint32_t per tile */
 
 #endif /* _CIM_MCU_MAP_H_ */

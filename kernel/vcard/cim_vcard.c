@@ -172,6 +172,7 @@ static void vcard_free(struct cim_hal *vc)
 	vfree(vc->cells);
 	vfree(vc->plan);
 	vfree(vc->fw);
+	vcard_flash_fini(vc);
 	kfree(vc);
 }
 
@@ -193,7 +194,7 @@ static int __init vcard_init(void)
 					vc->params.cols));
 	vc->plan = vzalloc(array_size(CIM_FW_MAX_IMAGES, vc->plan_bytes));
 	vc->fw = vzalloc(sizeof(*vc->fw));
-	if (!vc->cells || !vc->plan || !vc->fw)
+	if (!vc->cells || !vc->plan || !vc->fw || vcard_flash_init(vc))
 		goto free;
 	ret = vcard_irq_init(vc);
 	if (ret)

@@ -28,6 +28,7 @@ struct cim_hal {
 	u32 plan_bytes;
 	u8 *cells;			/* tiles * rows * cols, one cell a byte */
 	u8 *plan;			/* CIM_FW_MAX_IMAGES * plan_bytes */
+	u32 *pe;			/* program/erase cycles per tile */
 
 	struct cim_fw *fw;
 	struct task_struct *thread;
@@ -41,5 +42,9 @@ struct cim_hal {
 extern const struct regmap_bus vcard_regmap_bus;
 
 void vcard_regs_init(struct cim_hal *vc);
+
+/* vcard_flash.c */
+int vcard_flash_init(struct cim_hal *vc);
+void vcard_flash_fini(struct cim_hal *vc);
 
 #endif /* __CIM_VCARD_H__ */
