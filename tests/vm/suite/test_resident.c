@@ -50,7 +50,10 @@ static int wear_read(struct cim_dev *dev, struct cim_tile_wear *w)
 	return cim_tiles_wear(dev, w, MAX_TILES);
 }
 
-/* A one-layer model 64 -> 128 * tiles: exactly @tiles tiles on 256x256. */
+/*
+ * A one-layer model 64 -> 128 * tiles: exactly @tiles tiles on 256x256.
+ * vm_model_build() uses seed | 1: give distinct models odd seeds.
+ */
 static int model_tiles(uint32_t tiles, uint32_t seed, struct vm_model *m)
 {
 	uint32_t dims[2] = { 64, 128 * tiles };
@@ -238,9 +241,9 @@ static void resident_lru_eviction(void)
 	uint64_t p;
 
 	CHECK_EQ(cim_open(NULL, &dev), 0);
-	CHECK_EQ(model_tiles(4, 601, &mx1), 0);
-	CHECK_EQ(model_tiles(4, 602, &mx2), 0);
-	CHECK_EQ(model_tiles(4, 603, &my), 0);
+	CHECK_EQ(model_tiles(4, 611, &mx1), 0);
+	CHECK_EQ(model_tiles(4, 621, &mx2), 0);
+	CHECK_EQ(model_tiles(4, 631, &my), 0);
 	CHECK_EQ(catalog_read(dev, &c0), 0);
 
 	/* Fill the card: whatever else was resident makes room. */
@@ -332,21 +335,24 @@ static void wear_levelling(void)
 	struct vm_model m;
 	struct catalog c;
 	uint32_t chosen_max, other_min;
+	uint64_t programs_before;
 	int n, i, t;
 
 	CHECK_EQ(cim_open(NULL, &dev), 0);
+	programs_before = programs(dev);
 	n = wear_read(dev, before);
 	CHECK_EQ(n, 8);
 	for (t = 0; t < n; t++)
 		pe0[t] = before[t].pe_cycles;
 	for (i = 0; i < CYCLES; i++) {
-		CHECK_EQ(model_tiles(sizes[i % 8], 7000 + i, &m), 0);
+		CHECK_EQ(model_tiles(sizes[i % 8], 7001 + 2 * i, &m), 0);
 		CHECK_EQ(wear_read(dev, before), n);
 		CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
 		CHECK_EQ(wear_read(dev, after), n);
 		CHECK_EQ(catalog_read(dev, &c), 0);
 		e = catalog_find(&c, &m);
 		CHECK(e != NULL);
+		CHECK_EQ(c.st.programs, programs_before + i + 1);	/* all distinct */
 		/* Chosen tiles were no more worn than any tile left free. */
 		chosen_max = 0;
 		other_min = UINT32_MAX;
