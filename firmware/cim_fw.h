@@ -72,6 +72,7 @@ struct cim_fw_slot {
 	uint32_t n_vtiles;
 	uint32_t plan_size;
 	uint16_t map[CIM_FW_MAX_VTILES];	/* vtile -> physical tile */
+	struct cim_slot_tag tag;		/* host's, from PROGRAM */
 };
 
 /* A timeline: busy intervals [s, e), sorted, at most CIM_FW_RES_SLOTS. */
@@ -139,7 +140,11 @@ size_t cim_fw_analog_bytes(const struct cim_card_params *p);
 /* The analog model's default knobs (everything after program_row_ns). */
 void cim_fw_analog_defaults(struct cim_card_params *p);
 
-/* Power-on or reset: forget the rings and image slots (flash is kept). */
+/*
+ * Power-on or reset: forget the rings and image slots (flash and P/E
+ * counts are kept).  A host driver re-bind only cycles CTRL_ENABLE, which
+ * keeps the slots.
+ */
 void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal);
 
 /*

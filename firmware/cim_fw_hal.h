@@ -43,6 +43,13 @@ uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot);
  */
 uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size);
 
+/*
+ * Program/erase cycles of a physical tile.  Kept where a card reset or a
+ * host driver reload does not lose them (flash info block on the card).
+ */
+uint32_t cim_hal_tile_pe(struct cim_hal *h, uint32_t tile);
+void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile);
+
 /* Model parameters of this card. */
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p);
 

@@ -70,6 +70,14 @@ uint32_t fw_plan_check(struct cim_fw *fw, const uint8_t *plan,
 uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d);
 uint32_t fw_unload(struct cim_fw *fw, const struct cim_desc *d);
 
+/* fw_catalog.c: slot tags, P/E counting, slot table and wear read-back */
+uint32_t fw_slot_tag_load(struct cim_fw *fw, const struct cim_desc *d,
+			  struct cim_fw_slot *s);
+void fw_slot_wear(struct cim_fw *fw, const struct cim_fw_slot *s,
+		  uint32_t n_vtiles);
+uint32_t fw_read_wear(struct cim_fw *fw, const struct cim_desc *d);
+uint32_t fw_read_slot(struct cim_fw *fw, const struct cim_desc *d);
+
 /* fw_run.c: fills c->status, batch_done and device_time_ns */
 void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 	    uint64_t t0);

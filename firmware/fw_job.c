@@ -15,14 +15,15 @@ static int fw_ref_clean(const struct cim_dma_ref *r)
 
 static int fw_desc_ok(const struct cim_desc *d)
 {
-	uint32_t known = d->opcode == CIM_OPC_RUN ? CIM_DESCF_EXIT_MARGIN : 0;
+	uint32_t known = d->opcode == CIM_OPC_RUN ? CIM_DESCF_EXIT_MARGIN :
+			 d->opcode == CIM_OPC_PROGRAM ? CIM_DESC_F_TAG : 0;
 
 	if ((d->flags & ~known) || !fw_ref_clean(&d->src) ||
 	    !fw_ref_clean(&d->dst) || !fw_ref_clean(&d->result))
 		return 0;
 	if (d->exit_margin && !(d->flags & CIM_DESCF_EXIT_MARGIN))
 		return 0;
-	if (d->opcode > CIM_OPC_TELEMETRY && d->opcode != CIM_OPC_CALIBRATE &&
+	if (d->opcode > CIM_OPC_READ_SLOT && d->opcode != CIM_OPC_CALIBRATE &&
 	    d->opcode != CIM_OPC_ANALOG_STATS)
 		return 0;
 	return d->slot < CIM_FW_MAX_IMAGES;
@@ -65,6 +66,12 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 			break;
 		case CIM_OPC_ANALOG_STATS:
 			c->status = fw_analog_stats(fw, d);
+			break;
+		case CIM_OPC_READ_WEAR:
+			c->status = fw_read_wear(fw, d);
+			break;
+		case CIM_OPC_READ_SLOT:
+			c->status = fw_read_slot(fw, d);
 			break;
 		}
 	}

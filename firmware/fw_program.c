@@ -177,6 +177,7 @@ uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d)
 
 	/* Whatever happens now, the slot's old plan is being overwritten. */
 	s->valid = 0;
+	memset(&s->tag, 0, sizeof(s->tag));
 	if (!d->src.sg_count)
 		return CIM_ST_BAD_DESC;
 	if (d->src.length < sizeof(*h) || plan_max < sizeof(*h))
@@ -199,7 +200,11 @@ uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d)
 	st = fw_map_load(fw, d, s, h->n_vtiles);
 	if (st)
 		return st;
+	st = fw_slot_tag_load(fw, d, s);
+	if (st)
+		return st;
 	fw_evict_overlaps(fw, d->slot);
+	fw_slot_wear(fw, s, h->n_vtiles);
 
 	crc = fw_plan_crc(plan, h->cells_offset);
 	st = fw_cells_stream(fw, &cur, plan, s, &crc);

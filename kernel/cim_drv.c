@@ -81,11 +81,14 @@ static int cim_ioctl_query(struct drm_device *drm, void *data,
 
 	if (args->flags || args->pad)
 		return -EINVAL;
+	if (args->query == DRM_CIM_QUERY_IMAGES)
+		return cim_catalog_query(cdev, args);
+	if (args->query == DRM_CIM_QUERY_TILES)
+		return cim_tiles_query(cdev, args);
 	if (args->query != DRM_CIM_QUERY_DEVICE_INFO)
 		return -EINVAL;
-	mutex_lock(&cdev->alloc_lock);
-	info.free_tiles = cdev->free_tiles;
-	mutex_unlock(&cdev->alloc_lock);
+	/* Tiles of resident images no one uses are free for the taking. */
+	info.free_tiles = cim_catalog_avail_tiles(cdev);
 	if (args->size &&
 	    copy_to_user(u64_to_user_ptr(args->data), &info,
 			 min_t(u32, args->size, sizeof(info))))
@@ -151,6 +154,9 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	ret = cim_hw_init(cdev);
 	if (ret)
 		return ret;
+	ret = cim_catalog_init(cdev);
+	if (ret)
+		goto stop_hw;
 	ret = devm_request_irq(dev, irq, cim_hw_irq, 0, CIM_DRIVER_NAME, cdev);
 	if (ret)
 		goto stop_hw;
@@ -160,6 +166,11 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	ret = drmm_add_action_or_reset(&cdev->drm, cim_drmm_sched_fini, cdev);
 	if (ret)
 		goto stop_hw;
+	/* Images an earlier driver instance left programmed are ours again. */
+	ret = cim_catalog_rebuild(cdev);
+	if (ret)
+		dev_warn(cdev->dev, "cannot read the card's image slots (%d): starting with an empty catalog\n",
+			 ret);
 	ret = drm_dev_register(&cdev->drm, 0);
 	if (ret)
 		goto stop_hw;

@@ -15,6 +15,7 @@
 
 #include "../uapi/cim_card.h"
 #include "../uapi/drm/cim_accel.h"
+#include "cim_catalog.h"
 
 #define CIM_DRIVER_NAME		"cim"
 #define CIM_SQ_ENTRIES		64
@@ -77,6 +78,13 @@ struct cim_device {
 	u32 free_tiles;
 	struct list_head images;
 
+	/* Resident images and wear (cim_catalog.c, cim_tiles.c). */
+	u32 *tile_pe;			/* P/E cycles per tile (alloc_lock) */
+	struct cim_catalog_stats cat_stats;
+	atomic64_t lru_clock;
+	struct mutex cmd_lock;		/* one internal card command at a time */
+	bool card_catalog;		/* firmware keeps slot tags and wear */
+
 	atomic_t resets;
 };
 
@@ -107,31 +115,6 @@ static inline struct cim_bo *to_cim_bo(struct drm_gem_object *obj)
 	return container_of(to_drm_gem_shmem_obj(obj), struct cim_bo, base);
 }
 
-enum cim_image_state {
-	CIM_IMAGE_PROGRAMMING,
-	CIM_IMAGE_READY,
-	CIM_IMAGE_FAILED,
-};
-
-/* A weight image placed on the card's tiles. */
-struct cim_image {
-	struct kref ref;
-	struct cim_device *cdev;
-	struct drm_gem_object *bo;	/* holds the image while programming */
-	u64 offset;
-	u64 size;
-	u32 slot;
-	u32 n_vtiles;
-	u16 *tile_map;			/* coherent: vtile -> physical tile */
-	dma_addr_t tile_map_dma;
-	u32 input_size;
-	u32 output_size;
-	struct dma_fence *programmed;	/* finished fence of the PROGRAM job */
-	struct list_head node;		/* in cdev->images */
-	unsigned long *tiles;		/* physical tiles held */
-	enum cim_image_state state;
-};
-
 struct cim_fence {
 	struct dma_fence base;
 	spinlock_t lock;
@@ -151,6 +134,10 @@ struct cim_job {
 	u64 in_offset, out_offset, result_offset;
 	u64 in_len, out_len;
 	struct dma_fence *done;		/* signalled by the completion IRQ */
+	/* PROGRAM: tile map then struct cim_slot_tag, for the card */
+	void *map;
+	dma_addr_t map_dma;
+	size_t map_bytes;
 	u32 hw_status;
 	u64 device_time_ns;
 };
@@ -189,6 +176,7 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		 struct drm_file *file, u32 prio, const u32 *in_syncobjs,
 		 u32 n_in, u32 out_syncobj);
 struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode);
+struct dma_fence *cim_fence_create(struct cim_device *cdev);
 void cim_job_put(struct cim_job *job);
 void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl);
 void cim_job_fail_inflight(struct cim_device *cdev, int err);

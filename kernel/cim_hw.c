@@ -62,17 +62,43 @@ static void cim_read_info(struct cim_device *cdev)
 	i->arena_bytes = cim_rd(cdev, CIM_REG_ARENA_BYTES);
 }
 
-/* Reset the card and run the boot handshake over fresh, empty rings. */
-static int cim_hw_start(struct cim_device *cdev)
+/*
+ * Stop the rings without a reset: with CTRL_ENABLE clear the firmware
+ * finishes what it holds, stops touching host memory and goes back to
+ * BOOTING, keeping its image slots.  Fails if it does not get there.
+ */
+static int cim_hw_quiesce(struct cim_device *cdev)
+{
+	u32 status;
+
+	cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
+	cim_wr(cdev, CIM_REG_CTRL, 0);
+	return regmap_read_poll_timeout(cdev->regs, CIM_REG_STATUS, status,
+					status == CIM_STATUS_BOOTING, 200,
+					CIM_BOOT_TIMEOUT_MS * 1000);
+}
+
+/*
+ * Run the boot handshake over fresh, empty rings.  With @reset the card
+ * is reset first and forgets its image slots; without, the card keeps
+ * them (a driver bind), unless it does not stop, when it is reset anyway.
+ */
+static int cim_hw_start(struct cim_device *cdev, bool reset)
 {
 	int ret;
 
-	cim_wr(cdev, CIM_REG_CTRL, 0);
-	cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
-	cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
-	ret = cim_wait_status(cdev, CIM_STATUS_BOOTING);
-	if (ret)
-		return ret;
+	if (!reset && cim_hw_quiesce(cdev)) {
+		dev_warn(cdev->dev, "card did not stop: resetting it\n");
+		reset = true;
+	}
+	if (reset) {
+		cim_wr(cdev, CIM_REG_CTRL, 0);
+		cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
+		cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
+		ret = cim_wait_status(cdev, CIM_STATUS_BOOTING);
+		if (ret)
+			return ret;
+	}
 
 	memset(cdev->sq.cpu, 0, cdev->sq.entries * sizeof(struct cim_desc));
 	memset(cdev->cq.cpu, 0, cdev->cq.entries * sizeof(struct cim_cpl));
@@ -140,7 +166,7 @@ int cim_hw_init(struct cim_device *cdev)
 	if (!cdev->sq.cpu || !cdev->cq.cpu)
 		return -ENOMEM;
 
-	ret = cim_hw_start(cdev);
+	ret = cim_hw_start(cdev, false);
 	if (ret)
 		return ret;
 	dev_info(cdev->dev,
@@ -151,7 +177,11 @@ int cim_hw_init(struct cim_device *cdev)
 	return 0;
 }
 
-/* Stop the card using host memory: the rings are about to go away. */
+/*
+ * Stop the card using host memory: the rings are about to go away.  The
+ * card stays powered with its slots, so the next driver finds its
+ * resident images; only a card that does not stop is reset.
+ */
 void cim_hw_fini(struct cim_device *cdev)
 {
 	unsigned long flags;
@@ -159,8 +189,8 @@ void cim_hw_fini(struct cim_device *cdev)
 	spin_lock_irqsave(&cdev->ring_lock, flags);
 	cdev->hw_up = false;
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
-	cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
-	cim_wr(cdev, CIM_REG_CTRL, 0);
+	if (!cim_hw_quiesce(cdev))
+		return;
 	cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
 	/* Once the card has rebooted it no longer touches host memory. */
 	if (cim_wait_status(cdev, CIM_STATUS_BOOTING))
@@ -175,7 +205,7 @@ int cim_hw_reset(struct cim_device *cdev)
 	cdev->hw_up = false;
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
 	atomic_inc(&cdev->resets);
-	return cim_hw_start(cdev);
+	return cim_hw_start(cdev, true);
 }
 
 /* Put one descriptor on the submission ring and ring the doorbell. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (c) 2026 The CIM stack authors */
 /*
- * Weight images: validation, placement on free tiles and an image slot,
- * and the PROGRAM job that writes them into the flash.
+ * Weight images: the kernel's own copy of the bytes, validation, the
+ * content digest, the catalog lookup, and on a miss placement on the
+ * least-worn free tiles and the PROGRAM job that writes the flash.
  */
 #include <linux/crc32.h>
 #include <linux/dma-mapping.h>
@@ -10,37 +11,47 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
 
 #include "cim_drv.h"
 #include "../uapi/cim_image.h"
 
-static void cim_image_release(struct kref *ref)
+static_assert(CIM_SLOT_MAX_VTILES <= CIM_IMAGE_MAX_VTILES);
+
+static void cim_image_free(struct kref *ref)
 {
 	struct cim_image *img = container_of(ref, struct cim_image, ref);
-	struct cim_device *cdev = img->cdev;
 
-	mutex_lock(&cdev->alloc_lock);
-	if (!list_empty(&img->node)) {	/* placed on the card */
-		list_del(&img->node);
-		bitmap_andnot(cdev->tiles_used, cdev->tiles_used, img->tiles,
-			      CIM_MAX_TILES);
-		cdev->free_tiles += img->n_vtiles;
-		clear_bit(img->slot, cdev->slots_used);
-	}
-	mutex_unlock(&cdev->alloc_lock);
-
-	if (img->tile_map)
-		dma_free_coherent(cdev->dev, img->n_vtiles * sizeof(u16),
-				  img->tile_map, img->tile_map_dma);
+	/* Tiles and slot went back when the catalog dropped it. */
+	kfree(img->tile_map);
 	bitmap_free(img->tiles);
 	dma_fence_put(img->programmed);
-	drm_gem_object_put(img->bo);
 	kfree(img);
 }
 
 void cim_image_put(struct cim_image *img)
 {
-	kref_put(&img->ref, cim_image_release);
+	kref_put(&img->ref, cim_image_free);
+}
+
+struct cim_image *cim_image_new(struct cim_device *cdev, u32 n_vtiles)
+{
+	struct cim_image *img = kzalloc(sizeof(*img), GFP_KERNEL);
+
+	if (!img)
+		return NULL;
+	kref_init(&img->ref);
+	INIT_LIST_HEAD(&img->node);
+	img->cdev = cdev;
+	img->n_vtiles = n_vtiles;
+	img->state = CIM_IMAGE_PROGRAMMING;
+	img->tiles = bitmap_zalloc(CIM_MAX_TILES, GFP_KERNEL);
+	img->tile_map = kcalloc(n_vtiles, sizeof(*img->tile_map), GFP_KERNEL);
+	if (!img->tiles || !img->tile_map) {
+		cim_image_put(img);
+		return NULL;
+	}
+	return img;
 }
 
 struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle)
@@ -55,13 +66,25 @@ struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle)
 	return img;
 }
 
+/* A handle goes: the image stays resident, now or later unused. */
+static void cim_image_handle_put(struct cim_image *img)
+{
+	struct cim_device *cdev = img->cdev;
+
+	mutex_lock(&cdev->alloc_lock);
+	img->handles--;
+	cim_image_touch(img);
+	mutex_unlock(&cdev->alloc_lock);
+	cim_image_put(img);
+}
+
 void cim_file_images_fini(struct cim_file *cfile)
 {
 	struct cim_image *img;
 	unsigned long handle;
 
 	xa_for_each(&cfile->images, handle, img)
-		cim_image_put(img);
+		cim_image_handle_put(img);
 	xa_destroy(&cfile->images);
 }
 
@@ -88,85 +111,174 @@ static u32 cim_crc_image(const u8 *p, u64 size)
 	return ~crc;
 }
 
-/* Check the whole image as the card would; fills the fields we need. */
-static int cim_image_validate(struct cim_device *cdev, struct cim_image *img)
+/* What the load learns from the image bytes. */
+struct cim_image_facts {
+	u8 digest[SHA256_DIGEST_SIZE];
+	u32 n_vtiles;
+	u32 input_size;
+	u32 output_size;
+};
+
+/* Check the whole image as the card would, and hash it. */
+static int cim_image_validate(struct cim_device *cdev, const u8 *p, u64 size,
+			      struct cim_image_facts *f)
 {
-	const struct cim_image_header *h;
+	const struct cim_image_header *h = (const void *)p;
 	struct cim_image_limits lim = {
 		.tile_rows = cdev->info.tile_rows,
 		.tile_cols = cdev->info.tile_cols,
 		.cell_bits = cdev->info.cell_bits,
 		.max_vector = cdev->info.max_vector,
 		.max_plan_bytes = cdev->info.plan_bytes,
-		.max_vtiles = min_t(u32, cdev->info.tiles, CIM_IMAGE_MAX_VTILES),
+		.max_vtiles = min_t(u32, cdev->info.tiles, CIM_SLOT_MAX_VTILES),
 		.max_arena = cdev->info.arena_bytes,
 	};
 	struct cim_check_state *st;
-	struct iosys_map map;
 	const char *why = NULL;
-	const u8 *p;
 	int ret;
 
 	/* about 530 bytes: too much for the kernel stack */
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ret = drm_gem_vmap_unlocked(img->bo, &map);
-	if (ret) {
-		kfree(st);
-		return ret;
-	}
-	p = (const u8 *)map.vaddr + img->offset;
-	h = (const struct cim_image_header *)p;
-	if (cim_image_check_st(p, img->size, &lim, st, &why)) {
-		drm_dbg(&cdev->drm, "image rejected: %s\n", why);
-		ret = -EINVAL;
-	} else if (cim_crc_image(p, img->size) != h->crc32) {
-		drm_dbg(&cdev->drm, "image rejected: CRC mismatch\n");
-		ret = -EBADMSG;
-	} else {
-		img->n_vtiles = h->n_vtiles;
-		img->input_size = h->input_size;
-		img->output_size = h->output_size;
-	}
-	drm_gem_vunmap_unlocked(img->bo, &map);
+	ret = cim_image_check_st(p, size, &lim, st, &why);
 	kfree(st);
-	return ret;
+	if (ret) {
+		drm_dbg(&cdev->drm, "image rejected: %s\n", why);
+		return -EINVAL;
+	}
+	if (cim_crc_image(p, size) != h->crc32) {
+		drm_dbg(&cdev->drm, "image rejected: CRC mismatch\n");
+		return -EBADMSG;
+	}
+	f->n_vtiles = h->n_vtiles;
+	f->input_size = h->input_size;
+	f->output_size = h->output_size;
+	sha256(p, size, f->digest);
+	return 0;
 }
 
-/* Reserve a slot and n_vtiles tiles; fill the card's tile map. */
-static int cim_image_place(struct cim_device *cdev, struct cim_image *img)
+/*
+ * Copy the image out of the user's BO before looking at it: what the
+ * kernel checks and hashes is then exactly what the card programs, however
+ * the user changes the BO meanwhile.  Returns the copy (a kernel-private
+ * BO), or an ERR_PTR.
+ */
+static struct drm_gem_object *cim_image_ingest(struct cim_device *cdev,
+					       struct drm_gem_object *src,
+					       u64 offset, u64 size,
+					       struct cim_image_facts *f)
 {
-	u32 slot, tile = 0, i;
-	int ret = 0;
+	struct drm_gem_shmem_object *shmem;
+	struct iosys_map smap, cmap;
+	struct drm_gem_object *copy;
+	int ret;
 
-	img->tiles = bitmap_zalloc(CIM_MAX_TILES, GFP_KERNEL);
-	img->tile_map = dma_alloc_coherent(cdev->dev,
-					   img->n_vtiles * sizeof(u16),
-					   &img->tile_map_dma, GFP_KERNEL);
-	if (!img->tiles || !img->tile_map)
+	shmem = drm_gem_shmem_create(&cdev->drm, size);
+	if (IS_ERR(shmem))
+		return ERR_CAST(shmem);
+	copy = &shmem->base;
+	ret = drm_gem_vmap_unlocked(copy, &cmap);
+	if (ret)
+		goto put;
+	ret = drm_gem_vmap_unlocked(src, &smap);
+	if (ret)
+		goto unmap_copy;
+	memcpy(cmap.vaddr, (const u8 *)smap.vaddr + offset, size);
+	drm_gem_vunmap_unlocked(src, &smap);
+	ret = cim_image_validate(cdev, cmap.vaddr, size, f);
+unmap_copy:
+	drm_gem_vunmap_unlocked(copy, &cmap);
+	if (!ret)
+		return copy;
+put:
+	drm_gem_object_put(copy);
+	return ERR_PTR(ret);
+}
+
+/* The tile map and, after it, the tag the card keeps with the slot. */
+static int cim_image_program_map(struct cim_job *job, struct cim_image *img)
+{
+	struct cim_slot_tag *tag;
+	__le16 *map;
+	u32 i;
+
+	job->map_bytes = CIM_SLOT_TAG_OFFSET(img->n_vtiles) + sizeof(*tag);
+	job->map = dma_alloc_coherent(job->cdev->dev, job->map_bytes,
+				      &job->map_dma, GFP_KERNEL);
+	if (!job->map)
 		return -ENOMEM;
+	map = job->map;
+	for (i = 0; i < img->n_vtiles; i++)
+		map[i] = cpu_to_le16(img->tile_map[i]);
+	tag = job->map + CIM_SLOT_TAG_OFFSET(img->n_vtiles);
+	memcpy(tag->digest, img->digest, sizeof(tag->digest));
+	tag->size = img->size;
+	tag->reserved = 0;
+	return 0;
+}
 
-	mutex_lock(&cdev->alloc_lock);
-	slot = find_first_zero_bit(cdev->slots_used, cdev->info.max_images);
-	if (slot >= cdev->info.max_images || cdev->free_tiles < img->n_vtiles) {
-		ret = -ENOSPC;
-		goto unlock;
+/*
+ * A miss: place the image and queue its PROGRAM (alloc_lock held, so that
+ * no other load sees the image before its programming fence exists).
+ * Consumes the copy.  Returns the image with a handle reference.
+ */
+static struct cim_image *cim_image_program(struct cim_file *cfile,
+					   struct drm_file *file,
+					   struct drm_gem_object *copy,
+					   u64 size,
+					   const struct cim_image_facts *f,
+					   u32 out_syncobj, int *err)
+{
+	struct cim_device *cdev = cfile->cdev;
+	struct cim_image *img;
+	struct cim_job *job;
+	int ret;
+
+	img = cim_image_new(cdev, f->n_vtiles);
+	if (!img) {
+		drm_gem_object_put(copy);
+		*err = -ENOMEM;
+		return NULL;
 	}
-	for (i = 0; i < img->n_vtiles; i++) {
-		tile = find_next_zero_bit(cdev->tiles_used, cdev->info.tiles,
-					  tile);
-		set_bit(tile, cdev->tiles_used);
-		set_bit(tile, img->tiles);
-		img->tile_map[i] = tile;
+	memcpy(img->digest, f->digest, SHA256_DIGEST_SIZE);
+	img->size = size;
+	img->input_size = f->input_size;
+	img->output_size = f->output_size;
+	ret = cim_catalog_place(cdev, img);
+	if (ret) {
+		drm_gem_object_put(copy);
+		goto put_img;
 	}
-	cdev->free_tiles -= img->n_vtiles;
-	set_bit(slot, cdev->slots_used);
-	img->slot = slot;
-	list_add_tail(&img->node, &cdev->images);
-unlock:
-	mutex_unlock(&cdev->alloc_lock);
-	return ret;
+	job = cim_job_alloc(cdev, CIM_OPC_PROGRAM);
+	if (!job) {
+		drm_gem_object_put(copy);
+		ret = -ENOMEM;
+		goto unplace;
+	}
+	job->in_bo = copy;
+	kref_get(&img->ref);
+	job->image = img;
+	ret = cim_image_program_map(job, img);
+	if (!ret)
+		ret = cim_job_push(cfile, job, file, DRM_CIM_PRIO_NORMAL, NULL,
+				   0, out_syncobj);
+	if (ret) {
+		cim_job_put(job);
+		goto unplace;
+	}
+	cim_catalog_add(cdev, img);
+	kref_get(&img->ref);
+	img->handles = 1;
+	cim_image_touch(img);
+	return img;
+
+unplace:
+	cim_catalog_unplace(cdev, img);
+put_img:
+	cim_image_put(img);
+	*err = ret;
+	return NULL;
 }
 
 int cim_ioctl_image_load(struct drm_device *drm, void *data,
@@ -175,8 +287,11 @@ int cim_ioctl_image_load(struct drm_device *drm, void *data,
 	struct cim_device *cdev = to_cim_device(drm);
 	struct cim_file *cfile = file->driver_priv;
 	struct drm_cim_image_load *args = data;
+	struct drm_syncobj *syncobj = NULL;
+	struct drm_gem_object *src, *copy;
+	struct cim_image_facts f;
+	struct dma_fence *fence;
 	struct cim_image *img;
-	struct cim_job *job;
 	u32 handle;
 	int ret;
 
@@ -186,57 +301,62 @@ int cim_ioctl_image_load(struct drm_device *drm, void *data,
 	    args->size > U32_MAX)
 		return -EINVAL;
 
-	img = kzalloc(sizeof(*img), GFP_KERNEL);
-	if (!img)
-		return -ENOMEM;
-	kref_init(&img->ref);
-	INIT_LIST_HEAD(&img->node);
-	img->cdev = cdev;
-	img->offset = args->offset;
-	img->size = args->size;
-	img->state = CIM_IMAGE_PROGRAMMING;
-	img->bo = drm_gem_object_lookup(file, args->bo_handle);
-	if (!img->bo) {
-		kfree(img);
+	src = drm_gem_object_lookup(file, args->bo_handle);
+	if (!src)
 		return -ENOENT;
+	if (args->offset > src->size || args->size > src->size - args->offset) {
+		drm_gem_object_put(src);
+		return -ERANGE;
 	}
-	if (args->offset > img->bo->size ||
-	    args->size > img->bo->size - args->offset) {
-		ret = -ERANGE;
-		goto put_img;
+	if (args->out_syncobj) {
+		syncobj = drm_syncobj_find(file, args->out_syncobj);
+		if (!syncobj) {
+			drm_gem_object_put(src);
+			return -ENOENT;
+		}
 	}
-	ret = cim_image_validate(cdev, img);
-	if (ret)
-		goto put_img;
-	ret = cim_image_place(cdev, img);
-	if (ret)
-		goto put_img;
+	copy = cim_image_ingest(cdev, src, args->offset, args->size, &f);
+	drm_gem_object_put(src);
+	if (IS_ERR(copy)) {
+		ret = PTR_ERR(copy);
+		goto put_syncobj;
+	}
+	/* Reserve the handle now: nothing can fail after the image is ours. */
+	ret = xa_alloc(&cfile->images, &handle, NULL, xa_limit_32b, GFP_KERNEL);
+	if (ret) {
+		drm_gem_object_put(copy);
+		goto put_syncobj;
+	}
 
-	job = cim_job_alloc(cdev, CIM_OPC_PROGRAM);
-	if (!job) {
-		ret = -ENOMEM;
-		goto put_img;
+	mutex_lock(&cdev->alloc_lock);
+	img = cim_catalog_find(cdev, f.digest, args->size);
+	if (img) {
+		/* Same bytes, so the same sizes; adopted entries learn them here. */
+		WRITE_ONCE(img->input_size, f.input_size);
+		WRITE_ONCE(img->output_size, f.output_size);
+		fence = img->programmed ? dma_fence_get(img->programmed) :
+					  dma_fence_get_stub();
+		mutex_unlock(&cdev->alloc_lock);
+		drm_gem_object_put(copy);
+		if (syncobj)
+			drm_syncobj_replace_fence(syncobj, fence);
+		dma_fence_put(fence);
+	} else {
+		img = cim_image_program(cfile, file, copy, args->size, &f,
+					args->out_syncobj, &ret);
+		mutex_unlock(&cdev->alloc_lock);
+		if (!img) {
+			xa_erase(&cfile->images, handle);
+			goto put_syncobj;
+		}
 	}
-	kref_get(&img->ref);
-	job->image = img;
-	ret = xa_alloc(&cfile->images, &handle, img, xa_limit_32b, GFP_KERNEL);
-	if (ret) {
-		cim_job_put(job);
-		goto put_img;
-	}
-	ret = cim_job_push(cfile, job, file, DRM_CIM_PRIO_NORMAL, NULL, 0,
-			   args->out_syncobj);
-	if (ret) {
-		xa_erase(&cfile->images, handle);
-		cim_job_put(job);
-		goto put_img;
-	}
+	xa_store(&cfile->images, handle, img, GFP_KERNEL);
 	args->image_handle = handle;
 	args->tiles = img->n_vtiles;
-	return 0;
-
-put_img:
-	cim_image_put(img);
+	ret = 0;
+put_syncobj:
+	if (syncobj)
+		drm_syncobj_put(syncobj);
 	return ret;
 }
 
@@ -252,6 +372,6 @@ int cim_ioctl_image_release(struct drm_device *drm, void *data,
 	img = xa_erase(&cfile->images, args->image_handle);
 	if (!img)
 		return -ENOENT;
-	cim_image_put(img);
+	cim_image_handle_put(img);
 	return 0;
 }

@@ -35,7 +35,7 @@ static const struct dma_fence_ops cim_fence_ops = {
 	.get_timeline_name = cim_fence_timeline_name,
 };
 
-static struct dma_fence *cim_fence_create(struct cim_device *cdev)
+struct dma_fence *cim_fence_create(struct cim_device *cdev)
 {
 	struct cim_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
@@ -80,6 +80,13 @@ struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
 
 void cim_job_put(struct cim_job *job)
 {
+	/* A PROGRAM that never reached the card leaves nothing runnable. */
+	if (job->opcode == CIM_OPC_PROGRAM && job->image &&
+	    READ_ONCE(job->image->state) == CIM_IMAGE_PROGRAMMING)
+		WRITE_ONCE(job->image->state, CIM_IMAGE_FAILED);
+	if (job->map)
+		dma_free_coherent(job->cdev->dev, job->map_bytes, job->map,
+				  job->map_dma);
 	if (job->image)
 		cim_image_put(job->image);
 	if (job->in_bo)
@@ -132,9 +139,12 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 	d->opcode = job->opcode;
 	d->slot = img->slot;
 	if (job->opcode == CIM_OPC_PROGRAM) {
-		d->map_addr = img->tile_map_dma;
+		/* in_bo is the kernel's own copy of the image (cim_image.c). */
+		if (job->cdev->card_catalog)
+			d->flags = CIM_DESC_F_TAG;
+		d->map_addr = job->map_dma;
 		d->map_count = img->n_vtiles;
-		return cim_bo_dma_ref(img->bo, img->offset, img->size, &d->src);
+		return cim_bo_dma_ref(job->in_bo, 0, img->size, &d->src);
 	}
 	/*
 	 * drm_sched only waits for the PROGRAM job to be *scheduled* (same
@@ -226,8 +236,9 @@ int cim_sched_init(struct cim_device *cdev)
 	int ret;
 
 	cdev->fence_context = dma_fence_context_alloc(1);
+	/* One ring entry stays free for the driver's own commands (cim_cmd.c). */
 	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, NULL,
-			     DRM_SCHED_PRIORITY_COUNT, CIM_SQ_ENTRIES - 1, 0,
+			     DRM_SCHED_PRIORITY_COUNT, CIM_SQ_ENTRIES - 2, 0,
 			     msecs_to_jiffies(job_timeout_ms), NULL, NULL,
 			     "cim", cdev->dev);
 	if (!ret)
@@ -356,8 +367,6 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		if (ret)
 			goto cleanup;
 	}
-	if (job->opcode == CIM_OPC_PROGRAM)
-		cim_job_bos_add(&bos, job->image->bo, false);
 	cim_job_bos_add(&bos, job->in_bo, false);
 	cim_job_bos_add(&bos, job->out_bo, true);
 	cim_job_bos_add(&bos, job->result_bo, true);
@@ -432,6 +441,7 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 		ret = -ENOENT;
 		goto fail;
 	}
+	cim_image_touch(job->image);
 	job->in_len = (u64)args->batch * job->image->input_size;
 	job->out_len = (u64)args->batch * job->image->output_size;
 	job->in_offset = args->in_offset;

@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
 	{ "list", cmd_list, "list the CIM cards" },
 	{ "info", cmd_info, "show a card's description and versions" },
+	{ "images", cmd_images, "list the images programmed on a card (resident images)" },
+	{ "tiles", cmd_tiles, "show the program/erase wear of a card's tiles" },
 	{ "run", cmd_run, "run a model on a card and check it against the CPU reference" },
 	{ "build-image", cmd_build_image, "build a weight image file for a tile geometry" },
 };

@@ -15,6 +15,8 @@ int cmd_list(int argc, char *argv[]);
 int cmd_info(int argc, char *argv[]);
 int cmd_run(int argc, char *argv[]);
 int cmd_build_image(int argc, char *argv[]);
+int cmd_images(int argc, char *argv[]);
+int cmd_tiles(int argc, char *argv[]);
 
 /* Whole file into a malloc'ed buffer: 0 or negative errno. */
 int cimctl_read_file(const char *path, void **buf, size_t *size);

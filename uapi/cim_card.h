@@ -19,7 +19,7 @@
 
 /* host<->card interface version: major << 16 | minor */
 #define CIM_IF_VERSION_MAJOR	1
-#define CIM_IF_VERSION_MINOR	0
+#define CIM_IF_VERSION_MINOR	1
 #define CIM_IF_VERSION		((CIM_IF_VERSION_MAJOR << 16) | CIM_IF_VERSION_MINOR)
 
 #define CIM_HW_ID		0x43494d31u	/* "CIM1" */
@@ -308,6 +308,44 @@ struct cim_analog_tile_stats {
 	uint32_t flags;			/* CIM_TILE_AN_* */
 	uint32_t misreads;		/* refresh re-reads that found another level */
 	uint32_t reserved;
+};
+
+/* --- interface 1.1: slot tags, slot table and wear read-back ------------ */
+
+/*
+ * The card keeps, per image slot, a tag the host wrote at PROGRAM time and
+ * a program/erase (P/E) count per physical tile.  Both survive a host
+ * driver re-bind (a CTRL_ENABLE cycle): the slot table is lost only on a
+ * card reset or power loss, the P/E counts never.
+ */
+#define CIM_OPC_READ_WEAR	5	/* dst <- uint32_t pe[TILES] */
+#define CIM_OPC_READ_SLOT	6	/* dst <- struct cim_slot_info of slot */
+
+/*
+ * PROGRAM flag: a struct cim_slot_tag follows the tile map at
+ * map_addr + CIM_SLOT_TAG_OFFSET(map_count); the card stores it with the
+ * slot.  Without it the slot's tag is all zero.
+ */
+#define CIM_DESC_F_TAG		(1u << 1)
+#define CIM_SLOT_TAG_OFFSET(map_count)	((((map_count) * 2u) + 7u) & ~7u)
+
+/* Opaque to the card: the host's content digest of the image. */
+struct cim_slot_tag {
+	uint8_t digest[32];
+	uint64_t size;		/* image bytes */
+	uint64_t reserved;
+};
+
+#define CIM_SLOT_MAX_VTILES	256
+
+/* What READ_SLOT writes (dst.length >= sizeof). */
+struct cim_slot_info {
+	uint32_t valid;		/* 1: the slot holds a runnable image */
+	uint32_t n_vtiles;
+	uint32_t plan_size;
+	uint32_t reserved;
+	struct cim_slot_tag tag;
+	uint16_t map[CIM_SLOT_MAX_VTILES];	/* vtile -> physical tile */
 };
 
 #endif /* _CIM_CARD_H_ */

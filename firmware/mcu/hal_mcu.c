@@ -97,6 +97,20 @@ void *cim_hal_analog_mem(struct cim_hal *h)
 	return (void *)MCU_ANALOG_BASE;
 }
 
+uint32_t cim_hal_tile_pe(struct cim_hal *h, uint32_t tile)
+{
+	(void)h;
+	return mmio_read32(MCU_WEAR_BASE + tile * 4ul);
+}
+
+void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile)
+{
+	uintptr_t at = MCU_WEAR_BASE + tile * 4ul;
+
+	(void)h;
+	mmio_write32(at, mmio_read32(at) + 1);
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	(void)h;

@@ -20,12 +20,15 @@
  *                (section .act, see cim-fw.ld)
  *   0x3100_0000  analog state memory (cim_hal_analog_mem): the tiles'
  *                trim registers, spare columns and counters, zeroed at
- *                power-on, kept across MCU resets (up to 240 MiB)
+ *                power-on, kept across MCU resets (up to 224 MiB)
  *   0x4000_0000  tile windows: physical tile t at + t * MCU_TILE_STRIDE,
  *                one byte per 4-bit cell, row-major; stores program and
  *                verify the cell, loads read it back.  Room for 1024
  *                tiles of up to 1 Mi cells each.
  *   0x8000_0000  SRAM, 512 KiB: firmware, struct cim_fw, stack
+ *   0x3f00_0000  wear table: uint32_t program/erase count per physical
+ *                tile, in the flash info block (kept across resets and
+ *                power cycles; the flash controller commits each store)
  */
 #ifndef _CIM_MCU_MAP_H_
 #define _CIM_MCU_MAP_H_
@@ -75,5 +78,7 @@
 #define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */
 
 #define MCU_SRAM_BASE		0x80000000ul
+
+#define MCU_WEAR_BASE		0x3f000000ul	/* uint32_t per tile */
 
 #endif /* _CIM_MCU_MAP_H_ */

@@ -311,6 +311,7 @@ static void vcard_free(struct cim_hal *vc)
 	vfree(vc->plan);
 	vfree(vc->act);
 	vfree(vc->fw);
+	vcard_flash_fini(vc);
 	vfree(vc->analog);
 	kfree(vc);
 }
@@ -335,7 +336,8 @@ static int __init vcard_init(void)
 	vc->act = vzalloc(vc->act_bytes);
 	vc->fw = vzalloc(sizeof(*vc->fw));
 	vc->analog = vzalloc(cim_fw_analog_bytes(&vc->params));
-	if (!vc->cells || !vc->plan || !vc->act || !vc->fw || !vc->analog)
+	if (!vc->cells || !vc->plan || !vc->act || !vc->fw || !vc->analog ||
+	    vcard_flash_init(vc))
 		goto free;
 	ret = vcard_irq_init(vc);
 	if (ret)

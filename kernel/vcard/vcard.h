@@ -31,6 +31,7 @@ struct cim_hal {
 	u8 *act;			/* activation arena, act_bytes */
 	u32 act_bytes;
 	void *analog;			/* cim_fw_analog_bytes(&params) */
+	u32 *pe;			/* program/erase cycles per tile */
 
 	struct cim_fw *fw;
 	struct task_struct *thread;
@@ -44,5 +45,9 @@ struct cim_hal {
 extern const struct regmap_bus vcard_regmap_bus;
 
 void vcard_regs_init(struct cim_hal *vc);
+
+/* vcard_flash.c */
+int vcard_flash_init(struct cim_hal *vc);
+void vcard_flash_fini(struct cim_hal *vc);
 
 #endif /* __CIM_VCARD_H__ */

@@ -267,6 +267,66 @@ void cim_image_release(struct cim_image *img);
 void cim_image_get_props(const struct cim_image *img,
 			 struct cim_image_props *props);
 
+/* ---- resident images and tile wear ------------------------------------ */
+
+/** State of a resident image (DRM_CIM_IMAGE_*). */
+#define CIM_RESIDENT_PROGRAMMING	0
+#define CIM_RESIDENT_READY		1
+#define CIM_RESIDENT_FAILED		2
+
+/** An image programmed on the card, from the driver's catalog. */
+struct cim_resident_image {
+	uint8_t sha256[32];	/**< SHA-256 of the image bytes, by the kernel */
+	uint64_t size;		/**< image bytes */
+	uint64_t last_use_ns;	/**< CLOCK_MONOTONIC of its last use */
+	uint32_t slot;		/**< card image slot */
+	uint32_t tiles;		/**< physical tiles it occupies */
+	uint32_t users;		/**< image handles open on it, all processes */
+	uint32_t state;		/**< CIM_RESIDENT_* */
+};
+
+/** Catalog counters since the driver bound to the card. */
+struct cim_catalog_stats {
+	uint32_t images;	/**< images in the catalog */
+	uint64_t programs;	/**< images programmed */
+	uint64_t hits;		/**< loads that found the image resident */
+	uint64_t evictions;	/**< unused images dropped to make room */
+	uint64_t adopted;	/**< images found on the card at bind */
+};
+
+/**
+ * List the images programmed on the card (the driver's resident-image
+ * catalog), least recently used first.  A loaded image that is no longer
+ * used by anyone stays programmed (users 0) until its tiles are needed,
+ * and a later cim_image_load() of the same bytes, by any process, then
+ * needs no programming.
+ *
+ * @param out    array receiving up to @p max images (may be NULL if max is 0)
+ * @param max    capacity of @p out
+ * @param stats  receives the catalog counters, or NULL
+ * @return the number of images in the catalog (which may exceed @p max),
+ *         or negative errno (-EINVAL if the driver predates the query).
+ */
+int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
+			int max, struct cim_catalog_stats *stats);
+
+/** A physical tile of the card. */
+struct cim_tile_wear {
+	uint32_t pe_cycles;	/**< program/erase cycles over the card's life */
+	int32_t slot;		/**< slot of the image holding it, -1 if free */
+};
+
+/**
+ * Program/erase wear of the card's tiles.  The driver places new images
+ * on the free tiles with the fewest cycles.
+ *
+ * @param out  array receiving up to @p max tiles, tile 0 first (may be
+ *             NULL if max is 0)
+ * @param max  capacity of @p out
+ * @return the number of tiles of the card, or negative errno.
+ */
+int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max);
+
 /* ---- jobs -------------------------------------------------------------- */
 
 /**

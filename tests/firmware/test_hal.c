@@ -48,6 +48,7 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 	h->p = *p;
 	h->stuck_tile = -1;
 	h->tiles = xcalloc(p->tiles, sizeof(*h->tiles));
+	h->pe = xcalloc(p->tiles, sizeof(*h->pe));
 	for (i = 0; i < p->tiles; i++)
 		h->tiles[i] = xcalloc((size_t)p->rows * p->cols, 1);
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
@@ -82,6 +83,7 @@ void thal_free(struct cim_hal *h)
 	for (i = 0; i < h->p.tiles; i++)
 		free(h->tiles[i]);
 	free(h->tiles);
+	free(h->pe);
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
 		free(h->plan[i]);
 	free(h->act);
@@ -221,6 +223,20 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 void *cim_hal_analog_mem(struct cim_hal *h)
 {
 	return h->analog;
+}
+
+uint32_t cim_hal_tile_pe(struct cim_hal *h, uint32_t tile)
+{
+	if (tile >= h->p.tiles)
+		abort();
+	return h->pe[tile];
+}
+
+void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile)
+{
+	if (tile >= h->p.tiles)
+		abort();
+	h->pe[tile]++;
 }
 
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)

@@ -24,6 +24,7 @@ struct cim_hal {
 	uint32_t regs[CIM_REG_SPACE / 4];
 	struct cim_card_params p;
 	uint8_t **tiles;
+	uint32_t *pe;			/* program/erase cycles per tile */
 	uint8_t *plan[CIM_FW_MAX_IMAGES];
 	uint8_t *act;
 	uint32_t act_bytes;

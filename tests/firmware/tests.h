@@ -60,5 +60,7 @@ extern const struct CMUnitTest time_tests[];
 extern const size_t time_count;
 extern const struct CMUnitTest analog_tests[];
 extern const size_t analog_count;
+extern const struct CMUnitTest catalog_tests[];
+extern const size_t catalog_count;
 
 #endif /* _CIM_FW_TESTS_H_ */

@@ -25,4 +25,6 @@ __attribute__((constructor)) static void fake_env_init(void)
 	fake_cfg.info.tiles = env("CIM_FAKE_TILES", fake_cfg.info.tiles);
 	fake_cfg.corrupt_output = (int)env("CIM_FAKE_CORRUPT", 0);
 	fake_cfg.job_status = env("CIM_FAKE_JOB_STATUS", 0);
+	fake_cfg.catalog_images = env("CIM_FAKE_IMAGES", 0);
+	fake_cfg.catalog_query = getenv("CIM_FAKE_IMAGES") != NULL;
 }

@@ -360,6 +360,82 @@ static int range_ok(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
+/* A list query answered like cim.ko does, with fake_cfg's contents. */
+static int do_list_query(struct drm_cim_query *q)
+{
+	uint32_t pad = fake_cfg.catalog_pad, i, n, hsize, esize, need;
+	int images = q->query == DRM_CIM_QUERY_IMAGES;
+	uint8_t buf[4096];
+
+	memset(buf, 0, sizeof(buf));
+	if (images) {
+		struct drm_cim_images h = { 0 };
+		struct drm_cim_image_entry e;
+
+		n = fake_cfg.catalog_images;
+		hsize = sizeof(h) + pad;
+		esize = sizeof(e) + pad;
+		h.header_size = hsize;
+		h.entry_size = esize;
+		h.total = n;
+		h.programs = 11;
+		h.hits = 22;
+		h.evictions = 33;
+		h.adopted = 44;
+		for (i = 0; i < n; i++) {
+			uint8_t d[32];
+			uint32_t j;
+
+			memset(&e, 0, sizeof(e));
+			for (j = 0; j < 32; j++)
+				d[j] = (uint8_t)(0x10 * i + j);
+			memcpy(e.sha256, d, 32);
+			e.size = 1000 + i;
+			e.last_use_ns = 5000 + i;
+			e.slot = i;
+			e.tiles = i + 1;
+			e.users = i % 2;
+			e.state = DRM_CIM_IMAGE_READY;
+			if (hsize + (i + 1) * esize > sizeof(buf))
+				return -ENOSPC;
+			memcpy(buf + hsize + i * esize, &e, sizeof(e));
+		}
+		need = hsize + n * esize;
+		h.count = q->size > hsize ? (q->size - hsize) / esize : 0;
+		if (h.count > n)
+			h.count = n;
+		memcpy(buf, &h, sizeof(h));
+	} else {
+		struct drm_cim_tiles h = { 0 };
+		struct drm_cim_tile_entry e;
+
+		n = 8;
+		hsize = sizeof(h) + pad;
+		esize = sizeof(e) + pad;
+		h.header_size = hsize;
+		h.entry_size = esize;
+		h.total = n;
+		for (i = 0; i < n; i++) {
+			e.pe_cycles = 3 * i;
+			e.slot = i % 2 ? DRM_CIM_TILE_FREE : i;
+			memcpy(buf + hsize + i * esize, &e, sizeof(e));
+		}
+		need = hsize + n * esize;
+		h.count = q->size > hsize ? (q->size - hsize) / esize : 0;
+		if (h.count > n)
+			h.count = n;
+		memcpy(buf, &h, sizeof(h));
+	}
+	if (q->size) {
+		if (!q->data)
+			return -EFAULT;
+		memcpy((void *)(uintptr_t)q->data, buf,
+		       q->size < need ? q->size : need);
+	}
+	q->size = need;
+	return 0;
+}
+
 static int do_query(struct drm_cim_query *q)
 {
 	uint32_t n = fake_rec.query_calls++;
@@ -368,7 +444,12 @@ static int do_query(struct drm_cim_query *q)
 		fake_rec.query_size[n] = q->size;
 		fake_rec.query_data[n] = q->data;
 	}
-	if (q->flags || q->pad || q->query != DRM_CIM_QUERY_DEVICE_INFO)
+	if (q->flags || q->pad)
+		return -EINVAL;
+	if (fake_cfg.catalog_query && (q->query == DRM_CIM_QUERY_IMAGES ||
+				       q->query == DRM_CIM_QUERY_TILES))
+		return do_list_query(q);
+	if (q->query != DRM_CIM_QUERY_DEVICE_INFO)
 		return -EINVAL;
 	if (q->size) {
 		uint32_t len = q->size < fake_cfg.info_size ? q->size :

@@ -29,6 +29,16 @@ struct fake_config {
 	int job_no_result;		/* do not write the result record */
 	int job_hang;			/* leave job fences unsignaled */
 	int corrupt_output;		/* add 1 to the first output byte */
+	/*
+	 * DRM_CIM_QUERY_IMAGES / _TILES: answered only if catalog_query;
+	 * catalog_images entries (image i: slot i, tiles i + 1, digest bytes
+	 * 0x10 * i + j), 8 tiles (tile t: t * 3 cycles, slot t % 2 or free).
+	 * catalog_pad grows the header and every entry by that many bytes,
+	 * as a newer kernel's would.
+	 */
+	int catalog_query;
+	uint32_t catalog_images;
+	uint32_t catalog_pad;
 };
 
 struct fake_record {

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "catalog_fmt.h"
 #include "models.h"
 #include "uapi/cim_image_v1.h"
 
@@ -251,6 +252,40 @@ static void random_inputs(void **state)
 	assert_memory_not_equal(a, c, sizeof(a));
 }
 
+static void catalog_formatting(void **state)
+{
+	static const uint8_t d[3] = { 0x0a, 0xbc, 0xff };
+	struct cim_tile_wear w[4] = { { 10, 0 }, { 12, -1 }, { 11, 3 }, { 7, -1 } };
+	struct cimctl_wear s;
+	char buf[32];
+
+	(void)state;
+	cimctl_hex(d, 3, buf);
+	assert_string_equal(buf, "0abcff");
+	assert_string_equal(cimctl_resident_state(CIM_RESIDENT_READY), "ready");
+	assert_string_equal(cimctl_resident_state(CIM_RESIDENT_FAILED), "failed");
+	assert_string_equal(cimctl_resident_state(99), "?");
+	cimctl_age(5000000000ull, 2500000000ull, buf, sizeof(buf));
+	assert_string_equal(buf, "2.5 s ago");
+	cimctl_age(600000000000ull, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "9 min ago");
+	cimctl_age(8000000000000ull, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "2 h ago");
+	cimctl_age(5, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	cimctl_age(5, 6, buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	cimctl_wear_stats(w, 4, &s);
+	assert_int_equal(s.min, 7);
+	assert_int_equal(s.max, 12);
+	assert_int_equal(s.sum, 40);
+	assert_true(s.mean == 10.0);
+	assert_true(s.max_over_mean == 1.2);
+	cimctl_wear_stats(w, 0, &s);
+	assert_int_equal(s.min | s.max, 0);
+	assert_true(s.max_over_mean == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +296,7 @@ int main(void)
 		cmocka_unit_test(run_errors),
 		cmocka_unit_test(build_options),
 		cmocka_unit_test(info_and_list),
+		cmocka_unit_test(catalog_formatting),
 		cmocka_unit_test(builtin_mlp2_tiles),
 		cmocka_unit_test(builtin_outputs_spread),
 		cmocka_unit_test(random_inputs),

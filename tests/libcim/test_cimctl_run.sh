@@ -69,6 +69,16 @@ expect run-mismatch 1 '^max_abs_diff 1$' '^device_time_ns' -- \
 	env CIM_FAKE_CORRUPT=1 "$C" run --dev $D
 expect run-dma-error 1 'inference failed' 'DMA error' -- \
 	env CIM_FAKE_JOB_STATUS=3 "$C" run --dev $D
+expect images-old-driver 1 'cannot list the images' 'driver too old' -- \
+	"$C" images $D
+expect images 0 '^slot  sha256 ' '^   1  101112131415       1001      2      1  ready ' \
+	'^2 images; since the driver bound: 11 programmed, 22 hits, 33 evicted, 44 found on the card$' -- \
+	env CIM_FAKE_IMAGES=2 "$C" images $D
+expect images-help 0 'least recently used first' -- "$C" images --help
+expect tiles 0 '^   7         21     -$' '^   2          6     2$' \
+	'^P/E min 0 max 21 mean 10.50 max/mean 2.000$' -- \
+	env CIM_FAKE_IMAGES=0 "$C" tiles $D
+expect tiles-bad-args 2 'more than one device' -- "$C" tiles 1 2
 expect newer-driver 1 'kernel driver speaks uapi 2, libcim 1: upgrade libcim' -- \
 	env CIM_FAKE_UAPI=2 "$C" info $D
 expect newer-firmware 1 'firmware is 2.1.*upgrade libcim' -- \

@@ -600,6 +600,61 @@ static void result_bos_per_job_in_flight(void **state)
 	free(res);
 }
 
+static void resident_images_and_wear(void **state)
+{
+	struct cim_resident_image img[4];
+	struct cim_catalog_stats st;
+	struct cim_tile_wear w[8];
+	struct cim_dev *dev;
+	uint32_t pad;
+	int i, j;
+
+	(void)state;
+	dev = open_fake();
+	/* A driver without the queries: a clear refusal. */
+	assert_int_equal(cim_resident_images(dev, img, 4, &st), -EINVAL);
+	assert_non_null(strstr(cim_last_error(dev), "driver too old"));
+	assert_int_equal(cim_tiles_wear(dev, w, 8), -EINVAL);
+	assert_int_equal(cim_resident_images(dev, NULL, 1, NULL), -EINVAL);
+
+	fake_cfg.catalog_query = 1;
+	/* Same layout as ours, then a newer kernel's larger structures. */
+	for (pad = 0; pad <= 24; pad += 24) {
+		fake_cfg.catalog_pad = pad;
+		fake_cfg.catalog_images = 3;
+		memset(img, 0, sizeof(img));
+		assert_int_equal(cim_resident_images(dev, img, 2, &st), 3);
+		for (i = 0; i < 2; i++) {
+			for (j = 0; j < 32; j++)
+				assert_int_equal(img[i].sha256[j], 0x10 * i + j);
+			assert_int_equal(img[i].size, 1000 + i);
+			assert_int_equal(img[i].last_use_ns, 5000 + i);
+			assert_int_equal(img[i].slot, i);
+			assert_int_equal(img[i].tiles, i + 1);
+			assert_int_equal(img[i].users, i % 2);
+			assert_int_equal(img[i].state, CIM_RESIDENT_READY);
+		}
+		/* Only max entries are written. */
+		assert_int_equal(img[2].size, 0);
+		assert_int_equal(st.images, 3);
+		assert_int_equal(st.programs, 11);
+		assert_int_equal(st.hits, 22);
+		assert_int_equal(st.evictions, 33);
+		assert_int_equal(st.adopted, 44);
+
+		memset(w, 0xff, sizeof(w));
+		assert_int_equal(cim_tiles_wear(dev, w, 8), 8);
+		for (i = 0; i < 8; i++) {
+			assert_int_equal(w[i].pe_cycles, 3 * i);
+			assert_int_equal(w[i].slot, i % 2 ? -1 : i);
+		}
+	}
+	fake_cfg.catalog_images = 0;
+	assert_int_equal(cim_resident_images(dev, NULL, 0, &st), 0);
+	assert_int_equal(st.images, 0);
+	cim_close(dev);
+}
+
 static void list_does_not_fail(void **state)
 {
 	struct cim_card_info cards[4];
@@ -634,6 +689,7 @@ int main(void)
 		T(job_timeout_then_completion),
 		T(infer_timeout_drops_buffers),
 		T(result_bos_per_job_in_flight),
+		T(resident_images_and_wear),
 		T(list_does_not_fail),
 	};
 

@@ -45,11 +45,41 @@ cat /tmp/out
 [ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out && grep -q '^device_time_ns [1-9]' /tmp/out
 result $? cimctl_run_bit_exact
 
+# Resident images and tile wear through cimctl.
+cimctl images >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+[ $rc = 0 ] && grep -q -E '^ +[0-9]+  [0-9a-f]{12}  ' /tmp/out && grep -q 'images; since the driver bound' /tmp/out
+result $? cimctl_images_lists_resident
+cimctl tiles >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+[ $rc = 0 ] && [ "$(grep -c -E '^ +[0-7]  +[0-9]+' /tmp/out)" = 8 ] && grep -q '^P/E min' /tmp/out
+result $? cimctl_tiles_shows_wear
+
+# The catalog survives `rmmod cim; insmod cim.ko` while the card (the
+# virtual card module) stays loaded: nothing is programmed again.
+i=1
+while [ $i -le 3 ]; do
+	suite persist_pre
+	rmmod cim && insmod /modules/cim.ko
+	result $? "reload_cim_only_$i"
+	suite persist_post
+	cimctl images >/tmp/out 2>&1
+	grep -q ' 0 programmed,.* [1-9][0-9]* found on the card' /tmp/out
+	result $? "cimctl_images_after_reload_$i"
+	i=$((i + 1))
+done
+
 # Reload both modules again and again; the card keeps working.
 i=1
 while [ $i -le 5 ]; do
 	unload && load
 	result $? "reload_cycle_$i"
+	# A new virtual card is a new card: nothing resident, no wear.
+	cimctl images >/tmp/out 2>&1
+	grep -q '^0 images;' /tmp/out && cimctl tiles | grep -q '^P/E min 0 max 0'
+	result $? "new_card_is_empty_$i"
 	suite lib lib_infer_matches_reference
 	i=$((i + 1))
 done

@@ -228,6 +228,103 @@ struct drm_cim_job_result {
 	__u64 reserved[2];
 };
 
+/*
+ * Resident images and tile wear (appended after uapi v1 was published;
+ * DRM_CIM_UAPI_VERSION is unchanged: a driver without them answers these
+ * query ids with -EINVAL).
+ */
+#define DRM_CIM_QUERY_IMAGES		1
+#define DRM_CIM_QUERY_TILES		2
+
+/* State of a resident image (struct drm_cim_image_entry.state). */
+#define DRM_CIM_IMAGE_PROGRAMMING	0
+#define DRM_CIM_IMAGE_READY		1
+#define DRM_CIM_IMAGE_FAILED		2
+
+/**
+ * struct drm_cim_image_entry - one image of the card's catalog
+ * @sha256: SHA-256 of the image bytes as the kernel computed it; the 32
+ *          digest bytes in order (copy them to a byte array).
+ * @size: image bytes.
+ * @last_use_ns: CLOCK_MONOTONIC time of the last load, release or
+ *               submission that used the image.
+ * @slot: card image slot.
+ * @tiles: physical tiles it occupies.
+ * @users: image handles open on it, over all files and processes.
+ * @state: DRM_CIM_IMAGE_*.
+ */
+struct drm_cim_image_entry {
+	__u64 sha256[4];
+	__u64 size;
+	__u64 last_use_ns;
+	__u32 slot;
+	__u32 tiles;
+	__u32 users;
+	__u32 state;
+};
+
+/**
+ * struct drm_cim_images - the resident-image catalog (DRM_CIM_QUERY_IMAGES)
+ * @header_size: bytes of this header: the entries start at this offset.
+ * @entry_size: bytes per entry (the stride; fields are only appended).
+ * @count: entries written (those that fit in drm_cim_query.size).
+ * @total: images in the catalog.
+ * @programs: PROGRAM jobs queued since the driver bound to the card.
+ * @hits: loads served by an image already on the card (no programming).
+ * @evictions: unused resident images dropped to make room.
+ * @adopted: images found programmed on the card when the driver bound.
+ *
+ * Followed by @count struct drm_cim_image_entry, least recently used
+ * first.  The kernel copies min(drm_cim_query.size, needed) bytes and
+ * returns the size needed for all entries in drm_cim_query.size.
+ */
+struct drm_cim_images {
+	__u32 header_size;
+	__u32 entry_size;
+	__u32 count;
+	__u32 total;
+	__u64 programs;
+	__u64 hits;
+	__u64 evictions;
+	__u64 adopted;
+};
+
+/* drm_cim_tile_entry.slot of a tile no image holds. */
+#define DRM_CIM_TILE_FREE		0xffffffffu
+
+/**
+ * struct drm_cim_tile_entry - one physical tile (DRM_CIM_QUERY_TILES)
+ * @pe_cycles: program/erase cycles, as counted by the card over its life.
+ * @slot: image slot of the image holding the tile, or DRM_CIM_TILE_FREE.
+ */
+struct drm_cim_tile_entry {
+	__u32 pe_cycles;
+	__u32 slot;
+};
+
+/**
+ * struct drm_cim_tiles - wear of the card's tiles (DRM_CIM_QUERY_TILES)
+ * @header_size: bytes of this header: the entries start at this offset.
+ * @entry_size: bytes per entry.
+ * @count: entries written (those that fit in drm_cim_query.size).
+ * @total: physical tiles.
+ * @pe_min: fewest P/E cycles of any tile.
+ * @pe_max: most P/E cycles of any tile.
+ * @pe_sum: P/E cycles of all tiles together (mean = pe_sum / total).
+ *
+ * Followed by @count struct drm_cim_tile_entry, tile 0 first; same size
+ * negotiation as struct drm_cim_images.
+ */
+struct drm_cim_tiles {
+	__u32 header_size;
+	__u32 entry_size;
+	__u32 count;
+	__u32 total;
+	__u32 pe_min;
+	__u32 pe_max;
+	__u64 pe_sum;
+};
+
 #define DRM_IOCTL_CIM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_QUERY, struct drm_cim_query)
 #define DRM_IOCTL_CIM_BO_CREATE \

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
- * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|hold SECONDS]
+ * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|
+ * persist_pre|persist_post|hold SECONDS] [TEST]
  * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
  */
 #include <fcntl.h>
@@ -122,6 +123,13 @@ int main(int argc, char **argv)
 		run_group(vm_job_tests, only, &pass, &fail);
 	if (!strcmp(what, "all") || !strcmp(what, "lib"))
 		run_group(vm_lib_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "resident"))
+		run_group(vm_resident_tests, only, &pass, &fail);
+	/* Around a reload of cim.ko, by check.sh only. */
+	if (!strcmp(what, "persist_pre"))
+		run_group(vm_persist_pre_tests, only, &pass, &fail);
+	if (!strcmp(what, "persist_post"))
+		run_group(vm_persist_post_tests, only, &pass, &fail);
 	printf("%d passed, %d failed\n", pass, fail);
 	return fail ? 1 : 0;
 }

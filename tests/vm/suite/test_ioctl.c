@@ -205,16 +205,19 @@ static void image_load_runs_out_of_tiles(void)
 	/* A 300x300 layer needs 2 x 3 tiles of 256 rows x 128 outputs. */
 	static const uint32_t big[] = { 300, 300 };
 	struct drm_cim_image_release r = { 0 };
-	struct vm_model m;
+	struct vm_model m, other;
 	uint32_t bo, img, sync;
 	int fd = vm_open_card(), i;
 
 	CHECK(fd >= 0);
 	CHECK_EQ(vm_model_build(big, 1, 3, 256, 256, &m), 0);
+	CHECK_EQ(vm_model_build(big, 1, 4, 256, 256, &other), 0);
 	CHECK_EQ(drmSyncobjCreate(fd, 0, &sync), 0);
 	CHECK_EQ(vm_image_load(fd, &m, &bo, &img, sync), 0);
 	CHECK_EQ(card_info(fd).free_tiles, 2);
-	CHECK_EQ(vm_image_load(fd, &m, &bo, &r.image_handle, 0), -ENOSPC);
+	/* Other bytes need tiles of their own (the same bytes would share). */
+	CHECK_EQ(vm_image_load(fd, &other, &bo, &r.image_handle, 0), -ENOSPC);
+	vm_model_free(&other);
 	CHECK_EQ(drmSyncobjWait(fd, &sync, 1, INT64_MAX, 0, NULL), 0);
 	r.image_handle = img;
 	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_IMAGE_RELEASE, &r), 0);

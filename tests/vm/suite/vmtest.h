@@ -60,5 +60,11 @@ int vm_image_load(int fd, const struct vm_model *m, uint32_t *bo,
 extern const struct vm_test vm_ioctl_tests[];
 extern const struct vm_test vm_job_tests[];
 extern const struct vm_test vm_lib_tests[];
+extern const struct vm_test vm_resident_tests[];
+extern const struct vm_test vm_persist_pre_tests[];
+extern const struct vm_test vm_persist_post_tests[];
+
+/* SHA-256 of data, computed here (sha256.c). */
+void vm_sha256(const void *data, size_t len, uint8_t out[32]);
 
 #endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (c) 2026 The CIM stack authors */
+/*
+ * The driver's own card commands (READ_WEAR, READ_SLOT, UNLOAD): pushed
+ * straight onto the submission ring, outside drm_sched, and waited for.
+ * drm_sched leaves one ring entry free for them and cmd_lock keeps it to
+ * one at a time, so they can be issued while jobs run.
+ */
+#include <linux/dma-fence.h>
+#include <linux/dma-mapping.h>
+
+#include "cim_drv.h"
+
+#define CIM_CMD_TIMEOUT_MS	2000
+
+/* Card-readable buffer: an SG table of one entry, then the payload. */
+struct cim_cmd_buf {
+	void *cpu;
+	dma_addr_t dma;
+	size_t bytes;
+};
+
+#define CIM_CMD_PAYLOAD_AT	64
+
+static int cim_cmd_exec(struct cim_device *cdev, struct cim_desc *desc,
+			bool *card_may_write)
+{
+	struct cim_job *job;
+	unsigned long flags;
+	long left;
+	int ret;
+
+	*card_may_write = false;
+	job = cim_job_alloc(cdev, desc->opcode);
+	if (!job)
+		return -ENOMEM;
+	job->done = cim_fence_create(cdev);
+	if (!job->done) {
+		cim_job_put(job);
+		return -ENOMEM;
+	}
+	mutex_lock(&cdev->cmd_lock);
+	ret = cim_hw_push(cdev, job, desc);
+	if (ret) {
+		mutex_unlock(&cdev->cmd_lock);
+		cim_job_put(job);
+		return ret;
+	}
+	left = dma_fence_wait_timeout(job->done, false,
+				      msecs_to_jiffies(CIM_CMD_TIMEOUT_MS));
+	if (left <= 0) {
+		spin_lock_irqsave(&cdev->ring_lock, flags);
+		if (!list_empty(&job->node)) {
+			/* Still on the card: it may yet write our buffer. */
+			list_del_init(&job->node);
+			*card_may_write = true;
+		}
+		spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	}
+	mutex_unlock(&cdev->cmd_lock);
+	if (*card_may_write) {
+		dev_err(cdev->dev, "card command %u timed out\n", desc->opcode);
+		ret = -ETIMEDOUT;
+	} else {
+		ret = job->done->error;
+		if (!ret)
+			ret = cim_status_errno(job->hw_status);
+	}
+	cim_job_put(job);
+	return ret;
+}
+
+int cim_card_read(struct cim_device *cdev, u32 opcode, u32 slot, void *out,
+		  u32 len)
+{
+	struct cim_cmd_buf b = { .bytes = CIM_CMD_PAYLOAD_AT + len };
+	struct cim_sg_entry *sg;
+	struct cim_desc desc = {
+		.opcode = opcode,
+		.slot = slot,
+	};
+	bool busy;
+	int ret;
+
+	b.cpu = dma_alloc_coherent(cdev->dev, b.bytes, &b.dma, GFP_KERNEL);
+	if (!b.cpu)
+		return -ENOMEM;
+	sg = b.cpu;
+	sg->addr = b.dma + CIM_CMD_PAYLOAD_AT;
+	sg->len = len;
+	sg->reserved = 0;
+	desc.dst.sg_addr = b.dma;
+	desc.dst.sg_count = 1;
+	desc.dst.length = len;
+	ret = cim_cmd_exec(cdev, &desc, &busy);
+	if (busy)
+		return ret;	/* leak the buffer rather than let the card scribble */
+	if (!ret)
+		memcpy(out, b.cpu + CIM_CMD_PAYLOAD_AT, len);
+	dma_free_coherent(cdev->dev, b.bytes, b.cpu, b.dma);
+	return ret;
+}
+
+int cim_card_unload(struct cim_device *cdev, u32 slot)
+{
+	struct cim_desc desc = {
+		.opcode = CIM_OPC_UNLOAD,
+		.slot = slot,
+	};
+	bool busy;
+
+	return cim_cmd_exec(cdev, &desc, &busy);
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The driver's resident-image catalog and the tiles' wear, through the
+ * size-negotiated DRM_CIM_QUERY_IMAGES and DRM_CIM_QUERY_TILES: a header
+ * followed by entries at the header's header_size, entry_size apart.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * Fetch a list query into a malloc'ed buffer.  The list may grow between
+ * asking for its size and fetching it: retry until it fits.
+ */
+static int list_query(struct cim_dev *dev, uint32_t id, void **out,
+		      uint32_t *got)
+{
+	struct drm_cim_query q;
+	void *buf = NULL;
+	uint32_t size = 0;
+	int tries, ret;
+
+	for (tries = 0; tries < 8; tries++) {
+		memset(&q, 0, sizeof(q));
+		q.query = id;
+		q.size = size;
+		q.data = (uintptr_t)buf;
+		ret = cimi_ioctl(dev, DRM_IOCTL_CIM_QUERY, &q);
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		if (buf && q.size <= size) {
+			*out = buf;
+			*got = q.size;
+			return 0;
+		}
+		free(buf);
+		size = q.size;
+		buf = calloc(1, size ? size : 1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	free(buf);
+	return -EAGAIN;
+}
+
+/* Entry i of a list whose header says where entries are; NULL if short. */
+static const void *list_entry(const void *buf, uint32_t got,
+			      uint32_t header_size, uint32_t entry_size,
+			      uint32_t i)
+{
+	uint64_t at = header_size + (uint64_t)i * entry_size;
+
+	if (at + entry_size > got)
+		return NULL;
+	return (const uint8_t *)buf + at;
+}
+
+int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
+			int max, struct cim_catalog_stats *stats)
+{
+	struct drm_cim_image_entry e;
+	struct drm_cim_images h;
+	const void *p;
+	uint32_t got, i, n;
+	void *buf;
+	int ret;
+
+	if (!dev || max < 0 || (max && !out))
+		return -EINVAL;
+	ret = list_query(dev, DRM_CIM_QUERY_IMAGES, &buf, &got);
+	if (ret) {
+		cimi_set_error(dev, "resident-image query failed: %s%s",
+			       strerror(-ret),
+			       ret == -EINVAL ? " (driver too old?)" : "");
+		return ret;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, buf, got < sizeof(h) ? got : sizeof(h));
+	if (got < 16 || h.header_size < 16 || !h.entry_size) {
+		free(buf);
+		cimi_set_error(dev, "resident-image query: malformed answer");
+		return -EPROTO;
+	}
+	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
+	for (i = 0; i < n; i++) {
+		p = list_entry(buf, got, h.header_size, h.entry_size, i);
+		if (!p)
+			break;
+		memset(&e, 0, sizeof(e));
+		memcpy(&e, p, h.entry_size < sizeof(e) ? h.entry_size : sizeof(e));
+		memcpy(out[i].sha256, e.sha256, sizeof(out[i].sha256));
+		out[i].size = e.size;
+		out[i].last_use_ns = e.last_use_ns;
+		out[i].slot = e.slot;
+		out[i].tiles = e.tiles;
+		out[i].users = e.users;
+		out[i].state = e.state;
+	}
+	if (stats) {
+		stats->images = h.total;
+		stats->programs = h.programs;
+		stats->hits = h.hits;
+		stats->evictions = h.evictions;
+		stats->adopted = h.adopted;
+	}
+	free(buf);
+	return (int)h.total;
+}
+
+int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
+{
+	struct drm_cim_tile_entry e;
+	struct drm_cim_tiles h;
+	const void *p;
+	uint32_t got, i, n;
+	void *buf;
+	int ret;
+
+	if (!dev || max < 0 || (max && !out))
+		return -EINVAL;
+	ret = list_query(dev, DRM_CIM_QUERY_TILES, &buf, &got);
+	if (ret) {
+		cimi_set_error(dev, "tile query failed: %s%s", strerror(-ret),
+			       ret == -EINVAL ? " (driver too old?)" : "");
+		return ret;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, buf, got < sizeof(h) ? got : sizeof(h));
+	if (got < 16 || h.header_size < 16 || !h.entry_size) {
+		free(buf);
+		cimi_set_error(dev, "tile query: malformed answer");
+		return -EPROTO;
+	}
+	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
+	for (i = 0; i < n; i++) {
+		p = list_entry(buf, got, h.header_size, h.entry_size, i);
+		if (!p)
+			break;
+		memset(&e, 0, sizeof(e));
+		memcpy(&e, p, h.entry_size < sizeof(e) ? h.entry_size : sizeof(e));
+		out[i].pe_cycles = e.pe_cycles;
+		out[i].slot = e.slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e.slot;
+	}
+	free(buf);
+	return (int)h.total;
+}
