@@ -20,6 +20,7 @@ struct qb {
 	const struct cim_quant_options *opt;
 	float *lo, *hi;		/* per graph tensor, from calibration */
 	int32_t *qid;		/* per graph tensor: qtensor, -1 if none */
+	struct cqi_stats *st;	/* per graph node: FC/CONV input statistics */
 	char *err;
 	size_t errlen;
 };
@@ -32,6 +33,23 @@ static int qerr(struct qb *b, const struct cim_node *n, const char *what)
 	return -EINVAL;
 }
 
+static uint32_t wbits_of(struct qb *b, const struct cim_node *n);
+
+static uint32_t flags_of(const struct qb *b)
+{
+	return b->opt ? b->opt->flags : 0;
+}
+
+/* Does node n need input statistics (clipping search, bias correction)? */
+static int wants_stats(struct qb *b, const struct cim_node *n)
+{
+	if (n->op != CIM_NODE_FC && n->op != CIM_NODE_CONV)
+		return 0;
+	if (!(flags_of(b) & CIM_QUANT_NO_BIAS_CORR))
+		return 1;
+	return wbits_of(b, n) == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
+}
+
 static int calibrate(struct qb *b, const struct cim_dataset *d)
 {
 	struct cim_graph *g = b->g;
@@ -42,6 +60,10 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 		b->lo[t] = INFINITY;
 		b->hi[t] = -INFINITY;
 	}
+	for (t = 0; t < g->n_nodes; t++)
+		if (wants_stats(b, &g->nodes[t]) &&
+		    cqi_stats_init(&b->st[t], g, &g->nodes[t]))
+			return -ENOMEM;
 	for (s = 0; s < d->n; s++) {
 		const float *in = d->data + (size_t)s * d->len;
 		float **v;
@@ -55,8 +77,13 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 				b->hi[t] = v[t][i] > b->hi[t] ? v[t][i] : b->hi[t];
 			}
 		}
+		for (t = 0; t < g->n_nodes; t++)
+			cqi_stats_add(&b->st[t], g, &g->nodes[t],
+				      (const float *const *)v);
 		cim_graph_values_free(g, v);
 	}
+	for (t = 0; t < g->n_nodes; t++)
+		cqi_stats_finish(&b->st[t]);
 	return 0;
 }
 
@@ -144,6 +171,79 @@ static void set_clamp(struct cim_qop *op, const struct cim_node *n,
 	op->op.act_max = hi < 127 ? hi : 127;
 }
 
+/*
+ * With input statistics: 4-bit scales and zero points from the clipping
+ * search (*s4, *z4) and the bias corrected for the mean output error of
+ * the rounded weights (*bc), all per output channel, in the graph's
+ * weight order.  Outputs stay NULL without statistics.
+ */
+static int tune(struct qb *b, const struct cim_node *n,
+		const struct cqi_stats *st, uint32_t wbits, float **s4,
+		int32_t **z4, float **bc)
+{
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
+	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, i;
+	int search = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
+	int corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR);
+	double *e;
+
+	*s4 = NULL;
+	*z4 = NULL;
+	*bc = NULL;
+	if (!st->done || st->kg != K || (!search && !corr))
+		return 0;
+	e = malloc(K * sizeof(double));
+	*bc = malloc(N * sizeof(float));
+	if (search) {
+		*s4 = malloc(N * sizeof(float));
+		*z4 = malloc(N * sizeof(int32_t));
+	}
+	if (!e || !*bc || (search && (!*s4 || !*z4))) {
+		free(e);
+		free(*s4);
+		free(*z4);
+		free(*bc);
+		*s4 = NULL;
+		*z4 = NULL;
+		*bc = NULL;
+		return -ENOMEM;
+	}
+	for (r = 0; r < N; r++) {
+		const float *wr = w->data + (size_t)r * K;
+		uint32_t grp = r / (N / st->groups);
+		const double *mu = st->sum + (size_t)grp * K;
+		const double *C = st->m2 + (size_t)grp * K * (st->full ? K : 1);
+		double shift = 0;
+
+		if (wbits == 4) {
+			float s;
+			int32_t z;
+
+			if (search)
+				cqi_w4_search(wr, K, C, st->full, e, &s, &z);
+			else
+				cqi_w4_minmax(wr, K, &s, &z);
+			for (i = 0; i < K; i++)
+				e[i] = (double)s * (cqi_q4(wr[i], s, z) - z) - wr[i];
+			if (search) {
+				(*s4)[r] = s;
+				(*z4)[r] = z;
+			}
+		} else {
+			float s = cqi_w8_scale(wr, K);
+
+			for (i = 0; i < K; i++)
+				e[i] = (double)s * cqi_q8(wr[i], s) - wr[i];
+		}
+		for (i = 0; i < K; i++)
+			shift += e[i] * mu[i];
+		(*bc)[r] = (float)((bias ? bias[r] : 0) - (corr ? shift : 0));
+	}
+	free(e);
+	return 0;
+}
+
 static int do_fc_conv(struct qb *b, const struct cim_node *n)
 {
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
@@ -152,8 +252,11 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	const struct cim_qtensor *in;
 	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, k;
 	struct cim_qparams pout = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	const struct cqi_stats *st = &b->st[n - b->g->nodes];
+	uint32_t wbits = wbits_of(b, n);
 	struct cim_qop *op;
-	float *wr;
+	float *wr, *s4 = NULL, *bc = NULL;
+	int32_t *z4 = NULL;
 	int ret, id;
 
 	if (b->qid[n->inputs[0]] < 0)
@@ -163,9 +266,18 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 		return qerr(b, n, "input layout is not supported");
 	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
 		return qerr(b, n, "more than one row (batch) is not supported");
+	ret = tune(b, n, st, wbits, &s4, &z4, &bc);
+	if (ret)
+		return ret;
+	if (bc)
+		bias = bc;
 	wr = malloc((size_t)N * K * sizeof(float));
-	if (!wr)
+	if (!wr) {
+		free(s4);
+		free(z4);
+		free(bc);
 		return -ENOMEM;
+	}
 	/* Reorder each row into the card's K order. */
 	for (r = 0; r < N; r++) {
 		const float *src = w->data + (size_t)r * K;
@@ -186,9 +298,12 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	}
 	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
-	ret = cqi_weights(op, wr, bias, N, K, wbits_of(b, n), in->q.scale,
+	ret = cqi_weights(op, wr, bias, N, K, wbits, s4, z4, in->q.scale,
 			  in->q.zero_point, pout.scale);
 	free(wr);
+	free(s4);
+	free(z4);
+	free(bc);
 	if (ret)
 		return ret == -EINVAL ? qerr(b, n, "requantization out of range") : ret;
 	op->op.groups = 1;
@@ -413,6 +528,7 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	char dummy[8];
 	struct qb b = { .g = g, .opt = opt, .err = err ? err : dummy,
 			.errlen = err ? errlen : sizeof(dummy) };
+	uint32_t i;
 	int ret;
 
 	if (!g || !calib || !out || (opt && opt->wbits && opt->wbits != 4 &&
@@ -434,6 +550,7 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	b.lo = malloc(g->n_tensors * sizeof(float));
 	b.hi = malloc(g->n_tensors * sizeof(float));
 	b.qid = malloc(g->n_tensors * sizeof(int32_t));
+	b.st = calloc(g->n_nodes ? g->n_nodes : 1, sizeof(*b.st));
 	if (b.q) {
 		b.q->cap = g->n_nodes + 1;
 		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
@@ -441,13 +558,16 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
 	}
 	ret = -ENOMEM;
-	if (b.q && b.lo && b.hi && b.qid && b.q->tensors && b.q->ops && b.q->src)
+	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
 		ret = calibrate(&b, calib);
 	if (!ret)
 		ret = build(&b);
 	free(b.lo);
 	free(b.hi);
 	free(b.qid);
+	for (i = 0; b.st && i < g->n_nodes; i++)
+		cqi_stats_free(&b.st[i]);
+	free(b.st);
 	if (ret) {
 		if (ret == -ENOMEM)
 			snprintf(b.err, b.errlen, "out of memory");
