@@ -49,15 +49,18 @@ struct cqi_stats {
 	int full;		/* m2: groups x kg x kg, else groups x kg */
 	int done;		/* cqi_stats_finish() ran: sum = mean, m2 = cov */
 	uint64_t count;		/* vectors per group */
-	double *sum;		/* groups x kg */
-	double *m2;
-	double *x;		/* scratch, kg */
+	double *sum;		/* groups x kg: inputs x as the layer sees them */
+	double *sumf;		/* groups x kg: the float graph's inputs xf */
+	double *m2;		/* cov(x, x) */
+	double *cross;		/* full only: cov(xf, x), row i = xf_i */
+	double *x;		/* scratch, 2 kg */
 };
 
 int cqi_stats_init(struct cqi_stats *s, const struct cim_graph *g,
 		   const struct cim_node *n);
+/* One sample: in = the layer's input as quantized, inf = float (NCHW). */
 void cqi_stats_add(struct cqi_stats *s, const struct cim_graph *g,
-		   const struct cim_node *n, const float *const *v);
+		   const struct cim_node *n, const float *in, const float *inf);
 void cqi_stats_finish(struct cqi_stats *s);
 void cqi_stats_free(struct cqi_stats *s);
 
@@ -69,6 +72,30 @@ void cqi_stats_free(struct cqi_stats *s);
  */
 void cqi_w4_search(const float *w, uint32_t k, const double *C, int full,
 		   double *e, float *s, int32_t *z);
+
+/*
+ * GPTQ rounding (Frantar et al. 2022) of 4-bit weights with a fixed
+ * scale and zero point: weights rounded one at a time, each one's error
+ * spread over the ones not yet rounded through the inverse of
+ * H = C + damp * mean(diag C) * I, which minimizes e^T C e far better
+ * than rounding to nearest.  prep: U = the upper Cholesky factor of
+ * H^-1 (k x k; tmp: k x k scratch); -1 if C is degenerate.  row: out[i]
+ * = s * (q_i - z), values that round back to the chosen cells; r: k
+ * doubles of scratch.
+ */
+#define CQI_GPTQ_DAMP 0.01
+
+/*
+ * Refit a row of weights to inputs that carry upstream quantization
+ * error: out = argmin E|w.xf - out.x|^2 = (C + damp)^-1 X^T w with
+ * C = cov(x, x), X = cov(xf, x).  L: k x k, r: k scratch.  -1 if C is
+ * degenerate.
+ */
+int cqi_refit(const float *w, uint32_t k, const double *C, const double *X,
+	      float *out, double *L, double *r);
+int cqi_gptq_prep(const double *C, uint32_t k, double *U, double *tmp);
+void cqi_gptq_row(const float *w, uint32_t k, const double *U, float s,
+		  int32_t z, float *out, double *r);
 
 /* Integer kernels: one op, tensors t[] (HWC). */
 void cqk_run_op(const struct cim_qmodel *m, const struct cim_qop *op,

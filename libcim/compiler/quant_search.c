@@ -35,9 +35,11 @@ int cqi_stats_init(struct cqi_stats *s, const struct cim_graph *g,
 	s->full = s->kg <= CQI_FULL_COV_MAX;
 	m2 = (size_t)s->groups * s->kg * (s->full ? s->kg : 1);
 	s->sum = calloc((size_t)s->groups * s->kg, sizeof(double));
+	s->sumf = calloc((size_t)s->groups * s->kg, sizeof(double));
 	s->m2 = calloc(m2, sizeof(double));
-	s->x = malloc(s->kg * sizeof(double));
-	if (!s->sum || !s->m2 || !s->x) {
+	s->cross = s->full ? calloc(m2, sizeof(double)) : NULL;
+	s->x = malloc(2 * (size_t)s->kg * sizeof(double));
+	if (!s->sum || !s->sumf || !s->m2 || (s->full && !s->cross) || !s->x) {
 		cqi_stats_free(s);
 		return -ENOMEM;
 	}
@@ -47,19 +49,24 @@ int cqi_stats_init(struct cqi_stats *s, const struct cim_graph *g,
 void cqi_stats_free(struct cqi_stats *s)
 {
 	free(s->sum);
+	free(s->sumf);
 	free(s->m2);
+	free(s->cross);
 	free(s->x);
 	memset(s, 0, sizeof(*s));
 }
 
-/* One input vector of group grp. */
+/* One input vector of group grp: x (as the layer sees it), xf (float). */
 static void add_vec(struct cqi_stats *s, uint32_t grp)
 {
 	uint32_t K = s->kg, i, j;
-	double *sum = s->sum + (size_t)grp * K, *x = s->x;
+	double *sum = s->sum + (size_t)grp * K, *x = s->x, *xf = s->x + K;
+	double *sumf = s->sumf + (size_t)grp * K;
 
-	for (i = 0; i < K; i++)
+	for (i = 0; i < K; i++) {
 		sum[i] += x[i];
+		sumf[i] += xf[i];
+	}
 	if (!s->full) {
 		double *d = s->m2 + (size_t)grp * K;
 
@@ -69,7 +76,11 @@ static void add_vec(struct cqi_stats *s, uint32_t grp)
 	}
 	for (i = 0; i < K; i++) {
 		double *row = s->m2 + ((size_t)grp * K + i) * K;
+		double *cr = s->cross + ((size_t)grp * K + i) * K;
 
+		if (xf[i] != 0)
+			for (j = 0; j < K; j++)	/* E[xf x^T] */
+				cr[j] += xf[i] * x[j];
 		if (x[i] == 0)
 			continue;
 		for (j = i; j < K; j++)	/* upper triangle, mirrored later */
@@ -78,17 +89,18 @@ static void add_vec(struct cqi_stats *s, uint32_t grp)
 }
 
 void cqi_stats_add(struct cqi_stats *s, const struct cim_graph *g,
-		   const struct cim_node *n, const float *const *v)
+		   const struct cim_node *n, const float *in, const float *inf)
 {
 	const struct cim_tensor *t = &g->tensors[n->inputs[0]];
-	const float *in = v[n->inputs[0]];
-	uint32_t i;
+	uint32_t i, K = s->kg;
 
-	if (!s->sum || !in)
+	if (!s->sum || !in || !inf)
 		return;
 	if (n->op == CIM_NODE_FC) {
-		for (i = 0; i < s->kg; i++)
+		for (i = 0; i < K; i++) {
 			s->x[i] = in[i];
+			s->x[K + i] = inf[i];
+		}
 		add_vec(s, 0);
 		s->count++;
 		return;
@@ -112,8 +124,11 @@ void cqi_stats_add(struct cqi_stats *s, const struct cim_graph *g,
 					int64_t ix = (int64_t)ox * a->stride[1] +
 						     (int64_t)kx * a->dilation[1] - a->pad[1];
 
-					*x++ = (iy < 0 || ix < 0 || iy >= H || ix >= W) ? 0 :
-						in[((size_t)(grp * cpg + ic) * H + iy) * W + ix];
+					size_t at = ((size_t)(grp * cpg + ic) * H + iy) * W + ix;
+					int pad = iy < 0 || ix < 0 || iy >= H || ix >= W;
+
+					x[K] = pad ? 0 : inf[at];
+					*x++ = pad ? 0 : in[at];
 				}
 				add_vec(s, grp);
 			}
@@ -130,10 +145,12 @@ void cqi_stats_finish(struct cqi_stats *s)
 	if (!s->sum)
 		return;
 	for (grp = 0; grp < s->groups; grp++) {
-		double *mu = s->sum + (size_t)grp * K;
+		double *mu = s->sum + (size_t)grp * K, *muf = s->sumf + (size_t)grp * K;
 
-		for (i = 0; i < K; i++)
+		for (i = 0; i < K; i++) {
 			mu[i] /= c;
+			muf[i] /= c;
+		}
 		if (!s->full) {
 			double *d = s->m2 + (size_t)grp * K;
 
@@ -143,7 +160,10 @@ void cqi_stats_finish(struct cqi_stats *s)
 		}
 		for (i = 0; i < K; i++) {
 			double *row = s->m2 + ((size_t)grp * K + i) * K;
+			double *cr = s->cross + ((size_t)grp * K + i) * K;
 
+			for (j = 0; j < K; j++)
+				cr[j] = cr[j] / c - muf[i] * mu[j];
 			for (j = i; j < K; j++)
 				row[j] = row[j] / c - mu[i] * mu[j];
 			for (j = 0; j < i; j++)	/* lower = upper, already final */
@@ -246,4 +266,141 @@ void cqi_w4_search(const float *w, uint32_t k, const double *C, int full,
 out:
 	*s = bs;
 	*z = bz;
+}
+
+/* In-place Cholesky A = L L^T (lower, k x k); 0, or -1 if not positive. */
+static int cholesky(double *A, uint32_t k)
+{
+	uint32_t i, j, l;
+
+	for (j = 0; j < k; j++) {
+		double d = A[(size_t)j * k + j];
+
+		for (l = 0; l < j; l++)
+			d -= A[(size_t)j * k + l] * A[(size_t)j * k + l];
+		if (!(d > 0))
+			return -1;
+		d = sqrt(d);
+		A[(size_t)j * k + j] = d;
+		for (i = j + 1; i < k; i++) {
+			double v = A[(size_t)i * k + j];
+
+			for (l = 0; l < j; l++)
+				v -= A[(size_t)i * k + l] * A[(size_t)j * k + l];
+			A[(size_t)i * k + j] = v / d;
+		}
+		for (i = 0; i < j; i++)
+			A[(size_t)i * k + j] = 0;
+	}
+	return 0;
+}
+
+int cqi_gptq_prep(const double *C, uint32_t k, double *U, double *tmp)
+{
+	double mean = 0, damp;
+	uint32_t i, j, l;
+
+	for (i = 0; i < k; i++)
+		mean += C[(size_t)i * k + i];
+	mean /= k;
+	if (!(mean > 0))
+		return -1;
+	damp = CQI_GPTQ_DAMP * mean;
+	/* H = C + damp I (dead inputs get 1 as in GPTQ), tmp = chol(H) */
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			tmp[(size_t)i * k + j] = C[(size_t)i * k + j];
+	for (i = 0; i < k; i++) {
+		if (!(C[(size_t)i * k + i] > 0)) {
+			for (j = 0; j < k; j++)
+				tmp[(size_t)i * k + j] = tmp[(size_t)j * k + i] = 0;
+			tmp[(size_t)i * k + i] = mean;
+		}
+		tmp[(size_t)i * k + i] += damp;
+	}
+	if (cholesky(tmp, k))
+		return -1;
+	/* U = L^-1 (lower), then H^-1 = U^T U */
+	for (i = 0; i < k; i++) {
+		for (j = 0; j <= i; j++) {
+			double v = i == j ? 1 : 0;
+
+			for (l = j; l < i; l++)
+				v -= tmp[(size_t)i * k + l] * U[(size_t)l * k + j];
+			U[(size_t)i * k + j] = v / tmp[(size_t)i * k + i];
+		}
+		for (j = i + 1; j < k; j++)
+			U[(size_t)i * k + j] = 0;
+	}
+	for (i = 0; i < k; i++)		/* tmp = H^-1 */
+		for (j = 0; j < k; j++) {
+			double v = 0;
+
+			for (l = i > j ? i : j; l < k; l++)
+				v += U[(size_t)l * k + i] * U[(size_t)l * k + j];
+			tmp[(size_t)i * k + j] = v;
+		}
+	if (cholesky(tmp, k))		/* H^-1 = L L^T; U = L^T (upper) */
+		return -1;
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			U[(size_t)i * k + j] = tmp[(size_t)j * k + i];
+	return 0;
+}
+
+void cqi_gptq_row(const float *w, uint32_t k, const double *U, float s,
+		  int32_t z, float *out, double *r)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < k; i++)
+		r[i] = w[i];
+	for (i = 0; i < k; i++) {
+		int8_t q = cqi_q4((float)r[i], s, z);
+		double deq = (double)s * (q - z);
+		double err = (r[i] - deq) / U[(size_t)i * k + i];
+
+		out[i] = (float)deq;
+		for (j = i + 1; j < k; j++)
+			r[j] -= err * U[(size_t)i * k + j];
+	}
+}
+
+int cqi_refit(const float *w, uint32_t k, const double *C, const double *X,
+	      float *out, double *L, double *r)
+{
+	double mean = 0;
+	uint32_t i, j;
+
+	for (i = 0; i < k; i++)
+		mean += C[(size_t)i * k + i];
+	mean /= k;
+	if (!(mean > 0))
+		return -1;
+	for (i = 0; i < k; i++) {
+		for (j = 0; j < k; j++)
+			L[(size_t)i * k + j] = C[(size_t)i * k + j];
+		L[(size_t)i * k + i] += CQI_GPTQ_DAMP * mean;
+	}
+	if (cholesky(L, k))
+		return -1;
+	for (i = 0; i < k; i++) {	/* r = X^T w, then L y = r */
+		double v = 0;
+
+		for (j = 0; j < k; j++)
+			v += X[(size_t)j * k + i] * w[j];
+		for (j = 0; j < i; j++)
+			v -= L[(size_t)i * k + j] * r[j];
+		r[i] = v / L[(size_t)i * k + i];
+	}
+	for (i = k; i-- > 0;) {		/* L^T u = y */
+		double v = r[i];
+
+		for (j = i + 1; j < k; j++)
+			v -= L[(size_t)j * k + i] * r[j];
+		r[i] = v / L[(size_t)i * k + i];
+	}
+	for (i = 0; i < k; i++)
+		out[i] = (float)r[i];
+	return 0;
 }

@@ -37,6 +37,8 @@ struct cim_quant_options {
  */
 #define CIM_QUANT_W4_MINMAX	0x1	/* 4-bit ranges: plain min/max */
 #define CIM_QUANT_NO_BIAS_CORR	0x2	/* no bias correction */
+#define CIM_QUANT_NO_GPTQ	0x4	/* 4-bit: round to nearest, no GPTQ */
+#define CIM_QUANT_NO_SEQ	0x8	/* statistics from the float graph only */
 
 /* A quantized model and the arrays it points into. */
 struct cim_quantized;
