@@ -3,7 +3,8 @@
 
 COMPILER_SRCS := graph.c graph_node.c graph_pass.c graph_exec.c \
 	kernels_float.c onnx_ctx.c onnx_tensor.c onnx_import.c onnx_ops.c \
-	dataset.c quant_params.c quant_build.c quant_exec.c quant_report.c
+	dataset.c quant_params.c quant_build.c quant_exec.c quant_report.c \
+	quant_search.c
 
 COMPILER_HEADERS := $(SRC)/include/cim_graph.h $(SRC)/include/cim_quantize.h
 

@@ -23,12 +23,79 @@ int8_t cqi_quantize(const struct cim_qparams *p, float x);
 /*
  * FC/CONV weights of n rows of k floats into op (wbits 8 or 4): weights,
  * wscale, wzp, bias (float bias b may be NULL) with in_zp folded, and
- * mult/shift for s_in -> s_out.  0, -EINVAL (multiplier out of range),
- * -ENOMEM.  Arrays are malloc'ed into op's const pointers.
+ * mult/shift for s_in -> s_out.  4-bit rows use scale s4[i] and zero
+ * point z4[i] if s4 is not NULL, else their min/max.  0, -EINVAL
+ * (multiplier out of range), -ENOMEM.  Arrays are malloc'ed into op's
+ * const pointers.
  */
 int cqi_weights(struct cim_qop *op, const float *w, const float *b,
-		uint32_t n, uint32_t k, uint32_t wbits, float s_in,
-		int32_t in_zp, float s_out);
+		uint32_t n, uint32_t k, uint32_t wbits, const float *s4,
+		const int32_t *z4, float s_in, int32_t in_zp, float s_out);
+
+/* 8-bit weights: symmetric scale max|w|/127, value clamp(round(w/s)). */
+float cqi_w8_scale(const float *w, uint32_t k);
+int8_t cqi_q8(float w, float s);
+/* 4-bit weights: cell clamp(round(w/s) + z, 0, 15). */
+int8_t cqi_q4(float w, float s, int32_t z);
+/* 4-bit min/max parameters over [min(w,0), max(w,0)]. */
+void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
+
+/* Full covariance up to this many inputs per group, else its diagonal. */
+#define CQI_FULL_COV_MAX 64
+
+/* Statistics of one FC/CONV layer's im2col input (quant_search.c). */
+struct cqi_stats {
+	uint32_t groups, kg;
+	int full;		/* m2: groups x kg x kg, else groups x kg */
+	int done;		/* cqi_stats_finish() ran: sum = mean, m2 = cov */
+	uint64_t count;		/* vectors per group */
+	double *sum;		/* groups x kg: inputs x as the layer sees them */
+	double *sumf;		/* groups x kg: the float graph's inputs xf */
+	double *m2;		/* cov(x, x) */
+	double *cross;		/* full only: cov(xf, x), row i = xf_i */
+	double *x;		/* scratch, 2 kg */
+};
+
+int cqi_stats_init(struct cqi_stats *s, const struct cim_graph *g,
+		   const struct cim_node *n);
+/* One sample: in = the layer's input as quantized, inf = float (NCHW). */
+void cqi_stats_add(struct cqi_stats *s, const struct cim_graph *g,
+		   const struct cim_node *n, const float *in, const float *inf);
+void cqi_stats_finish(struct cqi_stats *s);
+void cqi_stats_free(struct cqi_stats *s);
+
+/*
+ * 4-bit scale and zero point of one channel of k weights minimizing
+ * e^T C e over a grid of clipped ranges (C: k x k if full, else a
+ * diagonal of k; NULL: identity, the weight MSE); candidate 0 is
+ * min/max and wins ties.  e: k doubles of scratch.
+ */
+void cqi_w4_search(const float *w, uint32_t k, const double *C, int full,
+		   double *e, float *s, int32_t *z);
+
+/*
+ * GPTQ rounding (Frantar et al. 2022) of 4-bit weights with a fixed
+ * scale and zero point: weights rounded one at a time, each one's error
+ * spread over the ones not yet rounded through the inverse of
+ * H = C + damp * mean(diag C) * I, which minimizes e^T C e far better
+ * than rounding to nearest.  prep: U = the upper Cholesky factor of
+ * H^-1 (k x k; tmp: k x k scratch); -1 if C is degenerate.  row: out[i]
+ * = s * (q_i - z), values that round back to the chosen cells; r: k
+ * doubles of scratch.
+ */
+#define CQI_GPTQ_DAMP 0.01
+
+/*
+ * Refit a row of weights to inputs that carry upstream quantization
+ * error: out = argmin E|w.xf - out.x|^2 = (C + damp)^-1 X^T w with
+ * C = cov(x, x), X = cov(xf, x).  L: k x k, r: k scratch.  -1 if C is
+ * degenerate.
+ */
+int cqi_refit(const float *w, uint32_t k, const double *C, const double *X,
+	      float *out, double *L, double *r);
+int cqi_gptq_prep(const double *C, uint32_t k, double *U, double *tmp);
+void cqi_gptq_row(const float *w, uint32_t k, const double *U, float s,
+		  int32_t z, float *out, double *r);
 
 /* Integer kernels: one op, tensors t[] (HWC). */
 void cqk_run_op(const struct cim_qmodel *m, const struct cim_qop *op,

@@ -20,6 +20,9 @@ struct qb {
 	const struct cim_quant_options *opt;
 	float *lo, *hi;		/* per graph tensor, from calibration */
 	int32_t *qid;		/* per graph tensor: qtensor, -1 if none */
+	struct cqi_stats *st;	/* per graph node: FC/CONV input statistics */
+	const struct cim_dataset *calib;
+	int seq;		/* statistics from the quantized model so far */
 	char *err;
 	size_t errlen;
 };
@@ -32,6 +35,23 @@ static int qerr(struct qb *b, const struct cim_node *n, const char *what)
 	return -EINVAL;
 }
 
+static uint32_t wbits_of(struct qb *b, const struct cim_node *n);
+
+static uint32_t flags_of(const struct qb *b)
+{
+	return b->opt ? b->opt->flags : 0;
+}
+
+/* Does node n need input statistics (clipping search, bias correction)? */
+static int wants_stats(struct qb *b, const struct cim_node *n)
+{
+	if (n->op != CIM_NODE_FC && n->op != CIM_NODE_CONV)
+		return 0;
+	if (!(flags_of(b) & CIM_QUANT_NO_BIAS_CORR))
+		return 1;
+	return wbits_of(b, n) == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
+}
+
 static int calibrate(struct qb *b, const struct cim_dataset *d)
 {
 	struct cim_graph *g = b->g;
@@ -42,6 +62,10 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 		b->lo[t] = INFINITY;
 		b->hi[t] = -INFINITY;
 	}
+	for (t = 0; t < g->n_nodes; t++)
+		if (!b->seq && wants_stats(b, &g->nodes[t]) &&
+		    cqi_stats_init(&b->st[t], g, &g->nodes[t]))
+			return -ENOMEM;
 	for (s = 0; s < d->n; s++) {
 		const float *in = d->data + (size_t)s * d->len;
 		float **v;
@@ -55,8 +79,15 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 				b->hi[t] = v[t][i] > b->hi[t] ? v[t][i] : b->hi[t];
 			}
 		}
+		for (t = 0; t < g->n_nodes; t++)
+			if (g->nodes[t].n_inputs)
+				cqi_stats_add(&b->st[t], g, &g->nodes[t],
+					      v[g->nodes[t].inputs[0]],
+					      v[g->nodes[t].inputs[0]]);
 		cim_graph_values_free(g, v);
 	}
+	for (t = 0; t < g->n_nodes; t++)
+		cqi_stats_finish(&b->st[t]);
 	return 0;
 }
 
@@ -144,6 +175,171 @@ static void set_clamp(struct cim_qop *op, const struct cim_node *n,
 	op->op.act_max = hi < 127 ? hi : 127;
 }
 
+/*
+ * With input statistics, per output channel in the graph's weight order:
+ * for 4-bit weights, the row refit to the quantized inputs (sequential
+ * mode), the clipping search (*s4, *z4) and GPTQ rounding (*wq: the
+ * dequantized weights, which round back to the chosen cells); the bias
+ * corrected so that the mean output matches the float graph's (*bc):
+ * b' = b + w.mu_f - w_hat.mu.  Outputs stay NULL without statistics.
+ */
+static int tune(struct qb *b, const struct cim_node *n,
+		const struct cqi_stats *st, uint32_t wbits, float **s4,
+		int32_t **z4, float **bc, float **wq)
+{
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
+	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, i;
+	int search = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
+	int corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR);
+	int gptq = search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
+	int refit = search && st->full && b->seq;
+	uint32_t grp_done = UINT32_MAX;
+	double *e, *U = NULL, *tmp = NULL;
+	float *rf = NULL;
+	int ok = 0;
+
+	*s4 = NULL;
+	*z4 = NULL;
+	*bc = NULL;
+	*wq = NULL;
+	if (!st->done || st->kg != K || (!search && !corr))
+		return 0;
+	e = malloc(K * sizeof(double));
+	*bc = malloc(N * sizeof(float));
+	if (search) {
+		*s4 = malloc(N * sizeof(float));
+		*z4 = malloc(N * sizeof(int32_t));
+		*wq = malloc((size_t)N * K * sizeof(float));
+		rf = malloc(K * sizeof(float));
+	}
+	if (gptq || refit) {
+		U = malloc((size_t)K * K * sizeof(double));
+		tmp = malloc((size_t)K * K * sizeof(double));
+	}
+	if (!e || !*bc || (search && (!*s4 || !*z4 || !*wq || !rf)) ||
+	    ((gptq || refit) && (!U || !tmp))) {
+		free(e);
+		free(U);
+		free(tmp);
+		free(rf);
+		free(*s4);
+		free(*z4);
+		free(*bc);
+		free(*wq);
+		*s4 = NULL;
+		*z4 = NULL;
+		*bc = NULL;
+		*wq = NULL;
+		return -ENOMEM;
+	}
+	for (r = 0; r < N; r++) {
+		const float *wr = w->data + (size_t)r * K;
+		uint32_t grp = r / (N / st->groups);
+		const double *mu = st->sum + (size_t)grp * K;
+		const double *muf = st->sumf + (size_t)grp * K;
+		size_t off = (size_t)grp * K * (st->full ? K : 1);
+		const double *C = st->m2 + off;
+		double shift = 0;
+
+		if (search) {
+			const float *src = wr;
+			float *o = *wq + (size_t)r * K, sc;
+			int32_t z;
+
+			if (refit && !cqi_refit(wr, K, C, st->cross + off, rf, tmp, e))
+				src = rf;
+			cqi_w4_search(src, K, C, st->full, e, &sc, &z);
+			if (gptq && grp != grp_done) {
+				ok = !cqi_gptq_prep(C, K, U, tmp);
+				grp_done = grp;
+			}
+			if (gptq && ok)
+				cqi_gptq_row(src, K, U, sc, z, o, e);
+			else
+				for (i = 0; i < K; i++)
+					o[i] = sc * (cqi_q4(src[i], sc, z) - z);
+			(*s4)[r] = sc;
+			(*z4)[r] = z;
+			for (i = 0; i < K; i++)
+				shift += (double)wr[i] * muf[i] - (double)o[i] * mu[i];
+		} else if (wbits == 4) {
+			float sc;
+			int32_t z;
+
+			cqi_w4_minmax(wr, K, &sc, &z);
+			for (i = 0; i < K; i++)
+				shift += (double)wr[i] * muf[i] -
+					 (double)sc * (cqi_q4(wr[i], sc, z) - z) * mu[i];
+		} else {
+			float sc = cqi_w8_scale(wr, K);
+
+			for (i = 0; i < K; i++)
+				shift += (double)wr[i] * muf[i] -
+					 (double)sc * cqi_q8(wr[i], sc) * mu[i];
+		}
+		(*bc)[r] = (float)((bias ? bias[r] : 0) + (corr ? shift : 0));
+	}
+	free(e);
+	free(U);
+	free(tmp);
+	free(rf);
+	return 0;
+}
+
+/*
+ * Sequential mode: the statistics of n's input as the quantized model
+ * built so far computes it, next to the float graph's, over the
+ * calibration set.
+ */
+static int seq_stats(struct qb *b, const struct cim_node *n,
+		     struct cqi_stats *st)
+{
+	struct cim_graph *g = b->g;
+	struct cim_quantized *q = b->q;
+	const struct cim_tensor *t = &g->tensors[n->inputs[0]];
+	const struct cim_qtensor *qt = &q->tensors[b->qid[n->inputs[0]]];
+	uint32_t hw = qt->shape.h * qt->shape.w, c, p, s;
+	float *xq = malloc(t->size * sizeof(float));
+	int8_t *in = malloc(cim_tensor_size(&q->tensors[0].shape));
+	int ret = cqi_stats_init(st, g, n);
+
+	if (!xq || !in || cim_tensor_size(&qt->shape) != t->size)
+		ret = ret ? ret : (xq && in ? -EINVAL : -ENOMEM);
+	q->m.tensors = q->tensors;
+	q->m.ops = q->ops;
+	q->m.output_tensor = 0;
+	for (s = 0; s < b->calib->n && !ret; s++) {
+		const float *x = b->calib->data + (size_t)s * b->calib->len;
+		const int8_t *v;
+		int8_t **qv;
+		float **fv;
+
+		ret = cim_graph_run_all(g, &x, &fv);
+		if (ret)
+			break;
+		cim_qmodel_quantize_input(&q->m, x, in);
+		ret = cim_qmodel_run(&q->m, in, NULL, &qv);
+		if (!ret) {
+			v = qv[b->qid[n->inputs[0]]];
+			for (c = 0; c < qt->shape.c; c++)	/* HWC -> NCHW */
+				for (p = 0; p < hw; p++)
+					xq[(size_t)c * hw + p] = qt->q.scale *
+						(v[(size_t)p * qt->shape.c + c] - qt->q.zero_point);
+			cqi_stats_add(st, g, n, xq, fv[n->inputs[0]]);
+			for (c = 0; c < q->m.n_tensors; c++)
+				free(qv[c]);
+			free(qv);
+		}
+		cim_graph_values_free(g, fv);
+	}
+	free(xq);
+	free(in);
+	if (!ret)
+		cqi_stats_finish(st);
+	return ret;
+}
+
 static int do_fc_conv(struct qb *b, const struct cim_node *n)
 {
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
@@ -152,8 +348,11 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	const struct cim_qtensor *in;
 	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, k;
 	struct cim_qparams pout = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	struct cqi_stats *st = &b->st[n - b->g->nodes];
+	uint32_t wbits = wbits_of(b, n);
 	struct cim_qop *op;
-	float *wr;
+	float *wr, *s4 = NULL, *bc = NULL, *wq = NULL;
+	int32_t *z4 = NULL;
 	int ret, id;
 
 	if (b->qid[n->inputs[0]] < 0)
@@ -163,12 +362,27 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 		return qerr(b, n, "input layout is not supported");
 	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
 		return qerr(b, n, "more than one row (batch) is not supported");
+	if (b->seq && wants_stats(b, n)) {
+		ret = seq_stats(b, n, st);
+		if (ret)
+			return ret;
+	}
+	ret = tune(b, n, st, wbits, &s4, &z4, &bc, &wq);
+	if (ret)
+		return ret;
+	if (bc)
+		bias = bc;
 	wr = malloc((size_t)N * K * sizeof(float));
-	if (!wr)
+	if (!wr) {
+		free(s4);
+		free(z4);
+		free(bc);
+		free(wq);
 		return -ENOMEM;
+	}
 	/* Reorder each row into the card's K order. */
 	for (r = 0; r < N; r++) {
-		const float *src = w->data + (size_t)r * K;
+		const float *src = (wq ? wq : w->data) + (size_t)r * K;
 		float *dst = wr + (size_t)r * K;
 
 		if (n->op == CIM_NODE_FC) {
@@ -186,9 +400,13 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	}
 	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
-	ret = cqi_weights(op, wr, bias, N, K, wbits_of(b, n), in->q.scale,
+	ret = cqi_weights(op, wr, bias, N, K, wbits, s4, z4, in->q.scale,
 			  in->q.zero_point, pout.scale);
 	free(wr);
+	free(s4);
+	free(z4);
+	free(bc);
+	free(wq);
 	if (ret)
 		return ret == -EINVAL ? qerr(b, n, "requantization out of range") : ret;
 	op->op.groups = 1;
@@ -413,6 +631,7 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	char dummy[8];
 	struct qb b = { .g = g, .opt = opt, .err = err ? err : dummy,
 			.errlen = err ? errlen : sizeof(dummy) };
+	uint32_t i;
 	int ret;
 
 	if (!g || !calib || !out || (opt && opt->wbits && opt->wbits != 4 &&
@@ -434,6 +653,12 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	b.lo = malloc(g->n_tensors * sizeof(float));
 	b.hi = malloc(g->n_tensors * sizeof(float));
 	b.qid = malloc(g->n_tensors * sizeof(int32_t));
+	b.st = calloc(g->n_nodes ? g->n_nodes : 1, sizeof(*b.st));
+	b.calib = calib;
+	for (i = 0; i < g->n_nodes && !(flags_of(&b) & CIM_QUANT_NO_SEQ); i++)
+		if ((g->nodes[i].op == CIM_NODE_FC || g->nodes[i].op == CIM_NODE_CONV) &&
+		    wbits_of(&b, &g->nodes[i]) == 4)
+			b.seq = 1;
 	if (b.q) {
 		b.q->cap = g->n_nodes + 1;
 		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
@@ -441,13 +666,16 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
 	}
 	ret = -ENOMEM;
-	if (b.q && b.lo && b.hi && b.qid && b.q->tensors && b.q->ops && b.q->src)
+	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
 		ret = calibrate(&b, calib);
 	if (!ret)
 		ret = build(&b);
 	free(b.lo);
 	free(b.hi);
 	free(b.qid);
+	for (i = 0; b.st && i < g->n_nodes; i++)
+		cqi_stats_free(&b.st[i]);
+	free(b.st);
 	if (ret) {
 		if (ret == -ENOMEM)
 			snprintf(b.err, b.errlen, "out of memory");

@@ -63,39 +63,34 @@ int8_t cqi_quantize(const struct cim_qparams *p, float x)
 	return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
 }
 
-/* One output channel: weights, scale, zero point; returns sum of W. */
-static int64_t channel(const float *w, uint32_t k, uint32_t wbits, int8_t *q,
-		       float *scale, int32_t *wzp)
+/*
+ * One output channel: weights, scale, zero point; returns sum of W.
+ * 4-bit: with the given scale s4 and zero point z4 if s4 > 0, else
+ * min/max.
+ */
+static int64_t channel(const float *w, uint32_t k, uint32_t wbits, float s4,
+		       int32_t z4, int8_t *q, float *scale, int32_t *wzp)
 {
-	float lo = 0, hi = 0, s;
 	int64_t sum = 0;
 	uint32_t i;
+	float s;
 
-	for (i = 0; i < k; i++) {
-		lo = w[i] < lo ? w[i] : lo;
-		hi = w[i] > hi ? w[i] : hi;
-	}
 	if (wbits == 8) {
-		float amax = hi > -lo ? hi : -lo;
-
-		s = amax > 0 ? amax / 127.0f : 1.0f;
+		s = cqi_w8_scale(w, k);
 		for (i = 0; i < k; i++) {
-			double v = round(w[i] / s);
-
-			q[i] = (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
+			q[i] = cqi_q8(w[i], s);
 			sum += q[i];
 		}
 		*wzp = 0;
 	} else {
-		double z;
-
-		s = hi > lo ? (hi - lo) / 15.0f : 1.0f;
-		z = round(-lo / s);
-		*wzp = (int32_t)(z < 0 ? 0 : z > 15 ? 15 : z);
+		if (s4 > 0) {
+			s = s4;
+			*wzp = z4;
+		} else {
+			cqi_w4_minmax(w, k, &s, wzp);
+		}
 		for (i = 0; i < k; i++) {
-			double v = round(w[i] / s) + *wzp;
-
-			q[i] = (int8_t)(v < 0 ? 0 : v > 15 ? 15 : v);
+			q[i] = cqi_q4(w[i], s, *wzp);
 			sum += q[i] - *wzp;
 		}
 	}
@@ -103,9 +98,26 @@ static int64_t channel(const float *w, uint32_t k, uint32_t wbits, int8_t *q,
 	return sum;
 }
 
+float cqi_w8_scale(const float *w, uint32_t k)
+{
+	float amax = 0;
+	uint32_t i;
+
+	for (i = 0; i < k; i++)
+		amax = fabsf(w[i]) > amax ? fabsf(w[i]) : amax;
+	return amax > 0 ? amax / 127.0f : 1.0f;
+}
+
+int8_t cqi_q8(float w, float s)
+{
+	double v = round(w / s);
+
+	return (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
+}
+
 int cqi_weights(struct cim_qop *op, const float *w, const float *b,
-		uint32_t n, uint32_t k, uint32_t wbits, float s_in,
-		int32_t in_zp, float s_out)
+		uint32_t n, uint32_t k, uint32_t wbits, const float *s4,
+		const int32_t *z4, float s_in, int32_t in_zp, float s_out)
 {
 	int8_t *q = malloc((size_t)n * k);
 	int32_t *bias = malloc(n * 4), *mult = malloc(n * 4);
@@ -126,8 +138,9 @@ int cqi_weights(struct cim_qop *op, const float *w, const float *b,
 		return -ENOMEM;
 	for (i = 0; i < n && !ret; i++) {
 		int32_t z;
-		int64_t sum = channel(w + (size_t)i * k, k, wbits, q + (size_t)i * k,
-				      &ws[i], &z);
+		int64_t sum = channel(w + (size_t)i * k, k, wbits,
+					s4 ? s4[i] : 0, z4 ? z4[i] : 0,
+					q + (size_t)i * k, &ws[i], &z);
 		double acc_scale = (double)s_in * ws[i];
 		double bq = b ? round(b[i] / acc_scale) : 0;
 		/* x - in_zp times W: the in_zp part is constant, into the bias */

@@ -26,7 +26,19 @@ struct cim_quant_options {
 	/* per-layer override: these nodes (by name) get the other width */
 	const char *const *other_layers;
 	uint32_t n_other_layers;
+	uint32_t flags;			/* CIM_QUANT_*, 0 for the defaults */
 };
+
+/*
+ * By default 4-bit weights get a per-channel clipping search (scale and
+ * zero point minimizing the layer's output error on the calibration
+ * data) and every FC/CONV bias is corrected for the mean output error of
+ * its weight rounding.  These flags turn that off (for comparisons).
+ */
+#define CIM_QUANT_W4_MINMAX	0x1	/* 4-bit ranges: plain min/max */
+#define CIM_QUANT_NO_BIAS_CORR	0x2	/* no bias correction */
+#define CIM_QUANT_NO_GPTQ	0x4	/* 4-bit: round to nearest, no GPTQ */
+#define CIM_QUANT_NO_SEQ	0x8	/* statistics from the float graph only */
 
 /* A quantized model and the arrays it points into. */
 struct cim_quantized;

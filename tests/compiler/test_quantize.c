@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "cim_quantize.h"
+#include "quant.h"		/* the quantizer's internals (static library) */
 #include "uapi/cim_quant.h"
 #include "tutil.h"
 
@@ -95,6 +96,7 @@ static void test_fc_int8_math(void **state)
 	const float b[3] = { 0.5f, -0.25f, 3 };
 	struct cim_graph *g = fc_graph(w, b);
 	struct cim_dataset *d = random_set(1, 64, 4, -1, 3);
+	struct cim_quant_options opt = { .flags = CIM_QUANT_NO_BIAS_CORR };
 	const struct cim_qmodel *m;
 	struct cim_quantized *q;
 	const struct cim_qop *op;
@@ -104,7 +106,7 @@ static void test_fc_int8_math(void **state)
 	uint32_t n, k, i;
 	(void)state;
 
-	assert_int_equal(cim_quantize(g, d, NULL, &q, err, sizeof(err)), 0);
+	assert_int_equal(cim_quantize(g, d, &opt, &q, err, sizeof(err)), 0);
 	m = cim_quantized_model(q);
 	assert_int_equal(m->n_ops, 1);
 	assert_int_equal(m->n_tensors, 2);
@@ -170,7 +172,9 @@ static void test_fc_int4(void **state)
 {
 	const float w[12] = { 1, -2, 0.5f, 0, 0.1f, 0.2f, 0.3f, 0.05f, -4, 4, 2, 1 };
 	const float b[3] = { 0, 0, 0 };
-	struct cim_quant_options opt = { .wbits = 4 };
+	/* the plain min/max scheme; the default search is tested below */
+	struct cim_quant_options opt = { .wbits = 4,
+		.flags = CIM_QUANT_W4_MINMAX | CIM_QUANT_NO_BIAS_CORR };
 	struct cim_graph *g = fc_graph(w, b);
 	struct cim_dataset *d = random_set(2, 32, 4, 0, 1);
 	struct cim_quantized *q;
@@ -230,10 +234,10 @@ static int accuracy(const struct cim_qmodel *m, const struct cim_dataset *t)
 	return correct;
 }
 
-static void digits(const char *onnx, uint32_t wbits, int min_correct,
-		   double min_sqnr)
+static int digits(const char *onnx, uint32_t wbits, uint32_t flags,
+		  int min_correct, double min_sqnr)
 {
-	struct cim_quant_options opt = { .wbits = wbits };
+	struct cim_quant_options opt = { .wbits = wbits, .flags = flags };
 	struct cim_dataset *calib, *test;
 	struct cim_quantized *q;
 	struct cim_graph *g;
@@ -250,8 +254,8 @@ static void digits(const char *onnx, uint32_t wbits, int min_correct,
 	if (cim_quantize(g, calib, &opt, &q, err, sizeof(err)))
 		fail_msg("quantize: %s", err);
 	correct = accuracy(cim_quantized_model(q), test);
-	printf("%s int%u: %d/%u correct (%.2f %%)\n", onnx, wbits, correct,
-	       test->n, 100.0 * correct / test->n);
+	printf("%s int%u flags %#x: %d/%u correct (%.2f %%)\n", onnx, wbits,
+	       flags, correct, test->n, 100.0 * correct / test->n);
 	assert_int_equal(cim_quant_report(q, g, calib, sqnr, stdout), 0);
 	for (i = 0; i < cim_quantized_model(q)->n_ops; i++)
 		if (cim_quantized_model(q)->ops[i].op.type <= CIM_OP_CONV)
@@ -261,14 +265,16 @@ static void digits(const char *onnx, uint32_t wbits, int min_correct,
 	cim_graph_free(g);
 	cim_dataset_free(calib);
 	cim_dataset_free(test);
+	return correct;
 }
 
 /* Float: MLP 528/540, CNN 520/540 (digits_accuracy.txt). */
 static void test_digits_mlp(void **state)
 {
 	(void)state;
-	digits(MODELS_DIR "/digits_mlp.onnx", 8, 528 - 3, 20);
-	digits(MODELS_DIR "/digits_mlp.onnx", 4, 528 - 11, 8);
+	digits(MODELS_DIR "/digits_mlp.onnx", 8, 0, 528 - 3, 40);
+	/* 524 (97.04 %); 530 with min/max but 6 dB less SQNR per layer */
+	digits(MODELS_DIR "/digits_mlp.onnx", 4, 0, 528 - 8, 29);
 }
 
 static void test_digits_cnn(void **state)
@@ -281,9 +287,19 @@ static void test_digits_cnn(void **state)
 	uint32_t i, types = 0;
 	(void)state;
 
-	digits(MODELS_DIR "/digits_cnn.onnx", 8, 520 - 3, 15);
-	/* all-4-bit CNN: 436/540 today, far from the 2-point target (issue 3) */
-	digits(MODELS_DIR "/digits_cnn.onnx", 4, 420, 5);
+	int plain, tuned;
+
+	digits(MODELS_DIR "/digits_cnn.onnx", 8, 0, 520 - 3, 30);
+	/*
+	 * All layers 4-bit: plain min/max ranges 436/540 (80.74 %, SQNR of
+	 * the logits 10 dB); with the clipping search, GPTQ, sequential
+	 * statistics and bias correction 513/540 (95.00 %, 24 dB), within
+	 * the 2 points of float (520) issue 3 asks for (>= 510).
+	 */
+	plain = digits(MODELS_DIR "/digits_cnn.onnx", 4, CIM_QUANT_W4_MINMAX |
+		       CIM_QUANT_NO_BIAS_CORR | CIM_QUANT_NO_SEQ, 420, 5);
+	tuned = digits(MODELS_DIR "/digits_cnn.onnx", 4, 0, 510, 17);
+	assert_true(tuned >= plain + 60);
 	/* the op types the CNN maps to */
 	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
 					  err, sizeof(err)), 0);
@@ -303,6 +319,245 @@ static void test_digits_cnn(void **state)
 	assert_int_equal(m->output_tensor, m->n_tensors - 1);
 	cim_quantized_free(q);
 	cim_graph_free(g);
+	cim_dataset_free(calib);
+}
+
+/* e^T C e of a row quantized with (s, z) from w (C NULL: identity). */
+static double row_err(const float *w, const float *wq, uint32_t k,
+		      const double *C)
+{
+	double acc = 0;
+	uint32_t i, j;
+
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			if (C || i == j)
+				acc += (wq[i] - w[i]) * (C ? C[i * k + j] : 1.0) *
+				       (wq[j] - w[j]);
+	return acc;
+}
+
+static void rtn(const float *w, uint32_t k, float s, int32_t z, float *out)
+{
+	uint32_t i;
+
+	for (i = 0; i < k; i++) {
+		out[i] = s * (cqi_q4(w[i], s, z) - z);
+		assert_true(cqi_q4(out[i], s, z) == cqi_q4(w[i], s, z));
+	}
+}
+
+/* Random covariance of correlated inputs: C = A A^T / k + 0.05 I. */
+static void random_cov(uint64_t *seed, uint32_t k, double *C)
+{
+	float A[64 * 64];
+	uint32_t i, j, l;
+
+	tu_fill(seed, A, (size_t)k * k);
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++) {
+			double v = i == j ? 0.05 : 0;
+
+			for (l = 0; l < k; l++)
+				v += (A[i * k + l] + 0.5) * (A[j * k + l] + 0.5) / k;
+			C[i * k + j] = v;
+		}
+}
+
+/*
+ * The clipping search never loses to min/max (it is candidate 0), and
+ * wins on heavy-tailed channels: min/max spends the 16 levels on the
+ * extremes, the search clips them when the finer step over the bulk
+ * pays for it (one outlier in 64 weights mostly is not worth clipping:
+ * its own error would dominate).
+ */
+static void test_w4_search(void **state)
+{
+	float w[256], a[256], b[256], s0, s1;
+	double e[256], C[64 * 64], em, es;
+	uint64_t seed = 11;
+	int32_t z0, z1;
+	uint32_t i, t, k;
+	(void)state;
+
+	/* Gaussian-ish bulk (sum of 4 uniforms) plus one outlier at 5 sigma */
+	for (i = 0; i < 63; i++) {
+		float v[4];
+
+		tu_fill(&seed, v, 4);
+		w[i] = 0.05f * (v[0] + v[1] + v[2] + v[3]);
+	}
+	w[63] = 0.3f;
+	cqi_w4_minmax(w, 64, &s0, &z0);
+	cqi_w4_search(w, 64, NULL, 0, e, &s1, &z1);
+	rtn(w, 64, s0, z0, a);
+	rtn(w, 64, s1, z1, b);
+	em = row_err(w, a, 64, NULL);
+	es = row_err(w, b, 64, NULL);
+	printf("outlier channel: weight MSE min/max %.3g, search %.3g (scale %.3g -> %.3g)\n",
+	       em / 64, es / 64, s0, s1);
+	assert_true(es <= em);
+	assert_true(s1 <= s0);
+	/* Laplacian channel of 256 */
+	for (i = 0; i < 256; i++) {
+		float u[2];
+
+		tu_fill(&seed, u, 2);
+		w[i] = (u[0] < 0 ? -0.1f : 0.1f) * (float)-log(0.5 * (u[1] + 1) + 1e-6);
+	}
+	cqi_w4_minmax(w, 256, &s0, &z0);
+	cqi_w4_search(w, 256, NULL, 0, e, &s1, &z1);
+	rtn(w, 256, s0, z0, a);
+	rtn(w, 256, s1, z1, b);
+	em = row_err(w, a, 256, NULL);
+	es = row_err(w, b, 256, NULL);
+	printf("laplacian channel: weight MSE min/max %.3g, search %.3g\n",
+	       em / 256, es / 256);
+	assert_true(es < 0.95 * em);
+	/* random channels and random input covariances: never worse */
+	for (t = 0; t < 200; t++) {
+		k = 2 + t % 40;
+		tu_fill(&seed, w, k);
+		if (t % 3 == 0)
+			w[t % k] *= 8;
+		random_cov(&seed, k, C);
+		cqi_w4_minmax(w, k, &s0, &z0);
+		cqi_w4_search(w, k, C, 1, e, &s1, &z1);
+		assert_true(z1 >= 0 && z1 <= 15 && s1 > 0);
+		rtn(w, k, s0, z0, a);
+		rtn(w, k, s1, z1, b);
+		assert_true(row_err(w, b, k, C) <= row_err(w, a, k, C) * (1 + 1e-9));
+	}
+	/* all zero and all positive channels */
+	memset(w, 0, sizeof(w));
+	cqi_w4_search(w, 9, NULL, 0, e, &s1, &z1);
+	assert_true(s1 == 1.0f && z1 == 0);
+	for (i = 0; i < 9; i++)
+		w[i] = 0.1f * (float)(i + 1);
+	cqi_w4_search(w, 9, NULL, 0, e, &s1, &z1);
+	assert_int_equal(z1, 0);
+}
+
+/* GPTQ rounding beats rounding to nearest on e^T C e for correlated inputs. */
+static void test_gptq(void **state)
+{
+	float w[32], a[32], b[32], s;
+	double C[32 * 32], U[32 * 32], T[32 * 32], r[32], tr = 0, tg = 0;
+	uint64_t seed = 21;
+	uint32_t t, i, k = 32;
+	int32_t z;
+	(void)state;
+
+	for (t = 0; t < 50; t++) {
+		tu_fill(&seed, w, k);
+		random_cov(&seed, k, C);
+		assert_int_equal(cqi_gptq_prep(C, k, U, T), 0);
+		cqi_w4_minmax(w, k, &s, &z);
+		rtn(w, k, s, z, a);
+		cqi_gptq_row(w, k, U, s, z, b, r);
+		for (i = 0; i < k; i++) {
+			int8_t q = cqi_q4(b[i], s, z);
+
+			assert_true(q >= 0 && q <= 15);
+			assert_true(fabsf(b[i] - s * (q - z)) <= 1e-6f * s);
+		}
+		tr += row_err(w, a, k, C);
+		tg += row_err(w, b, k, C);
+	}
+	printf("gptq: output error %.3g vs %.3g rounding to nearest\n", tg, tr);
+	assert_true(tg < 0.7 * tr);
+	/* a degenerate covariance is refused (the caller rounds to nearest) */
+	memset(C, 0, sizeof(C));
+	assert_int_equal(cqi_gptq_prep(C, k, U, T), -1);
+}
+
+/*
+ * Bias correction: inputs far from zero turn the weights' rounding
+ * error into an output offset; the corrected bias removes it.
+ */
+static void test_bias_correction(void **state)
+{
+	const float w[12] = { 0.31f, -0.77f, 0.52f, 0.13f, 0.91f, 0.27f,
+			      -0.33f, 0.06f, -0.45f, 0.58f, 0.22f, 0.71f };
+	const float b[3] = { 0.1f, -0.2f, 0.3f };
+	struct cim_graph *g = fc_graph(w, b);
+	struct cim_dataset *d = random_set(4, 128, 4, 2, 3);
+	double mean[2][3] = { { 0 } };
+	uint32_t f, i, n;
+	(void)state;
+
+	for (f = 0; f < 2; f++) {
+		struct cim_quant_options opt = { .wbits = 4,
+			.flags = f ? CIM_QUANT_NO_BIAS_CORR : 0 };
+		const struct cim_qmodel *m;
+		struct cim_quantized *q;
+		char err[256];
+
+		assert_int_equal(cim_quantize(g, d, &opt, &q, err, sizeof(err)), 0);
+		m = cim_quantized_model(q);
+		for (i = 0; i < d->n; i++) {
+			float ref[3], got[3];
+			int8_t qi[4], qo[3];
+
+			tu_run1(g, d->data + i * 4, ref);
+			cim_qmodel_quantize_input(m, d->data + i * 4, qi);
+			assert_int_equal(cim_qmodel_run(m, qi, qo, NULL), 0);
+			cim_qmodel_dequantize_output(m, qo, got);
+			for (n = 0; n < 3; n++)
+				mean[f][n] += (got[n] - ref[n]) / d->n / m->tensors[1].q.scale;
+		}
+		cim_quantized_free(q);
+	}
+	for (n = 0; n < 3; n++) {
+		printf("bias correction: channel %u mean error %+.3f LSB (%+.3f without)\n",
+		       n, mean[0][n], mean[1][n]);
+		assert_true(fabs(mean[0][n]) <= 0.5);
+	}
+	assert_true(fabs(mean[0][0]) + fabs(mean[0][1]) + fabs(mean[0][2]) <
+		    fabs(mean[1][0]) + fabs(mean[1][1]) + fabs(mean[1][2]));
+	cim_dataset_free(d);
+	cim_graph_free(g);
+}
+
+/* Quantizing twice gives the same model, byte for byte. */
+static void test_deterministic(void **state)
+{
+	struct cim_quant_options opt = { .wbits = 4 };
+	struct cim_quantized *q[2];
+	struct cim_dataset *calib;
+	struct cim_graph *g;
+	char err[256];
+	uint32_t i, r;
+	(void)state;
+
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	for (r = 0; r < 2; r++) {
+		assert_int_equal(cim_onnx_import_file(MODELS_DIR "/digits_cnn.onnx", 1,
+						      &g, err, sizeof(err)), 0);
+		assert_int_equal(cim_quantize(g, calib, &opt, &q[r], err, sizeof(err)), 0);
+		cim_graph_free(g);
+	}
+	for (i = 0; i < cim_quantized_model(q[0])->n_ops; i++) {
+		const struct cim_qop *a = &cim_quantized_model(q[0])->ops[i];
+		const struct cim_qop *b = &cim_quantized_model(q[1])->ops[i];
+		const struct cim_qtensor *ta = &cim_quantized_model(q[0])->tensors[a->op.out];
+		uint32_t N = ta->shape.c, K;
+
+		assert_memory_equal(&a->op, &b->op, sizeof(a->op));
+		if (a->op.type > CIM_OP_CONV)
+			continue;
+		K = (uint32_t)(cim_tensor_size(&cim_quantized_model(q[0])->tensors[a->op.in0].shape));
+		if (a->op.type == CIM_OP_CONV)
+			K = a->op.kernel_h * a->op.kernel_w *
+			    cim_quantized_model(q[0])->tensors[a->op.in0].shape.c / a->op.groups;
+		assert_memory_equal(a->weights, b->weights, (size_t)N * K);
+		assert_memory_equal(a->bias, b->bias, N * 4);
+		assert_memory_equal(a->mult, b->mult, N * 4);
+		assert_memory_equal(a->wzp, b->wzp, N * 4);
+	}
+	cim_quantized_free(q[0]);
+	cim_quantized_free(q[1]);
 	cim_dataset_free(calib);
 }
 
@@ -346,6 +601,10 @@ int main(void)
 		cmocka_unit_test(test_multiplier),
 		cmocka_unit_test(test_fc_int8_math),
 		cmocka_unit_test(test_fc_int4),
+		cmocka_unit_test(test_w4_search),
+		cmocka_unit_test(test_gptq),
+		cmocka_unit_test(test_bias_correction),
+		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_digits_mlp),
 		cmocka_unit_test(test_digits_cnn),
 		cmocka_unit_test(test_rejects),
