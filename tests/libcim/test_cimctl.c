@@ -121,7 +121,13 @@ static void run_errors(void **state)
 			 CIMCTL_ARGS_ERROR);
 	assert_non_null(strstr(err, "--frobnicate"));
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--help=1"), CIMCTL_ARGS_ERROR);
-	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "extra"), CIMCTL_ARGS_ERROR);
+	/* One positional argument is the model; a second is an error. */
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "m.cimx"), CIMCTL_ARGS_OK);
+	assert_string_equal(o.model_file, "m.cimx");
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "m.cimx", "extra"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "m.cimx", "--builtin", "x"),
+			 CIMCTL_ARGS_ERROR);
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "-x"), CIMCTL_ARGS_ERROR);
 	/* A prefix is not the option. */
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--bat", "3"), CIMCTL_ARGS_ERROR);
