@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "include/cim_map.h"
+#include "include/cim.h"	/* default visibility for the exported API */
 
 /* Longest K or N of an FC/CONV op libcim maps (the firmware's limit). */
 #define MAPI_MAX_VECTOR		8192

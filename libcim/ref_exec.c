@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/cim_model.h"
+#include "include/cim.h"	/* default visibility for the exported API */
 #include "ref_ops.h"
 
 #define REF_MAX_VECTOR	8192	/* the longest K or N libcim maps */

@@ -134,6 +134,10 @@ int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 	o->show = 4;
 	for (i = 1; i < argc; i++) {
 		r = next_opt(argc, argv, &i, specs, &s, &val, err, len);
+		if (r == 1 && !o->model_file) {
+			o->model_file = argv[i];	/* cimctl run model.cimx */
+			continue;
+		}
 		if (r == 1)
 			return fail(err, len, "unexpected argument %s", argv[i]);
 		if (r)

@@ -22,7 +22,7 @@ static void usage(FILE *f)
 	const char *const *n;
 
 	fprintf(f,
-		"usage: cimctl run [--dev DEV] [--model FILE.cimi | --builtin NAME]\n"
+		"usage: cimctl run [--dev DEV] [MODEL.cimx | --model FILE | --builtin NAME]\n"
 		"                  [--input FILE | --random SEED] [--batch N] [--show N]\n"
 		"\n"
 		"Load a model's weight image into a card, run a batch of inputs\n"
@@ -31,7 +31,9 @@ static void usage(FILE *f)
 		"'device_time_ns N'.  Exits 1 if any output differs.\n"
 		"\n"
 		"  --dev DEV       device node, accel name or index (default: first card)\n"
-		"  --model FILE    a weight image built for this card's geometry\n"
+		"  MODEL.cimx, --model FILE\n"
+		"                  a compiled model (.cimx) or a raw weight image (.cimi)\n"
+		"                  built for this card's geometry\n"
 		"  --builtin NAME  a built-in model, built for the card's geometry\n"
 		"                  at run time (default mlp2):\n");
 	for (n = cimctl_model_names; *n; n++)
@@ -51,6 +53,42 @@ struct run_ctx {
 	uint32_t batch, in_size, out_size;
 };
 
+/* A .cimx: validate it, then run its weight image like any other. */
+static int cimx_image(const char *path, struct run_ctx *c)
+{
+	struct cim_tensor_info ti, to;
+	struct cim_model *m;
+	const void *img;
+	size_t size;
+	int r;
+
+	r = cim_model_load(c->image, c->size, &m);
+	free(c->image);
+	c->image = NULL;
+	if (r) {
+		cimctl_err(path, r, cim_last_error(NULL));
+		return r;
+	}
+	img = cim_model_image(m, &size);
+	c->image = malloc(size);
+	if (!c->image) {
+		cim_model_free(m);
+		return -ENOMEM;
+	}
+	memcpy(c->image, img, size);
+	c->size = size;
+	cim_model_input(m, &ti);
+	cim_model_output(m, &to);
+	printf("model     %s (.cimx), image %zu bytes\n", path, size);
+	printf("input     %s %ux%ux%u, scale %g, zero point %d\n",
+	       *ti.name ? ti.name : "-", ti.h, ti.w, ti.c, ti.scale, ti.zero_point);
+	printf("output    %s %ux%ux%u, scale %g, zero point %d%s\n",
+	       *to.name ? to.name : "-", to.h, to.w, to.c, to.scale, to.zero_point,
+	       cim_model_flags(m) & CIM_MODEL_HOST_SOFTMAX ? ", host softmax" : "");
+	cim_model_free(m);
+	return 0;
+}
+
 static int get_image(const struct run_opts *o, struct run_ctx *c)
 {
 	const struct cim_info *ci = cim_dev_info(c->dev);
@@ -64,6 +102,8 @@ static int get_image(const struct run_opts *o, struct run_ctx *c)
 			cimctl_err(o->model_file, r, NULL);
 			return r;
 		}
+		if (c->size >= 4 && !memcmp(c->image, "CIMX", 4))
+			return cimx_image(o->model_file, c);
 		printf("model     %s, %zu bytes\n", o->model_file, c->size);
 		return 0;
 	}

@@ -37,6 +37,7 @@
 
 #include "cim_model.h"
 #include "cim_map.h"
+#include "cim_cimx.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -11,7 +11,7 @@
 
 #include "cim.h"
 #include "fake_kernel.h"
-#include "uapi/cim_image_v1.h"
+#include "uapi/cim_image.h"
 
 #define MAX_OBJ		512
 #define MAX_FDS		64
@@ -517,7 +517,7 @@ static int do_image_load(struct drm_cim_image_load *l)
 	struct cim_image_limits lim = {
 		fake_cfg.info.tile_rows, fake_cfg.info.tile_cols,
 		fake_cfg.info.cell_bits, fake_cfg.info.max_vector,
-		fake_cfg.info.max_plan_bytes, fake_cfg.info.tiles,
+		fake_cfg.info.max_plan_bytes, fake_cfg.info.tiles, UINT32_MAX,
 	};
 	struct fake_bo *bo = bo_get(l->bo_handle);
 	const char *why;

@@ -43,7 +43,7 @@ $1"; shift; done
 }
 
 expect run-default 0 '^max_abs_diff 0$' '^device_time_ns 1007$' '^item 0:' \
-	'5 tiles' -- "$C" run --dev $D
+	'4 tiles' -- "$C" run --dev $D
 expect run-tiny-batch 0 '^max_abs_diff 0$' '^device_time_ns 5007$' \
 	'^item 3:' -- "$C" run --dev $D --builtin tiny --random 3 --batch 5
 expect run-show-none 0 '^max_abs_diff 0$' -- "$C" run --dev $D --show 0
@@ -86,9 +86,9 @@ expect newer-firmware 1 'firmware is 2.1.*upgrade libcim' -- \
 expect info 0 '^tile_rows        256$' '^uapi_version     1' '^fw_version       1.0$' -- \
 	"$C" info $D
 expect info-other-geometry 0 '^tile_cols        512$' -- env CIM_FAKE_COLS=512 "$C" info $D
-expect run-small-tiles 0 '^max_abs_diff 0$' '39 tiles' -- \
+expect run-small-tiles 0 '^max_abs_diff 0$' '38 tiles' -- \
 	env CIM_FAKE_ROWS=64 CIM_FAKE_COLS=64 CIM_FAKE_TILES=64 "$C" run --dev $D
-expect run-too-few-tiles 1 'needs 39 tiles, the card has 8' -- \
+expect run-too-few-tiles 1 'needs 38 tiles, the card has 8' -- \
 	env CIM_FAKE_ROWS=64 CIM_FAKE_COLS=64 "$C" run --dev $D
 for cmd in list info run build-image; do
 	expect "help-$cmd" 0 "usage: cimctl $cmd" -- "$C" $cmd --help

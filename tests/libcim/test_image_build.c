@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "cim.h"
-#include "uapi/cim_image_v1.h"
+#include "uapi/cim_image.h"
 #include "testutil.h"
 
 #define HALF	(1 << 30)
@@ -28,7 +28,8 @@ static struct cim_image_limits limits_for(const struct cim_geometry *g)
 	struct cim_image_limits lim = {
 		.tile_rows = g->tile_rows, .tile_cols = g->tile_cols,
 		.cell_bits = 4, .max_vector = 8192,
-		.max_plan_bytes = UINT32_MAX, .max_vtiles = UINT32_MAX,
+		.max_plan_bytes = UINT32_MAX, .max_vtiles = CIM_IMAGE_MAX_VTILES,
+		.max_arena = UINT32_MAX,
 	};
 
 	return lim;
@@ -70,27 +71,35 @@ static void header_fields(void **state)
 	assert_int_equal(cim_image_build(&m, &g, &img, &size), 0);
 	h = hdr(img);
 	assert_int_equal(h->magic, CIM_IMAGE_MAGIC);
-	assert_int_equal(h->version_major, 1);
+	assert_int_equal(h->version_major, 2);
 	assert_int_equal(h->version_minor, 0);
-	assert_int_equal(h->header_size, 96);
+	assert_int_equal(h->header_size, 128);
 	assert_int_equal(h->total_size, size);
 	assert_int_equal(h->flags, 0);
 	assert_int_equal(h->tile_rows, 2);
 	assert_int_equal(h->tile_cols, 4);
 	assert_int_equal(h->cell_bits, 4);
+	assert_int_equal(h->n_tensors, 2);
+	assert_int_equal(h->tensors_offset, 128);
 	assert_int_equal(h->n_ops, 1);
-	assert_int_equal(h->ops_offset, 96);
-	assert_int_equal(h->ops_offset % 8, 0);
+	assert_int_equal(h->ops_offset, 128 + 2 * 16);
+	assert_int_equal(h->n_blocks, 2);
+	assert_int_equal(h->blocks_offset, 160 + 160);
+	/* 2 outputs per 4-cell row: outputs 0-1 fill array 0, output 2 array 1. */
 	assert_int_equal(h->n_vtiles, 2);
-	assert_int_equal(h->vtiles_offset, 96 + 64);
-	assert_int_equal(h->params_offset, 96 + 64 + 2 * 32);
+	assert_int_equal(h->params_offset, 320 + 2 * 48);
 	assert_int_equal(h->params_size, 3 * 12);
-	assert_int_equal(h->cells_offset, 96 + 64 + 64 + 36);
+	assert_int_equal(h->cells_offset, 416 + 36);
 	assert_int_equal(h->cells_size, 6);
-	assert_int_equal(size, 96 + 64 + 64 + 36 + 6);
+	assert_int_equal(size, 452 + 6);
+	/* Input at 0; the output, written while the input is read, at 8. */
+	assert_int_equal(h->arena_size, 8 + 3);
+	assert_int_equal(cim_image_tensors(img)[1].offset, 8);
+	assert_int_equal(h->output_tensor, 1);
 	assert_int_equal(h->input_size, 2);
 	assert_int_equal(h->output_size, 3);
-	for (int i = 0; i < 5; i++)
+	assert_int_equal(h->n_exits, 0);
+	for (int i = 0; i < 7; i++)
 		assert_int_equal(h->reserved[i], 0);
 	assert_int_equal(h->crc32, cim_image_crc(img, size));
 	assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
@@ -108,7 +117,7 @@ static void hand_computed_cells_and_params(void **state)
 	 * u = w + 128, byte = (u >> 4) | (u & 15) << 4:
 	 *   1 -> 0x81 -> 0x18     127 -> 0xff -> 0xff    -1 -> 0x7f -> 0xf7
 	 * -127 -> 0x01 -> 0x10      0 -> 0x80 -> 0x08    16 -> 0x90 -> 0x09
-	 * vtile 0 = rows 0-1 x outputs 0-1, row-major; vtile 1 = output 2.
+	 * block 0 = rows 0-1 x outputs 0-1, row-major; block 1 = output 2.
 	 */
 	static const uint8_t cells[6] = { 0x18, 0xf7, 0xff, 0x10, 0x08, 0x09 };
 	/* bias' = bias - 3 * sum w: 10 - 3*128, -20 + 3*128, 0 - 3*16. */
@@ -119,7 +128,7 @@ static void hand_computed_cells_and_params(void **state)
 	};
 	const struct cim_image_header *h;
 	const struct cim_image_op *op;
-	const struct cim_image_vtile *vt;
+	const struct cim_image_block *vt;
 	uint8_t *img;
 	size_t size;
 
@@ -130,12 +139,15 @@ static void hand_computed_cells_and_params(void **state)
 	assert_memory_equal(img + h->params_offset, params, sizeof(params));
 
 	op = cim_image_ops(img);
-	assert_int_equal(op->type, CIM_LAYER_FC);
-	assert_int_equal(op->in_len, 2);
-	assert_int_equal(op->out_len, 3);
-	assert_int_equal(op->vtile_first, 0);
-	assert_int_equal(op->vtile_count, 2);
-	assert_int_equal(op->in_zp, 3);
+	assert_int_equal(op->type, CIM_OP_FC);
+	assert_int_equal(op->in0, 0);
+	assert_int_equal(op->in1, CIM_TENSOR_NONE);
+	assert_int_equal(op->out, 1);
+	assert_int_equal(op->wbits, 8);
+	assert_int_equal(op->groups, 1);
+	assert_int_equal(op->block_first, 0);
+	assert_int_equal(op->block_count, 2);
+	assert_int_equal(op->in0_zp, 3);
 	assert_int_equal(op->out_zp, -4);
 	assert_int_equal(op->act_min, -4);
 	assert_int_equal(op->act_max, 100);
@@ -143,7 +155,11 @@ static void hand_computed_cells_and_params(void **state)
 	assert_int_equal(op->mult_offset, 12);
 	assert_int_equal(op->shift_offset, 24);
 
-	vt = cim_image_vtiles(img);
+	assert_int_equal(op->wzp_offset, 0);
+	vt = cim_image_blocks(img);
+	assert_int_equal(vt[0].vtile, 0);
+	assert_int_equal(vt[1].vtile, 1);
+	assert_int_equal(vt[0].g_count, 1);
 	assert_int_equal(vt[0].row_base, 0);
 	assert_int_equal(vt[0].rows, 2);
 	assert_int_equal(vt[0].col_base, 0);
@@ -185,14 +201,21 @@ static void deterministic_bytes(void **state)
 	tu_model_free(&m2);
 }
 
-/* K = 600, N = 300 on 256 x 256 tiles: 3 row blocks x 3 column blocks. */
+/*
+ * K = 600, N = 300 on 256 x 256 tiles: 3 row blocks x 3 column blocks;
+ * then 300 x 130: 2 x 2.  Blocks of less than 256 rows share arrays.
+ */
 static void split_both_dimensions(void **state)
 {
 	static const uint32_t rb[3] = { 0, 256, 512 }, rn[3] = { 256, 256, 88 };
 	static const uint32_t cb[3] = { 0, 128, 256 }, cn[3] = { 128, 128, 44 };
+	/* array, row on it: 88-row and 44-row blocks fill arrays 6 and 7. */
+	static const uint32_t tile[13] = { 0, 1, 2, 3, 4, 5, 6, 6, 7, 8, 9, 6, 7 };
+	static const uint32_t arow[13] = { 0, 0, 0, 0, 0, 0, 0, 88, 0, 0, 0,
+					   176, 88 };
 	uint32_t lens[] = { 600, 300, 130 };
 	struct cim_geometry g = { 256, 256, 4 };
-	const struct cim_image_vtile *vt;
+	const struct cim_image_block *vt;
 	const struct cim_image_op *ops;
 	struct tu_model m;
 	uint64_t s = 7, at = 0;
@@ -204,19 +227,23 @@ static void split_both_dimensions(void **state)
 	tu_model_random(&m, &s, 2, lens);
 	assert_int_equal(cim_image_build(&m.desc, &g, (void **)&img, &size), 0);
 	ops = cim_image_ops(img);
-	vt = cim_image_vtiles(img);
-	/* Layer 0: 9 tiles, row-block-major.  Layer 1: 300 x 130: 2 x 2. */
-	assert_int_equal(hdr(img)->n_vtiles, 9 + 4);
-	assert_int_equal(ops[0].vtile_first, 0);
-	assert_int_equal(ops[0].vtile_count, 9);
-	assert_int_equal(ops[1].vtile_first, 9);
-	assert_int_equal(ops[1].vtile_count, 4);
+	vt = cim_image_blocks(img);
+	assert_int_equal(hdr(img)->n_blocks, 9 + 4);
+	assert_int_equal(hdr(img)->n_vtiles, 10);
+	assert_int_equal(ops[0].block_first, 0);
+	assert_int_equal(ops[0].block_count, 9);
+	assert_int_equal(ops[1].block_first, 9);
+	assert_int_equal(ops[1].block_count, 4);
 	for (i = 0; i < 9; i++) {
 		assert_int_equal(vt[i].op, 0);
 		assert_int_equal(vt[i].row_base, rb[i / 3]);
 		assert_int_equal(vt[i].rows, rn[i / 3]);
 		assert_int_equal(vt[i].col_base, cb[i % 3]);
 		assert_int_equal(vt[i].outs, cn[i % 3]);
+	}
+	for (i = 0; i < 13; i++) {
+		assert_int_equal(vt[i].vtile, tile[i]);
+		assert_int_equal(vt[i].array_row, arow[i]);
 	}
 	assert_int_equal(vt[11].row_base, 256);
 	assert_int_equal(vt[11].rows, 44);
@@ -229,9 +256,9 @@ static void split_both_dimensions(void **state)
 	}
 	assert_int_equal(at, hdr(img)->cells_size);
 	assert_int_equal(at, 600 * 300 + 300 * 130);
-	/* A cell far inside: output 200 (tile col block 1, j = 72), input 300. */
+	/* A cell far inside: output 200 (column block 1, j = 72), input 300. */
 	{
-		const struct cim_image_vtile *t = &vt[1 * 3 + 1];
+		const struct cim_image_block *t = &vt[1 * 3 + 1];
 		uint8_t byte = img[hdr(img)->cells_offset + t->cells_offset +
 				   (300 - 256) * t->outs + (200 - 128)];
 		int w = 16 * (byte & 15) + (byte >> 4) - 128;
@@ -256,7 +283,7 @@ static void odd_tile_cols(void **state)
 	tu_model_random(&m, &s, 1, lens);
 	assert_int_equal(cim_image_build(&m.desc, &g, &img, &size), 0);
 	assert_int_equal(hdr(img)->n_vtiles, 3);	/* 2 + 2 + 1 outputs */
-	assert_int_equal(cim_image_vtiles(img)[2].outs, 1);
+	assert_int_equal(cim_image_blocks(img)[2].outs, 1);
 	free(img);
 	tu_model_free(&m);
 }
@@ -281,7 +308,7 @@ static void fold_in_zp(void **state)
 	p = cim_image_param(img, cim_image_ops(img)->bias_offset);
 	assert_int_equal(p[0], 1000 + 128 * 30);	/* sum w = 30 */
 	assert_int_equal(p[1], -1000 + 128 * 10);	/* sum w = 10 */
-	assert_int_equal(cim_image_ops(img)->in_zp, -128);
+	assert_int_equal(cim_image_ops(img)->in0_zp, -128);
 	free(img);
 
 	l.in_zp = 0;
@@ -430,7 +457,7 @@ static void boundary_values_accepted(void **state)
 	free(img);
 }
 
-/* Three 8192 x 8192 layers on 1 x 2 tiles: 201M vtiles, 6 GiB of plan. */
+/* Three 8192 x 8192 layers on 1 x 2 tiles: 201M arrays, past the format's 256. */
 static void image_too_big_rejected(void **state)
 {
 	int8_t *w = calloc(8192, 8192);

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "cim.h"
-#include "uapi/cim_image_v1.h"
+#include "uapi/cim_image.h"
 #include "testutil.h"
 
 #define HALF	(1 << 30)
@@ -79,6 +79,18 @@ static void relu_chain_hand_computed(void **state)
 static const uint32_t geo_rows[] = { 1, 2, 3, 7, 16, 64, 256 };
 static const uint32_t geo_cols[] = { 2, 3, 4, 9, 32, 256 };
 
+/* Arrays an FC chain can need at most: one per block. */
+static uint32_t arrays_bound(const struct cim_geometry *g, uint32_t n,
+			     const uint32_t *lens)
+{
+	uint32_t i, sum = 0, outs = g->tile_cols / 2;
+
+	for (i = 0; i < n; i++)
+		sum += (lens[i] + g->tile_rows - 1) / g->tile_rows *
+		       ((lens[i + 1] + outs - 1) / outs);
+	return sum;
+}
+
 static void image_equals_model_random(void **state)
 {
 	uint64_t s = 2024;
@@ -98,6 +110,11 @@ static void image_equals_model_random(void **state)
 
 		for (i = 0; i <= n; i++)
 			lens[i] = (uint32_t)tu_range(&s, 1, round < 50 ? 40 : 300);
+		/* Images hold at most 256 arrays: redraw geometries needing more. */
+		while (arrays_bound(&g, n, lens) > CIM_IMAGE_MAX_VTILES) {
+			g.tile_rows = geo_rows[tu_range(&s, 0, 6)];
+			g.tile_cols = geo_cols[tu_range(&s, 0, 5)];
+		}
 		tu_model_random(&m, &s, n, lens);
 		in = malloc(batch * lens[0]);
 		a = malloc(batch * lens[n]);
@@ -206,12 +223,12 @@ static void arguments(void **state)
 	tu_model_free(&m);
 }
 
-/* The reference refuses images whose vtiles do not tile each layer exactly. */
-static void overlapping_or_stray_tiles_rejected(void **state)
+/* The reference refuses images whose blocks do not belong where they say. */
+static void stray_blocks_rejected(void **state)
 {
 	uint32_t lens[] = { 4, 4, 4 };
-	struct cim_geometry g = { 4, 4, 4 };	/* 2 outputs per tile */
-	struct cim_image_vtile *vt;
+	struct cim_geometry g = { 4, 4, 4 };	/* 2 outputs per array */
+	struct cim_image_block *vt;
 	struct cim_image_op *ops;
 	struct cim_image_header *h;
 	struct tu_model m;
@@ -225,21 +242,27 @@ static void overlapping_or_stray_tiles_rejected(void **state)
 	assert_int_equal(cim_image_build(&m.desc, &g, (void **)&img, &size), 0);
 	h = (struct cim_image_header *)img;
 	ops = (struct cim_image_op *)(img + h->ops_offset);
-	vt = (struct cim_image_vtile *)(img + h->vtiles_offset);
-	assert_int_equal(h->n_vtiles, 4);
+	vt = (struct cim_image_block *)(img + h->blocks_offset);
+	assert_int_equal(h->n_blocks, 4);
 	assert_int_equal(cim_ref_run_image(img, size, in, out, 1), 0);
 
-	/* Tile 1 of layer 0 moved onto tile 0's outputs: overlap and gap. */
-	vt[1].col_base = 0;
+	/* Block 1 of op 0 moved past op 0's outputs. */
+	vt[1].col_base = 3;
 	h->crc32 = cim_image_crc(img, size);
 	assert_int_equal(cim_ref_run_image(img, size, in, out, 1), -EINVAL);
 	vt[1].col_base = 2;
 
-	/* Tile 1 still names layer 0 but lies outside its range. */
-	ops[0].vtile_count = 1;
+	/* Block 1 still names op 0 but lies outside its run. */
+	ops[0].block_count = 1;
 	h->crc32 = cim_image_crc(img, size);
 	assert_int_equal(cim_ref_run_image(img, size, in, out, 1), -EINVAL);
-	ops[0].vtile_count = 2;
+	ops[0].block_count = 2;
+
+	/* Block 1 on block 0's array, over its rows. */
+	vt[1].vtile = vt[0].vtile;
+	h->crc32 = cim_image_crc(img, size);
+	assert_int_equal(cim_ref_run_image(img, size, in, out, 1), -EINVAL);
+	vt[1].vtile = 1;
 
 	h->crc32 = cim_image_crc(img, size);
 	assert_int_equal(cim_ref_run_image(img, size, in, out, 1), 0);
@@ -256,7 +279,7 @@ int main(void)
 		cmocka_unit_test(batch_items_independent),
 		cmocka_unit_test(misaligned_image_copy),
 		cmocka_unit_test(arguments),
-		cmocka_unit_test(overlapping_or_stray_tiles_rejected),
+		cmocka_unit_test(stray_blocks_rejected),
 	};
 
 	return cmocka_run_group_tests_name("ref_exec", tests, NULL, NULL);

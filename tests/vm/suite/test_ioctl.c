@@ -7,7 +7,7 @@
 #include <xf86drm.h>
 
 #include <drm/cim_accel.h>
-#include "../../../uapi/cim_image_v1.h"
+#include "../../../uapi/cim_image.h"
 #include "vmtest.h"
 
 static struct drm_cim_device_info card_info(int fd)
@@ -189,6 +189,14 @@ static void image_load_rejects_bad_images(void)
 	CHECK_EQ(load_modified(fd, &m, HDR_OFF(ops_offset), 0xffff0, 1),
 		 -EINVAL);
 	CHECK_EQ(load_modified(fd, &m, HDR_OFF(total_size), 7, 1), -EINVAL);
+	/* Format-2 plan fields: arena, exits, reserved, a block's tile. */
+	CHECK_EQ(load_modified(fd, &m, HDR_OFF(arena_size), 0, 1), -EINVAL);
+	CHECK_EQ(load_modified(fd, &m, HDR_OFF(n_exits), 1, 1), -EINVAL);
+	CHECK_EQ(load_modified(fd, &m, HDR_OFF(reserved), 1, 1), -EINVAL);
+	CHECK_EQ(load_modified(fd, &m, HDR_OFF(version_major), 1, 1), -EINVAL);
+	CHECK_EQ(load_modified(fd, &m, ((struct cim_image_header *)m.image)->blocks_offset +
+			       offsetof(struct cim_image_block, vtile), 200, 1),
+		 -EINVAL);
 	/* A cell flipped in the middle: only the CRC can tell. */
 	CHECK_EQ(load_modified(fd, &m, m.size - 8, 0x5a5a5a5a, 0), -EBADMSG);
 
@@ -202,8 +210,8 @@ static void image_load_rejects_bad_images(void)
 
 static void image_load_runs_out_of_tiles(void)
 {
-	/* A 300x300 layer needs 2 x 3 tiles of 256 rows x 128 outputs. */
-	static const uint32_t big[] = { 300, 300 };
+	/* A 512x300 layer needs 2 x 3 full arrays of 256 rows x 128 outputs. */
+	static const uint32_t big[] = { 512, 300 };
 	struct drm_cim_image_release r = { 0 };
 	struct vm_model m, other;
 	uint32_t bo, img, sync;

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* cimctl's built-in FC models as quantized models, for cim-compile --builtin. */
+#ifndef CIM_COMPILE_BUILTIN_H
+#define CIM_COMPILE_BUILTIN_H
+
+#include <stdint.h>
+
+#include "cim.h"
+
+/*
+ * Fill *qm with built-in model NAME; 8-bit weights (the 4-bit mode
+ * keeps the top 4 bits of each weight, zero point 8).  *ctx owns it all:
+ * free() it.  Returns 0 or -ENOENT, -ENOMEM.
+ */
+int compile_builtin(const char *name, uint32_t wbits, struct cim_qmodel **qm,
+		    void **ctx);
+
+#endif /* CIM_COMPILE_BUILTIN_H */
