@@ -24,7 +24,7 @@
 #define CIM_FW_MAX_LINE		4096	/* rows or columns of a tile */
 #define CIM_FW_MAX_OPS		1024	/* ops of a plan */
 #define CIM_FW_MAX_BANDS	8192	/* row bands the scheduler tracks */
-#define CIM_FW_RES_SLOTS	8	/* busy intervals kept per resource */
+#define CIM_FW_RES_SLOTS	16	/* busy intervals kept per resource */
 
 struct cim_hal;
 

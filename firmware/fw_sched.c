@@ -37,9 +37,12 @@ static uint64_t fw_res_take(struct fw_res *r, uint64_t ready, uint64_t dur)
 	if (!dur)
 		return ready;
 	if (r->n == CIM_FW_RES_SLOTS) {
-		/* forget the oldest gap: rarely of use by now */
-		r->e[0] = r->e[1];
-		for (k = 1; k + 1 < r->n; k++) {
+		/* give up the shortest gap: least of use to later work */
+		for (i = 1, k = 0; i + 1 < r->n; i++)
+			if (r->s[i + 1] - r->e[i] < r->s[k + 1] - r->e[k])
+				k = i;
+		r->e[k] = r->e[k + 1];
+		for (k++; k + 1 < r->n; k++) {
 			r->s[k] = r->s[k + 1];
 			r->e[k] = r->e[k + 1];
 		}

@@ -49,6 +49,7 @@ struct tnet {
 	 */
 	uint32_t balance_tiles;
 	uint32_t mvm_ns, mvm_fixed_ns, row_group, adcs, adc_bits;
+	uint32_t simd_ps;		/* SIMD per element, as the card's */
 	uint64_t period_ps;		/* out: the work per item of the busiest tile */
 	/* filled by tnet_build */
 	uint32_t n_vtiles, n_blocks, arena;

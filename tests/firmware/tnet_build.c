@@ -151,6 +151,7 @@ struct tmap {
 	uint32_t nt;
 	uint32_t row_end[TMAP_TILES], col_end[TMAP_TILES];
 	uint64_t load[TMAP_TILES];
+	uint64_t simd[TMAP_TILES];	/* SIMD work per item */
 };
 
 static void tmap_append(struct tmap *m, const struct cim_image_block *b)
@@ -292,14 +293,24 @@ struct tshape {
 	uint64_t *t;		/* ps per MVM of each block */
 	uint32_t nb, pix, cpw, rmax;
 	uint64_t tmax;		/* slowest block */
+	uint64_t simd_pix;	/* SIMD ps per pixel: partial sums, requant */
+	uint64_t simd_item;	/* SIMD ps per item of the digital ops after */
 };
+
+/* SIMD ps per item of replica home of op sh with R replicas. */
+static uint64_t tbal_simd(const struct tshape *sh, uint32_t R)
+{
+	return (uint64_t)((sh->pix + R - 1) / R) * sh->simd_pix +
+	       (sh->simd_item + R - 1) / R;
+}
 
 static uint32_t tbal_reps(const struct tshape *sh, uint64_t T)
 {
 	uint32_t R;
 
 	for (R = 1; R < sh->rmax; R++)
-		if ((uint64_t)((sh->pix + R - 1) / R) * sh->tmax <= T)
+		if ((uint64_t)((sh->pix + R - 1) / R) * sh->tmax <= T &&
+		    tbal_simd(sh, R) <= T)
 			break;
 	return R;
 }
@@ -316,17 +327,19 @@ static uint32_t tbal_pack(struct tnet *n, const struct tshape *sh,
 {
 	uint32_t k, r, i, R, vt, row = 0, col = 0, h, w, per;
 	struct cim_image_block b;
-	uint64_t l;
+	uint64_t l, sl;
 
 	m->nt = 0;
 	memset(m->row_end, 0, sizeof(m->row_end));
 	memset(m->col_end, 0, sizeof(m->col_end));
 	memset(m->load, 0, sizeof(m->load));
+	memset(m->simd, 0, sizeof(m->simd));
 	for (k = 0; k < n->n_ops; k++) {
 		if (!sh[k].nb)
 			continue;
 		R = tbal_reps(&sh[k], T);
 		per = (sh[k].pix + R - 1) / R;
+		sl = tbal_simd(&sh[k], R);
 		if (emit) {
 			n->ops[k].op.replicas = R > 1 ? R : 0;
 			n->ops[k].op.block_first = m->nb;
@@ -340,6 +353,7 @@ static uint32_t tbal_pack(struct tnet *n, const struct tshape *sh,
 				l = per * sh[k].t[i];
 				for (vt = 0; vt < m->nt; vt++)
 					if (m->load[vt] + l <= T &&
+					    (i || m->simd[vt] + sl <= T) &&
 					    tmap_fit(n, m, vt, h, w,
 						     n->tile_rows, &row, &col))
 						break;
@@ -349,6 +363,8 @@ static uint32_t tbal_pack(struct tnet *n, const struct tshape *sh,
 					row = col = 0;
 				}
 				m->load[vt] += l;
+				if (!i)	/* the replica's home */
+					m->simd[vt] += sl;
 				tmap_put(m, &b, vt, row, col, h, w);
 				if (emit)
 					tmap_append(m, &b);
@@ -368,17 +384,34 @@ static void tbal_map(struct tnet *n, struct tmap *m)
 	uint64_t lo = 0, hi = 0, mid;
 	uint32_t k, i, K, N, G;
 
+	uint32_t *src = xzalloc((n->n_ops + 1) * sizeof(*src));
+
+	src[0] = UINT32_MAX;
 	for (k = 0; k < n->n_ops; k++) {
 		const struct cim_image_op *op = &n->ops[k].op;
+		uint64_t out = tnet_size(n, op->out), e;
 
-		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
+		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV) {
+			/* digital ops run in place on their input's tiles */
+			src[k + 1] = op->type == CIM_OP_EXIT ? UINT32_MAX :
+				     src[op->in0];
+			e = op->type == CIM_OP_ADD ? 3 * out :
+			    op->type == CIM_OP_EXIT ? 2 * out :
+			    op->type == CIM_OP_MAXPOOL ||
+			    op->type == CIM_OP_AVGPOOL ?
+			    out * op->kernel_h * op->kernel_w : out;
+			if (src[k + 1] != UINT32_MAX)
+				sh[src[k + 1]].simd_item += e * n->simd_ps;
 			continue;
+		}
+		src[k + 1] = k;
 		tnet_dims(n, k, &K, &N, &G);
 		sh[k].nb = tshape_op(n, k, K, N, G, &sh[k].b);
 		sh[k].t = xzalloc(sh[k].nb * sizeof(uint64_t));
 		sh[k].cpw = op->wbits / 4;
 		sh[k].pix = op->type == CIM_OP_CONV ?
 			    n->t[op->out].h * n->t[op->out].w : 1;
+		sh[k].simd_pix = (uint64_t)N * n->simd_ps;
 		sh[k].rmax = sh[k].pix < CIM_IMAGE_MAX_REPLICAS ?
 			     sh[k].pix : CIM_IMAGE_MAX_REPLICAS;
 		for (i = 0; i < sh[k].nb; i++) {
@@ -389,9 +422,14 @@ static void tbal_map(struct tnet *n, struct tmap *m)
 						 sh[k].cpw);
 			if (sh[k].t[i] > sh[k].tmax)
 				sh[k].tmax = sh[k].t[i];
+			sh[k].simd_pix += (uint64_t)b->g_count * b->outs *
+					  n->simd_ps;
 			hi += (uint64_t)sh[k].pix * sh[k].t[i];
 		}
 	}
+	for (k = 0; k < n->n_ops; k++)
+		if (sh[k].nb)
+			hi += tbal_simd(&sh[k], 1);
 	/* hi: no replicas, as few tiles as the area allows */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -410,6 +448,7 @@ static void tbal_map(struct tnet *n, struct tmap *m)
 		free(sh[k].t);
 	}
 	free(sh);
+	free(src);
 }
 
 static void tmap_op(struct tnet *n, struct tmap *m, uint32_t k,

@@ -223,6 +223,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	m.net.row_group = p.row_group;
 	m.net.adcs = p.adcs;
 	m.net.adc_bits = p.adc_bits;
+	m.net.simd_ps = p.simd_ps_per_elem;
 	make(&m.net);
 	tmodel_build(&m);
 	if (m.net.n_vtiles > tiles) {
@@ -257,6 +258,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	for (b = 0; b < 2; b++) {
 		trand_fill(in = malloc((size_t)batches[b] * m.in_size),
 			   (size_t)batches[b] * m.in_size, 3);
+		memset(t->fw->tile_tele, 0, sizeof(t->fw->tile_tele));
 		d = tdesc_run(t, 0, &m, in, batches[b], &out, NULL);
 		c = thost_exec(t, &d);
 		if (c.status) {
@@ -276,6 +278,20 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		       macs / (t->fw->tele.last_naive_ns * 1e-9) / peak);
 		printf("bench: %s_b%u_efficiency_bound %.3f ratio\n", name,
 		       batches[b], ceil_eff);
+		{
+			uint64_t ma = 0, ms = 0, sa = 0;
+
+			for (i = 0; i < p.tiles; i++) {
+				sa += t->fw->tile_tele[i].busy_ns;
+				if (t->fw->tile_tele[i].busy_ns > ma)
+					ma = t->fw->tile_tele[i].busy_ns;
+				if (t->fw->tile_tele[i].simd_ns > ms)
+					ms = t->fw->tile_tele[i].simd_ns;
+			}
+			printf("bench-info: %s b%u makespan %.1f us, busiest array %.1f us, busiest simd %.1f us, mean array %.1f us\n",
+			       name, batches[b], c.device_time_ns / 1e3,
+			       ma / 1e3, ms / 1e3, sa / 1e3 / p.tiles);
+		}
 		free(in);
 	}
 	thost_free(t);
