@@ -24,7 +24,7 @@
 #define CIM_FW_MAX_LINE		4096	/* rows or columns of a tile */
 #define CIM_FW_MAX_OPS		1024	/* ops of a plan */
 #define CIM_FW_MAX_BANDS	8192	/* row bands the scheduler tracks */
-#define CIM_FW_RES_SLOTS	8	/* busy intervals kept per resource */
+#define CIM_FW_RES_SLOTS	16	/* busy intervals kept per resource */
 
 struct cim_hal;
 
@@ -90,10 +90,13 @@ struct fw_sched {
 	uint64_t naive_ps;		/* of one layer at a time */
 	uint64_t macs;
 	uint16_t home[CIM_FW_MAX_OPS + 1];	/* vtile of each tensor */
+	/* op whose replica homes hold each tensor (0xffff: the host) */
+	uint16_t src[CIM_FW_MAX_OPS + 1];
 	uint32_t band0[CIM_FW_MAX_OPS + 1];	/* first band of each tensor */
 	uint64_t ready[CIM_FW_MAX_BANDS];	/* band ready (running max) */
 	uint64_t work[CIM_FW_MAX_VTILES];	/* scratch: ps per vtile */
 	uint64_t opwork[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */
+	uint64_t opsimd[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */
 	uint32_t psum[CIM_FW_MAX_VTILES];	/* scratch: partial sums/pixel */
 	struct fw_res array[CIM_FW_MAX_VTILES];
 	struct fw_res simd[CIM_FW_MAX_VTILES];

@@ -122,7 +122,8 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 	uint32_t K = op->type == CIM_OP_CONV ?
 		     op->kernel_h * op->kernel_w * in->c :
 		     (uint32_t)cim_tensor_size(in);
-	uint32_t oy, ox, n, i;
+	uint32_t R = op->replicas ? op->replicas : 1, per = op->block_count / R;
+	uint32_t oy, ox, n, i, p = 0, first;
 
 	for (oy = 0; oy < out->h; oy++) {
 		for (ox = 0; ox < out->w; ox++) {
@@ -132,9 +133,10 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 			}
 			for (n = 0; n < N; n++)
 				fw->acc[n] = bias[n];
-			for (i = 0; i < op->block_count; i++)
-				fw_block(fw, plan, s, op,
-					 &blocks[op->block_first + i],
+			/* pixel p on replica p % R (an FC has one pixel) */
+			first = op->block_first + (p++ % R) * per;
+			for (i = 0; i < per; i++)
+				fw_block(fw, plan, s, op, &blocks[first + i],
 					 K / G, N / G, x);
 			for (n = 0; n < N; n++)
 				y[n] = cim_requant_out(fw->acc[n], mult[n],

@@ -37,9 +37,12 @@ static uint64_t fw_res_take(struct fw_res *r, uint64_t ready, uint64_t dur)
 	if (!dur)
 		return ready;
 	if (r->n == CIM_FW_RES_SLOTS) {
-		/* forget the oldest gap: rarely of use by now */
-		r->e[0] = r->e[1];
-		for (k = 1; k + 1 < r->n; k++) {
+		/* give up the shortest gap: least of use to later work */
+		for (i = 1, k = 0; i + 1 < r->n; i++)
+			if (r->s[i + 1] - r->e[i] < r->s[k + 1] - r->e[k])
+				k = i;
+		r->e[k] = r->e[k + 1];
+		for (k++; k + 1 < r->n; k++) {
 			r->s[k] = r->s[k + 1];
 			r->e[k] = r->e[k + 1];
 		}
@@ -107,6 +110,8 @@ void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 	memset(&sc->dma_in, 0, sizeof(sc->dma_in));
 	memset(&sc->dma_out, 0, sizeof(sc->dma_out));
 	memset(sc->work, 0, h->n_vtiles * sizeof(sc->work[0]));
+	memset(sc->opwork, 0, h->n_vtiles * sizeof(sc->opwork[0]));
+	memset(sc->opsimd, 0, h->n_vtiles * sizeof(sc->opsimd[0]));
 	memset(sc->psum, 0, h->n_vtiles * sizeof(sc->psum[0]));
 	sc->makespan = 0;
 	sc->naive_ps = 0;
@@ -122,19 +127,60 @@ void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 	}
 
 	sc->home[0] = FW_HOME_HOST;
+	sc->src[0] = FW_HOME_HOST;
 	for (i = 0; i < h->n_ops; i++, op++) {
 		in0 = sc->home[op->in0];
-		if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV)
+		if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV) {
 			sc->home[i + 1] = (uint16_t)
 				cim_image_blocks(plan)[op->block_first].vtile;
-		else
+			sc->src[i + 1] = (uint16_t)i;
+		} else {
 			sc->home[i + 1] = in0 == FW_HOME_HOST ? 0 : in0;
+			sc->src[i + 1] = op->type == CIM_OP_EXIT ?
+					 FW_HOME_HOST : sc->src[op->in0];
+		}
 	}
 }
 
 static uint64_t fw_ps_to_ns(uint64_t ps)
 {
 	return fw_div_u64_u32(ps + 999, 1000);
+}
+
+static uint32_t fw_op_replicas(const struct cim_image_op *op)
+{
+	return op->replicas ? op->replicas : 1;
+}
+
+/* Pixels p in [p0, p1) with p % R == r. */
+static uint32_t fw_rep_pix(uint32_t p0, uint32_t p1, uint32_t R, uint32_t r)
+{
+	return (p1 + R - 1 - r) / R - (p0 + R - 1 - r) / R;
+}
+
+/*
+ * Where tensor t lives: spread over the R replica homes of the MVM op
+ * that made it (SIMD ops compute in place, on their input's homes), or
+ * on one tile.  Pixel p of the tensor is on home p % R.
+ */
+static uint32_t fw_spread_n(const struct fw_sched *sc, const uint8_t *plan,
+			    uint32_t t)
+{
+	if (sc->src[t] == FW_HOME_HOST)
+		return 1;
+	return fw_op_replicas(&cim_image_ops(plan)[sc->src[t]]);
+}
+
+static uint32_t fw_spread_home(const struct fw_sched *sc, const uint8_t *plan,
+			       uint32_t t, uint32_t r)
+{
+	const struct cim_image_op *op;
+
+	if (sc->src[t] == FW_HOME_HOST)
+		return sc->home[t] == FW_HOME_HOST ? 0 : sc->home[t];
+	op = &cim_image_ops(plan)[sc->src[t]];
+	return cim_image_blocks(plan)[op->block_first + r *
+				      (op->block_count / fw_op_replicas(op))].vtile;
 }
 
 /* Last input row an output band ending at row `last` needs. */
@@ -160,23 +206,35 @@ static uint32_t fw_need_row(const struct cim_image_op *op,
 	}
 }
 
-/* When input t's rows for the band are on tile `to`. */
+/*
+ * When input t's rows for the band are on tile `to`, which works on
+ * share / of the band's pixels: that share of the band's input, less
+ * the part `to` holds itself (t's pixels on it), crosses from the
+ * producing tiles.
+ */
 static uint64_t fw_input_at(struct cim_fw *fw, const uint8_t *plan,
 			    const struct cim_image_op *op, uint32_t t,
 			    uint32_t last, uint32_t band_rows, uint32_t to,
-			    uint64_t *xfer)
+			    uint32_t share, uint32_t of, uint64_t *xfer)
 {
 	const struct cim_image_tensor *in = &cim_image_tensors(plan)[t];
 	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
 	const struct fw_sched *sc = &fw->sched;
 	uint64_t at = fw_row_ready(sc, plan, t, fw_need_row(op, in, last));
-	uint64_t x;
+	uint32_t R = fw_spread_n(sc, plan, t), m = 0, r;
+	uint64_t bytes, x;
 
-	if (sc->home[t] == to)
+	if (sc->src[t] == FW_HOME_HOST)
+		m = sc->home[t] == to;
+	else
+		for (r = 0; r < R; r++)
+			m += fw_spread_home(sc, plan, t, r) == to;
+	if (m == R)
 		return at;
-	/* the band's share of the input */
-	x = fw_xfer_ps(fw, fw_div_u64_u32(cim_tensor_size(in) * band_rows,
-					  out->h));
+	bytes = fw_div_u64_u32(cim_tensor_size(in) * band_rows, out->h);
+	bytes = fw_div_u64_u32(bytes * share, of ? of : 1);
+	bytes = fw_div_u64_u32(bytes * (R - m), R);
+	x = fw_xfer_ps(fw, bytes);
 	*xfer += x;
 	return at + x;
 }
@@ -210,51 +268,119 @@ static uint64_t fw_simd_elems(const struct cim_image_op *op,
 	}
 }
 
-/* The MVM part of one band: the op's tiles; returns when all are done. */
+/* elems of SIMD work on tile vt from `at`; returns when done. */
+static uint64_t fw_sched_simd(struct cim_fw *fw, const struct cim_fw_slot *s,
+			      uint32_t vt, uint64_t at, uint64_t elems)
+{
+	struct fw_sched *sc = &fw->sched;
+	uint64_t w = fw_simd_ps(fw, elems);
+
+	fw_tele_simd(fw, s, vt, elems, w);
+	sc->opsimd[vt] += w;
+	return fw_res_take(&sc->simd[vt], at, w) + w;
+}
+
+/*
+ * One band of an FC/CONV op: each replica's share of the band's pixels
+ * on the replica's tiles (MVMs of one tile one after the other), its
+ * partial sums to the replica's home tile (that of its first block),
+ * whose SIMD unit adds them and requantizes.  Returns when all are done.
+ */
 static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			     const struct cim_fw_slot *s,
 			     const struct cim_image_op *op, uint32_t r0,
-			     uint32_t r1, uint64_t *xfer, uint64_t *elems)
+			     uint32_t r1, uint64_t *xfer)
 {
 	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
-	const struct cim_image_block *b = &cim_image_blocks(plan)[op->block_first];
+	const struct cim_image_block *b;
 	struct fw_sched *sc = &fw->sched;
-	uint32_t home = sc->home[op->out], cpw = op->wbits / 4, i, vt, pt;
-	uint64_t pix = (uint64_t)(r1 - r0) * out->w, done = 0, at, end, w;
-	uint64_t macs = 0;
+	uint32_t R = fw_op_replicas(op), per = op->block_count / R;
+	uint32_t cpw = op->wbits / 4, i, vt, pt, r, home, n;
+	uint32_t p0 = r0 * out->w, p1 = r1 * out->w;
+	uint64_t done = 0, rdone, at, end, w, macs, elems;
 
-	for (i = 0; i < op->block_count; i++) {
-		sc->work[b[i].vtile] += fw_mvm_ps(fw, b[i].g_count * b[i].rows,
-						  b[i].g_count * b[i].outs * cpw);
-		sc->psum[b[i].vtile] += b[i].g_count * b[i].outs;
-	}
-	for (i = 0; i < op->block_count; i++) {
-		vt = b[i].vtile;
-		pt = s->map[vt];
-		macs = (uint64_t)b[i].g_count * b[i].rows * b[i].outs * pix;
-		sc->macs += macs;
-		if (pt < CIM_FW_MAX_TILES) {
-			fw->tile_tele[pt].mvms += pix;
-			fw->tile_tele[pt].macs += macs;
+	for (r = 0; r < R; r++) {
+		n = fw_rep_pix(p0, p1, R, r);
+		if (!n)
+			continue;
+		b = &cim_image_blocks(plan)[op->block_first + r * per];
+		home = b[0].vtile;
+		for (i = 0; i < per; i++) {
+			sc->work[b[i].vtile] += fw_mvm_ps(fw,
+				b[i].g_count * b[i].rows,
+				b[i].g_count * b[i].outs * cpw);
+			sc->psum[b[i].vtile] += b[i].g_count * b[i].outs;
 		}
-		if (!sc->work[vt])
-			continue;	/* this tile's share is placed already */
-		w = sc->work[vt] * pix;
-		sc->work[vt] = 0;
-		sc->opwork[vt] += w;
-		*elems += sc->psum[vt] * pix;
-		at = fw_input_at(fw, plan, op, op->in0, r1 - 1, r1 - r0, vt,
-				 xfer);
-		end = fw_res_take(&sc->array[vt], at, w) + w;
-		if (pt < CIM_FW_MAX_TILES)
-			fw->tile_tele[pt].busy_ns += fw_ps_to_ns(w);
-		if (vt != home) {	/* partial sums to the home tile */
-			w = fw_xfer_ps(fw, 4 * sc->psum[vt] * pix);
-			*xfer += w;
-			end += w;
+		rdone = 0;
+		elems = (uint64_t)n * out->c;	/* requantization */
+		for (i = 0; i < per; i++) {
+			vt = b[i].vtile;
+			pt = s->map[vt];
+			macs = (uint64_t)b[i].g_count * b[i].rows * b[i].outs * n;
+			sc->macs += macs;
+			if (pt < CIM_FW_MAX_TILES) {
+				fw->tile_tele[pt].mvms += n;
+				fw->tile_tele[pt].macs += macs;
+			}
+			if (!sc->work[vt])
+				continue;	/* this tile's share is placed */
+			w = sc->work[vt] * n;
+			sc->work[vt] = 0;
+			sc->opwork[vt] += w;
+			elems += (uint64_t)sc->psum[vt] * n;
+			at = fw_input_at(fw, plan, op, op->in0, r1 - 1, r1 - r0,
+					 vt, n, p1 - p0, xfer);
+			end = fw_res_take(&sc->array[vt], at, w) + w;
+			if (pt < CIM_FW_MAX_TILES)
+				fw->tile_tele[pt].busy_ns += fw_ps_to_ns(w);
+			if (vt != home) {	/* partial sums to the home */
+				w = fw_xfer_ps(fw, 4ull * sc->psum[vt] * n);
+				*xfer += w;
+				end += w;
+			}
+			sc->psum[vt] = 0;
+			rdone = FW_MAX(rdone, end);
 		}
-		sc->psum[vt] = 0;
+		end = fw_sched_simd(fw, s, home, rdone, elems);
 		done = FW_MAX(done, end);
+	}
+	return done;
+}
+
+/*
+ * One band of a SIMD op: computed in place on the tiles its input is
+ * spread over, each taking the band's pixels it holds.
+ */
+static uint64_t fw_sched_digital(struct cim_fw *fw, const uint8_t *plan,
+				 const struct cim_fw_slot *s,
+				 const struct cim_image_op *op, uint32_t r0,
+				 uint32_t r1, uint64_t *xfer)
+{
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_tensor *out = &t[op->out];
+	struct fw_sched *sc = &fw->sched;
+	uint32_t R = fw_spread_n(sc, plan, op->out), r, n, vt;
+	uint32_t p0 = r0 * out->w, p1 = r1 * out->w;
+	uint64_t done = 0, at, at1;
+
+	for (r = 0; r < R; r++) {
+		n = R == 1 ? p1 - p0 : fw_rep_pix(p0, p1, R, r);
+		if (!n)
+			continue;
+		vt = R == 1 ? sc->home[op->out] :
+			      fw_spread_home(sc, plan, op->out, r);
+		at = fw_input_at(fw, plan, op, op->in0, r1 - 1, r1 - r0, vt,
+				 n, p1 - p0, xfer);
+		if (op->in1 != CIM_TENSOR_NONE) {
+			/* not inside FW_MAX: that would charge it twice */
+			at1 = fw_input_at(fw, plan, op, op->in1, r1 - 1,
+					  r1 - r0, vt, n, p1 - p0, xfer);
+			at = FW_MAX(at, at1);
+		}
+		at = fw_sched_simd(fw, s, vt, at,
+				   fw_simd_elems(op, &t[op->in0],
+						 (uint64_t)n * out->c));
+		done = FW_MAX(done, at);
 	}
 	return done;
 }
@@ -262,54 +388,31 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 static void fw_sched_op(struct cim_fw *fw, const uint8_t *plan,
 			const struct cim_fw_slot *s, uint32_t k)
 {
+	const struct cim_image_header *h = (const void *)plan;
 	const struct cim_image_op *op = &cim_image_ops(plan)[k];
-	const struct cim_image_tensor *t = cim_image_tensors(plan);
-	const struct cim_image_tensor *out = &t[op->out];
+	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
 	struct fw_sched *sc = &fw->sched;
-	uint32_t home = sc->home[op->out], nb = fw_bands(sc, out);
-	uint32_t band, r0, r1, i;
+	uint32_t nb = fw_bands(sc, out), band, r0, r1, i;
 	uint64_t *ready = &sc->ready[sc->band0[op->out]];
-	uint64_t at, w, elems, xfer = 0, simd = 0, most = 0, prev = 0;
-	int mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
+	uint64_t at, xfer = 0, most = 0, simd = 0, prev = 0;
 
 	for (band = 0; band < nb; band++) {
 		r0 = sc->fine ? band : 0;
 		r1 = sc->fine ? band + 1 : out->h;
-		elems = 0;
-		if (mvm) {
-			at = fw_sched_mvm(fw, plan, s, op, r0, r1, &xfer,
-					  &elems);
-			elems += (uint64_t)(r1 - r0) * out->w * out->c;
-		} else {
-			at = fw_input_at(fw, plan, op, op->in0, r1 - 1,
-					 r1 - r0, home, &xfer);
-			if (op->in1 != CIM_TENSOR_NONE)
-				at = FW_MAX(at, fw_input_at(fw, plan, op,
-							    op->in1, r1 - 1,
-							    r1 - r0, home,
-							    &xfer));
-			elems = fw_simd_elems(op, &t[op->in0],
-					      (uint64_t)(r1 - r0) * out->w *
-					      out->c);
-		}
-		w = fw_simd_ps(fw, elems);
-		simd += w;
-		fw_tele_simd(fw, s, home, elems, w);
-		at = fw_res_take(&sc->simd[home], at, w) + w;
+		if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV)
+			at = fw_sched_mvm(fw, plan, s, op, r0, r1, &xfer);
+		else
+			at = fw_sched_digital(fw, plan, s, op, r0, r1, &xfer);
 		prev = FW_MAX(prev, at);
 		ready[band] = prev;
 	}
 
-	/* one layer at a time: the op's tiles in parallel, then its SIMD */
-	if (mvm) {
-		for (i = 0; i < op->block_count; i++) {
-			w = sc->opwork[cim_image_blocks(plan)[op->block_first +
-							       i].vtile];
-			most = FW_MAX(most, w);
-		}
-		for (i = 0; i < op->block_count; i++)
-			sc->opwork[cim_image_blocks(plan)[op->block_first +
-							  i].vtile] = 0;
+	/* one layer at a time: the op's tiles in parallel, then SIMD */
+	for (i = 0; i < h->n_vtiles; i++) {
+		most = FW_MAX(most, sc->opwork[i]);
+		simd = FW_MAX(simd, sc->opsimd[i]);
+		sc->opwork[i] = 0;
+		sc->opsimd[i] = 0;
 	}
 	sc->naive_ps += most + simd + xfer;
 }

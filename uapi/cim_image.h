@@ -38,6 +38,7 @@
 
 #define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
 #define CIM_TENSOR_NONE		0xffffffffu
+#define CIM_IMAGE_MAX_REPLICAS	64	/* copies of one op's weights */
 
 /* Op types.  Semantics: docs/image-format.md and the comments below. */
 #define CIM_OP_FC		1	/* y = requant(W x + b), W on arrays */
@@ -128,6 +129,15 @@ struct cim_image_tensor {
  *       value exceeds every other by at least exit_margin, in0 is the
  *       item's result and the ops after the exit do not run.
  * clamp() is to [act_min, act_max], a sub-range of [-128, 127].
+ *
+ * Replicas (FC, CONV): with replicas R > 1 (at most
+ * CIM_IMAGE_MAX_REPLICAS; 0 and 1 both mean one copy) the op's
+ * block_count blocks are R consecutive runs of block_count / R blocks,
+ * each run covering the whole matrix with the same weights.  Output
+ * pixel p = oy * Wo + ox of a CONV is computed by the blocks of replica
+ * p % R only; an FC by replica 0.  Results do not depend on R (every
+ * replica holds the same weights); R lets the card work on R pixels at
+ * once on different arrays.
  */
 struct cim_image_op {
 	uint16_t type;		/* CIM_OP_* */
@@ -170,7 +180,9 @@ struct cim_image_op {
 	uint32_t left_shift;	/* ADD, at most 20 */
 	/* EXIT */
 	uint32_t exit_margin;
-	uint32_t reserved[5];	/* must be 0 */
+	/* FC, CONV: copies of the matrix in the blocks (0 or 1: one) */
+	uint32_t replicas;
+	uint32_t reserved[4];	/* must be 0 */
 };
 
 /*
@@ -187,8 +199,18 @@ struct cim_image_op {
  * the even cell in the low nibble; the g_count parts follow each other:
  * cells_size = g_count * rows * ceil(outs * c / 2).  Blocks' cells follow
  * each other in block order with no gaps.  Array cells outside every
- * block stay erased (0) and add nothing to any column.  The blocks on
- * one array appear in increasing array_row order and share no rows.
+ * block stay erased (0) and add nothing to any column.
+ *
+ * Packing (staircase rule): a block's rectangle on its array,
+ * [array_row, array_row + g_count*rows) x [array_col, array_col +
+ * g_count*outs*c), lies wholly below every earlier block (in block
+ * order) on the same array (array_row >= the largest end row of those
+ * blocks) or wholly to their right (array_col >= their largest end
+ * column).  So no two blocks overlap, and the checker needs only the
+ * end row and end column per array.  Blocks may share rows (side by
+ * side) or columns (one under the other); each block's MVM drives only
+ * its own rows with its own op's input and reads only its own columns,
+ * so blocks sharing rows are separate MVMs.
  */
 struct cim_image_block {
 	uint32_t op;
@@ -338,7 +360,8 @@ static inline int cim_check_requant(const void *img,
 struct cim_check_state {
 	uint32_t next_block;	/* blocks are used in op order */
 	uint64_t cells_at;	/* cells are laid out in block order */
-	uint16_t row_end[CIM_IMAGE_MAX_VTILES];	/* first free row per array */
+	uint16_t row_end[CIM_IMAGE_MAX_VTILES];	/* largest block end row */
+	uint16_t col_end[CIM_IMAGE_MAX_VTILES];	/* largest block end column */
 };
 
 /*
@@ -354,11 +377,14 @@ static inline int cim_check_blocks(const void *img, uint32_t opi,
 	const struct cim_image_op *op = &cim_image_ops(img)[opi];
 	const struct cim_image_block *b;
 	uint32_t Kg = K / G, Ng = N / G, cpw = op->wbits / 4, i;
+	uint32_t R = op->replicas ? op->replicas : 1, re, ce;
 	uint64_t area = 0;
 
 	if (!op->block_count || op->block_first != st->next_block ||
 	    !cim_range_ok(op->block_first, op->block_count, h->n_blocks))
 		CIM_IMG_FAIL("op blocks out of range or out of order");
+	if (R > CIM_IMAGE_MAX_REPLICAS || op->block_count % R)
+		CIM_IMG_FAIL("bad replica count");
 	st->next_block += op->block_count;
 	for (i = op->block_first; i < st->next_block; i++) {
 		b = &cim_image_blocks(img)[i];
@@ -366,6 +392,19 @@ static inline int cim_check_blocks(const void *img, uint32_t opi,
 			CIM_IMG_FAIL("block does not belong to its op");
 		if (b->vtile >= h->n_vtiles)
 			CIM_IMG_FAIL("block on a tile the image does not have");
+		if (i >= op->block_first + op->block_count / R) {
+			/* a replica's blocks: those of replica 0, in order */
+			const struct cim_image_block *b0 =
+				b - op->block_count / R;
+
+			if (b->g_first != b0->g_first ||
+			    b->g_count != b0->g_count ||
+			    b->row_base != b0->row_base ||
+			    b->rows != b0->rows ||
+			    b->col_base != b0->col_base ||
+			    b->outs != b0->outs)
+				CIM_IMG_FAIL("replica blocks differ from replica 0's");
+		}
 		if (!b->g_count || !cim_range_ok(b->g_first, b->g_count, G) ||
 		    !b->rows || !cim_range_ok(b->row_base, b->rows, Kg) ||
 		    !b->outs || !cim_range_ok(b->col_base, b->outs, Ng))
@@ -376,10 +415,16 @@ static inline int cim_check_blocks(const void *img, uint32_t opi,
 				  (uint64_t)b->g_count * b->outs * cpw,
 				  lim->tile_cols))
 			CIM_IMG_FAIL("block larger than its array");
-		if (b->array_row < st->row_end[b->vtile])
-			CIM_IMG_FAIL("blocks of an array overlap or are out of row order");
-		st->row_end[b->vtile] = (uint16_t)(b->array_row +
-						   b->g_count * b->rows);
+		/* staircase: wholly below or wholly right of earlier blocks */
+		if (b->array_row < st->row_end[b->vtile] &&
+		    b->array_col < st->col_end[b->vtile])
+			CIM_IMG_FAIL("blocks of an array overlap (not below or right of the earlier ones)");
+		re = b->array_row + b->g_count * b->rows;
+		ce = b->array_col + b->g_count * b->outs * cpw;
+		if (re > st->row_end[b->vtile])
+			st->row_end[b->vtile] = (uint16_t)re;
+		if (ce > st->col_end[b->vtile])
+			st->col_end[b->vtile] = (uint16_t)ce;
 		if (b->cells_offset != st->cells_at ||
 		    b->cells_size != cim_block_cells_size(b, op->wbits) ||
 		    !cim_range_ok(b->cells_offset, b->cells_size, h->cells_size))
@@ -387,7 +432,7 @@ static inline int cim_check_blocks(const void *img, uint32_t opi,
 		st->cells_at += b->cells_size;
 		area += (uint64_t)b->g_count * b->rows * b->outs;
 	}
-	if (area != (uint64_t)G * Kg * Ng)
+	if (area != (uint64_t)R * G * Kg * Ng)
 		CIM_IMG_FAIL("blocks do not cover their op's matrix");
 	return 0;
 }
@@ -462,6 +507,8 @@ static inline int cim_op_unused_zero(const struct cim_image_op *op)
 				       op->left_shift))
 		return 0;
 	if (op->type != CIM_OP_EXIT && op->exit_margin)
+		return 0;
+	if (!mvm && op->replicas)
 		return 0;
 	if (op->flags & ~(uint32_t)(op->type == CIM_OP_AVGPOOL ?
 				    CIM_OPF_COUNT_PAD : 0))
@@ -590,7 +637,7 @@ static inline int cim_check_sections(const void *buf, uint64_t size,
 /*
  * Check everything but the CRC.  buf holds at least the plan, i.e.
  * min(size, cells_offset) bytes are readable; size is the image size the
- * caller was given.  st is scratch (about 530 bytes).  Returns 0, or -1
+ * caller was given.  st is scratch (about 1050 bytes).  Returns 0, or -1
  * with *why set to a static string.
  */
 static inline int cim_image_check_st(const void *buf, uint64_t size,
@@ -627,7 +674,7 @@ static inline int cim_image_check_st(const void *buf, uint64_t size,
 	if (h->n_tensors != h->n_ops + 1)
 		CIM_IMG_FAIL("tensor count is not op count + 1");
 	if (h->n_vtiles > lim->max_vtiles || h->n_vtiles > CIM_IMAGE_MAX_VTILES ||
-	    lim->tile_rows > 65535)
+	    lim->tile_rows > 65535 || lim->tile_cols > 65535)
 		CIM_IMG_FAIL("image needs more tiles than the card has");
 	if (!h->arena_size || h->arena_size > lim->max_arena)
 		CIM_IMG_FAIL("activation arena larger than the card's");
@@ -649,7 +696,7 @@ static inline int cim_image_check_st(const void *buf, uint64_t size,
 	st->next_block = 0;
 	st->cells_at = 0;
 	for (i = 0; i < CIM_IMAGE_MAX_VTILES; i++)
-		st->row_end[i] = 0;
+		st->row_end[i] = st->col_end[i] = 0;
 	ops = cim_image_ops(buf);
 	for (i = 0; i < h->n_ops; i++) {
 		if (cim_check_op(buf, i, lim, st, why))

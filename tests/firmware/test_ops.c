@@ -341,6 +341,200 @@ static void test_exits(void **state)
 	tnet_free(&n);
 }
 
+/* A conv net for the replica tests: W8 split over tiles, W4, an FC. */
+static void rep_net(struct tnet *n, uint32_t r0, uint32_t r1, uint32_t rfc)
+{
+	uint32_t seed = 41, x;
+
+	net_init(n, 5, 7, 6);
+	n->no_pack = 1;
+	/* K = 45 rows over 32-row tiles: partial sums in each replica */
+	x = add_conv(n, 0, 12, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	n->ops[x - 1].op.replicas = r0;
+	x = add_conv(n, x, 10, 3, 2, 1, pad1, 1, 4, 1, &seed);
+	n->ops[x - 1].op.replicas = r1;
+	x = add_fc(n, x, 6, 8, &seed);
+	n->ops[x - 1].op.replicas = rfc;
+}
+
+/*
+ * Replicated ops give the reference's (so the unreplicated) results
+ * bit for bit, and the replicas run in parallel: less modeled time.
+ */
+static void test_conv_replicas(void **state)
+{
+	struct thost *t = *state;
+	uint64_t t1, t3;
+	uint32_t b1;
+	struct tnet n;
+
+	rep_net(&n, 0, 0, 0);
+	t1 = run_net(t, &n, 4, 9, -1, NULL).device_time_ns;
+	b1 = n.n_blocks;
+	tnet_free(&n);
+
+	rep_net(&n, 3, 2, 2);
+	t3 = run_net(t, &n, 4, 9, -1, NULL).device_time_ns;
+	/* K = 45, 108, 120 over 32-row tiles: 2, 4, 4 blocks a copy */
+	assert_int_equal(b1, 2 + 4 + 4);
+	assert_int_equal(n.n_blocks, 2 * 3 + 4 * 2 + 4 * 2);
+	assert_true(t3 < t1);
+	tnet_free(&n);
+}
+
+/*
+ * Output pixel p comes from replica p % R: spoil one cell of replica 1
+ * and only the odd pixels change.
+ */
+static void test_replica_pixels(void **state)
+{
+	struct thost *t = *state;
+	struct cim_image_header *h;
+	struct cim_image_block *b;
+	struct cim_desc d;
+	struct tmodel m;
+	int8_t *in, *want, *out;
+	uint32_t p, c, bad[2] = { 0, 0 }, seed = 3, x;
+	uint8_t *cells;
+
+	memset(&m, 0, sizeof(m));
+	net_init(&m.net, 4, 5, 5);
+	m.net.no_pack = 1;
+	x = add_conv(&m.net, 0, 6, 3, 1, 1, pad1, 1, 4, 0, &seed);
+	m.net.ops[x - 1].op.replicas = 2;
+	tmodel_build(&m);
+	h = m.image;
+	b = (struct cim_image_block *)((uint8_t *)m.image + h->blocks_offset);
+	/* K = 36: two blocks a copy; replica 1 starts at block 2 */
+	assert_int_equal(h->n_blocks, 4);
+	cells = (uint8_t *)m.image + h->cells_offset + b[2].cells_offset;
+	cells[0] ^= 0x0f;	/* row 0, output 0 of replica 1 */
+	h->crc32 = cim_image_crc(m.image, h->total_size);
+	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tinput(&m, 1, 5, &in, &want);
+	d = tdesc_run(t, 0, &m, in, 1, &out, NULL);
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	for (p = 0; p < 25; p++)
+		for (c = 0; c < 6; c++)
+			bad[p % 2] += out[p * 6 + c] != want[p * 6 + c];
+	assert_int_equal(bad[0], 0);
+	assert_true(bad[1] > 0);
+	free(in);
+	free(want);
+	tmodel_free(&m);
+}
+
+/*
+ * Column-shared packing (staircase): blocks side by side on one array,
+ * depthwise blocks too, bit-exact; fewer tiles than row-only packing.
+ */
+static void test_pack_columns(void **state)
+{
+	struct thost *t = *state;
+	uint32_t seed = 17, x, tiles[2], i;
+	struct tnet n;
+
+	for (i = 0; i < 2; i++) {
+		seed = 17;
+		net_init(&n, 6, 6, 6);
+		n.pack2d = i;
+		/* 54 x 6 blocks (32 + 22 rows), depthwise 3 x (27 x 3) */
+		x = add_conv(&n, 0, 6, 3, 1, 1, pad1, 1, 8, 1, &seed);
+		x = add_conv(&n, x, 6, 3, 1, 1, pad1, 6, 4, 1, &seed);
+		x = add_conv(&n, x, 12, 1, 1, 1, pad0, 1, 4, 1, &seed);
+		n.ops[x - 1].op.replicas = 2;
+		add_fc(&n, x, 5, 4, &seed);
+		run_net(t, &n, 3, 4, -1, NULL);
+		tiles[i] = n.n_vtiles;
+		tnet_free(&n);
+	}
+	assert_true(tiles[1] < tiles[0]);
+}
+
+/* The checker: staircase accepted, overlaps and bad replicas refused. */
+static void test_check_staircase(void **state)
+{
+	struct cim_image_header *h;
+	struct cim_image_block *b;
+	struct cim_image_op *ops;
+	struct tmodel m;
+	const char *why;
+	uint32_t seed = 23, x, i, nb;
+	struct cim_image_block save[16];
+	struct cim_image_op osave;
+	struct cim_image_limits lim = {
+		.tile_rows = THAL_ROWS, .tile_cols = THAL_COLS, .cell_bits = 4,
+		.max_vector = 4096, .max_plan_bytes = 1 << 20,
+		.max_vtiles = THAL_TILES, .max_arena = 1 << 20,
+	};
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	net_init(&m.net, 2, 4, 4);
+	m.net.pack2d = 1;
+	/* W4 blocks 18 x 3 twice (2 replicas), then 3 x 5 */
+	x = add_conv(&m.net, 0, 3, 3, 1, 1, pad1, 1, 4, 1, &seed);
+	m.net.ops[x - 1].op.replicas = 2;
+	x = add_conv(&m.net, x, 5, 1, 1, 1, pad0, 1, 4, 1, &seed);
+	(void)x;
+	tmodel_build(&m);
+	h = m.image;
+	ops = (struct cim_image_op *)((uint8_t *)m.image + h->ops_offset);
+	b = (struct cim_image_block *)((uint8_t *)m.image + h->blocks_offset);
+	nb = h->n_blocks;
+	assert_int_equal(nb, 3);
+	assert_int_equal(h->n_vtiles, 1);
+	/* 18 rows twice side by side, then below: (0, 0), (0, 3), (18, 0) */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(b[i].array_row, 0);
+		assert_int_equal(b[i].array_col, 3 * i);
+	}
+	assert_int_equal(b[2].array_row, 18);
+	assert_int_equal(b[2].array_col, 0);
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), 0);
+	memcpy(save, b, nb * sizeof(*b));
+	osave = ops[0];
+
+	/* a staircase: right, then below all, then right again */
+	b[1].array_row = 3;		/* rows 3..20, cols 3..5 */
+	b[2].array_row = 21;		/* below both */
+	b[2].array_col = 2;
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), 0);
+	b[2].array_row = 20;		/* row 20 is block 1's; col 2 block 0's */
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	assert_string_equal(why, "blocks of an array overlap (not below or right of the earlier ones)");
+	b[2].array_col = 6;		/* right of both: fine */
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), 0);
+	b[2].array_col = 5;		/* one column over block 1 */
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	/* an exact overlap */
+	memcpy(b, save, nb * sizeof(*b));
+	b[1].array_col = 0;
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	memcpy(b, save, nb * sizeof(*b));
+
+	/* replica counts: not dividing the blocks, too many, on a pool */
+	ops[0].replicas = 3;
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	assert_string_equal(why, "bad replica count");
+	ops[0].replicas = CIM_IMAGE_MAX_REPLICAS + 2;
+	ops[0].block_count = CIM_IMAGE_MAX_REPLICAS + 2;
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	ops[0] = osave;
+	/* one copy claimed, two present: the area is twice the matrix */
+	ops[0].replicas = 1;
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	assert_string_equal(why, "blocks do not cover their op's matrix");
+	ops[0] = osave;
+	/* replica 1 covering other rows than replica 0 */
+	b[1].row_base = 1;
+	b[1].rows = 17;
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), -1);
+	memcpy(b, save, nb * sizeof(*b));
+	assert_int_equal(cim_image_check(m.image, m.size, &lim, &why), 0);
+	tmodel_free(&m);
+}
+
 static void pipe_net(struct tnet *n)
 {
 	uint32_t seed = 31, x;
@@ -435,6 +629,10 @@ const struct CMUnitTest ops_tests[] = {
 	TEST(test_conv_groups),
 	TEST(test_simd_ops),
 	TEST(test_exits),
+	TEST(test_conv_replicas),
+	TEST(test_replica_pixels),
+	TEST(test_pack_columns),
+	TEST(test_check_staircase),
 	TEST(test_sched_pipeline),
 	TEST(test_telemetry),
 };

@@ -40,6 +40,17 @@ struct tnet {
 	int no_pack;			/* one block per tile */
 	int no_diag;			/* one group per block */
 	uint32_t tile_fill;		/* rows per tile used, 0: all */
+	int pack2d;			/* staircase: side by side, then below */
+	/*
+	 * Balanced mapping (balance_tiles > 0): replicate FC/CONV ops and
+	 * pack their blocks onto at most balance_tiles tiles so that the
+	 * modeled MVM work per item of every tile is about the same (ops'
+	 * own replicas fields are then ignored).  MVM cost as the card's:
+	 */
+	uint32_t balance_tiles;
+	uint32_t mvm_ns, mvm_fixed_ns, row_group, adcs, adc_bits;
+	uint32_t simd_ps;		/* SIMD per element, as the card's */
+	uint64_t period_ps;		/* out: the work per item of the busiest tile */
 	/* filled by tnet_build */
 	uint32_t n_vtiles, n_blocks, arena;
 };
@@ -54,6 +65,9 @@ void tnet_window_shape(const struct tnet *n, const struct cim_image_op *op,
 /* Random weights and requantization for an FC/CONV op of n. */
 void tnet_rand_mvm(struct tnet_op *o, uint32_t K, uint32_t N, uint32_t G,
 		   uint32_t wbits, uint32_t *seed);
+
+/* Modeled picoseconds of one MVM over rows x cells (the card's formula). */
+uint64_t tnet_mvm_ps(const struct tnet *n, uint32_t rows, uint32_t cells);
 
 /* Build the image: 0, or -1 if the net does not map. */
 int tnet_build(struct tnet *n, void **img, size_t *size);

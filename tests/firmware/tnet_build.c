@@ -140,20 +140,85 @@ static void tnet_arena(struct tnet *n)
 
 /* --- mapping ------------------------------------------------------- */
 
+#define TMAP_TILES	CIM_IMAGE_MAX_VTILES
+
 struct tmap {
 	struct cim_image_block *b;
 	uint32_t nb, cap;
 	uint32_t vt, row;	/* current tile and its first free row */
 	int any;
+	/* staircase state per tile: largest end row and column, MVM load */
+	uint32_t nt;
+	uint32_t row_end[TMAP_TILES], col_end[TMAP_TILES];
+	uint64_t load[TMAP_TILES];
+	uint64_t simd[TMAP_TILES];	/* SIMD work per item */
 };
 
+static void tmap_append(struct tmap *m, const struct cim_image_block *b)
+{
+	if (m->nb == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->b = realloc(m->b, m->cap * sizeof(*m->b));
+		if (!m->b)
+			abort();
+	}
+	m->b[m->nb++] = *b;
+}
+
+/*
+ * Can a h x w (rows x cells) block go on tile vt by the staircase rule:
+ * below everything at column 0, or right of everything at row 0?
+ */
+static int tmap_fit(const struct tnet *n, const struct tmap *m, uint32_t vt,
+		    uint32_t h, uint32_t w, uint32_t cap, uint32_t *row,
+		    uint32_t *col)
+{
+	if (m->row_end[vt] + h <= cap && w <= n->tile_cols) {
+		*row = m->row_end[vt];
+		*col = 0;
+		return 1;
+	}
+	if (h <= cap && m->col_end[vt] + w <= n->tile_cols) {
+		*row = 0;
+		*col = m->col_end[vt];
+		return 1;
+	}
+	return 0;
+}
+
+static void tmap_put(struct tmap *m, struct cim_image_block *b, uint32_t vt,
+		     uint32_t row, uint32_t col, uint32_t h, uint32_t w)
+{
+	b->vtile = vt;
+	b->array_row = row;
+	b->array_col = col;
+	if (row + h > m->row_end[vt])
+		m->row_end[vt] = row + h;
+	if (col + w > m->col_end[vt])
+		m->col_end[vt] = col + w;
+	if (vt >= m->nt)
+		m->nt = vt + 1;
+}
+
+/* The simple mapper: blocks in order onto the current tile or the next. */
 static void tmap_place(struct tnet *n, struct tmap *m,
 		       struct cim_image_block *b, uint32_t cpw)
 {
-	uint32_t h = b->g_count * b->rows;
+	uint32_t h = b->g_count * b->rows, w = b->g_count * b->outs * cpw;
 	uint32_t cap = n->tile_fill ? n->tile_fill : n->tile_rows;
+	uint32_t row, col;
 
-	(void)cpw;
+	if (n->pack2d) {
+		if (!m->any || !tmap_fit(n, m, m->vt, h, w, cap, &row, &col)) {
+			if (m->any)
+				m->vt++;
+			row = col = 0;
+		}
+		m->any = 1;
+		tmap_put(m, b, m->vt, row, col, h, w);
+		tmap_append(m, b);
+		return;
+	}
 	if (!m->any) {
 		m->any = 1;
 	} else if (n->no_pack || m->row + h > cap) {
@@ -164,24 +229,19 @@ static void tmap_place(struct tnet *n, struct tmap *m,
 	b->array_row = m->row;
 	b->array_col = 0;
 	m->row += h;
-	if (m->nb == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 64;
-		m->b = realloc(m->b, m->cap * sizeof(*m->b));
-		if (!m->b)
-			abort();
-	}
-	m->b[m->nb++] = *b;
+	tmap_append(m, b);
 }
 
-static void tmap_op(struct tnet *n, struct tmap *m, uint32_t k,
-		    uint32_t K, uint32_t N, uint32_t G)
+/* One copy of op k's matrix cut into blocks (not placed); returns count. */
+static uint32_t tshape_op(const struct tnet *n, uint32_t k, uint32_t K,
+			  uint32_t N, uint32_t G, struct cim_image_block **out)
 {
-	struct cim_image_op *op = &n->ops[k].op;
+	const struct cim_image_op *op = &n->ops[k].op;
 	uint32_t cpw = op->wbits / 4, Kg = K / G, Ng = N / G;
 	uint32_t R = n->max_rows ? n->max_rows : n->tile_rows;
 	uint32_t C = (n->max_cols ? n->max_cols : n->tile_cols) / cpw;
-	uint32_t gpb = 1, g, r, c, first = m->nb;
-	struct cim_image_block b;
+	uint32_t gpb = 1, g, r, c, cnt = 0;
+	struct cim_image_block *b;
 
 	if (R > n->tile_rows)
 		R = n->tile_rows;
@@ -192,21 +252,220 @@ static void tmap_op(struct tnet *n, struct tmap *m, uint32_t k,
 		if (gpb > G)
 			gpb = G;
 	}
+	b = xzalloc((size_t)((G + gpb - 1) / gpb) * ((Kg + R - 1) / R) *
+		    ((Ng + C - 1) / C) * sizeof(*b));
 	for (g = 0; g < G; g += gpb) {
 		for (r = 0; r < Kg; r += R) {
 			for (c = 0; c < Ng; c += C) {
-				memset(&b, 0, sizeof(b));
-				b.op = k;
-				b.g_first = g;
-				b.g_count = G - g < gpb ? G - g : gpb;
-				b.row_base = r;
-				b.rows = Kg - r < R ? Kg - r : R;
-				b.col_base = c;
-				b.outs = Ng - c < C ? Ng - c : C;
-				tmap_place(n, m, &b, cpw);
+				b[cnt].op = k;
+				b[cnt].g_first = g;
+				b[cnt].g_count = G - g < gpb ? G - g : gpb;
+				b[cnt].row_base = r;
+				b[cnt].rows = Kg - r < R ? Kg - r : R;
+				b[cnt].col_base = c;
+				b[cnt].outs = Ng - c < C ? Ng - c : C;
+				cnt++;
 			}
 		}
 	}
+	*out = b;
+	return cnt;
+}
+
+uint64_t tnet_mvm_ps(const struct tnet *n, uint32_t rows, uint32_t cells)
+{
+	uint32_t rg = n->row_group ? n->row_group : n->tile_rows;
+	uint32_t ad = n->adcs ? n->adcs : n->tile_cols;
+	uint32_t bits = n->adc_bits ? n->adc_bits : 1;
+	uint64_t full = (uint64_t)((n->tile_rows + rg - 1) / rg) *
+			((n->tile_cols + ad - 1) / ad) * bits;
+	uint64_t bit_ps = n->mvm_ns > n->mvm_fixed_ns ?
+			  (uint64_t)(n->mvm_ns - n->mvm_fixed_ns) * 1000 / full : 0;
+
+	return (uint64_t)n->mvm_fixed_ns * 1000 +
+	       (uint64_t)((rows + rg - 1) / rg) * ((cells + ad - 1) / ad) *
+	       bits * bit_ps;
+}
+
+/* The blocks of one copy of each FC/CONV op, their pixels and MVM times. */
+struct tshape {
+	struct cim_image_block *b;
+	uint64_t *t;		/* ps per MVM of each block */
+	uint32_t nb, pix, cpw, rmax;
+	uint64_t tmax;		/* slowest block */
+	uint64_t simd_pix;	/* SIMD ps per pixel: partial sums, requant */
+	uint64_t simd_item;	/* SIMD ps per item of the digital ops after */
+};
+
+/* SIMD ps per item of replica home of op sh with R replicas. */
+static uint64_t tbal_simd(const struct tshape *sh, uint32_t R)
+{
+	return (uint64_t)((sh->pix + R - 1) / R) * sh->simd_pix +
+	       (sh->simd_item + R - 1) / R;
+}
+
+static uint32_t tbal_reps(const struct tshape *sh, uint64_t T)
+{
+	uint32_t R;
+
+	for (R = 1; R < sh->rmax; R++)
+		if ((uint64_t)((sh->pix + R - 1) / R) * sh->tmax <= T &&
+		    tbal_simd(sh, R) <= T)
+			break;
+	return R;
+}
+
+/*
+ * Balanced packing for period T: each op gets the fewest replicas whose
+ * slowest block does at most T of work per item, then every block, in
+ * block order, goes to the first tile it fits on by the staircase rule
+ * without taking the tile's work past T (else a new tile).  Returns the
+ * tiles used (TMAP_TILES + 1: too many); with out, emits the blocks.
+ */
+static uint32_t tbal_pack(struct tnet *n, const struct tshape *sh,
+			  uint64_t T, struct tmap *m, int emit)
+{
+	uint32_t k, r, i, R, vt, row = 0, col = 0, h, w, per;
+	struct cim_image_block b;
+	uint64_t l, sl;
+
+	m->nt = 0;
+	memset(m->row_end, 0, sizeof(m->row_end));
+	memset(m->col_end, 0, sizeof(m->col_end));
+	memset(m->load, 0, sizeof(m->load));
+	memset(m->simd, 0, sizeof(m->simd));
+	for (k = 0; k < n->n_ops; k++) {
+		if (!sh[k].nb)
+			continue;
+		R = tbal_reps(&sh[k], T);
+		per = (sh[k].pix + R - 1) / R;
+		sl = tbal_simd(&sh[k], R);
+		if (emit) {
+			n->ops[k].op.replicas = R > 1 ? R : 0;
+			n->ops[k].op.block_first = m->nb;
+			n->ops[k].op.block_count = R * sh[k].nb;
+		}
+		for (r = 0; r < R; r++) {
+			for (i = 0; i < sh[k].nb; i++) {
+				b = sh[k].b[i];
+				h = b.g_count * b.rows;
+				w = b.g_count * b.outs * sh[k].cpw;
+				l = per * sh[k].t[i];
+				for (vt = 0; vt < m->nt; vt++)
+					if (m->load[vt] + l <= T &&
+					    (i || m->simd[vt] + sl <= T) &&
+					    tmap_fit(n, m, vt, h, w,
+						     n->tile_rows, &row, &col))
+						break;
+				if (vt == m->nt) {
+					if (vt == TMAP_TILES)
+						return TMAP_TILES + 1;
+					row = col = 0;
+				}
+				m->load[vt] += l;
+				if (!i)	/* the replica's home */
+					m->simd[vt] += sl;
+				tmap_put(m, &b, vt, row, col, h, w);
+				if (emit)
+					tmap_append(m, &b);
+			}
+		}
+	}
+	return m->nt;
+}
+
+static void tnet_dims(const struct tnet *n, uint32_t k, uint32_t *K,
+		      uint32_t *N, uint32_t *G);
+
+/* The balanced mapper: the smallest period that fits balance_tiles. */
+static void tbal_map(struct tnet *n, struct tmap *m)
+{
+	struct tshape *sh = xzalloc(n->n_ops * sizeof(*sh));
+	uint64_t lo = 0, hi = 0, mid;
+	uint32_t k, i, K, N, G;
+
+	uint32_t *src = xzalloc((n->n_ops + 1) * sizeof(*src));
+
+	src[0] = UINT32_MAX;
+	for (k = 0; k < n->n_ops; k++) {
+		const struct cim_image_op *op = &n->ops[k].op;
+		uint64_t out = tnet_size(n, op->out), e;
+
+		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV) {
+			/* digital ops run in place on their input's tiles */
+			src[k + 1] = op->type == CIM_OP_EXIT ? UINT32_MAX :
+				     src[op->in0];
+			e = op->type == CIM_OP_ADD ? 3 * out :
+			    op->type == CIM_OP_EXIT ? 2 * out :
+			    op->type == CIM_OP_MAXPOOL ||
+			    op->type == CIM_OP_AVGPOOL ?
+			    out * op->kernel_h * op->kernel_w : out;
+			if (src[k + 1] != UINT32_MAX)
+				sh[src[k + 1]].simd_item += e * n->simd_ps;
+			continue;
+		}
+		src[k + 1] = k;
+		tnet_dims(n, k, &K, &N, &G);
+		sh[k].nb = tshape_op(n, k, K, N, G, &sh[k].b);
+		sh[k].t = xzalloc(sh[k].nb * sizeof(uint64_t));
+		sh[k].cpw = op->wbits / 4;
+		sh[k].pix = op->type == CIM_OP_CONV ?
+			    n->t[op->out].h * n->t[op->out].w : 1;
+		sh[k].simd_pix = (uint64_t)N * n->simd_ps;
+		sh[k].rmax = sh[k].pix < CIM_IMAGE_MAX_REPLICAS ?
+			     sh[k].pix : CIM_IMAGE_MAX_REPLICAS;
+		for (i = 0; i < sh[k].nb; i++) {
+			const struct cim_image_block *b = &sh[k].b[i];
+
+			sh[k].t[i] = tnet_mvm_ps(n, b->g_count * b->rows,
+						 b->g_count * b->outs *
+						 sh[k].cpw);
+			if (sh[k].t[i] > sh[k].tmax)
+				sh[k].tmax = sh[k].t[i];
+			sh[k].simd_pix += (uint64_t)b->g_count * b->outs *
+					  n->simd_ps;
+			hi += (uint64_t)sh[k].pix * sh[k].t[i];
+		}
+	}
+	for (k = 0; k < n->n_ops; k++)
+		if (sh[k].nb)
+			hi += tbal_simd(&sh[k], 1);
+	/* hi: no replicas, as few tiles as the area allows */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tbal_pack(n, sh, mid, m, 0) <= n->balance_tiles)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	tbal_pack(n, sh, lo, m, 1);
+	n->period_ps = 0;
+	for (i = 0; i < m->nt; i++)
+		if (m->load[i] > n->period_ps)
+			n->period_ps = m->load[i];
+	for (k = 0; k < n->n_ops; k++) {
+		free(sh[k].b);
+		free(sh[k].t);
+	}
+	free(sh);
+	free(src);
+}
+
+static void tmap_op(struct tnet *n, struct tmap *m, uint32_t k,
+		    uint32_t K, uint32_t N, uint32_t G)
+{
+	struct cim_image_op *op = &n->ops[k].op;
+	uint32_t R = op->replicas ? op->replicas : 1, first = m->nb, r, i;
+	struct cim_image_block *sh, b;
+	uint32_t cnt = tshape_op(n, k, K, N, G, &sh);
+
+	for (r = 0; r < R; r++) {
+		for (i = 0; i < cnt; i++) {
+			b = sh[i];
+			tmap_place(n, m, &b, op->wbits / 4);
+		}
+	}
+	free(sh);
 	op->block_first = first;
 	op->block_count = m->nb - first;
 }
@@ -264,7 +523,7 @@ static void tnet_dims(const struct tnet *n, uint32_t k, uint32_t *K,
 
 int tnet_build(struct tnet *n, void **img, size_t *size)
 {
-	struct tmap m = { 0 };
+	struct tmap *mp = xzalloc(sizeof(*mp)), m;
 	struct cim_image_header h;
 	uint32_t k, K, N, G, i, exits = 0;
 	uint64_t params = 0, cells = 0, off;
@@ -272,29 +531,36 @@ int tnet_build(struct tnet *n, void **img, size_t *size)
 	int32_t *pp;
 
 	tnet_arena(n);
+	for (k = 0; k < n->n_ops; k++)
+		if (n->ops[k].op.type == CIM_OP_FC)
+			n->ops[k].op.groups = 1;
+	if (n->balance_tiles)
+		tbal_map(n, mp);
 	for (k = 0; k < n->n_ops; k++) {
 		struct cim_image_op *op = &n->ops[k].op;
 
 		exits += op->type == CIM_OP_EXIT;
 		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
 			continue;
-		if (op->type == CIM_OP_FC)
-			op->groups = 1;
 		tnet_dims(n, k, &K, &N, &G);
-		tmap_op(n, &m, k, K, N, G);
+		if (!n->balance_tiles)
+			tmap_op(n, mp, k, K, N, G);
 		op->bias_offset = (uint32_t)params;
 		op->mult_offset = (uint32_t)params + 4 * N;
 		op->shift_offset = (uint32_t)params + 8 * N;
 		op->wzp_offset = op->wbits == 4 ? (uint32_t)params + 12 * N : 0;
 		params += (op->wbits == 4 ? 16ull : 12ull) * N;
 	}
+	m = *mp;
+	free(mp);
 	for (i = 0; i < m.nb; i++) {
 		m.b[i].cells_offset = (uint32_t)cells;
 		m.b[i].cells_size = (uint32_t)cim_block_cells_size(
 			&m.b[i], n->ops[m.b[i].op].op.wbits);
 		cells += m.b[i].cells_size;
 	}
-	n->n_vtiles = m.nb ? m.vt + 1 : 0;
+	n->n_vtiles = !m.nb ? 0 : n->balance_tiles || n->pack2d ? m.nt :
+		      m.vt + 1;
 	n->n_blocks = m.nb;
 
 	memset(&h, 0, sizeof(h));

@@ -144,6 +144,62 @@ static void m1076(struct cim_card_params *p, uint32_t tiles)
 	p->program_row_ns = 10000;
 }
 
+/*
+ * The ceiling of efficiency for the net's block shapes: every tile busy
+ * all the time with MVMs of the shapes the mapper cut, no fill or drain,
+ * no waiting.  Each block of one copy runs once per output pixel and
+ * costs the card's MVM time for its rows and cells whatever its size, so
+ * efficiency <= sum(MACs) / (sum(pixels * MVM time) * peak MACs per tile
+ * per second), replicas or not.
+ */
+static double bound(const struct tmodel *m, const struct cim_card_params *p)
+{
+	const struct tnet *n = &m->net;
+	const struct cim_image_block *bl = cim_image_blocks(m->image);
+	double macs = 0, ps = 0, pix;
+	uint32_t k, i, per;
+
+	for (k = 0; k < n->n_ops; k++) {
+		const struct cim_image_op *op = &n->ops[k].op;
+
+		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
+			continue;
+		pix = (double)n->t[op->out].h * n->t[op->out].w;
+		per = op->block_count / (op->replicas ? op->replicas : 1);
+		for (i = op->block_first; i < op->block_first + per; i++) {
+			macs += pix * bl[i].g_count * bl[i].rows * bl[i].outs;
+			ps += pix * (double)tnet_mvm_ps(n,
+				bl[i].g_count * bl[i].rows,
+				bl[i].g_count * bl[i].outs * op->wbits / 4);
+		}
+	}
+	return macs / (ps * 1e-12) / ((double)p->rows * p->cols /
+				      (p->mvm_ns * 1e-9));
+}
+
+/* Replicas per FC/CONV layer, in order, as one line. */
+static void replicas(const char *name, const struct tnet *n)
+{
+	uint32_t k, r, total = 0, layers = 0, most = 0;
+
+	printf("bench-info: %s replicas per layer:", name);
+	for (k = 0; k < n->n_ops; k++) {
+		const struct cim_image_op *op = &n->ops[k].op;
+
+		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
+			continue;
+		r = op->replicas ? op->replicas : 1;
+		printf(" %u", r);
+		total += r;
+		layers++;
+		most = r > most ? r : most;
+	}
+	printf("\n");
+	printf("bench: %s_mvm_layers %u layers\n", name, layers);
+	printf("bench: %s_replicas_total %u copies\n", name, total);
+	printf("bench: %s_replicas_max %u copies\n", name, most);
+}
+
 static void bench(const char *name, void (*make)(struct tnet *))
 {
 	static const uint32_t batches[2] = { 1, 16 };
@@ -155,10 +211,19 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	struct cim_cpl c;
 	int8_t *in, *out;
 	uint32_t i, b, tiles = 76;
-	double peak, secs, macs;
+	double peak, secs, macs, ceil_eff;
 
+	m1076(&p, tiles);
 	memset(&m, 0, sizeof(m));
 	m.net.tile_rows = m.net.tile_cols = 1024;
+	/* the balanced mapper: replicas and packing for 76 tiles */
+	m.net.balance_tiles = tiles;
+	m.net.mvm_ns = p.mvm_ns;
+	m.net.mvm_fixed_ns = p.mvm_fixed_ns;
+	m.net.row_group = p.row_group;
+	m.net.adcs = p.adcs;
+	m.net.adc_bits = p.adc_bits;
+	m.net.simd_ps = p.simd_ps_per_elem;
 	make(&m.net);
 	tmodel_build(&m);
 	if (m.net.n_vtiles > tiles) {
@@ -166,8 +231,8 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		printf("bench: %s_tiles_needed %u tiles\n", name,
 		       m.net.n_vtiles);
 		tiles = m.net.n_vtiles;
+		m1076(&p, tiles);
 	}
-	m1076(&p, tiles);
 	t = thost_new_card(&p, 1 << 20, 4, 4);
 	t->hal->act_bytes = 4 << 20;
 	t->hal->act = realloc(t->hal->act, t->hal->act_bytes);
@@ -182,13 +247,18 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		printf("bench: %s program failed %u\n", name, c.status);
 		exit(1);
 	}
-	printf("bench: %s_vtiles %u tiles\n", name, m.net.n_vtiles);
+	printf("bench: %s_tiles_used %u tiles\n", name, m.net.n_vtiles);
+	printf("bench: %s_blocks %u blocks\n", name, m.net.n_blocks);
+	replicas(name, &m.net);
+	printf("bench: %s_period_us %.1f us\n", name, m.net.period_ps / 1e6);
 	printf("bench: %s_program_ms %.1f ms\n", name, c.device_time_ns / 1e6);
 	/* peak: every tile doing full-array MVMs, one MAC per cell */
 	peak = (double)p.tiles * p.rows * p.cols / (p.mvm_ns * 1e-9);
+	ceil_eff = bound(&m, &p);
 	for (b = 0; b < 2; b++) {
 		trand_fill(in = malloc((size_t)batches[b] * m.in_size),
 			   (size_t)batches[b] * m.in_size, 3);
+		memset(t->fw->tile_tele, 0, sizeof(t->fw->tile_tele));
 		d = tdesc_run(t, 0, &m, in, batches[b], &out, NULL);
 		c = thost_exec(t, &d);
 		if (c.status) {
@@ -201,11 +271,27 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		       batches[b] / secs);
 		printf("bench: %s_b%u_tops %.3f TOPS\n", name, batches[b],
 		       2 * macs / secs / 1e12);
-		printf("bench: %s_b%u_efficiency %.3f\n", name, batches[b],
+		printf("bench: %s_b%u_efficiency %.3f ratio\n", name, batches[b],
 		       macs / secs / peak);
-		printf("bench: %s_b%u_naive_efficiency %.3f\n", name,
+		printf("bench: %s_b%u_naive_efficiency %.3f ratio\n", name,
 		       batches[b],
 		       macs / (t->fw->tele.last_naive_ns * 1e-9) / peak);
+		printf("bench: %s_b%u_efficiency_bound %.3f ratio\n", name,
+		       batches[b], ceil_eff);
+		{
+			uint64_t ma = 0, ms = 0, sa = 0;
+
+			for (i = 0; i < p.tiles; i++) {
+				sa += t->fw->tile_tele[i].busy_ns;
+				if (t->fw->tile_tele[i].busy_ns > ma)
+					ma = t->fw->tile_tele[i].busy_ns;
+				if (t->fw->tile_tele[i].simd_ns > ms)
+					ms = t->fw->tile_tele[i].simd_ns;
+			}
+			printf("bench-info: %s b%u makespan %.1f us, busiest array %.1f us, busiest simd %.1f us, mean array %.1f us\n",
+			       name, batches[b], c.device_time_ns / 1e3,
+			       ma / 1e3, ms / 1e3, sa / 1e3 / p.tiles);
+		}
 		free(in);
 	}
 	thost_free(t);
