@@ -246,7 +246,7 @@ static int mutate(unsigned int m, uint8_t *b, size_t *size,
 	case 38: h->output_size++; break;
 	case 39: OP(b, ADD4)->type = 0; break;
 	case 40: OP(b, ADD4)->type = 9; break;
-	case 41: OP(b, CONV0)->reserved[4] = 1; break;
+	case 41: OP(b, CONV0)->reserved[3] = 1; break;
 	case 42: OP(b, FC7)->kernel_h = 1; break;
 	case 43: OP(b, MAXP1)->wbits = 8; break;
 	case 44: OP(b, ADD4)->exit_margin = 1; break;
