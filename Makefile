@@ -19,7 +19,7 @@ VM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
 	     -I$(TOP)/libcim/include -I$(TOP)/uapi \
 	     $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
 VM_LIBS	:= $(B)/libcim/libcim.a \
-	   $(shell $(PKG_CONFIG) --libs libdrm libudev 2>/dev/null) -lpthread -lm
+	   $(shell $(PKG_CONFIG) --libs libdrm libudev 2>/dev/null) -lpthread -lprotobuf-c -lm
 VM_SRCS	:= $(wildcard $(TOP)/tests/vm/suite/*.c)
 VM_TEST	:= $(B)/vm/cim-vmtest
 INITRD	:= $(B)/vm/initramfs.cpio.gz

@@ -52,16 +52,28 @@ static uint64_t tsize(const struct cimx_tensor *t)
 	return (uint64_t)t->c * t->h * t->w;
 }
 
+/* Element i of an NCHW item sits at this index of the HWC item. */
+static uint64_t hwc_index(const struct cimx_tensor *t, uint64_t i)
+{
+	uint64_t hw = (uint64_t)t->h * t->w;
+
+	return (i % hw) * t->c + i / hw;
+}
+
 void cim_model_quantize(const struct cim_model *m, const float *in, int8_t *q,
 			uint32_t batch)
 {
 	const struct cimx_tensor *t = &m->meta.input;
-	uint64_t i, n = tsize(t) * batch;
+	uint64_t i, b, n = tsize(t);
 
-	for (i = 0; i < n; i++) {
-		float v = roundf(in[i] / t->scale) + (float)t->zero_point;
+	for (b = 0; b < batch; b++) {
+		for (i = 0; i < n; i++) {
+			float v = roundf(in[b * n + i] / t->scale) +
+				  (float)t->zero_point;
 
-		q[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+			q[b * n + hwc_index(t, i)] =
+				(int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+		}
 	}
 }
 
@@ -71,8 +83,10 @@ void cim_model_dequantize(const struct cim_model *m, const int8_t *q,
 	const struct cimx_tensor *t = &m->meta.output;
 	uint64_t i, b, n = tsize(t);
 
-	for (i = 0; i < n * batch; i++)
-		out[i] = t->scale * (float)(q[i] - t->zero_point);
+	for (b = 0; b < batch; b++)
+		for (i = 0; i < n; i++)
+			out[b * n + i] = t->scale *
+				(float)(q[b * n + hwc_index(t, i)] - t->zero_point);
 	if (!(m->meta.flags & CIMX_META_HOST_SOFTMAX))
 		return;
 	for (b = 0; b < batch; b++) {

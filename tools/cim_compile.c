@@ -13,11 +13,12 @@
 
 #include "args.h"
 #include "cim.h"
+#include "cim_quantize.h"
 #include "cmds.h"
 #include "compile_builtin.h"
 
 struct compile_opts {
-	const char *onnx, *calib, *out, *builtin;
+	const char *onnx, *calib, *out, *builtin, *eval;
 	uint32_t wbits, tiles, rows, cols, flags;
 	int report;
 };
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: cim-compile MODEL.onnx --calib FILE -o MODEL.cimx\n"
-		"                   [--weights int8|int4] [--report]\n"
+		"                   [--weights int8|int4] [--report] [--eval FILE]\n"
 		"                   [--tiles N] [--rows R] [--cols C] [--no-pack]\n"
 		"       cim-compile --builtin NAME -o MODEL.cimx [...]\n"
 		"\n"
@@ -34,10 +35,13 @@ static void usage(FILE *f)
 		"arrays and write the compiled model.  The card defaults to the\n"
 		"M1076 class: 76 arrays of 1024x1024 4-bit cells.\n"
 		"\n"
-		"  --calib FILE       calibration inputs (float32, one input after another)\n"
+		"  --calib FILE       calibration inputs (CIMD sample file, docs/compiler.md)\n"
 		"  -o, --output FILE  the .cimx to write\n"
 		"  --weights W        int8 (default; two cells per weight) or int4 (one)\n"
-		"  --report           print the mapping report (arrays, utilization)\n"
+		"  --report           print the mapping report (arrays, utilization) and,\n"
+		"                     for ONNX, each layer's SQNR on the calibration data\n"
+		"  --eval FILE        labelled CIMD samples: print the top-1 accuracy of\n"
+		"                     the float model and of the compiled one (CPU reference)\n"
 		"  --tiles N          arrays of the card (default 76)\n"
 		"  --rows R, --cols C cells per array (default 1024 x 1024)\n"
 		"  --no-pack          one block per array, no diagonal packing\n"
@@ -79,7 +83,8 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 		}
 		if (strcmp(a, "--calib") && strcmp(a, "-o") && strcmp(a, "--output") &&
 		    strcmp(a, "--weights") && strcmp(a, "--tiles") &&
-		    strcmp(a, "--rows") && strcmp(a, "--cols") && strcmp(a, "--builtin")) {
+		    strcmp(a, "--rows") && strcmp(a, "--cols") && strcmp(a, "--builtin") &&
+		    strcmp(a, "--eval")) {
 			snprintf(err, len, "unknown option %s", a);
 			return CIMCTL_ARGS_ERROR;
 		}
@@ -94,6 +99,8 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 			o->out = v;
 		else if (!strcmp(a, "--builtin"))
 			o->builtin = v;
+		else if (!strcmp(a, "--eval"))
+			o->eval = v;
 		else if (!strcmp(a, "--weights")) {
 			if (strcmp(v, "int8") && strcmp(v, "int4")) {
 				snprintf(err, len, "--weights must be int8 or int4, not '%s'", v);
@@ -117,6 +124,10 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 		snprintf(err, len, "give one model: MODEL.onnx or --builtin NAME");
 		return CIMCTL_ARGS_ERROR;
 	}
+	if (o->eval && !o->onnx) {
+		snprintf(err, len, "--eval needs an ONNX model");
+		return CIMCTL_ARGS_ERROR;
+	}
 	if (o->onnx && !o->calib) {
 		snprintf(err, len, "--calib FILE is required with an ONNX model");
 		return CIMCTL_ARGS_ERROR;
@@ -128,25 +139,145 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 	return CIMCTL_ARGS_OK;
 }
 
-/*
- * FRONT-END CALL SITE.  ONNX import + calibration + quantization
- * (libcim/compiler/, branch compiler-front) goes here: fill *qm from
- * o->onnx and o->calib with weights of o->wbits bits, owned by *ctx,
- * and return 0 or negative errno with a message on stderr.
- */
+/* What the ONNX path allocates; freed once the .cimx is written. */
+struct onnx_ctx {
+	struct cim_graph *graph;
+	struct cim_dataset *calib;
+	struct cim_quantized *quant;
+};
+
+static void import_free(void *p);
+
+/* The built-in path's context is one allocation, the ONNX path's not. */
+static void ctx_free(const struct compile_opts *o, void *ctx)
+{
+	if (o->builtin)
+		free(ctx);
+	else
+		import_free(ctx);
+}
+
+static void import_free(void *p)
+{
+	struct onnx_ctx *c = p;
+
+	if (!c)
+		return;
+	cim_quantized_free(c->quant);
+	cim_dataset_free(c->calib);
+	cim_graph_free(c->graph);
+	free(c);
+}
+
+/* ONNX import, calibration and quantization (docs/compiler.md). */
 static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 		       void **ctx)
 {
-	(void)qm;
-	(void)ctx;
-	fprintf(stderr, "cim-compile: %s: ONNX import is not in this build "
-		"(front end not merged yet); use --builtin\n", o->onnx);
-	return -ENOSYS;
+	struct cim_quant_options qo = { .wbits = o->wbits };
+	struct onnx_ctx *c = calloc(1, sizeof(*c));
+	char err[512];
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	*ctx = c;
+	r = cim_onnx_import_file(o->onnx, 1, &c->graph, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "cim-compile: %s: %s\n", o->onnx, err);
+		return r;
+	}
+	r = cim_dataset_load(o->calib, &c->calib, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "cim-compile: %s: %s\n", o->calib, err);
+		return r;
+	}
+	r = cim_quantize(c->graph, c->calib, &qo, &c->quant, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "cim-compile: %s: %s\n", o->onnx, err);
+		return r;
+	}
+	*qm = (struct cim_qmodel *)cim_quantized_model(c->quant);
+	return 0;
 }
 
-static void import_free(void *ctx)
+/* Per-layer SQNR of the quantized model on the calibration data. */
+static void report_sqnr(void *p)
 {
-	free(ctx);
+	struct onnx_ctx *c = p;
+	const struct cim_qmodel *qm = cim_quantized_model(c->quant);
+	double *sqnr = calloc(qm->n_ops ? qm->n_ops : 1, sizeof(*sqnr));
+
+	printf("per-layer SQNR (quantized vs float, calibration data):\n");
+	if (!sqnr || cim_quant_report(c->quant, c->graph, c->calib, sqnr, stdout))
+		fprintf(stderr, "cim-compile: SQNR report failed\n");
+	free(sqnr);
+}
+
+static uint32_t argmax(const float *v, uint32_t n)
+{
+	uint32_t i, best = 0;
+
+	for (i = 1; i < n; i++)
+		if (v[i] > v[best])
+			best = i;
+	return best;
+}
+
+/*
+ * Top-1 accuracy on a labelled sample file of the float graph and of the
+ * compiled model run by the CPU reference (bit-exact to an ideal card).
+ */
+static int evaluate(void *p, const void *cimx, size_t size, const char *path)
+{
+	struct onnx_ctx *c = p;
+	struct cim_dataset *d = NULL;
+	struct cim_model *m = NULL;
+	struct cim_tensor_info ot;
+	uint32_t i, nout, hit_f = 0, hit_q = 0;
+	float *fo = NULL, *qo = NULL;
+	char err[256];
+	int r;
+
+	r = cim_dataset_load(path, &d, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "cim-compile: %s: %s\n", path, err);
+		return r;
+	}
+	r = -EINVAL;
+	if (!d->labels) {
+		fprintf(stderr, "cim-compile: %s: no labels to evaluate\n", path);
+		goto out;
+	}
+	r = cim_model_load(cimx, size, &m);
+	if (r)
+		goto out;
+	cim_model_output(m, &ot);
+	nout = ot.c * ot.h * ot.w;
+	fo = calloc(nout, sizeof(*fo));
+	qo = calloc((size_t)nout * d->n, sizeof(*qo));
+	r = -ENOMEM;
+	if (!fo || !qo)
+		goto out;
+	r = cim_model_run_ref(m, d->data, qo, d->n);
+	for (i = 0; !r && i < d->n; i++) {
+		const float *in = d->data + (size_t)i * d->len;
+
+		r = cim_graph_run(c->graph, &in, &fo);
+		hit_f += !r && argmax(fo, nout) == (uint32_t)d->labels[i];
+		hit_q += argmax(qo + (size_t)i * nout, nout) ==
+			 (uint32_t)d->labels[i];
+	}
+	if (!r)
+		printf("eval: %u samples: float_acc %.2f %% quant_acc %.2f %%\n",
+		       d->n, 100.0 * hit_f / d->n, 100.0 * hit_q / d->n);
+	else
+		fprintf(stderr, "cim-compile: evaluation failed (%d)\n", r);
+out:
+	free(fo);
+	free(qo);
+	cim_model_free(m);
+	cim_dataset_free(d);
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -176,6 +307,7 @@ int main(int argc, char **argv)
 		if (o.builtin)
 			fprintf(stderr, "cim-compile: unknown built-in model '%s'\n",
 				o.builtin);
+		ctx_free(&o, ctx);
 		return 1;
 	}
 	mo.geom.tile_rows = o.rows;
@@ -187,7 +319,7 @@ int main(int argc, char **argv)
 		 o.flags & CIM_MAP_NO_PACK ? " no-pack" : "");
 	r = cim_compile_qmodel(qm, &mo, opts, &out, &size, &rep);
 	if (r) {
-		import_free(ctx);
+		ctx_free(&o, ctx);
 		fprintf(stderr, "cim-compile: %s\n", rep.msg[0] ? rep.msg :
 			cim_last_error(NULL));
 		return 1;
@@ -204,7 +336,14 @@ int main(int argc, char **argv)
 		}
 	}
 	cim_map_report_free(&rep);
-	import_free(ctx);
+	if (o.report && o.onnx)
+		report_sqnr(ctx);
+	if (o.eval && evaluate(ctx, out, size, o.eval)) {
+		ctx_free(&o, ctx);
+		free(out);
+		return 1;
+	}
+	ctx_free(&o, ctx);
 	r = cimctl_write_file(o.out, out, size);
 	free(out);
 	if (r) {

@@ -446,7 +446,9 @@ static int do_pool(struct qb *b, const struct cim_node *n)
 	p = in->q;	/* pools keep scale and zero point */
 	op = new_op(b, n, n->op == CIM_NODE_MAXPOOL ? CIM_OP_MAXPOOL : CIM_OP_AVGPOOL,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	op->op.in0_zp = p.zero_point;	/* what COUNT_PAD padding holds */
 	op->op.out_zp = p.zero_point;
+	op->op.dil_h = op->op.dil_w = 1;	/* the format's value for pools */
 	if (n->op == CIM_NODE_GLOBAL_AVGPOOL) {
 		op->op.kernel_h = in->shape.h;
 		op->op.kernel_w = in->shape.w;

@@ -61,7 +61,11 @@ void cim_model_output(const struct cim_model *m, struct cim_tensor_info *t);
 uint32_t cim_model_flags(const struct cim_model *m);
 const char *cim_model_options(const struct cim_model *m);
 
-/* Float <-> int8 with the model's input / output quantization. */
+/*
+ * Float <-> int8 with the model's input / output quantization.  Float
+ * items are in the source model's layout (ONNX: NCHW, channel slowest);
+ * int8 items in the card's (HWC, channel fastest).
+ */
 void cim_model_quantize(const struct cim_model *m, const float *in, int8_t *q,
 			uint32_t batch);
 /* Dequantize outputs, then softmax per item if CIM_MODEL_HOST_SOFTMAX. */
