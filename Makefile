@@ -24,7 +24,13 @@ VM_SRCS	:= $(wildcard $(TOP)/tests/vm/suite/*.c)
 VM_TEST	:= $(B)/vm/cim-vmtest
 INITRD	:= $(B)/vm/initramfs.cpio.gz
 
-.PHONY: all deps modules libcim firmware tools vmtest initramfs \
+# The digits models (tests/models) compiled for the VM's small card
+# (8 arrays of 256x256), int8 and int4, for the VM suite.
+CIMC	:= $(B)/tools/cim-compile
+MODELS	:= tests/models
+VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
+
+.PHONY: all deps modules libcim firmware tools vmtest initramfs models \
 	check check-built unit vm-check demo demo-built clean
 
 all: modules libcim firmware tools vmtest
@@ -54,9 +60,18 @@ $(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
 	@mkdir -p $(dir $@)
 	$(CC) $(VM_CFLAGS) -o $@ $(VM_SRCS) $(VM_LIBS)
 
-initramfs: modules tools vmtest
+models: $(VM_CIMX)
+
+$(B)/models/digits_%.cimx: tools
+	@mkdir -p $(dir $@)
+	$(CIMC) $(MODELS)/digits_$(word 1,$(subst _, ,$*)).onnx \
+		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
+		--tiles 8 --rows 256 --cols 256 -o $@
+
+initramfs: modules tools vmtest models
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
-		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh
+		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
+		$(VM_CIMX) $(MODELS)/digits_test.bin
 
 # The two commands README.md gives: each installs what is missing first.
 check: deps

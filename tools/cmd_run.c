@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "cim.h"
+#include "cim_graph.h"
 #include "cmds.h"
 #include "models.h"
 
@@ -39,7 +40,10 @@ static void usage(FILE *f)
 	for (n = cimctl_model_names; *n; n++)
 		fprintf(f, "                    %-6s %s\n", *n, cimctl_model_about(*n));
 	fprintf(f,
-		"  --input FILE    raw int8 inputs, batch x input size bytes\n"
+		"  --input FILE    raw int8 inputs, batch x input size bytes; with a\n"
+		"                  .cimx also float samples in a CIMD file (quantized\n"
+		"                  with the model's input parameters; with labels the\n"
+		"                  card's top-1 accuracy is printed)\n"
 		"  --random SEED   pseudo-random inputs from SEED (default 1)\n"
 		"  --batch N       batch items (default 1, or all of --input)\n"
 		"  --show N        outputs of the first N items to print (default 4)\n");
@@ -51,6 +55,8 @@ struct run_ctx {
 	size_t size;
 	int8_t *in, *out, *ref;
 	uint32_t batch, in_size, out_size;
+	struct cim_model *model;	/* a .cimx: quantizes CIMD inputs */
+	int32_t *labels;		/* of CIMD inputs, or NULL */
 };
 
 /* A .cimx: validate it, then run its weight image like any other. */
@@ -85,7 +91,7 @@ static int cimx_image(const char *path, struct run_ctx *c)
 	printf("output    %s %ux%ux%u, scale %g, zero point %d%s\n",
 	       *to.name ? to.name : "-", to.h, to.w, to.c, to.scale, to.zero_point,
 	       cim_model_flags(m) & CIM_MODEL_HOST_SOFTMAX ? ", host softmax" : "");
-	cim_model_free(m);
+	c->model = m;
 	return 0;
 }
 
@@ -126,6 +132,63 @@ static int get_image(const struct run_opts *o, struct run_ctx *c)
 	return 0;
 }
 
+/* Float samples (CIMD) quantized with the .cimx's input parameters. */
+static int cimd_inputs(const struct run_opts *o, struct run_ctx *c,
+		       void *buf, size_t len)
+{
+	struct cim_dataset *d;
+	char err[256];
+	int r;
+
+	r = cim_dataset_parse(buf, len, &d, err, sizeof(err));
+	free(buf);
+	if (r) {
+		fprintf(stderr, "cimctl: %s: %s\n", o->input_file, err);
+		return r;
+	}
+	r = -EINVAL;
+	if (d->len != c->in_size) {
+		fprintf(stderr, "cimctl: %s: samples of %u values, the model takes %u\n",
+			o->input_file, d->len, c->in_size);
+		goto out;
+	}
+	c->batch = o->batch ? o->batch : d->n;
+	if (c->batch > d->n) {
+		fprintf(stderr, "cimctl: %s: %u samples, --batch %u\n",
+			o->input_file, d->n, c->batch);
+		goto out;
+	}
+	r = -ENOMEM;
+	c->in = malloc((size_t)c->batch * c->in_size);
+	if (d->labels)
+		c->labels = malloc((size_t)c->batch * sizeof(*c->labels));
+	if (!c->in || (d->labels && !c->labels))
+		goto out;
+	cim_model_quantize(c->model, d->data, c->in, c->batch);
+	if (d->labels)
+		memcpy(c->labels, d->labels, (size_t)c->batch * sizeof(*c->labels));
+	r = 0;
+out:
+	cim_dataset_free(d);
+	return r;
+}
+
+/* Top-1 of the card's int8 outputs: dequantization keeps the order. */
+static void top1(const struct run_ctx *c)
+{
+	uint32_t b, j, best, hits = 0;
+	const int8_t *y;
+
+	for (b = 0; b < c->batch; b++) {
+		y = c->out + (size_t)b * c->out_size;
+		for (best = 0, j = 1; j < c->out_size; j++)
+			if (y[j] > y[best])
+				best = j;
+		hits += (int32_t)best == c->labels[b];
+	}
+	printf("top1 %u of %u (%.2f %%)\n", hits, c->batch, 100.0 * hits / c->batch);
+}
+
 static int get_inputs(const struct run_opts *o, struct run_ctx *c)
 {
 	size_t need;
@@ -147,6 +210,8 @@ static int get_inputs(const struct run_opts *o, struct run_ctx *c)
 		cimctl_err(o->input_file, r, NULL);
 		return r;
 	}
+	if (c->model && len >= 4 && !memcmp(buf, "CIMD", 4))
+		return cimd_inputs(o, c, buf, len);
 	c->in = buf;
 	if (!c->batch) {
 		if (!len || len % c->in_size) {
@@ -236,6 +301,8 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 	show(c, o->show);
 	printf("mismatches %zu of %zu\n", diffs, n);
 	printf("max_abs_diff %d\n", max);
+	if (c->labels)
+		top1(c);
 	printf("device_time_ns %" PRIu64 "\n", st.device_time_ns);
 	return max ? 1 : 0;
 }
@@ -269,5 +336,7 @@ int cmd_run(int argc, char *argv[])
 	free(c.in);
 	free(c.out);
 	free(c.ref);
+	free(c.labels);
+	cim_model_free(c.model);
 	return r ? CIMCTL_EXIT_FAIL : CIMCTL_EXIT_OK;
 }

@@ -45,6 +45,21 @@ cat /tmp/out
 [ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out && grep -q '^device_time_ns [1-9]' /tmp/out
 result $? cimctl_run_bit_exact
 
+# The digits models compiled from ONNX (cim-compile, tests/models): the
+# held-out set through the card, bit-exact to the CPU reference.
+for m in mlp cnn; do
+	for w in int8 int4; do
+		cimctl run /tests/digits_${m}_$w.cimx --input /tests/digits_test.bin \
+			--batch 120 --show 0 >/tmp/out 2>&1
+		rc=$?
+		grep -E '^(model|image|mismatches|max_abs|device_time|top1)' /tmp/out
+		[ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out &&
+			grep -q '^mismatches 0 of 1200$' /tmp/out &&
+			grep -q -E '^top1 (1[01][0-9]|120) of 120' /tmp/out
+		result $? "digits_${m}_${w}_on_card_bit_exact"
+	done
+done
+
 # Resident images and tile wear through cimctl.
 cimctl images >/tmp/out 2>&1
 rc=$?
