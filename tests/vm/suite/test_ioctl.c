@@ -40,7 +40,7 @@ static void query_negotiates_size(void)
 	CHECK_EQ(info.uapi_version, DRM_CIM_UAPI_VERSION);
 	CHECK_EQ(info.if_version, 0xa5a5a5a5u);
 	info = card_info(fd);
-	CHECK_EQ(info.fw_version >> 16, 1);
+	CHECK_EQ(info.fw_version >> 16, 2);	/* firmware 2 runs image format 2 */
 	CHECK_EQ(info.if_version >> 16, 1);
 	CHECK_EQ(info.tiles, 8);
 	CHECK_EQ(info.tile_rows, 256);
