@@ -6,6 +6,8 @@
 #                 tests, the riscv firmware build and the VM suite
 #   make demo     install what is missing, then boot the VM and run one
 #                 inference through /dev/accel/accel0
+#   make bench    install what is missing, then print every benchmark
+#                 figure as "bench: <name> <value> <unit>"
 # Kernel headers and image come from Debian (bookworm-backports); the
 # newest installed version is used unless KVER= is given.
 
@@ -31,7 +33,8 @@ MODELS	:= tests/models
 VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
 
 .PHONY: all deps modules libcim firmware tools vmtest initramfs models \
-	check check-built unit vm-check demo demo-built clean
+	check check-built unit vm-check demo demo-built bench bench-built \
+	bench-host clean
 
 all: modules libcim firmware tools vmtest
 
@@ -89,6 +92,18 @@ unit: libcim firmware
 
 vm-check: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
+
+# Benchmarks print figures; they never fail on a target (docs/bench.md).
+bench: deps
+	$(MAKE) bench-built
+
+bench-built: bench-host
+
+bench-host: libcim firmware tools
+	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
+	$(MAKE) -s -C libcim bench
+	$(MAKE) -s -C firmware bench
+	$(MAKE) -s -C firmware bench-analog
 
 demo-built: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) demo $(B)/vm/demo.log

@@ -56,7 +56,11 @@ static int wear_read(struct cim_dev *dev, struct cim_tile_wear *w)
  */
 static int model_tiles(uint32_t tiles, uint32_t seed, struct vm_model *m)
 {
-	uint32_t dims[2] = { 64, 128 * tiles };
+	/*
+	 * 256 inputs fill an array's rows, so the mapper cannot pack two
+	 * 128-output blocks (256 cells wide) onto one array.
+	 */
+	uint32_t dims[2] = { 256, 128 * tiles };
 
 	return vm_model_build(dims, 1, seed, 256, 256, m);
 }
