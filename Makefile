@@ -85,8 +85,9 @@ demo: deps
 
 check-built: all unit vm-check
 
-unit: libcim firmware
+unit: libcim firmware tools
 	$(MAKE) -C libcim check
+	sh tests/compiler/test_cim_compile.sh $(CIMC)
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 

@@ -1,0 +1,64 @@
+#!/bin/sh
+# cim-compile from the command line: a real ONNX model to a .cimx, the
+# same bytes twice, accuracy, and clear errors for bad input.
+# usage: test_cim_compile.sh CIM-COMPILE
+set -u
+cc=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+m=$top/tests/models
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# expect NAME STATUS REGEX -- COMMAND...: exit status and an output line.
+expect() {
+	name=$1 want=$2 re=$3
+	shift 4
+	"$@" >"$tmp/out" 2>&1
+	st=$?
+	if [ "$st" = "$want" ] && { [ -z "$re" ] || grep -q -E -- "$re" "$tmp/out"; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name: exit $st (want $want), output:"
+		sed 's/^/    /' "$tmp/out"
+	fi
+}
+
+expect help 0 '^usage: cim-compile' -- "$cc" --help
+expect no-output 2 '-o MODEL.cimx is required' -- \
+	"$cc" "$m/digits_mlp.onnx" --calib "$m/digits_calib.bin"
+expect no-calib 2 '--calib FILE is required' -- \
+	"$cc" "$m/digits_mlp.onnx" -o "$tmp/x.cimx"
+expect bad-weights 2 'int8 or int4' -- \
+	"$cc" "$m/digits_mlp.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" --weights int3
+expect unknown-option 2 'unknown option --frobnicate' -- \
+	"$cc" "$m/digits_mlp.onnx" --frobnicate
+head -c 4096 /dev/urandom >"$tmp/junk.onnx"
+expect not-onnx 1 "junk.onnx: " -- \
+	"$cc" "$tmp/junk.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx"
+expect missing-model 1 'nothere.onnx' -- \
+	"$cc" "$tmp/nothere.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx"
+expect bad-calib 1 'digits_mlp.onnx' -- \
+	"$cc" "$m/digits_mlp.onnx" --calib "$m/digits_mlp.onnx" -o "$tmp/x.cimx"
+expect too-big 1 'needs [0-9]+ arrays .*the card has 1' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" \
+	--tiles 1 --rows 32 --cols 32
+expect no-file-on-error 0 '' -- test ! -e "$tmp/x.cimx"
+
+mkdir -p "$tmp/a"
+expect compile 0 'digits_cnn.cimx: [0-9]+ bytes' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/digits_cnn.cimx" \
+	--weights int4 --report
+grep -q 'utilization' "$tmp/out" && grep -q 'sqnr' "$tmp/out"
+expect report 0 '' -- test $? = 0
+"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/1.cimx" --weights int4 >/dev/null &&
+"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/2.cimx" --weights int4 >/dev/null
+expect deterministic 0 '' -- cmp "$tmp/a/1.cimx" "$tmp/a/2.cimx"
+expect eval 0 'float_acc 96.30 % quant_acc 9[0-9]\.[0-9]+ %' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/3.cimx" \
+	--eval "$m/digits_test.bin"
+
+echo "cim-compile tests: $pass passed, $fail failed"
+[ "$fail" = 0 ]
