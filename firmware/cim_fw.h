@@ -38,6 +38,19 @@ struct cim_fw_slot {
 	uint16_t map[CIM_FW_MAX_VTILES];	/* vtile -> physical tile */
 };
 
+/*
+ * Per-tile wear and activity, kept by the card across firmware resets and
+ * driver reloads (it lives with the flash).  Shown to the host through the
+ * TEL_* register window.
+ */
+struct cim_tile_stats {
+	uint64_t mvms;			/* tile MVMs run */
+	uint64_t program_rows;		/* program-and-verify pulses (rows) */
+	uint64_t busy_ns;		/* modeled time the tile worked */
+	uint32_t pe_cycles;		/* program/erase cycles */
+	uint32_t reserved;
+};
+
 struct cim_fw {
 	struct cim_hal *hal;
 	struct cim_card_params p;
@@ -52,6 +65,11 @@ struct cim_fw {
 	int32_t acc[CIM_FW_MAX_VECTOR];
 	int32_t colsum[2 * CIM_FW_MAX_VECTOR];
 	uint8_t chunk[4096];
+	/* fault injection and telemetry (fw_fault.c, fw_telemetry.c) */
+	uint32_t hung;			/* FAULT_HANG fired: wait for reset */
+	uint32_t fault;			/* CIM_FAULT_* applying to this desc */
+	uint64_t mvm_count;		/* charged MVMs since reset */
+	uint64_t program_rows;		/* charged program rows since reset */
 };
 
 /* Power-on or reset: forget the rings and image slots (flash is kept). */

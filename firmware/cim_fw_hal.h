@@ -24,6 +24,9 @@ void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits);
 /* Flash array of a physical tile: rows * cols cells, one per byte (0..15). */
 uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile);
 
+/* Wear and activity counters of a physical tile; they outlive resets. */
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile);
+
 /* Plan memory of an image slot: CIM_REG_PLAN_BYTES bytes. */
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot);
 

@@ -45,6 +45,7 @@ void fw_charge_dma(struct cim_fw *fw, uint64_t bytes)
 /* A tile MVM costs a full-array MVM however much of the tile it uses. */
 void fw_charge_mvm(struct cim_fw *fw, uint32_t count)
 {
+	fw->mvm_count += count;		/* telemetry, fw_telemetry.c */
 	if (count && fw->p.mvm_ns)
 		cim_hal_clock_advance(fw->hal,
 				      (uint64_t)count * fw->p.mvm_ns);
@@ -61,6 +62,7 @@ void fw_charge_simd(struct cim_fw *fw, uint64_t elems)
 
 void fw_charge_program(struct cim_fw *fw, uint32_t rows)
 {
+	fw->program_rows += rows;	/* telemetry, fw_telemetry.c */
 	if (rows && fw->p.program_row_ns)
 		cim_hal_clock_advance(fw->hal,
 				      (uint64_t)rows * fw->p.program_row_ns);

@@ -91,6 +91,14 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 	return (uint8_t *)(MCU_TILE_BASE + tile * MCU_TILE_STRIDE);
 }
 
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile)
+{
+	(void)h;
+	if (tile >= 1024)
+		return 0;
+	return (struct cim_tile_stats *)MCU_TILE_STATS_BASE + tile;
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	(void)h;

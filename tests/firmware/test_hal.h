@@ -24,6 +24,7 @@ struct cim_hal {
 	uint32_t regs[CIM_REG_SPACE / 4];
 	struct cim_card_params p;
 	uint8_t **tiles;
+	struct cim_tile_stats *tstats;	/* per tile */
 	uint8_t *plan[CIM_FW_MAX_IMAGES];
 	struct thal_buf bufs[THAL_MAX_BUFS];
 	unsigned int nbufs;

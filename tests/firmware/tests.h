@@ -56,5 +56,7 @@ extern const struct CMUnitTest dma_tests[];
 extern const size_t dma_count;
 extern const struct CMUnitTest time_tests[];
 extern const size_t time_count;
+extern const struct CMUnitTest fault_tests[];
+extern const size_t fault_count;
 
 #endif /* _CIM_FW_TESTS_H_ */
