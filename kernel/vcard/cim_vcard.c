@@ -97,9 +97,16 @@ static int vcard_pick_params(struct cim_hal *vc)
 }
 
 /* The card MCU: sleep until the host rings, then drain the rings. */
+static bool vcard_asleep(struct cim_hal *vc)
+{
+	return READ_ONCE(vc->regs[CIM_REG_POWER_STATE / 4]) == CIM_POWER_SLEEP;
+}
+
 static int vcard_fw_thread(void *arg)
 {
 	struct cim_hal *vc = arg;
+	unsigned long flags;
+	ktime_t t0;
 
 	while (!kthread_should_stop()) {
 		wait_event_interruptible(vc->wq, vc->events ||
@@ -107,8 +114,15 @@ static int vcard_fw_thread(void *arg)
 		if (test_and_clear_bit(VCARD_EV_RESET, &vc->events))
 			cim_fw_reset(vc->fw, vc);
 		clear_bit(VCARD_EV_KICK, &vc->events);
+		/* A sleeping card's MCU is clock-gated: doorbells wait. */
+		if (vcard_asleep(vc))
+			continue;
+		t0 = ktime_get();
 		while (cim_fw_poll(vc->fw) > 0)
 			cond_resched();
+		spin_lock_irqsave(&vc->reg_lock, flags);
+		vc->fw_busy_ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		spin_unlock_irqrestore(&vc->reg_lock, flags);
 	}
 	return 0;
 }
@@ -172,6 +186,7 @@ static void vcard_free(struct cim_hal *vc)
 	vfree(vc->cells);
 	vfree(vc->plan);
 	vfree(vc->fw);
+	vfree(vc->tstats);
 	kfree(vc);
 }
 
@@ -193,13 +208,15 @@ static int __init vcard_init(void)
 					vc->params.cols));
 	vc->plan = vzalloc(array_size(CIM_FW_MAX_IMAGES, vc->plan_bytes));
 	vc->fw = vzalloc(sizeof(*vc->fw));
-	if (!vc->cells || !vc->plan || !vc->fw)
+	vc->tstats = vzalloc(array_size(vc->params.tiles, sizeof(*vc->tstats)));
+	if (!vc->cells || !vc->plan || !vc->fw || !vc->tstats)
 		goto free;
 	ret = vcard_irq_init(vc);
 	if (ret)
 		goto free;
 
 	vcard_regs_init(vc);
+	vcard_sensors_init(vc);
 	cim_fw_reset(vc->fw, vc);
 	vc->thread = kthread_run(vcard_fw_thread, vc, "cim-vcard-fw");
 	if (IS_ERR(vc->thread)) {

@@ -102,6 +102,13 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 	return h->cells + tile * per_tile;
 }
 
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile)
+{
+	if (tile >= h->params.tiles)
+		return NULL;
+	return &h->tstats[tile];
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	if (slot >= CIM_FW_MAX_IMAGES)
@@ -124,6 +131,15 @@ void cim_hal_clock_advance(struct cim_hal *h, uint64_t ns)
 	unsigned long flags;
 
 	spin_lock_irqsave(&h->reg_lock, flags);
+	/* Slower clocks in the power-saving modes: balanced 5/4, efficiency 2x. */
+	switch (h->regs[CIM_REG_PERF_MODE / 4]) {
+	case CIM_PERF_BALANCED:
+		ns += ns / 4;
+		break;
+	case CIM_PERF_EFFICIENCY:
+		ns *= 2;
+		break;
+	}
 	h->clock_ns += ns;
 	spin_unlock_irqrestore(&h->reg_lock, flags);
 }
