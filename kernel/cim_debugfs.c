@@ -225,3 +225,27 @@ void cim_debugfs_init(struct cim_device *cdev)
 	debugfs_create_file_unsafe("inject_fw_crash", 0600, d, cdev,
 				   &cim_inject_fw_crash_fops);
 }
+
+/*
+ * DRM 6.12 names an accel device's debugfs directory after the device
+ * (accel/cim.0.auto); the minor's number is what users know from
+ * /dev/accel/accelN, so accel/N points there too.
+ */
+void cim_debugfs_register(struct cim_device *cdev)
+{
+	struct dentry *d = cdev->drm.debugfs_root;
+	char name[16];
+
+	if (IS_ERR_OR_NULL(d) || !cdev->drm.accel)
+		return;
+	snprintf(name, sizeof(name), "%d", cdev->drm.accel->index);
+	cdev->debugfs_link = debugfs_create_symlink(name, d->d_parent,
+						    d->d_name.name);
+}
+
+void cim_debugfs_unregister(struct cim_device *cdev)
+{
+	if (!IS_ERR_OR_NULL(cdev->debugfs_link))
+		debugfs_remove(cdev->debugfs_link);
+	cdev->debugfs_link = NULL;
+}

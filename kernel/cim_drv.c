@@ -186,6 +186,7 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	ret = drm_dev_register(&cdev->drm, 0);
 	if (ret)
 		goto stop_hw;
+	cim_debugfs_register(cdev);
 	return 0;
 stop_hw:
 	cim_hw_fini(cdev);
@@ -201,6 +202,7 @@ void cim_device_remove(struct device *dev)
 	struct cim_device *cdev = dev_get_drvdata(dev);
 
 	pm_runtime_get_sync(dev);	/* the card must be awake to stop it */
+	cim_debugfs_unregister(cdev);
 	drm_dev_unplug(&cdev->drm);
 	/* Let the card finish what it holds, then stop it and fail the rest. */
 	cim_sched_drain(cdev, cim_job_timeout());

@@ -116,6 +116,7 @@ struct cim_device {
 	u32 refresh_policy;			/* CIM_REFRESH_* */
 	u32 refresh_threshold;			/* permille of drift */
 	struct device *hwmon;
+	struct dentry *debugfs_link;		/* accel/<minor> -> accel/<dev> */
 	atomic64_t jobs_timed_out;
 };
 
@@ -293,6 +294,8 @@ void cim_queue_done(struct cim_job *job, int err);
 
 /* cim_debugfs.c, cim_sysfs.c, cim_hwmon.c, cim_pm.c */
 void cim_debugfs_init(struct cim_device *cdev);
+void cim_debugfs_register(struct cim_device *cdev);
+void cim_debugfs_unregister(struct cim_device *cdev);
 int cim_sysfs_init(struct cim_device *cdev);
 int cim_hwmon_init(struct cim_device *cdev);
 int cim_tile_tel_read(struct cim_device *cdev, u32 tile,

@@ -111,8 +111,11 @@ static int vcard_fw_thread(void *arg)
 	while (!kthread_should_stop()) {
 		wait_event_interruptible(vc->wq, vc->events ||
 					 kthread_should_stop());
-		if (test_and_clear_bit(VCARD_EV_RESET, &vc->events))
+		if (test_bit(VCARD_EV_RESET, &vc->events)) {
+			/* out of reset first, or the firmware cannot write */
+			clear_bit(VCARD_EV_RESET, &vc->events);
 			cim_fw_reset(vc->fw, vc);
+		}
 		clear_bit(VCARD_EV_KICK, &vc->events);
 		/* A sleeping card's MCU is clock-gated: doorbells wait. */
 		if (vcard_asleep(vc))

@@ -79,6 +79,8 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 		break;
 	case CIM_REG_RESET:
 		if (val == CIM_RESET_MAGIC) {
+			/* From now on the old firmware's writes are dropped. */
+			set_bit(VCARD_EV_RESET, &vc->events);
 			/* Reads see the card down until the firmware rebooted. */
 			vc->regs[CIM_REG_STATUS / 4] = 0;
 			ev = VCARD_EV_RESET;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
- * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|hold SECONDS]
+ * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|admin|sched|
+ * recovery|stress [TEST]] | hold SECONDS | bench
  * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
  */
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 
 #include <drm/cim_accel.h>
 #include "vmtest.h"
+#include "admin.h"
 
 int vm_failed;
 
@@ -116,12 +118,22 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(what, "hold"))
 		return vm_hold(argc > 2 ? atoi(argv[2]) : 30);
+	if (!strcmp(what, "bench"))
+		return vm_bench();
 	if (!strcmp(what, "all") || !strcmp(what, "ioctl"))
 		run_group(vm_ioctl_tests, only, &pass, &fail);
 	if (!strcmp(what, "all") || !strcmp(what, "jobs"))
 		run_group(vm_job_tests, only, &pass, &fail);
 	if (!strcmp(what, "all") || !strcmp(what, "lib"))
 		run_group(vm_lib_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "admin"))
+		run_group(vm_admin_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "sched"))
+		run_group(vm_sched_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "recovery"))
+		run_group(vm_recovery_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "stress"))
+		run_group(vm_stress_tests, only, &pass, &fail);
 	printf("%d passed, %d failed\n", pass, fail);
 	return fail ? 1 : 0;
 }
