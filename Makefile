@@ -6,6 +6,8 @@
 #                 tests, the riscv firmware build and the VM suite
 #   make demo     install what is missing, then boot the VM and run one
 #                 inference through /dev/accel/accel0
+#   make bench    benchmarks; bench-vm boots the VM in bench mode and
+#                 prints "bench: <name> <value> <unit>" lines
 # Kernel headers and image come from Debian (bookworm-backports); the
 # newest installed version is used unless KVER= is given.
 
@@ -25,7 +27,7 @@ VM_TEST	:= $(B)/vm/cim-vmtest
 INITRD	:= $(B)/vm/initramfs.cpio.gz
 
 .PHONY: all deps modules libcim firmware tools vmtest initramfs \
-	check check-built unit vm-check demo demo-built clean
+	check check-built unit vm-check demo demo-built bench bench-vm clean
 
 all: modules libcim firmware tools vmtest
 
@@ -56,7 +58,8 @@ $(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
 
 initramfs: modules tools vmtest
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
-		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh
+		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
+		tests/vm/bench.sh
 
 # The two commands README.md gives: each installs what is missing first.
 check: deps
@@ -77,6 +80,12 @@ vm-check: initramfs
 
 demo-built: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) demo $(B)/vm/demo.log
+
+# Host benches hang off bench too; the VM one measures the job path.
+bench: bench-vm
+
+bench-vm: initramfs
+	bash tests/vm/run-vm.sh $(KVER) $(INITRD) bench $(B)/vm/bench.log
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

@@ -104,6 +104,7 @@ struct cim_device {
 
 	/* --- recovery, knobs, telemetry, power (cim_reset.c and friends) --- */
 	struct workqueue_struct *reset_wq;	/* ordered: TDR + reset work */
+	struct workqueue_struct *submit_wq;	/* drm_sched run/free work */
 	struct work_struct reset_work;
 	unsigned long reset_pending;		/* BIT(CIM_RESET_*) */
 	enum cim_reset_reason last_reset;

@@ -247,12 +247,19 @@ int cim_sched_init(struct cim_device *cdev)
 
 	cdev->fence_context = dma_fence_context_alloc(1);
 	/* Timeouts and our own resets share one ordered queue: serialized. */
-	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, NULL,
+	/* High-priority workers: run_job is on every job's latency path. */
+	cdev->submit_wq = alloc_ordered_workqueue("cim-submit",
+						  WQ_HIGHPRI | WQ_MEM_RECLAIM);
+	if (!cdev->submit_wq)
+		return -ENOMEM;
+	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, cdev->submit_wq,
 			     DRM_SCHED_PRIORITY_COUNT, CIM_SQ_ENTRIES - 1, 0,
 			     msecs_to_jiffies(job_timeout_ms), cdev->reset_wq,
 			     NULL, "cim", cdev->dev);
 	if (!ret)
 		cdev->sched_ready = true;
+	else
+		destroy_workqueue(cdev->submit_wq);
 	return ret;
 }
 
@@ -298,8 +305,10 @@ unsigned int cim_job_timeout_ms(struct cim_device *cdev)
 void cim_sched_fini(struct cim_device *cdev)
 {
 	cim_sched_drain(cdev, HZ);
-	if (cdev->sched_ready)
+	if (cdev->sched_ready) {
 		drm_sched_fini(&cdev->sched);
+		destroy_workqueue(cdev->submit_wq);
+	}
 	cdev->sched_ready = false;
 }
 

@@ -226,6 +226,12 @@ static int __init vcard_init(void)
 		ret = PTR_ERR(vc->thread);
 		goto free;
 	}
+	/*
+	 * A card's MCU answers its doorbell at once: the lowest real-time
+	 * priority lets the thread preempt the ringing CPU's ordinary work
+	 * instead of waiting for a slot (RT throttling still bounds it).
+	 */
+	sched_set_fifo_low(vc->thread);
 	ret = vcard_devices_init(vc);
 	if (ret) {
 		kthread_stop(vc->thread);
