@@ -93,7 +93,8 @@ void cim_images_restore(struct cim_device *cdev)
 		job->image = img;	/* the job owns this reference now */
 		f = cim_job_repush(job);
 		left = IS_ERR(f) ? 0 :
-		       dma_fence_wait_timeout(f, false, cim_job_timeout());
+		       dma_fence_wait_timeout(f, false,
+					      READ_ONCE(cdev->sched.timeout));
 		if (left <= 0) {
 			spin_lock_irqsave(&cdev->ring_lock, flags);
 			list_del_init(&job->node);
@@ -146,13 +147,44 @@ static void cim_reset_uevent(struct cim_device *cdev, enum cim_reset_reason why)
 	kobject_uevent_env(&cdev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
 }
 
+/*
+ * Give every job drm_sched_stop() detached a hardware fence again: its
+ * own if it has signalled (it finished before the reset, or it is the
+ * guilty one), else a new one from running it again; err != 0 when the
+ * card is gone or dead and nothing can run.  The scheduler is parked:
+ * its pending list is ours to walk.
+ */
+static void cim_recover_reattach(struct cim_device *cdev, int err)
+{
+	struct drm_sched_job *s_job;
+	struct dma_fence *fence;
+	struct cim_job *job;
+
+	list_for_each_entry(s_job, &cdev->sched.pending_list, list) {
+		job = to_cim_job(s_job);
+		if (job->done && dma_fence_is_signaled(job->done)) {
+			fence = dma_fence_get(job->done);
+		} else if (err) {
+			cim_queue_done(job, err);
+			fence = cim_fence_failed(cdev, err);
+		} else {
+			fence = cim_job_repush(job);
+			if (IS_ERR(fence)) {
+				cim_queue_done(job, PTR_ERR(fence));
+				fence = cim_fence_failed(cdev, PTR_ERR(fence));
+			}
+		}
+		/* 6.12's drm_sched_stop() already dropped it; older did not */
+		dma_fence_put(s_job->s_fence->parent);
+		s_job->s_fence->parent = fence;
+	}
+}
+
 static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 			struct drm_sched_job *bad)
 {
 	struct drm_gpu_scheduler *sched = &cdev->sched;
 	struct cim_job *job, *tmp, *guilty = NULL;
-	struct drm_sched_job *s_job;
-	struct dma_fence *fence;
 	unsigned long flags;
 	LIST_HEAD(held);
 	bool gone, reset;
@@ -173,6 +205,8 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 	}
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
 	if (!reset && !gone) {
+		/* Late completions: re-attach the fences that signalled. */
+		cim_recover_reattach(cdev, 0);
 		drm_sched_start(sched);
 		drm_dev_exit(idx);
 		return;
@@ -203,25 +237,7 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 		}
 	}
 
-	/* The scheduler is parked: its pending list is ours to walk. */
-	list_for_each_entry(s_job, &sched->pending_list, list) {
-		job = to_cim_job(s_job);
-		if (job->done && dma_fence_is_signaled(job->done)) {
-			/* finished before the reset, or the guilty one */
-			fence = dma_fence_get(job->done);
-		} else if (err) {
-			cim_queue_done(job, err);
-			fence = cim_fence_failed(cdev, err);
-		} else {
-			fence = cim_job_repush(job);
-			if (IS_ERR(fence)) {
-				cim_queue_done(job, PTR_ERR(fence));
-				fence = cim_fence_failed(cdev, PTR_ERR(fence));
-			}
-		}
-		dma_fence_put(s_job->s_fence->parent);
-		s_job->s_fence->parent = fence;
-	}
+	cim_recover_reattach(cdev, err);
 	drm_sched_start(sched);
 	if (!gone) {
 		cim_reset_uevent(cdev, why);

@@ -106,6 +106,7 @@ static int vcard_fw_thread(void *arg)
 {
 	struct cim_hal *vc = arg;
 	unsigned long flags;
+	bool busy;
 	ktime_t t0;
 
 	while (!kthread_should_stop()) {
@@ -120,12 +121,15 @@ static int vcard_fw_thread(void *arg)
 		/* A sleeping card's MCU is clock-gated: doorbells wait. */
 		if (vcard_asleep(vc))
 			continue;
-		t0 = ktime_get();
-		while (cim_fw_poll(vc->fw) > 0)
+		/* Busy time is charged per poll: the sensors see load live. */
+		do {
+			t0 = ktime_get();
+			busy = cim_fw_poll(vc->fw) > 0;
+			spin_lock_irqsave(&vc->reg_lock, flags);
+			vc->fw_busy_ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
+			spin_unlock_irqrestore(&vc->reg_lock, flags);
 			cond_resched();
-		spin_lock_irqsave(&vc->reg_lock, flags);
-		vc->fw_busy_ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
-		spin_unlock_irqrestore(&vc->reg_lock, flags);
+		} while (busy);
 	}
 	return 0;
 }
