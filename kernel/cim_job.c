@@ -247,9 +247,12 @@ int cim_sched_init(struct cim_device *cdev)
 
 	cdev->fence_context = dma_fence_context_alloc(1);
 	/* Timeouts and our own resets share one ordered queue: serialized. */
-	/* High-priority workers: run_job is on every job's latency path. */
-	cdev->submit_wq = alloc_ordered_workqueue("cim-submit",
-						  WQ_HIGHPRI | WQ_MEM_RECLAIM);
+	/*
+	 * run_job is on every job's latency path: high-priority per-CPU
+	 * workers run it on the CPU that queued it, without waking another.
+	 */
+	cdev->submit_wq = alloc_workqueue("cim-submit",
+					  WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
 	if (!cdev->submit_wq)
 		return -ENOMEM;
 	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, cdev->submit_wq,

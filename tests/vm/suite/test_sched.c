@@ -15,69 +15,81 @@
 /* kernel/cim_drv.h CIM_FAIR_INFLIGHT: jobs a queue may have on the card */
 #define CIM_FAIR_INFLIGHT_TEST	8
 
-static int count_done(struct vm_ctx *c, int n)
-{
-	int i, done = 0;
-
-	for (i = 0; i < n; i++)
-		done += vm_fence_done(c->fd, c->s[i].sync);
-	return done;
-}
-
 /*
- * A queues NA jobs, then B queues NB; returns how many of A's jobs had
- * finished when B's last one did, or -1.
+ * A long job from a third context holds the card while A queues NA jobs
+ * and then B queues NB, so a backlog surely exists.  Returns how many of
+ * A's jobs finished between B's submission and B's last completion
+ * (fence timestamps), or -1.
  */
 static int flood_then_newcomer(const char *policy)
 {
-	enum { NA = 160, NB = 8, BATCH = 48 };
-	static struct vm_ctx a, b;
-	int i, done;
+	enum { NA = 160, NB = 8, BATCH = 8, HOLD = 8192 };
+	static struct vm_ctx a, b, g;
+	int64_t t_b, t_b_done = 0, t;
+	int i, between = 0;
 
 	if (vm_write_file(vm_dev_path("sched_policy"), policy))
 		return -1;
-	if (vm_ctx_open(&a, NA, BATCH, 21) || vm_ctx_open(&b, NB, BATCH, 22))
+	if (vm_ctx_open(&g, 1, HOLD, 20) || vm_ctx_open(&a, NA, BATCH, 21) ||
+	    vm_ctx_open(&b, NB, BATCH, 22))
+		return -1;
+	if (vm_ctx_submit(&g, 0, HOLD, 0))
 		return -1;
 	for (i = 0; i < NA; i++)
 		if (vm_ctx_submit(&a, i, BATCH, 0))
 			return -1;
+	t_b = vm_now_ns();
 	for (i = 0; i < NB; i++)
 		if (vm_ctx_submit(&b, i, BATCH, 0))
 			return -1;
-	for (i = 0; i < NB; i++)
+	for (i = 0; i < NB; i++) {
 		if (vm_ctx_wait(&b, i, 60 * SEC))
 			return -1;
-	done = count_done(&a, NA);
-	for (i = 0; i < NA; i++)
+		t = vm_fence_time(b.fd, b.s[i].sync);
+		if (t > t_b_done)
+			t_b_done = t;
+	}
+	for (i = 0; i < NA; i++) {
 		if (vm_ctx_wait(&a, i, 60 * SEC))
 			return -1;
+		t = vm_fence_time(a.fd, a.s[i].sync);
+		if (t > t_b && t < t_b_done)
+			between++;
+	}
+	/* the card was still held when B came: nothing of A had run */
+	if (vm_wait_fence(g.fd, g.s[0].sync, 60 * SEC) ||
+	    vm_fence_time(g.fd, g.s[0].sync) < t_b) {
+		printf("  the holding job ended before the newcomer came\n");
+		return -1;
+	}
 	vm_ctx_close(&a);
 	vm_ctx_close(&b);
-	printf("  %s: %d of %d flood jobs done when the newcomer's %d were\n",
-	       policy, done, NA, NB);
-	return done;
+	vm_ctx_close(&g);
+	printf("  %s: %d of %d flood jobs finished while the newcomer's %d waited\n",
+	       policy, between, NA, NB);
+	return between;
 }
 
 static void fair_policy_serves_newcomer(void)
 {
-	int done = flood_then_newcomer("fair");
+	int n = flood_then_newcomer("fair");
 
-	CHECK(done >= 0);
-	/* B waits behind at most a few rounds of A's capped queue */
-	CHECK(done <= 160 / 2);
+	CHECK(n >= 0);
+	/* only A's jobs already on the card (8) and one more round */
+	CHECK(n <= 2 * CIM_FAIR_INFLIGHT_TEST);
 	CHECK_EQ(vm_write_file(vm_dev_path("sched_policy"), "fair"), 0);
 }
 
 static void fifo_policy_serves_flood_first(void)
 {
-	int done;
+	int n;
 
 	/* drm_sched's global policy, 1 = FIFO (the 6.12 default) */
 	CHECK_EQ(vm_read_num("/sys/module/gpu_sched/parameters/sched_policy"),
 		 1);
-	done = flood_then_newcomer("fifo");
+	n = flood_then_newcomer("fifo");
 	CHECK_EQ(vm_write_file(vm_dev_path("sched_policy"), "fair"), 0);
-	CHECK(done >= 160 - 2);
+	CHECK(n >= 160 - 2);
 }
 
 /*
