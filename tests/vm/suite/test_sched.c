@@ -129,8 +129,11 @@ static void high_priority_overtakes(void)
 	vm_ctx_close(&h);
 	printf("  while the high job was queued %d normal jobs finished; %d finished after it (of %d)\n",
 	       ahead, behind, NC * N);
-	/* only what was already on the card (8 per queue) ran ahead of it */
-	CHECK(ahead <= NC * CIM_FAIR_INFLIGHT_TEST + 1);
+	/*
+	 * Only what was on the card (8 per queue) ran ahead of it, plus the
+	 * few that refilled the ring while its submit ioctl ran.
+	 */
+	CHECK(ahead <= NC * CIM_FAIR_INFLIGHT_TEST + 4);
 	CHECK(behind >= NC * N / 2);
 }
 
