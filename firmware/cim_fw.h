@@ -103,6 +103,19 @@ struct fw_sched {
 	struct fw_res dma_in, dma_out;
 };
 
+/*
+ * Per-tile wear and activity, kept by the card across firmware resets and
+ * driver reloads (it lives with the flash).  Shown to the host through the
+ * TEL_* register window.
+ */
+struct cim_tile_stats {
+	uint64_t mvms;			/* tile MVMs run */
+	uint64_t program_rows;		/* program-and-verify pulses (rows) */
+	uint64_t busy_ns;		/* modeled time the tile worked */
+	uint32_t pe_cycles;		/* program/erase cycles */
+	uint32_t reserved;
+};
+
 struct cim_fw {
 	struct cim_hal *hal;
 	struct cim_card_params p;
@@ -130,6 +143,11 @@ struct cim_fw {
 	int32_t acc[CIM_FW_MAX_VECTOR];
 	int32_t colsum[CIM_FW_MAX_LINE];
 	uint8_t chunk[4096];
+	/* fault injection and telemetry (fw_fault.c, fw_telemetry.c) */
+	uint32_t hung;			/* FAULT_HANG fired: wait for reset */
+	uint32_t fault;			/* CIM_FAULT_* applying to this desc */
+	uint64_t mvm_count;		/* charged MVMs since reset */
+	uint64_t program_rows;		/* charged program rows since reset */
 };
 
 /*

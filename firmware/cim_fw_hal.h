@@ -32,6 +32,8 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile);
  * zeroed at power-on and kept across cim_fw_reset().
  */
 void *cim_hal_analog_mem(struct cim_hal *h);
+/* Wear and activity counters of a physical tile; they outlive resets. */
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile);
 
 /* Plan memory of an image slot: CIM_REG_PLAN_BYTES bytes. */
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot);

@@ -198,6 +198,7 @@ int fw_array_program_row(struct cim_fw *fw, uint32_t ptile, uint32_t row,
 	else
 		ns = fw->p.program_row_ns;
 	fw_charge_ns(fw, ns);
+	fw->program_rows++;	/* fw_telemetry.c */
 	if (ptile < CIM_FW_MAX_TILES)
 		fw->tile_tele[ptile].program_pulses += row_pulses + extra;
 	t->st.programmed_ns = cim_hal_clock_now(fw->hal);

@@ -47,12 +47,14 @@ void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal)
 	fw_set_reg(fw, CIM_REG_SQ_HEAD, 0);
 	fw_set_reg(fw, CIM_REG_CQ_TAIL, 0);
 	fw_set_reg(fw, CIM_REG_STATUS, CIM_STATUS_BOOTING);
+	fw_log(fw, "reset, firmware", CIM_FW_VERSION);
 }
 
 /* Stop the rings until the host drops and raises CTRL_ENABLE again. */
 static void fw_fail(struct cim_fw *fw, uint32_t fwerr)
 {
 	fw->running = 0;
+	fw_log(fw, "stopped, error", fwerr);
 	fw_set_reg(fw, CIM_REG_FW_ERROR, fwerr);
 	fw_set_reg(fw, CIM_REG_STATUS, CIM_STATUS_ERROR);
 	cim_hal_irq_raise(fw->hal, CIM_IRQ_ERROR);
@@ -100,6 +102,7 @@ static void fw_handshake(struct cim_fw *fw)
 	fw_set_reg(fw, CIM_REG_IF_VERSION, CIM_IF_VERSION);
 	fw->running = 1;
 	fw_set_reg(fw, CIM_REG_STATUS, CIM_STATUS_READY);
+	fw_log(fw, "ready, sq entries", fw->sq_entries);
 	cim_hal_irq_raise(fw->hal, CIM_IRQ_READY);
 }
 
@@ -108,10 +111,14 @@ static uint32_t fw_ring_step(struct cim_fw *fw)
 {
 	struct cim_desc d;
 	struct cim_cpl c;
+	uint32_t fault;
 
 	if (fw_bus_read(fw, fw->sq_base + (uint64_t)fw->sq_head * sizeof(d),
 			&d, sizeof(d)))
 		return CIM_FWERR_DMA;
+	fault = fw_fault_check(fw, &d);
+	if (fault)
+		return fault;	/* hung or crashed: no completion */
 	fw_job_exec(fw, &d, &c);
 	c.seq = ++fw->cq_seq;
 	if (fw_bus_write(fw, fw->cq_base + (uint64_t)fw->cq_tail * sizeof(c),
@@ -147,7 +154,9 @@ static int fw_rings(struct cim_fw *fw)
 		if (((fw->cq_tail + 1) & (fw->cq_entries - 1)) == cq_head)
 			break;
 		err = fw_ring_step(fw);
-		if (err)
+		if (err == FW_STEP_HUNG)
+			err = 0;
+		if (err || fw->hung)
 			break;
 		done++;
 	}
@@ -171,6 +180,8 @@ int cim_fw_poll(struct cim_fw *fw)
 		}
 		return 0;
 	}
+	if (fw->hung)
+		return 0;	/* FAULT_HANG: silent until reset */
 	if (!fw->running) {
 		/* After a failure, wait for the host to drop CTRL_ENABLE. */
 		status = fw_reg(fw, CIM_REG_STATUS);

@@ -103,5 +103,21 @@ void fw_sched_item(struct cim_fw *fw, const uint8_t *plan,
 uint32_t fw_telemetry(struct cim_fw *fw, const struct cim_desc *d);
 void fw_tele_job(struct cim_fw *fw, const struct cim_desc *d,
 		 const struct cim_cpl *c);
+/*
+ * fw_fault.c: one-shot faults armed by the host in DBG_FAULT.  Called
+ * with each descriptor before it runs: 0 to go on, FW_STEP_HUNG to stop
+ * without a completion until reset, or a CIM_FWERR_* to crash.
+ */
+#define FW_STEP_HUNG	0x100
+uint32_t fw_fault_check(struct cim_fw *fw, const struct cim_desc *d);
+/* a fault that replaces the descriptor's work; CIM_ST_OK if none */
+uint32_t fw_fault_status(struct cim_fw *fw, const struct cim_desc *d);
+
+/* fw_telemetry.c: charge a finished descriptor to its tiles */
+void fw_tel_account(struct cim_fw *fw, const struct cim_desc *d,
+		    const struct cim_cpl *c, uint64_t mvm0, uint64_t rows0);
+
+/* fw_log.c: append "msg val\n" to the log ring the host can read */
+void fw_log(struct cim_fw *fw, const char *msg, uint32_t val);
 
 #endif /* _CIM_FW_INTERNAL_H_ */

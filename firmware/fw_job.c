@@ -33,6 +33,7 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 		 struct cim_cpl *c)
 {
 	uint64_t t0 = cim_hal_clock_now(fw->hal);
+	uint64_t mvm0 = fw->mvm_count, rows0 = fw->program_rows;
 
 	/* Jobs found by one poll wait for the ones before them. */
 	fw->last_queue_ns = t0 - fw->poll_start;
@@ -42,6 +43,8 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 
 	if (!fw_desc_ok(d)) {
 		c->status = CIM_ST_BAD_DESC;
+	} else if (fw->fault) {
+		c->status = fw_fault_status(fw, d);
 	} else {
 		switch (d->opcode) {
 		case CIM_OPC_NOP:
@@ -53,6 +56,7 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 		case CIM_OPC_RUN:
 			fw_run(fw, d, c, t0);
 			fw_tele_job(fw, d, c);
+			fw_tel_account(fw, d, c, mvm0, rows0);
 			return;
 		case CIM_OPC_UNLOAD:
 			c->status = fw_unload(fw, d);
@@ -77,4 +81,8 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 	}
 	c->device_time_ns = cim_hal_clock_now(fw->hal) - t0;
 	fw_tele_job(fw, d, c);
+	fw_tel_account(fw, d, c, mvm0, rows0);
+	if (d->opcode == CIM_OPC_PROGRAM)
+		fw_log(fw, c->status ? "program failed, status" : "programmed slot",
+		       c->status ? c->status : d->slot);
 }

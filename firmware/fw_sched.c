@@ -320,6 +320,7 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			sc->macs += macs;
 			if (pt < CIM_FW_MAX_TILES) {
 				fw->tile_tele[pt].mvms += n;
+				fw->mvm_count += n;	/* fw_telemetry.c */
 				fw->tile_tele[pt].macs += macs;
 			}
 			if (!sc->work[vt])

@@ -8,6 +8,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
+#include <linux/pm_runtime.h>
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -25,11 +26,9 @@ static int cim_open(struct drm_device *drm, struct drm_file *file)
 	struct cim_file *cfile;
 	int ret;
 
-	cfile = kzalloc(sizeof(*cfile), GFP_KERNEL);
+	cfile = cim_file_alloc(cdev);
 	if (!cfile)
 		return -ENOMEM;
-	cfile->cdev = cdev;
-	xa_init_flags(&cfile->images, XA_FLAGS_ALLOC1);
 	ret = drm_sched_entity_init(&cfile->entity[DRM_CIM_PRIO_NORMAL],
 				    DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
 	if (ret)
@@ -41,9 +40,12 @@ static int cim_open(struct drm_device *drm, struct drm_file *file)
 		goto free;
 	}
 	file->driver_priv = cfile;
+	mutex_lock(&cdev->files_lock);
+	list_add_tail(&cfile->node, &cdev->files);
+	mutex_unlock(&cdev->files_lock);
 	return 0;
 free:
-	kfree(cfile);
+	cim_file_put(cfile);
 	return ret;
 }
 
@@ -54,7 +56,11 @@ static void cim_postclose(struct drm_device *drm, struct drm_file *file)
 	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_HIGH]);
 	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_NORMAL]);
 	cim_file_images_fini(cfile);
-	kfree(cfile);
+	mutex_lock(&cfile->cdev->files_lock);
+	list_del_init(&cfile->node);
+	mutex_unlock(&cfile->cdev->files_lock);
+	/* Jobs still on the card keep their queue's statistics alive. */
+	cim_file_put(cfile);
 }
 
 static int cim_ioctl_query(struct drm_device *drm, void *data,
@@ -147,6 +153,15 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	if (ret)
 		return ret;
 	dev_set_drvdata(dev, cdev);
+	/* recovery, queues, telemetry (cim_reset.c, cim_queue.c, ...) */
+	INIT_LIST_HEAD(&cdev->files);
+	ret = drmm_mutex_init(&cdev->drm, &cdev->files_lock);
+	if (!ret)
+		ret = drmm_mutex_init(&cdev->drm, &cdev->tel_lock);
+	if (!ret)
+		ret = cim_reset_init(cdev);
+	if (ret)
+		return ret;
 
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
@@ -171,9 +186,18 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	if (ret)
 		dev_warn(cdev->dev, "cannot read the card's image slots (%d): starting with an empty catalog\n",
 			 ret);
+	ret = cim_pm_init(cdev);
+	if (!ret)
+		ret = cim_sysfs_init(cdev);
+	if (!ret)
+		ret = cim_hwmon_init(cdev);
+	if (ret)
+		goto stop_hw;
+	cim_debugfs_init(cdev);
 	ret = drm_dev_register(&cdev->drm, 0);
 	if (ret)
 		goto stop_hw;
+	cim_debugfs_register(cdev);
 	return 0;
 stop_hw:
 	cim_hw_fini(cdev);
@@ -188,12 +212,16 @@ void cim_device_remove(struct device *dev)
 {
 	struct cim_device *cdev = dev_get_drvdata(dev);
 
+	pm_runtime_get_sync(dev);	/* the card must be awake to stop it */
+	cim_debugfs_unregister(cdev);
 	drm_dev_unplug(&cdev->drm);
 	/* Let the card finish what it holds, then stop it and fail the rest. */
 	cim_sched_drain(cdev, cim_job_timeout());
 	cim_hw_fini(cdev);
+	cim_reset_fini(cdev);
 	cim_job_fail_inflight(cdev, -ENODEV);
 	cim_sched_drain(cdev, HZ);
+	pm_runtime_put_noidle(dev);
 }
 
 static int __init cim_init(void)

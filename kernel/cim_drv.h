@@ -51,6 +51,30 @@ struct cim_ring {
 	u32 pos;	/* SQ: next free entry; CQ: next entry to read */
 };
 
+enum cim_reset_reason {
+	CIM_RESET_NONE,
+	CIM_RESET_TIMEOUT,	/* a job ran past job_timeout_ms */
+	CIM_RESET_CRASH,	/* the firmware stopped with an error */
+	CIM_RESET_FORCED,	/* debugfs force_reset */
+};
+
+#define CIM_SCHED_FAIR		0	/* per-queue cap on jobs on the card */
+#define CIM_SCHED_FIFO		1	/* drm_sched order only */
+/* Jobs one queue may have on the card at once under CIM_SCHED_FAIR. */
+#define CIM_FAIR_INFLIGHT	8
+
+#define CIM_REFRESH_OFF		0
+#define CIM_REFRESH_ON_THRESHOLD 1
+#define CIM_REFRESH_PERIODIC	2
+
+/* One tile's counters, as read through the card's TEL_* window. */
+struct cim_tile_tel {
+	u32 pe_cycles;
+	u64 mvms;
+	u64 pulses;
+	u64 busy_ns;
+};
+
 struct cim_device {
 	struct drm_device drm;
 	struct device *dev;
@@ -86,18 +110,50 @@ struct cim_device {
 	bool card_catalog;		/* firmware keeps slot tags and wear */
 
 	atomic_t resets;
+
+	/* --- recovery, knobs, telemetry, power (cim_reset.c and friends) --- */
+	struct workqueue_struct *reset_wq;	/* ordered: TDR + reset work */
+	struct workqueue_struct *submit_wq;	/* drm_sched run/free work */
+	struct work_struct reset_work;
+	unsigned long reset_pending;		/* BIT(CIM_RESET_*) */
+	enum cim_reset_reason last_reset;
+	ktime_t last_reset_time;
+	struct mutex files_lock;
+	struct list_head files;			/* struct cim_file, debugfs */
+	struct mutex tel_lock;			/* the TEL_* register window */
+	u32 sched_policy;			/* CIM_SCHED_* */
+	u32 power_mode;				/* CIM_PERF_* */
+	u32 refresh_policy;			/* CIM_REFRESH_* */
+	u32 refresh_threshold;			/* permille of drift */
+	struct device *hwmon;
+	struct dentry *debugfs_link;		/* accel/<minor> -> accel/<dev> */
+	atomic64_t jobs_timed_out;
 };
+
 
 static inline struct cim_device *to_cim_device(struct drm_device *drm)
 {
 	return container_of(drm, struct cim_device, drm);
 }
 
+/* Per queue (file x priority): fairness state and statistics. */
+struct cim_queue {
+	/* hw fences of the last CIM_FAIR_INFLIGHT jobs this queue ran */
+	struct dma_fence *recent[CIM_FAIR_INFLIGHT];
+	u32 next;
+	atomic64_t submitted, completed, failed;
+	atomic64_t busy_ns;			/* device time of its jobs */
+};
+
 /* Per open file. */
 struct cim_file {
 	struct cim_device *cdev;
 	struct drm_sched_entity entity[2];	/* DRM_CIM_PRIO_* */
 	struct xarray images;			/* handle -> struct cim_image */
+	struct cim_queue queue[2];		/* DRM_CIM_PRIO_* */
+	struct list_head node;			/* in cdev->files */
+	pid_t pid;
+	struct kref ref;			/* the file and its jobs */
 };
 
 /* A GEM buffer: shmem pages plus a card-readable SG table. */
@@ -140,6 +196,10 @@ struct cim_job {
 	size_t map_bytes;
 	u32 hw_status;
 	u64 device_time_ns;
+	struct cim_queue *queue;	/* NULL for kernel-internal jobs */
+	struct cim_file *owner;		/* holds a reference while queued */
+	ktime_t pushed;			/* when it went on the ring */
+	bool pm_ref;			/* holds a runtime PM reference */
 };
 
 static inline struct cim_job *to_cim_job(struct drm_sched_job *job)
@@ -193,6 +253,48 @@ void cim_image_put(struct cim_image *img);
 struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle);
 void cim_file_images_fini(struct cim_file *cfile);
 void cim_images_lost(struct cim_device *cdev);
+
+/* cim_hw.c, for recovery */
+void cim_hw_reap(struct cim_device *cdev);
+u32 cim_hw_read(struct cim_device *cdev, u32 reg);
+void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
+
+/* cim_job.c, for recovery and the queues */
+struct dma_fence *cim_job_repush(struct cim_job *job);
+struct dma_fence *cim_fence_create(struct cim_device *cdev);
+void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
+unsigned int cim_job_timeout_ms(struct cim_device *cdev);
+
+/* cim_reset.c */
+int cim_reset_init(struct cim_device *cdev);
+void cim_reset_fini(struct cim_device *cdev);
+enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job);
+void cim_reset_schedule(struct cim_device *cdev, enum cim_reset_reason why);
+int cim_reset_force(struct cim_device *cdev);
+const char *cim_reset_reason_name(enum cim_reset_reason why);
+void cim_images_restore(struct cim_device *cdev);
+
+/* cim_queue.c */
+struct cim_file *cim_file_alloc(struct cim_device *cdev);
+void cim_file_put(struct cim_file *cfile);
+struct dma_fence *cim_queue_prepare_job(struct drm_sched_job *sched_job,
+					struct drm_sched_entity *entity);
+void cim_queue_ran(struct cim_job *job, struct dma_fence *hw);
+void cim_queue_done(struct cim_job *job, int err);
+
+/* cim_debugfs.c, cim_sysfs.c, cim_hwmon.c, cim_pm.c */
+void cim_debugfs_init(struct cim_device *cdev);
+void cim_debugfs_register(struct cim_device *cdev);
+void cim_debugfs_unregister(struct cim_device *cdev);
+int cim_sysfs_init(struct cim_device *cdev);
+int cim_hwmon_init(struct cim_device *cdev);
+int cim_tile_tel_read(struct cim_device *cdev, u32 tile,
+		      struct cim_tile_tel *t);
+int cim_pm_init(struct cim_device *cdev);
+void cim_pm_fini(struct cim_device *cdev);
+int cim_pm_get(struct cim_device *cdev);
+void cim_pm_put(struct cim_device *cdev);
+extern const struct dev_pm_ops cim_pm_ops;
 
 /* cim_drv.c */
 int cim_device_probe(struct device *dev, struct regmap *regs, int irq);

@@ -94,6 +94,8 @@ static int cim_hw_start(struct cim_device *cdev, bool reset)
 	if (reset) {
 		cim_wr(cdev, CIM_REG_CTRL, 0);
 		cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
+		/* A card left asleep (runtime PM) cannot run the handshake. */
+		cim_wr(cdev, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
 		cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
 		ret = cim_wait_status(cdev, CIM_STATUS_BOOTING);
 		if (ret)
@@ -257,6 +259,11 @@ static void cim_reap_completions(struct cim_device *cdev)
 	u32 tail;
 
 	spin_lock(&cdev->ring_lock);
+	/* A reset is rebuilding the rings: nothing here is ours any more. */
+	if (!cdev->hw_up) {
+		spin_unlock(&cdev->ring_lock);
+		return;
+	}
 	tail = cim_rd(cdev, CIM_REG_CQ_TAIL);
 	if (tail >= cdev->cq.entries) {
 		dev_err_ratelimited(cdev->dev, "bad completion tail %u\n", tail);
@@ -292,8 +299,30 @@ irqreturn_t cim_hw_irq(int irq, void *arg)
 	cim_wr(cdev, CIM_REG_IRQ_STATUS, status);
 	if (status & CIM_IRQ_CPL)
 		cim_reap_completions(cdev);
-	if (status & CIM_IRQ_ERROR)
-		dev_err_ratelimited(cdev->dev, "card error %u; jobs will time out\n",
+	if ((status & CIM_IRQ_ERROR) && READ_ONCE(cdev->hw_up)) {
+		dev_err_ratelimited(cdev->dev, "card error %u: resetting it\n",
 				    cim_rd(cdev, CIM_REG_FW_ERROR));
+		cim_reset_schedule(cdev, CIM_RESET_CRASH);
+	}
 	return IRQ_HANDLED;
+}
+
+/* Completions the card posted but no interrupt has reaped yet. */
+void cim_hw_reap(struct cim_device *cdev)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	cim_reap_completions(cdev);
+	local_irq_restore(flags);
+}
+
+u32 cim_hw_read(struct cim_device *cdev, u32 reg)
+{
+	return cim_rd(cdev, reg);
+}
+
+void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val)
+{
+	cim_wr(cdev, reg, val);
 }

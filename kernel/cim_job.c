@@ -61,6 +61,8 @@ int cim_status_errno(u32 status)
 		return -ENOENT;
 	case CIM_ST_VERIFY_FAIL:
 		return -EREMOTEIO;
+	case CIM_ST_TILE_FAULT:
+		return -EHWPOISON;
 	default:
 		return -EIO;
 	}
@@ -75,6 +77,12 @@ struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
 	job->cdev = cdev;
 	job->opcode = opcode;
 	INIT_LIST_HEAD(&job->node);
+	/* A job keeps the card awake from submission until it is freed. */
+	if (cim_pm_get(cdev)) {
+		kfree(job);
+		return NULL;
+	}
+	job->pm_ref = true;
 	return job;
 }
 
@@ -96,6 +104,10 @@ void cim_job_put(struct cim_job *job)
 	if (job->result_bo)
 		drm_gem_object_put(job->result_bo);
 	dma_fence_put(job->done);
+	if (job->owner)
+		cim_file_put(job->owner);
+	if (job->pm_ref)
+		cim_pm_put(job->cdev);
 	kfree(job);
 }
 
@@ -108,6 +120,7 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 	job->device_time_ns = cpl->device_time_ns;
 	if (job->opcode == CIM_OPC_PROGRAM)
 		job->image->state = err ? CIM_IMAGE_FAILED : CIM_IMAGE_READY;
+	cim_queue_done(job, err);
 	if (err)
 		dma_fence_set_error(job->done, err);
 	dma_fence_signal(job->done);
@@ -124,6 +137,7 @@ void cim_job_fail_inflight(struct cim_device *cdev, int err)
 		list_del_init(&job->node);
 		if (job->opcode == CIM_OPC_PROGRAM)
 			job->image->state = CIM_IMAGE_FAILED;
+		cim_queue_done(job, err);
 		dma_fence_set_error(job->done, err);
 		dma_fence_signal(job->done);
 	}
@@ -137,6 +151,8 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 
 	memset(d, 0, sizeof(*d));
 	d->opcode = job->opcode;
+	if (job->opcode == CIM_OPC_NOP)
+		return 0;
 	d->slot = img->slot;
 	if (job->opcode == CIM_OPC_PROGRAM) {
 		/* in_bo is the kernel's own copy of the image (cim_image.c). */
@@ -164,16 +180,18 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 	return ret;
 }
 
-static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
+/*
+ * Put the job's descriptor on the ring with a new hardware fence.  Also
+ * used by recovery to run again a job a reset took off the card; the old
+ * fence, if any, is retired with -ECANCELED (nobody waits on it then).
+ */
+struct dma_fence *cim_job_repush(struct cim_job *job)
 {
-	struct cim_job *job = to_cim_job(sched_job);
 	struct cim_device *cdev = job->cdev;
 	struct dma_fence *fence;
 	struct cim_desc desc;
 	int idx, ret;
 
-	if (sched_job->s_fence->finished.error)
-		return ERR_PTR(sched_job->s_fence->finished.error);
 	if (!drm_dev_enter(&cdev->drm, &idx))
 		return ERR_PTR(-ENODEV);
 	ret = cim_job_build_desc(job, &desc);
@@ -184,13 +202,21 @@ static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 		ret = -ENOMEM;
 		goto out;
 	}
-	dma_fence_put(job->done);
+	if (job->done) {
+		if (!dma_fence_is_signaled(job->done)) {
+			dma_fence_set_error(job->done, -ECANCELED);
+			dma_fence_signal(job->done);
+		}
+		dma_fence_put(job->done);
+	}
 	job->done = dma_fence_get(fence);
+	job->pushed = ktime_get();
 	ret = cim_hw_push(cdev, job, &desc);
 	if (ret) {
 		dma_fence_put(fence);
 		goto out;
 	}
+	cim_queue_ran(job, fence);
 	drm_dev_exit(idx);
 	return fence;
 out:
@@ -198,25 +224,18 @@ out:
 	return ERR_PTR(ret);
 }
 
-static enum drm_gpu_sched_stat cim_job_timedout(struct drm_sched_job *sched_job)
+static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 {
 	struct cim_job *job = to_cim_job(sched_job);
-	struct cim_device *cdev = job->cdev;
-	int idx;
+	struct dma_fence *fence;
 
-	drm_sched_stop(&cdev->sched, sched_job);
-	if (drm_dev_enter(&cdev->drm, &idx)) {
-		dev_err(cdev->dev, "job %llu timed out: resetting the card\n",
-			job->tag);
-		if (cim_hw_reset(cdev))
-			dev_err(cdev->dev, "card did not come back after reset\n");
-		drm_dev_exit(idx);
-	}
-	/* A reset forgets the card's image slots: images must be reloaded. */
-	cim_job_fail_inflight(cdev, -ECANCELED);
-	cim_images_lost(cdev);
-	drm_sched_start(&cdev->sched);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	if (sched_job->s_fence->finished.error)
+		fence = ERR_PTR(sched_job->s_fence->finished.error);
+	else
+		fence = cim_job_repush(job);
+	if (IS_ERR(fence))
+		cim_queue_done(job, PTR_ERR(fence));
+	return fence;
 }
 
 static void cim_job_free(struct drm_sched_job *sched_job)
@@ -226,8 +245,9 @@ static void cim_job_free(struct drm_sched_job *sched_job)
 }
 
 static const struct drm_sched_backend_ops cim_sched_ops = {
+	.prepare_job = cim_queue_prepare_job,
 	.run_job = cim_job_run,
-	.timedout_job = cim_job_timedout,
+	.timedout_job = cim_reset_timedout,
 	.free_job = cim_job_free,
 };
 
@@ -236,13 +256,24 @@ int cim_sched_init(struct cim_device *cdev)
 	int ret;
 
 	cdev->fence_context = dma_fence_context_alloc(1);
-	/* One ring entry stays free for the driver's own commands (cim_cmd.c). */
-	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, NULL,
+	/*
+	 * run_job is on every job's latency path: high-priority per-CPU
+	 * workers run it on the CPU that queued it, without waking another.
+	 * Timeouts and our own resets share one ordered queue: serialized.
+	 * One ring entry stays free for the driver's own commands (cim_cmd.c).
+	 */
+	cdev->submit_wq = alloc_workqueue("cim-submit",
+					  WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+	if (!cdev->submit_wq)
+		return -ENOMEM;
+	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, cdev->submit_wq,
 			     DRM_SCHED_PRIORITY_COUNT, CIM_SQ_ENTRIES - 2, 0,
-			     msecs_to_jiffies(job_timeout_ms), NULL, NULL,
-			     "cim", cdev->dev);
+			     msecs_to_jiffies(job_timeout_ms), cdev->reset_wq,
+			     NULL, "cim", cdev->dev);
 	if (!ret)
 		cdev->sched_ready = true;
+	else
+		destroy_workqueue(cdev->submit_wq);
 	return ret;
 }
 
@@ -274,11 +305,24 @@ unsigned long cim_job_timeout(void)
 	return msecs_to_jiffies(job_timeout_ms);
 }
 
+/* sysfs job_timeout_ms: drm_sched reads the timeout each time it arms. */
+void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms)
+{
+	WRITE_ONCE(cdev->sched.timeout, (long)msecs_to_jiffies(ms));
+}
+
+unsigned int cim_job_timeout_ms(struct cim_device *cdev)
+{
+	return jiffies_to_msecs(READ_ONCE(cdev->sched.timeout));
+}
+
 void cim_sched_fini(struct cim_device *cdev)
 {
 	cim_sched_drain(cdev, HZ);
-	if (cdev->sched_ready)
+	if (cdev->sched_ready) {
 		drm_sched_fini(&cdev->sched);
+		destroy_workqueue(cdev->submit_wq);
+	}
 	cdev->sched_ready = false;
 }
 
@@ -355,6 +399,9 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	ret = drm_sched_job_init(&job->base, &cfile->entity[prio], 1, NULL);
 	if (ret)
 		goto put_syncobj;
+	job->queue = &cfile->queue[prio];
+	job->owner = cfile;
+	kref_get(&cfile->ref);
 	for (i = 0; i < n_in; i++) {
 		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
 							   in_syncobjs[i], 0);
@@ -379,6 +426,7 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		job->image->programmed = dma_fence_get(finished);
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, finished);
+	atomic64_inc(&job->queue->submitted);
 	drm_sched_entity_push_job(&job->base);
 	dma_fence_put(finished);
 	if (syncobj)
@@ -411,6 +459,37 @@ static struct drm_gem_object *cim_lookup_range(struct drm_file *file,
 	return obj;
 }
 
+/* DRM_CIM_SUBMIT_NOP: a job that names nothing and does no work. */
+static int cim_submit_nop(struct cim_device *cdev, struct cim_file *cfile,
+			  struct drm_cim_submit *args, struct drm_file *file)
+{
+	u32 *handles = NULL;
+	struct cim_job *job;
+	int ret;
+
+	if (args->image_handle || args->in_handle || args->out_handle ||
+	    args->in_offset || args->out_offset || args->batch ||
+	    args->result_handle || args->result_offset)
+		return -EINVAL;
+	if (args->in_syncobj_count) {
+		handles = memdup_array_user(u64_to_user_ptr(args->in_syncobjs),
+					    args->in_syncobj_count, sizeof(u32));
+		if (IS_ERR(handles))
+			return PTR_ERR(handles);
+	}
+	job = cim_job_alloc(cdev, CIM_OPC_NOP);
+	if (!job) {
+		kfree(handles);
+		return -ENOMEM;
+	}
+	ret = cim_job_push(cfile, job, file, args->priority, handles,
+			   args->in_syncobj_count, args->out_syncobj);
+	if (ret)
+		cim_job_put(job);
+	kfree(handles);
+	return ret;
+}
+
 int cim_ioctl_submit(struct drm_device *drm, void *data,
 		     struct drm_file *file)
 {
@@ -421,11 +500,14 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 	struct cim_job *job;
 	int ret = 0;
 
-	if (args->flags || args->pad || args->priority > DRM_CIM_PRIO_HIGH)
-		return -EINVAL;
-	if (!args->batch || args->batch > CIM_MAX_BATCH)
+	if ((args->flags & ~DRM_CIM_SUBMIT_NOP) || args->pad ||
+	    args->priority > DRM_CIM_PRIO_HIGH)
 		return -EINVAL;
 	if (args->in_syncobj_count > CIM_MAX_IN_SYNCOBJS)
+		return -EINVAL;
+	if (args->flags & DRM_CIM_SUBMIT_NOP)
+		return cim_submit_nop(cdev, cfile, args, file);
+	if (!args->batch || args->batch > CIM_MAX_BATCH)
 		return -EINVAL;
 	if (args->result_handle && (args->result_offset & 7))
 		return -EINVAL;

@@ -122,4 +122,5 @@ struct pci_driver cim_pci_driver = {
 	.id_table = cim_pci_ids,
 	.probe = cim_pci_probe,
 	.remove = cim_pci_remove,
+	.driver.pm = pm_ptr(&cim_pm_ops),
 };

@@ -67,5 +67,6 @@ struct platform_driver cim_platform_driver = {
 	.driver = {
 		.name = CIM_DRIVER_NAME,
 		.of_match_table = cim_of_match,
+		.pm = pm_ptr(&cim_pm_ops),
 	},
 };

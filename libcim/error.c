@@ -42,6 +42,10 @@ int cim_job_status_errno(uint32_t status)
 		return -EREMOTEIO;
 	case DRM_CIM_JOB_TIMEOUT:
 		return -ETIMEDOUT;
+	case DRM_CIM_JOB_CARD_ERROR:
+		return -ECONNRESET;
+	case DRM_CIM_JOB_TILE_FAULT:
+		return -EHWPOISON;
 	case DRM_CIM_JOB_DMA_ERROR:
 	default:
 		return -EIO;
@@ -65,6 +69,10 @@ const char *cim_job_status_str(uint32_t status)
 		return "flash program-and-verify failed";
 	case DRM_CIM_JOB_TIMEOUT:
 		return "job timed out on the card";
+	case DRM_CIM_JOB_CARD_ERROR:
+		return "card firmware crashed running the job";
+	case DRM_CIM_JOB_TILE_FAULT:
+		return "a flash tile failed";
 	case CIMI_RESULT_PENDING:
 		return "no result written";
 	default:

@@ -347,5 +347,52 @@ struct cim_slot_info {
 	struct cim_slot_tag tag;
 	uint16_t map[CIM_SLOT_MAX_VTILES];	/* vtile -> physical tile */
 };
+/* --- card management (interface 1.1, all optional for older firmware) --- */
+/*
+ * Appended for recovery, telemetry, sensors, power and fault injection;
+ * described in docs/card-interface.md ("Management registers").
+ */
+#define CIM_REG_TEL_TILE	0x120	/* RW: tile the TEL_* window shows */
+#define CIM_REG_TEL_PE		0x124	/* RO: program/erase cycles of it */
+#define CIM_REG_TEL_MVM_LO	0x128	/* RO: MVMs it ran, bits 31..0 */
+#define CIM_REG_TEL_MVM_HI	0x12c
+#define CIM_REG_TEL_PULSE_LO	0x130	/* RO: program pulses (rows), 31..0 */
+#define CIM_REG_TEL_PULSE_HI	0x134
+#define CIM_REG_TEL_BUSY_LO	0x138	/* RO: modeled busy time, ns, 31..0 */
+#define CIM_REG_TEL_BUSY_HI	0x13c
+
+#define CIM_REG_TEMP_MC		0x150	/* RO: card temperature, milli-degC */
+#define CIM_REG_POWER_UW	0x154	/* RO: card power, microwatts */
+#define CIM_REG_POWER_STATE	0x158	/* RW: CIM_POWER_* */
+#define CIM_REG_PERF_MODE	0x15c	/* RW: CIM_PERF_* */
+#define CIM_REG_ADC_BITS_CFG	0x160	/* RW: ADC bits in use, 0 = ADC_BITS */
+
+#define CIM_REG_DBG_FAULT	0x170	/* RW: write 1s to arm CIM_FAULT_*;
+					 * the card clears a bit as it fires */
+#define CIM_REG_DBG_FIRED	0x174	/* RO: faults fired since power-on */
+
+#define CIM_REG_LOG_WPTR	0x180	/* RO: bytes the firmware has logged */
+#define CIM_REG_LOG_BASE	0x400	/* RO: firmware log ring, LOG_SIZE bytes */
+#define CIM_LOG_SIZE		0x400
+
+#define CIM_POWER_ACTIVE	0
+#define CIM_POWER_SLEEP		1	/* clocks gated; doorbells wait */
+
+#define CIM_PERF_PERFORMANCE	0
+#define CIM_PERF_BALANCED	1
+#define CIM_PERF_EFFICIENCY	2
+
+/* One-shot faults for recovery tests (debug builds and the virtual card). */
+#define CIM_FAULT_HANG		(1u << 0)	/* next RUN never completes */
+#define CIM_FAULT_DMA		(1u << 1)	/* next RUN fails: DMA_ERROR */
+#define CIM_FAULT_TILE		(1u << 2)	/* next RUN fails: TILE_FAULT */
+#define CIM_FAULT_PROGRAM	(1u << 3)	/* next PROGRAM: VERIFY_FAIL */
+#define CIM_FAULT_CRASH		(1u << 4)	/* firmware dies at next RUN */
+#define CIM_FAULT_ALL		0x1fu
+
+#define CIM_FWERR_CRASH		4	/* firmware crashed (FAULT_CRASH) */
+
+/* A tile failed while the job used it (status shared with the uapi). */
+#define CIM_ST_TILE_FAULT	8
 
 #endif /* _CIM_CARD_H_ */

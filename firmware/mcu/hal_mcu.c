@@ -111,6 +111,14 @@ void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile)
 	mmio_write32(at, mmio_read32(at) + 1);
 }
 
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile)
+{
+	(void)h;
+	if (tile >= 1024)
+		return 0;
+	return (struct cim_tile_stats *)MCU_TILE_STATS_BASE + tile;
+}
+
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
 {
 	(void)h;

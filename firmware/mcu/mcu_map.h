@@ -15,6 +15,9 @@
  *   0x1000_2000  card model parameters (RO, set by the board)
  *   0x1000_3000  device clock: free-running 64-bit nanosecond counter,
  *                also what the host reads at CIM_REG_CLOCK_LO/HI
+ *   0x1000_4000  tile statistics (struct cim_tile_stats per tile, 32 KiB,
+ *                kept with the flash); the register file's TEL_* window
+ *                shows the tile selected by TEL_TILE
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
  *   0x3000_0000  activation SRAM, 4 MiB: the firmware's arena buffer
  *                (section .act, see cim-fw.ld)
@@ -39,6 +42,8 @@
 #define MCU_REG_IRQ_SET		0x800	/* W: raise CIM_IRQ_* */
 #define MCU_REG_EVENTS		0x804	/* RW1C: MCU_EVT_* */
 #define MCU_EVT_DOORBELL	(1u << 0)
+
+#define MCU_TILE_STATS_BASE	0x10004000ul
 
 #define MCU_DMA_BASE		0x10001000ul
 #define MCU_DMA_HOST_LO		0x00	/* host bus address */

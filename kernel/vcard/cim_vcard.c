@@ -235,18 +235,39 @@ static int vcard_pick_params(struct cim_hal *vc)
 }
 
 /* The card MCU: sleep until the host rings, then drain the rings. */
+static bool vcard_asleep(struct cim_hal *vc)
+{
+	return READ_ONCE(vc->regs[CIM_REG_POWER_STATE / 4]) == CIM_POWER_SLEEP;
+}
+
 static int vcard_fw_thread(void *arg)
 {
 	struct cim_hal *vc = arg;
+	unsigned long flags;
+	bool busy;
+	ktime_t t0;
 
 	while (!kthread_should_stop()) {
 		wait_event_interruptible(vc->wq, vc->events ||
 					 kthread_should_stop());
-		if (test_and_clear_bit(VCARD_EV_RESET, &vc->events))
+		if (test_bit(VCARD_EV_RESET, &vc->events)) {
+			/* out of reset first, or the firmware cannot write */
+			clear_bit(VCARD_EV_RESET, &vc->events);
 			cim_fw_reset(vc->fw, vc);
+		}
 		clear_bit(VCARD_EV_KICK, &vc->events);
-		while (cim_fw_poll(vc->fw) > 0)
+		/* A sleeping card's MCU is clock-gated: doorbells wait. */
+		if (vcard_asleep(vc))
+			continue;
+		/* Busy time is charged per poll: the sensors see load live. */
+		do {
+			t0 = ktime_get();
+			busy = cim_fw_poll(vc->fw) > 0;
+			spin_lock_irqsave(&vc->reg_lock, flags);
+			vc->fw_busy_ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
+			spin_unlock_irqrestore(&vc->reg_lock, flags);
 			cond_resched();
+		} while (busy);
 	}
 	return 0;
 }
@@ -313,6 +334,7 @@ static void vcard_free(struct cim_hal *vc)
 	vfree(vc->fw);
 	vcard_flash_fini(vc);
 	vfree(vc->analog);
+	vfree(vc->tstats);
 	kfree(vc);
 }
 
@@ -336,20 +358,28 @@ static int __init vcard_init(void)
 	vc->act = vzalloc(vc->act_bytes);
 	vc->fw = vzalloc(sizeof(*vc->fw));
 	vc->analog = vzalloc(cim_fw_analog_bytes(&vc->params));
+	vc->tstats = vzalloc(array_size(vc->params.tiles, sizeof(*vc->tstats)));
 	if (!vc->cells || !vc->plan || !vc->act || !vc->fw || !vc->analog ||
-	    vcard_flash_init(vc))
+	    !vc->tstats || vcard_flash_init(vc))
 		goto free;
 	ret = vcard_irq_init(vc);
 	if (ret)
 		goto free;
 
 	vcard_regs_init(vc);
+	vcard_sensors_init(vc);
 	cim_fw_reset(vc->fw, vc);
 	vc->thread = kthread_run(vcard_fw_thread, vc, "cim-vcard-fw");
 	if (IS_ERR(vc->thread)) {
 		ret = PTR_ERR(vc->thread);
 		goto free;
 	}
+	/*
+	 * A card's MCU answers its doorbell at once: the lowest real-time
+	 * priority lets the thread preempt the ringing CPU's ordinary work
+	 * instead of waiting for a slot (RT throttling still bounds it).
+	 */
+	sched_set_fifo_low(vc->thread);
 	ret = vcard_devices_init(vc);
 	if (ret) {
 		kthread_stop(vc->thread);

@@ -37,6 +37,16 @@ struct cim_hal {
 	struct task_struct *thread;
 	wait_queue_head_t wq;
 	unsigned long events;		/* VCARD_EV_* bits */
+
+	/* vcard_sensors.c: lives with the card, like the flash */
+	struct cim_tile_stats *tstats;	/* per tile */
+	u64 fw_busy_ns;			/* host time the MCU thread worked */
+	struct vcard_thermal {
+		ktime_t last;		/* last model update */
+		u64 busy_last;		/* fw_busy_ns at that update */
+		u32 temp_mc;		/* milli-degC */
+		u32 power_uw;		/* over the last interval */
+	} th;
 };
 
 #define VCARD_EV_KICK	0
@@ -49,5 +59,9 @@ void vcard_regs_init(struct cim_hal *vc);
 /* vcard_flash.c */
 int vcard_flash_init(struct cim_hal *vc);
 void vcard_flash_fini(struct cim_hal *vc);
+/* vcard_sensors.c; called with reg_lock held */
+void vcard_sensors_init(struct cim_hal *vc);
+void vcard_sensors_update(struct cim_hal *vc);
+u32 vcard_tel_read(struct cim_hal *vc, unsigned int reg);
 
 #endif /* __CIM_VCARD_H__ */

@@ -27,6 +27,17 @@ uint32_t cim_hal_reg_read(struct cim_hal *h, uint32_t off)
 	return val;
 }
 
+/*
+ * While the host holds the MCU in reset (RESET written, the firmware
+ * thread not yet back), whatever the old firmware still does goes
+ * nowhere: register writes, DMA and interrupts fail.  That is how a real
+ * reset line stops a busy MCU at once rather than after its ring.
+ */
+static bool vcard_in_reset(struct cim_hal *h)
+{
+	return test_bit(VCARD_EV_RESET, &h->events);
+}
+
 void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
 {
 	unsigned long flags;
@@ -34,7 +45,8 @@ void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
 	if (off >= CIM_REG_SPACE)
 		return;
 	spin_lock_irqsave(&h->reg_lock, flags);
-	h->regs[off / 4] = val;
+	if (!vcard_in_reset(h))
+		h->regs[off / 4] = val;
 	spin_unlock_irqrestore(&h->reg_lock, flags);
 }
 
@@ -47,6 +59,8 @@ static int vcard_dma(struct cim_hal *h, u64 bus, void *buf, u32 len,
 {
 	phys_addr_t phys = dma_to_phys(&h->card->dev, bus);
 
+	if (vcard_in_reset(h))
+		return -1;
 	while (len) {
 		unsigned long pfn = PHYS_PFN(phys);
 		u32 off = offset_in_page(phys);
@@ -84,6 +98,8 @@ void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits)
 	unsigned long flags;
 	u32 pending;
 
+	if (vcard_in_reset(h))
+		return;
 	spin_lock_irqsave(&h->reg_lock, flags);
 	h->regs[CIM_REG_IRQ_STATUS / 4] |= bits;
 	pending = h->regs[CIM_REG_IRQ_STATUS / 4] &
@@ -105,6 +121,13 @@ uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
 void *cim_hal_analog_mem(struct cim_hal *h)
 {
 	return h->analog;
+}
+
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile)
+{
+	if (tile >= h->params.tiles)
+		return NULL;
+	return &h->tstats[tile];
 }
 
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)
@@ -135,6 +158,15 @@ void cim_hal_clock_advance(struct cim_hal *h, uint64_t ns)
 	unsigned long flags;
 
 	spin_lock_irqsave(&h->reg_lock, flags);
+	/* Slower clocks in the power-saving modes: balanced 5/4, efficiency 2x. */
+	switch (h->regs[CIM_REG_PERF_MODE / 4]) {
+	case CIM_PERF_BALANCED:
+		ns += ns / 4;
+		break;
+	case CIM_PERF_EFFICIENCY:
+		ns *= 2;
+		break;
+	}
 	h->clock_ns += ns;
 	spin_unlock_irqrestore(&h->reg_lock, flags);
 }

@@ -52,6 +52,14 @@ static int vcard_host_read(void *ctx, unsigned int reg, unsigned int *val)
 	case CIM_REG_CLOCK_HI:
 		*val = upper_32_bits(vc->clock_ns);
 		break;
+	case CIM_REG_TEL_PE ... CIM_REG_TEL_BUSY_HI:
+		*val = vcard_tel_read(vc, reg);
+		break;
+	case CIM_REG_TEMP_MC:
+	case CIM_REG_POWER_UW:
+		vcard_sensors_update(vc);
+		*val = reg == CIM_REG_TEMP_MC ? vc->th.temp_mc : vc->th.power_uw;
+		break;
 	default:
 		*val = vc->regs[reg / 4];
 	}
@@ -74,6 +82,8 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 		break;
 	case CIM_REG_RESET:
 		if (val == CIM_RESET_MAGIC) {
+			/* From now on the old firmware's writes are dropped. */
+			set_bit(VCARD_EV_RESET, &vc->events);
 			/* Reads see the card down until the firmware rebooted. */
 			vc->regs[CIM_REG_STATUS / 4] = 0;
 			ev = VCARD_EV_RESET;
@@ -88,6 +98,29 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 		vc->regs[reg / 4] = val;
 		ev = VCARD_EV_KICK;
 		break;
+	case CIM_REG_DBG_FAULT:
+		/* Write 1s to arm; the firmware clears each as it fires. */
+		vc->regs[reg / 4] |= val & CIM_FAULT_ALL;
+		break;
+	case CIM_REG_POWER_STATE:
+		if (val > CIM_POWER_SLEEP)
+			break;
+		/* The interval so far is charged at the old state's power. */
+		vcard_sensors_update(vc);
+		vc->regs[reg / 4] = val;
+		ev = VCARD_EV_KICK;	/* waking up: look at the rings */
+		break;
+	case CIM_REG_PERF_MODE:
+		if (val <= CIM_PERF_EFFICIENCY) {
+			vcard_sensors_update(vc);
+			vc->regs[reg / 4] = val;
+		}
+		break;
+	case CIM_REG_ADC_BITS_CFG:
+		if (val <= vc->params.adc_bits)
+			vc->regs[reg / 4] = val;
+		break;
+	case CIM_REG_TEL_TILE:
 	case CIM_REG_HOST_VERSION:
 	case CIM_REG_IRQ_MASK:
 	case CIM_REG_SQ_BASE_LO:

@@ -49,6 +49,7 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 	h->stuck_tile = -1;
 	h->tiles = xcalloc(p->tiles, sizeof(*h->tiles));
 	h->pe = xcalloc(p->tiles, sizeof(*h->pe));
+	h->tstats = xcalloc(p->tiles, sizeof(*h->tstats));
 	for (i = 0; i < p->tiles; i++)
 		h->tiles[i] = xcalloc((size_t)p->rows * p->cols, 1);
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
@@ -84,6 +85,7 @@ void thal_free(struct cim_hal *h)
 		free(h->tiles[i]);
 	free(h->tiles);
 	free(h->pe);
+	free(h->tstats);
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
 		free(h->plan[i]);
 	free(h->act);
@@ -169,9 +171,18 @@ void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
 	case CIM_REG_FW_ERROR:
 	case CIM_REG_SQ_HEAD:
 	case CIM_REG_CQ_TAIL:
+	case CIM_REG_DBG_FAULT:
+	case CIM_REG_DBG_FIRED:
+	case CIM_REG_LOG_WPTR:
 		h->regs[off / 4] = val;
 		break;
 	default:
+		/* the firmware log ring is the card's too */
+		if (off >= CIM_REG_LOG_BASE &&
+		    off < CIM_REG_LOG_BASE + CIM_LOG_SIZE) {
+			h->regs[off / 4] = val;
+			break;
+		}
 		h->bad_reg_writes++;
 		break;
 	}
@@ -237,6 +248,13 @@ void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile)
 	if (tile >= h->p.tiles)
 		abort();
 	h->pe[tile]++;
+}
+
+struct cim_tile_stats *cim_hal_tile_stats(struct cim_hal *h, uint32_t tile)
+{
+	if (tile >= h->p.tiles)
+		abort();
+	return &h->tstats[tile];
 }
 
 uint8_t *cim_hal_plan_mem(struct cim_hal *h, uint32_t slot)

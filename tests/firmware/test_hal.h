@@ -25,6 +25,7 @@ struct cim_hal {
 	struct cim_card_params p;
 	uint8_t **tiles;
 	uint32_t *pe;			/* program/erase cycles per tile */
+	struct cim_tile_stats *tstats;	/* per tile */
 	uint8_t *plan[CIM_FW_MAX_IMAGES];
 	uint8_t *act;
 	uint32_t act_bytes;

@@ -62,5 +62,7 @@ extern const struct CMUnitTest analog_tests[];
 extern const size_t analog_count;
 extern const struct CMUnitTest catalog_tests[];
 extern const size_t catalog_count;
+extern const struct CMUnitTest fault_tests[];
+extern const size_t fault_count;
 
 #endif /* _CIM_FW_TESTS_H_ */

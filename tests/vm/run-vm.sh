@@ -19,7 +19,7 @@ start=$(date +%s.%N)
 timeout --foreground "${CIM_VM_TIMEOUT:-1500}" \
 	qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "${CIM_VM_MEM:-1024}" \
 	-smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU cim.mode=$mode" \
+	-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode" \
 	</dev/null >"$log" 2>&1
 qrc=$?
 end=$(date +%s.%N)

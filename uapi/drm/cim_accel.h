@@ -171,7 +171,7 @@ struct drm_cim_image_release {
 /**
  * struct drm_cim_submit - run a loaded image over a batch
  * @image_handle: from DRM_CIM_IMAGE_LOAD.
- * @flags: must be 0.
+ * @flags: 0 or DRM_CIM_SUBMIT_NOP.
  * @in_handle: BO with @batch input vectors of the image's input_size
  *             bytes each, starting at @in_offset.
  * @out_handle: BO receiving @batch output vectors (output_size bytes).
@@ -213,6 +213,19 @@ struct drm_cim_submit {
 #define DRM_CIM_JOB_NO_IMAGE		4
 #define DRM_CIM_JOB_VERIFY_FAIL		5
 #define DRM_CIM_JOB_TIMEOUT		6
+/* The card failed (firmware crash) while running the job; it was reset. */
+#define DRM_CIM_JOB_CARD_ERROR		7
+/* A flash tile the job used failed. */
+#define DRM_CIM_JOB_TILE_FAULT		8
+
+/*
+ * Flags for struct drm_cim_submit.flags.
+ * DRM_CIM_SUBMIT_NOP: a job that does no work (the card completes a NOP
+ * descriptor).  image_handle, in_handle, out_handle, the offsets, batch
+ * and result_handle must all be 0.  For latency measurements and as a
+ * fence that orders after earlier jobs.
+ */
+#define DRM_CIM_SUBMIT_NOP		(1u << 0)
 
 /**
  * struct drm_cim_job_result - written by the card at the end of a job

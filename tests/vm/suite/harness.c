@@ -3,6 +3,8 @@
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|
  * persist_pre|persist_post|hold SECONDS] [TEST]
+ * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|admin|sched|
+ * recovery|stress [TEST]] | hold SECONDS | bench
  * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
  */
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 
 #include <drm/cim_accel.h>
 #include "vmtest.h"
+#include "admin.h"
 
 int vm_failed;
 
@@ -117,6 +120,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(what, "hold"))
 		return vm_hold(argc > 2 ? atoi(argv[2]) : 30);
+	if (!strcmp(what, "bench"))
+		return vm_bench();
 	if (!strcmp(what, "all") || !strcmp(what, "ioctl"))
 		run_group(vm_ioctl_tests, only, &pass, &fail);
 	if (!strcmp(what, "all") || !strcmp(what, "jobs"))
@@ -130,6 +135,14 @@ int main(int argc, char **argv)
 		run_group(vm_persist_pre_tests, only, &pass, &fail);
 	if (!strcmp(what, "persist_post"))
 		run_group(vm_persist_post_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "admin"))
+		run_group(vm_admin_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "sched"))
+		run_group(vm_sched_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "recovery"))
+		run_group(vm_recovery_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "stress"))
+		run_group(vm_stress_tests, only, &pass, &fail);
 	printf("%d passed, %d failed\n", pass, fail);
 	return fail ? 1 : 0;
 }

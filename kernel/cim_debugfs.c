@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (c) 2026 The CIM stack authors */
+/*
+ * debugfs, /sys/kernel/debug/accel/N/ (docs/ABI/debugfs-driver-cim):
+ * telemetry per tile and per queue, jobs on the card, images, the
+ * firmware log, resets, fault injection and a forced reset.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <drm/drm_file.h>
+
+#include "cim_drv.h"
+
+static int cim_resets_show(struct seq_file *m, void *unused)
+{
+	struct cim_device *cdev = m->private;
+
+	seq_printf(m, "count %d\n", atomic_read(&cdev->resets));
+	seq_printf(m, "last %s\n", cim_reset_reason_name(cdev->last_reset));
+	seq_printf(m, "last_at_ms %lld\n",
+		   ktime_to_ms(cdev->last_reset_time));
+	seq_printf(m, "jobs_timed_out %lld\n",
+		   atomic64_read(&cdev->jobs_timed_out));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_resets);
+
+static const char *cim_opc_name(u32 opc)
+{
+	static const char *const names[] = { "nop", "program", "run", "unload" };
+
+	return opc < ARRAY_SIZE(names) ? names[opc] : "?";
+}
+
+static int cim_inflight_show(struct seq_file *m, void *unused)
+{
+	struct cim_device *cdev = m->private;
+	ktime_t now = ktime_get();
+	struct cim_job *job;
+	unsigned long flags;
+
+	seq_puts(m, "tag op slot batch pid prio age_us\n");
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	list_for_each_entry(job, &cdev->inflight, node)
+		seq_printf(m, "%llu %s %d %u %d %ld %lld\n", job->tag,
+			   cim_opc_name(job->opcode),
+			   job->image ? (int)job->image->slot : -1, job->batch,
+			   job->owner ? job->owner->pid : 0,
+			   job->owner ? job->queue - job->owner->queue : -1,
+			   ktime_us_delta(now, job->pushed));
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_inflight);
+
+static int cim_queues_show(struct seq_file *m, void *unused)
+{
+	static const char *const prio[] = { "normal", "high" };
+	struct cim_device *cdev = m->private;
+	struct cim_file *cfile;
+	struct cim_queue *q;
+	int p;
+
+	seq_puts(m, "pid prio submitted completed failed busy_us\n");
+	mutex_lock(&cdev->files_lock);
+	list_for_each_entry(cfile, &cdev->files, node) {
+		for (p = 0; p < ARRAY_SIZE(cfile->queue); p++) {
+			q = &cfile->queue[p];
+			seq_printf(m, "%d %s %lld %lld %lld %lld\n", cfile->pid,
+				   prio[p], atomic64_read(&q->submitted),
+				   atomic64_read(&q->completed),
+				   atomic64_read(&q->failed),
+				   atomic64_read(&q->busy_ns) / 1000);
+		}
+	}
+	mutex_unlock(&cdev->files_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_queues);
+
+static int cim_tiles_show(struct seq_file *m, void *unused)
+{
+	struct cim_device *cdev = m->private;
+	struct cim_tile_tel t;
+	u32 tile;
+	bool used;
+
+	seq_puts(m, "tile used pe mvms pulses busy_us\n");
+	for (tile = 0; tile < cdev->info.tiles; tile++) {
+		if (cim_tile_tel_read(cdev, tile, &t))
+			return -EIO;
+		mutex_lock(&cdev->alloc_lock);
+		used = test_bit(tile, cdev->tiles_used);
+		mutex_unlock(&cdev->alloc_lock);
+		seq_printf(m, "%u %d %u %llu %llu %llu\n", tile, used,
+			   t.pe_cycles, t.mvms, t.pulses,
+			   div_u64(t.busy_ns, 1000));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_tiles);
+
+static int cim_images_show(struct seq_file *m, void *unused)
+{
+	static const char *const state[] = { "programming", "ready", "failed" };
+	struct cim_device *cdev = m->private;
+	struct cim_image *img;
+	u32 i;
+
+	seq_puts(m, "slot state bytes refs tiles\n");
+	mutex_lock(&cdev->alloc_lock);
+	list_for_each_entry(img, &cdev->images, node) {
+		seq_printf(m, "%u %s %llu %u", img->slot,
+			   state[READ_ONCE(img->state)], img->size,
+			   kref_read(&img->ref));
+		for (i = 0; i < img->n_vtiles; i++)
+			seq_printf(m, "%c%u", i ? ',' : ' ', img->tile_map[i]);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&cdev->alloc_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_images);
+
+/* The firmware's log ring, oldest byte first. */
+static int cim_fw_log_show(struct seq_file *m, void *unused)
+{
+	struct cim_device *cdev = m->private;
+	u32 wptr = cim_hw_read(cdev, CIM_REG_LOG_WPTR);
+	u32 n = min_t(u32, wptr, CIM_LOG_SIZE), pos, i, w = 0;
+	char *buf = kmalloc(n + 1, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		pos = (wptr - n + i) & (CIM_LOG_SIZE - 1);
+		if (!i || !(pos & 3))
+			w = cim_hw_read(cdev, CIM_REG_LOG_BASE + (pos & ~3u));
+		buf[i] = w >> (8 * (pos & 3));
+	}
+	buf[n] = 0;
+	if (wptr > CIM_LOG_SIZE)
+		seq_printf(m, "[%u earlier bytes dropped]\n", wptr - n);
+	seq_puts(m, buf);
+	kfree(buf);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_fw_log);
+
+static int cim_card_power_show(struct seq_file *m, void *unused)
+{
+	struct cim_device *cdev = m->private;
+
+	seq_printf(m, "%s\n", cim_hw_read(cdev, CIM_REG_POWER_STATE) ==
+			      CIM_POWER_SLEEP ? "sleep" : "active");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cim_card_power);
+
+static int cim_faults_fired_get(void *data, u64 *val)
+{
+	*val = cim_hw_read(data, CIM_REG_DBG_FIRED);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(cim_faults_fired_fops, cim_faults_fired_get, NULL,
+			 "%llu\n");
+
+static int cim_force_reset_set(void *data, u64 val)
+{
+	return val == 1 ? cim_reset_force(data) : -EINVAL;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(cim_force_reset_fops, NULL, cim_force_reset_set,
+			 "%llu\n");
+
+/* inject_*: write 1 to arm the fault; reads 1 while it has not fired. */
+#define CIM_INJECT(name, bit)						\
+static int cim_inject_##name##_get(void *data, u64 *val)		\
+{									\
+	*val = !!(cim_hw_read(data, CIM_REG_DBG_FAULT) & (bit));	\
+	return 0;							\
+}									\
+static int cim_inject_##name##_set(void *data, u64 val)		\
+{									\
+	if (val != 1)							\
+		return -EINVAL;						\
+	cim_hw_write(data, CIM_REG_DBG_FAULT, (bit));			\
+	return 0;							\
+}									\
+DEFINE_DEBUGFS_ATTRIBUTE(cim_inject_##name##_fops,			\
+			 cim_inject_##name##_get,			\
+			 cim_inject_##name##_set, "%llu\n")
+
+CIM_INJECT(hang, CIM_FAULT_HANG);
+CIM_INJECT(dma_error, CIM_FAULT_DMA);
+CIM_INJECT(tile_fault, CIM_FAULT_TILE);
+CIM_INJECT(program_fail, CIM_FAULT_PROGRAM);
+CIM_INJECT(fw_crash, CIM_FAULT_CRASH);
+
+void cim_debugfs_init(struct cim_device *cdev)
+{
+	struct dentry *d = cdev->drm.debugfs_root;
+
+	if (IS_ERR_OR_NULL(d))
+		return;
+	debugfs_create_file("resets", 0444, d, cdev, &cim_resets_fops);
+	debugfs_create_file("inflight", 0444, d, cdev, &cim_inflight_fops);
+	debugfs_create_file("queues", 0444, d, cdev, &cim_queues_fops);
+	debugfs_create_file("tiles", 0444, d, cdev, &cim_tiles_fops);
+	debugfs_create_file("images", 0444, d, cdev, &cim_images_fops);
+	debugfs_create_file("fw_log", 0444, d, cdev, &cim_fw_log_fops);
+	debugfs_create_file("card_power", 0444, d, cdev,
+			    &cim_card_power_fops);
+	debugfs_create_file_unsafe("faults_fired", 0444, d, cdev,
+				   &cim_faults_fired_fops);
+	debugfs_create_file_unsafe("force_reset", 0200, d, cdev,
+				   &cim_force_reset_fops);
+	debugfs_create_file_unsafe("inject_hang", 0600, d, cdev,
+				   &cim_inject_hang_fops);
+	debugfs_create_file_unsafe("inject_dma_error", 0600, d, cdev,
+				   &cim_inject_dma_error_fops);
+	debugfs_create_file_unsafe("inject_tile_fault", 0600, d, cdev,
+				   &cim_inject_tile_fault_fops);
+	debugfs_create_file_unsafe("inject_program_fail", 0600, d, cdev,
+				   &cim_inject_program_fail_fops);
+	debugfs_create_file_unsafe("inject_fw_crash", 0600, d, cdev,
+				   &cim_inject_fw_crash_fops);
+}
+
+/*
+ * DRM 6.12 names an accel device's debugfs directory after the device
+ * (accel/cim.0.auto); the minor's number is what users know from
+ * /dev/accel/accelN, so accel/N points there too.
+ */
+void cim_debugfs_register(struct cim_device *cdev)
+{
+	struct dentry *d = cdev->drm.debugfs_root;
+	char name[16];
+
+	if (IS_ERR_OR_NULL(d) || !cdev->drm.accel)
+		return;
+	snprintf(name, sizeof(name), "%d", cdev->drm.accel->index);
+	cdev->debugfs_link = debugfs_create_symlink(name, d->d_parent,
+						    d->d_name.name);
+}
+
+void cim_debugfs_unregister(struct cim_device *cdev)
+{
+	if (!IS_ERR_OR_NULL(cdev->debugfs_link))
+		debugfs_remove(cdev->debugfs_link);
+	cdev->debugfs_link = NULL;
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/* sysfs knobs and state, debugfs files, hwmon sensors, runtime PM. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include <drm/cim_accel.h>
+#include "admin.h"
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int n = vm_read_file(path, buf, len);
+
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return n;
+}
+
+/* A knob takes the valid value and refuses the invalid ones unchanged. */
+static int knob(const char *attr, const char *good, const char *const *bad)
+{
+	char before[64], after[64];
+
+	if (read_str(vm_dev_path(attr), before, sizeof(before)) <= 0)
+		return -1;
+	if (vm_write_file(vm_dev_path(attr), good))
+		return -2;
+	if (read_str(vm_dev_path(attr), after, sizeof(after)) <= 0 ||
+	    strcmp(after, good))
+		return -3;
+	for (; *bad; bad++) {
+		if (vm_write_file(vm_dev_path(attr), *bad) != -EINVAL)
+			return -4;
+		if (read_str(vm_dev_path(attr), after, sizeof(after)) <= 0 ||
+		    strcmp(after, good))
+			return -5;
+	}
+	return vm_write_file(vm_dev_path(attr), before) ? -6 : 0;
+}
+
+static void sysfs_knobs_validate(void)
+{
+	static const char *const bad_ms[] = { "0", "9", "3600001", "abc",
+					      "-5", NULL };
+	static const char *const bad_mode[] = { "turbo", "performance2", "\n",
+						NULL };
+	static const char *const bad_bits[] = { "0", "9", "x", NULL };
+	static const char *const bad_policy[] = { "sometimes", "\n", NULL };
+	static const char *const bad_thr[] = { "0", "1001", "1e3", NULL };
+	static const char *const bad_sched[] = { "lifo", "rr", NULL };
+
+	CHECK_EQ(knob("job_timeout_ms", "2500", bad_ms), 0);
+	CHECK_EQ(knob("power_mode", "balanced", bad_mode), 0);
+	CHECK_EQ(knob("adc_bits", "6", bad_bits), 0);
+	CHECK_EQ(knob("refresh_policy", "threshold", bad_policy), 0);
+	CHECK_EQ(knob("refresh_threshold", "125", bad_thr), 0);
+	CHECK_EQ(knob("sched_policy", "fifo", bad_sched), 0);
+	/* defaults are back */
+	CHECK_EQ(vm_read_num(vm_dev_path("job_timeout_ms")), 10000);
+	CHECK_EQ(vm_read_num(vm_dev_path("adc_bits")), 8);
+	/* read-only state refuses writes */
+	CHECK(vm_write_file(vm_dev_path("tiles_free"), "3") < 0);
+}
+
+static void sysfs_state_reads(void)
+{
+	struct vm_ctx c;
+	char buf[128];
+	long long busy0, busy1;
+
+	CHECK(read_str(vm_dev_path("fw_version"), buf, sizeof(buf)) > 0);
+	CHECK_EQ(strcmp(buf, "1.0"), 0);
+	CHECK(read_str(vm_dev_path("geometry"), buf, sizeof(buf)) > 0);
+	CHECK_EQ(strcmp(buf, "8 256 256 4"), 0);
+	CHECK_EQ(vm_read_num(vm_dev_path("tiles_free")), 8);
+	CHECK_EQ(vm_read_num(vm_dev_path("tiles_used")), 0);
+	busy0 = vm_read_num(vm_dev_path("busy_time_us"));
+	CHECK(busy0 >= 0);
+
+	CHECK_EQ(vm_ctx_open(&c, 1, 64, 3), 0);
+	CHECK_EQ(vm_read_num(vm_dev_path("tiles_used")), 1);
+	CHECK_EQ(vm_read_num(vm_dev_path("tiles_free")), 7);
+	CHECK_EQ(vm_ctx_submit(&c, 0, 64, 0), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
+	busy1 = vm_read_num(vm_dev_path("busy_time_us"));
+	/* 64 MVMs of 1 us each, at least */
+	CHECK(busy1 >= busy0 + 64);
+	/* the image's tile was programmed once more than it was */
+	CHECK(vm_read_num(vm_dev_path("pe_max")) >= 1);
+	CHECK(vm_read_num(vm_dev_path("pe_min")) <=
+	      vm_read_num(vm_dev_path("pe_max")));
+	CHECK(read_str(vm_dev_path("pe_mean"), buf, sizeof(buf)) > 0);
+	CHECK(strchr(buf, '.') != NULL && atof(buf) > 0);
+	vm_ctx_close(&c);
+}
+
+/* power_mode slows the modeled clock: efficiency doubles device time. */
+static void sysfs_power_mode_changes_device_time(void)
+{
+	struct drm_cim_submit sub = { 0 };
+	struct drm_cim_job_result *res;
+	uint64_t t_perf, t_eff;
+	struct vm_ctx c;
+	uint32_t rbo;
+
+	CHECK_EQ(vm_ctx_open(&c, 1, 16, 4), 0);
+	CHECK_EQ(vm_bo_create(c.fd, 4096, &rbo), 0);
+	res = vm_bo_map(c.fd, rbo, 4096);
+	CHECK(res != NULL);
+	sub = (struct drm_cim_submit){ .image_handle = c.img,
+				       .in_handle = c.s[0].in,
+				       .out_handle = c.s[0].out, .batch = 16,
+				       .result_handle = rbo,
+				       .out_syncobj = c.s[0].sync };
+	CHECK_EQ(vm_ioctl(c.fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(vm_wait_fence(c.fd, c.s[0].sync, 20000000000ll), 0);
+	t_perf = res->device_time_ns;
+	CHECK_EQ(vm_write_file(vm_dev_path("power_mode"), "efficiency"), 0);
+	CHECK_EQ(vm_ioctl(c.fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(vm_wait_fence(c.fd, c.s[0].sync, 20000000000ll), 0);
+	t_eff = res->device_time_ns;
+	CHECK_EQ(vm_write_file(vm_dev_path("power_mode"), "performance"), 0);
+	printf("  device time %llu ns (performance), %llu ns (efficiency)\n",
+	       (unsigned long long)t_perf, (unsigned long long)t_eff);
+	CHECK(t_perf > 0);
+	CHECK_EQ(t_eff, 2 * t_perf);
+	vm_ctx_close(&c);
+}
+
+static int grep_file(const char *path, const char *what)
+{
+	static char buf[65536];
+
+	if (vm_read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	return strstr(buf, what) != NULL;
+}
+
+static void debugfs_reads(void)
+{
+	static char buf[65536];
+	struct vm_ctx c;
+	char line[64];
+	int lines = 0;
+	char *p;
+
+	CHECK_EQ(vm_ctx_open(&c, 1, 8, 5), 0);
+	CHECK_EQ(vm_ctx_submit(&c, 0, 8, 0), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
+
+	CHECK(grep_file(vm_dbg_path("resets"), "count "));
+	CHECK(grep_file(vm_dbg_path("resets"), "jobs_timed_out "));
+	CHECK(grep_file(vm_dbg_path("inflight"), "tag op slot"));
+	/* our queue, with the PROGRAM job and the RUN counted */
+	snprintf(line, sizeof(line), "%d normal 2 2 0 ", getpid());
+	CHECK(grep_file(vm_dbg_path("queues"), line));
+	CHECK(grep_file(vm_dbg_path("images"), " ready "));
+	CHECK(grep_file(vm_dbg_path("fw_log"), "ready, sq entries 0x00000040"));
+	CHECK(grep_file(vm_dbg_path("card_power"), "active"));
+	CHECK(vm_read_num(vm_dbg_path("faults_fired")) >= 0);
+	CHECK_EQ(vm_read_num(vm_dbg_path("inject_hang")), 0);
+	/* a header and one line per tile; one tile in use, with its MVMs */
+	CHECK(vm_read_file(vm_dbg_path("tiles"), buf, sizeof(buf)) > 0);
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		lines++;
+	CHECK_EQ(lines, 1 + 8);
+	CHECK(strstr(buf, "tile used pe mvms pulses busy_us") == buf);
+	CHECK(vm_write_file(vm_dbg_path("inject_hang"), "2") == -EINVAL);
+	CHECK(vm_write_file(vm_dbg_path("force_reset"), "0") == -EINVAL);
+	vm_ctx_close(&c);
+}
+
+static long long hwmon(const char *file)
+{
+	char path[256];
+
+	if (vm_hwmon_path(file, path, sizeof(path)))
+		return -1;
+	return vm_read_num(path);
+}
+
+/* Keep the card busy from a child until it is killed. */
+static pid_t load_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct vm_ctx c;
+		uint32_t i = 0;
+
+		if (vm_ctx_open(&c, 4, 64, 6))
+			_exit(1);
+		/* no output checks here: the card, not this process, works */
+		for (;; i = (i + 1) % 4) {
+			if (c.s[i].busy)
+				vm_wait_fence(c.fd, c.s[i].sync, 20000000000ll);
+			vm_ctx_submit(&c, i, 64, 0);
+		}
+	}
+	return pid;
+}
+
+/*
+ * The sensors follow activity: the card cools while it sleeps, heats and
+ * draws more power under load, and cools again.  Earlier tests leave it
+ * warm, so it first sleeps long enough to forget them.
+ */
+static void hwmon_follows_load(void)
+{
+	long long t_idle, p_idle, t_load, p_load, t_cool;
+	char path[256], name[32];
+	pid_t pid;
+	int st;
+
+	CHECK_EQ(vm_hwmon_path("name", path, sizeof(path)), 0);
+	CHECK(read_str(path, name, sizeof(name)) > 0);
+	CHECK_EQ(strcmp(name, "cim"), 0);
+	sleep(3);
+	t_idle = hwmon("temp1_input");
+	p_idle = hwmon("power1_input");
+	CHECK(t_idle >= 20000 && t_idle <= 110000);
+	CHECK(p_idle > 0 && p_idle < 10000000);
+	pid = load_child();
+	CHECK(pid > 0);
+	sleep(3);
+	p_load = hwmon("power1_input");
+	t_load = hwmon("temp1_input");
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	sleep(3);
+	t_cool = hwmon("temp1_input");
+	printf("  idle %lld mdegC %lld uW, load %lld mdegC %lld uW, cooled %lld mdegC\n",
+	       t_idle, p_idle, t_load, p_load, t_cool);
+	/* awake and working draws more than the sleeping card */
+	CHECK(p_load > 700000 && p_load > p_idle);
+	CHECK(t_load > t_idle + 1000);
+	CHECK(t_load <= 110000);
+	CHECK(t_cool < t_load - 1000);
+}
+
+static int wait_status(const char *want, int ms)
+{
+	char buf[32];
+
+	for (; ms > 0; ms -= 10) {
+		if (read_str(vm_dev_path("power/runtime_status"), buf,
+			     sizeof(buf)) > 0 && !strcmp(buf, want))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static void runtime_pm_suspends_and_wakes(void)
+{
+	long long susp0, p_sleep, p_awake;
+	struct vm_ctx c;
+	char buf[32];
+
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "50"), 0);
+	CHECK_EQ(vm_ctx_open(&c, 1, 8, 7), 0);
+	/* idle: the card goes to sleep, in the driver and on the card */
+	CHECK_EQ(wait_status("suspended", 3000), 0);
+	CHECK(read_str(vm_dbg_path("card_power"), buf, sizeof(buf)) > 0);
+	CHECK_EQ(strcmp(buf, "sleep"), 0);
+	usleep(200000);
+	p_sleep = hwmon("power1_input");
+	susp0 = vm_read_num(vm_dev_path("power/runtime_suspended_time"));
+	/* a submission wakes it and the job runs correctly */
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "2000"), 0);
+	CHECK_EQ(vm_ctx_submit(&c, 0, 8, 0), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
+	CHECK_EQ(wait_status("active", 10), 0);
+	CHECK(read_str(vm_dbg_path("card_power"), buf, sizeof(buf)) > 0);
+	CHECK_EQ(strcmp(buf, "active"), 0);
+	usleep(200000);
+	p_awake = hwmon("power1_input");
+	printf("  power asleep %lld uW, awake %lld uW\n", p_sleep, p_awake);
+	CHECK(p_sleep > 0 && p_sleep < p_awake);
+	CHECK(vm_read_num(vm_dev_path("power/runtime_suspended_time")) >= susp0);
+	/* and sleeps again once idle */
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "50"), 0);
+	CHECK_EQ(wait_status("suspended", 3000), 0);
+	CHECK_EQ(vm_ctx_submit(&c, 0, 4, 1), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "100"), 0);
+	vm_ctx_close(&c);
+}
+
+/* A NOP job names nothing; anything it names is refused. */
+static void nop_job(void)
+{
+	struct drm_cim_submit sub = { .flags = DRM_CIM_SUBMIT_NOP };
+	int fd = vm_open_card();
+	uint32_t sync;
+
+	CHECK(fd >= 0);
+	CHECK_EQ(drmSyncobjCreate(fd, 0, &sync), 0);
+	sub.out_syncobj = sync;
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 10000000000ll), 0);
+	sub.batch = 1;
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), -EINVAL);
+	sub.batch = 0;
+	sub.image_handle = 1;
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), -EINVAL);
+	sub.image_handle = 0;
+	sub.flags = 2;
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), -EINVAL);
+	close(fd);
+}
+
+const struct vm_test vm_admin_tests[] = {
+	{ "sysfs_knobs_validate", sysfs_knobs_validate },
+	{ "sysfs_state_reads", sysfs_state_reads },
+	{ "sysfs_power_mode_changes_device_time",
+	  sysfs_power_mode_changes_device_time },
+	{ "debugfs_reads", debugfs_reads },
+	{ "hwmon_follows_load", hwmon_follows_load },
+	{ "runtime_pm_suspends_and_wakes", runtime_pm_suspends_and_wakes },
+	{ "nop_job", nop_job },
+	{ NULL, NULL },
+};

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Recovery, one fault at a time: the guilty job fails with its documented
+ * error, the jobs around it complete with correct outputs, the images
+ * loaded before a reset still run, resets are counted and announced.
+ */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <xf86drm.h>
+
+#include <drm/cim_accel.h>
+#include "admin.h"
+
+#define SEC	1000000000ll
+
+/* Wait until an armed fault has fired (its debugfs file reads 0). */
+static int wait_fired(const char *inject, int ms)
+{
+	for (; ms > 0; ms -= 5) {
+		if (vm_read_num(vm_dbg_path(inject)) == 0)
+			return 0;
+		usleep(5000);
+	}
+	return -1;
+}
+
+/*
+ * 24 jobs around one fault: returns the number of jobs that failed with
+ * want_err (the rest must be correct), or -1.
+ */
+static int jobs_around_fault(const char *inject, int want_err)
+{
+	enum { N = 24 };
+	struct vm_ctx c;
+	int i, ret, failed = 0;
+
+	if (vm_ctx_open(&c, N, 8, 11))
+		return -1;
+	for (i = 0; i < N / 2; i++)
+		if (vm_ctx_submit(&c, i, 1 + i % 8, 0))
+			return -1;
+	if (vm_write_file(vm_dbg_path(inject), "1"))
+		return -1;
+	for (; i < N; i++)
+		if (vm_ctx_submit(&c, i, 1 + i % 8, 0))
+			return -1;
+	for (i = 0; i < N; i++) {
+		ret = vm_ctx_wait(&c, i, 30 * SEC);
+		if (ret == want_err) {
+			failed++;
+		} else if (ret) {
+			printf("  job %d: %d\n", i, ret);
+			return -1;
+		}
+	}
+	if (wait_fired(inject, 1000))
+		return -1;
+	/* the image still runs, with the right result, after the fault */
+	if (vm_ctx_submit(&c, 0, 8, 0) || vm_ctx_wait(&c, 0, 30 * SEC))
+		return -1;
+	vm_ctx_close(&c);
+	return failed;
+}
+
+static void fault_dma_error_fails_one_job(void)
+{
+	CHECK_EQ(jobs_around_fault("inject_dma_error", -EIO), 1);
+}
+
+static void fault_tile_fails_one_job(void)
+{
+	CHECK_EQ(jobs_around_fault("inject_tile_fault", -EHWPOISON), 1);
+}
+
+static void fault_hang_times_out_and_resets(void)
+{
+	static char buf[512];
+	long long r0 = vm_read_num(vm_dev_path("reset_count"));
+
+	int n;
+
+	CHECK_EQ(vm_write_file(vm_dev_path("job_timeout_ms"), "500"), 0);
+	n = jobs_around_fault("inject_hang", -ETIMEDOUT);
+	CHECK_EQ(vm_write_file(vm_dev_path("job_timeout_ms"), "10000"), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
+	CHECK(vm_read_file(vm_dbg_path("resets"), buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "last timeout\n") != NULL);
+}
+
+static void fault_fw_crash_resets(void)
+{
+	long long r0 = vm_read_num(vm_dev_path("reset_count"));
+	static char log[4096];
+
+	CHECK_EQ(jobs_around_fault("inject_fw_crash", -ECONNRESET), 1);
+	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
+	/* the firmware log survives the crash and tells about it */
+	CHECK(vm_read_file(vm_dbg_path("fw_log"), log, sizeof(log)) > 0);
+	CHECK(strstr(log, "stopped, error 0x00000004") != NULL);
+}
+
+static void fault_program_fails_image(void)
+{
+	struct vm_model m;
+	uint32_t bo, img, sync, in;
+	struct drm_cim_submit sub = { 0 };
+	int fd = vm_open_card();
+
+	CHECK(fd >= 0);
+	CHECK_EQ(vm_model_build((const uint32_t[]){ 64, 64 }, 1, 9, 256, 256,
+				&m), 0);
+	CHECK_EQ(drmSyncobjCreate(fd, 0, &sync), 0);
+	CHECK_EQ(vm_write_file(vm_dbg_path("inject_program_fail"), "1"), 0);
+	CHECK_EQ(vm_image_load(fd, &m, &bo, &img, sync), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 30 * SEC), -EREMOTEIO);
+	CHECK_EQ(vm_read_num(vm_dbg_path("inject_program_fail")), 0);
+	/* jobs on the failed image fail without reaching the card */
+	CHECK_EQ(vm_bo_create(fd, 4096, &in), 0);
+	sub = (struct drm_cim_submit){ .image_handle = img, .in_handle = in,
+				       .out_handle = in, .out_offset = 2048,
+				       .batch = 1, .out_syncobj = sync };
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 30 * SEC), -ENOEXEC);
+	/* loading it again works */
+	CHECK_EQ(vm_image_load(fd, &m, &bo, &img, sync), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 30 * SEC), 0);
+	sub.image_handle = img;
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 30 * SEC), 0);
+	vm_model_free(&m);
+	close(fd);
+}
+
+static int uevent_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		       NETLINK_KOBJECT_UEVENT);
+
+	if (s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+/* Does a uevent carrying all of want[] arrive within ms? */
+static int uevent_seen(int s, const char *const *want, int ms)
+{
+	static char buf[8192];
+	int64_t end = vm_now_ns() + ms * 1000000ll;
+	struct pollfd p = { .fd = s, .events = POLLIN };
+
+	while (vm_now_ns() < end) {
+		ssize_t n, at;
+		int found = 0, k;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(s, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		for (k = 0; want[k]; k++)
+			for (at = 0; at < n; at += strlen(buf + at) + 1)
+				if (!strcmp(buf + at, want[k])) {
+					found++;
+					break;
+				}
+		if (found == k)
+			return 1;
+	}
+	return 0;
+}
+
+/* Jobs on the card during a forced reset are innocent: all complete. */
+static void force_reset_resubmits_and_announces(void)
+{
+	static const char *const want[] = { "ACTION=change", "CIM_RESET=1",
+					    "CIM_RESET_REASON=forced", NULL };
+	enum { N = 40 };
+	long long r0 = vm_read_num(vm_dev_path("reset_count"));
+	struct vm_ctx c;
+	int s = uevent_socket(), i;
+
+	CHECK(s >= 0);
+	CHECK_EQ(vm_ctx_open(&c, N, 16, 12), 0);
+	for (i = 0; i < N; i++)
+		CHECK_EQ(vm_ctx_submit(&c, i, 16, i & 1), 0);
+	CHECK_EQ(vm_write_file(vm_dbg_path("force_reset"), "1"), 0);
+	for (i = 0; i < N; i++)
+		CHECK_EQ(vm_ctx_wait(&c, i, 30 * SEC), 0);
+	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
+	CHECK(uevent_seen(s, want, 5000));
+	/* the image survived: programmed again after the reset */
+	CHECK_EQ(vm_ctx_submit(&c, 0, 16, 0), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 0, 30 * SEC), 0);
+	close(s);
+	vm_ctx_close(&c);
+}
+
+const struct vm_test vm_recovery_tests[] = {
+	{ "fault_dma_error_fails_one_job", fault_dma_error_fails_one_job },
+	{ "fault_tile_fails_one_job", fault_tile_fails_one_job },
+	{ "fault_hang_times_out_and_resets", fault_hang_times_out_and_resets },
+	{ "fault_fw_crash_resets", fault_fw_crash_resets },
+	{ "fault_program_fails_image", fault_program_fails_image },
+	{ "force_reset_resubmits_and_announces",
+	  force_reset_resubmits_and_announces },
+	{ NULL, NULL },
+};
