@@ -42,6 +42,12 @@ struct cim_image {
 	u32 output_size;
 	/* finished fence of the PROGRAM job; NULL if programmed before bind */
 	struct dma_fence *programmed;
+	/*
+	 * The kernel's copy of the image (shmem, pageable), kept so that
+	 * recovery can program it again after a card reset; NULL for images
+	 * adopted from the card at bind.
+	 */
+	struct drm_gem_object *copy;
 	enum cim_image_state state;
 	u32 handles;			/* open handles, all files (alloc_lock) */
 	u64 lru;			/* cdev->lru_clock at the last use */
@@ -55,6 +61,11 @@ struct cim_catalog_stats {
 	u64 evictions;
 	u64 adopted;
 };
+
+struct cim_job;
+
+/* cim_image.c: the PROGRAM job's tile map and slot tag */
+int cim_image_program_map(struct cim_job *job, struct cim_image *img);
 
 /* cim_cmd.c: driver-internal card commands, outside drm_sched */
 int cim_card_read(struct cim_device *cdev, u32 opcode, u32 slot, void *out,

@@ -26,6 +26,8 @@ static void cim_image_free(struct kref *ref)
 	kfree(img->tile_map);
 	bitmap_free(img->tiles);
 	dma_fence_put(img->programmed);
+	if (img->copy)
+		drm_gem_object_put(img->copy);
 	kfree(img);
 }
 
@@ -197,7 +199,7 @@ put:
 }
 
 /* The tile map and, after it, the tag the card keeps with the slot. */
-static int cim_image_program_map(struct cim_job *job, struct cim_image *img)
+int cim_image_program_map(struct cim_job *job, struct cim_image *img)
 {
 	struct cim_slot_tag *tag;
 	__le16 *map;
@@ -257,6 +259,8 @@ static struct cim_image *cim_image_program(struct cim_file *cfile,
 		goto unplace;
 	}
 	job->in_bo = copy;
+	drm_gem_object_get(copy);
+	img->copy = copy;	/* for a reprogram after a card reset */
 	kref_get(&img->ref);
 	job->image = img;
 	ret = cim_image_program_map(job, img);

@@ -91,6 +91,14 @@ void cim_images_restore(struct cim_device *cdev)
 			continue;
 		}
 		job->image = img;	/* the job owns this reference now */
+		/* Adopted at bind, the kernel never had its bytes: lost. */
+		if (!img->copy || cim_image_program_map(job, img)) {
+			WRITE_ONCE(img->state, CIM_IMAGE_FAILED);
+			cim_job_put(job);
+			continue;
+		}
+		job->in_bo = img->copy;
+		drm_gem_object_get(job->in_bo);
 		f = cim_job_repush(job);
 		left = IS_ERR(f) ? 0 :
 		       dma_fence_wait_timeout(f, false,
