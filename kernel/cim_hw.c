@@ -87,6 +87,8 @@ static int cim_hw_start(struct cim_device *cdev, bool reset)
 {
 	int ret;
 
+	/* A card left asleep (runtime PM) cannot stop or run the handshake. */
+	cim_wr(cdev, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
 	if (!reset && cim_hw_quiesce(cdev)) {
 		dev_warn(cdev->dev, "card did not stop: resetting it\n");
 		reset = true;
@@ -94,8 +96,6 @@ static int cim_hw_start(struct cim_device *cdev, bool reset)
 	if (reset) {
 		cim_wr(cdev, CIM_REG_CTRL, 0);
 		cim_wr(cdev, CIM_REG_IRQ_MASK, 0);
-		/* A card left asleep (runtime PM) cannot run the handshake. */
-		cim_wr(cdev, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
 		cim_wr(cdev, CIM_REG_RESET, CIM_RESET_MAGIC);
 		ret = cim_wait_status(cdev, CIM_STATUS_BOOTING);
 		if (ret)
