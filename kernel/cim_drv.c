@@ -181,11 +181,6 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	ret = drmm_add_action_or_reset(&cdev->drm, cim_drmm_sched_fini, cdev);
 	if (ret)
 		goto stop_hw;
-	/* Images an earlier driver instance left programmed are ours again. */
-	ret = cim_catalog_rebuild(cdev);
-	if (ret)
-		dev_warn(cdev->dev, "cannot read the card's image slots (%d): starting with an empty catalog\n",
-			 ret);
 	ret = cim_pm_init(cdev);
 	if (!ret)
 		ret = cim_sysfs_init(cdev);
@@ -193,6 +188,14 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 		ret = cim_hwmon_init(cdev);
 	if (ret)
 		goto stop_hw;
+	/*
+	 * Images an earlier driver instance left programmed are ours again
+	 * (after runtime PM is up: the card commands take a PM reference).
+	 */
+	ret = cim_catalog_rebuild(cdev);
+	if (ret)
+		dev_warn(cdev->dev, "cannot read the card's image slots (%d): starting with an empty catalog\n",
+			 ret);
 	cim_debugfs_init(cdev);
 	ret = drm_dev_register(&cdev->drm, 0);
 	if (ret)

@@ -192,14 +192,11 @@ static ssize_t geometry_show(struct device *dev, struct device_attribute *a,
 }
 static DEVICE_ATTR_RO(geometry);
 
+/* Free tiles, counting those of resident images nobody uses (a load
+ * takes them), as the device query does. */
 static u32 cim_free_tiles(struct cim_device *cdev)
 {
-	u32 n;
-
-	mutex_lock(&cdev->alloc_lock);
-	n = cdev->free_tiles;
-	mutex_unlock(&cdev->alloc_lock);
-	return n;
+	return cim_catalog_avail_tiles(cdev);
 }
 
 static ssize_t tiles_free_show(struct device *dev, struct device_attribute *a,
