@@ -116,6 +116,9 @@ void cim_images_restore(struct cim_device *cdev)
 		cim_job_put(job);
 	}
 	kfree(imgs);
+	/* The reprogramming wore the tiles: take the card's counts again. */
+	if (n && cim_tiles_read_wear(cdev))
+		dev_warn(cdev->dev, "cannot read the tiles' P/E counts after the reset\n");
 }
 
 static void cim_job_fail_guilty(struct cim_job *job, int err)
