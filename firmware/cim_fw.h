@@ -138,7 +138,8 @@ struct cim_fw {
 	struct fw_sched sched;
 	/* scratch of the executor and of PROGRAM */
 	int8_t col[CIM_FW_MAX_VECTOR];		/* im2col vector */
-	int8_t xb[CIM_FW_MAX_LINE];		/* one block's MVM input */
+	int16_t xb[CIM_FW_MAX_LINE];		/* one block's MVM input */
+	int32_t colq[CIM_FW_MAX_LINE];		/* its columns' weight sums */
 	uint8_t cells[CIM_FW_MAX_LINE];		/* one row being programmed */
 	int32_t acc[CIM_FW_MAX_VECTOR];
 	int32_t colsum[CIM_FW_MAX_LINE];

@@ -14,7 +14,9 @@
 
 #define FW_AN_MAX_SPARES	16
 #define FW_AN_CHUNK		32	/* columns per accumulation pass */
-#define FW_AN_PLANES		8	/* activation bits, bit-serial */
+#define FW_AN_BITS		8	/* input magnitude bits, bit-serial */
+/* conversions per column: FW_AN_BITS of each polarity (see fw_an_drive) */
+#define FW_AN_PLANES		(2 * FW_AN_BITS)
 #define FW_AN_WEAK_MAX_LEVEL	3	/* a weak cell reaches no higher */
 #define FW_AN_CAL_VECTORS	6	/* test vectors (x 8 planes) */
 #define FW_AN_MAX_ROWS		4096	/* rows calibration drives */
@@ -29,10 +31,12 @@ struct fw_an_card {
 	uint32_t pcol[FW_AN_CHUNK];	/* physical column of each column */
 	int32_t spare[FW_AN_CHUNK];	/* spare index or -1 */
 	uint32_t m[FW_AN_PLANES];	/* active rows per plane */
+	int32_t w[FW_AN_PLANES];	/* weight of each plane's reading */
+	uint32_t enc;			/* FW_AN_ENC_* of the pass */
 	int32_t meas[FW_AN_PLANES][FW_AN_CHUNK];	/* ADC reading, q8 */
 	int32_t exp[FW_AN_PLANES][FW_AN_CHUNK];	/* from the targets */
 	int64_t cal[4][FW_AN_CHUNK];	/* calibration regression sums */
-	int8_t cal_x[FW_AN_MAX_ROWS];	/* calibration test vector */
+	int16_t cal_x[FW_AN_MAX_ROWS];	/* calibration test vector */
 };
 
 /* Per tile, followed by its per-column and spare-column arrays. */
@@ -82,14 +86,33 @@ uint32_t fw_an_pulse_cap(const struct cim_card_params *p);
 uint32_t fw_an_target(struct cim_fw *fw, uint32_t ptile, uint32_t row,
 		      uint32_t col);
 /*
- * Raw ADC readings of planes of x (bit b of (uint8)x[r] drives row
- * row0 + r in plane b), columns col0..col0+n (n <= FW_AN_CHUNK), into
- * cd->meas[b][c] (q8, reference added back, no compensation), with
- * cd->m, cd->s1, cd->s2 filled.  Analog mode only.
+ * How an input vector x (values in [-255, 255]) is driven, bit-serially:
+ *   UNSIGNED  every x >= 0: plane b (0..7) drives the rows with bit b of
+ *             x set, weight +2^b;
+ *   NEGATIVE  every x <= 0: the same with -x, weight -2^b;
+ *   TWOS      mixed signs, all in [-128, 127]: two's complement, plane b
+ *             drives bit b of (uint8)x, weight 2^b, plane 7 -128;
+ *   SIGNMAG   mixed signs beyond int8: planes 0..7 drive the positive
+ *             rows' magnitude bits (+2^b), planes 8..15 the negative
+ *             rows' (-2^b): twice the conversions.
+ * fw_an_drive() gives a row's plane mask (bit p: active in plane p).
+ */
+#define FW_AN_ENC_UNSIGNED	0
+#define FW_AN_ENC_NEGATIVE	1
+#define FW_AN_ENC_TWOS		2
+#define FW_AN_ENC_SIGNMAG	3
+uint32_t fw_an_encoding(const int16_t *x, uint32_t n);
+uint32_t fw_an_drive(uint32_t enc, int32_t x);
+/*
+ * Raw ADC readings of the planes of x (row row0 + r driven with x[r], as
+ * fw_an_encoding() picks), columns col0..col0+n (n <= FW_AN_CHUNK), into
+ * cd->meas[p][c] (q8, reference added back, no compensation), with
+ * cd->m, cd->w, cd->enc, cd->s1, cd->s2 filled.  A plane with no active
+ * row is not converted (meas 0).  Analog mode only.
  */
 void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		   uint32_t nrows, uint32_t col0, uint32_t n,
-		   const int8_t *x);
+		   const int16_t *x);
 
 /* fw_calib.c */
 void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile);

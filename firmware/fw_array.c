@@ -221,7 +221,7 @@ static void fw_an_chunk_map(struct cim_fw *fw, struct fw_an_tile *t,
 /* Exact integer column sums: the ideal card. */
 static void fw_array_mvm_ideal(struct cim_fw *fw, uint32_t ptile,
 			       uint32_t row0, uint32_t nrows, uint32_t col0,
-			       uint32_t ncols, const int8_t *x,
+			       uint32_t ncols, const int16_t *x,
 			       int32_t *colsum)
 {
 	const uint8_t *cells = cim_hal_tile_cells(fw->hal, ptile);
@@ -252,15 +252,97 @@ static void fw_array_mvm_ideal(struct cim_fw *fw, uint32_t ptile,
 	}
 }
 
+void fw_array_colq(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
+		   uint32_t nrows, uint32_t col0, uint32_t ncols,
+		   int32_t *colq)
+{
+	struct fw_an_tile *t;
+	const uint8_t *row;
+	uint32_t r, c, s;
+
+	memset(colq, 0, ncols * sizeof(*colq));
+	if (ptile >= fw->p.tiles || row0 > fw->p.rows ||
+	    nrows > fw->p.rows - row0 || col0 > fw->p.cols ||
+	    ncols > fw->p.cols - col0)
+		return;
+	t = fw_an_tile(fw, ptile);
+	/* the targets, as the ideal MVM reads them */
+	for (r = 0; r < nrows; r++) {
+		row = cim_hal_tile_cells(fw->hal, ptile) +
+		      (size_t)(row0 + r) * fw->p.cols + col0;
+		for (c = 0; c < ncols; c++)
+			colq[c] += row[c];
+	}
+	/* remapped columns: their spare holds the targets */
+	for (s = 0; s < fw_an_nspares(fw); s++) {
+		c = t->spare_of[s] - 1u;
+		if (!t->spare_of[s] || t->spare_of[s] == FW_AN_SPARE_BAD ||
+		    c < col0 || c >= col0 + ncols)
+			continue;
+		colq[c - col0] = 0;
+		row = fw_an_spare_cells(fw, t, s) + row0;
+		for (r = 0; r < nrows; r++)
+			colq[c - col0] += row[r];
+	}
+}
+
+uint32_t fw_an_encoding(const int16_t *x, uint32_t n)
+{
+	int32_t lo = 0, hi = 0;
+	uint32_t r;
+
+	for (r = 0; r < n; r++) {
+		lo = x[r] < lo ? x[r] : lo;
+		hi = x[r] > hi ? x[r] : hi;
+	}
+	if (lo >= 0)
+		return FW_AN_ENC_UNSIGNED;
+	if (hi <= 0)
+		return FW_AN_ENC_NEGATIVE;
+	if (lo >= -128 && hi <= 127)
+		return FW_AN_ENC_TWOS;
+	return FW_AN_ENC_SIGNMAG;
+}
+
+uint32_t fw_an_drive(uint32_t enc, int32_t x)
+{
+	switch (enc) {
+	case FW_AN_ENC_UNSIGNED:
+		return (uint32_t)x & 0xff;
+	case FW_AN_ENC_NEGATIVE:
+		return (uint32_t)-x & 0xff;
+	case FW_AN_ENC_TWOS:
+		return (uint32_t)x & 0xff;
+	default:
+		return x >= 0 ? ((uint32_t)x & 0xff) :
+		       ((uint32_t)-x & 0xff) << FW_AN_BITS;
+	}
+}
+
+/* Weight of each plane's reading under encoding enc. */
+static void fw_an_plane_weights(struct fw_an_card *cd, uint32_t enc)
+{
+	uint32_t b;
+
+	for (b = 0; b < FW_AN_BITS; b++) {
+		cd->w[b] = enc == FW_AN_ENC_NEGATIVE ? -(1 << b) : 1 << b;
+		cd->w[FW_AN_BITS + b] = enc == FW_AN_ENC_SIGNMAG ?
+					-(1 << b) : 0;
+	}
+	if (enc == FW_AN_ENC_TWOS)
+		cd->w[FW_AN_BITS - 1] = -(1 << (FW_AN_BITS - 1));
+	cd->enc = enc;
+}
+
 void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		   uint32_t nrows, uint32_t col0, uint32_t n,
-		   const int8_t *x)
+		   const int16_t *x)
 {
 	const uint8_t *cells = cim_hal_tile_cells(fw->hal, ptile);
 	struct fw_an_card *cd = fw_an_card(fw);
 	struct fw_an_tile *t = fw_an_tile(fw, ptile);
 	uint32_t half, b, c, r, tv, u, bits, lf_q16, mean, sig, fs, sqm;
-	uint32_t adc = fw->p.adc_bits, nz;
+	uint32_t adc = fw->p.adc_bits, nz, enc = fw_an_encoding(x, nrows);
 	const uint8_t *row;
 	int64_t a, code;
 	uint64_t var;
@@ -275,9 +357,10 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	memset(cd->m, 0, sizeof(cd->m));
 	memset(cd->s1, 0, sizeof(cd->s1));
 	memset(cd->s2, 0, sizeof(cd->s2));
+	fw_an_plane_weights(cd, enc);
 
 	for (r = 0; r < nrows; r++) {
-		u = (uint8_t)x[r];
+		u = fw_an_drive(enc, x[r]);	/* plane mask of the row */
 		for (b = 0; b < FW_AN_PLANES; b++)
 			cd->m[b] += (u >> b) & 1;
 		row = cells + (size_t)(row0 + r) * fw->p.cols + col0;
@@ -359,7 +442,7 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 
 static void fw_array_mvm_analog(struct cim_fw *fw, uint32_t ptile,
 				uint32_t row0, uint32_t nrows, uint32_t col0,
-				uint32_t ncols, const int8_t *x,
+				uint32_t ncols, const int16_t *x,
 				int32_t *colsum)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
@@ -376,17 +459,15 @@ static void fw_array_mvm_analog(struct cim_fw *fw, uint32_t ptile,
 			inva = cal_inva[col0 + c0 + c];
 			sum = 0;
 			for (b = 0; b < FW_AN_PLANES; b++) {
+				if (!cd->m[b])
+					continue;	/* not converted */
 				p = cd->meas[b][c];
 				if (inva) {
 					p -= ((int64_t)cal_b[col0 + c0 + c] *
 					      cd->m[b]) / 256;
 					p = (p * inva) / 65536;
 				}
-				/* two's complement: the top plane weighs -128 */
-				if (b == FW_AN_PLANES - 1)
-					sum -= p * 128;
-				else
-					sum += p * ((int64_t)1 << b);
+				sum += p * cd->w[b];
 			}
 			/* q8 to the integer the ideal card would give */
 			colsum[c0 + c] = (int32_t)((sum + 128) >> 8);
@@ -396,7 +477,7 @@ static void fw_array_mvm_analog(struct cim_fw *fw, uint32_t ptile,
 
 void fw_array_mvm(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		  uint32_t nrows, uint32_t col0, uint32_t ncols,
-		  const int8_t *x, int32_t *colsum)
+		  const int16_t *x, int32_t *colsum)
 {
 	if (ptile >= fw->p.tiles || row0 > fw->p.rows ||
 	    nrows > fw->p.rows - row0 || col0 > fw->p.cols ||

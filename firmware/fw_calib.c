@@ -43,8 +43,8 @@ static void fw_cal_vector(struct cim_fw *fw, uint32_t ptile, uint32_t k,
 	for (r = 0; r + 1 < nrows; r += 2) {
 		h = fw_an_hash(fw->p.seed, ptile, k, r, FW_CAL_SALT);
 		u = h & 0xff;
-		cd->cal_x[r] = (int8_t)u;
-		cd->cal_x[r + 1] = (int8_t)(~u & 0xff);
+		cd->cal_x[r] = (int16_t)u;	/* unsigned drive: 8 planes */
+		cd->cal_x[r + 1] = (int16_t)(~u & 0xff);
 	}
 	if (nrows & 1)
 		cd->cal_x[nrows - 1] = 0;
@@ -60,7 +60,7 @@ static void fw_cal_expect(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
 	for (r = 0; r < nrows; r++) {
 		for (c = 0; c < n; c++) {
 			t = fw_an_target(fw, ptile, r, col0 + c);
-			for (b = 0, bits = (uint8_t)cd->cal_x[r]; bits && t;
+			for (b = 0, bits = (uint16_t)cd->cal_x[r]; bits && t;
 			     b++, bits >>= 1)
 				if (bits & 1)
 					cd->exp[b][c] += t;
@@ -73,7 +73,7 @@ static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
 		       uint32_t nrows, uint32_t col0, uint32_t n)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
-	int64_t cnt = FW_AN_CAL_VECTORS * FW_AN_PLANES, m0 = nrows / 2;
+	int64_t cnt = FW_AN_CAL_VECTORS * FW_AN_BITS, m0 = nrows / 2;
 	int64_t sf, sy, sff, sfy, cov, var, a, icpt, b, mu;
 	uint32_t c;
 
@@ -120,7 +120,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 			fw_cal_expect(fw, ptile, nrows, col0, n);
 			for (c = 0; c < n; c++) {
 				mu = (cd->s1[c] << 8) / nrows;
-				for (b = 0; b < FW_AN_PLANES; b++) {
+				for (b = 0; b < FW_AN_BITS; b++) {
 					f = (int64_t)cd->exp[b][c] * 256 -
 					    mu * cd->m[b];
 					y = cd->meas[b][c];

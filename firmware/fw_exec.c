@@ -68,7 +68,33 @@ static void fw_im2col(struct cim_fw *fw, const struct cim_image_op *op,
  * One block's MVM on its array for input vector x (K long), added into
  * fw->acc.  Group j of the block sees rows j * rows.. and columns
  * j * outs * cpw.. of the MVM; the other groups' cells there are erased.
+ *
+ * The arrays are driven with u = x - zp, zp the op's input zero point,
+ * and zp * (sum of the column's cells over the driven rows) is added
+ * back digitally: sum x q = sum (x - zp) q + zp sum q, exactly.  A zero
+ * activation (x = zp) then drives nothing and adds no analog error; with
+ * the raw x (zp = -128 after a ReLU) it would be active in the top bit
+ * plane, whose reading weighs -128.  u lies in [-255, 255]; when it has
+ * both signs and leaves [-128, 127] it would take two polarity passes,
+ * so that vector is driven raw (offset 0) instead.
  */
+static int32_t fw_drive(int16_t *xb, uint32_t n, int32_t zp)
+{
+	int32_t lo = 0, hi = 0;
+	uint32_t r;
+
+	for (r = 0; r < n; r++) {
+		xb[r] = (int16_t)(xb[r] - zp);
+		lo = xb[r] < lo ? xb[r] : lo;
+		hi = xb[r] > hi ? xb[r] : hi;
+	}
+	if (lo >= 0 || hi <= 0 || (lo >= -128 && hi <= 127))
+		return zp;
+	for (r = 0; r < n; r++)		/* back to the raw x */
+		xb[r] = (int16_t)(xb[r] + zp);
+	return 0;
+}
+
 static void fw_block(struct cim_fw *fw, const uint8_t *plan,
 		     const struct cim_fw_slot *s, const struct cim_image_op *op,
 		     const struct cim_image_block *b, uint32_t Kg, uint32_t Ng,
@@ -78,21 +104,37 @@ static void fw_block(struct cim_fw *fw, const uint8_t *plan,
 			     cim_image_param(plan, op->wzp_offset) : NULL;
 	uint32_t cpw = op->wbits / 4, part = b->outs * cpw;
 	uint32_t *acc = (uint32_t *)fw->acc;
+	uint32_t nr = b->g_count * b->rows, nc = b->g_count * part;
+	const int8_t *xg;
 	const int32_t *cs;
 	uint32_t j, r, o, n, xsum;
-	int8_t *xb;
-
-	for (j = 0; j < b->g_count; j++)
-		memcpy(fw->xb + j * b->rows,
-		       x + (b->g_first + j) * Kg + b->row_base, b->rows);
-	fw_array_mvm(fw, s->map[b->vtile], b->array_row, b->g_count * b->rows,
-		     b->array_col, b->g_count * part, fw->xb, fw->colsum);
+	int16_t *xb;
+	int32_t off;
 
 	for (j = 0; j < b->g_count; j++) {
+		xg = x + (b->g_first + j) * Kg + b->row_base;
 		xb = fw->xb + j * b->rows;
+		for (r = 0; r < b->rows; r++)
+			xb[r] = xg[r];
+	}
+	off = op->in0_zp ? fw_drive(fw->xb, nr, op->in0_zp) : 0;
+	fw_array_mvm(fw, s->map[b->vtile], b->array_row, nr, b->array_col, nc,
+		     fw->xb, fw->colsum);
+	if (off) {
+		/* + off * sum of the cells: the column sums of the raw x */
+		fw_array_colq(fw, s->map[b->vtile], b->array_row, nr,
+			      b->array_col, nc, fw->colq);
+		for (n = 0; n < nc; n++)
+			fw->colsum[n] = (int32_t)((uint32_t)fw->colsum[n] +
+						  (uint32_t)off *
+						  (uint32_t)fw->colq[n]);
+	}
+
+	for (j = 0; j < b->g_count; j++) {
+		xg = x + (b->g_first + j) * Kg + b->row_base;
 		xsum = 0;
 		for (r = 0; r < b->rows; r++)
-			xsum += (uint32_t)(int32_t)xb[r];
+			xsum += (uint32_t)(int32_t)xg[r];
 		cs = fw->colsum + j * part;
 		n = (b->g_first + j) * Ng + b->col_base;
 		for (o = 0; o < b->outs; o++, n++) {

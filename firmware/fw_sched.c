@@ -305,14 +305,21 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			continue;
 		b = &cim_image_blocks(plan)[op->block_first + r * per];
 		home = b[0].vtile;
+		elems = 0;
 		for (i = 0; i < per; i++) {
+			/*
+			 * Offset drive (fw_exec.c): one multiply-add per output
+			 * of each block adds zp times its weight column sum.
+			 */
+			if (op->in0_zp)
+				elems += (uint64_t)b[i].g_count * b[i].outs * n;
 			sc->work[b[i].vtile] += fw_mvm_ps(fw,
 				b[i].g_count * b[i].rows,
 				b[i].g_count * b[i].outs * cpw);
 			sc->psum[b[i].vtile] += b[i].g_count * b[i].outs;
 		}
 		rdone = 0;
-		elems = (uint64_t)n * out->c;	/* requantization */
+		elems += (uint64_t)n * out->c;	/* requantization */
 		for (i = 0; i < per; i++) {
 			vt = b[i].vtile;
 			pt = s->map[vt];

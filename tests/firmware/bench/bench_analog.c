@@ -96,11 +96,14 @@ static int32_t xsum(const int8_t *x)
 static double rms_lsb(struct card *c)
 {
 	static int32_t cs[COLS];
+	static int16_t u[ROWS];
 	double se = 0;
 	int v, j, d;
 
 	for (v = 0; v < NVEC; v++) {
-		fw_array_mvm(c->fw, 0, 0, ROWS, 0, COLS, xs[v], cs);
+		for (j = 0; j < ROWS; j++)
+			u[j] = xs[v][j];
+		fw_array_mvm(c->fw, 0, 0, ROWS, 0, COLS, u, cs);
 		for (j = 0; j < COLS; j++) {
 			d = out8(cs[j] - 8.0 * xsum(xs[v])) -
 			    out8(ideal[v][j] - 8.0 * xsum(xs[v]));
