@@ -84,6 +84,12 @@ int cim_tiles_query(struct cim_device *cdev, struct drm_cim_query *args)
 	void *buf;
 	int ret = 0;
 
+	/*
+	 * Report what the card counted: the driver's own count misses wear
+	 * it did not queue (a PROGRAM the card refused before erasing, a
+	 * reprogram in recovery).  On failure, the driver's count.
+	 */
+	cim_tiles_read_wear(cdev);
 	need = sizeof(*h) + (size_t)n * sizeof(*e);
 	buf = kvzalloc(need, GFP_KERNEL);
 	if (!buf)
