@@ -43,6 +43,7 @@ struct cim_image {
 	/* finished fence of the PROGRAM job; NULL if programmed before bind */
 	struct dma_fence *programmed;
 	enum cim_image_state state;
+	int error;			/* why it failed: the PROGRAM's errno */
 	u32 handles;			/* open handles, all files (alloc_lock) */
 	u64 lru;			/* cdev->lru_clock at the last use */
 	u64 last_use_ns;		/* CLOCK_MONOTONIC of the last use */

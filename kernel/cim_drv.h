@@ -86,6 +86,10 @@ struct cim_device {
 	bool card_catalog;		/* firmware keeps slot tags and wear */
 
 	atomic_t resets;
+
+	/* Analog arrays (cim_analog.c). */
+	bool analog;			/* CIM_REG_ANALOG: arrays are not ideal */
+	bool calibrate_on_program;	/* CALIBRATE after every PROGRAM */
 };
 
 static inline struct cim_device *to_cim_device(struct drm_device *drm)
@@ -132,7 +136,9 @@ struct cim_job {
 	struct cim_image *image;
 	struct drm_gem_object *in_bo, *out_bo, *result_bo;
 	u64 in_offset, out_offset, result_offset;
-	u64 in_len, out_len;
+	u64 in_len, out_len, result_len;
+	u32 desc_flags;			/* RUN: CIM_DESCF_EXIT_MARGIN */
+	u32 exit_margin;
 	struct dma_fence *done;		/* signalled by the completion IRQ */
 	/* PROGRAM: tile map then struct cim_slot_tag, for the card */
 	void *map;
@@ -193,6 +199,14 @@ void cim_image_put(struct cim_image *img);
 struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle);
 void cim_file_images_fini(struct cim_file *cfile);
 void cim_images_lost(struct cim_device *cdev);
+
+/* cim_analog.c: calibration, refresh policy, analog statistics */
+int cim_analog_init(struct cim_device *cdev);
+int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
+int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
+			       struct cim_image *img, u32 out_syncobj);
+int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
+void cim_analog_complete(struct cim_job *job, int *err);
 
 /* cim_drv.c */
 int cim_device_probe(struct device *dev, struct regmap *regs, int irq);
