@@ -45,8 +45,11 @@ extern "C" {
 
 /** Version of the device interface (DRM_CIM_UAPI_VERSION) libcim speaks. */
 #define CIM_UAPI_VERSION		1
-/** Card firmware major version libcim speaks. */
-#define CIM_FW_MAJOR			1
+/**
+ * Card firmware major version libcim speaks (2: format 2 images, the
+ * tile scheduler and early exit).
+ */
+#define CIM_FW_MAJOR			2
 
 /** Submission flag: schedule ahead of normal-priority jobs. */
 #define CIM_SUBMIT_HIGH_PRIO		(1u << 0)

@@ -77,7 +77,7 @@ void fake_reset(void)
 	memset(&fake_rec, 0, sizeof(fake_rec));
 	memset(&fake_cfg, 0, sizeof(fake_cfg));
 	fake_cfg.info = (struct drm_cim_device_info){
-		.uapi_version = DRM_CIM_UAPI_VERSION, .fw_version = 1 << 16,
+		.uapi_version = DRM_CIM_UAPI_VERSION, .fw_version = 2 << 16,
 		.if_version = 1 << 16, .hw_id = 0x43494d31, .tiles = 8,
 		.tile_rows = 256, .tile_cols = 256, .cell_bits = 4,
 		.adc_bits = 8, .act_bits = 8, .free_tiles = 8,

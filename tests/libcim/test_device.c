@@ -131,7 +131,7 @@ static void handshake_refusals(void **state)
 	static const struct { uint32_t uapi, fw; const char *say; } cases[] = {
 		{ 2, 1 << 16, "uapi 2, libcim 1: upgrade libcim" },
 		{ 0, 1 << 16, "upgrade the kernel driver (cim.ko)" },
-		{ 1, 2 << 16, "firmware is 2.0, libcim speaks firmware 1.x: upgrade libcim" },
+		{ 1, 3 << 16, "firmware is 3.0, libcim speaks firmware 2.x: upgrade libcim" },
 		{ 1, 0x0003, "upgrade the card firmware" },
 	};
 	size_t c;

@@ -19,7 +19,7 @@ static struct cim_info good_info(void)
 
 	memset(&i, 0, sizeof(i));
 	i.uapi_version = DRM_CIM_UAPI_VERSION;
-	i.fw_version = 1 << 16;
+	i.fw_version = 2 << 16;
 	i.query_size = sizeof(struct drm_cim_device_info);
 	return i;
 }
@@ -33,7 +33,7 @@ static void versions_match(void **state)
 	assert_int_equal(cim_check_versions(&i, msg, sizeof(msg)), 0);
 	assert_string_equal(msg, "");
 	/* A newer minor firmware is compatible. */
-	i.fw_version = (1 << 16) | 9;
+	i.fw_version = (2 << 16) | 9;
 	assert_int_equal(cim_check_versions(&i, msg, sizeof(msg)), 0);
 	/* An older driver that answers only the first 8 bytes still works. */
 	i.query_size = 8;
@@ -69,10 +69,10 @@ static void newer_firmware(void **state)
 	char msg[200];
 
 	(void)state;
-	i.fw_version = (2 << 16) | 3;
+	i.fw_version = (3 << 16) | 3;
 	assert_int_equal(cim_check_versions(&i, msg, sizeof(msg)), -EPROTO);
 	assert_string_equal(msg,
-			    "card firmware is 2.3, libcim speaks firmware 1.x: upgrade libcim");
+			    "card firmware is 3.3, libcim speaks firmware 2.x: upgrade libcim");
 }
 
 static void older_firmware(void **state)
@@ -84,7 +84,7 @@ static void older_firmware(void **state)
 	i.fw_version = 7;
 	assert_int_equal(cim_check_versions(&i, msg, sizeof(msg)), -EPROTO);
 	assert_string_equal(msg,
-			    "card firmware is 0.7, libcim speaks firmware 1.x: upgrade the card firmware");
+			    "card firmware is 0.7, libcim speaks firmware 2.x: upgrade the card firmware");
 }
 
 static void short_query(void **state)

@@ -40,7 +40,7 @@ static void query_negotiates_size(void)
 	CHECK_EQ(info.uapi_version, DRM_CIM_UAPI_VERSION);
 	CHECK_EQ(info.if_version, 0xa5a5a5a5u);
 	info = card_info(fd);
-	CHECK_EQ(info.fw_version >> 16, 1);
+	CHECK_EQ(info.fw_version >> 16, CIM_FW_MAJOR);
 	CHECK_EQ(info.if_version >> 16, 1);
 	CHECK_EQ(info.tiles, 8);
 	CHECK_EQ(info.tile_rows, 256);
@@ -280,7 +280,7 @@ static void submit_rejects_bad_input(void)
 	s.field = val; \
 	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &s), err); \
 } while (0)
-	EXPECT(flags, 1, -EINVAL);
+	EXPECT(flags, 0x80000000u, -EINVAL);
 	EXPECT(flags, 2, -EINVAL);
 	EXPECT(exit_margin, 1, -EINVAL);	/* without its flag */
 	EXPECT(priority, 2, -EINVAL);
