@@ -81,9 +81,9 @@ expect tiles 0 '^   7         21     -$' '^   2          6     2$' \
 expect tiles-bad-args 2 'more than one device' -- "$C" tiles 1 2
 expect newer-driver 1 'kernel driver speaks uapi 2, libcim 1: upgrade libcim' -- \
 	env CIM_FAKE_UAPI=2 "$C" info $D
-expect newer-firmware 1 'firmware is 2.1.*upgrade libcim' -- \
-	env CIM_FAKE_FW=0x00020001 "$C" run --dev $D
-expect info 0 '^tile_rows        256$' '^uapi_version     1' '^fw_version       1.0$' -- \
+expect newer-firmware 1 'firmware is 3.1.*upgrade libcim' -- \
+	env CIM_FAKE_FW=0x00030001 "$C" run --dev $D
+expect info 0 '^tile_rows        256$' '^uapi_version     1' '^fw_version       2.0$' -- \
 	"$C" info $D
 expect info-other-geometry 0 '^tile_cols        512$' -- env CIM_FAKE_COLS=512 "$C" info $D
 expect run-small-tiles 0 '^max_abs_diff 0$' '38 tiles' -- \
