@@ -51,12 +51,14 @@ static int wear_read(struct cim_dev *dev, struct cim_tile_wear *w)
 }
 
 /*
- * A one-layer model 64 -> 128 * tiles: exactly @tiles tiles on 256x256.
+ * A one-layer model 256 -> 128 * tiles: exactly @tiles tiles on 256x256
+ * (with fewer rows than the array, the mapper stacks column blocks on
+ * one array: staircase packing).
  * vm_model_build() uses seed | 1: give distinct models odd seeds.
  */
 static int model_tiles(uint32_t tiles, uint32_t seed, struct vm_model *m)
 {
-	uint32_t dims[2] = { 64, 128 * tiles };
+	uint32_t dims[2] = { 256, 128 * tiles };
 
 	return vm_model_build(dims, 1, seed, 256, 256, m);
 }
