@@ -49,6 +49,7 @@ struct cim_image {
 	 */
 	struct drm_gem_object *copy;
 	enum cim_image_state state;
+	int error;			/* why it failed: the PROGRAM's errno */
 	u32 handles;			/* open handles, all files (alloc_lock) */
 	u64 lru;			/* cdev->lru_clock at the last use */
 	u64 last_use_ns;		/* CLOCK_MONOTONIC of the last use */

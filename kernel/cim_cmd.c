@@ -111,3 +111,11 @@ int cim_card_unload(struct cim_device *cdev, u32 slot)
 
 	return cim_cmd_exec(cdev, &desc, &busy);
 }
+
+/* A command that moves no data (e.g. CALIBRATE of every programmed tile). */
+int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc)
+{
+	bool busy;
+
+	return cim_cmd_exec(cdev, desc, &busy);
+}

@@ -172,6 +172,9 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	ret = cim_catalog_init(cdev);
 	if (ret)
 		goto stop_hw;
+	ret = cim_analog_init(cdev);
+	if (ret)
+		goto stop_hw;
 	ret = devm_request_irq(dev, irq, cim_hw_irq, 0, CIM_DRIVER_NAME, cdev);
 	if (ret)
 		goto stop_hw;

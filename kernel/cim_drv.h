@@ -123,11 +123,12 @@ struct cim_device {
 	struct mutex tel_lock;			/* the TEL_* register window */
 	u32 sched_policy;			/* CIM_SCHED_* */
 	u32 power_mode;				/* CIM_PERF_* */
-	u32 refresh_policy;			/* CIM_REFRESH_* */
-	u32 refresh_threshold;			/* permille of drift */
 	struct device *hwmon;
 	struct dentry *debugfs_link;		/* accel/<minor> -> accel/<dev> */
 	atomic64_t jobs_timed_out;
+	/* Analog arrays (cim_analog.c). */
+	bool analog;			/* CIM_REG_ANALOG: arrays are not ideal */
+	bool calibrate_on_program;	/* CALIBRATE after every PROGRAM */
 };
 
 
@@ -188,7 +189,9 @@ struct cim_job {
 	struct cim_image *image;
 	struct drm_gem_object *in_bo, *out_bo, *result_bo;
 	u64 in_offset, out_offset, result_offset;
-	u64 in_len, out_len;
+	u64 in_len, out_len, result_len;
+	u32 desc_flags;			/* RUN: CIM_DESCF_EXIT_MARGIN */
+	u32 exit_margin;
 	struct dma_fence *done;		/* signalled by the completion IRQ */
 	/* PROGRAM: tile map then struct cim_slot_tag, for the card */
 	void *map;
@@ -295,6 +298,13 @@ void cim_pm_fini(struct cim_device *cdev);
 int cim_pm_get(struct cim_device *cdev);
 void cim_pm_put(struct cim_device *cdev);
 extern const struct dev_pm_ops cim_pm_ops;
+/* cim_analog.c: calibration, refresh policy, analog statistics */
+int cim_analog_init(struct cim_device *cdev);
+int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
+int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
+			       struct cim_image *img, u32 out_syncobj);
+int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
+void cim_analog_complete(struct cim_job *job, int *err);
 
 /* cim_drv.c */
 int cim_device_probe(struct device *dev, struct regmap *regs, int irq);

@@ -271,6 +271,11 @@ static struct cim_image *cim_image_program(struct cim_file *cfile,
 		cim_job_put(job);
 		goto unplace;
 	}
+	/* Analog cards: the image is ready once its columns are calibrated. */
+	ret = cim_analog_queue_calibrate(cfile, file, img, out_syncobj);
+	if (ret)
+		drm_warn(&cdev->drm, "cannot queue calibration of a new image (%d): it runs uncalibrated\n",
+			 ret);
 	cim_catalog_add(cdev, img);
 	kref_get(&img->ref);
 	img->handles = 1;

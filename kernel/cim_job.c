@@ -118,8 +118,12 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 
 	job->hw_status = cpl->status;
 	job->device_time_ns = cpl->device_time_ns;
-	if (job->opcode == CIM_OPC_PROGRAM)
+	if (job->opcode == CIM_OPC_PROGRAM) {
 		job->image->state = err ? CIM_IMAGE_FAILED : CIM_IMAGE_READY;
+		job->image->error = err;
+	}
+	if (job->opcode == CIM_OPC_CALIBRATE && job->image)
+		cim_analog_complete(job, &err);
 	cim_queue_done(job, err);
 	if (err)
 		dma_fence_set_error(job->done, err);
@@ -135,7 +139,7 @@ void cim_job_fail_inflight(struct cim_device *cdev, int err)
 	spin_lock_irqsave(&cdev->ring_lock, flags);
 	list_for_each_entry_safe(job, tmp, &cdev->inflight, node) {
 		list_del_init(&job->node);
-		if (job->opcode == CIM_OPC_PROGRAM)
+		if (job->opcode != CIM_OPC_RUN && job->image)
 			job->image->state = CIM_IMAGE_FAILED;
 		cim_queue_done(job, err);
 		dma_fence_set_error(job->done, err);
@@ -153,6 +157,8 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 	d->opcode = job->opcode;
 	if (job->opcode == CIM_OPC_NOP)
 		return 0;
+	if (job->opcode == CIM_OPC_CALIBRATE)
+		return cim_analog_build_desc(job, d);
 	d->slot = img->slot;
 	if (job->opcode == CIM_OPC_PROGRAM) {
 		/* in_bo is the kernel's own copy of the image (cim_image.c). */
@@ -169,14 +175,15 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 	if (READ_ONCE(img->state) == CIM_IMAGE_FAILED)
 		return -ENOEXEC;
 	d->batch = job->batch;
+	d->flags = job->desc_flags;
+	d->exit_margin = job->exit_margin;
 	ret = cim_bo_dma_ref(job->in_bo, job->in_offset, job->in_len, &d->src);
 	if (!ret)
 		ret = cim_bo_dma_ref(job->out_bo, job->out_offset, job->out_len,
 				     &d->dst);
 	if (!ret && job->result_bo)
 		ret = cim_bo_dma_ref(job->result_bo, job->result_offset,
-				     sizeof(struct drm_cim_job_result),
-				     &d->result);
+				     job->result_len, &d->result);
 	return ret;
 }
 
@@ -422,8 +429,12 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		goto cleanup;
 
 	finished = dma_fence_get(&job->base.s_fence->finished);
-	if (job->opcode == CIM_OPC_PROGRAM)
+	/* RUNs wait for the image's last programming step (PROGRAM, CALIBRATE). */
+	if (job->opcode == CIM_OPC_PROGRAM ||
+	    (job->opcode == CIM_OPC_CALIBRATE && job->image)) {
+		dma_fence_put(job->image->programmed);
 		job->image->programmed = dma_fence_get(finished);
+	}
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, finished);
 	atomic64_inc(&job->queue->submitted);
@@ -500,8 +511,9 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 	struct cim_job *job;
 	int ret = 0;
 
-	if ((args->flags & ~DRM_CIM_SUBMIT_NOP) || args->pad ||
-	    args->priority > DRM_CIM_PRIO_HIGH)
+	if ((args->flags & ~(DRM_CIM_SUBMIT_NOP | DRM_CIM_SUBMIT_EXIT_MARGIN)) ||
+	    args->priority > DRM_CIM_PRIO_HIGH ||
+	    (args->exit_margin && !(args->flags & DRM_CIM_SUBMIT_EXIT_MARGIN)))
 		return -EINVAL;
 	if (args->in_syncobj_count > CIM_MAX_IN_SYNCOBJS)
 		return -EINVAL;
@@ -523,7 +535,16 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 		ret = -ENOENT;
 		goto fail;
 	}
+	/* Its programming failed: nothing of it is on the card to run. */
+	if (READ_ONCE(job->image->state) == CIM_IMAGE_FAILED) {
+		ret = -ENOEXEC;
+		goto fail;
+	}
 	cim_image_touch(job->image);
+	if (args->flags & DRM_CIM_SUBMIT_EXIT_MARGIN) {
+		job->desc_flags = CIM_DESCF_EXIT_MARGIN;
+		job->exit_margin = args->exit_margin;
+	}
 	job->in_len = (u64)args->batch * job->image->input_size;
 	job->out_len = (u64)args->batch * job->image->output_size;
 	job->in_offset = args->in_offset;
@@ -544,6 +565,11 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 						  &ret);
 		if (!job->result_bo)
 			goto fail;
+		/* Room for the per-item exit bytes after the record, if any. */
+		job->result_len = min_t(u64, job->result_bo->size -
+					args->result_offset,
+					sizeof(struct drm_cim_job_result) +
+					args->batch);
 	}
 	if (args->in_syncobj_count) {
 		handles = memdup_array_user(u64_to_user_ptr(args->in_syncobjs),

@@ -17,12 +17,6 @@ static const char *const cim_power_modes[] = {
 	[CIM_PERF_EFFICIENCY] = "efficiency",
 };
 
-static const char *const cim_refresh_policies[] = {
-	[CIM_REFRESH_OFF] = "off",
-	[CIM_REFRESH_ON_THRESHOLD] = "threshold",
-	[CIM_REFRESH_PERIODIC] = "periodic",
-};
-
 static const char *const cim_sched_policies[] = {
 	[CIM_SCHED_FAIR] = "fair",
 	[CIM_SCHED_FIFO] = "fifo",
@@ -113,45 +107,6 @@ static ssize_t adc_bits_store(struct device *dev, struct device_attribute *a,
 	return count;
 }
 static DEVICE_ATTR_RW(adc_bits);
-
-static ssize_t refresh_policy_show(struct device *dev,
-				   struct device_attribute *a, char *buf)
-{
-	return sysfs_emit(buf, "%s\n",
-			  cim_refresh_policies[READ_ONCE(to_cdev(dev)->refresh_policy)]);
-}
-
-static ssize_t refresh_policy_store(struct device *dev,
-				    struct device_attribute *a,
-				    const char *buf, size_t count)
-{
-	int p = sysfs_match_string(cim_refresh_policies, buf);
-
-	if (p < 0)
-		return -EINVAL;
-	WRITE_ONCE(to_cdev(dev)->refresh_policy, p);
-	return count;
-}
-static DEVICE_ATTR_RW(refresh_policy);
-
-static ssize_t refresh_threshold_show(struct device *dev,
-				      struct device_attribute *a, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(to_cdev(dev)->refresh_threshold));
-}
-
-static ssize_t refresh_threshold_store(struct device *dev,
-				       struct device_attribute *a,
-				       const char *buf, size_t count)
-{
-	unsigned int v;
-
-	if (kstrtouint(buf, 0, &v) || v < 1 || v > 1000)
-		return -EINVAL;
-	WRITE_ONCE(to_cdev(dev)->refresh_threshold, v);
-	return count;
-}
-static DEVICE_ATTR_RW(refresh_threshold);
 
 static ssize_t sched_policy_show(struct device *dev,
 				 struct device_attribute *a, char *buf)
@@ -292,8 +247,6 @@ static struct attribute *cim_attrs[] = {
 	&dev_attr_job_timeout_ms.attr,
 	&dev_attr_power_mode.attr,
 	&dev_attr_adc_bits.attr,
-	&dev_attr_refresh_policy.attr,
-	&dev_attr_refresh_threshold.attr,
 	&dev_attr_sched_policy.attr,
 	&dev_attr_fw_version.attr,
 	&dev_attr_geometry.attr,
@@ -313,6 +266,5 @@ static const struct attribute_group cim_attr_group = {
 
 int cim_sysfs_init(struct cim_device *cdev)
 {
-	cdev->refresh_threshold = 50;
 	return devm_device_add_group(cdev->dev, &cim_attr_group);
 }

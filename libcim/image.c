@@ -97,6 +97,10 @@ static int wait_programmed(struct cim_dev *dev, uint32_t syncobj)
 			       strerror(-ret));
 		return ret;
 	}
+	if (fence_err == -EREMOTEIO) {
+		cimi_set_error(dev, "programming failed: a cell could not be verified and its tile has no spare column left; the image was not loaded (EREMOTEIO)");
+		return fence_err;
+	}
 	if (fence_err) {
 		cimi_set_error(dev, "programming failed: %s", strerror(-fence_err));
 		return fence_err;
@@ -165,6 +169,7 @@ int cim_image_load(struct cim_dev *dev, const void *image, size_t size,
 	img->props.tiles = req.tiles;
 	img->props.input_size = h->input_size;
 	img->props.output_size = h->output_size;
+	img->props.n_exits = h->n_exits;
 	*out = img;
 	img = NULL;
 out:

@@ -43,6 +43,7 @@ static void drop_buffers(struct cim_dev *dev)
 
 static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 		     const int8_t *in, int8_t *out, uint32_t batch,
+		     const struct cim_submit_opts *opts,
 		     struct cim_run_stats *total)
 {
 	size_t in_bytes = (size_t)batch * img->props.input_size;
@@ -58,8 +59,8 @@ static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 	if (ret)
 		return ret;
 	memcpy(in_map, in, in_bytes);
-	ret = cim_submit(dev, img, dev->infer_in, 0, dev->infer_out, 0, batch,
-			 0, NULL, 0, &job);
+	ret = cim_submit_ex(dev, img, dev->infer_in, 0, dev->infer_out, 0,
+			    batch, opts, NULL, 0, &job);
 	if (ret)
 		return ret;
 	ret = cim_job_wait(job, dev->timeout_ns);
@@ -71,6 +72,8 @@ static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 		total->status = st.status;
 		total->batch_done += st.batch_done;
 		total->device_time_ns += st.device_time_ns;
+		total->queue_time_ns += st.queue_time_ns;
+		total->n_exited += st.n_exited;
 	}
 	cim_job_free(job);
 	if (!ret)
@@ -81,6 +84,15 @@ static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 int cim_infer(struct cim_dev *dev, struct cim_image *img, const int8_t *in,
 	      int8_t *out, uint32_t batch, struct cim_run_stats *stats)
 {
+	return cim_infer_ex(dev, img, in, out, batch, NULL, stats);
+}
+
+int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
+		 const int8_t *in, int8_t *out, uint32_t batch,
+		 const struct cim_submit_opts *opts,
+		 struct cim_run_stats *stats)
+{
+	struct cim_submit_opts o = { 0 };
 	struct cim_run_stats total;
 	uint64_t start = cimi_now_ns();
 	uint32_t done = 0;
@@ -95,9 +107,14 @@ int cim_infer(struct cim_dev *dev, struct cim_image *img, const int8_t *in,
 		uint32_t n = batch - done < CIM_MAX_BATCH ? batch - done :
 							    CIM_MAX_BATCH;
 
+		if (opts) {
+			o = *opts;
+			if (o.exits)
+				o.exits += done;
+		}
 		ret = run_chunk(dev, img, in + (size_t)done * img->props.input_size,
 				out + (size_t)done * img->props.output_size, n,
-				&total);
+				opts ? &o : NULL, &total);
 		done += n;
 	}
 	pthread_mutex_unlock(&dev->infer_lock);

@@ -26,6 +26,7 @@
 struct cimi_result_buf {
 	struct cim_bo *bo;
 	struct drm_cim_job_result *rec;	/* mapping of bo */
+	size_t size;			/* bytes of bo: record + exit bytes */
 	int busy;
 	struct cimi_result_buf *next;
 };
@@ -65,6 +66,8 @@ struct cim_job {
 	int done;		/* the end was seen: ret and stats are final */
 	int ret;
 	struct cim_run_stats stats;
+	uint8_t *exits;		/* where the per-item exits go, or NULL */
+	uint32_t batch;
 };
 
 /* ioctl on the device fd: 0 or -errno. */
@@ -97,7 +100,8 @@ int cimi_fence_wait(struct cim_dev *dev, uint32_t syncobj, int64_t deadline,
 		    int *fence_err);
 
 /* A free result buffer, its record marked pending: 0 or -ENOMEM. */
-int cimi_result_get(struct cim_dev *dev, struct cimi_result_buf **buf);
+int cimi_result_get(struct cim_dev *dev, size_t size,
+		    struct cimi_result_buf **buf);
 /* Give a buffer back once its job has ended. */
 void cimi_result_put(struct cim_dev *dev, struct cimi_result_buf *buf);
 void cimi_results_free(struct cim_dev *dev);

@@ -29,7 +29,7 @@ static int submit_args_ok(struct cim_dev *dev, struct cim_image *img,
 			       CIM_MAX_BATCH);
 		return 0;
 	}
-	if (flags & ~CIM_SUBMIT_HIGH_PRIO) {
+	if (flags & ~(CIM_SUBMIT_HIGH_PRIO | CIM_SUBMIT_EXIT_MARGIN)) {
 		cimi_set_error(dev, "submit: unknown flags 0x%x", flags);
 		return 0;
 	}
@@ -60,22 +60,53 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	       const uint32_t *in_syncobjs, uint32_t n_in_syncobjs,
 	       struct cim_job **jobp)
 {
+	struct cim_submit_opts o = { .flags = flags };
+
+	if (flags & CIM_SUBMIT_EXIT_MARGIN) {
+		if (dev)
+			cimi_set_error(dev, "submit: CIM_SUBMIT_EXIT_MARGIN needs cim_submit_ex()");
+		return -EINVAL;
+	}
+	return cim_submit_ex(dev, img, in, in_off, out, out_off, batch, &o,
+			     in_syncobjs, n_in_syncobjs, jobp);
+}
+
+int cim_submit_ex(struct cim_dev *dev, struct cim_image *img,
+		  struct cim_bo *in, uint64_t in_off,
+		  struct cim_bo *out, uint64_t out_off,
+		  uint32_t batch, const struct cim_submit_opts *opts,
+		  const uint32_t *in_syncobjs, uint32_t n_in_syncobjs,
+		  struct cim_job **jobp)
+{
+	static const struct cim_submit_opts none;
 	struct drm_cim_submit req;
 	struct cim_job *job;
+	size_t rsize;
 	int ret;
 
 	if (!dev || !jobp)
 		return -EINVAL;
 	*jobp = NULL;
-	if (!submit_args_ok(dev, img, in, in_off, out, out_off, batch, flags,
-			    in_syncobjs, n_in_syncobjs))
+	if (!opts)
+		opts = &none;
+	if (!submit_args_ok(dev, img, in, in_off, out, out_off, batch,
+			    opts->flags, in_syncobjs, n_in_syncobjs))
 		return -EINVAL;
+	if (opts->exit_margin && !(opts->flags & CIM_SUBMIT_EXIT_MARGIN)) {
+		cimi_set_error(dev, "submit: exit_margin %u without CIM_SUBMIT_EXIT_MARGIN",
+			       opts->exit_margin);
+		return -EINVAL;
+	}
 
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return -ENOMEM;
 	job->dev = dev;
-	ret = cimi_result_get(dev, &job->result);
+	job->exits = opts->exits;
+	job->batch = batch;
+	/* Room for the exit bytes only when someone reads them. */
+	rsize = sizeof(struct drm_cim_job_result) + (opts->exits ? batch : 0);
+	ret = cimi_result_get(dev, rsize, &job->result);
 	if (ret) {
 		cimi_set_error(dev, "submit: cannot allocate a result record");
 		goto fail;
@@ -94,8 +125,14 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	req.in_offset = in_off;
 	req.out_offset = out_off;
 	req.batch = batch;
-	req.priority = flags & CIM_SUBMIT_HIGH_PRIO ? DRM_CIM_PRIO_HIGH :
-						      DRM_CIM_PRIO_NORMAL;
+	req.priority = opts->flags & CIM_SUBMIT_HIGH_PRIO ? DRM_CIM_PRIO_HIGH :
+							    DRM_CIM_PRIO_NORMAL;
+	if (opts->flags & CIM_SUBMIT_EXIT_MARGIN) {
+		req.flags = DRM_CIM_SUBMIT_EXIT_MARGIN;
+		/* The card reads a margin above 255 as "never exit". */
+		req.exit_margin = opts->exit_margin > CIM_EXIT_MARGIN_OFF ?
+				  CIM_EXIT_MARGIN_OFF : opts->exit_margin;
+	}
 	req.result_handle = cim_bo_handle(job->result->bo);
 	req.result_offset = 0;
 	req.in_syncobj_count = n_in_syncobjs;
@@ -103,6 +140,10 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	req.out_syncobj = job->syncobj;
 	job->submit_ns = cimi_now_ns();
 	ret = cimi_ioctl(dev, DRM_IOCTL_CIM_SUBMIT, &req);
+	if (ret == -ENOEXEC) {
+		cimi_set_error(dev, "submit failed: the image's programming failed, it cannot run (load it again)");
+		goto fail;
+	}
 	if (ret) {
 		cimi_set_error(dev, "submit failed: %s", strerror(-ret));
 		goto fail;
@@ -123,11 +164,16 @@ static void job_ended(struct cim_job *job, int fence_err)
 	struct drm_cim_job_result rec;
 
 	memcpy(&rec, job->result->rec, sizeof(rec));
+	if (job->exits && rec.status == DRM_CIM_JOB_OK && !fence_err)
+		memcpy(job->exits, (const uint8_t *)job->result->rec + sizeof(rec),
+		       job->batch);
 	cimi_result_put(dev, job->result);
 	job->result = NULL;
 	job->stats.status = rec.status;
 	job->stats.batch_done = rec.batch_done;
 	job->stats.device_time_ns = rec.device_time_ns;
+	job->stats.queue_time_ns = rec.queue_time_ns;
+	job->stats.n_exited = rec.n_exited;
 	job->stats.host_time_ns = cimi_now_ns() - job->submit_ns;
 	job->done = 1;
 

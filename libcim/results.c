@@ -11,33 +11,42 @@
 
 #include "internal.h"
 
-static struct cimi_result_buf *buf_new(struct cim_dev *dev)
+static struct cimi_result_buf *buf_new(struct cim_dev *dev, size_t size)
 {
 	struct cimi_result_buf *rb = calloc(1, sizeof(*rb));
 	void *map;
 
 	if (!rb)
 		return NULL;
-	if (cim_bo_alloc(dev, sizeof(struct drm_cim_job_result), &rb->bo) ||
+	if (cim_bo_alloc(dev, size, &rb->bo) ||
 	    cim_bo_map(rb->bo, &map)) {
 		cim_bo_free(rb->bo);
 		free(rb);
 		return NULL;
 	}
 	rb->rec = map;
+	rb->size = cim_bo_size(rb->bo);
 	return rb;
 }
 
-int cimi_result_get(struct cim_dev *dev, struct cimi_result_buf **buf)
+/*
+ * A free result buffer of at least size bytes (the record, then the exit
+ * bytes the card writes when the buffer has room for them).
+ */
+int cimi_result_get(struct cim_dev *dev, size_t size,
+		    struct cimi_result_buf **buf)
 {
 	struct cimi_result_buf *rb;
 	int ret = 0;
 
+	if (size < sizeof(struct drm_cim_job_result))
+		size = sizeof(struct drm_cim_job_result);
 	pthread_mutex_lock(&dev->lock);
-	for (rb = dev->results; rb && rb->busy; rb = rb->next)
+	for (rb = dev->results; rb && (rb->busy || rb->size < size);
+	     rb = rb->next)
 		;
 	if (!rb) {
-		rb = buf_new(dev);
+		rb = buf_new(dev, size);
 		if (!rb) {
 			ret = -ENOMEM;
 			goto out;

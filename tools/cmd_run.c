@@ -304,6 +304,9 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 	if (c->labels)
 		top1(c);
 	printf("device_time_ns %" PRIu64 "\n", st.device_time_ns);
+	if (props.n_exits)
+		printf("exited %u of %u (early exits in the plan: %u)\n",
+		       st.n_exited, c->batch, props.n_exits);
 	return max ? 1 : 0;
 }
 

@@ -45,11 +45,22 @@ extern "C" {
 
 /** Version of the device interface (DRM_CIM_UAPI_VERSION) libcim speaks. */
 #define CIM_UAPI_VERSION		1
-/** Card firmware major version libcim speaks. */
+/**
+ * Card firmware major version libcim speaks (2: format 2 images, the
+ * tile scheduler and early exit).
+ */
 #define CIM_FW_MAJOR			2
 
 /** Submission flag: schedule ahead of normal-priority jobs. */
 #define CIM_SUBMIT_HIGH_PRIO		(1u << 0)
+/**
+ * Submission flag (cim_submit_ex(), cim_infer_ex()): struct
+ * cim_submit_opts.exit_margin overrides the margin of every early exit
+ * of the image for this job.
+ */
+#define CIM_SUBMIT_EXIT_MARGIN		(1u << 1)
+/** An exit margin that no item passes: early exit off for the job. */
+#define CIM_EXIT_MARGIN_OFF		256u
 
 /** Largest batch a single job may carry. */
 #define CIM_MAX_BATCH			65535u
@@ -104,6 +115,7 @@ struct cim_image_props {
 	uint32_t tiles;		/**< physical tiles the image occupies */
 	uint32_t input_size;	/**< bytes per batch item in */
 	uint32_t output_size;	/**< bytes per batch item out */
+	uint32_t n_exits;	/**< early-exit ops in the image's plan */
 };
 
 /** Outcome of a job, filled by cim_job_stats() and cim_infer(). */
@@ -116,6 +128,33 @@ struct cim_run_stats {
 	uint64_t device_time_ns;
 	/** Host wall-clock time from submission to completion seen, nanoseconds. */
 	uint64_t host_time_ns;
+	/** Modeled time the job waited on the card before it started, ns. */
+	uint64_t queue_time_ns;
+	/** Items that stopped at an early exit (0 for a plan without exits). */
+	uint32_t n_exited;
+};
+
+/** Options of cim_submit_ex() and cim_infer_ex(); all-zero = defaults. */
+struct cim_submit_opts {
+	/** CIM_SUBMIT_HIGH_PRIO, CIM_SUBMIT_EXIT_MARGIN. */
+	uint32_t flags;
+	/**
+	 * With CIM_SUBMIT_EXIT_MARGIN: the top-1 margin (difference between
+	 * the largest and the second largest int8 output of an exit's
+	 * classifier) an item needs to stop at an exit, for every exit of
+	 * the image; 0 stops every item at the first exit;
+	 * CIM_EXIT_MARGIN_OFF (or anything above 255) runs every item to the
+	 * end.  Without the flag the margins compiled into the image apply.
+	 */
+	uint32_t exit_margin;
+	/**
+	 * NULL, or batch bytes receiving, per item, the index of the exit it
+	 * took (0 = the first exit op of the plan) or the image's n_exits
+	 * (cim_image_props) if it ran to the end.  cim_submit_ex() fills it
+	 * when cim_job_wait() sees the job end OK; it must stay valid until
+	 * then.
+	 */
+	uint8_t *exits;
 };
 
 /* ---- discovery and open ------------------------------------------------ */
@@ -351,6 +390,20 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 	       struct cim_job **job);
 
 /**
+ * cim_submit() with options: a per-job early-exit margin and the exits
+ * taken (struct cim_submit_opts; NULL = cim_submit()).
+ *
+ * @return as cim_submit(); -EINVAL also for an exit_margin without
+ *         CIM_SUBMIT_EXIT_MARGIN or a driver without early-exit support.
+ */
+int cim_submit_ex(struct cim_dev *dev, struct cim_image *img,
+		  struct cim_bo *in, uint64_t in_off,
+		  struct cim_bo *out, uint64_t out_off,
+		  uint32_t batch, const struct cim_submit_opts *opts,
+		  const uint32_t *in_syncobjs, uint32_t n_in_syncobjs,
+		  struct cim_job **job);
+
+/**
  * Wait for a job and read its result record.
  *
  * @param timeout_ns  relative nanoseconds, or CIM_TIMEOUT_INFINITE
@@ -413,6 +466,16 @@ const char *cim_job_status_str(uint32_t status);
  */
 int cim_infer(struct cim_dev *dev, struct cim_image *img, const int8_t *in,
 	      int8_t *out, uint32_t batch, struct cim_run_stats *stats);
+
+/**
+ * cim_infer() with options (struct cim_submit_opts, NULL = cim_infer()):
+ * a per-call early-exit margin, and in opts->exits the exit each of the
+ * @p batch items took.  stats->n_exited counts the items that exited.
+ */
+int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
+		 const int8_t *in, int8_t *out, uint32_t batch,
+		 const struct cim_submit_opts *opts,
+		 struct cim_run_stats *stats);
 
 /** libcim's version string, e.g. "1.0.0". */
 const char *cim_version(void);

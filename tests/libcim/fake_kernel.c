@@ -602,7 +602,9 @@ static int do_submit(struct drm_cim_submit *s)
 
 	fake_rec.submits++;
 	fake_rec.last_submit = *s;
-	if (s->flags || s->pad || s->priority > DRM_CIM_PRIO_HIGH ||
+	if ((s->flags & ~DRM_CIM_SUBMIT_EXIT_MARGIN) ||
+	    (s->exit_margin && !(s->flags & DRM_CIM_SUBMIT_EXIT_MARGIN)) ||
+	    s->priority > DRM_CIM_PRIO_HIGH ||
 	    !s->batch || s->batch > 65535 || s->in_syncobj_count > 64)
 		return -EINVAL;
 	if (!s->image_handle || s->image_handle > MAX_OBJ ||

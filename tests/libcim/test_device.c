@@ -342,6 +342,48 @@ static void infer_matches_reference(void **state)
 	cim_close(dev);
 }
 
+/* cim_infer_ex() passes the exit margin to the driver and checks it. */
+static void infer_ex_passes_exit_margin(void **state)
+{
+	struct cim_dev *dev = open_fake();
+	struct cim_submit_opts o = { CIM_SUBMIT_EXIT_MARGIN, 0, NULL };
+	struct cim_run_stats st;
+	struct cim_image *img;
+	struct cim_bo *in_bo, *out_bo;
+	struct cim_job *job;
+	struct built b;
+	uint64_t s = 5;
+	int8_t in[3 * 40], out[3 * 10];
+
+	(void)state;
+	build(&b, 256, 256);
+	tu_fill_i8(&s, in, sizeof(in));
+	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), 0);
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, &o, &st), 0);
+	assert_int_equal(fake_rec.last_submit.flags, DRM_CIM_SUBMIT_EXIT_MARGIN);
+	assert_int_equal(fake_rec.last_submit.exit_margin, 0);
+	o.exit_margin = 100000;		/* "off" is clamped to 256 */
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, &o, &st), 0);
+	assert_int_equal(fake_rec.last_submit.exit_margin, CIM_EXIT_MARGIN_OFF);
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, NULL, &st), 0);
+	assert_int_equal(fake_rec.last_submit.flags, 0);
+	assert_int_equal(fake_rec.last_submit.exit_margin, 0);
+	/* A margin without its flag, and the flag through plain cim_submit(). */
+	o.flags = 0;
+	o.exit_margin = 3;
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, &o, &st), -EINVAL);
+	assert_int_equal(cim_bo_alloc(dev, 4096, &in_bo), 0);
+	assert_int_equal(cim_bo_alloc(dev, 4096, &out_bo), 0);
+	assert_int_equal(cim_submit(dev, img, in_bo, 0, out_bo, 0, 1,
+				    CIM_SUBMIT_EXIT_MARGIN, NULL, 0, &job),
+			 -EINVAL);
+	cim_bo_free(in_bo);
+	cim_bo_free(out_bo);
+	cim_image_release(img);
+	unbuild(&b);
+	cim_close(dev);
+}
+
 static void infer_splits_big_batches(void **state)
 {
 	const uint32_t batch = 65535 + 100;
@@ -683,6 +725,7 @@ int main(void)
 		T(image_load_refusals),
 		T(image_programming_fails),
 		T(infer_matches_reference),
+		T(infer_ex_passes_exit_margin),
 		T(infer_splits_big_batches),
 		T(submit_arguments),
 		T(job_failures),

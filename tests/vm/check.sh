@@ -124,6 +124,30 @@ echo "$card" >/sys/bus/platform/drivers/cim/bind && [ -c /dev/accel/accel0 ]
 result $? rebind_after_unplug
 suite lib lib_infer_matches_reference
 
+# Analog arrays (docs/analog-model.md): the virtual card reloaded in the
+# mode each group needs (tests/vm/suite/test_analog.c).
+analog_load() { insmod /modules/cim_vcard.ko preset=small analog=1 seed=5 "$@" && insmod /modules/cim.ko; }
+# A weak column (tile 0, column 0) and no spare column: the load fails.
+unload && analog_load spare_cols=0 weak_col_ppm=0 weak_col=0
+result $? load_analog_weak_column
+suite analog_verify
+# Noise on, then the same seed again after a reload: same outputs.
+unload && analog_load
+result $? load_analog
+rm -f /tmp/analog_det.bin
+export CIM_VMTEST_DET=save
+suite analog_det
+suite analog
+unload && analog_load
+result $? reload_analog_same_seed
+export CIM_VMTEST_DET=compare
+suite analog_det
+unset CIM_VMTEST_DET
+# Back to the ideal card: bit-exact again.
+unload && load
+result $? load_ideal_again
+suite analog_ideal
+
 unload
 result $? final_unload
 

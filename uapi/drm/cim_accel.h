@@ -171,7 +171,7 @@ struct drm_cim_image_release {
 /**
  * struct drm_cim_submit - run a loaded image over a batch
  * @image_handle: from DRM_CIM_IMAGE_LOAD.
- * @flags: 0 or DRM_CIM_SUBMIT_NOP.
+ * @flags: 0, or DRM_CIM_SUBMIT_EXIT_MARGIN and/or DRM_CIM_SUBMIT_NOP.
  * @in_handle: BO with @batch input vectors of the image's input_size
  *             bytes each, starting at @in_offset.
  * @out_handle: BO receiving @batch output vectors (output_size bytes).
@@ -186,7 +186,16 @@ struct drm_cim_image_release {
  * @result_offset: byte offset in @result_handle.
  * @in_syncobjs: user pointer to __u32 syncobj handles to wait for.
  * @out_syncobj: 0 or a syncobj that receives the job's fence.
- * @pad: must be 0.
+ * @exit_margin: with DRM_CIM_SUBMIT_EXIT_MARGIN in @flags, the top-1
+ *               margin every early exit of the image tests for this job
+ *               (0..255; above 255 no item exits early); must be 0
+ *               without that flag.  Was "pad" (must be 0) before.
+ *
+ * @flags holds only DRM_CIM_SUBMIT_* bits.  A result range of at least
+ * 32 + @batch bytes (to the end of @result_handle) also receives, after
+ * the struct drm_cim_job_result, one byte per item: the index of the
+ * early exit the item took (0 = the plan's first exit op), or the
+ * image's number of exits if it ran to the end.
  */
 struct drm_cim_submit {
 	__u32 image_handle;
@@ -202,8 +211,11 @@ struct drm_cim_submit {
 	__u64 result_offset;
 	__u64 in_syncobjs;
 	__u32 out_syncobj;
-	__u32 pad;
+	__u32 exit_margin;
 };
+
+/* Flags for struct drm_cim_submit.flags. */
+#define DRM_CIM_SUBMIT_EXIT_MARGIN	(1u << 0)	/* exit_margin is valid */
 
 /* Job status as written in struct drm_cim_job_result.status. */
 #define DRM_CIM_JOB_OK			0
@@ -225,20 +237,29 @@ struct drm_cim_submit {
  * and result_handle must all be 0.  For latency measurements and as a
  * fence that orders after earlier jobs.
  */
-#define DRM_CIM_SUBMIT_NOP		(1u << 0)
+#define DRM_CIM_SUBMIT_NOP		(1u << 1)
 
 /**
  * struct drm_cim_job_result - written by the card at the end of a job
  * @status: DRM_CIM_JOB_*.
  * @batch_done: items completed.
  * @device_time_ns: modeled time the card spent on the job.
+ * @queue_time_ns: modeled time the job waited on the card before it
+ *                 started (was reserved[0], zero, before).
+ * @n_exited: items that stopped at an early exit.
  * @reserved: zero.
+ *
+ * Same layout as the card's struct cim_job_record (uapi/cim_card.h).
+ * Followed by per-item exit bytes when the result range has room (see
+ * struct drm_cim_submit).
  */
 struct drm_cim_job_result {
 	__u32 status;
 	__u32 batch_done;
 	__u64 device_time_ns;
-	__u64 reserved[2];
+	__u64 queue_time_ns;
+	__u32 n_exited;
+	__u32 reserved;
 };
 
 /*

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
- * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|
- * persist_pre|persist_post|hold SECONDS] [TEST]
- * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|admin|sched|
- * recovery|stress [TEST]] | hold SECONDS | bench
+ * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
+ * admin|sched|recovery|stress|persist_pre|persist_post|analog_ideal|
+ * analog_det|analog|analog_verify [TEST]] | hold SECONDS | bench
+ * (the analog groups need the card loaded as check.sh does, see
+ * test_analog.c)
  * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
  */
 #include <fcntl.h>
@@ -130,6 +131,17 @@ int main(int argc, char **argv)
 		run_group(vm_lib_tests, only, &pass, &fail);
 	if (!strcmp(what, "all") || !strcmp(what, "resident"))
 		run_group(vm_resident_tests, only, &pass, &fail);
+	if (!strcmp(what, "all") || !strcmp(what, "exits"))
+		run_group(vm_exit_tests, only, &pass, &fail);
+	/* Analog arrays: check.sh loads the virtual card for each. */
+	if (!strcmp(what, "analog_ideal"))
+		run_group(vm_analog_ideal_tests, only, &pass, &fail);
+	if (!strcmp(what, "analog_det"))
+		run_group(vm_analog_det_tests, only, &pass, &fail);
+	if (!strcmp(what, "analog"))
+		run_group(vm_analog_tests, only, &pass, &fail);
+	if (!strcmp(what, "analog_verify"))
+		run_group(vm_analog_verify_tests, only, &pass, &fail);
 	/* Around a reload of cim.ko, by check.sh only. */
 	if (!strcmp(what, "persist_pre"))
 		run_group(vm_persist_pre_tests, only, &pass, &fail);

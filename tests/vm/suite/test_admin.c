@@ -49,14 +49,13 @@ static void sysfs_knobs_validate(void)
 						NULL };
 	static const char *const bad_bits[] = { "0", "9", "x", NULL };
 	static const char *const bad_policy[] = { "sometimes", "\n", NULL };
-	static const char *const bad_thr[] = { "0", "1001", "1e3", NULL };
 	static const char *const bad_sched[] = { "lifo", "rr", NULL };
 
 	CHECK_EQ(knob("job_timeout_ms", "2500", bad_ms), 0);
 	CHECK_EQ(knob("power_mode", "balanced", bad_mode), 0);
 	CHECK_EQ(knob("adc_bits", "6", bad_bits), 0);
-	CHECK_EQ(knob("refresh_policy", "threshold", bad_policy), 0);
-	CHECK_EQ(knob("refresh_threshold", "125", bad_thr), 0);
+	/* refresh_threshold_ppm: test_analog.c */
+	CHECK_EQ(knob("refresh_policy", "recalibrate", bad_policy), 0);
 	CHECK_EQ(knob("sched_policy", "fifo", bad_sched), 0);
 	/* defaults are back */
 	CHECK_EQ(vm_read_num(vm_dev_path("job_timeout_ms")), 10000);
@@ -319,7 +318,7 @@ static void nop_job(void)
 	sub.image_handle = 1;
 	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), -EINVAL);
 	sub.image_handle = 0;
-	sub.flags = 2;
+	sub.flags = 4;
 	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), -EINVAL);
 	close(fd);
 }

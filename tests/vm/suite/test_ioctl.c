@@ -280,8 +280,9 @@ static void submit_rejects_bad_input(void)
 	s.field = val; \
 	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &s), err); \
 } while (0)
-	EXPECT(flags, 1, -EINVAL);
-	EXPECT(pad, 1, -EINVAL);
+	EXPECT(flags, 0x80000000u, -EINVAL);
+	EXPECT(flags, 2, -EINVAL);
+	EXPECT(exit_margin, 1, -EINVAL);	/* without its flag */
 	EXPECT(priority, 2, -EINVAL);
 	EXPECT(batch, 0, -EINVAL);
 	EXPECT(batch, 65536, -EINVAL);

@@ -51,15 +51,13 @@ static int wear_read(struct cim_dev *dev, struct cim_tile_wear *w)
 }
 
 /*
- * A one-layer model 256 -> 128 * tiles: exactly @tiles tiles on 256x256.
+ * A one-layer model 256 -> 128 * tiles: exactly @tiles tiles on 256x256
+ * (with fewer rows than the array, the mapper stacks column blocks on
+ * one array: staircase packing).
  * vm_model_build() uses seed | 1: give distinct models odd seeds.
  */
 static int model_tiles(uint32_t tiles, uint32_t seed, struct vm_model *m)
 {
-	/*
-	 * 256 inputs fill an array's rows, so the mapper cannot pack two
-	 * 128-output blocks (256 cells wide) onto one array.
-	 */
 	uint32_t dims[2] = { 256, 128 * tiles };
 
 	return vm_model_build(dims, 1, seed, 256, 256, m);

@@ -63,6 +63,11 @@ extern const struct vm_test vm_lib_tests[];
 extern const struct vm_test vm_resident_tests[];
 extern const struct vm_test vm_persist_pre_tests[];
 extern const struct vm_test vm_persist_post_tests[];
+extern const struct vm_test vm_exit_tests[];
+extern const struct vm_test vm_analog_ideal_tests[];
+extern const struct vm_test vm_analog_det_tests[];
+extern const struct vm_test vm_analog_tests[];
+extern const struct vm_test vm_analog_verify_tests[];
 
 /* SHA-256 of data, computed here (sha256.c). */
 void vm_sha256(const void *data, size_t len, uint8_t out[32]);
