@@ -120,10 +120,13 @@ static int loader(struct stress_shared *sh, int w)
 					       .out_handle = io,
 					       .out_offset = 2048, .batch = 1,
 					       .out_syncobj = sync };
-		if (vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub))
+		/* on an image whose programming failed SUBMIT is ENOEXEC */
+		ret = vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub);
+		if (ret && ret != -ENOEXEC)
 			return 4;
 		sh->submitted[w]++;
-		ret = vm_wait_fence(fd, sync, 30 * SEC);
+		if (!ret)
+			ret = vm_wait_fence(fd, sync, 30 * SEC);
 		if (!ret) {
 			cim_ref_run_image(m.image, m.size, in, ref, 1);
 			if (memcmp(ref, p + 2048, sizeof(ref)))
