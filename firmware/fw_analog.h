@@ -18,7 +18,7 @@
 /* conversions per column: FW_AN_BITS of each polarity (see fw_an_drive) */
 #define FW_AN_PLANES		(2 * FW_AN_BITS)
 #define FW_AN_WEAK_MAX_LEVEL	3	/* a weak cell reaches no higher */
-#define FW_AN_CAL_VECTORS	6	/* test vectors (x 8 planes) */
+#define FW_AN_CAL_VECTORS	24	/* test vectors (x 8 planes) */
 #define FW_AN_MAX_ROWS		4096	/* rows calibration drives */
 
 /* Card-wide part, at the start of the analog memory. */
@@ -37,6 +37,7 @@ struct fw_an_card {
 	int32_t exp[FW_AN_PLANES][FW_AN_CHUNK];	/* from the targets */
 	int64_t cal[4][FW_AN_CHUNK];	/* calibration regression sums */
 	int16_t cal_x[FW_AN_MAX_ROWS];	/* calibration test vector */
+	uint16_t cal_rows[FW_AN_MAX_ROWS];	/* programmed rows, shuffled */
 };
 
 /* Per tile, followed by its per-column and spare-column arrays. */

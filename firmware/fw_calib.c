@@ -3,14 +3,21 @@
  * CALIBRATE: measure each column's gain and offset on the array and keep
  * the compensation fw_array_mvm() applies.
  *
- * Test vectors drive exactly half of the rows in each bit plane (one row
- * of every pair, picked at random), so every sample has the same number
- * m0 of active rows.  A column's reading is modeled as
+ * Only the rows that hold a programmed cell (in any column of the tile)
+ * are driven: erased rows carry no signal, only reference error.  Those
+ * np rows are shuffled afresh for every test vector and paired at random
+ * (so the two rows of a pair are unrelated, not neighbours holding
+ * similar weights); each plane drives exactly one row of every pair, so
+ * every sample has the same number m0 = np / 2 of active rows, and the
+ * active set is a random half of the programmed rows: a column's signal
+ * then spreads over about one sigma of an m0-row sum, which is what its
+ * ADC window (k sigma of such a sum) is sized for.  A column's reading
+ * is modeled as
  *	y = a * E + b * m
  * (E: what the targets of the active rows sum to; a: column gain times
  * the drift left in the cells; b: reference error per active row).
- * Writing E = mu * m0 + F with mu the column's mean target, the fit is
- * an ordinary regression of y on F, which is well conditioned:
+ * Writing E = mu * m0 + F with mu the column's mean target over the
+ * programmed rows, the fit is an ordinary regression of y on F:
  *	a = cov(F, y) / var(F),  b = (mean(y) - a * mean(F)) / m0 - a * mu.
  * Columns whose driven cells all hold one level (var(F) = 0) keep gain 1
  * and get their offset only.
@@ -19,6 +26,7 @@
 #include "fw_string.h"
 
 #define FW_CAL_SALT	0xca11b000u
+#define FW_CAL_SALT_PERM 0xca11b001u
 
 /* num / den in q16 without overflowing 64 bits. */
 static int64_t fw_cal_ratio_q16(int64_t num, int64_t den)
@@ -33,33 +41,69 @@ static int64_t fw_cal_ratio_q16(int64_t num, int64_t den)
 	return den ? fw_an_div_s64(num, den) : 0;
 }
 
-/* Plane b of vector k: one row of each pair (2i, 2i + 1). */
-static void fw_cal_vector(struct cim_fw *fw, uint32_t ptile, uint32_t k,
-			  uint32_t nrows)
+/*
+ * The rows (< nrows) holding a programmed cell, ascending, into
+ * cd->cal_rows; their count.  The tile memory holds every column's
+ * targets, remapped ones included.
+ */
+static uint32_t fw_cal_rows(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
+			    uint32_t col0, uint32_t n)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
-	uint32_t r, h, u;
+	const uint8_t *row;
+	uint32_t r, c, np = 0;
 
-	for (r = 0; r + 1 < nrows; r += 2) {
-		h = fw_an_hash(fw->p.seed, ptile, k, r, FW_CAL_SALT);
-		u = h & 0xff;
-		cd->cal_x[r] = (int16_t)u;	/* unsigned drive: 8 planes */
-		cd->cal_x[r + 1] = (int16_t)(~u & 0xff);
+	for (r = 0; r < nrows; r++) {
+		row = cim_hal_tile_cells(fw->hal, ptile) +
+		      (size_t)r * fw->p.cols + col0;
+		for (c = 0; c < n && !row[c]; c++)
+			;
+		if (c < n)
+			cd->cal_rows[np++] = (uint16_t)r;
 	}
-	if (nrows & 1)
-		cd->cal_x[nrows - 1] = 0;
+	return np;
 }
 
-static void fw_cal_expect(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
-			  uint32_t col0, uint32_t n)
+/*
+ * Vector k, rows row0.. of the range: shuffle the np programmed rows
+ * (Fisher-Yates from the hash) and drive the rows of each pair with
+ * u and ~u (one of them in every plane); an odd row out stays idle.
+ */
+static void fw_cal_vector(struct cim_fw *fw, uint32_t ptile, uint32_t k,
+			  uint32_t row0, uint32_t span, uint32_t np)
+{
+	struct fw_an_card *cd = fw_an_card(fw);
+	uint32_t i, j, h, u;
+	uint16_t tmp;
+
+	memset(cd->cal_x, 0, span * sizeof(cd->cal_x[0]));
+	for (i = np - 1; i > 0; i--) {
+		h = fw_an_hash(fw->p.seed, ptile, k, i, FW_CAL_SALT_PERM);
+		j = (uint32_t)(((uint64_t)h * (i + 1)) >> 32);
+		tmp = cd->cal_rows[i];
+		cd->cal_rows[i] = cd->cal_rows[j];
+		cd->cal_rows[j] = tmp;
+	}
+	for (i = 0; i + 1 < np; i += 2) {
+		h = fw_an_hash(fw->p.seed, ptile, k, i, FW_CAL_SALT);
+		u = h & 0xff;
+		cd->cal_x[cd->cal_rows[i] - row0] = (int16_t)u;
+		cd->cal_x[cd->cal_rows[i + 1] - row0] = (int16_t)(~u & 0xff);
+	}
+}
+
+static void fw_cal_expect(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
+			  uint32_t span, uint32_t col0, uint32_t n)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
 	uint32_t r, c, t, b, bits;
 
 	memset(cd->exp, 0, sizeof(cd->exp));
-	for (r = 0; r < nrows; r++) {
+	for (r = 0; r < span; r++) {
+		if (!cd->cal_x[r])
+			continue;
 		for (c = 0; c < n; c++) {
-			t = fw_an_target(fw, ptile, r, col0 + c);
+			t = fw_an_target(fw, ptile, row0 + r, col0 + c);
 			for (b = 0, bits = (uint16_t)cd->cal_x[r]; bits && t;
 			     b++, bits >>= 1)
 				if (bits & 1)
@@ -70,10 +114,10 @@ static void fw_cal_expect(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
 
 /* Fit columns col0..col0+n from the sums in cd->cal. */
 static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
-		       uint32_t nrows, uint32_t col0, uint32_t n)
+		       uint32_t np, uint32_t col0, uint32_t n)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
-	int64_t cnt = FW_AN_CAL_VECTORS * FW_AN_BITS, m0 = nrows / 2;
+	int64_t cnt = FW_AN_CAL_VECTORS * FW_AN_BITS, m0 = np / 2;
 	int64_t sf, sy, sff, sfy, cov, var, a, icpt, b, mu;
 	uint32_t c;
 
@@ -88,7 +132,7 @@ static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
 		if (a < 32768 || a > 131072)
 			a = 65536;	/* not a plausible column: no gain */
 		icpt = fw_an_div_s64(sy - ((a * sf) / 65536), cnt);	/* q8 */
-		mu = (cd->s1[c] << 8) / nrows;			/* q8 */
+		mu = (cd->s1[c] << 8) / np;				/* q8 */
 		b = fw_an_div_s64(icpt * 256, m0) - (a * mu) / 256;	/* q16 */
 		fw_an_cal_b(fw, t)[col0 + c] = (int32_t)b;
 		fw_an_cal_inva(fw, t)[col0 + c] =
@@ -101,7 +145,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 	struct fw_an_card *cd = fw_an_card(fw);
 	struct fw_an_tile *t = fw_an_tile(fw, ptile);
 	uint32_t nrows = FW_MIN(fw->p.rows, (uint32_t)FW_AN_MAX_ROWS);
-	uint32_t col0, n, k, b, c;
+	uint32_t col0, n, k, b, c, np, row0, span, psig = 0, sig, mvms = 0;
 	int64_t f, y, mu;
 
 	t->st.calibrations++;
@@ -113,13 +157,31 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 	memset(fw_an_cal_inva(fw, t), 0, fw->p.cols * sizeof(uint32_t));
 	for (col0 = 0; col0 < fw->p.cols; col0 += n) {
 		n = FW_MIN(fw->p.cols - col0, (uint32_t)FW_AN_CHUNK);
+		np = fw_cal_rows(fw, ptile, nrows, col0, n);
+		if (np < 2) {
+			/* nothing to measure a gain on: no compensation */
+			memset(fw_an_cal_b(fw, t) + col0, 0,
+			       n * sizeof(int32_t));
+			continue;
+		}
+		row0 = cd->cal_rows[0];
+		span = cd->cal_rows[np - 1] + 1 - row0;
+		/*
+		 * Chunks with the same programmed rows get the same vectors:
+		 * one MVM of the tile serves them all.
+		 */
+		sig = fw_an_hash(np, row0, span, cd->cal_rows[np / 2], 0);
+		if (sig != psig)
+			mvms += FW_AN_CAL_VECTORS;
+		psig = sig;
 		memset(cd->cal, 0, sizeof(cd->cal));
 		for (k = 0; k < FW_AN_CAL_VECTORS; k++) {
-			fw_cal_vector(fw, ptile, k, nrows);
-			fw_an_measure(fw, ptile, 0, nrows, col0, n, cd->cal_x);
-			fw_cal_expect(fw, ptile, nrows, col0, n);
+			fw_cal_vector(fw, ptile, k, row0, span, np);
+			fw_an_measure(fw, ptile, row0, span, col0, n,
+				      cd->cal_x);
+			fw_cal_expect(fw, ptile, row0, span, col0, n);
 			for (c = 0; c < n; c++) {
-				mu = (cd->s1[c] << 8) / nrows;
+				mu = (cd->s1[c] << 8) / np;
 				for (b = 0; b < FW_AN_BITS; b++) {
 					f = (int64_t)cd->exp[b][c] * 256 -
 					    mu * cd->m[b];
@@ -131,10 +193,11 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 				}
 			}
 		}
-		fw_cal_fit(fw, t, nrows, col0, n);
+		fw_cal_fit(fw, t, np, col0, n);
 	}
 	/* every test vector is one MVM of the whole tile */
-	fw_charge_ns(fw, (uint64_t)FW_AN_CAL_VECTORS * fw->p.mvm_ns);
+	fw_charge_ns(fw, (uint64_t)(mvms ? mvms : FW_AN_CAL_VECTORS) *
+			 fw->p.mvm_ns);
 	t->cal_loss_ppm = fw_an_tile_loss_ppm(fw, ptile);
 	t->st.flags |= CIM_TILE_AN_CALIBRATED;
 }
