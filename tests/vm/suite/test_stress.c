@@ -95,7 +95,7 @@ static int loader(struct stress_shared *sh, int w)
 	int8_t in[96], ref[48], *p;
 	uint32_t bo, img, sync, io, n = 0;
 	struct vm_model m;
-	int fd = vm_open_card(), ret;
+	int fd = vm_open_card(), ret, tries;
 
 	if (fd < 0 || drmSyncobjCreate(fd, 0, &sync) ||
 	    vm_bo_create(fd, 4096, &io))
@@ -108,8 +108,19 @@ static int loader(struct stress_shared *sh, int w)
 		if (vm_model_build((const uint32_t[]){ 96, 48 }, 1, 500 + n++,
 				   256, 256, &m))
 			return 2;
-		if (vm_image_load(fd, &m, &bo, &img, sync))
+		/*
+		 * ENOSPC is a documented answer while the other processes
+		 * hold every tile (8 on this card): wait and try again.
+		 */
+		for (tries = 0; (ret = vm_image_load(fd, &m, &bo, &img, sync)) ==
+				-ENOSPC && tries < 200; tries++) {
+			drmCloseBufferHandle(fd, bo);
+			usleep(10000);
+		}
+		if (ret) {
+			printf("  loader %d: image load failed (%d)\n", w, ret);
 			return 3;
+		}
 		sh->submitted[w]++;
 		ret = vm_wait_fence(fd, sync, 30 * SEC);
 		account(sh, w, ret);
