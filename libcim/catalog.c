@@ -59,6 +59,34 @@ static const void *list_entry(const void *buf, uint32_t got,
 	return (const uint8_t *)buf + at;
 }
 
+/*
+ * Fetch list query id into *buf and copy its header (hdr_size bytes,
+ * zero-filled past what the driver sent) into hdr.  Every list header
+ * starts with header_size, entry_size, count, total (16 bytes).
+ */
+static int list_fetch(struct cim_dev *dev, uint32_t id, const char *what,
+		      void *hdr, size_t hdr_size, void **buf, uint32_t *got)
+{
+	const uint32_t *h = hdr;
+	int ret;
+
+	ret = list_query(dev, id, buf, got);
+	if (ret) {
+		cimi_set_error(dev, "%s query failed: %s%s", what,
+			       strerror(-ret),
+			       ret == -EINVAL ? " (driver too old?)" : "");
+		return ret;
+	}
+	memset(hdr, 0, hdr_size);
+	memcpy(hdr, *buf, *got < hdr_size ? *got : hdr_size);
+	if (*got < 16 || h[0] < 16 || !h[1]) {
+		free(*buf);
+		cimi_set_error(dev, "%s query: malformed answer", what);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
 			int max, struct cim_catalog_stats *stats)
 {
@@ -71,20 +99,10 @@ int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
 
 	if (!dev || max < 0 || (max && !out))
 		return -EINVAL;
-	ret = list_query(dev, DRM_CIM_QUERY_IMAGES, &buf, &got);
-	if (ret) {
-		cimi_set_error(dev, "resident-image query failed: %s%s",
-			       strerror(-ret),
-			       ret == -EINVAL ? " (driver too old?)" : "");
+	ret = list_fetch(dev, DRM_CIM_QUERY_IMAGES, "resident-image", &h,
+			 sizeof(h), &buf, &got);
+	if (ret)
 		return ret;
-	}
-	memset(&h, 0, sizeof(h));
-	memcpy(&h, buf, got < sizeof(h) ? got : sizeof(h));
-	if (got < 16 || h.header_size < 16 || !h.entry_size) {
-		free(buf);
-		cimi_set_error(dev, "resident-image query: malformed answer");
-		return -EPROTO;
-	}
 	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
 	for (i = 0; i < n; i++) {
 		p = list_entry(buf, got, h.header_size, h.entry_size, i);
@@ -122,19 +140,10 @@ int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
 
 	if (!dev || max < 0 || (max && !out))
 		return -EINVAL;
-	ret = list_query(dev, DRM_CIM_QUERY_TILES, &buf, &got);
-	if (ret) {
-		cimi_set_error(dev, "tile query failed: %s%s", strerror(-ret),
-			       ret == -EINVAL ? " (driver too old?)" : "");
+	ret = list_fetch(dev, DRM_CIM_QUERY_TILES, "tile", &h, sizeof(h),
+			 &buf, &got);
+	if (ret)
 		return ret;
-	}
-	memset(&h, 0, sizeof(h));
-	memcpy(&h, buf, got < sizeof(h) ? got : sizeof(h));
-	if (got < 16 || h.header_size < 16 || !h.entry_size) {
-		free(buf);
-		cimi_set_error(dev, "tile query: malformed answer");
-		return -EPROTO;
-	}
 	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
 	for (i = 0; i < n; i++) {
 		p = list_entry(buf, got, h.header_size, h.entry_size, i);
