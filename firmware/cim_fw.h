@@ -24,7 +24,7 @@
 #define CIM_FW_MAX_LINE		4096	/* rows or columns of a tile */
 #define CIM_FW_MAX_OPS		1024	/* ops of a plan */
 #define CIM_FW_MAX_BANDS	8192	/* row bands the scheduler tracks */
-#define CIM_FW_RES_SLOTS	16	/* busy intervals kept per resource */
+#define CIM_FW_RES_POOL		8192	/* busy intervals of all timelines */
 
 struct cim_hal;
 
@@ -75,11 +75,12 @@ struct cim_fw_slot {
 	struct cim_slot_tag tag;		/* host's, from PROGRAM */
 };
 
-/* A timeline: busy intervals [s, e), sorted, at most CIM_FW_RES_SLOTS. */
+/*
+ * A timeline: busy intervals [s, e), sorted, kept in the scheduler's
+ * pool at [off, off + cap); the RUN's timelines share the pool evenly.
+ */
 struct fw_res {
-	uint64_t s[CIM_FW_RES_SLOTS];
-	uint64_t e[CIM_FW_RES_SLOTS];
-	uint32_t n;
+	uint32_t off, cap, n;
 };
 
 /* Scheduler state of the RUN in progress (fw_sched.c). */
@@ -94,6 +95,8 @@ struct fw_sched {
 	uint16_t src[CIM_FW_MAX_OPS + 1];
 	uint32_t band0[CIM_FW_MAX_OPS + 1];	/* first band of each tensor */
 	uint64_t ready[CIM_FW_MAX_BANDS];	/* band ready (running max) */
+	uint32_t dry;			/* costing only: no timelines, telemetry */
+	uint32_t next[CIM_FW_MAX_OPS];	/* next band of each op to place */
 	uint64_t work[CIM_FW_MAX_VTILES];	/* scratch: ps per vtile */
 	uint64_t opwork[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */
 	uint64_t opsimd[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */
@@ -101,6 +104,8 @@ struct fw_sched {
 	struct fw_res array[CIM_FW_MAX_VTILES];
 	struct fw_res simd[CIM_FW_MAX_VTILES];
 	struct fw_res dma_in, dma_out;
+	uint64_t res_s[CIM_FW_RES_POOL];	/* interval starts */
+	uint64_t res_e[CIM_FW_RES_POOL];	/* interval ends */
 };
 
 /*

@@ -14,8 +14,10 @@
  * sums then go to the op's home tile, whose SIMD unit adds them and
  * requantizes.  Items are placed one after the other, so item i + 1
  * flows into the first layers while item i is in the last ones: layers
- * pipelined across tiles over the batch, and within an item rows stream
- * from layer to layer.  The device time of a RUN is the makespan.
+ * pipelined across tiles over the batch.  Within an item bands are placed
+ * in the order they can start (fw_sched_wavefront), so rows stream from
+ * layer to layer and each timeline fills roughly in time order.  The
+ * device time of a RUN is the makespan.
  *
  * The naive schedule (one layer at a time: an op's tiles work in
  * parallel, nothing else overlaps) is computed alongside for comparison
@@ -29,54 +31,71 @@
 #define FW_HOME_HOST	0xffff	/* tensor 0 comes from the host */
 
 /* Earliest start >= ready of a dur-long gap; the gap becomes busy. */
-static uint64_t fw_res_take(struct fw_res *r, uint64_t ready, uint64_t dur)
+static uint64_t fw_res_take(struct fw_sched *sc, struct fw_res *r,
+			    uint64_t ready, uint64_t dur)
 {
+	uint64_t *s = sc->res_s + r->off, *e = sc->res_e + r->off;
 	uint64_t at = ready;
 	uint32_t i, k;
 
 	if (!dur)
 		return ready;
-	if (r->n == CIM_FW_RES_SLOTS) {
-		/* give up the shortest gap: least of use to later work */
-		for (i = 1, k = 0; i + 1 < r->n; i++)
-			if (r->s[i + 1] - r->e[i] < r->s[k + 1] - r->e[k])
-				k = i;
-		r->e[k] = r->e[k + 1];
-		for (k++; k + 1 < r->n; k++) {
-			r->s[k] = r->s[k + 1];
-			r->e[k] = r->e[k + 1];
+	if (r->n == r->cap) {
+		/*
+		 * Give up the earliest gap: work is placed roughly in time
+		 * order (fw_sched_wavefront), so it is the least likely to
+		 * be of use to what comes next.
+		 */
+		e[0] = e[1];
+		for (k = 1; k + 1 < r->n; k++) {
+			s[k] = s[k + 1];
+			e[k] = e[k + 1];
 		}
 		r->n--;
 	}
 	for (i = 0; i < r->n; i++) {
-		if (at + dur <= r->s[i])
+		if (at + dur <= s[i])
 			break;
-		at = FW_MAX(at, r->e[i]);
+		at = FW_MAX(at, e[i]);
 	}
-	if (i > 0 && r->e[i - 1] == at) {
-		r->e[i - 1] = at + dur;
-		if (i < r->n && r->s[i] == r->e[i - 1]) {
-			r->e[i - 1] = r->e[i];
+	if (i > 0 && e[i - 1] == at) {
+		e[i - 1] = at + dur;
+		if (i < r->n && s[i] == e[i - 1]) {
+			e[i - 1] = e[i];
 			for (k = i; k + 1 < r->n; k++) {
-				r->s[k] = r->s[k + 1];
-				r->e[k] = r->e[k + 1];
+				s[k] = s[k + 1];
+				e[k] = e[k + 1];
 			}
 			r->n--;
 		}
 		return at;
 	}
-	if (i < r->n && r->s[i] == at + dur) {
-		r->s[i] = at;
+	if (i < r->n && s[i] == at + dur) {
+		s[i] = at;
 		return at;
 	}
 	for (k = r->n; k > i; k--) {
-		r->s[k] = r->s[k - 1];
-		r->e[k] = r->e[k - 1];
+		s[k] = s[k - 1];
+		e[k] = e[k - 1];
 	}
-	r->s[i] = at;
-	r->e[i] = at + dur;
+	s[i] = at;
+	e[i] = at + dur;
 	r->n++;
 	return at;
+}
+
+/* The RUN's timelines: each array and SIMD unit, DMA in and out. */
+static void fw_res_init(struct fw_sched *sc, uint32_t n_vtiles)
+{
+	uint32_t cap = CIM_FW_RES_POOL / (2 * n_vtiles + 2), i, off = 0;
+
+	for (i = 0; i < n_vtiles; i++) {
+		sc->array[i] = (struct fw_res){ off, cap, 0 };
+		sc->simd[i] = (struct fw_res){ off + cap, cap, 0 };
+		off += 2 * cap;
+	}
+	sc->dma_in = (struct fw_res){ off, cap, 0 };
+	sc->dma_out = (struct fw_res){ off + cap, cap, 0 };
 }
 
 static uint32_t fw_bands(const struct fw_sched *sc,
@@ -105,10 +124,7 @@ void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 	uint64_t rows = 0;
 	uint32_t i, in0;
 
-	memset(sc->array, 0, h->n_vtiles * sizeof(sc->array[0]));
-	memset(sc->simd, 0, h->n_vtiles * sizeof(sc->simd[0]));
-	memset(&sc->dma_in, 0, sizeof(sc->dma_in));
-	memset(&sc->dma_out, 0, sizeof(sc->dma_out));
+	fw_res_init(sc, h->n_vtiles);
 	memset(sc->work, 0, h->n_vtiles * sizeof(sc->work[0]));
 	memset(sc->opwork, 0, h->n_vtiles * sizeof(sc->opwork[0]));
 	memset(sc->opsimd, 0, h->n_vtiles * sizeof(sc->opsimd[0]));
@@ -244,6 +260,8 @@ static void fw_tele_simd(struct cim_fw *fw, const struct cim_fw_slot *s,
 {
 	uint32_t pt = s->map[vt];
 
+	if (fw->sched.dry)
+		return;
 	if (pt < CIM_FW_MAX_TILES) {
 		fw->tile_tele[pt].simd_ops += elems;
 		fw->tile_tele[pt].simd_ns += fw_ps_to_ns(ps);
@@ -276,8 +294,11 @@ static uint64_t fw_sched_simd(struct cim_fw *fw, const struct cim_fw_slot *s,
 	uint64_t w = fw_simd_ps(fw, elems);
 
 	fw_tele_simd(fw, s, vt, elems, w);
-	sc->opsimd[vt] += w;
-	return fw_res_take(&sc->simd[vt], at, w) + w;
+	if (sc->dry) {
+		sc->opsimd[vt] += w;
+		return at + w;
+	}
+	return fw_res_take(sc, &sc->simd[vt], at, w) + w;
 }
 
 /*
@@ -324,8 +345,9 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			vt = b[i].vtile;
 			pt = s->map[vt];
 			macs = (uint64_t)b[i].g_count * b[i].rows * b[i].outs * n;
-			sc->macs += macs;
-			if (pt < CIM_FW_MAX_TILES) {
+			if (!sc->dry)
+				sc->macs += macs;
+			if (!sc->dry && pt < CIM_FW_MAX_TILES) {
 				fw->tile_tele[pt].mvms += n;
 				fw->mvm_count += n;	/* fw_telemetry.c */
 				fw->tile_tele[pt].macs += macs;
@@ -334,12 +356,16 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 				continue;	/* this tile's share is placed */
 			w = sc->work[vt] * n;
 			sc->work[vt] = 0;
-			sc->opwork[vt] += w;
 			elems += (uint64_t)sc->psum[vt] * n;
 			at = fw_input_at(fw, plan, op, op->in0, r1 - 1, r1 - r0,
 					 vt, n, p1 - p0, xfer);
-			end = fw_res_take(&sc->array[vt], at, w) + w;
-			if (pt < CIM_FW_MAX_TILES)
+			if (sc->dry) {
+				sc->opwork[vt] += w;
+				end = at + w;
+			} else {
+				end = fw_res_take(sc, &sc->array[vt], at, w) + w;
+			}
+			if (!sc->dry && pt < CIM_FW_MAX_TILES)
 				fw->tile_tele[pt].busy_ns += fw_ps_to_ns(w);
 			if (vt != home) {	/* partial sums to the home */
 				w = fw_xfer_ps(fw, 4ull * sc->psum[vt] * n);
@@ -393,36 +419,130 @@ static uint64_t fw_sched_digital(struct cim_fw *fw, const uint8_t *plan,
 	return done;
 }
 
-static void fw_sched_op(struct cim_fw *fw, const uint8_t *plan,
-			const struct cim_fw_slot *s, uint32_t k)
+/* One band of op k: rows [r0, r1) of its output; returns when done. */
+static uint64_t fw_sched_band(struct cim_fw *fw, const uint8_t *plan,
+			      const struct cim_fw_slot *s, uint32_t k,
+			      uint32_t band, uint64_t *xfer)
 {
-	const struct cim_image_header *h = (const void *)plan;
 	const struct cim_image_op *op = &cim_image_ops(plan)[k];
 	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
+	const struct fw_sched *sc = &fw->sched;
+	uint32_t r0 = sc->fine ? band : 0, r1 = sc->fine ? band + 1 : out->h;
+
+	if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV)
+		return fw_sched_mvm(fw, plan, s, op, r0, r1, xfer);
+	return fw_sched_digital(fw, plan, s, op, r0, r1, xfer);
+}
+
+/*
+ * The naive schedule of one item, one layer at a time: each op's bands
+ * are costed without timelines (sc->dry), its tiles' work in parallel,
+ * then its SIMD work, then its transfers.
+ */
+static void fw_sched_naive(struct cim_fw *fw, const uint8_t *plan,
+			   const struct cim_fw_slot *s, uint32_t n_run)
+{
+	const struct cim_image_header *h = (const void *)plan;
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_op *op = cim_image_ops(plan);
 	struct fw_sched *sc = &fw->sched;
-	uint32_t nb = fw_bands(sc, out), band, r0, r1, i;
-	uint64_t *ready = &sc->ready[sc->band0[op->out]];
-	uint64_t at, xfer = 0, most = 0, simd = 0, prev = 0;
+	uint64_t xfer, most, simd;
+	uint32_t k, band, i;
 
-	for (band = 0; band < nb; band++) {
-		r0 = sc->fine ? band : 0;
-		r1 = sc->fine ? band + 1 : out->h;
-		if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV)
-			at = fw_sched_mvm(fw, plan, s, op, r0, r1, &xfer);
-		else
-			at = fw_sched_digital(fw, plan, s, op, r0, r1, &xfer);
-		prev = FW_MAX(prev, at);
-		ready[band] = prev;
+	sc->dry = 1;
+	for (k = 0; k < n_run; k++) {
+		xfer = most = simd = 0;
+		for (band = 0; band < fw_bands(sc, &t[op[k].out]); band++)
+			fw_sched_band(fw, plan, s, k, band, &xfer);
+		for (i = 0; i < h->n_vtiles; i++) {
+			most = FW_MAX(most, sc->opwork[i]);
+			simd = FW_MAX(simd, sc->opsimd[i]);
+			sc->opwork[i] = 0;
+			sc->opsimd[i] = 0;
+		}
+		sc->naive_ps += most + simd + xfer;
 	}
+	sc->dry = 0;
+}
 
-	/* one layer at a time: the op's tiles in parallel, then SIMD */
-	for (i = 0; i < h->n_vtiles; i++) {
-		most = FW_MAX(most, sc->opwork[i]);
-		simd = FW_MAX(simd, sc->opsimd[i]);
-		sc->opwork[i] = 0;
-		sc->opsimd[i] = 0;
+/* Rows of tensor t placed so far in this item. */
+static uint32_t fw_rows_placed(const struct fw_sched *sc, const uint8_t *plan,
+			       uint32_t t)
+{
+	const struct cim_image_tensor *tt = &cim_image_tensors(plan)[t];
+
+	if (!t)
+		return tt->h;
+	if (!sc->fine)
+		return sc->next[t - 1] ? tt->h : 0;
+	return sc->next[t - 1];
+}
+
+/*
+ * When the next band of op k could start: the latest of its inputs'
+ * needed rows, or FW_NOT_READY when one of those rows is not placed yet.
+ */
+#define FW_NOT_READY	(~0ull)
+static uint64_t fw_band_ready(const struct fw_sched *sc, const uint8_t *plan,
+			      uint32_t k)
+{
+	const struct cim_image_op *op = &cim_image_ops(plan)[k];
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	uint32_t last = sc->fine ? sc->next[k] : t[op->out].h - 1;
+	uint32_t in[2] = { op->in0, op->in1 }, i, need;
+	uint64_t at = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (in[i] == CIM_TENSOR_NONE)
+			continue;
+		need = fw_need_row(op, &t[in[i]], last);
+		if (need >= fw_rows_placed(sc, plan, in[i]))
+			return FW_NOT_READY;
+		at = FW_MAX(at, fw_row_ready(sc, plan, in[i], need));
 	}
-	sc->naive_ps += most + simd + xfer;
+	return at;
+}
+
+/*
+ * Place one item's bands in the order they can start: of the ops whose
+ * next band has its input rows placed, the one whose input is ready
+ * first.  Each timeline is then filled roughly in time order, so the
+ * few gaps it keeps are the recent ones later work can still use.
+ */
+static void fw_sched_wavefront(struct cim_fw *fw, const uint8_t *plan,
+			       const struct cim_fw_slot *s, uint32_t n_run)
+{
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_op *op = cim_image_ops(plan);
+	struct fw_sched *sc = &fw->sched;
+	uint64_t at, best, xfer = 0, *ready;
+	uint32_t k, pick, first = 0;
+
+	memset(sc->next, 0, n_run * sizeof(sc->next[0]));
+	for (;;) {
+		best = FW_NOT_READY;
+		pick = n_run;
+		while (first < n_run &&
+		       sc->next[first] == fw_bands(sc, &t[op[first].out]))
+			first++;
+		for (k = first; k < n_run; k++) {
+			if (sc->next[k] == fw_bands(sc, &t[op[k].out]))
+				continue;
+			at = fw_band_ready(sc, plan, k);
+			if (at < best) {
+				best = at;
+				pick = k;
+			}
+		}
+		if (pick == n_run)
+			return;	/* every band placed */
+		ready = &sc->ready[sc->band0[op[pick].out]];
+		at = fw_sched_band(fw, plan, s, pick, sc->next[pick], &xfer);
+		/* rows are ready in order: a running max */
+		if (sc->next[pick])
+			at = FW_MAX(at, ready[sc->next[pick] - 1]);
+		ready[sc->next[pick]++] = at;
+	}
 }
 
 void fw_sched_item(struct cim_fw *fw, const uint8_t *plan,
@@ -432,15 +552,15 @@ void fw_sched_item(struct cim_fw *fw, const uint8_t *plan,
 	const struct cim_image_tensor *t = cim_image_tensors(plan);
 	struct fw_sched *sc = &fw->sched;
 	uint64_t in_ps = in_ns * 1000, out_ps = out_ns * 1000, at;
-	uint32_t i, k;
+	uint32_t i;
 
-	at = fw_res_take(&sc->dma_in, 0, in_ps) + in_ps;
+	fw_sched_naive(fw, plan, s, n_run);
+	at = fw_res_take(sc, &sc->dma_in, 0, in_ps) + in_ps;
 	for (i = 0; i < fw_bands(sc, &t[0]); i++)
 		sc->ready[sc->band0[0] + i] = at;
-	for (k = 0; k < n_run; k++)
-		fw_sched_op(fw, plan, s, k);
+	fw_sched_wavefront(fw, plan, s, n_run);
 	at = fw_row_ready(sc, plan, result, t[result].h - 1);
-	at = fw_res_take(&sc->dma_out, at, out_ps) + out_ps;
+	at = fw_res_take(sc, &sc->dma_out, at, out_ps) + out_ps;
 	sc->makespan = FW_MAX(sc->makespan, fw_ps_to_ns(at));
 	sc->naive_ps += in_ps + out_ps;
 }

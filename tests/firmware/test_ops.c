@@ -572,6 +572,56 @@ static void test_sched_pipeline(void **state)
 	tnet_free(&n);
 }
 
+/* When row `row` of tensor `t` was ready in the last RUN's last item. */
+static uint64_t row_ready(const struct thost *t, uint32_t tensor, uint32_t row)
+{
+	return t->fw->sched.ready[t->fw->sched.band0[tensor] + row];
+}
+
+/*
+ * Rows stream through a residual block: each conv and the ADD start on
+ * their first rows before their producers finish, never before the rows
+ * they need are ready, and the ADD keeps up with the conv chain rather
+ * than waiting for it to end (fw_sched_wavefront).
+ */
+static void test_sched_stream(void **state)
+{
+	struct thost *t = *state;
+	uint32_t seed = 17, x, y, z, a, r, h = 64, need;
+	struct tnet n;
+
+	net_init(&n, 4, h, 8);
+	x = add_conv(&n, 0, 8, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	y = add_conv(&n, x, 8, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	z = add_conv(&n, y, 8, 3, 1, 1, pad1, 1, 8, 0, &seed);
+	a = add_two(&n, CIM_OP_ADD, z, x, 0);
+	run_net(t, &n, 1, 5, -1, NULL);
+	assert_true(t->fw->sched.fine);
+	for (r = 0; r < h; r++) {
+		need = r + 1 < h ? r + 1 : h - 1;
+		assert_true(row_ready(t, y, r) > row_ready(t, x, need));
+		assert_true(row_ready(t, z, r) > row_ready(t, y, need));
+		assert_true(row_ready(t, a, r) > row_ready(t, z, r));
+		assert_true(row_ready(t, a, r) >= row_ready(t, x, r));
+		if (r)
+			assert_true(row_ready(t, a, r) >= row_ready(t, a, r - 1));
+	}
+	/* streaming: consumers start before producers end */
+	assert_true(row_ready(t, y, 0) < row_ready(t, x, h - 1));
+	assert_true(row_ready(t, z, 0) < row_ready(t, y, h - 1));
+	/* the ADD's first half is done before the last conv's second half */
+	assert_true(row_ready(t, a, h / 2) < row_ready(t, z, h - 1));
+	/*
+	 * and each ADD row follows its conv row within one conv row's
+	 * time: its SIMD work fits between the requantizations, where an
+	 * overflowing timeline pushed it behind the whole conv
+	 */
+	for (r = 1; r < h; r++)
+		assert_true(row_ready(t, a, r) - row_ready(t, z, r) <
+			    row_ready(t, z, r) - row_ready(t, z, r - 1));
+	tnet_free(&n);
+}
+
 /* The TELEMETRY snapshot: header, per-tile counters that add up. */
 static void test_telemetry(void **state)
 {
@@ -634,6 +684,7 @@ const struct CMUnitTest ops_tests[] = {
 	TEST(test_pack_columns),
 	TEST(test_check_staircase),
 	TEST(test_sched_pipeline),
+	TEST(test_sched_stream),
 	TEST(test_telemetry),
 };
 const size_t ops_count = sizeof(ops_tests) / sizeof(ops_tests[0]);

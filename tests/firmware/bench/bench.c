@@ -3,7 +3,8 @@
  * Firmware bench: the host build of the firmware on the M1076-class card
  * model, running synthetic format-2 plans with random 4-bit weights
  * (ResNet-18 shaped for 32x32x3, MobileNetV2 shaped for 224x224x3),
- * mapped by the test builder (tnet_build.c), batch 1 and 16.  Prints
+ * mapped by the test builder (tnet_build.c), batch 1, 16 and 64 (64:
+ * how much of the batch-16 shortfall is pipeline fill).  Prints
  * "bench: <name> <value> <unit>" lines.  The real compiler is libcim's.
  */
 #include <stdarg.h>
@@ -202,7 +203,7 @@ static void replicas(const char *name, const struct tnet *n)
 
 static void bench(const char *name, void (*make)(struct tnet *))
 {
-	static const uint32_t batches[2] = { 1, 16 };
+	static const uint32_t batches[3] = { 1, 16, 64 };
 	struct cim_card_params p;
 	struct tmodel m;
 	struct thost *t;
@@ -255,7 +256,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	/* peak: every tile doing full-array MVMs, one MAC per cell */
 	peak = (double)p.tiles * p.rows * p.cols / (p.mvm_ns * 1e-9);
 	ceil_eff = bound(&m, &p);
-	for (b = 0; b < 2; b++) {
+	for (b = 0; b < 3; b++) {
 		trand_fill(in = malloc((size_t)batches[b] * m.in_size),
 			   (size_t)batches[b] * m.in_size, 3);
 		memset(t->fw->tile_tele, 0, sizeof(t->fw->tile_tele));
