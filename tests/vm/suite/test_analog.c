@@ -175,10 +175,12 @@ out:
 }
 
 /* Mean absolute error (x1000) of the card against the reference. */
-static long long run_mae(struct cim_dev *dev, struct cim_image *img,
-			 const struct vm_model *m, uint32_t batch,
-			 uint32_t seed, int *max_err, int8_t *outp)
+static long long run_mae_t(struct cim_dev *dev, struct cim_image *img,
+			   const struct vm_model *m, uint32_t batch,
+			   uint32_t seed, int *max_err, int8_t *outp,
+			   uint64_t *dev_ns)
 {
+	struct cim_run_stats st;
 	size_t ni = (size_t)batch * m->in_size, no = (size_t)batch * m->out_size;
 	int8_t *in = malloc(ni), *out = malloc(no), *ref = malloc(no);
 	long long sum = 0;
@@ -188,9 +190,11 @@ static long long run_mae(struct cim_dev *dev, struct cim_image *img,
 	if (!in || !out || !ref)
 		return -1;
 	vm_fill_random(in, ni, seed);
-	ret = cim_infer(dev, img, in, out, batch, NULL);
+	ret = cim_infer(dev, img, in, out, batch, &st);
 	if (!ret)
 		ret = cim_ref_run_image(m->image, m->size, in, ref, batch);
+	if (dev_ns)
+		*dev_ns = ret ? 0 : st.device_time_ns;
 	if (max_err)
 		*max_err = 0;
 	for (i = 0; !ret && i < no; i++) {
@@ -206,6 +210,13 @@ static long long run_mae(struct cim_dev *dev, struct cim_image *img,
 	free(out);
 	free(ref);
 	return ret ? -1 : sum * 1000 / (long long)no;
+}
+
+static long long run_mae(struct cim_dev *dev, struct cim_image *img,
+			 const struct vm_model *m, uint32_t batch,
+			 uint32_t seed, int *max_err, int8_t *outp)
+{
+	return run_mae_t(dev, img, m, batch, seed, max_err, outp, NULL);
 }
 
 /* ---- early exit (ideal card) --------------------------------------------- */
@@ -665,6 +676,56 @@ static void analog_refresh_triggered(void)
 	vm_model_free(&m);
 }
 
+/*
+ * sysfs adc_bits reaches the analog model: at 4 bits the same inputs
+ * give other outputs, further from the reference, and MVMs convert
+ * faster; back at 8 bits the error is the 8-bit one again.
+ */
+static void analog_adc_bits_changes_results(void)
+{
+	struct cim_dev *dev;
+	struct cim_image *img;
+	struct vm_model m;
+	static int8_t out8[64 * 64], out4[64 * 64], out8b[64 * 64];
+	long long mae8, mae4, mae8b;
+	uint64_t t8, t4, t8b;
+	int max8, max4, max8b, diff = 0;
+	size_t i;
+
+	CHECK_EQ(sys_read_ll(SYSDEV "adc_bits"), 8);
+	CHECK_EQ(fc_model(256, 64, 57, &m), 0);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
+	mae8 = run_mae_t(dev, img, &m, 64, 8, &max8, out8, &t8);
+	CHECK(mae8 >= 0);
+
+	CHECK_EQ(sys_write(SYSDEV "adc_bits", "4"), 0);
+	CHECK_EQ(sys_read_ll(SYSDEV "adc_bits"), 4);
+	mae4 = run_mae_t(dev, img, &m, 64, 8, &max4, out4, &t4);
+	CHECK_EQ(sys_write(SYSDEV "adc_bits", "8"), 0);
+	mae8b = run_mae_t(dev, img, &m, 64, 8, &max8b, out8b, &t8b);
+	for (i = 0; i < sizeof(out8); i++)
+		diff += out4[i] != out8[i];
+	printf("  adc_bits 8: mean abs error %lld.%03lld LSB (max %d), %llu ns; 4: %lld.%03lld LSB (max %d), %llu ns, %d of %zu outputs differ; 8 again: %lld.%03lld LSB (max %d), %llu ns\n",
+	       mae8 / 1000, mae8 % 1000, max8, (unsigned long long)t8,
+	       mae4 / 1000, mae4 % 1000, max4, (unsigned long long)t4, diff,
+	       sizeof(out8), mae8b / 1000, mae8b % 1000, max8b,
+	       (unsigned long long)t8b);
+	CHECK(mae4 > 0 && mae8b >= 0);
+	/* coarser conversions: a clearly larger error */
+	CHECK(mae4 > 2 * mae8);
+	CHECK(diff > (int)sizeof(out8) / 4);
+	/* and shorter ones */
+	CHECK(t4 < t8);
+	/* 8 bits again: the 8-bit behaviour (read noise differs per run) */
+	CHECK_EQ(t8b, t8);
+	CHECK(2 * mae8b < mae4);
+	CHECK(mae8b < 2 * mae8 + 200);
+	cim_image_release(img);
+	cim_close(dev);
+	vm_model_free(&m);
+}
+
 /* ---- a tile that cannot verify ------------------------------------------ */
 
 static int fence_status(int fd, uint32_t sync)
@@ -796,6 +857,7 @@ const struct vm_test vm_analog_tests[] = {
 	{ "analog_sysfs_knobs", analog_sysfs_knobs },
 	{ "analog_calibrated_after_program", analog_calibrated_after_program },
 	{ "analog_calibration_reduces_error", analog_calibration_reduces_error },
+	{ "analog_adc_bits_changes_results", analog_adc_bits_changes_results },
 	{ "analog_refresh_triggered", analog_refresh_triggered },
 	{ NULL, NULL },
 };
