@@ -134,6 +134,8 @@ struct cim_fw {
 	uint32_t hold;
 	uint64_t held_ns;
 	uint64_t mvm_bit_ps;		/* one ADC bit-cycle, from mvm_ns */
+	/* ADC bits in use: ADC_BITS_CFG, latched as each descriptor starts */
+	uint32_t adc_bits;
 	int8_t *arena;			/* activations of one batch item */
 	uint32_t arena_size;
 	struct cim_fw_slot slots[CIM_FW_MAX_IMAGES];

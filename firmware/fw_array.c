@@ -342,13 +342,14 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	struct fw_an_card *cd = fw_an_card(fw);
 	struct fw_an_tile *t = fw_an_tile(fw, ptile);
 	uint32_t half, b, c, r, tv, u, bits, lf_q16, mean, sig, fs, sqm;
-	uint32_t adc = fw->p.adc_bits, nz, enc = fw_an_encoding(x, nrows);
+	uint32_t adc = fw->adc_bits, nz, enc = fw_an_encoding(x, nrows);
 	const uint8_t *row;
 	int64_t a, code;
 	uint64_t var;
 	int32_t g;
 
-	adc = adc < 2 ? 2 : adc > 16 ? 16 : adc;
+	/* 1 bit: a comparator, codes -1 and 0 (sign of the difference) */
+	adc = adc < 1 ? 1 : adc > 16 ? 16 : adc;
 	half = 1u << (adc - 1);
 	lf_q16 = (uint32_t)fw_div_u64_u32((uint64_t)fw_an_tile_loss_ppm(fw,
 					  ptile) << 16, 1000000u);

@@ -20,6 +20,7 @@
  */
 uint64_t fw_div_u64_u32(uint64_t n, uint32_t d);
 void fw_time_init(struct cim_fw *fw);
+void fw_adc_latch(struct cim_fw *fw);
 void fw_charge_ns(struct cim_fw *fw, uint64_t ns);
 uint64_t fw_dma_ns(const struct cim_fw *fw, uint64_t bytes);
 void fw_charge_dma(struct cim_fw *fw, uint64_t bytes);

@@ -37,6 +37,7 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 
 	/* Jobs found by one poll wait for the ones before them. */
 	fw->last_queue_ns = t0 - fw->poll_start;
+	fw_adc_latch(fw);
 	/* The completion goes to host memory: no stale bytes in it. */
 	memset(c, 0, sizeof(*c));
 	c->tag = d->tag;

@@ -117,6 +117,8 @@ void fw_refresh_poll(struct cim_fw *fw)
 	    policy != CIM_REFRESH_REPROGRAM)
 		return;
 	thresh = cim_hal_reg_read(fw->hal, CIM_REG_REFRESH_THRESH);
+	/* a recalibration measures with the ADC bits in use now */
+	fw_adc_latch(fw);
 	if (!thresh)
 		thresh = CIM_REFRESH_THRESH_DEFAULT;
 	for (i = 0; i < fw->p.tiles; i++) {

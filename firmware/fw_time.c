@@ -46,8 +46,9 @@ static uint32_t fw_mvm_phases(const struct cim_fw *fw, uint32_t rows,
 }
 
 /*
- * One ADC bit-cycle, derived so that a full-array MVM costs mvm_ns:
- * mvm_ns = mvm_fixed_ns + phases(rows, cols) * adc_bits * bit.
+ * One ADC bit-cycle, derived so that a full-array MVM at the card's full
+ * ADC resolution costs mvm_ns:
+ * mvm_ns = mvm_fixed_ns + phases(rows, cols) * ADC_BITS * bit.
  */
 void fw_time_init(struct cim_fw *fw)
 {
@@ -58,13 +59,28 @@ void fw_time_init(struct cim_fw *fw)
 		       p->mvm_ns - p->mvm_fixed_ns : 0;
 
 	fw->mvm_bit_ps = fw_div_u64_u32(var * 1000, steps);
+	fw->adc_bits = p->adc_bits;
+}
+
+/*
+ * The host may lower the column ADCs' resolution (ADC_BITS_CFG, 0 = the
+ * full ADC_BITS).  The firmware takes it when a descriptor starts, so a
+ * job runs with one resolution throughout: the analog model digitizes
+ * with it (fw_an_measure()) and, the ADCs being successive-approximation
+ * converters, every conversion takes that many bit-cycles.
+ */
+void fw_adc_latch(struct cim_fw *fw)
+{
+	uint32_t cfg = cim_hal_reg_read(fw->hal, CIM_REG_ADC_BITS_CFG);
+
+	fw->adc_bits = cfg && cfg < fw->p.adc_bits ? cfg : fw->p.adc_bits;
 }
 
 uint64_t fw_mvm_ps(const struct cim_fw *fw, uint32_t rows, uint32_t cols)
 {
 	return (uint64_t)fw->p.mvm_fixed_ns * 1000 +
 	       (uint64_t)fw_mvm_phases(fw, rows, cols) *
-	       (fw->p.adc_bits ? fw->p.adc_bits : 1) * fw->mvm_bit_ps;
+	       (fw->adc_bits ? fw->adc_bits : 1) * fw->mvm_bit_ps;
 }
 
 uint64_t fw_simd_ps(const struct cim_fw *fw, uint64_t elems)

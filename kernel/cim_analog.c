@@ -115,17 +115,6 @@ static int cim_analog_reg(struct cim_device *cdev, u32 reg, u32 *val)
 	return ret;
 }
 
-static int cim_analog_reg_write(struct cim_device *cdev, u32 reg, u32 val)
-{
-	int idx, ret;
-
-	if (!drm_dev_enter(&cdev->drm, &idx))
-		return -ENODEV;
-	ret = regmap_write(cdev->regs, reg, val);
-	drm_dev_exit(idx);
-	return ret;
-}
-
 static ssize_t analog_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -147,8 +136,8 @@ static ssize_t refresh_policy_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
 	u32 v;
-	int ret = cim_analog_reg(cim_analog_cdev(dev), CIM_REG_REFRESH_POLICY,
-				 &v);
+	int ret = cim_knob_read(cim_analog_cdev(dev), CIM_KNOB_REFRESH_POLICY,
+				&v);
 
 	if (ret)
 		return ret;
@@ -166,8 +155,7 @@ static ssize_t refresh_policy_store(struct device *dev,
 
 	if (v < 0)
 		return -EINVAL;
-	ret = cim_analog_reg_write(cim_analog_cdev(dev),
-				   CIM_REG_REFRESH_POLICY, v);
+	ret = cim_knob_set(cim_analog_cdev(dev), CIM_KNOB_REFRESH_POLICY, v);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(refresh_policy);
@@ -177,8 +165,8 @@ static ssize_t refresh_threshold_ppm_show(struct device *dev,
 					  char *buf)
 {
 	u32 v;
-	int ret = cim_analog_reg(cim_analog_cdev(dev), CIM_REG_REFRESH_THRESH,
-				 &v);
+	int ret = cim_knob_read(cim_analog_cdev(dev), CIM_KNOB_REFRESH_THRESH,
+				&v);
 
 	if (ret)
 		return ret;
@@ -197,8 +185,7 @@ static ssize_t refresh_threshold_ppm_store(struct device *dev,
 	/* 0 restores the card's default. */
 	if (v > CIM_REFRESH_THRESH_MAX)
 		return -ERANGE;
-	ret = cim_analog_reg_write(cim_analog_cdev(dev),
-				   CIM_REG_REFRESH_THRESH, v);
+	ret = cim_knob_set(cim_analog_cdev(dev), CIM_KNOB_REFRESH_THRESH, v);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(refresh_threshold_ppm);

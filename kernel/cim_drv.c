@@ -169,6 +169,9 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	ret = cim_hw_init(cdev);
 	if (ret)
 		return ret;
+	ret = cim_knobs_init(cdev);
+	if (ret)
+		goto stop_hw;
 	ret = cim_catalog_init(cdev);
 	if (ret)
 		goto stop_hw;

@@ -63,9 +63,14 @@ enum cim_reset_reason {
 /* Jobs one queue may have on the card at once under CIM_SCHED_FAIR. */
 #define CIM_FAIR_INFLIGHT	8
 
-#define CIM_REFRESH_OFF		0
-#define CIM_REFRESH_ON_THRESHOLD 1
-#define CIM_REFRESH_PERIODIC	2
+/* Settings held only in card registers, restored after a reset (cim_knobs.c). */
+enum cim_knob {
+	CIM_KNOB_PERF_MODE,		/* PERF_MODE: CIM_PERF_* */
+	CIM_KNOB_ADC_BITS,		/* ADC_BITS_CFG: 0 = the card's ADC_BITS */
+	CIM_KNOB_REFRESH_POLICY,	/* REFRESH_POLICY: CIM_REFRESH_* */
+	CIM_KNOB_REFRESH_THRESH,	/* REFRESH_THRESH: ppm, 0 = default */
+	CIM_KNOB_COUNT
+};
 
 /* One tile's counters, as read through the card's TEL_* window. */
 struct cim_tile_tel {
@@ -122,7 +127,8 @@ struct cim_device {
 	struct list_head files;			/* struct cim_file, debugfs */
 	struct mutex tel_lock;			/* the TEL_* register window */
 	u32 sched_policy;			/* CIM_SCHED_* */
-	u32 power_mode;				/* CIM_PERF_* */
+	struct mutex knob_lock;			/* knobs and their registers */
+	u32 knobs[CIM_KNOB_COUNT];		/* enum cim_knob */
 	struct device *hwmon;
 	struct dentry *debugfs_link;		/* accel/<minor> -> accel/<dev> */
 	atomic64_t jobs_timed_out;
@@ -305,6 +311,13 @@ int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
 			       struct cim_image *img, u32 out_syncobj);
 int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
 void cim_analog_complete(struct cim_job *job, int *err);
+
+/* cim_knobs.c: card-register settings kept across resets */
+int cim_knobs_init(struct cim_device *cdev);
+u32 cim_knob_get(struct cim_device *cdev, enum cim_knob k);
+int cim_knob_read(struct cim_device *cdev, enum cim_knob k, u32 *val);
+int cim_knob_set(struct cim_device *cdev, enum cim_knob k, u32 val);
+void cim_knobs_apply(struct cim_device *cdev);
 
 /* cim_drv.c */
 int cim_device_probe(struct device *dev, struct regmap *regs, int irq);

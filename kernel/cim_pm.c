@@ -34,6 +34,8 @@ static int cim_runtime_resume(struct device *dev)
 
 	/* The write also wakes the MCU to look at its rings. */
 	cim_hw_write(cdev, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
+	/* A card may lose its register settings asleep: before any job. */
+	cim_knobs_apply(cdev);
 	return 0;
 }
 

@@ -13,7 +13,8 @@
  *     is the one the card was working on): it fails with -ETIMEDOUT after
  *     a timeout, -ECONNRESET after a crash; a forced reset has no guilty
  *     job;
- *  4. the card is reset and the boot handshake runs again;
+ *  4. the card is reset and the boot handshake runs again; the settings
+ *     held in card registers (cim_knobs.c) are written again;
  *  5. cim_images_restore() makes the images programmed before the reset
  *     runnable again (a reset forgets the firmware's image slots);
  *  6. every other job the card held goes back on the ring in its old
@@ -244,6 +245,8 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 			err = -EIO;
 			cim_images_lost(cdev);
 		} else {
+			/* the reset forgot the user's settings */
+			cim_knobs_apply(cdev);
 			cim_images_restore(cdev);
 		}
 	}

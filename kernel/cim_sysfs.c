@@ -65,24 +65,30 @@ static ssize_t job_timeout_ms_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(job_timeout_ms);
 
+/* Knob files read the card's register: what the card really uses. */
 static ssize_t power_mode_show(struct device *dev, struct device_attribute *a,
 			       char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  cim_power_modes[READ_ONCE(to_cdev(dev)->power_mode)]);
+	u32 mode;
+	int ret = cim_knob_read(to_cdev(dev), CIM_KNOB_PERF_MODE, &mode);
+
+	if (ret)
+		return ret;
+	if (mode >= ARRAY_SIZE(cim_power_modes))
+		return sysfs_emit(buf, "unknown (%u)\n", mode);
+	return sysfs_emit(buf, "%s\n", cim_power_modes[mode]);
 }
 
 static ssize_t power_mode_store(struct device *dev, struct device_attribute *a,
 				const char *buf, size_t count)
 {
-	struct cim_device *cdev = to_cdev(dev);
 	int mode = sysfs_match_string(cim_power_modes, buf);
+	int ret;
 
 	if (mode < 0)
 		return -EINVAL;
-	WRITE_ONCE(cdev->power_mode, mode);
-	cim_hw_write(cdev, CIM_REG_PERF_MODE, mode);
-	return count;
+	ret = cim_knob_set(to_cdev(dev), CIM_KNOB_PERF_MODE, mode);
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(power_mode);
 
@@ -90,8 +96,11 @@ static ssize_t adc_bits_show(struct device *dev, struct device_attribute *a,
 			     char *buf)
 {
 	struct cim_device *cdev = to_cdev(dev);
-	u32 bits = cim_hw_read(cdev, CIM_REG_ADC_BITS_CFG);
+	u32 bits;
+	int ret = cim_knob_read(cdev, CIM_KNOB_ADC_BITS, &bits);
 
+	if (ret)
+		return ret;
 	return sysfs_emit(buf, "%u\n", bits ? bits : cdev->info.adc_bits);
 }
 
@@ -100,11 +109,12 @@ static ssize_t adc_bits_store(struct device *dev, struct device_attribute *a,
 {
 	struct cim_device *cdev = to_cdev(dev);
 	unsigned int bits;
+	int ret;
 
 	if (kstrtouint(buf, 0, &bits) || bits < 1 || bits > cdev->info.adc_bits)
 		return -EINVAL;
-	cim_hw_write(cdev, CIM_REG_ADC_BITS_CFG, bits);
-	return count;
+	ret = cim_knob_set(cdev, CIM_KNOB_ADC_BITS, bits);
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(adc_bits);
 

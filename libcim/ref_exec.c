@@ -118,8 +118,13 @@ static void image_requant(const void *ctx, uint32_t i, const int32_t **mult,
 	*shift = cim_image_param(ctx, op->shift_offset);
 }
 
+/*
+ * exit_margin < 0: the margins compiled into the image; else that margin
+ * for every exit (above 255 none passes).  exits: NULL or batch bytes.
+ */
 static int run_image(const uint8_t *img, size_t size, const int8_t *in,
-		     int8_t *out, uint32_t batch)
+		     int8_t *out, uint32_t batch, int exit_margin,
+		     uint8_t *exits)
 {
 	const struct cim_image_header *h = (const void *)img;
 	const struct cim_image_tensor *t;
@@ -150,14 +155,29 @@ static int run_image(const uint8_t *img, size_t size, const int8_t *in,
 	e.requant = image_requant;
 	for (b = 0; b < batch; b++) {
 		const int8_t *res = e.ptr[h->output_tensor];
+		uint32_t n_exit = 0;
 
 		memcpy(e.ptr[0], in + (size_t)b * h->input_size, h->input_size);
-		for (i = 0; i < h->n_ops; i++)
-			if (refi_op(&e, &ops[i], i)) {
+		for (i = 0; i < h->n_ops; i++) {
+			const struct cim_image_op *op = &ops[i];
+			struct cim_image_op ov;
+
+			if (op->type == CIM_OP_EXIT && exit_margin >= 0) {
+				ov = *op;
+				ov.exit_margin = exit_margin > 255 ?
+						 256 : (uint32_t)exit_margin;
+				op = &ov;
+			}
+			if (refi_op(&e, op, i)) {
 				res = e.ptr[ops[i].in0];
 				break;
 			}
+			n_exit += op->type == CIM_OP_EXIT;
+		}
 		memcpy(out + (size_t)b * h->output_size, res, h->output_size);
+		/* the exit taken, or n_exits: as the card reports it */
+		if (exits)
+			exits[b] = (uint8_t)(n_exit < 255 ? n_exit : 255);
 	}
 out:
 	free(arena);
@@ -170,19 +190,27 @@ out:
 int cim_ref_run_image(const void *image, size_t size, const int8_t *in,
 		      int8_t *out, uint32_t batch)
 {
+	return cim_ref_run_image_ex(image, size, in, out, batch, -1, NULL);
+}
+
+int cim_ref_run_image_ex(const void *image, size_t size, const int8_t *in,
+			 int8_t *out, uint32_t batch, int exit_margin,
+			 uint8_t *exits)
+{
 	void *copy;
 	int ret;
 
 	if (!image || (batch && (!in || !out)))
 		return -EINVAL;
 	if (!((uintptr_t)image & 7))
-		return run_image(image, size, in, out, batch);
+		return run_image(image, size, in, out, batch, exit_margin,
+				 exits);
 	/* The structs inside need the image 8-aligned; work on a copy. */
 	copy = malloc(size ? size : 1);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, image, size);
-	ret = run_image(copy, size, in, out, batch);
+	ret = run_image(copy, size, in, out, batch, exit_margin, exits);
 	free(copy);
 	return ret;
 }

@@ -123,7 +123,7 @@ int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 	static const struct opt_spec specs[] = {
 		{ "help", 0 }, { "dev", 1 }, { "model", 1 }, { "builtin", 1 },
 		{ "input", 1 }, { "random", 1 }, { "batch", 1 }, { "show", 1 },
-		{ NULL, 0 },
+		{ "exit-margin", 1 }, { NULL, 0 },
 	};
 	const struct opt_spec *s;
 	const char *val;
@@ -132,6 +132,7 @@ int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
 	o->show = 4;
+	o->exit_margin = -1;
 	for (i = 1; i < argc; i++) {
 		r = next_opt(argc, argv, &i, specs, &s, &val, err, len);
 		if (r == 1 && !o->model_file) {
@@ -162,6 +163,16 @@ int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 		} else if (!strcmp(s->name, "show")) {
 			if (cimctl_parse_u32(val, 0, UINT32_MAX, &o->show))
 				return fail(err, len, "bad --show '%s'", val);
+		} else if (!strcmp(s->name, "exit-margin")) {
+			uint32_t m;
+
+			if (!strcmp(val, "off"))
+				m = CIMCTL_EXIT_MARGIN_OFF;
+			else if (cimctl_parse_u32(val, 0, 255, &m))
+				return fail(err, len,
+					    "bad --exit-margin '%s' (0..255: the top-1 margin an item needs to stop at an exit; 'off': no early exit)",
+					    val);
+			o->exit_margin = (int32_t)m;
 		}
 	}
 	if (o->model_file && o->builtin)

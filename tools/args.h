@@ -22,7 +22,12 @@ struct run_opts {
 	uint64_t seed;		/* random inputs when no input_file */
 	uint32_t batch;		/* 0: not given */
 	uint32_t show;		/* batch items to print */
+	/* --exit-margin: -1 not given, 0..255, or CIMCTL_EXIT_MARGIN_OFF */
+	int32_t exit_margin;
 };
+
+/* --exit-margin off: no item exits early (libcim's CIM_EXIT_MARGIN_OFF). */
+#define CIMCTL_EXIT_MARGIN_OFF	256
 
 struct build_opts {
 	const char *builtin;

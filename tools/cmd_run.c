@@ -25,11 +25,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: cimctl run [--dev DEV] [MODEL.cimx | --model FILE | --builtin NAME]\n"
 		"                  [--input FILE | --random SEED] [--batch N] [--show N]\n"
+		"                  [--exit-margin N|off]\n"
 		"\n"
 		"Load a model's weight image into a card, run a batch of inputs\n"
 		"through it, run the same image on the CPU reference, and compare.\n"
 		"Prints the first outputs, then 'max_abs_diff N' and\n"
-		"'device_time_ns N'.  Exits 1 if any output differs.\n"
+		"'device_time_ns N'; for a model with early exits also 'exits'\n"
+		"(the exit each item took) and 'exited N of B'.  Exits 1 if any\n"
+		"output or exit differs.\n"
 		"\n"
 		"  --dev DEV       device node, accel name or index (default: first card)\n"
 		"  MODEL.cimx, --model FILE\n"
@@ -46,7 +49,11 @@ static void usage(FILE *f)
 		"                  card's top-1 accuracy is printed)\n"
 		"  --random SEED   pseudo-random inputs from SEED (default 1)\n"
 		"  --batch N       batch items (default 1, or all of --input)\n"
-		"  --show N        outputs of the first N items to print (default 4)\n");
+		"  --show N        outputs of the first N items to print (default 4)\n"
+		"  --exit-margin N early exit with top-1 margin N (0..255) at every exit\n"
+		"                  of the model instead of its compiled margins: 0 stops\n"
+		"                  every item at the first exit, 'off' runs every item\n"
+		"                  to the end (the model must have early exits)\n");
 }
 
 struct run_ctx {
@@ -57,6 +64,7 @@ struct run_ctx {
 	uint32_t batch, in_size, out_size;
 	struct cim_model *model;	/* a .cimx: quantizes CIMD inputs */
 	int32_t *labels;		/* of CIMD inputs, or NULL */
+	uint8_t *exits, *ref_exits;	/* per item, for a model with exits */
 };
 
 /* A .cimx: validate it, then run its weight image like any other. */
@@ -241,13 +249,38 @@ static void show(const struct run_ctx *c, uint32_t items)
 	}
 }
 
+/* The exit each item took (n_exits: ran to the end), and the summary. */
+static uint32_t show_exits(const struct run_opts *o, const struct run_ctx *c,
+			   const struct cim_image_props *props,
+			   const struct cim_run_stats *st)
+{
+	uint32_t b, bad = 0;
+
+	if (o->exit_margin == CIMCTL_EXIT_MARGIN_OFF)
+		printf("exit_margin off\n");
+	else if (o->exit_margin >= 0)
+		printf("exit_margin %d\n", o->exit_margin);
+	printf("exits");
+	for (b = 0; b < c->batch; b++) {
+		printf(" %u", c->exits[b]);
+		bad += c->exits[b] != c->ref_exits[b];
+	}
+	printf("\n");
+	printf("exited %u of %u (early exits in the plan: %u; %u = ran to the end)\n",
+	       st->n_exited, c->batch, props->n_exits, props->n_exits);
+	printf("exit_mismatches %u of %u\n", bad, c->batch);
+	return bad;
+}
+
 static int run(const struct run_opts *o, struct run_ctx *c)
 {
 	const struct cim_info *ci = cim_dev_info(c->dev);
+	struct cim_submit_opts so = { 0 };
 	struct cim_image_props props;
 	struct cim_run_stats st;
 	struct cim_image *img;
 	size_t n, i, diffs = 0;
+	uint32_t exit_bad = 0;
 	int r, max = 0;
 
 	printf("card      %s: %u tiles of %ux%u cells, firmware %u.%u\n",
@@ -277,16 +310,36 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 		return r;
 	}
 	cim_image_get_props(img, &props);
+	if (o->exit_margin >= 0 && !props.n_exits) {
+		cim_image_release(img);
+		fprintf(stderr, "cimctl: --exit-margin: the model has no early exits\n");
+		return -EINVAL;
+	}
+	if (props.n_exits) {
+		c->exits = malloc(c->batch);
+		c->ref_exits = malloc(c->batch);
+		if (!c->exits || !c->ref_exits) {
+			cim_image_release(img);
+			return -ENOMEM;
+		}
+		so.exits = c->exits;
+	}
+	if (o->exit_margin >= 0) {
+		so.flags = CIM_SUBMIT_EXIT_MARGIN;
+		so.exit_margin = (uint32_t)o->exit_margin;
+	}
 	printf("image     %u tiles, %u -> %u bytes per item\n", props.tiles,
 	       props.input_size, props.output_size);
 	printf("batch     %u\n", c->batch);
-	r = cim_infer(c->dev, img, c->in, c->out, c->batch, &st);
+	r = cim_infer_ex(c->dev, img, c->in, c->out, c->batch, &so, &st);
 	cim_image_release(img);
 	if (r) {
 		cimctl_err("inference failed", r, cim_last_error(c->dev));
 		return r;
 	}
-	r = cim_ref_run_image(c->image, c->size, c->in, c->ref, c->batch);
+	/* the reference takes the same exits: with the same margins */
+	r = cim_ref_run_image_ex(c->image, c->size, c->in, c->ref, c->batch,
+				 o->exit_margin, c->ref_exits);
 	if (r) {
 		cimctl_err("CPU reference failed", r, NULL);
 		return r;
@@ -305,9 +358,8 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 		top1(c);
 	printf("device_time_ns %" PRIu64 "\n", st.device_time_ns);
 	if (props.n_exits)
-		printf("exited %u of %u (early exits in the plan: %u)\n",
-		       st.n_exited, c->batch, props.n_exits);
-	return max ? 1 : 0;
+		exit_bad = show_exits(o, c, &props, &st);
+	return max || exit_bad ? 1 : 0;
 }
 
 int cmd_run(int argc, char *argv[])
@@ -340,6 +392,8 @@ int cmd_run(int argc, char *argv[])
 	free(c.out);
 	free(c.ref);
 	free(c.labels);
+	free(c.exits);
+	free(c.ref_exits);
 	cim_model_free(c.model);
 	return r ? CIMCTL_EXIT_FAIL : CIMCTL_EXIT_OK;
 }

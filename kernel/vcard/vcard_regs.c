@@ -31,6 +31,21 @@ void vcard_regs_init(struct cim_hal *vc)
 	r[CIM_REG_SPARE_COLS / 4] = p->spare_cols;
 }
 
+/*
+ * The reset line also returns the settings registers to their power-on
+ * values, as a card's register block would: the host must write them
+ * again (cim.ko does, cim_knobs.c).  reg_lock held.
+ */
+static void vcard_regs_reset_settings(struct cim_hal *vc)
+{
+	/* The interval so far is charged at the old performance mode. */
+	vcard_sensors_update(vc);
+	vc->regs[CIM_REG_PERF_MODE / 4] = CIM_PERF_PERFORMANCE;
+	vc->regs[CIM_REG_ADC_BITS_CFG / 4] = 0;
+	vc->regs[CIM_REG_REFRESH_POLICY / 4] = CIM_REFRESH_OFF;
+	vc->regs[CIM_REG_REFRESH_THRESH / 4] = 0;
+}
+
 static void vcard_event(struct cim_hal *vc, int ev)
 {
 	set_bit(ev, &vc->events);
@@ -86,6 +101,7 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 			set_bit(VCARD_EV_RESET, &vc->events);
 			/* Reads see the card down until the firmware rebooted. */
 			vc->regs[CIM_REG_STATUS / 4] = 0;
+			vcard_regs_reset_settings(vc);
 			ev = VCARD_EV_RESET;
 		}
 		break;

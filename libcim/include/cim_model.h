@@ -65,6 +65,19 @@ int cim_image_build(const struct cim_model_desc *m,
 int cim_ref_run_image(const void *image, size_t size, const int8_t *in,
 		      int8_t *out, uint32_t batch);
 
+/*
+ * cim_ref_run_image() with the early exits of a job submitted with
+ * CIM_SUBMIT_EXIT_MARGIN: exit_margin 0..255 replaces the margin of every
+ * exit of the image (0: every item stops at the first exit; above 255:
+ * none does), a negative exit_margin keeps the image's own margins.
+ * exits: NULL, or batch bytes receiving the index of the exit each item
+ * took (0 = the first exit op), or the image's exit count if it ran to
+ * the end, as the card reports them.
+ */
+int cim_ref_run_image_ex(const void *image, size_t size, const int8_t *in,
+			 int8_t *out, uint32_t batch, int exit_margin,
+			 uint8_t *exits);
+
 /* CPU reference straight from the model description (no image). */
 int cim_ref_run_model(const struct cim_model_desc *m, const int8_t *in,
 		      int8_t *out, uint32_t batch);

@@ -722,6 +722,60 @@ static void test_refresh_from_poll(void **state)
 	thost_free(t);
 }
 
+/*
+ * ADC_BITS_CFG: the resolution in use is latched when a descriptor
+ * starts; fewer bits digitize more coarsely and convert faster.
+ */
+static void test_adc_bits_cfg(void **state)
+{
+	struct cim_card_params p = aparams(1);
+	struct cim_desc d;
+	struct acard *a;
+	double e8, e4, e8b;
+	uint64_t t8, t4;
+
+	(void)state;
+	p.read_noise_q8 = 0;	/* errors that do not depend on the draw */
+	a = acard_new(&p);
+	thost_start(a->t);
+	acard_program(a, 61);
+	memset(&d, 0, sizeof(d));
+	d.opcode = CIM_OPC_NOP;
+	assert_int_equal(a->fw->adc_bits, 8);
+	e8 = rel_err(a, 70);
+	t8 = fw_mvm_ps(a->fw, AR, AC);
+
+	/* written, but not in use until the next descriptor */
+	thal_wr(a->t->hal, CIM_REG_ADC_BITS_CFG, 4);
+	assert_int_equal(a->fw->adc_bits, 8);
+	assert_int_equal(thost_exec(a->t, &d).status, CIM_ST_OK);
+	assert_int_equal(a->fw->adc_bits, 4);
+	e4 = rel_err(a, 70);
+	t4 = fw_mvm_ps(a->fw, AR, AC);
+	assert_true(e4 > 2 * e8);
+	/* SAR conversions: half the bit-cycles */
+	assert_int_equal(t4 - p.mvm_fixed_ns * 1000,
+			 (t8 - p.mvm_fixed_ns * 1000) / 2);
+
+	/* more than the ADC has, or 0: the full resolution */
+	thal_wr(a->t->hal, CIM_REG_ADC_BITS_CFG, 12);
+	assert_int_equal(thost_exec(a->t, &d).status, CIM_ST_OK);
+	assert_int_equal(a->fw->adc_bits, 8);
+	thal_wr(a->t->hal, CIM_REG_ADC_BITS_CFG, 0);
+	assert_int_equal(thost_exec(a->t, &d).status, CIM_ST_OK);
+	assert_int_equal(a->fw->adc_bits, 8);
+	e8b = rel_err(a, 70);
+	assert_true(e8b == e8);
+	assert_int_equal(fw_mvm_ps(a->fw, AR, AC), t8);
+
+	/* one bit still converts (a comparator), coarsest of all */
+	thal_wr(a->t->hal, CIM_REG_ADC_BITS_CFG, 1);
+	assert_int_equal(thost_exec(a->t, &d).status, CIM_ST_OK);
+	assert_int_equal(a->fw->adc_bits, 1);
+	assert_true(rel_err(a, 70) > e4);
+	acard_free(a);
+}
+
 const struct CMUnitTest analog_tests[] = {
 	cmocka_unit_test(test_ideal_bit_exact),
 	cmocka_unit_test(test_ideal_stuck_cell_spare),
@@ -736,5 +790,6 @@ const struct CMUnitTest analog_tests[] = {
 	cmocka_unit_test(test_offset_drive),
 	cmocka_unit_test(test_calibrate_descriptor),
 	cmocka_unit_test(test_refresh_from_poll),
+	cmocka_unit_test(test_adc_bits_cfg),
 };
 const size_t analog_count = sizeof(analog_tests) / sizeof(analog_tests[0]);

@@ -73,6 +73,7 @@ static void run_defaults(void **state)
 	assert_true(o.seed == 1);
 	assert_int_equal(o.batch, 1);
 	assert_int_equal(o.show, 4);
+	assert_int_equal(o.exit_margin, -1);
 }
 
 static void run_options(void **state)
@@ -95,6 +96,16 @@ static void run_options(void **state)
 	assert_null(o.builtin);
 	assert_string_equal(o.input_file, "in.bin");
 	assert_int_equal(o.batch, 0);	/* from the file size */
+
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin", "0"),
+			 CIMCTL_ARGS_OK);
+	assert_int_equal(o.exit_margin, 0);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin=255"),
+			 CIMCTL_ARGS_OK);
+	assert_int_equal(o.exit_margin, 255);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin", "off"),
+			 CIMCTL_ARGS_OK);
+	assert_int_equal(o.exit_margin, CIMCTL_EXIT_MARGIN_OFF);
 
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--batch", "3", "--help"),
 			 CIMCTL_ARGS_HELP);
@@ -130,6 +141,21 @@ static void run_errors(void **state)
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "m.cimx", "--builtin", "x"),
 			 CIMCTL_ARGS_ERROR);
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "-x"), CIMCTL_ARGS_ERROR);
+	/* --exit-margin: 0..255 or off */
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin", "256"),
+			 CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "bad --exit-margin '256' (0..255"));
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin", "-1"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin", "5x"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin", "OFF"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin="),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--exit-margin"),
+			 CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "needs a value"));
 	/* A prefix is not the option. */
 	assert_int_equal(PARSE(cimctl_parse_run, &o, "run", "--bat", "3"), CIMCTL_ARGS_ERROR);
 }

@@ -93,6 +93,11 @@ expect run-too-few-tiles 1 'needs 38 tiles, the card has 8' -- \
 for cmd in list info run build-image; do
 	expect "help-$cmd" 0 "usage: cimctl $cmd" -- "$C" $cmd --help
 done
+expect run-exit-margin-bad 2 "bad --exit-margin '300' (0..255" -- \
+	"$C" run --dev $D --exit-margin 300
+expect run-exit-margin-no-exits 1 'the model has no early exits' -- \
+	"$C" run --dev $D --exit-margin 3
+expect help-exit-margin 0 '--exit-margin N' -- "$C" run --help
 expect help 0 'usage: cimctl' -- "$C" --help
 expect unknown-command 2 "unknown command 'frob'" -- "$C" frob
 expect bad-option 2 'unknown option --frob' -- "$C" run --frob

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/sync_file.h>
@@ -175,10 +176,12 @@ out:
 }
 
 /* Mean absolute error (x1000) of the card against the reference. */
-static long long run_mae(struct cim_dev *dev, struct cim_image *img,
-			 const struct vm_model *m, uint32_t batch,
-			 uint32_t seed, int *max_err, int8_t *outp)
+static long long run_mae_t(struct cim_dev *dev, struct cim_image *img,
+			   const struct vm_model *m, uint32_t batch,
+			   uint32_t seed, int *max_err, int8_t *outp,
+			   uint64_t *dev_ns)
 {
+	struct cim_run_stats st;
 	size_t ni = (size_t)batch * m->in_size, no = (size_t)batch * m->out_size;
 	int8_t *in = malloc(ni), *out = malloc(no), *ref = malloc(no);
 	long long sum = 0;
@@ -188,9 +191,11 @@ static long long run_mae(struct cim_dev *dev, struct cim_image *img,
 	if (!in || !out || !ref)
 		return -1;
 	vm_fill_random(in, ni, seed);
-	ret = cim_infer(dev, img, in, out, batch, NULL);
+	ret = cim_infer(dev, img, in, out, batch, &st);
 	if (!ret)
 		ret = cim_ref_run_image(m->image, m->size, in, ref, batch);
+	if (dev_ns)
+		*dev_ns = ret ? 0 : st.device_time_ns;
 	if (max_err)
 		*max_err = 0;
 	for (i = 0; !ret && i < no; i++) {
@@ -206,6 +211,13 @@ static long long run_mae(struct cim_dev *dev, struct cim_image *img,
 	free(out);
 	free(ref);
 	return ret ? -1 : sum * 1000 / (long long)no;
+}
+
+static long long run_mae(struct cim_dev *dev, struct cim_image *img,
+			 const struct vm_model *m, uint32_t batch,
+			 uint32_t seed, int *max_err, int8_t *outp)
+{
+	return run_mae_t(dev, img, m, batch, seed, max_err, outp, NULL);
 }
 
 /* ---- early exit (ideal card) --------------------------------------------- */
@@ -425,6 +437,143 @@ static void exits_raw_ioctl(void)
 	free(m.image);
 	exit_model_free(&e);
 	close(fd);
+}
+
+/* Run a shell command: its exit status, its stdout and stderr in buf. */
+static int run_cmd(const char *cmd, char *buf, size_t len)
+{
+	char full[512];
+	size_t n = 0, got;
+	FILE *f;
+	int st;
+
+	snprintf(full, sizeof(full), "%s 2>&1", cmd);
+	f = popen(full, "r");
+	if (!f)
+		return -1;
+	while (n + 1 < len && (got = fread(buf + n, 1, len - 1 - n, f)) > 0)
+		n += got;
+	buf[n] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The number after "\nkey " in out, or -1. */
+static long long out_num(const char *out, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\n%s ", key);
+	p = strstr(out, k);
+	return p ? atoll(p + strlen(k)) : -1;
+}
+
+/* The "exits" line of cimctl run against the exits libcim reported. */
+static int exits_match(const char *out, const uint8_t *want, uint32_t n)
+{
+	const char *p = strstr(out, "\nexits ");
+	char *end;
+	uint32_t i;
+
+	if (!p)
+		return 0;
+	p += strlen("\nexits");
+	for (i = 0; i < n; i++) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p || v != want[i])
+			return 0;
+		p = end;
+	}
+	return *p == '\n';
+}
+
+/*
+ * cimctl run --exit-margin: the same exits and device time as libcim's
+ * cim_infer_ex() with that margin on the same inputs, outputs equal to
+ * the reference; no option: the image's margins; bad values refused.
+ */
+static void exits_cimctl_run(void)
+{
+	/* the last: no option, the margins compiled into the image (20) */
+	static const char *const margins[4] = { "0", "10", "off", NULL };
+	static const uint32_t mvals[] = { 0, 10, CIM_EXIT_MARGIN_OFF, 0 };
+	struct cim_map_opts mo = { { 256, 256, 4 }, 8, 0 };
+	struct cim_submit_opts o = { 0 };
+	struct cim_run_stats st;
+	struct cim_image *img;
+	struct exit_model e;
+	struct cim_dev *dev;
+	enum { B = 40 };
+	static char out[16384];
+	char cmd[256];
+	int8_t in[B * 64], y[B * 10];
+	uint8_t exits[B];
+	uint32_t i, n0 = 0, n10 = 0;
+	void *image;
+	size_t size;
+	FILE *f;
+
+	exit_model_build(&e, 20);
+	CHECK_EQ(cim_map_qmodel(&e.qm, &mo, &image, &size, NULL), 0);
+	vm_fill_random(in, sizeof(in), 8);
+	f = fopen("/tmp/exit.cimi", "w");
+	CHECK(f != NULL);
+	CHECK_EQ(fwrite(image, 1, size, f), size);
+	fclose(f);
+	f = fopen("/tmp/exit_in.bin", "w");
+	CHECK(f != NULL);
+	CHECK_EQ(fwrite(in, 1, sizeof(in), f), sizeof(in));
+	fclose(f);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(cim_image_load(dev, image, size, &img), 0);
+
+	for (i = 0; i < 4; i++) {
+		o.flags = i < 3 ? CIM_SUBMIT_EXIT_MARGIN : 0;
+		o.exit_margin = mvals[i];
+		o.exits = exits;
+		CHECK_EQ(cim_infer_ex(dev, img, in, y, B, &o, &st), 0);
+		if (i == 0)
+			n0 = st.n_exited;
+		if (i == 1)
+			n10 = st.n_exited;
+		snprintf(cmd, sizeof(cmd),
+			 "cimctl run --model /tmp/exit.cimi --input /tmp/exit_in.bin --show 0%s%s",
+			 i < 3 ? " --exit-margin " : "", i < 3 ? margins[i] : "");
+		CHECK_EQ(run_cmd(cmd, out, sizeof(out)), 0);
+		if (i == 1)
+			printf("%s", out);
+		CHECK(strstr(out, "\nmax_abs_diff 0\n") != NULL);
+		CHECK(strstr(out, "\nexit_mismatches 0 of 40\n") != NULL);
+		CHECK(exits_match(out, exits, B));
+		CHECK_EQ(out_num(out, "exited"), st.n_exited);
+		CHECK_EQ(out_num(out, "device_time_ns"), st.device_time_ns);
+		if (i < 3)
+			CHECK(strstr(out, i == 2 ? "\nexit_margin off\n" :
+				      i ? "\nexit_margin 10\n" :
+					  "\nexit_margin 0\n") != NULL);
+		else
+			CHECK(strstr(out, "\nexit_margin") == NULL);
+	}
+	/* margin 0: every item at exit 0; 10: some items, not all */
+	CHECK_EQ(n0, B);
+	CHECK(n10 > 0 && n10 < B);
+
+	/* bad values: usage errors that say what is allowed */
+	CHECK_EQ(run_cmd("cimctl run --model /tmp/exit.cimi --exit-margin 256",
+			 out, sizeof(out)), 2);
+	CHECK(strstr(out, "bad --exit-margin '256' (0..255") != NULL);
+	CHECK_EQ(run_cmd("cimctl run --model /tmp/exit.cimi --exit-margin=-4",
+			 out, sizeof(out)), 2);
+	/* a model without exits */
+	CHECK_EQ(run_cmd("cimctl run --builtin tiny --exit-margin 5", out,
+			 sizeof(out)), 1);
+	CHECK(strstr(out, "no early exits") != NULL);
+	cim_image_release(img);
+	cim_close(dev);
+	free(image);
+	exit_model_free(&e);
 }
 
 /* ---- ideal mode ------------------------------------------------------- */
@@ -665,6 +814,56 @@ static void analog_refresh_triggered(void)
 	vm_model_free(&m);
 }
 
+/*
+ * sysfs adc_bits reaches the analog model: at 4 bits the same inputs
+ * give other outputs, further from the reference, and MVMs convert
+ * faster; back at 8 bits the error is the 8-bit one again.
+ */
+static void analog_adc_bits_changes_results(void)
+{
+	struct cim_dev *dev;
+	struct cim_image *img;
+	struct vm_model m;
+	static int8_t out8[64 * 64], out4[64 * 64], out8b[64 * 64];
+	long long mae8, mae4, mae8b;
+	uint64_t t8, t4, t8b;
+	int max8, max4, max8b, diff = 0;
+	size_t i;
+
+	CHECK_EQ(sys_read_ll(SYSDEV "adc_bits"), 8);
+	CHECK_EQ(fc_model(256, 64, 57, &m), 0);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
+	mae8 = run_mae_t(dev, img, &m, 64, 8, &max8, out8, &t8);
+	CHECK(mae8 >= 0);
+
+	CHECK_EQ(sys_write(SYSDEV "adc_bits", "4"), 0);
+	CHECK_EQ(sys_read_ll(SYSDEV "adc_bits"), 4);
+	mae4 = run_mae_t(dev, img, &m, 64, 8, &max4, out4, &t4);
+	CHECK_EQ(sys_write(SYSDEV "adc_bits", "8"), 0);
+	mae8b = run_mae_t(dev, img, &m, 64, 8, &max8b, out8b, &t8b);
+	for (i = 0; i < sizeof(out8); i++)
+		diff += out4[i] != out8[i];
+	printf("  adc_bits 8: mean abs error %lld.%03lld LSB (max %d), %llu ns; 4: %lld.%03lld LSB (max %d), %llu ns, %d of %zu outputs differ; 8 again: %lld.%03lld LSB (max %d), %llu ns\n",
+	       mae8 / 1000, mae8 % 1000, max8, (unsigned long long)t8,
+	       mae4 / 1000, mae4 % 1000, max4, (unsigned long long)t4, diff,
+	       sizeof(out8), mae8b / 1000, mae8b % 1000, max8b,
+	       (unsigned long long)t8b);
+	CHECK(mae4 > 0 && mae8b >= 0);
+	/* coarser conversions: a clearly larger error */
+	CHECK(mae4 > 2 * mae8);
+	CHECK(diff > (int)sizeof(out8) / 4);
+	/* and shorter ones */
+	CHECK(t4 < t8);
+	/* 8 bits again: the 8-bit behaviour (read noise differs per run) */
+	CHECK_EQ(t8b, t8);
+	CHECK(2 * mae8b < mae4);
+	CHECK(mae8b < 2 * mae8 + 200);
+	cim_image_release(img);
+	cim_close(dev);
+	vm_model_free(&m);
+}
+
 /* ---- a tile that cannot verify ------------------------------------------ */
 
 static int fence_status(int fd, uint32_t sync)
@@ -777,6 +976,7 @@ static void verify_fail_libcim_message(void)
 const struct vm_test vm_exit_tests[] = {
 	{ "exits_taken_and_time_saved", exits_taken_and_time_saved },
 	{ "exits_raw_ioctl", exits_raw_ioctl },
+	{ "exits_cimctl_run", exits_cimctl_run },
 	{ NULL, NULL },
 };
 
@@ -796,6 +996,7 @@ const struct vm_test vm_analog_tests[] = {
 	{ "analog_sysfs_knobs", analog_sysfs_knobs },
 	{ "analog_calibrated_after_program", analog_calibrated_after_program },
 	{ "analog_calibration_reduces_error", analog_calibration_reduces_error },
+	{ "analog_adc_bits_changes_results", analog_adc_bits_changes_results },
 	{ "analog_refresh_triggered", analog_refresh_triggered },
 	{ NULL, NULL },
 };

@@ -203,6 +203,108 @@ static void force_reset_resubmits_and_announces(void)
 	vm_ctx_close(&c);
 }
 
+/* sysfs knob attr: its value as a string, "" when unreadable. */
+static const char *knob_str(const char *attr, char *buf, size_t len)
+{
+	int n = vm_read_file(vm_dev_path(attr), buf, len);
+
+	if (n <= 0)
+		n = 1;
+	buf[n - 1] = 0;		/* the newline */
+	return buf;
+}
+
+/*
+ * One job of 16 fixed inputs on slot 0 with a result record: the
+ * outputs are checked against the CPU reference (vm_ctx_wait), the
+ * modeled device time returned; 0 on any failure.
+ */
+static uint64_t timed_job(struct vm_ctx *c, uint32_t rbo,
+			  const struct drm_cim_job_result *res)
+{
+	struct vm_slot *s = &c->s[0];
+	struct drm_cim_submit sub = {
+		.image_handle = c->img, .in_handle = s->in,
+		.out_handle = s->out, .batch = 16, .result_handle = rbo,
+		.out_syncobj = s->sync,
+	};
+
+	vm_fill_random(s->pin, (size_t)16 * c->m.in_size, 4242);
+	memset(s->pout, 0x5a, (size_t)16 * c->m.out_size);
+	s->batch = 16;
+	s->busy = 1;
+	if (vm_ioctl(c->fd, DRM_IOCTL_CIM_SUBMIT, &sub) ||
+	    vm_ctx_wait(c, 0, 30 * SEC) || res->status)
+		return 0;
+	return res->device_time_ns;
+}
+
+/*
+ * The settings held in card registers outlive a reset: the card comes
+ * back with its power-on values (vcard_regs.c), the driver writes the
+ * user's again.  sysfs reads the registers, and the card's modeled time
+ * (PERF_MODE and ADC_BITS_CFG both change it) shows it really uses them.
+ * On this ideal card fewer ADC bits stay bit-exact.
+ */
+static void knobs_survive_reset(void)
+{
+	static const char *const set[][2] = {
+		{ "power_mode", "efficiency" }, { "adc_bits", "4" },
+		{ "refresh_policy", "recalibrate" },
+		{ "refresh_threshold_ppm", "31000" },
+	};
+	static const char *const dflt[][2] = {
+		{ "power_mode", "performance" }, { "adc_bits", "8" },
+		{ "refresh_policy", "off" },
+		{ "refresh_threshold_ppm", "20000" },
+	};
+	long long r0 = vm_read_num(vm_dev_path("reset_count"));
+	struct drm_cim_job_result *res;
+	uint64_t t_dflt, t_set, t_adc, t_after;
+	struct vm_ctx c;
+	char buf[64];
+	uint32_t rbo;
+	size_t i;
+
+	CHECK_EQ(vm_ctx_open(&c, 1, 16, 21), 0);
+	CHECK_EQ(vm_bo_create(c.fd, 4096, &rbo), 0);
+	res = vm_bo_map(c.fd, rbo, 4096);
+	CHECK(res != NULL);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(strcmp(knob_str(dflt[i][0], buf, sizeof(buf)),
+				dflt[i][1]), 0);
+	t_dflt = timed_job(&c, rbo, res);
+	CHECK(t_dflt > 0);
+
+	/* fewer ADC bits alone: shorter conversions, still bit-exact */
+	CHECK_EQ(vm_write_file(vm_dev_path("adc_bits"), "4"), 0);
+	t_adc = timed_job(&c, rbo, res);
+	CHECK(t_adc > 0 && t_adc < t_dflt);
+
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(vm_write_file(vm_dev_path(set[i][0]), set[i][1]), 0);
+	t_set = timed_job(&c, rbo, res);
+	CHECK_EQ(t_set, 2 * t_adc);	/* efficiency: a clock half as fast */
+
+	CHECK_EQ(vm_write_file(vm_dbg_path("force_reset"), "1"), 0);
+	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
+	/* what the card's registers hold after the reset */
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(strcmp(knob_str(set[i][0], buf, sizeof(buf)),
+				set[i][1]), 0);
+	t_after = timed_job(&c, rbo, res);
+	printf("  device time: defaults %llu ns, adc_bits 4 %llu ns, + efficiency %llu ns, after the reset %llu ns\n",
+	       (unsigned long long)t_dflt, (unsigned long long)t_adc,
+	       (unsigned long long)t_set, (unsigned long long)t_after);
+	CHECK_EQ(t_after, t_set);
+
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(vm_write_file(vm_dev_path(dflt[i][0]),
+				       i == 3 ? "0" : dflt[i][1]), 0);
+	CHECK_EQ(timed_job(&c, rbo, res), t_dflt);
+	vm_ctx_close(&c);
+}
+
 const struct vm_test vm_recovery_tests[] = {
 	{ "fault_dma_error_fails_one_job", fault_dma_error_fails_one_job },
 	{ "fault_tile_fails_one_job", fault_tile_fails_one_job },
@@ -211,5 +313,6 @@ const struct vm_test vm_recovery_tests[] = {
 	{ "fault_program_fails_image", fault_program_fails_image },
 	{ "force_reset_resubmits_and_announces",
 	  force_reset_resubmits_and_announces },
+	{ "knobs_survive_reset", knobs_survive_reset },
 	{ NULL, NULL },
 };
