@@ -19,7 +19,11 @@
 #define FW_AN_PLANES		(2 * FW_AN_BITS)
 #define FW_AN_WEAK_MAX_LEVEL	3	/* a weak cell reaches no higher */
 #define FW_AN_CAL_VECTORS	24	/* test vectors (x 8 planes) */
+#define FW_AN_CAL_OFF_VECTORS	4	/* offset vectors, erased rows only */
+#define FW_AN_CAL_OFF_ROWS	128	/* erased rows an offset vector drives */
 #define FW_AN_MAX_ROWS		4096	/* rows calibration drives */
+/* over-range: a clipped conversion is repeated with the window doubled */
+#define FW_AN_RANGE_STEPS	3
 
 /* Card-wide part, at the start of the analog memory. */
 struct fw_an_card {
@@ -31,6 +35,9 @@ struct fw_an_card {
 	uint32_t pcol[FW_AN_CHUNK];	/* physical column of each column */
 	int32_t spare[FW_AN_CHUNK];	/* spare index or -1 */
 	uint32_t m[FW_AN_PLANES];	/* active rows per plane */
+	/* per column: driven rows from its first to its last programmed one */
+	uint32_t lo[FW_AN_CHUNK], hi[FW_AN_CHUNK];
+	uint16_t ms[FW_AN_PLANES][FW_AN_CHUNK];	/* active rows of that span */
 	int32_t w[FW_AN_PLANES];	/* weight of each plane's reading */
 	uint32_t enc;			/* FW_AN_ENC_* of the pass */
 	int32_t meas[FW_AN_PLANES][FW_AN_CHUNK];	/* ADC reading, q8 */

@@ -334,6 +334,63 @@ static void fw_an_plane_weights(struct fw_an_card *cd, uint32_t enc)
 	cd->enc = enc;
 }
 
+/*
+ * The target the column c (of the chunk) holds in driven row r: the tile
+ * memory, or the column's spare.
+ */
+static uint32_t fw_an_chunk_target(struct cim_fw *fw, struct fw_an_tile *t,
+				   const struct fw_an_card *cd,
+				   const uint8_t *row, uint32_t abs_row,
+				   uint32_t c)
+{
+	return cd->spare[c] < 0 ? row[c] :
+	       fw_an_spare_cells(fw, t, cd->spare[c])[abs_row];
+}
+
+/*
+ * One conversion: the ADC window is +-fs around the reference the firmware
+ * subtracted; a reading beyond it is over-range, and the firmware converts
+ * again with the window doubled (new read noise), up to FW_AN_RANGE_STEPS
+ * times, before taking the clipped code.  a0: the column value less the
+ * reference, before read noise (q8).  The reading, q8, reference excluded.
+ */
+static int32_t fw_an_convert(struct cim_fw *fw, struct fw_an_tile *t,
+			     struct fw_an_card *cd, int64_t a0, uint32_t fs,
+			     uint32_t nz)
+{
+	uint32_t adc = fw->adc_bits, half, sqm, step;
+	int64_t a, code;
+
+	/* 1 bit: a comparator, codes -1 and 0 (sign of the difference) */
+	adc = adc < 1 ? 1 : adc > 16 ? 16 : adc;
+	half = 1u << (adc - 1);
+	sqm = fw_an_isqrt((uint64_t)nz << 16);
+	for (step = 0;; step++) {
+		a = a0;
+		if (fw->p.read_noise_q8)
+			a += fw_an_gauss(fw_an_rand(cd, fw->p.seed),
+					 (fw->p.read_noise_q8 * sqm) >> 8);
+		if (a < (int64_t)fs && a >= -(int64_t)fs)
+			break;
+		if (step == FW_AN_RANGE_STEPS) {
+			t->st.adc_clips++;
+			code = a < 0 ? -(int64_t)half : half - 1;
+			return (int32_t)((code * fs) >> (adc - 1));
+		}
+		t->st.adc_reranges++;
+		fs *= 2;
+	}
+	if (a >= 0) {
+		code = (int64_t)fw_div_u64_u32((uint64_t)a * half + fs / 2, fs);
+		if (code > half - 1)
+			code = half - 1;
+	} else {
+		code = -(int64_t)fw_div_u64_u32((uint64_t)-a * half + fs / 2,
+						fs);
+	}
+	return (int32_t)((code * fs) >> (adc - 1));
+}
+
 void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		   uint32_t nrows, uint32_t col0, uint32_t n,
 		   const int16_t *x)
@@ -341,24 +398,38 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	const uint8_t *cells = cim_hal_tile_cells(fw->hal, ptile);
 	struct fw_an_card *cd = fw_an_card(fw);
 	struct fw_an_tile *t = fw_an_tile(fw, ptile);
-	uint32_t half, b, c, r, tv, u, bits, lf_q16, mean, sig, fs, sqm;
-	uint32_t adc = fw->adc_bits, nz, enc = fw_an_encoding(x, nrows);
+	uint32_t b, c, r, tv, u, bits, lf_q16, mean, sig, fs, ns, nzs;
+	uint32_t nz, enc = fw_an_encoding(x, nrows);
 	const uint8_t *row;
-	int64_t a, code;
+	int64_t ref;
 	uint64_t var;
 	int32_t g;
 
-	/* 1 bit: a comparator, codes -1 and 0 (sign of the difference) */
-	adc = adc < 1 ? 1 : adc > 16 ? 16 : adc;
-	half = 1u << (adc - 1);
 	lf_q16 = (uint32_t)fw_div_u64_u32((uint64_t)fw_an_tile_loss_ppm(fw,
 					  ptile) << 16, 1000000u);
 	fw_an_chunk_map(fw, t, cd, col0, n);
 	memset(cd->acc, 0, sizeof(cd->acc));
 	memset(cd->m, 0, sizeof(cd->m));
+	memset(cd->ms, 0, sizeof(cd->ms));
 	memset(cd->s1, 0, sizeof(cd->s1));
 	memset(cd->s2, 0, sizeof(cd->s2));
 	fw_an_plane_weights(cd, enc);
+
+	/* each column's span: its first to its last programmed driven row */
+	for (c = 0; c < n; c++) {
+		cd->lo[c] = nrows;
+		cd->hi[c] = 0;
+	}
+	for (r = 0; r < nrows; r++) {
+		row = cells + (size_t)(row0 + r) * fw->p.cols + col0;
+		for (c = 0; c < n; c++) {
+			if (!fw_an_chunk_target(fw, t, cd, row, row0 + r, c))
+				continue;
+			if (cd->lo[c] == nrows)
+				cd->lo[c] = r;
+			cd->hi[c] = r;
+		}
+	}
 
 	for (r = 0; r < nrows; r++) {
 		u = fw_an_drive(enc, x[r]);	/* plane mask of the row */
@@ -366,11 +437,14 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 			cd->m[b] += (u >> b) & 1;
 		row = cells + (size_t)(row0 + r) * fw->p.cols + col0;
 		for (c = 0; c < n; c++) {
-			tv = cd->spare[c] < 0 ? row[c] :
-			     fw_an_spare_cells(fw, t, cd->spare[c])[row0 + r];
+			tv = fw_an_chunk_target(fw, t, cd, row, row0 + r, c);
 			cd->s1[c] += tv;
 			cd->s2[c] += tv * tv;
-			if (!u || !tv)
+			if (!u || r < cd->lo[c] || r > cd->hi[c])
+				continue;
+			for (b = 0, bits = u; bits; b++, bits >>= 1)
+				cd->ms[b][c] += bits & 1;
+			if (!tv)
 				continue;
 			g = fw_an_level(fw, ptile, row0 + r, cd->pcol[c], tv,
 					t->gen, lf_q16);
@@ -384,59 +458,48 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		uint32_t gain = fw_an_col_gain_q16(fw, ptile, cd->pcol[c]);
 		int32_t off = fw_an_col_offset_q8(fw, ptile, cd->pcol[c]);
 		uint32_t inva = fw_an_cal_inva(fw, t)[col0 + c];
-		int32_t ref;
+		int32_t cb = fw_an_cal_b(fw, t)[col0 + c];
 
-		/* the column's mean level and spread over the driven rows */
-		mean = nrows ? (cd->s1[c] << 8) / nrows : 0;
-		var = (uint64_t)nrows * cd->s2[c] -
+		/* the column's mean level and spread over its span */
+		ns = cd->lo[c] < nrows ? cd->hi[c] + 1 - cd->lo[c] : 0;
+		mean = ns ? (cd->s1[c] << 8) / ns : 0;
+		var = (uint64_t)ns * cd->s2[c] -
 		      (uint64_t)cd->s1[c] * cd->s1[c];
 		/*
-		 * Reference current per active row: the column's mean level
-		 * as programmed; once calibrated, as the column now reads
-		 * (a * mean + b), which keeps a drifted column in the middle
-		 * of its ADC window.
+		 * the column's mean level as programmed; once calibrated, as
+		 * the column now reads (a * mean), which keeps a drifted
+		 * column in the middle of its ADC window
 		 */
-		ref = (int32_t)mean;
 		if (inva)
-			ref = (int32_t)(((uint64_t)mean *
-					 fw_div_u64_u32(1ull << 32, inva)) >>
-					16) +
-			      fw_an_cal_b(fw, t)[col0 + c] / 256;
+			mean = (uint32_t)(((uint64_t)mean *
+					   fw_div_u64_u32(1ull << 32, inva)) >>
+					  16);
 		for (b = 0; b < FW_AN_PLANES; b++) {
 			nz = cd->m[b];
 			if (!nz) {
 				cd->meas[b][c] = 0;
 				continue;
 			}
-			/* ADC window: +-k sigma of an nz-row sum, >= 8 levels */
-			sig = (uint32_t)fw_div_u64_u32(
-				(uint64_t)fw_an_isqrt(nz * var) << 8, nrows);
+			nzs = cd->ms[b][c];
+			/*
+			 * Reference: the active rows of the span at the mean
+			 * level (+ the calibrated offset of every active row);
+			 * ADC window: +-k sigma of an nzs-row sum of the span's
+			 * targets, >= 8 levels.
+			 */
+			ref = (int64_t)nzs * mean;
+			if (inva)
+				ref += ((int64_t)nz * cb) / 256;
+			sig = ns ? (uint32_t)fw_div_u64_u32(
+				(uint64_t)fw_an_isqrt((uint64_t)nzs * var) << 8,
+				ns) : 0;
 			fs = (uint32_t)(((uint64_t)sig *
 					 fw->p.adc_fs_sigma_q4) >> 4);
 			if (fs < 8 * 256)
 				fs = 8 * 256;
-			a = ((int64_t)cd->acc[b][c] * gain) >> 16;
-			a -= (int64_t)nz * (ref + off);
-			if (fw->p.read_noise_q8) {
-				sqm = fw_an_isqrt((uint64_t)nz << 16);
-				a += fw_an_gauss(fw_an_rand(cd, fw->p.seed),
-						 (fw->p.read_noise_q8 * sqm) >>
-						 8);
-			}
-			if (a >= (int64_t)fs || a < -(int64_t)fs) {
-				t->st.adc_clips++;
-				code = a < 0 ? -(int64_t)half : half - 1;
-			} else if (a >= 0) {
-				code = (int64_t)fw_div_u64_u32(
-					(uint64_t)a * half + fs / 2, fs);
-				if (code > half - 1)
-					code = half - 1;
-			} else {
-				code = -(int64_t)fw_div_u64_u32(
-					(uint64_t)-a * half + fs / 2, fs);
-			}
-			cd->meas[b][c] = (int32_t)((code * fs) >> (adc - 1)) +
-					 (int32_t)nz * ref;
+			cd->meas[b][c] = fw_an_convert(fw, t, cd,
+				(((int64_t)cd->acc[b][c] * gain) >> 16) - ref -
+				(int64_t)nz * off, fs, nz) + (int32_t)ref;
 		}
 	}
 }

@@ -112,6 +112,53 @@ static void fw_cal_expect(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	}
 }
 
+/*
+ * The reference error of columns col0..col0+n alone: drive up to
+ * FW_AN_CAL_OFF_ROWS rows (< nrows) holding no programmed cell in the
+ * chunk's columns, in every plane, FW_AN_CAL_OFF_VECTORS times.  Erased
+ * cells carry no signal, so a column reads its offset b per active row
+ * (and read noise): b = sum y / sum m, q16, into cd->cal[0].  0 when the
+ * chunk has too few erased rows (the regression then fits b).
+ */
+static int fw_cal_offset(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
+			 uint32_t col0, uint32_t n)
+{
+	struct fw_an_card *cd = fw_an_card(fw);
+	const uint8_t *row;
+	uint32_t r, c, k, b, cnt = 0, row0 = 0, span = 0;
+	int64_t sy[FW_AN_CHUNK], sm = 0;
+
+	for (r = 0; r < nrows && cnt < FW_AN_CAL_OFF_ROWS; r++) {
+		row = cim_hal_tile_cells(fw->hal, ptile) +
+		      (size_t)r * fw->p.cols + col0;
+		for (c = 0; c < n && !row[c]; c++)
+			;
+		if (c < n)
+			continue;
+		if (!cnt)
+			row0 = r;
+		cd->cal_rows[cnt++] = (uint16_t)r;
+		span = r + 1 - row0;
+	}
+	if (cnt < FW_AN_CAL_OFF_ROWS / 4)
+		return 0;
+	memset(cd->cal_x, 0, span * sizeof(cd->cal_x[0]));
+	for (k = 0; k < cnt; k++)
+		cd->cal_x[cd->cal_rows[k] - row0] = 0xff;
+	memset(sy, 0, sizeof(sy));
+	for (k = 0; k < FW_AN_CAL_OFF_VECTORS; k++) {
+		fw_an_measure(fw, ptile, row0, span, col0, n, cd->cal_x);
+		for (b = 0; b < FW_AN_BITS; b++) {
+			sm += cd->m[b];
+			for (c = 0; c < n; c++)
+				sy[c] += cd->meas[b][c];
+		}
+	}
+	for (c = 0; c < n; c++)
+		cd->cal[0][c] = fw_an_div_s64(sy[c] * 256, sm);
+	return 1;
+}
+
 /* Fit columns col0..col0+n from the sums in cd->cal. */
 static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
 		       uint32_t np, uint32_t col0, uint32_t n)
@@ -140,13 +187,37 @@ static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
 	}
 }
 
+/*
+ * Columns col0..col0+n whose offset b (q16 per active row) was measured
+ * on erased rows: y - b m = a E, a regression through the origin,
+ * cd->cal[1] = sum (y - b m) E, cd->cal[2] = sum E^2 (q16 products).
+ */
+static void fw_cal_fit_gain(struct cim_fw *fw, struct fw_an_tile *t,
+			    const int64_t *off, uint32_t col0, uint32_t n)
+{
+	struct fw_an_card *cd = fw_an_card(fw);
+	int64_t a;
+	uint32_t c;
+
+	for (c = 0; c < n; c++) {
+		a = cd->cal[2][c] > 0 ?
+		    fw_cal_ratio_q16(cd->cal[1][c], cd->cal[2][c]) : 65536;
+		if (a < 32768 || a > 131072)
+			a = 65536;	/* not a plausible column: no gain */
+		fw_an_cal_b(fw, t)[col0 + c] = (int32_t)off[c];
+		fw_an_cal_inva(fw, t)[col0 + c] =
+			(uint32_t)fw_div_u64_u32(1ull << 32, (uint32_t)a);
+	}
+}
+
 void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
 	struct fw_an_tile *t = fw_an_tile(fw, ptile);
 	uint32_t nrows = FW_MIN(fw->p.rows, (uint32_t)FW_AN_MAX_ROWS);
 	uint32_t col0, n, k, b, c, np, row0, span, psig = 0, sig, mvms = 0;
-	int64_t f, y, mu;
+	int64_t f, y, mu, off[FW_AN_CHUNK];
+	int have_off;
 
 	t->st.calibrations++;
 	if (!fw->p.analog || nrows < 2) {
@@ -173,6 +244,15 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 		sig = fw_an_hash(np, row0, span, cd->cal_rows[np / 2], 0);
 		if (sig != psig)
 			mvms += FW_AN_CAL_VECTORS;
+		memset(cd->cal, 0, sizeof(cd->cal));
+		have_off = fw_cal_offset(fw, ptile, nrows, col0, n);
+		if (have_off) {
+			memcpy(off, cd->cal[0], sizeof(off));
+			if (sig != psig)
+				mvms += FW_AN_CAL_OFF_VECTORS;
+			/* fw_cal_offset used the row list: rebuild it */
+			fw_cal_rows(fw, ptile, nrows, col0, n);
+		}
 		psig = sig;
 		memset(cd->cal, 0, sizeof(cd->cal));
 		for (k = 0; k < FW_AN_CAL_VECTORS; k++) {
@@ -183,9 +263,17 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 			for (c = 0; c < n; c++) {
 				mu = (cd->s1[c] << 8) / np;
 				for (b = 0; b < FW_AN_BITS; b++) {
+					y = cd->meas[b][c];
+					if (have_off) {
+						/* q8: E and y - b m */
+						f = (int64_t)cd->exp[b][c] * 256;
+						y -= (off[c] * cd->m[b]) / 256;
+						cd->cal[1][c] += (f * y) >> 8;
+						cd->cal[2][c] += (f * f) >> 8;
+						continue;
+					}
 					f = (int64_t)cd->exp[b][c] * 256 -
 					    mu * cd->m[b];
-					y = cd->meas[b][c];
 					cd->cal[0][c] += f;
 					cd->cal[1][c] += y;
 					cd->cal[2][c] += f * f;
@@ -193,7 +281,10 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 				}
 			}
 		}
-		fw_cal_fit(fw, t, np, col0, n);
+		if (have_off)
+			fw_cal_fit_gain(fw, t, off, col0, n);
+		else
+			fw_cal_fit(fw, t, np, col0, n);
 	}
 	/* every test vector is one MVM of the whole tile */
 	fw_charge_ns(fw, (uint64_t)(mvms ? mvms : FW_AN_CAL_VECTORS) *

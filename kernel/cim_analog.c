@@ -270,9 +270,9 @@ static int cim_analog_stats_show(struct seq_file *m, void *unused)
 		kvfree(st);
 		return ret;
 	}
-	seq_puts(m, "tile flags pulses pe_cycles spare_used verify_failures calibrations recalibrations refreshes drift_ppm adc_clips misreads programmed_ns\n");
+	seq_puts(m, "tile flags pulses pe_cycles spare_used verify_failures calibrations recalibrations refreshes drift_ppm adc_clips misreads programmed_ns adc_reranges\n");
 	for (i = 0; i < n; i++)
-		seq_printf(m, "%u %s%s %llu %u %u %u %u %u %u %u %llu %u %llu\n",
+		seq_printf(m, "%u %s%s %llu %u %u %u %u %u %u %u %llu %u %llu %u\n",
 			   i, st[i].flags & CIM_TILE_AN_PROGRAMMED ? "P" : "-",
 			   st[i].flags & CIM_TILE_AN_CALIBRATED ? "C" : "-",
 			   st[i].program_pulses,
@@ -280,7 +280,7 @@ static int cim_analog_stats_show(struct seq_file *m, void *unused)
 			   st[i].verify_failures, st[i].calibrations,
 			   st[i].recalibrations, st[i].refreshes,
 			   st[i].drift_ppm, st[i].adc_clips, st[i].misreads,
-			   st[i].programmed_ns);
+			   st[i].programmed_ns, st[i].adc_reranges);
 	kvfree(st);
 	return 0;
 }

@@ -307,7 +307,7 @@ struct cim_analog_tile_stats {
 	uint32_t drift_ppm;		/* estimated level loss since programming */
 	uint32_t flags;			/* CIM_TILE_AN_* */
 	uint32_t misreads;		/* refresh re-reads that found another level */
-	uint32_t reserved;
+	uint32_t adc_reranges;		/* over-range conversions repeated wider */
 };
 
 /* --- interface 1.1: slot tags, slot table and wear read-back ------------ */
