@@ -134,6 +134,8 @@ struct cim_fw {
 	uint32_t hold;
 	uint64_t held_ns;
 	uint64_t mvm_bit_ps;		/* one ADC bit-cycle, from mvm_ns */
+	/* ADC over-range repeats since the RUN began: extra device time */
+	uint64_t rerange_ps;
 	/* ADC bits in use: ADC_BITS_CFG, latched as each descriptor starts */
 	uint32_t adc_bits;
 	int8_t *arena;			/* activations of one batch item */

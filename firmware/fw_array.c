@@ -378,6 +378,8 @@ static int32_t fw_an_convert(struct cim_fw *fw, struct fw_an_tile *t,
 			return (int32_t)((code * fs) >> (adc - 1));
 		}
 		t->st.adc_reranges++;
+		/* the column's ADC converts once more: adc bit-cycles */
+		fw->rerange_ps += (uint64_t)adc * fw->mvm_bit_ps;
 		fs *= 2;
 	}
 	if (a >= 0) {

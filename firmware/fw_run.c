@@ -97,7 +97,7 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 	const uint8_t *plan = cim_hal_plan_mem(fw->hal, d->slot);
 	struct fw_sg_cursor cur[3];
 	uint32_t i, exited = 0;
-	uint64_t naive;
+	uint64_t naive, rerange;
 
 	if (!s->valid)
 		c->status = CIM_ST_NO_IMAGE;
@@ -108,6 +108,7 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 		fw_sg_open(&cur[1], &d->dst);
 		fw_sg_open(&cur[2], &d->result);
 		fw_sched_begin(fw, plan);
+		fw->rerange_ps = 0;
 		fw->hold = 1;
 		for (i = 0; i < d->batch; i++) {
 			if (fw_run_item(fw, d, plan, s, i, cur, &exited)) {
@@ -117,9 +118,15 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 			c->batch_done = i + 1;
 		}
 		fw->hold = 0;
+		/*
+		 * ADC over-range repeats stall their tile; charged on top of
+		 * the schedule, as if none overlapped other work.
+		 */
+		rerange = fw_div_u64_u32(fw->rerange_ps + 999, 1000);
 		naive = fw_div_u64_u32(fw->sched.naive_ps + 999, 1000);
-		cim_hal_clock_advance(fw->hal, fw->p.sched_naive ? naive :
-					       fw->sched.makespan);
+		cim_hal_clock_advance(fw->hal, rerange +
+				      (fw->p.sched_naive ? naive :
+				       fw->sched.makespan));
 		fw->tele.last_pipelined_ns = fw->sched.makespan;
 		fw->tele.last_naive_ns = naive;
 		fw->tele.last_macs = fw->sched.macs;

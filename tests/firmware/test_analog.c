@@ -527,6 +527,7 @@ static void test_adc_clipping(void **state)
 	struct acard *a;
 	int8_t x[AR];
 	int32_t got[AC], want[AC];
+	uint64_t r0, ps0;
 	double e6, e8;
 
 	(void)state;
@@ -535,10 +536,17 @@ static void test_adc_clipping(void **state)
 	a = acard_new(&p);
 	t = fw_an_tile(a->fw, 1);
 	clip_card(a, x);
+	r0 = t->st.adc_reranges;
+	ps0 = a->fw->rerange_ps;
 	mvm8(a->fw, 1, 0, AR, 0, AC, x, got);
 	ref_mvm(a, 0, AR, 0, AC, x, want);
 	assert_true(t->st.adc_reranges >= 7);	/* the 7 planes of 127 */
 	assert_int_equal(t->st.adc_clips, 0);
+	/* each repeat is charged one more conversion */
+	assert_true(a->fw->mvm_bit_ps > 0);
+	assert_int_equal(a->fw->rerange_ps - ps0,
+			 (t->st.adc_reranges - r0) * a->fw->adc_bits *
+			 a->fw->mvm_bit_ps);
 	assert_true(fabs(got[0] - (double)want[0]) < want[0] * 0.05);
 	acard_free(a);
 

@@ -855,8 +855,12 @@ static void analog_adc_bits_changes_results(void)
 	CHECK(diff > (int)sizeof(out8) / 4);
 	/* and shorter ones */
 	CHECK(t4 < t8);
-	/* 8 bits again: the 8-bit behaviour (read noise differs per run) */
-	CHECK_EQ(t8b, t8);
+	/*
+	 * 8 bits again: the 8-bit behaviour.  Read noise differs per run,
+	 * and with it the few over-range repeats each run is charged for.
+	 */
+	CHECK(t8b + t8 / 100 >= t8 && t8b <= t8 + t8 / 100);
+	CHECK(t4 + t8 / 100 < t8b);
 	CHECK(2 * mae8b < mae4);
 	CHECK(mae8b < 2 * mae8 + 200);
 	cim_image_release(img);
