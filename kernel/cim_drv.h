@@ -63,12 +63,16 @@ enum cim_reset_reason {
 /* Jobs one queue may have on the card at once under CIM_SCHED_FAIR. */
 #define CIM_FAIR_INFLIGHT	8
 
-/* Settings held only in card registers, restored after a reset (cim_knobs.c). */
+/*
+ * Settings held only in card registers, restored after a reset or a
+ * wake-up (cim_knobs.c) in this order: a write of REFRESH_POLICY has the
+ * firmware refresh at once, so the settings a refresh uses go first.
+ */
 enum cim_knob {
 	CIM_KNOB_PERF_MODE,		/* PERF_MODE: CIM_PERF_* */
 	CIM_KNOB_ADC_BITS,		/* ADC_BITS_CFG: 0 = the card's ADC_BITS */
-	CIM_KNOB_REFRESH_POLICY,	/* REFRESH_POLICY: CIM_REFRESH_* */
 	CIM_KNOB_REFRESH_THRESH,	/* REFRESH_THRESH: ppm, 0 = default */
+	CIM_KNOB_REFRESH_POLICY,	/* REFRESH_POLICY: CIM_REFRESH_* */
 	CIM_KNOB_COUNT
 };
 

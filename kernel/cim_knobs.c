@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The CIM stack authors */
 /*
  * Card-side knobs: the settings that live only in card registers
- * (PERF_MODE, ADC_BITS_CFG, REFRESH_POLICY, REFRESH_THRESH), set through
+ * (PERF_MODE, ADC_BITS_CFG, REFRESH_THRESH, REFRESH_POLICY), set through
  * sysfs (docs/ABI/sysfs-driver-cim, sysfs-driver-cim-analog).
  *
  * A card reset returns those registers to their power-on values, and a
@@ -20,8 +20,8 @@
 static const u32 cim_knob_regs[CIM_KNOB_COUNT] = {
 	[CIM_KNOB_PERF_MODE] = CIM_REG_PERF_MODE,
 	[CIM_KNOB_ADC_BITS] = CIM_REG_ADC_BITS_CFG,
-	[CIM_KNOB_REFRESH_POLICY] = CIM_REG_REFRESH_POLICY,
 	[CIM_KNOB_REFRESH_THRESH] = CIM_REG_REFRESH_THRESH,
+	[CIM_KNOB_REFRESH_POLICY] = CIM_REG_REFRESH_POLICY,
 };
 
 /* At bind, once the card is up: adopt what it holds. */
