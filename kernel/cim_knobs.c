@@ -5,13 +5,16 @@
  * (PERF_MODE, ADC_BITS_CFG, REFRESH_THRESH, REFRESH_POLICY), set through
  * sysfs (docs/ABI/sysfs-driver-cim, sysfs-driver-cim-analog).
  *
- * A card reset returns those registers to their power-on values, and a
- * card may lose them while it sleeps, so the driver remembers what the
- * user chose and writes it again after every recovery reset and every
- * runtime-PM wake-up, before any job runs.  At bind it takes the values
- * the card holds: the card stays powered across a driver reload, with its
- * resident images and its settings.
+ * A card reset returns those registers to their power-on values, and so
+ * does sleep (runtime PM: the registers' power domain is gated, writes
+ * meanwhile are lost), so the driver remembers what the user chose and
+ * writes it again after every recovery reset and every runtime-PM
+ * wake-up, before any job runs.  At bind it takes the values the card
+ * holds: the card stays powered across a driver reload, with its resident
+ * images and its settings (unbinding wakes it first).
  */
+#include <linux/pm_runtime.h>
+
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
 
@@ -47,19 +50,35 @@ u32 cim_knob_get(struct cim_device *cdev, enum cim_knob k)
 	return READ_ONCE(cdev->knobs[k]);
 }
 
-/* What the card's register holds now; fails once the card is gone. */
+/*
+ * What the card's register holds now; fails once the card is gone.
+ * While the card sleeps the register holds its power-on value, not the
+ * setting: then this gives the value the driver writes at wake-up, and
+ * does not wake the card.  The reference taken keeps an awake card from
+ * sleeping during the read.
+ */
 int cim_knob_read(struct cim_device *cdev, enum cim_knob k, u32 *val)
 {
-	int idx, ret;
+	int idx, awake, ret = 0;
 
 	if (!drm_dev_enter(&cdev->drm, &idx))
 		return -ENODEV;
-	ret = regmap_read(cdev->regs, cim_knob_regs[k], val);
+	/* < 0: no runtime PM, the card does not sleep */
+	awake = pm_runtime_get_if_active(cdev->dev);
+	if (awake)
+		ret = regmap_read(cdev->regs, cim_knob_regs[k], val);
+	else
+		*val = cim_knob_get(cdev, k);
+	if (awake > 0)
+		pm_runtime_put_autosuspend(cdev->dev);
 	drm_dev_exit(idx);
 	return ret;
 }
 
-/* Remember a checked value and write it to the card. */
+/*
+ * Remember a checked value and write it to the card.  A sleeping card
+ * ignores the write; waking writes the value then (cim_knobs_apply()).
+ */
 int cim_knob_set(struct cim_device *cdev, enum cim_knob k, u32 val)
 {
 	int idx, ret;
