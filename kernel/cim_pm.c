@@ -9,6 +9,14 @@
  * look at its rings until woken; its firmware state, image slots and
  * flash are kept, so waking needs no handshake.  A submission wakes it.
  * Sensors (hwmon) and telemetry are readable while it sleeps.
+ *
+ * The settings registers (PERF_MODE, ADC_BITS_CFG, REFRESH_POLICY,
+ * REFRESH_THRESH) are in the card's array-control power domain, which
+ * sleep switches off: they come back from sleep at their power-on values
+ * and ignore writes meanwhile (docs/card-interface.md, "Sleep").  So
+ * waking writes the user's settings again before any job runs
+ * (cim_knobs.c), and sysfs reports them without waking the card while it
+ * sleeps.
  */
 #include <linux/moduleparam.h>
 #include <linux/pm_runtime.h>
@@ -34,7 +42,7 @@ static int cim_runtime_resume(struct device *dev)
 
 	/* The write also wakes the MCU to look at its rings. */
 	cim_hw_write(cdev, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
-	/* A card may lose its register settings asleep: before any job. */
+	/* Its settings were lost asleep: back before any job runs. */
 	cim_knobs_apply(cdev);
 	return 0;
 }

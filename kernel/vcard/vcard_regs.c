@@ -32,9 +32,11 @@ void vcard_regs_init(struct cim_hal *vc)
 }
 
 /*
- * The reset line also returns the settings registers to their power-on
- * values, as a card's register block would: the host must write them
- * again (cim.ko does, cim_knobs.c).  reg_lock held.
+ * The settings registers (PERF_MODE, ADC_BITS_CFG, REFRESH_POLICY,
+ * REFRESH_THRESH) return to their power-on values on the reset line, as
+ * a card's register block would, and when the card goes to sleep: they
+ * sit in the array-control power domain, which SLEEP switches off.  The
+ * host must write them again (cim.ko does, cim_knobs.c).  reg_lock held.
  */
 static void vcard_regs_reset_settings(struct cim_hal *vc)
 {
@@ -44,6 +46,15 @@ static void vcard_regs_reset_settings(struct cim_hal *vc)
 	vc->regs[CIM_REG_ADC_BITS_CFG / 4] = 0;
 	vc->regs[CIM_REG_REFRESH_POLICY / 4] = CIM_REFRESH_OFF;
 	vc->regs[CIM_REG_REFRESH_THRESH / 4] = 0;
+}
+
+/*
+ * Asleep, the array-control power domain is off: its settings registers
+ * read their power-on values and ignore writes.  reg_lock held.
+ */
+static bool vcard_settings_off(struct cim_hal *vc)
+{
+	return vc->regs[CIM_REG_POWER_STATE / 4] == CIM_POWER_SLEEP;
 }
 
 static void vcard_event(struct cim_hal *vc, int ev)
@@ -105,12 +116,15 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 			ev = VCARD_EV_RESET;
 		}
 		break;
-	case CIM_REG_SQ_TAIL:
-	case CIM_REG_CQ_HEAD:
-	case CIM_REG_CTRL:
 	/* a new refresh policy is looked at right away */
 	case CIM_REG_REFRESH_POLICY:
 	case CIM_REG_REFRESH_THRESH:
+		if (vcard_settings_off(vc))
+			break;
+		fallthrough;
+	case CIM_REG_SQ_TAIL:
+	case CIM_REG_CQ_HEAD:
+	case CIM_REG_CTRL:
 		vc->regs[reg / 4] = val;
 		ev = VCARD_EV_KICK;
 		break;
@@ -123,17 +137,20 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 			break;
 		/* The interval so far is charged at the old state's power. */
 		vcard_sensors_update(vc);
+		/* Switching the array-control domain off loses the settings. */
+		if (val == CIM_POWER_SLEEP)
+			vcard_regs_reset_settings(vc);
 		vc->regs[reg / 4] = val;
 		ev = VCARD_EV_KICK;	/* waking up: look at the rings */
 		break;
 	case CIM_REG_PERF_MODE:
-		if (val <= CIM_PERF_EFFICIENCY) {
+		if (val <= CIM_PERF_EFFICIENCY && !vcard_settings_off(vc)) {
 			vcard_sensors_update(vc);
 			vc->regs[reg / 4] = val;
 		}
 		break;
 	case CIM_REG_ADC_BITS_CFG:
-		if (val <= vc->params.adc_bits)
+		if (val <= vc->params.adc_bits && !vcard_settings_off(vc))
 			vc->regs[reg / 4] = val;
 		break;
 	case CIM_REG_TEL_TILE:
