@@ -87,6 +87,21 @@ long long vm_read_num(const char *path)
 	return strtoll(buf, NULL, 0);
 }
 
+int vm_wait_runtime_status(const char *want, int ms)
+{
+	size_t n = strlen(want);
+	char buf[32];
+
+	for (; ms > 0; ms -= 10) {
+		if (vm_read_file(vm_dev_path("power/runtime_status"), buf,
+				 sizeof(buf)) > 0 &&
+		    !strncmp(buf, want, n) && (!buf[n] || buf[n] == '\n'))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
 int vm_hwmon_path(const char *file, char *out, size_t len)
 {
 	const char *dir = vm_dev_path("hwmon");

@@ -17,6 +17,11 @@ int vm_read_file(const char *path, char *buf, size_t len);
 /* 0 or -errno of the write() */
 int vm_write_file(const char *path, const char *val);
 long long vm_read_num(const char *path);
+/*
+ * 0 once <device>/power/runtime_status reads want ("suspended",
+ * "active"), polled every 10 ms for up to ms; else -1.
+ */
+int vm_wait_runtime_status(const char *want, int ms);
 /* <device>/hwmon/hwmonN/<file> */
 int vm_hwmon_path(const char *file, char *out, size_t len);
 

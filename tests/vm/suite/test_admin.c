@@ -247,19 +247,6 @@ static void hwmon_follows_load(void)
 	CHECK(t_cool < t_load - 1000);
 }
 
-static int wait_status(const char *want, int ms)
-{
-	char buf[32];
-
-	for (; ms > 0; ms -= 10) {
-		if (read_str(vm_dev_path("power/runtime_status"), buf,
-			     sizeof(buf)) > 0 && !strcmp(buf, want))
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
 static void runtime_pm_suspends_and_wakes(void)
 {
 	long long susp0, p_sleep, p_awake;
@@ -270,7 +257,7 @@ static void runtime_pm_suspends_and_wakes(void)
 			       "50"), 0);
 	CHECK_EQ(vm_ctx_open(&c, 1, 8, 7), 0);
 	/* idle: the card goes to sleep, in the driver and on the card */
-	CHECK_EQ(wait_status("suspended", 3000), 0);
+	CHECK_EQ(vm_wait_runtime_status("suspended", 3000), 0);
 	CHECK(read_str(vm_dbg_path("card_power"), buf, sizeof(buf)) > 0);
 	CHECK_EQ(strcmp(buf, "sleep"), 0);
 	usleep(200000);
@@ -281,7 +268,7 @@ static void runtime_pm_suspends_and_wakes(void)
 			       "2000"), 0);
 	CHECK_EQ(vm_ctx_submit(&c, 0, 8, 0), 0);
 	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
-	CHECK_EQ(wait_status("active", 10), 0);
+	CHECK_EQ(vm_wait_runtime_status("active", 10), 0);
 	CHECK(read_str(vm_dbg_path("card_power"), buf, sizeof(buf)) > 0);
 	CHECK_EQ(strcmp(buf, "active"), 0);
 	usleep(200000);
@@ -292,7 +279,7 @@ static void runtime_pm_suspends_and_wakes(void)
 	/* and sleeps again once idle */
 	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
 			       "50"), 0);
-	CHECK_EQ(wait_status("suspended", 3000), 0);
+	CHECK_EQ(vm_wait_runtime_status("suspended", 3000), 0);
 	CHECK_EQ(vm_ctx_submit(&c, 0, 4, 1), 0);
 	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
 	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
