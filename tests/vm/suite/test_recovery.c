@@ -240,6 +240,53 @@ static uint64_t timed_job(struct vm_ctx *c, uint32_t rbo,
 }
 
 /*
+ * The knobs held in card registers: non-default values, the defaults as
+ * they read, and as they are written back (a threshold of 0 restores
+ * the card's default).
+ */
+#define KNOBS	4
+static const char *const knob_set[KNOBS][2] = {
+	{ "power_mode", "efficiency" }, { "adc_bits", "4" },
+	{ "refresh_policy", "recalibrate" },
+	{ "refresh_threshold_ppm", "31000" },
+};
+static const char *const knob_dflt[KNOBS][2] = {
+	{ "power_mode", "performance" }, { "adc_bits", "8" },
+	{ "refresh_policy", "off" },
+	{ "refresh_threshold_ppm", "20000" },
+};
+static const char *const knob_reset[KNOBS][2] = {
+	{ "power_mode", "performance" }, { "adc_bits", "8" },
+	{ "refresh_policy", "off" },
+	{ "refresh_threshold_ppm", "0" },
+};
+
+/* Do the knob files all read the values of tab[]? */
+static int knobs_read(const char *const tab[KNOBS][2])
+{
+	char buf[64];
+	int i;
+
+	for (i = 0; i < KNOBS; i++)
+		if (strcmp(knob_str(tab[i][0], buf, sizeof(buf)), tab[i][1])) {
+			printf("  %s reads \"%s\", not \"%s\"\n",
+			       tab[i][0], buf, tab[i][1]);
+			return 0;
+		}
+	return 1;
+}
+
+/* 0 or the first failing write's error */
+static int knobs_write(const char *const tab[KNOBS][2])
+{
+	int i, ret = 0;
+
+	for (i = 0; i < KNOBS && !ret; i++)
+		ret = vm_write_file(vm_dev_path(tab[i][0]), tab[i][1]);
+	return ret;
+}
+
+/*
  * The settings held in card registers outlive a reset: the card comes
  * back with its power-on values (vcard_regs.c), the driver writes the
  * user's again.  sysfs reads the registers, and the card's modeled time
@@ -248,31 +295,17 @@ static uint64_t timed_job(struct vm_ctx *c, uint32_t rbo,
  */
 static void knobs_survive_reset(void)
 {
-	static const char *const set[][2] = {
-		{ "power_mode", "efficiency" }, { "adc_bits", "4" },
-		{ "refresh_policy", "recalibrate" },
-		{ "refresh_threshold_ppm", "31000" },
-	};
-	static const char *const dflt[][2] = {
-		{ "power_mode", "performance" }, { "adc_bits", "8" },
-		{ "refresh_policy", "off" },
-		{ "refresh_threshold_ppm", "20000" },
-	};
 	long long r0 = vm_read_num(vm_dev_path("reset_count"));
 	struct drm_cim_job_result *res;
 	uint64_t t_dflt, t_set, t_adc, t_after;
 	struct vm_ctx c;
-	char buf[64];
 	uint32_t rbo;
-	size_t i;
 
 	CHECK_EQ(vm_ctx_open(&c, 1, 16, 21), 0);
 	CHECK_EQ(vm_bo_create(c.fd, 4096, &rbo), 0);
 	res = vm_bo_map(c.fd, rbo, 4096);
 	CHECK(res != NULL);
-	for (i = 0; i < 4; i++)
-		CHECK_EQ(strcmp(knob_str(dflt[i][0], buf, sizeof(buf)),
-				dflt[i][1]), 0);
+	CHECK(knobs_read(knob_dflt));
 	t_dflt = timed_job(&c, rbo, res);
 	CHECK(t_dflt > 0);
 
@@ -281,28 +314,99 @@ static void knobs_survive_reset(void)
 	t_adc = timed_job(&c, rbo, res);
 	CHECK(t_adc > 0 && t_adc < t_dflt);
 
-	for (i = 0; i < 4; i++)
-		CHECK_EQ(vm_write_file(vm_dev_path(set[i][0]), set[i][1]), 0);
+	CHECK_EQ(knobs_write(knob_set), 0);
 	t_set = timed_job(&c, rbo, res);
 	CHECK_EQ(t_set, 2 * t_adc);	/* efficiency: a clock half as fast */
 
 	CHECK_EQ(vm_write_file(vm_dbg_path("force_reset"), "1"), 0);
 	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
 	/* what the card's registers hold after the reset */
-	for (i = 0; i < 4; i++)
-		CHECK_EQ(strcmp(knob_str(set[i][0], buf, sizeof(buf)),
-				set[i][1]), 0);
+	CHECK(knobs_read(knob_set));
 	t_after = timed_job(&c, rbo, res);
 	printf("  device time: defaults %llu ns, adc_bits 4 %llu ns, + efficiency %llu ns, after the reset %llu ns\n",
 	       (unsigned long long)t_dflt, (unsigned long long)t_adc,
 	       (unsigned long long)t_set, (unsigned long long)t_after);
 	CHECK_EQ(t_after, t_set);
 
-	for (i = 0; i < 4; i++)
-		CHECK_EQ(vm_write_file(vm_dev_path(dflt[i][0]),
-				       i == 3 ? "0" : dflt[i][1]), 0);
+	CHECK_EQ(knobs_write(knob_reset), 0);
 	CHECK_EQ(timed_job(&c, rbo, res), t_dflt);
 	vm_ctx_close(&c);
+}
+
+static int card_power_is(const char *want)
+{
+	char buf[32];
+	int n = vm_read_file(vm_dbg_path("card_power"), buf, sizeof(buf));
+
+	return n > 0 && !strncmp(buf, want, strlen(want)) &&
+	       buf[strlen(want)] == '\n';
+}
+
+static void knobs_survive_sleep_run(void)
+{
+	struct drm_cim_job_result *res;
+	uint64_t t_dflt, t_set, t_after;
+	struct vm_ctx c;
+	uint32_t rbo;
+
+	CHECK_EQ(vm_ctx_open(&c, 1, 16, 22), 0);
+	CHECK_EQ(vm_bo_create(c.fd, 4096, &rbo), 0);
+	res = vm_bo_map(c.fd, rbo, 4096);
+	CHECK(res != NULL);
+	CHECK(knobs_read(knob_dflt));
+	t_dflt = timed_job(&c, rbo, res);
+	CHECK(t_dflt > 0);
+	CHECK_EQ(knobs_write(knob_set), 0);
+	t_set = timed_job(&c, rbo, res);
+	CHECK(t_set > 0 && t_set != t_dflt);
+
+	/* idle: the card sleeps (on the card too) and loses its settings */
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "50"), 0);
+	CHECK_EQ(vm_wait_runtime_status("suspended", 3000), 0);
+	CHECK(card_power_is("sleep"));
+	/* sysfs tells the user's settings, without waking the card */
+	CHECK(knobs_read(knob_set));
+	CHECK_EQ(vm_wait_runtime_status("suspended", 10), 0);
+	CHECK(card_power_is("sleep"));
+
+	/* A job wakes it, awake long enough to read the registers back. */
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "10000"), 0);
+	t_after = timed_job(&c, rbo, res);
+	CHECK_EQ(vm_wait_runtime_status("active", 10), 0);
+	CHECK(card_power_is("active"));
+	CHECK(knobs_read(knob_set));
+	printf("  device time: defaults %llu ns, set %llu ns, after sleeping %llu ns\n",
+	       (unsigned long long)t_dflt, (unsigned long long)t_set,
+	       (unsigned long long)t_after);
+	CHECK_EQ(t_after, t_set);
+
+	CHECK_EQ(knobs_write(knob_reset), 0);
+	CHECK(knobs_read(knob_dflt));
+	CHECK_EQ(timed_job(&c, rbo, res), t_dflt);
+	vm_ctx_close(&c);
+}
+
+/*
+ * The same settings outlive the card's sleep (runtime PM): the card
+ * loses them there (they sit in a power domain that sleep gates off,
+ * vcard_regs.c) and the driver writes them again when a job wakes it.
+ * Asleep, sysfs tells the user's settings without waking the card;
+ * awake, it reads the registers back, and the modeled time shows the
+ * card uses them.  The defaults and the autosuspend delay are restored
+ * even when a check fails.
+ */
+static void knobs_survive_sleep(void)
+{
+	char delay[32];
+
+	CHECK(knob_str("power/autosuspend_delay_ms", delay,
+		       sizeof(delay))[0] != 0);
+	knobs_survive_sleep_run();
+	CHECK_EQ(knobs_write(knob_reset), 0);
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       delay), 0);
 }
 
 const struct vm_test vm_recovery_tests[] = {
@@ -314,5 +418,6 @@ const struct vm_test vm_recovery_tests[] = {
 	{ "force_reset_resubmits_and_announces",
 	  force_reset_resubmits_and_announces },
 	{ "knobs_survive_reset", knobs_survive_reset },
+	{ "knobs_survive_sleep", knobs_survive_sleep },
 	{ NULL, NULL },
 };
