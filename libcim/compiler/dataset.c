@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../include/cim_graph.h"
+#include "../file_read.h"
 
 #define HDR_SIZE	64
 #define FLAG_LABELS	1u
@@ -97,7 +98,7 @@ int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
 		     size_t errlen)
 {
 	FILE *f;
-	long len;
+	size_t len;
 	void *buf;
 	int ret;
 
@@ -110,19 +111,10 @@ int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
 			snprintf(err, errlen, "%s: cannot open", path);
 		return ret;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return -EIO;
-	}
-	buf = malloc(len ? (size_t)len : 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	ret = fread(buf, 1, (size_t)len, f) == (size_t)len ? 0 : -EIO;
-	fclose(f);
-	if (!ret)
-		ret = cim_dataset_parse(buf, (size_t)len, out, err, errlen);
+	ret = cimi_read_stream(f, &buf, &len);
+	if (ret)
+		return ret == -ENOMEM ? ret : -EIO;
+	ret = cim_dataset_parse(buf, len, out, err, errlen);
 	free(buf);
 	return ret;
 }
