@@ -25,8 +25,7 @@ static void test_fault_dma_and_tile(void **state)
 	struct cim_desc d;
 	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	d = run_desc(t, &m, 2, &out);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_DMA | CIM_FAULT_TILE);
 	assert_int_equal(thost_exec(t, &d).status, CIM_ST_DMA_ERROR);
@@ -64,8 +63,7 @@ static void test_fault_hang_until_reset(void **state)
 	struct cim_cpl c;
 	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	d = run_desc(t, &m, 1, &out);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_HANG);
 	thost_submit(t, &d);
@@ -87,8 +85,7 @@ static void test_fault_crash(void **state)
 	struct cim_desc d;
 	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	d = run_desc(t, &m, 1, &out);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_CRASH);
 	thost_submit(t, &d);
@@ -108,8 +105,7 @@ static void test_telemetry_counts(void **state)
 	uint64_t mvms = 0, rows = 0;
 	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	d = run_desc(t, &m, 3, &out);
 	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
 	for (i = 0; i < THAL_TILES; i++) {
