@@ -182,20 +182,13 @@ int cim_model_load(const void *buf, size_t size, struct cim_model **out)
 
 int cim_model_load_file(const char *path, struct cim_model **out)
 {
-	FILE *f;
 	size_t len;
 	void *buf;
 	int r;
 
 	if (!path || !out)
 		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f) {
-		r = -errno;
-		cimi_set_error(NULL, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	r = cimi_read_stream(f, &buf, &len);
+	r = cimi_read_file(path, &buf, &len, NULL);
 	if (r) {
 		cimi_set_error(NULL, "%s: %s", path, strerror(-r));
 		return r;

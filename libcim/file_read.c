@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: MIT
 /* Reading a whole file into memory: .cimx models, ONNX models, CIMD data. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "file_read.h"
 
-int cimi_read_stream(FILE *f, void **buf, size_t *len)
+int cimi_read_file(const char *path, void **buf, size_t *len, int *opened)
 {
+	FILE *f = fopen(path, "rb");
 	long n;
 	int ret = 0;
 
 	*buf = NULL;
+	if (opened)
+		*opened = f != NULL;
+	if (!f)
+		return -errno;
 	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		ret = errno ? -errno : -EIO;
 		fclose(f);

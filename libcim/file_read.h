@@ -4,13 +4,13 @@
 #define CIM_FILE_READ_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 /*
- * The whole of the open file f into *buf (malloc'ed, at least one byte),
- * its size into *len; f is closed.  0, or -errno when f cannot be
- * seeked, -ENOMEM, or -EIO when f cannot be read (*buf is then NULL).
+ * The whole file at path into *buf (malloc'ed, at least one byte), its
+ * size into *len.  0, or -errno when it cannot be opened or seeked,
+ * -ENOMEM, or -EIO when it cannot be read.  *opened (unless NULL) says
+ * whether it could be opened.
  */
-int cimi_read_stream(FILE *f, void **buf, size_t *len);
+int cimi_read_file(const char *path, void **buf, size_t *len, int *opened);
 
 #endif /* CIM_FILE_READ_H */

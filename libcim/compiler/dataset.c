@@ -97,21 +97,18 @@ int cim_dataset_parse(const void *buf, size_t size, struct cim_dataset **out,
 int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
 		     size_t errlen)
 {
-	FILE *f;
 	size_t len;
 	void *buf;
-	int ret;
+	int ret, opened;
 
 	if (!path || !out)
 		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f) {
-		ret = -errno;
+	ret = cimi_read_file(path, &buf, &len, &opened);
+	if (ret && !opened) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s: cannot open", path);
 		return ret;
 	}
-	ret = cimi_read_stream(f, &buf, &len);
 	if (ret)
 		return ret == -ENOMEM ? ret : -EIO;
 	ret = cim_dataset_parse(buf, len, out, err, errlen);

@@ -241,20 +241,17 @@ int cim_onnx_import_file(const char *path, int optimize,
 			 struct cim_graph **out, char *err, size_t errlen)
 {
 	struct onnx_ctx c = { .err = err, .errlen = errlen };
-	FILE *f;
 	size_t len;
 	void *buf;
-	int ret;
+	int ret, opened;
 
 	if (!path || !out)
 		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f) {
-		ret = -errno;
+	ret = cimi_read_file(path, &buf, &len, &opened);
+	if (ret && !opened) {
 		onnx_err(&c, "%s: cannot open", path);
 		return ret;
 	}
-	ret = cimi_read_stream(f, &buf, &len);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
