@@ -137,6 +137,12 @@ static int const_values(struct onnx_ctx *c, const char *name, float **f,
 	return 0;
 }
 
+/* The attribute name has the value v, which the card does not support. */
+static int unsupported(struct onnx_ctx *c, const char *name, int64_t v)
+{
+	return onnx_node_err(c, "%s=%lld is not supported", name, (long long)v);
+}
+
 static int check_auto_pad(struct onnx_ctx *c, int *valid)
 {
 	char s[32] = "NOTSET";
@@ -215,7 +221,7 @@ static int op_conv(struct onnx_ctx *c)
 	if (ret)
 		return ret;
 	if (group < 1 || group > 1 << 20)
-		return onnx_node_err(c, "group=%lld is not supported", (long long)group);
+		return unsupported(c, "group", group);
 	a.conv.group = (uint32_t)group;
 	return add(c, CIM_NODE_CONV, ins, ins[2] ? 3 : 2, &a, NULL);
 }
@@ -343,10 +349,9 @@ static int op_batchnorm(struct onnx_ctx *c)
 	if (ret)
 		return ret;
 	if (training)
-		return onnx_node_err(c, "training_mode=%lld is not supported",
-				     (long long)training);
+		return unsupported(c, "training_mode", training);
 	if (spatial != 1)
-		return onnx_node_err(c, "spatial=%lld is not supported", (long long)spatial);
+		return unsupported(c, "spatial", spatial);
 	for (i = 0; i < 5; i++)
 		ins[i] = in_name(c, i);
 	return add(c, CIM_NODE_BATCHNORM, ins, 5, &a, NULL);
@@ -445,18 +450,39 @@ static int op_pool(struct onnx_ctx *c, int op)
 	if (ret)
 		return ret;
 	if (ceil_mode)
-		return onnx_node_err(c, "ceil_mode=%lld is not supported",
-				     (long long)ceil_mode);
+		return unsupported(c, "ceil_mode", ceil_mode);
 	if (order)
-		return onnx_node_err(c, "storage_order=%lld is not supported",
-				     (long long)order);
+		return unsupported(c, "storage_order", order);
 	a.pool.count_include_pad = cip != 0;
 	return add(c, op, &x, 1, &a, NULL);
 }
 
-static int op_flatten(struct onnx_ctx *c)
+/*
+ * Flatten, Softmax: the one input into *x and the attribute axis (given
+ * its default) made non-negative; axis may be x's rank where end_ok.
+ */
+static int axis_input(struct onnx_ctx *c, const struct cim_tensor **x,
+		      int64_t *axis, int end_ok)
 {
 	static const char *const known[] = { "axis", NULL };
+	int64_t rank;
+	int ret;
+
+	ret = one_tensor_input(c, known, x);
+	if (!ret)
+		ret = onnx_attr_int(c, "axis", axis);
+	if (ret)
+		return ret;
+	rank = (*x)->rank;
+	if (*axis < -rank || *axis > (end_ok ? rank : rank - 1))
+		return onnx_node_err(c, "axis %lld is out of range", (long long)*axis);
+	if (*axis < 0)
+		*axis += rank;
+	return 0;
+}
+
+static int op_flatten(struct onnx_ctx *c)
+{
 	union cim_node_attrs a = { 0 };
 	const struct cim_tensor *x;
 	const char *xn = in_name(c, 0);
@@ -464,15 +490,9 @@ static int op_flatten(struct onnx_ctx *c)
 	uint32_t d;
 	int ret;
 
-	ret = one_tensor_input(c, known, &x);
-	if (!ret)
-		ret = onnx_attr_int(c, "axis", &axis);
+	ret = axis_input(c, &x, &axis, 1);
 	if (ret)
 		return ret;
-	if (axis < -(int64_t)x->rank || axis > (int64_t)x->rank)
-		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
-	if (axis < 0)
-		axis += x->rank;
 	for (d = 0; d < axis; d++)
 		outer *= x->dims[d];
 	a.reshape.rank = 2;
@@ -573,7 +593,6 @@ static int op_transpose(struct onnx_ctx *c)
 
 static int op_softmax(struct onnx_ctx *c)
 {
-	static const char *const known[] = { "axis", NULL };
 	union cim_node_attrs a = { 0 };
 	const struct cim_tensor *x;
 	const char *xn = in_name(c, 0);
@@ -581,15 +600,9 @@ static int op_softmax(struct onnx_ctx *c)
 	uint32_t d;
 	int ret;
 
-	ret = one_tensor_input(c, known, &x);
-	if (!ret)
-		ret = onnx_attr_int(c, "axis", &axis);
+	ret = axis_input(c, &x, &axis, 0);
 	if (ret)
 		return ret;
-	if (axis < -(int64_t)x->rank || axis >= (int64_t)x->rank)
-		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
-	if (axis < 0)
-		axis += x->rank;
 	/* Before opset 13 Softmax spans every axis from `axis` on. */
 	for (d = (uint32_t)axis + 1; c->opset < 13 && d < x->rank; d++)
 		inner *= x->dims[d];
