@@ -19,15 +19,6 @@ int8_t *fw_tensor(struct cim_fw *fw, const uint8_t *plan, uint32_t t)
 	return fw->arena + cim_image_tensors(plan)[t].offset;
 }
 
-static int8_t fw_clamp(int32_t v, const struct cim_image_op *op)
-{
-	if (v < op->act_min)
-		v = op->act_min;
-	if (v > op->act_max)
-		v = op->act_max;
-	return (int8_t)v;
-}
-
 /* Input row of window row o, tap k: may be outside [0, in). */
 static int32_t fw_win_at(uint32_t o, uint32_t k, uint32_t stride,
 			 uint32_t dil, uint32_t pad)
@@ -239,7 +230,7 @@ static void fw_op_pool(struct cim_fw *fw, const uint8_t *plan,
 				}
 				if (avg)
 					v = fw_div_round(v, cnt);
-				*y++ = fw_clamp(v, op);
+				*y++ = cim_clamp8(v, op->act_min, op->act_max);
 			}
 		}
 	}

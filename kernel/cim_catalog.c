@@ -316,6 +316,23 @@ static int cim_query_image_cmp(const void *a, const void *b)
 	return x->lru < y->lru ? -1 : x->lru > y->lru;
 }
 
+/*
+ * The end of a list query (images, tiles): what fits of the reply's need
+ * bytes in buf is copied to user space, args->size says need; frees buf.
+ */
+int cim_query_reply(struct drm_cim_query *args, void *buf, size_t need)
+{
+	int ret = 0;
+
+	if (args->size &&
+	    copy_to_user(u64_to_user_ptr(args->data), buf,
+			 min_t(size_t, args->size, need)))
+		ret = -EFAULT;
+	args->size = need;
+	kvfree(buf);
+	return ret;
+}
+
 /* DRM_CIM_QUERY_IMAGES: see struct drm_cim_images. */
 int cim_catalog_query(struct cim_device *cdev, struct drm_cim_query *args)
 {
@@ -326,7 +343,6 @@ int cim_catalog_query(struct cim_device *cdev, struct drm_cim_query *args)
 	u32 n = 0, i, fit;
 	size_t need;
 	void *buf;
-	int ret = 0;
 
 	mutex_lock(&cdev->alloc_lock);
 	list_for_each_entry(img, &cdev->images, node)
@@ -374,12 +390,6 @@ int cim_catalog_query(struct cim_device *cdev, struct drm_cim_query *args)
 	e = buf + sizeof(*h);
 	for (i = 0; i < n; i++)
 		e[i] = q[i].e;
-	if (args->size &&
-	    copy_to_user(u64_to_user_ptr(args->data), buf,
-			 min_t(size_t, args->size, need)))
-		ret = -EFAULT;
-	args->size = need;
-	kvfree(buf);
 	kvfree(q);
-	return ret;
+	return cim_query_reply(args, buf, need);
 }

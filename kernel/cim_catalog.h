@@ -94,5 +94,6 @@ void cim_catalog_unplace(struct cim_device *cdev, struct cim_image *img);
 u32 cim_catalog_avail_tiles(struct cim_device *cdev);
 void cim_image_touch(struct cim_image *img);
 int cim_catalog_query(struct cim_device *cdev, struct drm_cim_query *args);
+int cim_query_reply(struct drm_cim_query *args, void *buf, size_t need);
 
 #endif /* __CIM_CATALOG_H__ */

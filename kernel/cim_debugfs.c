@@ -196,34 +196,47 @@ CIM_INJECT(tile_fault, CIM_FAULT_TILE);
 CIM_INJECT(program_fail, CIM_FAULT_PROGRAM);
 CIM_INJECT(fw_crash, CIM_FAULT_CRASH);
 
+/* unsafe: a DEFINE_DEBUGFS_ATTRIBUTE file, which protects itself. */
+struct cim_debugfs_file {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+	bool unsafe;
+};
+
+static const struct cim_debugfs_file cim_debugfs_files[] = {
+	{ "resets", 0444, &cim_resets_fops },
+	{ "inflight", 0444, &cim_inflight_fops },
+	{ "queues", 0444, &cim_queues_fops },
+	{ "tiles", 0444, &cim_tiles_fops },
+	{ "images", 0444, &cim_images_fops },
+	{ "fw_log", 0444, &cim_fw_log_fops },
+	{ "card_power", 0444, &cim_card_power_fops },
+	{ "faults_fired", 0444, &cim_faults_fired_fops, true },
+	{ "force_reset", 0200, &cim_force_reset_fops, true },
+	{ "inject_hang", 0600, &cim_inject_hang_fops, true },
+	{ "inject_dma_error", 0600, &cim_inject_dma_error_fops, true },
+	{ "inject_tile_fault", 0600, &cim_inject_tile_fault_fops, true },
+	{ "inject_program_fail", 0600, &cim_inject_program_fail_fops, true },
+	{ "inject_fw_crash", 0600, &cim_inject_fw_crash_fops, true },
+};
+
 void cim_debugfs_init(struct cim_device *cdev)
 {
 	struct dentry *d = cdev->drm.debugfs_root;
+	const struct cim_debugfs_file *f;
+	int i;
 
 	if (IS_ERR_OR_NULL(d))
 		return;
-	debugfs_create_file("resets", 0444, d, cdev, &cim_resets_fops);
-	debugfs_create_file("inflight", 0444, d, cdev, &cim_inflight_fops);
-	debugfs_create_file("queues", 0444, d, cdev, &cim_queues_fops);
-	debugfs_create_file("tiles", 0444, d, cdev, &cim_tiles_fops);
-	debugfs_create_file("images", 0444, d, cdev, &cim_images_fops);
-	debugfs_create_file("fw_log", 0444, d, cdev, &cim_fw_log_fops);
-	debugfs_create_file("card_power", 0444, d, cdev,
-			    &cim_card_power_fops);
-	debugfs_create_file_unsafe("faults_fired", 0444, d, cdev,
-				   &cim_faults_fired_fops);
-	debugfs_create_file_unsafe("force_reset", 0200, d, cdev,
-				   &cim_force_reset_fops);
-	debugfs_create_file_unsafe("inject_hang", 0600, d, cdev,
-				   &cim_inject_hang_fops);
-	debugfs_create_file_unsafe("inject_dma_error", 0600, d, cdev,
-				   &cim_inject_dma_error_fops);
-	debugfs_create_file_unsafe("inject_tile_fault", 0600, d, cdev,
-				   &cim_inject_tile_fault_fops);
-	debugfs_create_file_unsafe("inject_program_fail", 0600, d, cdev,
-				   &cim_inject_program_fail_fops);
-	debugfs_create_file_unsafe("inject_fw_crash", 0600, d, cdev,
-				   &cim_inject_fw_crash_fops);
+	for (i = 0; i < ARRAY_SIZE(cim_debugfs_files); i++) {
+		f = &cim_debugfs_files[i];
+		if (f->unsafe)
+			debugfs_create_file_unsafe(f->name, f->mode, d, cdev,
+						   f->fops);
+		else
+			debugfs_create_file(f->name, f->mode, d, cdev, f->fops);
+	}
 }
 
 /*

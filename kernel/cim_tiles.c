@@ -82,7 +82,6 @@ int cim_tiles_query(struct cim_device *cdev, struct drm_cim_query *args)
 	struct cim_image *img;
 	size_t need;
 	void *buf;
-	int ret = 0;
 
 	/*
 	 * Report what the card counted: the driver's own count misses wear
@@ -116,11 +115,5 @@ int cim_tiles_query(struct cim_device *cdev, struct drm_cim_query *args)
 			e[img->tile_map[i]].slot = img->slot;
 	mutex_unlock(&cdev->alloc_lock);
 
-	if (args->size &&
-	    copy_to_user(u64_to_user_ptr(args->data), buf,
-			 min_t(size_t, args->size, need)))
-		ret = -EFAULT;
-	args->size = need;
-	kvfree(buf);
-	return ret;
+	return cim_query_reply(args, buf, need);
 }

@@ -47,16 +47,20 @@ static int list_query(struct cim_dev *dev, uint32_t id, void **out,
 	return -EAGAIN;
 }
 
-/* Entry i of a list whose header says where entries are; NULL if short. */
-static const void *list_entry(const void *buf, uint32_t got,
-			      uint32_t header_size, uint32_t entry_size,
-			      uint32_t i)
+/*
+ * Entry i of a list whose header says where entries are, into e (e_size
+ * bytes, zero-filled past what the driver sent); 0 if the answer is short.
+ */
+static int list_entry(const void *buf, uint32_t got, uint32_t header_size,
+		      uint32_t entry_size, uint32_t i, void *e, size_t e_size)
 {
 	uint64_t at = header_size + (uint64_t)i * entry_size;
 
 	if (at + entry_size > got)
-		return NULL;
-	return (const uint8_t *)buf + at;
+		return 0;
+	memset(e, 0, e_size);
+	memcpy(e, (const uint8_t *)buf + at, entry_size < e_size ? entry_size : e_size);
+	return 1;
 }
 
 /*
@@ -92,7 +96,6 @@ int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
 {
 	struct drm_cim_image_entry e;
 	struct drm_cim_images h;
-	const void *p;
 	uint32_t got, i, n;
 	void *buf;
 	int ret;
@@ -105,11 +108,9 @@ int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
 		return ret;
 	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
 	for (i = 0; i < n; i++) {
-		p = list_entry(buf, got, h.header_size, h.entry_size, i);
-		if (!p)
+		if (!list_entry(buf, got, h.header_size, h.entry_size, i, &e,
+				sizeof(e)))
 			break;
-		memset(&e, 0, sizeof(e));
-		memcpy(&e, p, h.entry_size < sizeof(e) ? h.entry_size : sizeof(e));
 		memcpy(out[i].sha256, e.sha256, sizeof(out[i].sha256));
 		out[i].size = e.size;
 		out[i].last_use_ns = e.last_use_ns;
@@ -133,7 +134,6 @@ int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
 {
 	struct drm_cim_tile_entry e;
 	struct drm_cim_tiles h;
-	const void *p;
 	uint32_t got, i, n;
 	void *buf;
 	int ret;
@@ -146,11 +146,9 @@ int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
 		return ret;
 	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
 	for (i = 0; i < n; i++) {
-		p = list_entry(buf, got, h.header_size, h.entry_size, i);
-		if (!p)
+		if (!list_entry(buf, got, h.header_size, h.entry_size, i, &e,
+				sizeof(e)))
 			break;
-		memset(&e, 0, sizeof(e));
-		memcpy(&e, p, h.entry_size < sizeof(e) ? h.entry_size : sizeof(e));
 		out[i].pe_cycles = e.pe_cycles;
 		out[i].slot = e.slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e.slot;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "file_read.h"
 #include "cimx_format.h"
 #include "model_internal.h"
 
@@ -181,35 +182,18 @@ int cim_model_load(const void *buf, size_t size, struct cim_model **out)
 
 int cim_model_load_file(const char *path, struct cim_model **out)
 {
-	FILE *f;
-	long len;
+	size_t len;
 	void *buf;
 	int r;
 
 	if (!path || !out)
 		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f) {
-		r = -errno;
+	r = cimi_read_file(path, &buf, &len, NULL);
+	if (r) {
 		cimi_set_error(NULL, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		r = -errno;
-		fclose(f);
-		cimi_set_error(NULL, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	buf = malloc(len ? (size_t)len : 1);
-	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		r = buf ? -EIO : -ENOMEM;
-		free(buf);
-		fclose(f);
-		cimi_set_error(NULL, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	fclose(f);
-	r = cim_model_load(buf, (size_t)len, out);
+	r = cim_model_load(buf, len, out);
 	free(buf);
 	return r;
 }

@@ -20,15 +20,6 @@ void refi_op_vectors(const struct cim_image_op *op,
 	     (uint64_t)op->kernel_h * op->kernel_w * in->c : cim_tensor_size(in);
 }
 
-static int8_t clamp8(int64_t v, const struct cim_image_op *op)
-{
-	if (v < op->act_min)
-		v = op->act_min;
-	if (v > op->act_max)
-		v = op->act_max;
-	return (int8_t)v;
-}
-
 /* Input row of window tap k of output o along one axis (may be outside). */
 static int64_t tap(uint32_t o, uint32_t k, uint32_t stride, uint32_t dil,
 		   uint32_t pad)
@@ -132,9 +123,10 @@ static void pool_op(const struct refi_env *e, const struct cim_image_op *op)
 							mx = v;
 					}
 				if (op->type == CIM_OP_MAXPOOL)
-					*y++ = clamp8(mx, op);
+					*y++ = cim_clamp8(mx, op->act_min, op->act_max);
 				else
-					*y++ = clamp8(n ? div_round(s, n) : 0, op);
+					*y++ = cim_clamp8(n ? div_round(s, n) : 0,
+							  op->act_min, op->act_max);
 			}
 }
 

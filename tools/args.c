@@ -117,6 +117,28 @@ static int next_opt(int argc, char *const argv[], int *i,
 	return 0;
 }
 
+/*
+ * next_opt() for a subcommand: --help gives CIMCTL_ARGS_HELP; a
+ * positional argument gives 0 with *spec NULL where positional allows
+ * one, else an error.
+ */
+static int next_arg(int argc, char *const argv[], int *i,
+		    const struct opt_spec *specs, const struct opt_spec **spec,
+		    const char **val, char *err, size_t len, int positional)
+{
+	int r = next_opt(argc, argv, i, specs, spec, val, err, len);
+
+	if (r == 1 && positional) {
+		*spec = NULL;
+		return 0;
+	}
+	if (r == 1)
+		return fail(err, len, "unexpected argument %s", argv[*i]);
+	if (r)
+		return r;
+	return strcmp((*spec)->name, "help") ? 0 : CIMCTL_ARGS_HELP;
+}
+
 int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 		     char *err, size_t len)
 {
@@ -134,17 +156,14 @@ int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 	o->show = 4;
 	o->exit_margin = -1;
 	for (i = 1; i < argc; i++) {
-		r = next_opt(argc, argv, &i, specs, &s, &val, err, len);
-		if (r == 1 && !o->model_file) {
+		r = next_arg(argc, argv, &i, specs, &s, &val, err, len,
+			     !o->model_file);
+		if (r)
+			return r;
+		if (!s) {
 			o->model_file = argv[i];	/* cimctl run model.cimx */
 			continue;
 		}
-		if (r == 1)
-			return fail(err, len, "unexpected argument %s", argv[i]);
-		if (r)
-			return r;
-		if (!strcmp(s->name, "help"))
-			return CIMCTL_ARGS_HELP;
 		if (!strcmp(s->name, "dev")) {
 			o->dev = val;
 		} else if (!strcmp(s->name, "model")) {
@@ -199,13 +218,9 @@ int cimctl_parse_build(int argc, char *const argv[], struct build_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	for (i = 1; i < argc; i++) {
-		r = next_opt(argc, argv, &i, specs, &s, &val, err, len);
-		if (r == 1)
-			return fail(err, len, "unexpected argument %s", argv[i]);
+		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 0);
 		if (r)
 			return r;
-		if (!strcmp(s->name, "help"))
-			return CIMCTL_ARGS_HELP;
 		if (!strcmp(s->name, "builtin")) {
 			o->builtin = val;
 		} else if (!strcmp(s->name, "rows")) {
@@ -238,20 +253,12 @@ int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	for (i = 1; i < argc; i++) {
-		r = next_opt(argc, argv, &i, specs, &s, &val, err, len);
-		if (r == 1) {
-			if (o->dev)
-				return fail(err, len, "more than one device given");
-			o->dev = argv[i];
-			continue;
-		}
+		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 1);
 		if (r)
 			return r;
-		if (!strcmp(s->name, "help"))
-			return CIMCTL_ARGS_HELP;
 		if (o->dev)
 			return fail(err, len, "more than one device given");
-		o->dev = val;
+		o->dev = s ? val : argv[i];	/* --dev DEV or DEV */
 	}
 	return CIMCTL_ARGS_OK;
 }
@@ -264,12 +271,9 @@ int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len)
 	int i, r;
 
 	for (i = 1; i < argc; i++) {
-		r = next_opt(argc, argv, &i, specs, &s, &val, err, len);
-		if (r == 1)
-			return fail(err, len, "unexpected argument %s", argv[i]);
-		if (r)
-			return r;
-		return CIMCTL_ARGS_HELP;
+		/* --help is the only option */
+		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 0);
+		return r ? r : CIMCTL_ARGS_HELP;
 	}
 	return CIMCTL_ARGS_OK;
 }

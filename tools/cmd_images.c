@@ -31,31 +31,6 @@ static const char tiles_usage[] =
 	"New images go to the free tiles with the fewest cycles.  DEV as for\n"
 	"`cimctl info`.\n";
 
-/* Parse [DEV], open the card; exit status on failure, -1 on success. */
-static int open_dev(int argc, char *argv[], const char *usage,
-		    const char *name, struct cim_dev **dev)
-{
-	struct info_opts o;
-	char err[256], path[256];
-	int r;
-
-	r = cimctl_parse_info(argc, argv, &o, err, sizeof(err));
-	if (r == CIMCTL_ARGS_HELP) {
-		fputs(usage, stdout);
-		return CIMCTL_EXIT_OK;
-	}
-	if (r) {
-		fprintf(stderr, "cimctl %s: %s\n\n%s", name, err, usage);
-		return CIMCTL_EXIT_USAGE;
-	}
-	r = cim_open(cimctl_dev_path(o.dev, path, sizeof(path)), dev);
-	if (r) {
-		cimctl_err("cannot open the card", r, cim_last_error(NULL));
-		return CIMCTL_EXIT_FAIL;
-	}
-	return -1;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -72,7 +47,7 @@ int cmd_images(int argc, char *argv[])
 	char hex[13], age[32];
 	int r, n, i, cap;
 
-	r = open_dev(argc, argv, images_usage, "images", &dev);
+	r = cimctl_open_dev(argc, argv, images_usage, "images", &dev);
 	if (r >= 0)
 		return r;
 	/* Room for a few more, in case images are loaded meanwhile. */
@@ -113,7 +88,7 @@ int cmd_tiles(int argc, char *argv[])
 	struct cim_dev *dev;
 	int r, n, i;
 
-	r = open_dev(argc, argv, tiles_usage, "tiles", &dev);
+	r = cimctl_open_dev(argc, argv, tiles_usage, "tiles", &dev);
 	if (r >= 0)
 		return r;
 	/* The tile count of a card does not change. */

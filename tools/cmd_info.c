@@ -21,26 +21,13 @@ static void ver(const char *what, uint32_t v)
 
 int cmd_info(int argc, char *argv[])
 {
-	struct info_opts o;
 	struct cim_info ci;
 	struct cim_dev *dev;
-	char err[256], path[256];
 	int r;
 
-	r = cimctl_parse_info(argc, argv, &o, err, sizeof(err));
-	if (r == CIMCTL_ARGS_HELP) {
-		fputs(usage, stdout);
-		return CIMCTL_EXIT_OK;
-	}
-	if (r) {
-		fprintf(stderr, "cimctl info: %s\n\n%s", err, usage);
-		return CIMCTL_EXIT_USAGE;
-	}
-	r = cim_open(cimctl_dev_path(o.dev, path, sizeof(path)), &dev);
-	if (r) {
-		cimctl_err("cannot open the card", r, cim_last_error(NULL));
-		return CIMCTL_EXIT_FAIL;
-	}
+	r = cimctl_open_dev(argc, argv, usage, "info", &dev);
+	if (r >= 0)
+		return r;
 	r = cim_query(dev, &ci);
 	if (r) {
 		cimctl_err("query failed", r, cim_last_error(dev));

@@ -20,14 +20,9 @@ int cmd_list(int argc, char *argv[])
 	int n, i, r;
 
 	r = cimctl_parse_list(argc, argv, err, sizeof(err));
-	if (r == CIMCTL_ARGS_HELP) {
-		fputs(usage, stdout);
-		return CIMCTL_EXIT_OK;
-	}
-	if (r) {
-		fprintf(stderr, "cimctl list: %s\n\n%s", err, usage);
-		return CIMCTL_EXIT_USAGE;
-	}
+	r = cimctl_args_done(r, "list", err, usage);
+	if (r >= 0)
+		return r;
 	n = cim_list(NULL, 0);
 	if (n < 0) {
 		cimctl_err("cannot list cards", n, cim_last_error(NULL));

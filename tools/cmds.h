@@ -18,6 +18,19 @@ int cmd_build_image(int argc, char *argv[]);
 int cmd_images(int argc, char *argv[]);
 int cmd_tiles(int argc, char *argv[]);
 
+/*
+ * After cimctl_parse_*() returned r: -1 to go on, or the exit status
+ * once the usage (--help) or err and the usage (a bad command line) are
+ * printed.
+ */
+int cimctl_args_done(int r, const char *name, const char *err,
+		     const char *usage);
+
+/* Parse [DEV] (as cimctl info) and open the card: -1, or an exit status. */
+struct cim_dev;
+int cimctl_open_dev(int argc, char *argv[], const char *usage,
+		    const char *name, struct cim_dev **dev);
+
 /* Whole file into a malloc'ed buffer: 0 or negative errno. */
 int cimctl_read_file(const char *path, void **buf, size_t *size);
 int cimctl_write_file(const char *path, const void *buf, size_t size);

@@ -49,18 +49,22 @@ static inline int32_t cim_requant(int32_t x, int32_t mult, int32_t shift)
 	return cim_rdivpot(cim_srdhm((int32_t)((uint32_t)x << left), mult), right);
 }
 
-/* One output: requantize, add the zero point, clamp to [lo, hi]. */
-static inline int8_t cim_requant_out(int32_t acc, int32_t mult, int32_t shift,
-				     int32_t zp, int32_t lo, int32_t hi)
+/* v clamped to [lo, hi] (an op's act_min..act_max), as int8. */
+static inline int8_t cim_clamp8(int64_t v, int32_t lo, int32_t hi)
 {
-	/* 64-bit sum: a saturated product plus the zero point must clamp. */
-	int64_t v = (int64_t)cim_requant(acc, mult, shift) + zp;
-
 	if (v < lo)
 		v = lo;
 	if (v > hi)
 		v = hi;
 	return (int8_t)v;
+}
+
+/* One output: requantize, add the zero point, clamp to [lo, hi]. */
+static inline int8_t cim_requant_out(int32_t acc, int32_t mult, int32_t shift,
+				     int32_t zp, int32_t lo, int32_t hi)
+{
+	/* 64-bit sum: a saturated product plus the zero point must clamp. */
+	return cim_clamp8((int64_t)cim_requant(acc, mult, shift) + zp, lo, hi);
 }
 
 #endif /* _CIM_QUANT_H_ */

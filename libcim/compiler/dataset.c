@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../include/cim_graph.h"
+#include "../file_read.h"
 
 #define HDR_SIZE	64
 #define FLAG_LABELS	1u
@@ -96,33 +97,21 @@ int cim_dataset_parse(const void *buf, size_t size, struct cim_dataset **out,
 int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
 		     size_t errlen)
 {
-	FILE *f;
-	long len;
+	size_t len;
 	void *buf;
-	int ret;
+	int ret, opened;
 
 	if (!path || !out)
 		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f) {
-		ret = -errno;
+	ret = cimi_read_file(path, &buf, &len, &opened);
+	if (ret && !opened) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s: cannot open", path);
 		return ret;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return -EIO;
-	}
-	buf = malloc(len ? (size_t)len : 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	ret = fread(buf, 1, (size_t)len, f) == (size_t)len ? 0 : -EIO;
-	fclose(f);
-	if (!ret)
-		ret = cim_dataset_parse(buf, (size_t)len, out, err, errlen);
+	if (ret)
+		return ret == -ENOMEM ? ret : -EIO;
+	ret = cim_dataset_parse(buf, len, out, err, errlen);
 	free(buf);
 	return ret;
 }

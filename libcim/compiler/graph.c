@@ -140,16 +140,24 @@ static int append_index(uint32_t **arr, uint32_t *n, uint32_t v)
 	return 0;
 }
 
+/* A new tensor may be called name and have this shape. */
+static int new_tensor_ok(struct cim_graph *g, const char *name, uint32_t rank,
+			 const uint32_t *dims)
+{
+	int ret;
+
+	if (!g)
+		return -EINVAL;
+	ret = new_name_ok(g, name);
+	return ret ? ret : shape_ok(g, name, rank, dims);
+}
+
 int cim_graph_add_input(struct cim_graph *g, const char *name, uint32_t rank,
 			const uint32_t *dims)
 {
 	int ret, t;
 
-	if (!g)
-		return -EINVAL;
-	ret = new_name_ok(g, name);
-	if (!ret)
-		ret = shape_ok(g, name, rank, dims);
+	ret = new_tensor_ok(g, name, rank, dims);
 	if (ret)
 		return ret;
 	t = cgi_new_tensor(g, name, rank, dims);
@@ -166,11 +174,7 @@ int cim_graph_add_initializer(struct cim_graph *g, const char *name,
 	struct cim_tensor *tp;
 	int ret, t;
 
-	if (!g)
-		return -EINVAL;
-	ret = new_name_ok(g, name);
-	if (!ret)
-		ret = shape_ok(g, name, rank, dims);
+	ret = new_tensor_ok(g, name, rank, dims);
 	if (ret)
 		return ret;
 	if (!data)

@@ -78,19 +78,43 @@ static int want_vector(struct cim_graph *g, const struct cim_node *n,
 	return ret;
 }
 
+/* FC, Conv: 2 or 3 inputs; input and weights of the rank, weights given. */
+static int want_weighted(struct cim_graph *g, const struct cim_node *n,
+			 uint32_t rank)
+{
+	int ret = want_inputs(g, n, 2, 3);
+
+	if (!ret)
+		ret = want_rank(g, n, 0, rank);
+	if (!ret)
+		ret = want_rank(g, n, 1, rank);
+	if (!ret)
+		ret = want_const(g, n, 1);
+	return ret;
+}
+
+/* The optional bias, input 2: an initializer of shape [len]. */
+static int want_bias(struct cim_graph *g, const struct cim_node *n,
+		     uint32_t len)
+{
+	return n->n_inputs == 3 ? want_vector(g, n, 2, len) : 0;
+}
+
+/* The output has the shape of tensor x. */
+static int shape_of(const struct cim_tensor *x, uint32_t *rank, uint32_t *dims)
+{
+	*rank = x->rank;
+	memcpy(dims, x->dims, x->rank * sizeof(*dims));
+	return 0;
+}
+
 static int shape_fc(struct cim_graph *g, const struct cim_node *n,
 		    uint32_t *rank, uint32_t *dims)
 {
 	const struct cim_tensor *x, *w;
 	int ret;
 
-	ret = want_inputs(g, n, 2, 3);
-	if (!ret)
-		ret = want_rank(g, n, 0, 2);
-	if (!ret)
-		ret = want_rank(g, n, 1, 2);
-	if (!ret)
-		ret = want_const(g, n, 1);
+	ret = want_weighted(g, n, 2);
 	if (ret)
 		return ret;
 	x = in_t(g, n, 0);
@@ -98,11 +122,9 @@ static int shape_fc(struct cim_graph *g, const struct cim_node *n,
 	if (x->dims[1] != w->dims[1])
 		return NERR(g, n, "input has %u features, weights expect %u",
 			    x->dims[1], w->dims[1]);
-	if (n->n_inputs == 3) {
-		ret = want_vector(g, n, 2, w->dims[0]);
-		if (ret)
-			return ret;
-	}
+	ret = want_bias(g, n, w->dims[0]);
+	if (ret)
+		return ret;
 	*rank = 2;
 	dims[0] = x->dims[0];
 	dims[1] = w->dims[0];
@@ -129,13 +151,7 @@ static int shape_conv(struct cim_graph *g, struct cim_node *n, uint32_t *rank,
 	uint32_t i;
 	int ret;
 
-	ret = want_inputs(g, n, 2, 3);
-	if (!ret)
-		ret = want_rank(g, n, 0, 4);
-	if (!ret)
-		ret = want_rank(g, n, 1, 4);
-	if (!ret)
-		ret = want_const(g, n, 1);
+	ret = want_weighted(g, n, 4);
 	if (ret)
 		return ret;
 	x = in_t(g, n, 0);
@@ -155,11 +171,9 @@ static int shape_conv(struct cim_graph *g, struct cim_node *n, uint32_t *rank,
 	if (w->dims[1] != x->dims[1] / a->group)
 		return NERR(g, n, "weights have %u input channels per group, the input gives %u",
 			    w->dims[1], x->dims[1] / a->group);
-	if (n->n_inputs == 3) {
-		ret = want_vector(g, n, 2, w->dims[0]);
-		if (ret)
-			return ret;
-	}
+	ret = want_bias(g, n, w->dims[0]);
+	if (ret)
+		return ret;
 	*rank = 4;
 	dims[0] = x->dims[0];
 	dims[1] = w->dims[0];
@@ -226,9 +240,7 @@ static int shape_batchnorm(struct cim_graph *g, const struct cim_node *n,
 	}
 	if (!(n->attr.epsilon >= 0))
 		return NERR(g, n, "epsilon must be >= 0");
-	*rank = x->rank;
-	memcpy(dims, x->dims, x->rank * sizeof(*dims));
-	return 0;
+	return shape_of(x, rank, dims);
 }
 
 static int same_as_input(struct cim_graph *g, const struct cim_node *n,
@@ -257,9 +269,7 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 	    (n->attr.axis < -(int32_t)x->rank || n->attr.axis >= (int32_t)x->rank))
 		return NERR(g, n, "axis %d is out of range for rank %u",
 			    n->attr.axis, x->rank);
-	*rank = x->rank;
-	memcpy(dims, x->dims, x->rank * sizeof(*dims));
-	return 0;
+	return shape_of(x, rank, dims);
 }
 
 static int shape_reshape(struct cim_graph *g, const struct cim_node *n,
@@ -329,8 +339,7 @@ static int shape_concat(struct cim_graph *g, const struct cim_node *n,
 					    y->name, d);
 		sum += y->dims[axis];
 	}
-	*rank = x->rank;
-	memcpy(dims, x->dims, x->rank * sizeof(*dims));
+	shape_of(x, rank, dims);
 	if (sum > (1ull << 31))
 		return NERR(g, n, "output too large");
 	dims[axis] = (uint32_t)sum;

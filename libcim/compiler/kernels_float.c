@@ -163,20 +163,32 @@ void cgk_transpose(const struct cim_graph *g, const struct cim_node *n,
 	}
 }
 
+/*
+ * The axis of an axis attribute (negative: from the end) of tensor o, and
+ * the products of o's dimensions before and after it.
+ */
+static uint32_t axis_split(const struct cim_tensor *o, int32_t attr,
+			   uint64_t *outer, uint64_t *inner)
+{
+	uint32_t axis = (uint32_t)(attr < 0 ? attr + (int32_t)o->rank : attr), d;
+
+	*outer = 1;
+	*inner = 1;
+	for (d = 0; d < axis; d++)
+		*outer *= o->dims[d];
+	for (d = axis + 1; d < o->rank; d++)
+		*inner *= o->dims[d];
+	return axis;
+}
+
 void cgk_concat(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v)
 {
 	const struct cim_tensor *o = OUT;
-	uint32_t axis = (uint32_t)(n->attr.axis < 0 ? n->attr.axis + (int32_t)o->rank :
-				   n->attr.axis);
-	uint64_t outer = 1, inner = 1, at = 0, b;
-	uint32_t d, i;
+	uint64_t outer, inner, at = 0, b;
+	uint32_t axis = axis_split(o, n->attr.axis, &outer, &inner), i;
 	float *y = v[n->output];
 
-	for (d = 0; d < axis; d++)
-		outer *= o->dims[d];
-	for (d = axis + 1; d < o->rank; d++)
-		inner *= o->dims[d];
 	for (b = 0; b < outer; b++) {
 		for (i = 0; i < n->n_inputs; i++) {
 			uint64_t len = (uint64_t)T(i)->dims[axis] * inner;
@@ -191,17 +203,11 @@ void cgk_softmax(const struct cim_graph *g, const struct cim_node *n,
 		 float *const *v)
 {
 	const struct cim_tensor *o = OUT;
-	uint32_t axis = (uint32_t)(n->attr.axis < 0 ? n->attr.axis + (int32_t)o->rank :
-				   n->attr.axis);
-	uint64_t outer = 1, inner = 1, b, j, k;
-	uint32_t len = o->dims[axis], d;
+	uint64_t outer, inner, b, j, k;
+	uint32_t len = o->dims[axis_split(o, n->attr.axis, &outer, &inner)];
 	const float *x = v[n->inputs[0]];
 	float *y = v[n->output];
 
-	for (d = 0; d < axis; d++)
-		outer *= o->dims[d];
-	for (d = axis + 1; d < o->rank; d++)
-		inner *= o->dims[d];
 	for (b = 0; b < outer; b++) {
 		for (j = 0; j < inner; j++) {
 			const float *xs = x + b * len * inner + j;

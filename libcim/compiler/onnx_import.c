@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "onnx.h"
+#include "../file_read.h"
 
 #define MAX_MODEL_BYTES	(1ull << 31)
 
@@ -240,37 +241,24 @@ int cim_onnx_import_file(const char *path, int optimize,
 			 struct cim_graph **out, char *err, size_t errlen)
 {
 	struct onnx_ctx c = { .err = err, .errlen = errlen };
-	FILE *f;
-	long len;
+	size_t len;
 	void *buf;
-	int ret;
+	int ret, opened;
 
 	if (!path || !out)
 		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f) {
-		ret = -errno;
+	ret = cimi_read_file(path, &buf, &len, &opened);
+	if (ret && !opened) {
 		onnx_err(&c, "%s: cannot open", path);
 		return ret;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
 		onnx_err(&c, "%s: cannot read", path);
 		return -EIO;
 	}
-	buf = malloc(len ? (size_t)len : 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		onnx_err(&c, "%s: cannot read", path);
-		return -EIO;
-	}
-	fclose(f);
-	ret = cim_onnx_import(buf, (size_t)len, optimize, out, err, errlen);
+	ret = cim_onnx_import(buf, len, optimize, out, err, errlen);
 	free(buf);
 	return ret;
 }

@@ -38,6 +38,15 @@ static int want_inputs(struct onnx_ctx *c, size_t lo, size_t hi)
 	return 0;
 }
 
+/* The node's attributes are all in known, and it has lo to hi inputs. */
+static int check_node(struct onnx_ctx *c, const char *const *known, size_t lo,
+		      size_t hi)
+{
+	int ret = onnx_attrs_known(c, known);
+
+	return ret ? ret : want_inputs(c, lo, hi);
+}
+
 /* Extra outputs (MaxPool indices, Dropout mask, ...) must be unused. */
 static int one_output(struct onnx_ctx *c)
 {
@@ -72,6 +81,15 @@ static int need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t
 	return 0;
 }
 
+/* A node of one input, a tensor the node reads, into *x. */
+static int one_tensor_input(struct onnx_ctx *c, const char *const *known,
+			    const struct cim_tensor **x)
+{
+	int ret = check_node(c, known, 1, 1);
+
+	return ret ? ret : need_tensor(c, 0, x);
+}
+
 static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *inputs,
 	       uint32_t n, const union cim_node_attrs *attr, const char *output)
 {
@@ -102,15 +120,16 @@ static int add_init(struct onnx_ctx *c, const char *suffix, uint32_t rank,
 	return ret < 0 ? ret : 0;
 }
 
-static int const_floats(struct onnx_ctx *c, const char *name, float **f,
-			int *n)
+/* The constant called name as floats (*f) or, with f NULL, integers (*v). */
+static int const_values(struct onnx_ctx *c, const char *name, float **f,
+			int64_t **v, int *n)
 {
 	const Onnx__TensorProto *t = onnx_const(c, name);
 	const char *why;
 
 	if (!t)
 		return onnx_node_err(c, "input \"%.100s\" must be a constant", name);
-	*n = onnx_tensor_floats(t, f, &why);
+	*n = f ? onnx_tensor_floats(t, f, &why) : onnx_tensor_ints(t, v, &why);
 	if (*n == -ENOMEM)
 		return -ENOMEM;
 	if (*n < 0)
@@ -118,19 +137,10 @@ static int const_floats(struct onnx_ctx *c, const char *name, float **f,
 	return 0;
 }
 
-static int const_ints(struct onnx_ctx *c, const char *name, int64_t **v, int *n)
+/* The attribute name has the value v, which the card does not support. */
+static int unsupported(struct onnx_ctx *c, const char *name, int64_t v)
 {
-	const Onnx__TensorProto *t = onnx_const(c, name);
-	const char *why;
-
-	if (!t)
-		return onnx_node_err(c, "input \"%.100s\" must be a constant", name);
-	*n = onnx_tensor_ints(t, v, &why);
-	if (*n == -ENOMEM)
-		return -ENOMEM;
-	if (*n < 0)
-		return onnx_node_err(c, "constant \"%.100s\" %s", name, why);
-	return 0;
+	return onnx_node_err(c, "%s=%lld is not supported", name, (long long)v);
 }
 
 static int check_auto_pad(struct onnx_ctx *c, int *valid)
@@ -197,9 +207,7 @@ static int op_conv(struct onnx_ctx *c)
 	int64_t group = 1;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 2, 3);
+	ret = check_node(c, known, 2, 3);
 	if (!ret)
 		ret = need_tensor(c, 1, &w);
 	if (!ret && w->rank != 4)
@@ -213,7 +221,7 @@ static int op_conv(struct onnx_ctx *c)
 	if (ret)
 		return ret;
 	if (group < 1 || group > 1 << 20)
-		return onnx_node_err(c, "group=%lld is not supported", (long long)group);
+		return unsupported(c, "group", group);
 	a.conv.group = (uint32_t)group;
 	return add(c, CIM_NODE_CONV, ins, ins[2] ? 3 : 2, &a, NULL);
 }
@@ -252,7 +260,7 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 			w[(size_t)i * k + j] = alpha * (trans_b ? b->data[(size_t)i * k + j] :
 							b->data[(size_t)j * n + i]);
 	if (c_name) {
-		ret = const_floats(c, c_name, &cv, &nc);
+		ret = const_values(c, c_name, &cv, NULL, &nc);
 		if (ret)
 			goto out;
 		if (nc != 1 && (uint32_t)nc != n) {
@@ -297,9 +305,7 @@ static int op_gemm(struct onnx_ctx *c)
 	float alpha = 1, beta = 1;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 2, 3);
+	ret = check_node(c, known, 2, 3);
 	if (!ret)
 		ret = onnx_attr_int(c, "transA", &ta);
 	if (!ret)
@@ -316,10 +322,8 @@ static int op_gemm(struct onnx_ctx *c)
 static int op_matmul(struct onnx_ctx *c)
 {
 	static const char *const known[] = { NULL };
-	int ret = onnx_attrs_known(c, known);
+	int ret = check_node(c, known, 2, 2);
 
-	if (!ret)
-		ret = want_inputs(c, 2, 2);
 	return ret ? ret : to_fc(c, 0, 0, 1, 1, NULL);
 }
 
@@ -333,9 +337,7 @@ static int op_batchnorm(struct onnx_ctx *c)
 	size_t i;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 5, 5);
+	ret = check_node(c, known, 5, 5);
 	if (!ret)
 		ret = one_output(c);
 	if (!ret)
@@ -347,23 +349,20 @@ static int op_batchnorm(struct onnx_ctx *c)
 	if (ret)
 		return ret;
 	if (training)
-		return onnx_node_err(c, "training_mode=%lld is not supported",
-				     (long long)training);
+		return unsupported(c, "training_mode", training);
 	if (spatial != 1)
-		return onnx_node_err(c, "spatial=%lld is not supported", (long long)spatial);
+		return unsupported(c, "spatial", spatial);
 	for (i = 0; i < 5; i++)
 		ins[i] = in_name(c, i);
 	return add(c, CIM_NODE_BATCHNORM, ins, 5, &a, NULL);
 }
 
-static int op_unary(struct onnx_ctx *c, enum cim_node_op op)
+static int op_unary(struct onnx_ctx *c, int op)
 {
 	static const char *const known[] = { NULL };
 	const char *x = in_name(c, 0);
-	int ret = onnx_attrs_known(c, known);
+	int ret = check_node(c, known, 1, 1);
 
-	if (!ret)
-		ret = want_inputs(c, 1, 1);
 	return ret ? ret : add(c, op, &x, 1, NULL, NULL);
 }
 
@@ -375,7 +374,7 @@ static int clip_bound(struct onnx_ctx *c, size_t i, float *v)
 
 	if (!name)
 		return 0;
-	ret = const_floats(c, name, &f, &n);
+	ret = const_values(c, name, &f, NULL, &n);
 	if (ret)
 		return ret;
 	if (n != 1)
@@ -393,9 +392,7 @@ static int op_clip(struct onnx_ctx *c)
 	const char *x = in_name(c, 0);
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 1, 3);
+	ret = check_node(c, known, 1, 3);
 	/* opset < 11 has attributes, 11+ inputs; accept either */
 	if (!ret)
 		ret = onnx_attr_float(c, "min", &a.clip.min);
@@ -415,9 +412,7 @@ static int op_add(struct onnx_ctx *c)
 	const struct cim_tensor *a, *b;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 2, 2);
+	ret = check_node(c, known, 2, 2);
 	if (!ret)
 		ret = need_tensor(c, 0, &a);
 	if (!ret)
@@ -429,7 +424,7 @@ static int op_add(struct onnx_ctx *c)
 	return add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
 }
 
-static int op_pool(struct onnx_ctx *c, enum cim_node_op op)
+static int op_pool(struct onnx_ctx *c, int op)
 {
 	static const char *const known_max[] = { "auto_pad", "ceil_mode",
 		"dilations", "kernel_shape", "pads", "storage_order", "strides", NULL };
@@ -440,9 +435,7 @@ static int op_pool(struct onnx_ctx *c, enum cim_node_op op)
 	int64_t ceil_mode = 0, cip = 0, order = 0;
 	int ret;
 
-	ret = onnx_attrs_known(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg);
-	if (!ret)
-		ret = want_inputs(c, 1, 1);
+	ret = check_node(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg, 1, 1);
 	if (!ret)
 		ret = one_output(c);
 	if (!ret)
@@ -457,18 +450,39 @@ static int op_pool(struct onnx_ctx *c, enum cim_node_op op)
 	if (ret)
 		return ret;
 	if (ceil_mode)
-		return onnx_node_err(c, "ceil_mode=%lld is not supported",
-				     (long long)ceil_mode);
+		return unsupported(c, "ceil_mode", ceil_mode);
 	if (order)
-		return onnx_node_err(c, "storage_order=%lld is not supported",
-				     (long long)order);
+		return unsupported(c, "storage_order", order);
 	a.pool.count_include_pad = cip != 0;
 	return add(c, op, &x, 1, &a, NULL);
 }
 
-static int op_flatten(struct onnx_ctx *c)
+/*
+ * Flatten, Softmax: the one input into *x and the attribute axis (given
+ * its default) made non-negative; axis may be x's rank where end_ok.
+ */
+static int axis_input(struct onnx_ctx *c, const struct cim_tensor **x,
+		      int64_t *axis, int end_ok)
 {
 	static const char *const known[] = { "axis", NULL };
+	int64_t rank;
+	int ret;
+
+	ret = one_tensor_input(c, known, x);
+	if (!ret)
+		ret = onnx_attr_int(c, "axis", axis);
+	if (ret)
+		return ret;
+	rank = (*x)->rank;
+	if (*axis < -rank || *axis > (end_ok ? rank : rank - 1))
+		return onnx_node_err(c, "axis %lld is out of range", (long long)*axis);
+	if (*axis < 0)
+		*axis += rank;
+	return 0;
+}
+
+static int op_flatten(struct onnx_ctx *c)
+{
 	union cim_node_attrs a = { 0 };
 	const struct cim_tensor *x;
 	const char *xn = in_name(c, 0);
@@ -476,19 +490,9 @@ static int op_flatten(struct onnx_ctx *c)
 	uint32_t d;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 1, 1);
-	if (!ret)
-		ret = need_tensor(c, 0, &x);
-	if (!ret)
-		ret = onnx_attr_int(c, "axis", &axis);
+	ret = axis_input(c, &x, &axis, 1);
 	if (ret)
 		return ret;
-	if (axis < -(int64_t)x->rank || axis > (int64_t)x->rank)
-		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
-	if (axis < 0)
-		axis += x->rank;
 	for (d = 0; d < axis; d++)
 		outer *= x->dims[d];
 	a.reshape.rank = 2;
@@ -505,13 +509,11 @@ static int op_reshape(struct onnx_ctx *c)
 	int64_t allowzero = 0, *shape;
 	int ret, n, i;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 2, 2);
+	ret = check_node(c, known, 2, 2);
 	if (!ret)
 		ret = onnx_attr_int(c, "allowzero", &allowzero);
 	if (!ret)
-		ret = const_ints(c, in_name(c, 1), &shape, &n);
+		ret = const_values(c, in_name(c, 1), NULL, &shape, &n);
 	if (ret)
 		return ret;
 	if (n < 1 || n > CIM_MAX_RANK)
@@ -568,11 +570,7 @@ static int op_transpose(struct onnx_ctx *c)
 	size_t n = 0, i;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 1, 1);
-	if (!ret)
-		ret = need_tensor(c, 0, &x);
+	ret = one_tensor_input(c, known, &x);
 	if (!ret)
 		ret = onnx_attr_ints(c, "perm", perm, CIM_MAX_RANK, &n);
 	if (ret)
@@ -595,7 +593,6 @@ static int op_transpose(struct onnx_ctx *c)
 
 static int op_softmax(struct onnx_ctx *c)
 {
-	static const char *const known[] = { "axis", NULL };
 	union cim_node_attrs a = { 0 };
 	const struct cim_tensor *x;
 	const char *xn = in_name(c, 0);
@@ -603,19 +600,9 @@ static int op_softmax(struct onnx_ctx *c)
 	uint32_t d;
 	int ret;
 
-	ret = onnx_attrs_known(c, known);
-	if (!ret)
-		ret = want_inputs(c, 1, 1);
-	if (!ret)
-		ret = need_tensor(c, 0, &x);
-	if (!ret)
-		ret = onnx_attr_int(c, "axis", &axis);
+	ret = axis_input(c, &x, &axis, 0);
 	if (ret)
 		return ret;
-	if (axis < -(int64_t)x->rank || axis >= (int64_t)x->rank)
-		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
-	if (axis < 0)
-		axis += x->rank;
 	/* Before opset 13 Softmax spans every axis from `axis` on. */
 	for (d = (uint32_t)axis + 1; c->opset < 13 && d < x->rank; d++)
 		inner *= x->dims[d];
@@ -644,9 +631,7 @@ static int op_passthrough(struct onnx_ctx *c, int dropout)
 	static const char *const known_do[] = { "ratio", "seed", "is_test", NULL };
 	int ret;
 
-	ret = onnx_attrs_known(c, dropout ? known_do : known_id);
-	if (!ret)
-		ret = want_inputs(c, 1, dropout ? 3 : 1);
+	ret = check_node(c, dropout ? known_do : known_id, 1, dropout ? 3 : 1);
 	if (!ret)
 		ret = one_output(c);
 	if (ret)
@@ -698,45 +683,44 @@ static int op_constant(struct onnx_ctx *c)
 	return ret < 0 ? ret : 0;
 }
 
+/* Each ONNX operator: its translator, or one shared with an argument. */
+static const struct {
+	const char *name;
+	int (*fn)(struct onnx_ctx *c);
+	int (*fn_arg)(struct onnx_ctx *c, int arg);
+	int arg;
+} onnx_ops[] = {
+	{ "Conv", .fn = op_conv },
+	{ "Gemm", .fn = op_gemm },
+	{ "MatMul", .fn = op_matmul },
+	{ "BatchNormalization", .fn = op_batchnorm },
+	{ "Relu", .fn_arg = op_unary, .arg = CIM_NODE_RELU },
+	{ "GlobalAveragePool", .fn_arg = op_unary, .arg = CIM_NODE_GLOBAL_AVGPOOL },
+	{ "Clip", .fn = op_clip },
+	{ "Add", .fn = op_add },
+	{ "MaxPool", .fn_arg = op_pool, .arg = CIM_NODE_MAXPOOL },
+	{ "AveragePool", .fn_arg = op_pool, .arg = CIM_NODE_AVGPOOL },
+	{ "Flatten", .fn = op_flatten },
+	{ "Reshape", .fn = op_reshape },
+	{ "Concat", .fn = op_concat },
+	{ "Transpose", .fn = op_transpose },
+	{ "Softmax", .fn = op_softmax },
+	{ "Identity", .fn_arg = op_passthrough, .arg = 0 },
+	{ "Dropout", .fn_arg = op_passthrough, .arg = 1 },
+	{ "Constant", .fn = op_constant },
+};
+
 int onnx_import_node(struct onnx_ctx *c)
 {
 	const char *op = c->node->op_type;
+	size_t i;
 
-	if (!strcmp(op, "Conv"))
-		return op_conv(c);
-	if (!strcmp(op, "Gemm"))
-		return op_gemm(c);
-	if (!strcmp(op, "MatMul"))
-		return op_matmul(c);
-	if (!strcmp(op, "BatchNormalization"))
-		return op_batchnorm(c);
-	if (!strcmp(op, "Relu"))
-		return op_unary(c, CIM_NODE_RELU);
-	if (!strcmp(op, "GlobalAveragePool"))
-		return op_unary(c, CIM_NODE_GLOBAL_AVGPOOL);
-	if (!strcmp(op, "Clip"))
-		return op_clip(c);
-	if (!strcmp(op, "Add"))
-		return op_add(c);
-	if (!strcmp(op, "MaxPool"))
-		return op_pool(c, CIM_NODE_MAXPOOL);
-	if (!strcmp(op, "AveragePool"))
-		return op_pool(c, CIM_NODE_AVGPOOL);
-	if (!strcmp(op, "Flatten"))
-		return op_flatten(c);
-	if (!strcmp(op, "Reshape"))
-		return op_reshape(c);
-	if (!strcmp(op, "Concat"))
-		return op_concat(c);
-	if (!strcmp(op, "Transpose"))
-		return op_transpose(c);
-	if (!strcmp(op, "Softmax"))
-		return op_softmax(c);
-	if (!strcmp(op, "Identity"))
-		return op_passthrough(c, 0);
-	if (!strcmp(op, "Dropout"))
-		return op_passthrough(c, 1);
-	if (!strcmp(op, "Constant"))
-		return op_constant(c);
+	for (i = 0; i < sizeof(onnx_ops) / sizeof(onnx_ops[0]); i++) {
+		if (strcmp(op, onnx_ops[i].name))
+			continue;
+		if (onnx_ops[i].fn)
+			return onnx_ops[i].fn(c);
+		return onnx_ops[i].fn_arg(c, onnx_ops[i].arg);
+	}
 	return onnx_node_err(c, "operator %.60s is not supported", op);
 }

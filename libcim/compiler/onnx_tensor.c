@@ -56,24 +56,47 @@ static int check_layout(const Onnx__TensorProto *t, int32_t type,
 	return 0;
 }
 
+/* check_layout(), then a buffer for *count elements of elem bytes. */
+static int layout_alloc(const Onnx__TensorProto *t, int32_t type,
+			size_t elem, size_t n_typed, int64_t *count,
+			void **buf, const char **why)
+{
+	int ret = check_layout(t, type, elem, n_typed, count, why);
+
+	if (ret)
+		return ret;
+	*buf = malloc(*count ? (size_t)*count * elem : 1);
+	return *buf ? 0 : -ENOMEM;
+}
+
+/* Element i of raw_data, elem bytes little endian. */
+static uint64_t raw_le(const Onnx__TensorProto *t, int64_t i, size_t elem)
+{
+	const uint8_t *p = t->raw_data.data + elem * i;
+	uint64_t u = 0;
+	size_t b;
+
+	for (b = elem; b > 0; b--)
+		u = u << 8 | p[b - 1];
+	return u;
+}
+
 int onnx_tensor_floats(const Onnx__TensorProto *t, float **out,
 		       const char **why)
 {
 	int64_t n, i;
+	void *buf;
 	float *f;
 	int ret;
 
-	ret = check_layout(t, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 4,
-			   t->n_float_data, &n, why);
+	ret = layout_alloc(t, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, sizeof(*f),
+			   t->n_float_data, &n, &buf, why);
 	if (ret)
 		return ret;
-	f = malloc(n ? (size_t)n * sizeof(*f) : 1);
-	if (!f)
-		return -ENOMEM;
+	f = buf;
 	for (i = 0; i < n; i++) {
 		if (t->has_raw_data) {
-			const uint8_t *p = t->raw_data.data + 4 * i;
-			uint32_t u = p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+			uint32_t u = (uint32_t)raw_le(t, i, 4);
 
 			memcpy(&f[i], &u, 4);
 		} else {
@@ -88,25 +111,18 @@ int onnx_tensor_ints(const Onnx__TensorProto *t, int64_t **out,
 		     const char **why)
 {
 	int64_t n, i;
+	void *buf;
 	int64_t *v;
 	int ret;
 
-	ret = check_layout(t, ONNX__TENSOR_PROTO__DATA_TYPE__INT64, 8,
-			   t->n_int64_data, &n, why);
+	ret = layout_alloc(t, ONNX__TENSOR_PROTO__DATA_TYPE__INT64, sizeof(*v),
+			   t->n_int64_data, &n, &buf, why);
 	if (ret)
 		return ret;
-	v = malloc(n ? (size_t)n * sizeof(*v) : 1);
-	if (!v)
-		return -ENOMEM;
+	v = buf;
 	for (i = 0; i < n; i++) {
 		if (t->has_raw_data) {
-			const uint8_t *p = t->raw_data.data + 8 * i;
-			uint64_t u = 0;
-			int b;
-
-			for (b = 7; b >= 0; b--)
-				u = u << 8 | p[b];
-			v[i] = (int64_t)u;
+			v[i] = (int64_t)raw_le(t, i, 8);
 		} else {
 			v[i] = t->int64_data[i];
 		}

@@ -175,17 +175,33 @@ static void set_clamp(struct cim_qop *op, const struct cim_node *n,
 	op->op.act_max = hi < 127 ? hi : 127;
 }
 
+/* What tune() finds for an FC/CONV node; NULL where it found nothing. */
+struct tuned {
+	float *s4;	/* 4-bit scale per output channel */
+	int32_t *z4;	/* 4-bit zero point per output channel */
+	float *bc;	/* corrected bias */
+	float *wq;	/* dequantized weights of the GPTQ rounding */
+};
+
+static void tuned_free(struct tuned *t)
+{
+	free(t->s4);
+	free(t->z4);
+	free(t->bc);
+	free(t->wq);
+	memset(t, 0, sizeof(*t));
+}
+
 /*
  * With input statistics, per output channel in the graph's weight order:
  * for 4-bit weights, the row refit to the quantized inputs (sequential
- * mode), the clipping search (*s4, *z4) and GPTQ rounding (*wq: the
+ * mode), the clipping search (s4, z4) and GPTQ rounding (wq: the
  * dequantized weights, which round back to the chosen cells); the bias
- * corrected so that the mean output matches the float graph's (*bc):
+ * corrected so that the mean output matches the float graph's (bc):
  * b' = b + w.mu_f - w_hat.mu.  Outputs stay NULL without statistics.
  */
 static int tune(struct qb *b, const struct cim_node *n,
-		const struct cqi_stats *st, uint32_t wbits, float **s4,
-		int32_t **z4, float **bc, float **wq)
+		const struct cqi_stats *st, uint32_t wbits, struct tuned *tu)
 {
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
 	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
@@ -199,38 +215,28 @@ static int tune(struct qb *b, const struct cim_node *n,
 	float *rf = NULL;
 	int ok = 0;
 
-	*s4 = NULL;
-	*z4 = NULL;
-	*bc = NULL;
-	*wq = NULL;
+	memset(tu, 0, sizeof(*tu));
 	if (!st->done || st->kg != K || (!search && !corr))
 		return 0;
 	e = malloc(K * sizeof(double));
-	*bc = malloc(N * sizeof(float));
+	tu->bc = malloc(N * sizeof(float));
 	if (search) {
-		*s4 = malloc(N * sizeof(float));
-		*z4 = malloc(N * sizeof(int32_t));
-		*wq = malloc((size_t)N * K * sizeof(float));
+		tu->s4 = malloc(N * sizeof(float));
+		tu->z4 = malloc(N * sizeof(int32_t));
+		tu->wq = malloc((size_t)N * K * sizeof(float));
 		rf = malloc(K * sizeof(float));
 	}
 	if (gptq || refit) {
 		U = malloc((size_t)K * K * sizeof(double));
 		tmp = malloc((size_t)K * K * sizeof(double));
 	}
-	if (!e || !*bc || (search && (!*s4 || !*z4 || !*wq || !rf)) ||
+	if (!e || !tu->bc || (search && (!tu->s4 || !tu->z4 || !tu->wq || !rf)) ||
 	    ((gptq || refit) && (!U || !tmp))) {
 		free(e);
 		free(U);
 		free(tmp);
 		free(rf);
-		free(*s4);
-		free(*z4);
-		free(*bc);
-		free(*wq);
-		*s4 = NULL;
-		*z4 = NULL;
-		*bc = NULL;
-		*wq = NULL;
+		tuned_free(tu);
 		return -ENOMEM;
 	}
 	for (r = 0; r < N; r++) {
@@ -244,7 +250,7 @@ static int tune(struct qb *b, const struct cim_node *n,
 
 		if (search) {
 			const float *src = wr;
-			float *o = *wq + (size_t)r * K, sc;
+			float *o = tu->wq + (size_t)r * K, sc;
 			int32_t z;
 
 			if (refit && !cqi_refit(wr, K, C, st->cross + off, rf, tmp, e))
@@ -259,8 +265,8 @@ static int tune(struct qb *b, const struct cim_node *n,
 			else
 				for (i = 0; i < K; i++)
 					o[i] = sc * (cqi_q4(src[i], sc, z) - z);
-			(*s4)[r] = sc;
-			(*z4)[r] = z;
+			tu->s4[r] = sc;
+			tu->z4[r] = z;
 			for (i = 0; i < K; i++)
 				shift += (double)wr[i] * muf[i] - (double)o[i] * mu[i];
 		} else if (wbits == 4) {
@@ -278,7 +284,7 @@ static int tune(struct qb *b, const struct cim_node *n,
 				shift += (double)wr[i] * muf[i] -
 					 (double)sc * cqi_q8(wr[i], sc) * mu[i];
 		}
-		(*bc)[r] = (float)((bias ? bias[r] : 0) + (corr ? shift : 0));
+		tu->bc[r] = (float)((bias ? bias[r] : 0) + (corr ? shift : 0));
 	}
 	free(e);
 	free(U);
@@ -340,6 +346,20 @@ static int seq_stats(struct qb *b, const struct cim_node *n,
 	return ret;
 }
 
+/* A 2-D window: kernel, strides and pads (top, left, bottom, right). */
+static void set_window(struct cim_qop *op, const uint32_t *kernel,
+		       const uint32_t *stride, const uint32_t *pad)
+{
+	op->op.kernel_h = kernel[0];
+	op->op.kernel_w = kernel[1];
+	op->op.stride_h = stride[0];
+	op->op.stride_w = stride[1];
+	op->op.pad_top = pad[0];
+	op->op.pad_left = pad[1];
+	op->op.pad_bottom = pad[2];
+	op->op.pad_right = pad[3];
+}
+
 static int do_fc_conv(struct qb *b, const struct cim_node *n)
 {
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
@@ -351,8 +371,8 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	struct cqi_stats *st = &b->st[n - b->g->nodes];
 	uint32_t wbits = wbits_of(b, n);
 	struct cim_qop *op;
-	float *wr, *s4 = NULL, *bc = NULL, *wq = NULL;
-	int32_t *z4 = NULL;
+	struct tuned tu;
+	float *wr;
 	int ret, id;
 
 	if (b->qid[n->inputs[0]] < 0)
@@ -367,22 +387,19 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 		if (ret)
 			return ret;
 	}
-	ret = tune(b, n, st, wbits, &s4, &z4, &bc, &wq);
+	ret = tune(b, n, st, wbits, &tu);
 	if (ret)
 		return ret;
-	if (bc)
-		bias = bc;
+	if (tu.bc)
+		bias = tu.bc;
 	wr = malloc((size_t)N * K * sizeof(float));
 	if (!wr) {
-		free(s4);
-		free(z4);
-		free(bc);
-		free(wq);
+		tuned_free(&tu);
 		return -ENOMEM;
 	}
 	/* Reorder each row into the card's K order. */
 	for (r = 0; r < N; r++) {
-		const float *src = (wq ? wq : w->data) + (size_t)r * K;
+		const float *src = (tu.wq ? tu.wq : w->data) + (size_t)r * K;
 		float *dst = wr + (size_t)r * K;
 
 		if (n->op == CIM_NODE_FC) {
@@ -400,29 +417,19 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	}
 	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
-	ret = cqi_weights(op, wr, bias, N, K, wbits, s4, z4, in->q.scale,
+	ret = cqi_weights(op, wr, bias, N, K, wbits, tu.s4, tu.z4, in->q.scale,
 			  in->q.zero_point, pout.scale);
 	free(wr);
-	free(s4);
-	free(z4);
-	free(bc);
-	free(wq);
+	tuned_free(&tu);
 	if (ret)
 		return ret == -EINVAL ? qerr(b, n, "requantization out of range") : ret;
 	op->op.groups = 1;
 	if (n->op == CIM_NODE_CONV) {
 		const struct cim_conv_attrs *a = &n->attr.conv;
 
-		op->op.kernel_h = a->kernel[0];
-		op->op.kernel_w = a->kernel[1];
-		op->op.stride_h = a->stride[0];
-		op->op.stride_w = a->stride[1];
+		set_window(op, a->kernel, a->stride, a->pad);
 		op->op.dil_h = a->dilation[0];
 		op->op.dil_w = a->dilation[1];
-		op->op.pad_top = a->pad[0];
-		op->op.pad_left = a->pad[1];
-		op->op.pad_bottom = a->pad[2];
-		op->op.pad_right = a->pad[3];
 		op->op.groups = a->group;
 		id = new_qtensor(b, n->output, o->dims[1], o->dims[2], o->dims[3], &pout);
 	} else {
@@ -454,18 +461,21 @@ static int do_pool(struct qb *b, const struct cim_node *n)
 		op->op.kernel_w = in->shape.w;
 		op->op.stride_h = op->op.stride_w = 1;
 	} else {
-		op->op.kernel_h = a->kernel[0];
-		op->op.kernel_w = a->kernel[1];
-		op->op.stride_h = a->stride[0];
-		op->op.stride_w = a->stride[1];
-		op->op.pad_top = a->pad[0];
-		op->op.pad_left = a->pad[1];
-		op->op.pad_bottom = a->pad[2];
-		op->op.pad_right = a->pad[3];
+		set_window(op, a->kernel, a->stride, a->pad);
 		if (a->count_include_pad)
 			op->op.flags = CIM_OPF_COUNT_PAD;
 	}
 	return new_qtensor(b, n->output, o->dims[1], o->dims[2], o->dims[3], &p) < 0;
+}
+
+/* ADD, CONCAT: the Q31 multipliers of in0 and in1 for the given ratios. */
+static int set_input_mults(struct cim_qop *op, double r0, double r1)
+{
+	int ret = cim_quant_multiplier(r0, &op->op.in0_mult, &op->op.in0_shift);
+
+	if (!ret)
+		ret = cim_quant_multiplier(r1, &op->op.in1_mult, &op->op.in1_shift);
+	return ret;
 }
 
 /* TFLite's rescaled add, left_shift 20. */
@@ -483,10 +493,7 @@ static int do_add(struct qb *b, const struct cim_node *n)
 		    (uint32_t)b->qid[n->inputs[1]]);
 	twice = 2.0 * (x0->q.scale > x1->q.scale ? x0->q.scale : x1->q.scale);
 	op->op.left_shift = 20;
-	ret = cim_quant_multiplier(x0->q.scale / twice, &op->op.in0_mult, &op->op.in0_shift);
-	if (!ret)
-		ret = cim_quant_multiplier(x1->q.scale / twice, &op->op.in1_mult,
-					   &op->op.in1_shift);
+	ret = set_input_mults(op, x0->q.scale / twice, x1->q.scale / twice);
 	if (!ret)
 		ret = cim_quant_multiplier(twice / ((double)(1 << 20) * p.scale),
 					   &op->op.out_mult, &op->op.out_shift);
@@ -511,11 +518,7 @@ static int do_concat(struct qb *b, const struct cim_node *n)
 		return qerr(b, n, "only two inputs joined along channels are supported");
 	op = new_op(b, n, CIM_OP_CONCAT, (uint32_t)b->qid[n->inputs[0]],
 		    (uint32_t)b->qid[n->inputs[1]]);
-	ret = cim_quant_multiplier(x0->q.scale / p.scale, &op->op.in0_mult,
-				   &op->op.in0_shift);
-	if (!ret)
-		ret = cim_quant_multiplier(x1->q.scale / p.scale, &op->op.in1_mult,
-					   &op->op.in1_shift);
+	ret = set_input_mults(op, x0->q.scale / p.scale, x1->q.scale / p.scale);
 	if (ret)
 		return qerr(b, n, "requantization out of range");
 	op->op.out_zp = p.zero_point;

@@ -12,15 +12,6 @@
 #include "quant.h"
 #include "../../uapi/cim_quant.h"
 
-static int8_t clamp8(int64_t v, const struct cim_image_op *op)
-{
-	if (v < op->act_min)
-		v = op->act_min;
-	if (v > op->act_max)
-		v = op->act_max;
-	return (int8_t)v;
-}
-
 static int32_t weight(const struct cim_qop *q, uint32_t n, uint32_t kg, uint32_t k)
 {
 	int32_t w = q->weights[(size_t)n * kg + k];
@@ -115,7 +106,8 @@ static void run_pool(const struct cim_qmodel *m, const struct cim_qop *q,
 		}
 		if (op->type == CIM_OP_AVGPOOL)	/* half away from zero */
 			best = n ? (sum >= 0 ? (sum + n / 2) / n : -((-sum + n / 2) / n)) : 0;
-		t[op->out][((size_t)oy * out->w + ox) * out->c + c] = clamp8(best, op);
+		t[op->out][((size_t)oy * out->w + ox) * out->c + c] =
+			cim_clamp8(best, op->act_min, op->act_max);
 	}
 }
 
@@ -131,8 +123,8 @@ static void run_add(const struct cim_qmodel *m, const struct cim_qop *q,
 		int32_t s = cim_requant(a, op->in0_mult, op->in0_shift) +
 			    cim_requant(b, op->in1_mult, op->in1_shift);
 
-		t[op->out][i] = clamp8((int64_t)op->out_zp +
-				       cim_requant(s, op->out_mult, op->out_shift), op);
+		t[op->out][i] = cim_requant_out(s, op->out_mult, op->out_shift,
+						op->out_zp, op->act_min, op->act_max);
 	}
 }
 
@@ -147,13 +139,13 @@ static void run_concat(const struct cim_qmodel *m, const struct cim_qop *q,
 
 	for (p = 0; p < n; p++) {
 		for (c = 0; c < c0; c++)
-			t[op->out][p * out->c + c] = clamp8((int64_t)op->out_zp +
-				cim_requant(t[op->in0][p * c0 + c] - op->in0_zp,
-					    op->in0_mult, op->in0_shift), op);
+			t[op->out][p * out->c + c] = cim_requant_out(
+				t[op->in0][p * c0 + c] - op->in0_zp, op->in0_mult,
+				op->in0_shift, op->out_zp, op->act_min, op->act_max);
 		for (c = 0; c < c1; c++)
-			t[op->out][p * out->c + c0 + c] = clamp8((int64_t)op->out_zp +
-				cim_requant(t[op->in1][p * c1 + c] - op->in1_zp,
-					    op->in1_mult, op->in1_shift), op);
+			t[op->out][p * out->c + c0 + c] = cim_requant_out(
+				t[op->in1][p * c1 + c] - op->in1_zp, op->in1_mult,
+				op->in1_shift, op->out_zp, op->act_min, op->act_max);
 	}
 }
 

@@ -145,11 +145,11 @@ static int64_t count(int rank, const int64_t *dims)
 	return n;
 }
 
-Onnx__TensorProto *ob_tensor(struct ob *b, const char *name, int rank,
-			     const int64_t *dims, const float *data)
+/* A tensor called name of the given shape and type, without contents. */
+static Onnx__TensorProto *tensor_head(struct ob *b, const char *name, int rank,
+				      const int64_t *dims, int32_t type)
 {
 	Onnx__TensorProto *t = zalloc(b, sizeof(*t));
-	int64_t n = count(rank, dims);
 
 	onnx__tensor_proto__init(t);
 	t->name = dup(b, name);
@@ -158,7 +158,17 @@ Onnx__TensorProto *ob_tensor(struct ob *b, const char *name, int rank,
 	if (rank)
 		memcpy(t->dims, dims, rank * sizeof(int64_t));
 	t->has_data_type = 1;
-	t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+	t->data_type = type;
+	return t;
+}
+
+Onnx__TensorProto *ob_tensor(struct ob *b, const char *name, int rank,
+			     const int64_t *dims, const float *data)
+{
+	Onnx__TensorProto *t = tensor_head(b, name, rank, dims,
+					   ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT);
+	int64_t n = count(rank, dims);
+
 	/* raw_data, as PyTorch writes it */
 	t->has_raw_data = 1;
 	t->raw_data.len = n * 4;
@@ -179,17 +189,10 @@ Onnx__TensorProto *ob_init(struct ob *b, const char *name, int rank,
 Onnx__TensorProto *ob_init_i64(struct ob *b, const char *name, int rank,
 			       const int64_t *dims, const int64_t *data)
 {
-	Onnx__TensorProto *t = zalloc(b, sizeof(*t));
+	Onnx__TensorProto *t = tensor_head(b, name, rank, dims,
+					   ONNX__TENSOR_PROTO__DATA_TYPE__INT64);
 	int64_t n = count(rank, dims);
 
-	onnx__tensor_proto__init(t);
-	t->name = dup(b, name);
-	t->n_dims = rank;
-	t->dims = zalloc(b, rank * sizeof(int64_t));
-	if (rank)
-		memcpy(t->dims, dims, rank * sizeof(int64_t));
-	t->has_data_type = 1;
-	t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
 	/* the typed field this time */
 	t->n_int64_data = n;
 	t->int64_data = zalloc(b, n * sizeof(int64_t));

@@ -96,15 +96,36 @@ static void ref_mvm(const struct acard *a, uint32_t row0, uint32_t nrows,
 }
 
 /*
+ * Adds what one input x (sum of its entries xs) read as got contributes:
+ * the squared error against the ideal to *se, the squared ideal with the
+ * weights centred to *ss.
+ */
+static void add_err(const struct acard *a, const int8_t *x, int32_t xs,
+		    const int32_t *got, double *se, double *ss)
+{
+	int32_t want[AC];
+	double d, s;
+	uint32_t c;
+
+	ref_mvm(a, 0, AR, 0, AC, x, want);
+	for (c = 0; c < AC; c++) {
+		d = got[c] - want[c];
+		s = want[c] - 8.0 * xs;
+		*se += d * d;
+		*ss += s * s;
+	}
+}
+
+/*
  * RMS of (analog - ideal) over NV random inputs, relative to the RMS of
  * the ideal column sums with the weights centred (w = q - 8).
  */
 static double rel_err(struct acard *a, uint32_t seed)
 {
 	int8_t x[AR];
-	int32_t got[AC], want[AC];
-	double se = 0, ss = 0, d, s;
-	uint32_t v, c, r;
+	int32_t got[AC];
+	double se = 0, ss = 0;
+	uint32_t v, r;
 	int32_t xs;
 
 	for (v = 0; v < NV; v++) {
@@ -112,13 +133,7 @@ static double rel_err(struct acard *a, uint32_t seed)
 		for (xs = 0, r = 0; r < AR; r++)
 			xs += x[r];
 		mvm8(a->fw, 1, 0, AR, 0, AC, x, got);
-		ref_mvm(a, 0, AR, 0, AC, x, want);
-		for (c = 0; c < AC; c++) {
-			d = got[c] - want[c];
-			s = want[c] - 8.0 * xs;
-			se += d * d;
-			ss += s * s;
-		}
+		add_err(a, x, xs, got, &se, &ss);
 	}
 	return sqrt(se / ss);
 }
@@ -638,8 +653,8 @@ static double zp_err(struct acard *a, int offset, uint32_t seed)
 {
 	int16_t u[AR];
 	int8_t x[AR];
-	int32_t got[AC], want[AC], colq[AC];
-	double se = 0, ss = 0, d, s;
+	int32_t got[AC], colq[AC];
+	double se = 0, ss = 0;
 	uint32_t v, c, r, h;
 	int32_t xs;
 
@@ -657,13 +672,7 @@ static double zp_err(struct acard *a, int offset, uint32_t seed)
 			for (c = 0; c < AC; c++)
 				got[c] += -128 * colq[c];
 		}
-		ref_mvm(a, 0, AR, 0, AC, x, want);
-		for (c = 0; c < AC; c++) {
-			d = got[c] - want[c];
-			s = want[c] - 8.0 * xs;
-			se += d * d;
-			ss += s * s;
-		}
+		add_err(a, x, xs, got, &se, &ss);
 	}
 	return sqrt(se / ss);
 }

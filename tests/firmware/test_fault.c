@@ -5,17 +5,26 @@
 
 #include "tests.h"
 
+/* A RUN of batch items on slot 0. */
 static struct cim_desc run_desc(struct thost *t, const struct tmodel *m,
-				uint32_t batch, int8_t **out)
+				uint32_t batch)
 {
-	int8_t *in, *want;
+	int8_t *in, *want, *out;
 	struct cim_desc d;
 
 	tinput(m, batch, 5, &in, &want);
-	d = tdesc_run(t, 0, m, in, batch, out, NULL);
+	d = tdesc_run(t, 0, m, in, batch, &out, NULL);
 	free(in);
 	free(want);
 	return d;
+}
+
+/* The default model into *m, programmed into slot 0; a RUN of batch items. */
+static struct cim_desc programmed_run(struct thost *t, struct tmodel *m,
+				      uint32_t batch)
+{
+	tprogram_default(t, 0, m);
+	return run_desc(t, m, batch);
 }
 
 static void test_fault_dma_and_tile(void **state)
@@ -23,11 +32,8 @@ static void test_fault_dma_and_tile(void **state)
 	struct thost *t = *state;
 	struct tmodel m;
 	struct cim_desc d;
-	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
-	d = run_desc(t, &m, 2, &out);
+	d = programmed_run(t, &m, 2);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_DMA | CIM_FAULT_TILE);
 	assert_int_equal(thost_exec(t, &d).status, CIM_ST_DMA_ERROR);
 	assert_int_equal(thal_rd(t->hal, CIM_REG_DBG_FAULT), CIM_FAULT_TILE);
@@ -44,12 +50,11 @@ static void test_fault_program(void **state)
 	struct thost *t = *state;
 	struct tmodel m;
 	struct cim_desc d;
-	int8_t *out;
 
 	tmodel_default(&m);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_PROGRAM);
 	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_VERIFY_FAIL);
-	d = run_desc(t, &m, 1, &out);
+	d = run_desc(t, &m, 1);
 	assert_int_equal(thost_exec(t, &d).status, CIM_ST_NO_IMAGE);
 	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
 	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
@@ -62,11 +67,8 @@ static void test_fault_hang_until_reset(void **state)
 	struct tmodel m;
 	struct cim_desc d;
 	struct cim_cpl c;
-	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
-	d = run_desc(t, &m, 1, &out);
+	d = programmed_run(t, &m, 1);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_HANG);
 	thost_submit(t, &d);
 	thost_submit(t, &d);
@@ -85,11 +87,8 @@ static void test_fault_crash(void **state)
 	struct thost *t = *state;
 	struct tmodel m;
 	struct cim_desc d;
-	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
-	d = run_desc(t, &m, 1, &out);
+	d = programmed_run(t, &m, 1);
 	thal_wr(t->hal, CIM_REG_DBG_FAULT, CIM_FAULT_CRASH);
 	thost_submit(t, &d);
 	assert_int_equal(cim_fw_poll(t->fw), 0);
@@ -106,11 +105,8 @@ static void test_telemetry_counts(void **state)
 	struct cim_desc d;
 	uint32_t i, used = 0;
 	uint64_t mvms = 0, rows = 0;
-	int8_t *out;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
-	d = run_desc(t, &m, 3, &out);
+	d = programmed_run(t, &m, 3);
 	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
 	for (i = 0; i < THAL_TILES; i++) {
 		const struct cim_tile_stats *s = &t->hal->tstats[i];

@@ -496,8 +496,7 @@ static void test_unload(void **state)
 	struct tmodel m;
 	struct cim_desc d;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 5, &m).status, CIM_ST_OK);
+	tprogram_default(t, 5, &m);
 	assert_int_equal(run_status(t, 5, &m), CIM_ST_OK);
 	memset(&d, 0, sizeof(d));
 	d.opcode = CIM_OPC_UNLOAD;

@@ -52,8 +52,7 @@ static void test_run_batch1(void **state)
 	struct thost *t = *state;
 	struct tmodel m;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	run_and_compare(t, &m, 0, 1, 1);
 	run_and_compare(t, &m, 0, 1, 2);
 	tmodel_free(&m);
@@ -64,8 +63,7 @@ static void test_run_batch7(void **state)
 	struct thost *t = *state;
 	struct tmodel m;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 15, &m).status, CIM_ST_OK);
+	tprogram_default(t, 15, &m);
 	run_and_compare(t, &m, 15, 7, 3);
 	tmodel_free(&m);
 }
@@ -102,8 +100,7 @@ static void test_run_scattered(void **state)
 	struct cim_cpl c;
 	const uint32_t batch = 7;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	tinput(&m, batch, 21, &in, &want);
 	memset(&d, 0, sizeof(d));
 	d.opcode = CIM_OPC_RUN;
@@ -158,8 +155,7 @@ static void test_run_bad_lengths(void **state)
 	struct cim_cpl c;
 	int i;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	tinput(&m, 3, 1, &in, &want);
 	for (i = 0; i < 9; i++) {
 		d = tdesc_run(t, 0, &m, in, 3, &out, &rec);
@@ -218,8 +214,7 @@ static void test_run_dma_error(void **state)
 	struct cim_cpl c;
 	void *stray;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	tinput(&m, 3, 8, &in, &want);
 
 	/* input in memory the host never handed over */
@@ -286,8 +281,7 @@ static void test_run_time(void **state)
 	uint64_t t1, t7, clk;
 	struct tmodel m;
 
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	t1 = run_time(t, &m, 1);
 	t7 = run_time(t, &m, 7);
 	/* at least one small MVM per layer; items overlap on the tiles */
@@ -370,8 +364,7 @@ static void test_run_ring_wrap(void **state)
 
 	(void)state;
 	thost_start(t);
-	tmodel_default(&m);
-	assert_int_equal(tprogram(t, 0, &m).status, CIM_ST_OK);
+	tprogram_default(t, 0, &m);
 	for (i = 0; i < 24; i++) {
 		tinput(&m, 1 + i % 3, 100 + i, &in[i], &want[i]);
 		out[i] = NULL;

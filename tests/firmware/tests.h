@@ -27,6 +27,9 @@ struct cim_desc tdesc_program(struct thost *t, uint32_t slot,
 struct cim_cpl tprogram(struct thost *t, uint32_t slot,
 			const struct tmodel *m);
 
+/* The default model into *m, PROGRAMmed into slot; asserts CIM_ST_OK. */
+void tprogram_default(struct thost *t, uint32_t slot, struct tmodel *m);
+
 /* RUN of batch items of in (copied to DMA-able memory); *out, *rec. */
 struct cim_desc tdesc_run(struct thost *t, uint32_t slot,
 			  const struct tmodel *m, const int8_t *in,
@@ -46,23 +49,19 @@ uint64_t tring_ns(const struct cim_fw *fw);
 #define TEST(fn)	cmocka_unit_test_setup_teardown(fn, tfix_setup, \
 							tfix_teardown)
 
-extern const struct CMUnitTest host_if_tests[];
-extern const size_t host_if_count;
-extern const struct CMUnitTest program_tests[];
-extern const size_t program_count;
-extern const struct CMUnitTest run_tests[];
-extern const size_t run_count;
-extern const struct CMUnitTest dma_tests[];
-extern const size_t dma_count;
-extern const struct CMUnitTest ops_tests[];
-extern const size_t ops_count;
-extern const struct CMUnitTest time_tests[];
-extern const size_t time_count;
-extern const struct CMUnitTest analog_tests[];
-extern const size_t analog_count;
-extern const struct CMUnitTest catalog_tests[];
-extern const size_t catalog_count;
-extern const struct CMUnitTest fault_tests[];
-extern const size_t fault_count;
+/* The test list of a file, name_tests[name_count] (main.c: SUITE). */
+#define TEST_LIST(name)					\
+	extern const struct CMUnitTest name##_tests[];	\
+	extern const size_t name##_count
+
+TEST_LIST(host_if);
+TEST_LIST(program);
+TEST_LIST(run);
+TEST_LIST(dma);
+TEST_LIST(ops);
+TEST_LIST(time);
+TEST_LIST(analog);
+TEST_LIST(catalog);
+TEST_LIST(fault);
 
 #endif /* _CIM_FW_TESTS_H_ */

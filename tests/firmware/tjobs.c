@@ -65,6 +65,12 @@ struct cim_cpl tprogram(struct thost *t, uint32_t slot,
 	return thost_exec(t, &d);
 }
 
+void tprogram_default(struct thost *t, uint32_t slot, struct tmodel *m)
+{
+	tmodel_default(m);
+	assert_int_equal(tprogram(t, slot, m).status, CIM_ST_OK);
+}
+
 struct cim_desc tdesc_run(struct thost *t, uint32_t slot,
 			  const struct tmodel *m, const int8_t *in,
 			  uint32_t batch, int8_t **out,

@@ -360,6 +360,15 @@ static int range_ok(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
+/* Entries of the n of esize bytes that fit after an hsize header in size. */
+static uint32_t list_fit(uint32_t size, uint32_t hsize, uint32_t esize,
+			 uint32_t n)
+{
+	uint32_t fit = size > hsize ? (size - hsize) / esize : 0;
+
+	return fit < n ? fit : n;
+}
+
 /* A list query answered like cim.ko does, with fake_cfg's contents. */
 static int do_list_query(struct drm_cim_query *q)
 {
@@ -400,10 +409,7 @@ static int do_list_query(struct drm_cim_query *q)
 				return -ENOSPC;
 			memcpy(buf + hsize + i * esize, &e, sizeof(e));
 		}
-		need = hsize + n * esize;
-		h.count = q->size > hsize ? (q->size - hsize) / esize : 0;
-		if (h.count > n)
-			h.count = n;
+		h.count = list_fit(q->size, hsize, esize, n);
 		memcpy(buf, &h, sizeof(h));
 	} else {
 		struct drm_cim_tiles h = { 0 };
@@ -420,12 +426,10 @@ static int do_list_query(struct drm_cim_query *q)
 			e.slot = i % 2 ? DRM_CIM_TILE_FREE : i;
 			memcpy(buf + hsize + i * esize, &e, sizeof(e));
 		}
-		need = hsize + n * esize;
-		h.count = q->size > hsize ? (q->size - hsize) / esize : 0;
-		if (h.count > n)
-			h.count = n;
+		h.count = list_fit(q->size, hsize, esize, n);
 		memcpy(buf, &h, sizeof(h));
 	}
+	need = hsize + n * esize;
 	if (q->size) {
 		if (!q->data)
 			return -EFAULT;

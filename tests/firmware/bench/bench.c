@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../tests.h"
+#include "m1076.h"
 
 static uint32_t seed = 1;
 
@@ -126,25 +127,6 @@ static void mobilenetv2(struct tnet *n)
 	head(n, x, 1000);
 }
 
-static void m1076(struct cim_card_params *p, uint32_t tiles)
-{
-	memset(p, 0, sizeof(*p));
-	p->tiles = tiles;
-	p->rows = p->cols = 1024;
-	p->cell_bits = 4;
-	p->adc_bits = 8;
-	p->act_bits = 8;
-	p->mvm_ns = 4000;
-	p->mvm_fixed_ns = 100;
-	p->row_group = 128;
-	p->adcs = 128;
-	p->simd_ps_per_elem = 1000;
-	p->xfer_ps_per_byte = 63;
-	p->xfer_fixed_ns = 20;
-	p->link_mb_s = 2000;
-	p->program_row_ns = 10000;
-}
-
 /*
  * The ceiling of efficiency for the net's block shapes: every tile busy
  * all the time with MVMs of the shapes the mapper cut, no fill or drain,
@@ -214,7 +196,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	uint32_t i, b, tiles = 76;
 	double peak, secs, macs, ceil_eff;
 
-	m1076(&p, tiles);
+	m1076_params(&p, tiles);
 	memset(&m, 0, sizeof(m));
 	m.net.tile_rows = m.net.tile_cols = 1024;
 	/* the balanced mapper: replicas and packing for 76 tiles */
@@ -232,7 +214,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		printf("bench: %s_tiles_needed %u tiles\n", name,
 		       m.net.n_vtiles);
 		tiles = m.net.n_vtiles;
-		m1076(&p, tiles);
+		m1076_params(&p, tiles);
 	}
 	t = thost_new_card(&p, 1 << 20, 4, 4);
 	t->hal->act_bytes = 4 << 20;

@@ -30,6 +30,7 @@
 #include "cim_fw_hal.h"
 #include "fw_analog.h"
 #include "thost.h"
+#include "m1076.h"
 
 #include "cim_cimx.h"
 #include "cim_graph.h"
@@ -51,26 +52,6 @@ static const struct {
 };
 enum { UNCAL, CAL, RECAL, N_MODES };
 static const char *const modes[N_MODES] = { "uncal", "cal", "recal" };
-
-/* The M1076-class preset of the virtual card (kernel/vcard/cim_vcard.c). */
-static void m1076(struct cim_card_params *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->tiles = 76;
-	p->rows = p->cols = 1024;
-	p->cell_bits = 4;
-	p->adc_bits = 8;
-	p->act_bits = 8;
-	p->mvm_ns = 4000;
-	p->mvm_fixed_ns = 100;
-	p->row_group = 128;
-	p->adcs = 128;
-	p->simd_ps_per_elem = 1000;
-	p->xfer_ps_per_byte = 63;
-	p->xfer_fixed_ns = 20;
-	p->link_mb_s = 2000;
-	p->program_row_ns = 10000;
-}
 
 static void die(const char *fmt, ...)
 {
@@ -254,7 +235,7 @@ static double analog_acc_seed(const struct net *nt, const struct data *d,
 
 	if (!out)
 		die("out of memory");
-	m1076(&p);
+	m1076_params(&p, 76);
 	p.seed = seed;
 	cim_fw_analog_defaults(&p);
 	p.analog = 1;
@@ -284,7 +265,7 @@ static double ideal_acc(const struct net *nt, const struct data *d,
 
 	if (!out)
 		die("out of memory");
-	m1076(&p);
+	m1076_params(&p, 76);
 	run_card(&p, nt, in, d->n, CAL, 0, out, &st);
 	for (i = 0; i < (size_t)d->n * nt->out_size; i++)
 		diff += out[i] != nt->ref[i];

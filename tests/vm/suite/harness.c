@@ -112,49 +112,49 @@ static void run_group(const struct vm_test *t, const char *only,
 
 int vm_hold(int seconds);
 
+/*
+ * The groups, in the order "all" runs them.  Those not in "all" run only
+ * by name: the analog ones (check.sh loads the virtual card for each) and
+ * those around a reload of cim.ko (check.sh only).
+ */
+static const struct {
+	const char *name;
+	const struct vm_test *tests;
+	int in_all;
+} groups[] = {
+	{ "ioctl", vm_ioctl_tests, 1 },
+	{ "jobs", vm_job_tests, 1 },
+	{ "lib", vm_lib_tests, 1 },
+	{ "resident", vm_resident_tests, 1 },
+	{ "exits", vm_exit_tests, 1 },
+	{ "analog_ideal", vm_analog_ideal_tests, 0 },
+	{ "analog_det", vm_analog_det_tests, 0 },
+	{ "analog", vm_analog_tests, 0 },
+	{ "analog_verify", vm_analog_verify_tests, 0 },
+	{ "persist_pre", vm_persist_pre_tests, 0 },
+	{ "persist_post", vm_persist_post_tests, 0 },
+	{ "admin", vm_admin_tests, 1 },
+	{ "sched", vm_sched_tests, 1 },
+	{ "recovery", vm_recovery_tests, 1 },
+	{ "stress", vm_stress_tests, 1 },
+};
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "all";
 	const char *only = argc > 2 ? argv[2] : NULL;
 	int pass = 0, fail = 0;
+	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(what, "hold"))
 		return vm_hold(argc > 2 ? atoi(argv[2]) : 30);
 	if (!strcmp(what, "bench"))
 		return vm_bench();
-	if (!strcmp(what, "all") || !strcmp(what, "ioctl"))
-		run_group(vm_ioctl_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "jobs"))
-		run_group(vm_job_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "lib"))
-		run_group(vm_lib_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "resident"))
-		run_group(vm_resident_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "exits"))
-		run_group(vm_exit_tests, only, &pass, &fail);
-	/* Analog arrays: check.sh loads the virtual card for each. */
-	if (!strcmp(what, "analog_ideal"))
-		run_group(vm_analog_ideal_tests, only, &pass, &fail);
-	if (!strcmp(what, "analog_det"))
-		run_group(vm_analog_det_tests, only, &pass, &fail);
-	if (!strcmp(what, "analog"))
-		run_group(vm_analog_tests, only, &pass, &fail);
-	if (!strcmp(what, "analog_verify"))
-		run_group(vm_analog_verify_tests, only, &pass, &fail);
-	/* Around a reload of cim.ko, by check.sh only. */
-	if (!strcmp(what, "persist_pre"))
-		run_group(vm_persist_pre_tests, only, &pass, &fail);
-	if (!strcmp(what, "persist_post"))
-		run_group(vm_persist_post_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "admin"))
-		run_group(vm_admin_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "sched"))
-		run_group(vm_sched_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "recovery"))
-		run_group(vm_recovery_tests, only, &pass, &fail);
-	if (!strcmp(what, "all") || !strcmp(what, "stress"))
-		run_group(vm_stress_tests, only, &pass, &fail);
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if ((groups[i].in_all && !strcmp(what, "all")) ||
+		    !strcmp(what, groups[i].name))
+			run_group(groups[i].tests, only, &pass, &fail);
 	printf("%d passed, %d failed\n", pass, fail);
 	return fail ? 1 : 0;
 }

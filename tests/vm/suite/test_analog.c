@@ -23,6 +23,7 @@
 #include <xf86drm.h>
 
 #include <drm/cim_accel.h>
+#include "admin.h"
 #include "vmtest.h"
 
 #define SYSDEV		"/sys/class/accel/accel0/device/"
@@ -37,19 +38,6 @@ static uint32_t xs(uint32_t *s)
 	*s ^= *s >> 17;
 	*s ^= *s << 5;
 	return *s;
-}
-
-/* Write a string to a sysfs file: 0 or -errno. */
-static int sys_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 static int sys_read(const char *path, char *buf, size_t len)
@@ -135,7 +123,7 @@ static int age_advance(long long seconds)
 	if (now < 0)
 		return -1;
 	snprintf(buf, sizeof(buf), "%lld", now + seconds);
-	return sys_write(AGE_PARAM, buf);
+	return vm_write_file(AGE_PARAM, buf);
 }
 
 /*
@@ -612,21 +600,21 @@ static void analog_sysfs_knobs(void)
 	CHECK(sys_read_ll(SYSDEV "spare_cols") >= 0);
 	CHECK_EQ(sys_read(SYSDEV "refresh_policy", buf, sizeof(buf)), 0);
 	CHECK_EQ(strcmp(buf, "off"), 0);
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "sometimes"), -EINVAL);
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "reprogram\n"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "sometimes"), -EINVAL);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "reprogram\n"), 0);
 	CHECK_EQ(sys_read(SYSDEV "refresh_policy", buf, sizeof(buf)), 0);
 	CHECK_EQ(strcmp(buf, "reprogram"), 0);
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "off"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "off"), 0);
 	CHECK_EQ(sys_read_ll(SYSDEV "refresh_threshold_ppm"), 20000);
-	CHECK_EQ(sys_write(SYSDEV "refresh_threshold_ppm", "1000001"), -ERANGE);
-	CHECK_EQ(sys_write(SYSDEV "refresh_threshold_ppm", "x"), -EINVAL);
-	CHECK_EQ(sys_write(SYSDEV "refresh_threshold_ppm", "30000"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_threshold_ppm", "1000001"), -ERANGE);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_threshold_ppm", "x"), -EINVAL);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_threshold_ppm", "30000"), 0);
 	CHECK_EQ(sys_read_ll(SYSDEV "refresh_threshold_ppm"), 30000);
-	CHECK_EQ(sys_write(SYSDEV "refresh_threshold_ppm", "0"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_threshold_ppm", "0"), 0);
 	CHECK_EQ(sys_read_ll(SYSDEV "refresh_threshold_ppm"), 20000);
 	CHECK_EQ(sys_read_ll(SYSDEV "calibrate_on_program"), 1);
-	CHECK_EQ(sys_write(SYSDEV "calibrate", "maybe"), -EINVAL);
-	CHECK_EQ(sys_write(SYSDEV "calibrate", "1"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "calibrate", "maybe"), -EINVAL);
+	CHECK_EQ(vm_write_file(SYSDEV "calibrate", "1"), 0);
 }
 
 /*
@@ -682,11 +670,11 @@ static void analog_calibration_reduces_error(void)
 	int n, max_b, max_a, mine = 0;
 
 	CHECK_EQ(an_stats(t0, 16), 8);
-	CHECK_EQ(sys_write(SYSDEV "calibrate_on_program", "0"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "calibrate_on_program", "0"), 0);
 	CHECK_EQ(fc_model(256, 64, 21, &m), 0);
 	CHECK_EQ(cim_open(NULL, &dev), 0);
 	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
-	sys_write(SYSDEV "calibrate_on_program", "1");
+	vm_write_file(SYSDEV "calibrate_on_program", "1");
 	n = an_stats(t, 16);
 	CHECK_EQ(n, 8);
 	/* The image's tiles (just erased) carry no compensation. */
@@ -700,7 +688,7 @@ static void analog_calibration_reduces_error(void)
 	cal0 = AN_SUM(t, n, cal);
 	before = run_mae(dev, img, &m, 64, 4, &max_b, NULL);
 	CHECK(before > 0);
-	CHECK_EQ(sys_write(SYSDEV "calibrate", "1"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "calibrate", "1"), 0);
 	after = run_mae(dev, img, &m, 64, 4, &max_a, NULL);
 	CHECK(after >= 0);
 	printf("  mean abs error before calibration %lld.%03lld LSB (max %d), after %lld.%03lld LSB (max %d)\n",
@@ -760,7 +748,7 @@ static void analog_refresh_triggered(void)
 	unsigned drift_aged = 0, drift_after = 0;
 	int n, i;
 
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "off"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "off"), 0);
 	CHECK_EQ(fc_model(256, 64, 45, &m), 0);
 	CHECK_EQ(cim_open(NULL, &dev), 0);
 	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
@@ -784,7 +772,7 @@ static void analog_refresh_triggered(void)
 	CHECK(aged > fresh);
 
 	/* Policy reprogram: the next poll refreshes every drifted tile. */
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "reprogram"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "reprogram"), 0);
 	CHECK_EQ(age_advance(1), 0);	/* wakes the firmware */
 	refreshed = run_mae(dev, img, &m, 64, 6, NULL, NULL);
 	n = an_stats(t, 16);
@@ -797,7 +785,7 @@ static void analog_refresh_triggered(void)
 	CHECK(refreshed < aged);
 
 	/* Policy recalibrate: another year, the tiles are recalibrated. */
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "recalibrate"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "recalibrate"), 0);
 	CHECK_EQ(age_advance(365ll * 86400), 0);
 	recal = run_mae(dev, img, &m, 64, 6, NULL, NULL);
 	n = an_stats(t, 16);
@@ -808,7 +796,7 @@ static void analog_refresh_triggered(void)
 	       refreshed / 1000, refreshed % 1000, AN_SUM(t, n, refresh) - ref0,
 	       drift_after, recal / 1000, recal % 1000,
 	       AN_SUM(t, n, recal) - rec0);
-	CHECK_EQ(sys_write(SYSDEV "refresh_policy", "off"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "off"), 0);
 	cim_image_release(img);
 	cim_close(dev);
 	vm_model_free(&m);
@@ -837,10 +825,10 @@ static void analog_adc_bits_changes_results(void)
 	mae8 = run_mae_t(dev, img, &m, 64, 8, &max8, out8, &t8);
 	CHECK(mae8 >= 0);
 
-	CHECK_EQ(sys_write(SYSDEV "adc_bits", "4"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "adc_bits", "4"), 0);
 	CHECK_EQ(sys_read_ll(SYSDEV "adc_bits"), 4);
 	mae4 = run_mae_t(dev, img, &m, 64, 8, &max4, out4, &t4);
-	CHECK_EQ(sys_write(SYSDEV "adc_bits", "8"), 0);
+	CHECK_EQ(vm_write_file(SYSDEV "adc_bits", "8"), 0);
 	mae8b = run_mae_t(dev, img, &m, 64, 8, &max8b, out8b, &t8b);
 	for (i = 0; i < sizeof(out8); i++)
 		diff += out4[i] != out8[i];
