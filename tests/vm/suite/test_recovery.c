@@ -287,6 +287,21 @@ static int knobs_write(const char *const tab[KNOBS][2])
 }
 
 /*
+ * A context and a result BO with the knobs at their defaults: the device
+ * time of a job then, 0 when any of it fails.
+ */
+static uint64_t knob_job_start(struct vm_ctx *c, int seed, uint32_t *rbo,
+			       struct drm_cim_job_result **res)
+{
+	if (vm_ctx_open(c, 1, 16, seed) || vm_bo_create(c->fd, 4096, rbo))
+		return 0;
+	*res = vm_bo_map(c->fd, *rbo, 4096);
+	if (!*res || !knobs_read(knob_dflt))
+		return 0;
+	return timed_job(c, *rbo, *res);
+}
+
+/*
  * The settings held in card registers outlive a reset: the card comes
  * back with its power-on values (vcard_regs.c), the driver writes the
  * user's again.  sysfs reads the registers, and the card's modeled time
@@ -301,12 +316,7 @@ static void knobs_survive_reset(void)
 	struct vm_ctx c;
 	uint32_t rbo;
 
-	CHECK_EQ(vm_ctx_open(&c, 1, 16, 21), 0);
-	CHECK_EQ(vm_bo_create(c.fd, 4096, &rbo), 0);
-	res = vm_bo_map(c.fd, rbo, 4096);
-	CHECK(res != NULL);
-	CHECK(knobs_read(knob_dflt));
-	t_dflt = timed_job(&c, rbo, res);
+	t_dflt = knob_job_start(&c, 21, &rbo, &res);
 	CHECK(t_dflt > 0);
 
 	/* fewer ADC bits alone: shorter conversions, still bit-exact */
@@ -349,12 +359,7 @@ static void knobs_survive_sleep_run(void)
 	struct vm_ctx c;
 	uint32_t rbo;
 
-	CHECK_EQ(vm_ctx_open(&c, 1, 16, 22), 0);
-	CHECK_EQ(vm_bo_create(c.fd, 4096, &rbo), 0);
-	res = vm_bo_map(c.fd, rbo, 4096);
-	CHECK(res != NULL);
-	CHECK(knobs_read(knob_dflt));
-	t_dflt = timed_job(&c, rbo, res);
+	t_dflt = knob_job_start(&c, 22, &rbo, &res);
 	CHECK(t_dflt > 0);
 	CHECK_EQ(knobs_write(knob_set), 0);
 	t_set = timed_job(&c, rbo, res);
