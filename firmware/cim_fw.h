@@ -109,16 +109,21 @@ struct fw_sched {
 };
 
 /*
- * Per-tile wear and activity, kept by the card across firmware resets and
- * driver reloads (it lives with the flash).  Shown to the host through the
- * TEL_* register window.
+ * Activity of a physical tile since the card powered on: the one record
+ * of it.  The platform keeps it where the flash is (cim_hal_tile_stats()):
+ * zeroed at power-on, kept across firmware resets and driver reloads.
+ * The scheduler charges MVMs and SIMD work to the tile that does them,
+ * programming its pulses; the TEL_* register window and the TELEMETRY
+ * descriptor show it.  The tile's program/erase count is not here: the
+ * wear table (cim_hal_tile_pe()) is the one count of erases.
  */
 struct cim_tile_stats {
-	uint64_t mvms;			/* tile MVMs run */
-	uint64_t program_rows;		/* program-and-verify pulses (rows) */
-	uint64_t busy_ns;		/* modeled time the tile worked */
-	uint32_t pe_cycles;		/* program/erase cycles */
-	uint32_t reserved;
+	uint64_t busy_ns;		/* modeled array time of its MVMs */
+	uint64_t simd_ns;		/* modeled SIMD time */
+	uint64_t mvms;			/* array MVMs (one per block and pixel) */
+	uint64_t macs;			/* weight MACs those MVMs computed */
+	uint64_t simd_ops;		/* SIMD element operations */
+	uint64_t program_pulses;	/* program-and-verify pulses */
 };
 
 struct cim_fw {
@@ -143,7 +148,6 @@ struct cim_fw {
 	struct cim_fw_slot slots[CIM_FW_MAX_IMAGES];
 	struct cim_check_state check;
 	struct cim_telemetry tele;
-	struct cim_tile_telemetry tile_tele[CIM_FW_MAX_TILES];
 	struct fw_sched sched;
 	/* scratch of the executor and of PROGRAM */
 	int8_t col[CIM_FW_MAX_VECTOR];		/* im2col vector */
@@ -152,12 +156,11 @@ struct cim_fw {
 	uint8_t cells[CIM_FW_MAX_LINE];		/* one row being programmed */
 	int32_t acc[CIM_FW_MAX_VECTOR];
 	int32_t colsum[CIM_FW_MAX_LINE];
-	uint8_t chunk[4096];
-	/* fault injection and telemetry (fw_fault.c, fw_telemetry.c) */
+	/* 8-byte aligned: records of 64-bit fields are built in it */
+	uint8_t chunk[4096] __attribute__((aligned(8)));
+	/* fault injection (fw_fault.c) */
 	uint32_t hung;			/* FAULT_HANG fired: wait for reset */
 	uint32_t fault;			/* CIM_FAULT_* applying to this desc */
-	uint64_t mvm_count;		/* charged MVMs since reset */
-	uint64_t program_rows;		/* charged program rows since reset */
 };
 
 /*

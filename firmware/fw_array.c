@@ -71,12 +71,10 @@ void fw_array_erase(struct cim_fw *fw, uint32_t ptile)
 	/* A bad column stays bad: its spare keeps the column. */
 	t->gen++;
 	t->cal_loss_ppm = 0;
-	t->st.pe_cycles++;
 	t->st.flags = 0;
-	/* the scheduler's telemetry and modeled time see the erase too */
+	/* the one P/E count of the tile: READ_WEAR, TEL_PE, the stats */
+	cim_hal_tile_pe_inc(fw->hal, ptile);
 	fw_charge_program(fw, 1);
-	if (ptile < CIM_FW_MAX_TILES)
-		fw->tile_tele[ptile].pe_cycles++;
 }
 
 /*
@@ -171,6 +169,7 @@ static int fw_an_program_cell(struct cim_fw *fw, uint32_t ptile,
 int fw_array_program_row(struct cim_fw *fw, uint32_t ptile, uint32_t row,
 			 uint32_t col0, const uint8_t *cells, uint32_t n)
 {
+	struct cim_tile_stats *ts;
 	struct fw_an_tile *t;
 	uint32_t i, row_pulses = 0;
 	uint64_t extra = 0, ns;
@@ -198,9 +197,9 @@ int fw_array_program_row(struct cim_fw *fw, uint32_t ptile, uint32_t row,
 	else
 		ns = fw->p.program_row_ns;
 	fw_charge_ns(fw, ns);
-	fw->program_rows++;	/* fw_telemetry.c */
-	if (ptile < CIM_FW_MAX_TILES)
-		fw->tile_tele[ptile].program_pulses += row_pulses + extra;
+	ts = cim_hal_tile_stats(fw->hal, ptile);
+	if (ts)
+		ts->program_pulses += row_pulses + extra;
 	t->st.programmed_ns = cim_hal_clock_now(fw->hal);
 	return ret;
 }

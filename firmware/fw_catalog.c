@@ -22,17 +22,10 @@ uint32_t fw_slot_tag_load(struct cim_fw *fw, const struct cim_desc *d,
 	return CIM_ST_OK;
 }
 
-/* Every tile about to be written takes one more program/erase cycle. */
-void fw_slot_wear(struct cim_fw *fw, const struct cim_fw_slot *s,
-		  uint32_t n_vtiles)
-{
-	uint32_t i;
-
-	for (i = 0; i < n_vtiles; i++)
-		cim_hal_tile_pe_inc(fw->hal, s->map[i]);
-}
-
-/* dst <- uint32_t pe[TILES], little endian. */
+/*
+ * dst <- uint32_t pe[TILES], little endian: the wear table, which
+ * fw_array_erase() counts.
+ */
 uint32_t fw_read_wear(struct cim_fw *fw, const struct cim_desc *d)
 {
 	uint32_t *pe = (uint32_t *)(void *)fw->chunk;

@@ -71,11 +71,9 @@ uint32_t fw_plan_check(struct cim_fw *fw, const uint8_t *plan,
 uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d);
 uint32_t fw_unload(struct cim_fw *fw, const struct cim_desc *d);
 
-/* fw_catalog.c: slot tags, P/E counting, slot table and wear read-back */
+/* fw_catalog.c: slot tags, slot table and wear read-back */
 uint32_t fw_slot_tag_load(struct cim_fw *fw, const struct cim_desc *d,
 			  struct cim_fw_slot *s);
-void fw_slot_wear(struct cim_fw *fw, const struct cim_fw_slot *s,
-		  uint32_t n_vtiles);
 uint32_t fw_read_wear(struct cim_fw *fw, const struct cim_desc *d);
 uint32_t fw_read_slot(struct cim_fw *fw, const struct cim_desc *d);
 
@@ -113,10 +111,6 @@ void fw_tele_job(struct cim_fw *fw, const struct cim_desc *d,
 uint32_t fw_fault_check(struct cim_fw *fw, const struct cim_desc *d);
 /* a fault that replaces the descriptor's work; CIM_ST_OK if none */
 uint32_t fw_fault_status(struct cim_fw *fw, const struct cim_desc *d);
-
-/* fw_telemetry.c: charge a finished descriptor to its tiles */
-void fw_tel_account(struct cim_fw *fw, const struct cim_desc *d,
-		    const struct cim_cpl *c, uint64_t mvm0, uint64_t rows0);
 
 /* fw_log.c: append "msg val\n" to the log ring the host can read */
 void fw_log(struct cim_fw *fw, const char *msg, uint32_t val);

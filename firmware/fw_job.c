@@ -33,7 +33,6 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 		 struct cim_cpl *c)
 {
 	uint64_t t0 = cim_hal_clock_now(fw->hal);
-	uint64_t mvm0 = fw->mvm_count, rows0 = fw->program_rows;
 
 	/* Jobs found by one poll wait for the ones before them. */
 	fw->last_queue_ns = t0 - fw->poll_start;
@@ -57,7 +56,6 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 		case CIM_OPC_RUN:
 			fw_run(fw, d, c, t0);
 			fw_tele_job(fw, d, c);
-			fw_tel_account(fw, d, c, mvm0, rows0);
 			return;
 		case CIM_OPC_UNLOAD:
 			c->status = fw_unload(fw, d);
@@ -82,7 +80,6 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 	}
 	c->device_time_ns = cim_hal_clock_now(fw->hal) - t0;
 	fw_tele_job(fw, d, c);
-	fw_tel_account(fw, d, c, mvm0, rows0);
 	if (d->opcode == CIM_OPC_PROGRAM)
 		fw_log(fw, c->status ? "program failed, status" : "programmed slot",
 		       c->status ? c->status : d->slot);

@@ -204,7 +204,6 @@ uint32_t fw_program(struct cim_fw *fw, const struct cim_desc *d)
 	if (st)
 		return st;
 	fw_evict_overlaps(fw, d->slot);
-	fw_slot_wear(fw, s, h->n_vtiles);
 
 	crc = fw_plan_crc(plan, h->cells_offset);
 	st = fw_cells_stream(fw, &cur, plan, s, &crc);

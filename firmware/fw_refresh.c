@@ -42,7 +42,8 @@ static void fw_refresh_reprogram(struct cim_fw *fw, uint32_t ptile)
 	uint8_t *cells = cim_hal_tile_cells(fw->hal, ptile);
 	uint32_t nsp = FW_MIN(fw->p.spare_cols, (uint32_t)FW_AN_MAX_SPARES);
 	uint32_t lf_q16, keep, r, c, s, v, rd, p, row_max;
-	uint64_t ns = 0;
+	uint64_t ns = 0, pulses = 0;
+	struct cim_tile_stats *ts;
 	uint8_t *cell;
 	int32_t g;
 
@@ -82,8 +83,12 @@ static void fw_refresh_reprogram(struct cim_fw *fw, uint32_t ptile)
 			row_max = p > row_max ? p : row_max;
 		}
 		ns += (uint64_t)row_max * fw->p.pulse_ns;
+		pulses += row_max;
 	}
 	cim_hal_clock_advance(fw->hal, ns);
+	ts = cim_hal_tile_stats(fw->hal, ptile);
+	if (ts)
+		ts->program_pulses += pulses;
 	t->gen++;
 	t->st.programmed_ns = cim_hal_clock_now(fw->hal);
 	t->st.refreshes++;
@@ -173,6 +178,8 @@ uint32_t fw_analog_stats(struct cim_fw *fw, const struct cim_desc *d)
 		tile = d->map_count ? list[i] : i;
 		st = fw_an_tile(fw, tile)->st;
 		st.drift_ppm = fw_an_tile_loss_ppm(fw, tile);
+		/* erases are counted once, in the wear table */
+		st.pe_cycles = cim_hal_tile_pe(fw->hal, tile);
 		if (fw_sg_write(fw, &cur, (uint64_t)i * sizeof(st), &st,
 				sizeof(st)))
 			return CIM_ST_DMA_ERROR;

@@ -255,16 +255,27 @@ static uint64_t fw_input_at(struct cim_fw *fw, const uint8_t *plan,
 	return at + x;
 }
 
+/*
+ * The activity record of the physical tile under vtile vt, or NULL when
+ * nothing is to be counted (the naive schedule only costs the work).
+ */
+static struct cim_tile_stats *fw_tile_stats(struct cim_fw *fw,
+					    const struct cim_fw_slot *s,
+					    uint32_t vt)
+{
+	if (fw->sched.dry)
+		return NULL;
+	return cim_hal_tile_stats(fw->hal, s->map[vt]);
+}
+
 static void fw_tele_simd(struct cim_fw *fw, const struct cim_fw_slot *s,
 			 uint32_t vt, uint64_t elems, uint64_t ps)
 {
-	uint32_t pt = s->map[vt];
+	struct cim_tile_stats *ts = fw_tile_stats(fw, s, vt);
 
-	if (fw->sched.dry)
-		return;
-	if (pt < CIM_FW_MAX_TILES) {
-		fw->tile_tele[pt].simd_ops += elems;
-		fw->tile_tele[pt].simd_ns += fw_ps_to_ns(ps);
+	if (ts) {
+		ts->simd_ops += elems;
+		ts->simd_ns += fw_ps_to_ns(ps);
 	}
 }
 
@@ -316,9 +327,10 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 	const struct cim_image_block *b;
 	struct fw_sched *sc = &fw->sched;
 	uint32_t R = fw_op_replicas(op), per = op->block_count / R;
-	uint32_t cpw = op->wbits / 4, i, vt, pt, r, home, n;
+	uint32_t cpw = op->wbits / 4, i, vt, r, home, n;
 	uint32_t p0 = r0 * out->w, p1 = r1 * out->w;
 	uint64_t done = 0, rdone, at, end, w, macs, elems;
+	struct cim_tile_stats *ts;
 
 	for (r = 0; r < R; r++) {
 		n = fw_rep_pix(p0, p1, R, r);
@@ -343,14 +355,14 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 		elems += (uint64_t)n * out->c;	/* requantization */
 		for (i = 0; i < per; i++) {
 			vt = b[i].vtile;
-			pt = s->map[vt];
+			ts = fw_tile_stats(fw, s, vt);
 			macs = (uint64_t)b[i].g_count * b[i].rows * b[i].outs * n;
 			if (!sc->dry)
 				sc->macs += macs;
-			if (!sc->dry && pt < CIM_FW_MAX_TILES) {
-				fw->tile_tele[pt].mvms += n;
-				fw->mvm_count += n;	/* fw_telemetry.c */
-				fw->tile_tele[pt].macs += macs;
+			/* each block is one MVM per pixel on its tile */
+			if (ts) {
+				ts->mvms += n;
+				ts->macs += macs;
 			}
 			if (!sc->work[vt])
 				continue;	/* this tile's share is placed */
@@ -365,8 +377,8 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			} else {
 				end = fw_res_take(sc, &sc->array[vt], at, w) + w;
 			}
-			if (!sc->dry && pt < CIM_FW_MAX_TILES)
-				fw->tile_tele[pt].busy_ns += fw_ps_to_ns(w);
+			if (ts)
+				ts->busy_ns += fw_ps_to_ns(w);
 			if (vt != home) {	/* partial sums to the home */
 				w = fw_xfer_ps(fw, 4ull * sc->psum[vt] * n);
 				*xfer += w;

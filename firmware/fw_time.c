@@ -121,6 +121,5 @@ void fw_charge_dma(struct cim_fw *fw, uint64_t bytes)
 
 void fw_charge_program(struct cim_fw *fw, uint32_t rows)
 {
-	fw->program_rows += rows;	/* telemetry, fw_telemetry.c */
 	fw_charge_ns(fw, (uint64_t)rows * fw->p.program_row_ns);
 }

@@ -85,16 +85,24 @@ static int cim_tiles_show(struct seq_file *m, void *unused)
 	u32 tile;
 	bool used;
 
-	seq_puts(m, "tile used pe mvms pulses busy_us\n");
+	seq_puts(m, "tile used pe mvms macs simd_ops pulses busy_us simd_us\n");
 	for (tile = 0; tile < cdev->info.tiles; tile++) {
 		if (cim_tile_tel_read(cdev, tile, &t))
 			return -EIO;
 		mutex_lock(&cdev->alloc_lock);
 		used = test_bit(tile, cdev->tiles_used);
 		mutex_unlock(&cdev->alloc_lock);
-		seq_printf(m, "%u %d %u %llu %llu %llu\n", tile, used,
-			   t.pe_cycles, t.mvms, t.pulses,
-			   div_u64(t.busy_ns, 1000));
+		seq_printf(m, "%u %d %u %llu ", tile, used, t.pe_cycles, t.mvms);
+		/* "-": a card before interface 1.2 does not count these */
+		if (t.has_simd)
+			seq_printf(m, "%llu %llu ", t.macs, t.simd_ops);
+		else
+			seq_puts(m, "- - ");
+		seq_printf(m, "%llu %llu ", t.pulses, div_u64(t.busy_ns, 1000));
+		if (t.has_simd)
+			seq_printf(m, "%llu\n", div_u64(t.simd_ns, 1000));
+		else
+			seq_puts(m, "-\n");
 	}
 	return 0;
 }

@@ -82,6 +82,11 @@ struct cim_tile_tel {
 	u64 mvms;
 	u64 pulses;
 	u64 busy_ns;
+	/* interface 1.2 cards only (has_simd) */
+	bool has_simd;
+	u64 macs;
+	u64 simd_ops;
+	u64 simd_ns;
 };
 
 struct cim_device {

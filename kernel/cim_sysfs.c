@@ -27,21 +27,34 @@ static struct cim_device *to_cdev(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
-/* The card's telemetry window shows one tile at a time. */
+static u64 cim_tel_read64(struct cim_device *cdev, u32 lo)
+{
+	return cim_hw_read(cdev, lo) | (u64)cim_hw_read(cdev, lo + 4) << 32;
+}
+
+/*
+ * The card's telemetry window shows one tile at a time.  MACs, SIMD ops
+ * and SIMD time came with interface 1.2: an older card has no such
+ * registers, and t->has_simd says whether they were read.
+ */
 int cim_tile_tel_read(struct cim_device *cdev, u32 tile,
 		      struct cim_tile_tel *t)
 {
 	if (tile >= cdev->info.tiles)
 		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	t->has_simd = (cdev->info.if_version & 0xffff) >= 2;
 	mutex_lock(&cdev->tel_lock);
 	cim_hw_write(cdev, CIM_REG_TEL_TILE, tile);
 	t->pe_cycles = cim_hw_read(cdev, CIM_REG_TEL_PE);
-	t->mvms = cim_hw_read(cdev, CIM_REG_TEL_MVM_LO) |
-		  (u64)cim_hw_read(cdev, CIM_REG_TEL_MVM_HI) << 32;
-	t->pulses = cim_hw_read(cdev, CIM_REG_TEL_PULSE_LO) |
-		    (u64)cim_hw_read(cdev, CIM_REG_TEL_PULSE_HI) << 32;
-	t->busy_ns = cim_hw_read(cdev, CIM_REG_TEL_BUSY_LO) |
-		     (u64)cim_hw_read(cdev, CIM_REG_TEL_BUSY_HI) << 32;
+	t->mvms = cim_tel_read64(cdev, CIM_REG_TEL_MVM_LO);
+	t->pulses = cim_tel_read64(cdev, CIM_REG_TEL_PULSE_LO);
+	t->busy_ns = cim_tel_read64(cdev, CIM_REG_TEL_BUSY_LO);
+	if (t->has_simd) {
+		t->macs = cim_tel_read64(cdev, CIM_REG_TEL_MAC_LO);
+		t->simd_ops = cim_tel_read64(cdev, CIM_REG_TEL_SIMD_LO);
+		t->simd_ns = cim_tel_read64(cdev, CIM_REG_TEL_SIMD_NS_LO);
+	}
 	mutex_unlock(&cdev->tel_lock);
 	return 0;
 }

@@ -101,6 +101,24 @@ int cim_tiles_query(struct cim_device *cdev, struct drm_cim_query *args)
 	fit = args->size > sizeof(*h) ? (args->size - sizeof(*h)) / sizeof(*e) : 0;
 	h->count = min(fit, n);
 
+	/* activity through the TEL_* window, one tile at a time */
+	for (i = 0; i < n; i++) {
+		struct cim_tile_tel t;
+
+		if (cim_tile_tel_read(cdev, i, &t))
+			break;
+		e[i].flags = DRM_CIM_TILE_F_ACTIVITY;
+		e[i].busy_ns = t.busy_ns;
+		e[i].mvms = t.mvms;
+		e[i].program_pulses = t.pulses;
+		if (t.has_simd) {
+			e[i].flags |= DRM_CIM_TILE_F_SIMD;
+			e[i].macs = t.macs;
+			e[i].simd_ops = t.simd_ops;
+			e[i].simd_ns = t.simd_ns;
+		}
+	}
+
 	mutex_lock(&cdev->alloc_lock);
 	h->pe_min = U32_MAX;
 	for (i = 0; i < n; i++) {

@@ -155,3 +155,44 @@ int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
 	free(buf);
 	return (int)h.total;
 }
+
+int cim_tiles_activity(struct cim_dev *dev, struct cim_tile_activity *out,
+		       int max)
+{
+	struct drm_cim_tile_entry e;
+	struct drm_cim_tiles h;
+	const void *p;
+	uint32_t got, i, n;
+	void *buf;
+	int ret;
+
+	if (!dev || max < 0 || (max && !out))
+		return -EINVAL;
+	ret = list_fetch(dev, DRM_CIM_QUERY_TILES, "tile", &h, sizeof(h),
+			 &buf, &got);
+	if (ret)
+		return ret;
+	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
+	for (i = 0; i < n; i++) {
+		p = list_entry(buf, got, h.header_size, h.entry_size, i);
+		if (!p)
+			break;
+		/* a driver with the short entry leaves flags 0: no counters */
+		memset(&e, 0, sizeof(e));
+		memcpy(&e, p, h.entry_size < sizeof(e) ? h.entry_size : sizeof(e));
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].pe_cycles = e.pe_cycles;
+		out[i].slot = e.slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e.slot;
+		out[i].flags =
+			(e.flags & DRM_CIM_TILE_F_ACTIVITY ? CIM_TILE_ACTIVITY : 0) |
+			(e.flags & DRM_CIM_TILE_F_SIMD ? CIM_TILE_SIMD : 0);
+		out[i].busy_ns = e.busy_ns;
+		out[i].simd_ns = e.simd_ns;
+		out[i].mvms = e.mvms;
+		out[i].macs = e.macs;
+		out[i].simd_ops = e.simd_ops;
+		out[i].program_pulses = e.program_pulses;
+	}
+	free(buf);
+	return (int)h.total;
+}

@@ -16,7 +16,7 @@ static const struct {
 	{ "list", cmd_list, "list the CIM cards" },
 	{ "info", cmd_info, "show a card's description and versions" },
 	{ "images", cmd_images, "list the images programmed on a card (resident images)" },
-	{ "tiles", cmd_tiles, "show the program/erase wear of a card's tiles" },
+	{ "tiles", cmd_tiles, "show the wear and activity of a card's tiles" },
 	{ "run", cmd_run, "run a model on a card and check it against the CPU reference" },
 	{ "build-image", cmd_build_image, "build a weight image file for a tile geometry" },
 };

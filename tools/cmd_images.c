@@ -25,11 +25,13 @@ static const char images_usage[] =
 static const char tiles_usage[] =
 	"usage: cimctl tiles [DEV]\n"
 	"\n"
-	"Show the program/erase (P/E) cycles of each physical tile of a card,\n"
-	"as the card counts them over its life, and the slot of the image\n"
-	"holding the tile (- if free); then min, max, mean and max/mean.\n"
-	"New images go to the free tiles with the fewest cycles.  DEV as for\n"
-	"`cimctl info`.\n";
+	"Show, for each physical tile of a card: its program/erase (P/E)\n"
+	"cycles over the card's life, the slot of the image holding it (- if\n"
+	"free), and what it did since the card powered on: modeled array busy\n"
+	"time (us), MVMs, weight MACs, SIMD element ops, SIMD busy time (us)\n"
+	"and program-and-verify pulses (- where the card does not count\n"
+	"them); then the P/E min, max, mean and max/mean.  New images go to\n"
+	"the free tiles with the fewest cycles.  DEV as for `cimctl info`.\n";
 
 static uint64_t now_ns(void)
 {
@@ -81,38 +83,66 @@ int cmd_images(int argc, char *argv[])
 	return CIMCTL_EXIT_OK;
 }
 
+/* A counter, or "-" when the card does not report it. */
+static const char *counter(char *buf, size_t len, int have, uint64_t v)
+{
+	if (!have)
+		return "-";
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
 int cmd_tiles(int argc, char *argv[])
 {
+	struct cim_tile_activity *a = NULL;
 	struct cim_tile_wear *w = NULL;
+	char b[6][24], slot[12];
 	struct cimctl_wear s;
 	struct cim_dev *dev;
-	int r, n, i;
+	int r, n, i, act, simd;
 
 	r = cimctl_open_dev(argc, argv, tiles_usage, "tiles", &dev);
 	if (r >= 0)
 		return r;
 	/* The tile count of a card does not change. */
-	n = cim_tiles_wear(dev, NULL, 0);
+	n = cim_tiles_activity(dev, NULL, 0);
 	if (n > 0) {
+		a = calloc(n, sizeof(*a));
 		w = calloc(n, sizeof(*w));
-		n = w ? cim_tiles_wear(dev, w, n) : -ENOMEM;
+		n = a && w ? cim_tiles_activity(dev, a, n) : -ENOMEM;
 	}
 	if (n < 0) {
 		cimctl_err("cannot read the tiles", n, cim_last_error(dev));
+		free(a);
 		free(w);
 		cim_close(dev);
 		return CIMCTL_EXIT_FAIL;
 	}
-	printf("%4s  %9s  %4s\n", "tile", "pe_cycles", "slot");
+	printf("%4s  %9s  %4s  %10s  %10s  %12s  %10s  %10s  %10s\n", "tile",
+	       "pe_cycles", "slot", "busy_us", "mvms", "macs", "simd_ops",
+	       "simd_us", "pulses");
 	for (i = 0; i < n; i++) {
-		if (w[i].slot < 0)
-			printf("%4d  %9u  %4s\n", i, w[i].pe_cycles, "-");
+		act = !!(a[i].flags & CIM_TILE_ACTIVITY);
+		simd = !!(a[i].flags & CIM_TILE_SIMD);
+		w[i].pe_cycles = a[i].pe_cycles;
+		w[i].slot = a[i].slot;
+		if (a[i].slot < 0)
+			snprintf(slot, sizeof(slot), "-");
 		else
-			printf("%4d  %9u  %4d\n", i, w[i].pe_cycles, w[i].slot);
+			snprintf(slot, sizeof(slot), "%d", a[i].slot);
+		printf("%4d  %9u  %4s  %10s  %10s  %12s  %10s  %10s  %10s\n", i,
+		       a[i].pe_cycles, slot,
+		       counter(b[0], sizeof(b[0]), act, a[i].busy_ns / 1000),
+		       counter(b[1], sizeof(b[1]), act, a[i].mvms),
+		       counter(b[2], sizeof(b[2]), simd, a[i].macs),
+		       counter(b[3], sizeof(b[3]), simd, a[i].simd_ops),
+		       counter(b[4], sizeof(b[4]), simd, a[i].simd_ns / 1000),
+		       counter(b[5], sizeof(b[5]), act, a[i].program_pulses));
 	}
 	cimctl_wear_stats(w, n, &s);
 	printf("P/E min %u max %u mean %.2f max/mean %.3f\n", s.min, s.max,
 	       s.mean, s.max_over_mean);
+	free(a);
 	free(w);
 	cim_close(dev);
 	return CIMCTL_EXIT_OK;

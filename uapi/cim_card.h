@@ -19,7 +19,7 @@
 
 /* host<->card interface version: major << 16 | minor */
 #define CIM_IF_VERSION_MAJOR	1
-#define CIM_IF_VERSION_MINOR	1
+#define CIM_IF_VERSION_MINOR	2
 #define CIM_IF_VERSION		((CIM_IF_VERSION_MAJOR << 16) | CIM_IF_VERSION_MINOR)
 
 #define CIM_HW_ID		0x43494d31u	/* "CIM1" */
@@ -203,7 +203,10 @@ struct cim_job_record {
 /*
  * Counters the firmware keeps since its last reset (a card reset or a
  * reload of the virtual card clears them).  Times are modeled device
- * nanoseconds.  The last_* fields describe the most recent RUN.
+ * nanoseconds.  The last_* fields describe the most recent RUN.  The
+ * struct cim_tile_telemetry records that follow count since power-on
+ * (they live with the flash: a card reset and a driver reload keep them);
+ * they are what the TEL_* register window shows.
  */
 struct cim_telemetry {
 	uint32_t version;	/* CIM_TELEMETRY_VERSION */
@@ -226,7 +229,19 @@ struct cim_telemetry {
 	uint32_t reserved;
 };
 
-/* One physical tile (array + its SIMD unit). */
+/*
+ * One physical tile (array + its SIMD unit), since power-on.  An MVM is
+ * one block of a layer applied to one pixel (FC: one item); its MACs are
+ * the block's rows x outputs; busy_ns is the modeled time of the tile's
+ * MVMs, simd_ns of its SIMD unit's work (requantization, partial-sum
+ * adds, pools, residual adds, exits).  A program pulse is one
+ * program-and-verify step applied to a row of cells together: a row
+ * costs as many as its slowest cell needs (ideal arrays: 1 if any cell
+ * of the row is not erased, else 0), plus the cell-by-cell pulses of
+ * columns moved to spares and of cells that failed to verify, plus the
+ * top-up pulses of refresh reprogramming.  pe_cycles: erases, the count
+ * READ_WEAR reports.
+ */
 struct cim_tile_telemetry {
 	uint64_t busy_ns;	/* modeled array busy time (MVMs) */
 	uint64_t simd_ns;	/* modeled SIMD busy time */
@@ -352,14 +367,27 @@ struct cim_slot_info {
  * Appended for recovery, telemetry, sensors, power and fault injection;
  * described in docs/card-interface.md ("Management registers").
  */
+/*
+ * The TEL_* window shows the struct cim_tile_telemetry of one tile (the
+ * same counters, since power-on).  Interface 1.1 cards counted pulses as
+ * programmed rows and busy time as MVMs at full-array cost spread evenly
+ * over an image's tiles.
+ */
 #define CIM_REG_TEL_TILE	0x120	/* RW: tile the TEL_* window shows */
 #define CIM_REG_TEL_PE		0x124	/* RO: program/erase cycles of it */
 #define CIM_REG_TEL_MVM_LO	0x128	/* RO: MVMs it ran, bits 31..0 */
 #define CIM_REG_TEL_MVM_HI	0x12c
-#define CIM_REG_TEL_PULSE_LO	0x130	/* RO: program pulses (rows), 31..0 */
+#define CIM_REG_TEL_PULSE_LO	0x130	/* RO: program pulses, 31..0 */
 #define CIM_REG_TEL_PULSE_HI	0x134
-#define CIM_REG_TEL_BUSY_LO	0x138	/* RO: modeled busy time, ns, 31..0 */
+#define CIM_REG_TEL_BUSY_LO	0x138	/* RO: modeled MVM time, ns, 31..0 */
 #define CIM_REG_TEL_BUSY_HI	0x13c
+/* interface 1.2: read them only from a card reporting IF_VERSION >= 1.2 */
+#define CIM_REG_TEL_MAC_LO	0x140	/* RO: weight MACs, 31..0 */
+#define CIM_REG_TEL_MAC_HI	0x144
+#define CIM_REG_TEL_SIMD_LO	0x148	/* RO: SIMD element ops, 31..0 */
+#define CIM_REG_TEL_SIMD_HI	0x14c
+#define CIM_REG_TEL_SIMD_NS_LO	0x118	/* RO: modeled SIMD time, ns, 31..0 */
+#define CIM_REG_TEL_SIMD_NS_HI	0x11c
 
 #define CIM_REG_TEMP_MC		0x150	/* RO: card temperature, milli-degC */
 #define CIM_REG_POWER_UW	0x154	/* RO: card power, microwatts */

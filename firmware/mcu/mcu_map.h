@@ -15,9 +15,10 @@
  *   0x1000_2000  card model parameters (RO, set by the board)
  *   0x1000_3000  device clock: free-running 64-bit nanosecond counter,
  *                also what the host reads at CIM_REG_CLOCK_LO/HI
- *   0x1000_4000  tile statistics (struct cim_tile_stats per tile, 32 KiB,
+ *   0x1000_4000  tile statistics (struct cim_tile_stats per tile, 48 KiB,
  *                kept with the flash); the register file's TEL_* window
- *                shows the tile selected by TEL_TILE
+ *                shows the tile selected by TEL_TILE (TEL_PE: the wear
+ *                table below)
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
  *   0x3000_0000  activation SRAM, 4 MiB: the firmware's arena buffer
  *                (section .act, see cim-fw.ld)

@@ -78,7 +78,9 @@ static int vcard_host_read(void *ctx, unsigned int reg, unsigned int *val)
 	case CIM_REG_CLOCK_HI:
 		*val = upper_32_bits(vc->clock_ns);
 		break;
-	case CIM_REG_TEL_PE ... CIM_REG_TEL_BUSY_HI:
+	case CIM_REG_TEL_SIMD_NS_LO:
+	case CIM_REG_TEL_SIMD_NS_HI:
+	case CIM_REG_TEL_PE ... CIM_REG_TEL_SIMD_HI:
 		*val = vcard_tel_read(vc, reg);
 		break;
 	case CIM_REG_TEMP_MC:

@@ -13,6 +13,7 @@
 #include <linux/math64.h>
 
 #include "vcard.h"
+#include "../../firmware/cim_fw_hal.h"
 
 #define VCARD_AMBIENT_MC	35000	/* ambient, milli-degC */
 #define VCARD_R_MC_PER_W	12000	/* junction-to-ambient, mdegC per W */
@@ -65,26 +66,33 @@ u32 vcard_tel_read(struct cim_hal *vc, unsigned int reg)
 {
 	u32 tile = vc->regs[CIM_REG_TEL_TILE / 4];
 	const struct cim_tile_stats *s;
+	u64 v;
 
 	if (tile >= vc->params.tiles)
 		return 0;
 	s = &vc->tstats[tile];
-	switch (reg) {
-	case CIM_REG_TEL_PE:
-		return s->pe_cycles;
+	switch (reg & ~4u) {
 	case CIM_REG_TEL_MVM_LO:
-		return lower_32_bits(s->mvms);
-	case CIM_REG_TEL_MVM_HI:
-		return upper_32_bits(s->mvms);
+		v = s->mvms;
+		break;
 	case CIM_REG_TEL_PULSE_LO:
-		return lower_32_bits(s->program_rows);
-	case CIM_REG_TEL_PULSE_HI:
-		return upper_32_bits(s->program_rows);
+		v = s->program_pulses;
+		break;
 	case CIM_REG_TEL_BUSY_LO:
-		return lower_32_bits(s->busy_ns);
-	case CIM_REG_TEL_BUSY_HI:
-		return upper_32_bits(s->busy_ns);
+		v = s->busy_ns;
+		break;
+	case CIM_REG_TEL_MAC_LO:
+		v = s->macs;
+		break;
+	case CIM_REG_TEL_SIMD_LO:
+		v = s->simd_ops;
+		break;
+	case CIM_REG_TEL_SIMD_NS_LO:
+		v = s->simd_ns;
+		break;
 	default:
-		return 0;
+		/* TEL_PE: the wear table, the card's one count of erases */
+		return reg == CIM_REG_TEL_PE ? cim_hal_tile_pe(vc, tile) : 0;
 	}
+	return reg & 4 ? upper_32_bits(v) : lower_32_bits(v);
 }

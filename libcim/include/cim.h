@@ -367,6 +367,42 @@ struct cim_tile_wear {
  */
 int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max);
 
+/** cim_tile_activity.flags: the card reports MVMs, pulses and busy time. */
+#define CIM_TILE_ACTIVITY	(1u << 0)
+/** cim_tile_activity.flags: the card reports MACs, SIMD ops and SIMD time. */
+#define CIM_TILE_SIMD		(1u << 1)
+
+/**
+ * What a physical tile has done since the card powered on (the counters
+ * survive card resets and driver reloads).  Times are the card's modeled
+ * device time.  A counter whose flag is not set in @p flags is 0: the
+ * card or the driver does not report it.
+ */
+struct cim_tile_activity {
+	uint64_t busy_ns;	/**< array time spent on MVMs */
+	uint64_t simd_ns;	/**< SIMD unit time */
+	uint64_t mvms;		/**< MVMs: one block applied to one pixel */
+	uint64_t macs;		/**< weight multiply-accumulates computed */
+	uint64_t simd_ops;	/**< SIMD element operations */
+	uint64_t program_pulses;	/**< program-and-verify pulses */
+	uint32_t pe_cycles;	/**< program/erase cycles over the card's life */
+	int32_t slot;		/**< slot of the image holding it, -1 if free */
+	uint32_t flags;		/**< CIM_TILE_ACTIVITY, CIM_TILE_SIMD */
+	uint32_t reserved;
+};
+
+/**
+ * Activity and wear of the card's tiles; needs no privilege.  Take two
+ * readings around a job to see what it did on each tile.
+ *
+ * @param out  array receiving up to @p max tiles, tile 0 first (may be
+ *             NULL if max is 0)
+ * @param max  capacity of @p out
+ * @return the number of tiles of the card, or negative errno.
+ */
+int cim_tiles_activity(struct cim_dev *dev, struct cim_tile_activity *out,
+		       int max);
+
 /* ---- jobs -------------------------------------------------------------- */
 
 /**

@@ -167,7 +167,7 @@ static void test_ideal_bit_exact(void **state)
 	/* a ideal card counts one pulse per programmed (non-erased) cell */
 	assert_true(fw_an_tile(a->fw, 1)->st.program_pulses > AR * AC / 2);
 	assert_true(fw_an_tile(a->fw, 1)->st.program_pulses <= AR * AC);
-	assert_int_equal(fw_an_tile(a->fw, 1)->st.pe_cycles, 1);
+	assert_int_equal(a->t->hal->pe[1], 1);
 	/* out of the array: zeros, no access outside */
 	mvm8(a->fw, 1, AR - 1, 2, 0, AC, x, got);
 	for (i = 0; i < AC; i++)
@@ -295,10 +295,10 @@ static void test_program_pulses(void **state)
 					     p.pulse_ns);
 	assert_int_equal(t->st.programmed_ns, a->t->hal->clock);
 	assert_true(t->st.flags & CIM_TILE_AN_PROGRAMMED);
-	assert_int_equal(t->st.pe_cycles, 1);
+	assert_int_equal(a->t->hal->pe[1], 1);
 	assert_int_equal(t->st.spare_used, 0);
 	acard_program(a, 8);
-	assert_int_equal(fw_an_tile(a->fw, 1)->st.pe_cycles, 2);
+	assert_int_equal(a->t->hal->pe[1], 2);
 	acard_free(a);
 }
 
@@ -440,6 +440,7 @@ static void test_drift_and_reprogram(void **state)
 	struct fw_an_tile *t;
 	double e0, e1, e2, e3;
 	uint32_t loss1, loss2;
+	uint64_t pulses;
 
 	(void)state;
 	a = acard_new(&p);
@@ -464,10 +465,13 @@ static void test_drift_and_reprogram(void **state)
 
 	thal_wr(a->t->hal, CIM_REG_REFRESH_POLICY, CIM_REFRESH_REPROGRAM);
 	thal_wr(a->t->hal, CIM_REG_REFRESH_THRESH, 30000);
+	pulses = a->t->hal->tstats[1].program_pulses;
 	fw_refresh_poll(a->fw);
 	assert_int_equal(t->st.refreshes, 1);
 	assert_int_equal(t->st.misreads, 0);
-	assert_int_equal(t->st.pe_cycles, 1);		/* top-up, no erase */
+	assert_int_equal(a->t->hal->pe[1], 1);		/* top-up, no erase */
+	/* the top-up pulses are the tile's too */
+	assert_true(a->t->hal->tstats[1].program_pulses > pulses);
 	assert_int_equal(fw_an_tile_loss_ppm(a->fw, 1), 0);
 	e3 = rel_err(a, 700);
 	/* e0 0.048, a year 0.095, reprogrammed 0.048 (seeded) */

@@ -657,6 +657,10 @@ static void test_telemetry(void **state)
 		busy += tt[i].busy_ns;
 		pulses += tt[i].program_pulses;
 		pe += tt[i].pe_cycles;
+		/* the platform's records, as they are */
+		assert_int_equal(tt[i].mvms, t->hal->tstats[i].mvms);
+		assert_int_equal(tt[i].simd_ns, t->hal->tstats[i].simd_ns);
+		assert_int_equal(tt[i].pe_cycles, t->hal->pe[i]);
 	}
 	assert_int_equal(macs, tel->last_macs);
 	/* 4 items, 8x8x8x36 + 8x8x8x72 + 4x4x8x72 x2 + 10x128 MACs each */
@@ -674,6 +678,166 @@ static void test_telemetry(void **state)
 	tnet_free(&n);
 }
 
+/* Tile activity the plan's blocks must cause, from the plan alone. */
+struct want_tile {
+	uint64_t mvms, macs, busy_ps, simd_ops;
+};
+
+static void want_activity(const struct tnet *n, const uint8_t *plan,
+			  const uint16_t *map, uint32_t batch,
+			  struct want_tile *w)
+{
+	const struct cim_image_header *h = (const void *)plan;
+	const struct cim_image_tensor *tt = cim_image_tensors(plan);
+	const struct cim_image_block *b;
+	const struct cim_image_op *op;
+	uint32_t k, R, per, r, i, pix, np, cpw, pt;
+	uint64_t outs;
+
+	for (k = 0; k < h->n_ops; k++) {
+		op = &cim_image_ops(plan)[k];
+		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
+			continue;
+		R = op->replicas ? op->replicas : 1;
+		per = op->block_count / R;
+		pix = tt[op->out].h * tt[op->out].w;
+		cpw = op->wbits / 4;
+		for (r = 0; r < R; r++) {
+			/* pixel p of an item goes to replica p % R */
+			np = batch * ((pix + R - 1 - r) / R);
+			b = &cim_image_blocks(plan)[op->block_first + r * per];
+			outs = 0;
+			for (i = 0; i < per; i++) {
+				pt = map[b[i].vtile];
+				w[pt].mvms += np;
+				w[pt].macs += (uint64_t)np * b[i].g_count *
+					      b[i].rows * b[i].outs;
+				w[pt].busy_ps += np * tnet_mvm_ps(n,
+					b[i].g_count * b[i].rows,
+					b[i].g_count * b[i].outs * cpw);
+				outs += b[i].g_count * b[i].outs;
+			}
+			/*
+			 * The replica's home adds the partial sums, the input
+			 * offset (zp x column sums) and requantizes.
+			 */
+			w[map[b[0].vtile]].simd_ops += np *
+				(tt[op->out].c + outs * (op->in0_zp ? 2 : 1));
+		}
+	}
+}
+
+/*
+ * Per-tile activity is exact.  A balanced plan (replicated convolutions,
+ * blocks of unlike sizes packed several to a tile) run over a batch
+ * charges every physical tile the MVMs, MACs and array time of the blocks
+ * placed on it, and its SIMD unit the requantization of the replicas it
+ * is home to.  The tiles' loads differ, so the former even split of a
+ * RUN's MVMs over the slot's tiles, at full-array cost each, fails here.
+ * The records outlive a firmware reset (the header counters do not) and
+ * the TELEMETRY descriptor shows them.
+ */
+static void test_tile_activity_exact(void **state)
+{
+	const uint32_t batch = 5;
+	struct want_tile want[THAL_TILES];
+	struct cim_tile_stats kept[THAL_TILES];
+	struct cim_tile_telemetry *tr;
+	struct cim_card_params p;
+	struct cim_telemetry *tel;
+	const uint16_t *map;
+	uint64_t macs = 0, item_macs, mvms = 0;
+	uint32_t seed = 17, x, c1, i, uneven = 0, tiles_used = 0;
+	struct cim_desc d;
+	struct thost *t;
+	struct tnet n;
+	size_t len;
+
+	(void)state;
+	thal_default_params(&p);
+	/* 30 ns per ADC bit-cycle: every MVM takes whole nanoseconds */
+	p.mvm_ns = p.mvm_fixed_ns + 16 * 8 * 30;
+	t = thost_new_card(&p, THAL_PLAN_BYTES, 16, 16);
+	thost_start(t);
+
+	net_init(&n, 4, 8, 8);
+	n.balance_tiles = 10;
+	n.mvm_ns = p.mvm_ns;
+	n.mvm_fixed_ns = p.mvm_fixed_ns;
+	n.row_group = p.row_group;
+	n.adcs = p.adcs;
+	n.adc_bits = p.adc_bits;
+	n.simd_ps = p.simd_ps_per_elem;
+	c1 = add_conv(&n, 0, 8, 3, 1, 1, pad1, 1, 8, 1, &seed);
+	x = add_conv(&n, c1, 12, 3, 2, 1, pad1, 1, 4, 1, &seed);
+	x = add_conv(&n, x, 6, 1, 1, 1, pad0, 1, 8, 1, &seed);
+	add_fc(&n, x, 10, 8, &seed);
+	/* weight MACs of an item, from the layer shapes */
+	item_macs = 64ull * 9 * 4 * 8 + 16ull * 9 * 8 * 12 + 16ull * 12 * 6 +
+		    96ull * 10;
+	run_net(t, &n, batch, 9, -1, NULL);
+	assert_true(n.ops[0].op.replicas > 1);	/* the plan has replicas */
+	assert_int_equal(t->fw->tele.last_macs, batch * item_macs);
+
+	map = t->fw->slots[0].map;
+	memset(want, 0, sizeof(want));
+	want_activity(&n, t->hal->plan[0], map, batch, want);
+	for (i = 0; i < THAL_TILES; i++) {
+		const struct cim_tile_stats *s = &t->hal->tstats[i];
+
+		/* whole nanoseconds, so rounding per band loses nothing */
+		assert_int_equal(want[i].busy_ps % 1000, 0);
+		assert_int_equal(s->mvms, want[i].mvms);
+		assert_int_equal(s->macs, want[i].macs);
+		assert_int_equal(s->busy_ns, want[i].busy_ps / 1000);
+		assert_int_equal(s->simd_ops, want[i].simd_ops);
+		assert_true(!s->simd_ns == !s->simd_ops);
+		assert_true(s->simd_ns >= s->simd_ops * p.simd_ps_per_elem / 1000);
+		/* a tile programmed and run: one erase, pulses, activity */
+		assert_int_equal(t->hal->pe[i], !!s->mvms);
+		assert_int_equal(!!s->program_pulses, !!s->mvms);
+		macs += s->macs;
+		mvms += s->mvms;
+		if (s->mvms) {
+			tiles_used++;
+			/* what the even split at full-array cost would say */
+			uneven += s->busy_ns != s->mvms * p.mvm_ns;
+		}
+	}
+	assert_int_equal(tiles_used, n.n_vtiles);
+	assert_int_equal(macs, batch * item_macs);
+	for (i = 0; i < THAL_TILES; i++)
+		if (want[i].mvms)
+			uneven += want[i].mvms * tiles_used != mvms;
+	assert_true(uneven > 0);
+
+	/* kept across a firmware reset; the header starts again */
+	memcpy(kept, t->hal->tstats, sizeof(kept));
+	cim_fw_reset(t->fw, t->hal);
+	thost_start(t);
+	len = sizeof(*tel) + THAL_TILES * sizeof(*tr);
+	tel = thost_alloc(t, len, 1);
+	memset(&d, 0, sizeof(d));
+	d.opcode = CIM_OPC_TELEMETRY;
+	thost_ref(t, &d.dst, tel, len);
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	assert_int_equal(tel->jobs, 0);
+	assert_int_equal(tel->last_macs, 0);
+	assert_int_equal(tel->n_tiles, THAL_TILES);
+	tr = (struct cim_tile_telemetry *)(tel + 1);
+	for (i = 0; i < THAL_TILES; i++) {
+		assert_int_equal(tr[i].busy_ns, kept[i].busy_ns);
+		assert_int_equal(tr[i].simd_ns, kept[i].simd_ns);
+		assert_int_equal(tr[i].mvms, want[i].mvms);
+		assert_int_equal(tr[i].macs, want[i].macs);
+		assert_int_equal(tr[i].simd_ops, want[i].simd_ops);
+		assert_int_equal(tr[i].program_pulses, kept[i].program_pulses);
+		assert_int_equal(tr[i].pe_cycles, !!want[i].mvms);
+	}
+	tnet_free(&n);
+	thost_free(t);
+}
+
 const struct CMUnitTest ops_tests[] = {
 	TEST(test_conv_im2col),
 	TEST(test_conv_groups),
@@ -686,5 +850,6 @@ const struct CMUnitTest ops_tests[] = {
 	TEST(test_sched_pipeline),
 	TEST(test_sched_stream),
 	TEST(test_telemetry),
+	TEST(test_tile_activity_exact),
 };
 const size_t ops_count = sizeof(ops_tests) / sizeof(ops_tests[0]);

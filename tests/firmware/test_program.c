@@ -79,7 +79,7 @@ static void test_program_layout(void **state)
 	for (v = 0; v < hdr(&m)->n_vtiles; v++) {
 		expect_tile(m.image, v, want, &rows);
 		assert_memory_equal(t->hal->tiles[map[v]], want, sizeof(want));
-		assert_int_equal(t->fw->tile_tele[map[v]].pe_cycles, 1);
+		assert_int_equal(t->hal->pe[map[v]], 1);
 	}
 	assert_int_equal(rows, 100 * 3 + 40 * 2 + 24);
 	/* Program time per row and erase, plus the image over the link. */

@@ -27,4 +27,5 @@ __attribute__((constructor)) static void fake_env_init(void)
 	fake_cfg.job_status = env("CIM_FAKE_JOB_STATUS", 0);
 	fake_cfg.catalog_images = env("CIM_FAKE_IMAGES", 0);
 	fake_cfg.catalog_query = getenv("CIM_FAKE_IMAGES") != NULL;
+	fake_cfg.tiles_short = (int)env("CIM_FAKE_TILES_SHORT", 0);
 }

@@ -417,14 +417,23 @@ static int do_list_query(struct drm_cim_query *q)
 
 		n = 8;
 		hsize = sizeof(h) + pad;
-		esize = sizeof(e) + pad;
+		esize = (fake_cfg.tiles_short ? 8 : sizeof(e)) + pad;
 		h.header_size = hsize;
 		h.entry_size = esize;
 		h.total = n;
 		for (i = 0; i < n; i++) {
+			memset(&e, 0, sizeof(e));
 			e.pe_cycles = 3 * i;
 			e.slot = i % 2 ? DRM_CIM_TILE_FREE : i;
-			memcpy(buf + hsize + i * esize, &e, sizeof(e));
+			e.flags = DRM_CIM_TILE_F_ACTIVITY | DRM_CIM_TILE_F_SIMD;
+			e.mvms = 100 + i;
+			e.macs = 1000 * i;
+			e.busy_ns = 1000 * (i + 1);
+			e.simd_ns = 1000 * (i + 2);
+			e.simd_ops = i + 3;
+			e.program_pulses = i + 4;
+			memcpy(buf + hsize + i * esize, &e,
+			       esize - pad < sizeof(e) ? esize - pad : sizeof(e));
 		}
 		h.count = list_fit(q->size, hsize, esize, n);
 		memcpy(buf, &h, sizeof(h));

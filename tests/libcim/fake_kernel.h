@@ -34,11 +34,15 @@ struct fake_config {
 	 * catalog_images entries (image i: slot i, tiles i + 1, digest bytes
 	 * 0x10 * i + j), 8 tiles (tile t: t * 3 cycles, slot t % 2 or free).
 	 * catalog_pad grows the header and every entry by that many bytes,
-	 * as a newer kernel's would.
+	 * as a newer kernel's would.  Tile t's activity: mvms 100 + t, macs
+	 * 1000 * t, busy_ns and simd_ns 1000 * (t + 1) and (t + 2),
+	 * simd_ops t + 3, pulses t + 4, flags ACTIVITY | SIMD; with
+	 * tiles_short, the 8-byte entry of a kernel that had no activity.
 	 */
 	int catalog_query;
 	uint32_t catalog_images;
 	uint32_t catalog_pad;
+	int tiles_short;
 };
 
 struct fake_record {

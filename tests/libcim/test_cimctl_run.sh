@@ -75,9 +75,14 @@ expect images 0 '^slot  sha256 ' '^   1  101112131415       1001      2      1  
 	'^2 images; since the driver bound: 11 programmed, 22 hits, 33 evicted, 44 found on the card$' -- \
 	env CIM_FAKE_IMAGES=2 "$C" images $D
 expect images-help 0 'least recently used first' -- "$C" images --help
-expect tiles 0 '^   7         21     -$' '^   2          6     2$' \
+expect tiles 0 '^tile  pe_cycles  slot     busy_us        mvms          macs    simd_ops     simd_us      pulses$' \
+	'^   7         21     -           8         107          7000          10           9          11$' \
+	'^   2          6     2           3         102          2000           5           4           6$' \
 	'^P/E min 0 max 21 mean 10.50 max/mean 2.000$' -- \
 	env CIM_FAKE_IMAGES=0 "$C" tiles $D
+expect tiles-old-driver 0 '^   2          6     2           -           -             -           -           -           -$' \
+	'^P/E min 0 max 21 mean 10.50 max/mean 2.000$' -- \
+	env CIM_FAKE_IMAGES=0 CIM_FAKE_TILES_SHORT=1 "$C" tiles $D
 expect tiles-bad-args 2 'more than one device' -- "$C" tiles 1 2
 expect newer-driver 1 'kernel driver speaks uapi 2, libcim 1: upgrade libcim' -- \
 	env CIM_FAKE_UAPI=2 "$C" info $D

@@ -646,6 +646,7 @@ static void resident_images_and_wear(void **state)
 {
 	struct cim_resident_image img[4];
 	struct cim_catalog_stats st;
+	struct cim_tile_activity act[8];
 	struct cim_tile_wear w[8];
 	struct cim_dev *dev;
 	uint32_t pad;
@@ -690,6 +691,35 @@ static void resident_images_and_wear(void **state)
 			assert_int_equal(w[i].pe_cycles, 3 * i);
 			assert_int_equal(w[i].slot, i % 2 ? -1 : i);
 		}
+		memset(act, 0xff, sizeof(act));
+		assert_int_equal(cim_tiles_activity(dev, act, 8), 8);
+		for (i = 0; i < 8; i++) {
+			assert_int_equal(act[i].pe_cycles, 3 * i);
+			assert_int_equal(act[i].slot, i % 2 ? -1 : i);
+			assert_int_equal(act[i].flags,
+					 CIM_TILE_ACTIVITY | CIM_TILE_SIMD);
+			assert_int_equal(act[i].mvms, 100 + i);
+			assert_int_equal(act[i].macs, 1000 * i);
+			assert_int_equal(act[i].busy_ns, 1000 * (i + 1));
+			assert_int_equal(act[i].simd_ns, 1000 * (i + 2));
+			assert_int_equal(act[i].simd_ops, i + 3);
+			assert_int_equal(act[i].program_pulses, i + 4);
+		}
+		/* a kernel whose entries end at slot: wear, no counters */
+		fake_cfg.tiles_short = 1;
+		memset(act, 0xff, sizeof(act));
+		assert_int_equal(cim_tiles_activity(dev, act, 8), 8);
+		assert_int_equal(cim_tiles_wear(dev, w, 8), 8);
+		for (i = 0; i < 8; i++) {
+			assert_int_equal(act[i].pe_cycles, 3 * i);
+			assert_int_equal(w[i].pe_cycles, 3 * i);
+			assert_int_equal(act[i].slot, i % 2 ? -1 : i);
+			assert_int_equal(act[i].flags, 0);
+			assert_int_equal(act[i].mvms, 0);
+			assert_int_equal(act[i].macs, 0);
+			assert_int_equal(act[i].busy_ns, 0);
+		}
+		fake_cfg.tiles_short = 0;
 	}
 	fake_cfg.catalog_images = 0;
 	assert_int_equal(cim_resident_images(dev, NULL, 0, &st), 0);

@@ -69,8 +69,10 @@ result $? cimctl_images_lists_resident
 cimctl tiles >/tmp/out 2>&1
 rc=$?
 cat /tmp/out
-[ $rc = 0 ] && [ "$(grep -c -E '^ +[0-7]  +[0-9]+' /tmp/out)" = 8 ] && grep -q '^P/E min' /tmp/out
-result $? cimctl_tiles_shows_wear
+[ $rc = 0 ] && [ "$(grep -c -E '^ +[0-7]  +[0-9]+' /tmp/out)" = 8 ] && grep -q '^P/E min' /tmp/out &&
+	grep -q -E '^tile +pe_cycles +slot +busy_us +mvms +macs +simd_ops +simd_us +pulses$' /tmp/out &&
+	grep -q -E '^ +[0-7]  +[0-9]+  +[0-9-]+  +[0-9]+  +[1-9][0-9]*  +[1-9][0-9]*  +[1-9]' /tmp/out
+result $? cimctl_tiles_shows_wear_and_activity
 
 # The catalog survives `rmmod cim; insmod cim.ko` while the card (the
 # virtual card module) stays loaded: nothing is programmed again.

@@ -326,14 +326,40 @@ struct drm_cim_images {
 /* drm_cim_tile_entry.slot of a tile no image holds. */
 #define DRM_CIM_TILE_FREE		0xffffffffu
 
+/* drm_cim_tile_entry.flags: which activity counters the card reports. */
+#define DRM_CIM_TILE_F_ACTIVITY		(1u << 0)	/* mvms, pulses, busy_ns */
+#define DRM_CIM_TILE_F_SIMD		(1u << 1)	/* macs, simd_ops, simd_ns */
+
 /**
  * struct drm_cim_tile_entry - one physical tile (DRM_CIM_QUERY_TILES)
  * @pe_cycles: program/erase cycles, as counted by the card over its life.
  * @slot: image slot of the image holding the tile, or DRM_CIM_TILE_FREE.
+ *
+ * Appended (an entry_size of 8 has only the two fields above): the tile's
+ * activity since the card powered on, as its TEL_* window shows it (it
+ * survives card resets and driver reloads).  Counters whose flag is clear
+ * are 0: the card does not report them.
+ * @flags: DRM_CIM_TILE_F_*.
+ * @pad: 0.
+ * @busy_ns: modeled time the tile's array spent on MVMs.
+ * @simd_ns: modeled time of the tile's SIMD unit.
+ * @mvms: array MVMs (one block of a layer applied to one pixel or item).
+ * @macs: weight multiply-accumulates those MVMs computed.
+ * @simd_ops: SIMD element operations (requantization, partial sums,
+ *            pools, adds).
+ * @program_pulses: program-and-verify pulses applied to the tile's rows.
  */
 struct drm_cim_tile_entry {
 	__u32 pe_cycles;
 	__u32 slot;
+	__u32 flags;
+	__u32 pad;
+	__u64 busy_ns;
+	__u64 simd_ns;
+	__u64 mvms;
+	__u64 macs;
+	__u64 simd_ops;
+	__u64 program_pulses;
 };
 
 /**

@@ -192,6 +192,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	uint16_t *map;
 	struct cim_desc d;
 	struct cim_cpl c;
+	struct cim_tile_stats *ts0;
 	int8_t *in, *out;
 	uint32_t i, b, tiles = 76;
 	double peak, secs, macs, ceil_eff;
@@ -217,6 +218,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		m1076_params(&p, tiles);
 	}
 	t = thost_new_card(&p, 1 << 20, 4, 4);
+	ts0 = calloc(p.tiles, sizeof(*ts0));
 	t->hal->act_bytes = 4 << 20;
 	t->hal->act = realloc(t->hal->act, t->hal->act_bytes);
 	cim_fw_reset(t->fw, t->hal);
@@ -241,7 +243,8 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	for (b = 0; b < 3; b++) {
 		trand_fill(in = malloc((size_t)batches[b] * m.in_size),
 			   (size_t)batches[b] * m.in_size, 3);
-		memset(t->fw->tile_tele, 0, sizeof(t->fw->tile_tele));
+		/* the tile records count since power-on: take this run's deltas */
+		memcpy(ts0, t->hal->tstats, p.tiles * sizeof(*ts0));
 		d = tdesc_run(t, 0, &m, in, batches[b], &out, NULL);
 		c = thost_exec(t, &d);
 		if (c.status) {
@@ -265,11 +268,16 @@ static void bench(const char *name, void (*make)(struct tnet *))
 			uint64_t ma = 0, ms = 0, sa = 0;
 
 			for (i = 0; i < p.tiles; i++) {
-				sa += t->fw->tile_tele[i].busy_ns;
-				if (t->fw->tile_tele[i].busy_ns > ma)
-					ma = t->fw->tile_tele[i].busy_ns;
-				if (t->fw->tile_tele[i].simd_ns > ms)
-					ms = t->fw->tile_tele[i].simd_ns;
+				uint64_t busy = t->hal->tstats[i].busy_ns -
+						ts0[i].busy_ns;
+				uint64_t simd = t->hal->tstats[i].simd_ns -
+						ts0[i].simd_ns;
+
+				sa += busy;
+				if (busy > ma)
+					ma = busy;
+				if (simd > ms)
+					ms = simd;
 			}
 			printf("bench-info: %s b%u makespan %.1f us, busiest array %.1f us, busiest simd %.1f us, mean array %.1f us\n",
 			       name, batches[b], c.device_time_ns / 1e3,
@@ -277,6 +285,7 @@ static void bench(const char *name, void (*make)(struct tnet *))
 		}
 		free(in);
 	}
+	free(ts0);
 	thost_free(t);
 	tmodel_free(&m);
 }

@@ -8,7 +8,9 @@
 #include <xf86drm.h>
 
 #include <drm/cim_accel.h>
+#include "../../../uapi/cim_image.h"
 #include "admin.h"
+#include "cim_model.h"
 
 static int read_str(const char *path, char *buf, size_t len)
 {
@@ -173,7 +175,8 @@ static void debugfs_reads(void)
 	for (p = buf; (p = strchr(p, '\n')); p++)
 		lines++;
 	CHECK_EQ(lines, 1 + 8);
-	CHECK(strstr(buf, "tile used pe mvms pulses busy_us") == buf);
+	CHECK(strstr(buf, "tile used pe mvms macs simd_ops pulses busy_us simd_us\n") ==
+	      buf);
 	CHECK(vm_write_file(vm_dbg_path("inject_hang"), "2") == -EINVAL);
 	CHECK(vm_write_file(vm_dbg_path("force_reset"), "0") == -EINVAL);
 	vm_ctx_close(&c);
@@ -310,6 +313,230 @@ static void nop_job(void)
 	close(fd);
 }
 
+/* --- per-tile activity (DRM_CIM_QUERY_TILES, debugfs tiles) ---------- */
+
+#define TA_TILES	64
+
+struct ta_tiles {
+	struct drm_cim_tiles h;
+	struct drm_cim_tile_entry e[TA_TILES];
+};
+
+/* debugfs tiles: tile used pe mvms macs simd_ops pulses busy_us simd_us */
+struct ta_dbg {
+	unsigned long long v[9];
+};
+
+static int ta_query(int fd, struct ta_tiles *t)
+{
+	struct drm_cim_query q = { .query = DRM_CIM_QUERY_TILES,
+				   .size = sizeof(*t), .data = (uintptr_t)t };
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	ret = vm_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q);
+	if (ret)
+		return ret;
+	if (t->h.entry_size != sizeof(t->e[0]) || t->h.count != t->h.total ||
+	    t->h.count > TA_TILES)
+		return -EPROTO;
+	return 0;
+}
+
+/* Lines of debugfs tiles into d[]; the number of tiles, or -1. */
+static int ta_debugfs(struct ta_dbg *d, int max)
+{
+	static char buf[16384];
+	char *line, *save;
+	int n = 0;
+
+	if (vm_read_file(vm_dbg_path("tiles"), buf, sizeof(buf) - 1) <= 0)
+		return -1;
+	buf[sizeof(buf) - 1] = 0;
+	line = strtok_r(buf, "\n", &save);	/* the header */
+	while ((line = strtok_r(NULL, "\n", &save)) && n < max) {
+		unsigned long long *v = d[n].v;
+
+		if (sscanf(line, "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8]) != 9 || v[0] != (unsigned long long)n)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* The slot of the catalog image with m's bytes, or -1. */
+static int ta_slot(int fd, const struct vm_model *m)
+{
+	struct {
+		struct drm_cim_images h;
+		struct drm_cim_image_entry e[16];
+	} c;
+	struct drm_cim_query q = { .query = DRM_CIM_QUERY_IMAGES,
+				   .size = sizeof(c), .data = (uintptr_t)&c };
+	uint8_t d[32];
+	uint32_t i;
+
+	if (vm_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q))
+		return -1;
+	vm_sha256(m->image, m->size, d);
+	for (i = 0; i < c.h.count && i < 16; i++)
+		if (!memcmp(c.e[i].sha256, d, sizeof(d)))
+			return (int)c.e[i].slot;
+	return -1;
+}
+
+/* The physical tile of each virtual tile of slot, from debugfs images. */
+static int ta_map(int slot, uint32_t *map, uint32_t max)
+{
+	static char buf[8192];
+	char *line, *save, *p;
+	unsigned int s, n = 0;
+	int at;
+
+	if (vm_read_file(vm_dbg_path("images"), buf, sizeof(buf) - 1) <= 0)
+		return -1;
+	buf[sizeof(buf) - 1] = 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%u %*s %*u %*u %n", &s, &at) != 1 ||
+		    (int)s != slot)
+			continue;
+		for (p = line + at; *p && n < max; p++) {
+			map[n++] = (uint32_t)strtoul(p, &p, 10);
+			if (*p != ',')
+				break;
+		}
+		return (int)n;
+	}
+	return -1;
+}
+
+/*
+ * A known model run over a batch shows up on exactly its tiles: per tile,
+ * the MVMs and MACs its blocks must do (from the image's block table and
+ * the tile map), MACs over all tiles the layers' in x out x batch, SIMD
+ * work on the tiles that requantize, busy time on the image's tiles and
+ * no change anywhere else; debugfs tiles agrees.  Programming it added one
+ * P/E cycle and pulses on its tiles only.
+ */
+static void tile_activity_counts(void)
+{
+	static const uint32_t dims[3] = { 300, 100, 40 };
+	const uint32_t batch = 7;
+	static struct ta_tiles t0, t1, t2;
+	struct ta_dbg g1[TA_TILES], g2[TA_TILES];
+	uint64_t want_mvms[TA_TILES] = { 0 }, want_macs[TA_TILES] = { 0 };
+	uint64_t macs = 0;
+	uint32_t map[CIM_IMAGE_MAX_VTILES], bo, img, in, out, sync, i, k, r;
+	int mine[TA_TILES] = { 0 }, home[TA_TILES] = { 0 };
+	const struct cim_image_header *h;
+	const struct cim_image_block *b;
+	const struct cim_image_op *op;
+	struct drm_cim_submit sub;
+	struct vm_model m;
+	int fd = vm_open_card(), slot, n_map, nt;
+	int8_t *pin, *pout, *ref;
+
+	CHECK(fd >= 0);
+	CHECK_EQ(vm_model_build(dims, 2, 4242, 256, 256, &m), 0);
+	CHECK_EQ(ta_query(fd, &t0), 0);
+	nt = (int)t0.h.count;
+	CHECK(nt > 0);
+	CHECK_EQ(drmSyncobjCreate(fd, 0, &sync), 0);
+	CHECK_EQ(vm_image_load(fd, &m, &bo, &img, sync), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 30000000000ll), 0);
+	CHECK_EQ(ta_query(fd, &t1), 0);
+	slot = ta_slot(fd, &m);
+	CHECK(slot >= 0);
+	h = m.image;
+	n_map = ta_map(slot, map, CIM_IMAGE_MAX_VTILES);
+	CHECK_EQ(n_map, (int)h->n_vtiles);
+	for (i = 0; i < (uint32_t)n_map; i++) {
+		CHECK(map[i] < (uint32_t)nt);
+		mine[map[i]] = 1;
+	}
+
+	/* what the blocks must do: one MVM per block and item */
+	for (k = 0; k < h->n_ops; k++) {
+		uint32_t R, per, pix;
+
+		op = &cim_image_ops(m.image)[k];
+		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
+			continue;
+		R = op->replicas ? op->replicas : 1;
+		per = op->block_count / R;
+		pix = cim_image_tensors(m.image)[op->out].h *
+		      cim_image_tensors(m.image)[op->out].w;
+		for (r = 0; r < R; r++) {
+			uint64_t np = (uint64_t)batch * ((pix + R - 1 - r) / R);
+
+			b = &cim_image_blocks(m.image)[op->block_first + r * per];
+			home[map[b[0].vtile]] = 1;
+			for (i = 0; i < per; i++) {
+				want_mvms[map[b[i].vtile]] += np;
+				want_macs[map[b[i].vtile]] += np * b[i].g_count *
+							      b[i].rows * b[i].outs;
+			}
+		}
+	}
+
+	CHECK_EQ(vm_bo_create(fd, (uint64_t)batch * m.in_size, &in), 0);
+	CHECK_EQ(vm_bo_create(fd, (uint64_t)batch * m.out_size, &out), 0);
+	pin = vm_bo_map(fd, in, (size_t)batch * m.in_size);
+	pout = vm_bo_map(fd, out, (size_t)batch * m.out_size);
+	ref = malloc((size_t)batch * m.out_size);
+	CHECK(pin && pout && ref);
+	vm_fill_random(pin, (size_t)batch * m.in_size, 77);
+	CHECK_EQ(ta_debugfs(g1, TA_TILES), nt);
+	memset(&sub, 0, sizeof(sub));
+	sub.image_handle = img;
+	sub.in_handle = in;
+	sub.out_handle = out;
+	sub.batch = batch;
+	sub.out_syncobj = sync;
+	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(vm_wait_fence(fd, sync, 20000000000ll), 0);
+	CHECK_EQ(cim_ref_run_image(m.image, m.size, pin, ref, batch), 0);
+	CHECK_EQ(memcmp(pout, ref, (size_t)batch * m.out_size), 0);
+	CHECK_EQ(ta_query(fd, &t2), 0);
+	CHECK_EQ(ta_debugfs(g2, TA_TILES), nt);
+
+	for (i = 0; i < (uint32_t)nt; i++) {
+		const struct drm_cim_tile_entry *a = &t1.e[i], *z = &t2.e[i];
+
+		CHECK_EQ(z->flags, DRM_CIM_TILE_F_ACTIVITY | DRM_CIM_TILE_F_SIMD);
+		CHECK_EQ(z->pad, 0);
+		/* programming: one erase and some pulses, on its tiles only */
+		CHECK_EQ(a->pe_cycles - t0.e[i].pe_cycles, (uint32_t)mine[i]);
+		CHECK_EQ(a->program_pulses > t0.e[i].program_pulses, mine[i]);
+		CHECK_EQ(a->mvms, t0.e[i].mvms);
+		/* the run */
+		CHECK_EQ(z->mvms - a->mvms, want_mvms[i]);
+		CHECK_EQ(z->macs - a->macs, want_macs[i]);
+		CHECK_EQ(z->busy_ns > a->busy_ns, mine[i]);
+		CHECK_EQ(z->simd_ops > a->simd_ops, home[i]);
+		CHECK_EQ(z->simd_ns > a->simd_ns, home[i]);
+		CHECK_EQ(z->program_pulses, a->program_pulses);
+		CHECK_EQ(z->pe_cycles, a->pe_cycles);
+		macs += z->macs - a->macs;
+		/* debugfs shows the same counters */
+		CHECK_EQ(g2[i].v[3] - g1[i].v[3], z->mvms - a->mvms);
+		CHECK_EQ(g2[i].v[4] - g1[i].v[4], z->macs - a->macs);
+		CHECK_EQ(g2[i].v[5] - g1[i].v[5], z->simd_ops - a->simd_ops);
+		CHECK_EQ(g2[i].v[2], z->pe_cycles);
+		CHECK_EQ(g2[i].v[6], z->program_pulses);
+		CHECK_EQ(g2[i].v[7], z->busy_ns / 1000);
+		CHECK_EQ(g2[i].v[8], z->simd_ns / 1000);
+	}
+	/* weight MACs of the layers, from their shapes alone */
+	CHECK_EQ(macs, (uint64_t)batch * (dims[0] * dims[1] + dims[1] * dims[2]));
+	free(ref);
+	vm_model_free(&m);
+	close(fd);
+}
+
 const struct vm_test vm_admin_tests[] = {
 	{ "sysfs_knobs_validate", sysfs_knobs_validate },
 	{ "sysfs_state_reads", sysfs_state_reads },
@@ -319,5 +546,6 @@ const struct vm_test vm_admin_tests[] = {
 	{ "hwmon_follows_load", hwmon_follows_load },
 	{ "runtime_pm_suspends_and_wakes", runtime_pm_suspends_and_wakes },
 	{ "nop_job", nop_job },
+	{ "tile_activity_counts", tile_activity_counts },
 	{ NULL, NULL },
 };
