@@ -161,7 +161,6 @@ int cim_tiles_activity(struct cim_dev *dev, struct cim_tile_activity *out,
 {
 	struct drm_cim_tile_entry e;
 	struct drm_cim_tiles h;
-	const void *p;
 	uint32_t got, i, n;
 	void *buf;
 	int ret;
@@ -174,12 +173,10 @@ int cim_tiles_activity(struct cim_dev *dev, struct cim_tile_activity *out,
 		return ret;
 	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
 	for (i = 0; i < n; i++) {
-		p = list_entry(buf, got, h.header_size, h.entry_size, i);
-		if (!p)
-			break;
 		/* a driver with the short entry leaves flags 0: no counters */
-		memset(&e, 0, sizeof(e));
-		memcpy(&e, p, h.entry_size < sizeof(e) ? h.entry_size : sizeof(e));
+		if (!list_entry(buf, got, h.header_size, h.entry_size, i, &e,
+				sizeof(e)))
+			break;
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].pe_cycles = e.pe_cycles;
 		out[i].slot = e.slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e.slot;
