@@ -130,7 +130,14 @@ int cim_resident_images(struct cim_dev *dev, struct cim_resident_image *out,
 	return (int)h.total;
 }
 
-int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
+/*
+ * The tile list (DRM_CIM_QUERY_TILES): put(out, i, entry) for the first
+ * max entries; the card's tile count, or a negative errno.  A driver with
+ * the short entry leaves the activity fields 0 (flags 0: no counters).
+ */
+static int tiles_list(struct cim_dev *dev, void *out, int max,
+		      void (*put)(void *out, uint32_t i,
+				  const struct drm_cim_tile_entry *e))
 {
 	struct drm_cim_tile_entry e;
 	struct drm_cim_tiles h;
@@ -149,47 +156,50 @@ int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
 		if (!list_entry(buf, got, h.header_size, h.entry_size, i, &e,
 				sizeof(e)))
 			break;
-		out[i].pe_cycles = e.pe_cycles;
-		out[i].slot = e.slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e.slot;
+		put(out, i, &e);
 	}
 	free(buf);
 	return (int)h.total;
 }
 
+static int32_t tile_slot(const struct drm_cim_tile_entry *e)
+{
+	return e->slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e->slot;
+}
+
+static void put_wear(void *out, uint32_t i, const struct drm_cim_tile_entry *e)
+{
+	struct cim_tile_wear *w = (struct cim_tile_wear *)out + i;
+
+	w->pe_cycles = e->pe_cycles;
+	w->slot = tile_slot(e);
+}
+
+int cim_tiles_wear(struct cim_dev *dev, struct cim_tile_wear *out, int max)
+{
+	return tiles_list(dev, out, max, put_wear);
+}
+
+static void put_activity(void *out, uint32_t i,
+			 const struct drm_cim_tile_entry *e)
+{
+	struct cim_tile_activity *a = (struct cim_tile_activity *)out + i;
+
+	memset(a, 0, sizeof(*a));
+	a->pe_cycles = e->pe_cycles;
+	a->slot = tile_slot(e);
+	a->flags = (e->flags & DRM_CIM_TILE_F_ACTIVITY ? CIM_TILE_ACTIVITY : 0) |
+		   (e->flags & DRM_CIM_TILE_F_SIMD ? CIM_TILE_SIMD : 0);
+	a->busy_ns = e->busy_ns;
+	a->simd_ns = e->simd_ns;
+	a->mvms = e->mvms;
+	a->macs = e->macs;
+	a->simd_ops = e->simd_ops;
+	a->program_pulses = e->program_pulses;
+}
+
 int cim_tiles_activity(struct cim_dev *dev, struct cim_tile_activity *out,
 		       int max)
 {
-	struct drm_cim_tile_entry e;
-	struct drm_cim_tiles h;
-	uint32_t got, i, n;
-	void *buf;
-	int ret;
-
-	if (!dev || max < 0 || (max && !out))
-		return -EINVAL;
-	ret = list_fetch(dev, DRM_CIM_QUERY_TILES, "tile", &h, sizeof(h),
-			 &buf, &got);
-	if (ret)
-		return ret;
-	n = h.count < (uint32_t)max ? h.count : (uint32_t)max;
-	for (i = 0; i < n; i++) {
-		/* a driver with the short entry leaves flags 0: no counters */
-		if (!list_entry(buf, got, h.header_size, h.entry_size, i, &e,
-				sizeof(e)))
-			break;
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].pe_cycles = e.pe_cycles;
-		out[i].slot = e.slot == DRM_CIM_TILE_FREE ? -1 : (int32_t)e.slot;
-		out[i].flags =
-			(e.flags & DRM_CIM_TILE_F_ACTIVITY ? CIM_TILE_ACTIVITY : 0) |
-			(e.flags & DRM_CIM_TILE_F_SIMD ? CIM_TILE_SIMD : 0);
-		out[i].busy_ns = e.busy_ns;
-		out[i].simd_ns = e.simd_ns;
-		out[i].mvms = e.mvms;
-		out[i].macs = e.macs;
-		out[i].simd_ops = e.simd_ops;
-		out[i].program_pulses = e.program_pulses;
-	}
-	free(buf);
-	return (int)h.total;
+	return tiles_list(dev, out, max, put_activity);
 }
