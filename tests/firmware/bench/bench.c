@@ -134,8 +134,13 @@ static void mobilenetv2(struct tnet *n)
  * costs the card's MVM time for its rows and cells whatever its size, so
  * efficiency <= sum(MACs) / (sum(pixels * MVM time) * peak MACs per tile
  * per second), replicas or not.
+ *
+ * Two looser ceilings show how much room the block shapes leave: fixed = 0
+ * leaves out the fixed part of every MVM; dense = 1 also leaves out the
+ * grouped and depthwise layers, as if they ran elsewhere for free.
  */
-static double bound(const struct tmodel *m, const struct cim_card_params *p)
+static double bound(const struct tmodel *m, const struct cim_card_params *p,
+		    int fixed, int dense)
 {
 	const struct tnet *n = &m->net;
 	const struct cim_image_block *bl = cim_image_blocks(m->image);
@@ -150,10 +155,13 @@ static double bound(const struct tmodel *m, const struct cim_card_params *p)
 		pix = (double)n->t[op->out].h * n->t[op->out].w;
 		per = op->block_count / (op->replicas ? op->replicas : 1);
 		for (i = op->block_first; i < op->block_first + per; i++) {
+			if (dense && op->groups > 1)
+				continue;
 			macs += pix * bl[i].g_count * bl[i].rows * bl[i].outs;
-			ps += pix * (double)tnet_mvm_ps(n,
+			ps += pix * ((double)tnet_mvm_ps(n,
 				bl[i].g_count * bl[i].rows,
-				bl[i].g_count * bl[i].outs * op->wbits / 4);
+				bl[i].g_count * bl[i].outs * op->wbits / 4) -
+				(fixed ? 0 : p->mvm_fixed_ns * 1e3));
 		}
 	}
 	return macs / (ps * 1e-12) / ((double)p->rows * p->cols /
@@ -239,7 +247,11 @@ static void bench(const char *name, void (*make)(struct tnet *))
 	printf("bench: %s_program_ms %.1f ms\n", name, c.device_time_ns / 1e6);
 	/* peak: every tile doing full-array MVMs, one MAC per cell */
 	peak = (double)p.tiles * p.rows * p.cols / (p.mvm_ns * 1e-9);
-	ceil_eff = bound(&m, &p);
+	ceil_eff = bound(&m, &p, 1, 0);
+	printf("bench: %s_efficiency_bound_nofixed %.3f ratio\n", name,
+	       bound(&m, &p, 0, 0));
+	printf("bench: %s_efficiency_bound_dense_nofixed %.3f ratio\n", name,
+	       bound(&m, &p, 0, 1));
 	for (b = 0; b < 3; b++) {
 		trand_fill(in = malloc((size_t)batches[b] * m.in_size),
 			   (size_t)batches[b] * m.in_size, 3);
