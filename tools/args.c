@@ -263,6 +263,38 @@ int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
 	return CIMCTL_ARGS_OK;
 }
 
+int cimctl_parse_monitor(int argc, char *const argv[], struct monitor_opts *o,
+			 char *err, size_t len)
+{
+	static const struct opt_spec specs[] = {
+		{ "help", 0 }, { "dev", 1 }, { "interval", 1 }, { "count", 1 },
+		{ NULL, 0 },
+	};
+	const struct opt_spec *s;
+	const char *val;
+	int i, r;
+
+	memset(o, 0, sizeof(*o));
+	o->interval_ms = 1000;
+	for (i = 1; i < argc; i++) {
+		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 1);
+		if (r)
+			return r;
+		if (s && !strcmp(s->name, "interval")) {
+			if (cimctl_parse_u32(val, 10, 3600000, &o->interval_ms))
+				return fail(err, len, "bad --interval '%s' (10..3600000 ms)", val);
+		} else if (s && !strcmp(s->name, "count")) {
+			if (cimctl_parse_u32(val, 1, UINT32_MAX, &o->count))
+				return fail(err, len, "bad --count '%s' (1 or more)", val);
+		} else if (o->dev) {
+			return fail(err, len, "more than one device given");
+		} else {
+			o->dev = s ? val : argv[i];	/* --dev DEV or DEV */
+		}
+	}
+	return CIMCTL_ARGS_OK;
+}
+
 int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len)
 {
 	static const struct opt_spec specs[] = { { "help", 0 }, { NULL, 0 } };

@@ -39,6 +39,12 @@ struct info_opts {
 	const char *dev;	/* NULL: first card */
 };
 
+struct monitor_opts {
+	const char *dev;	/* NULL: first card */
+	uint32_t interval_ms;	/* default 1000 */
+	uint32_t count;		/* samples; 0: until interrupted */
+};
+
 /* argv[0] is the subcommand; options follow. */
 int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 		     char *err, size_t len);
@@ -46,6 +52,8 @@ int cimctl_parse_build(int argc, char *const argv[], struct build_opts *o,
 		       char *err, size_t len);
 int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
 		      char *err, size_t len);
+int cimctl_parse_monitor(int argc, char *const argv[], struct monitor_opts *o,
+			 char *err, size_t len);
 /* `list` takes no arguments but --help. */
 int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len);
 

@@ -18,6 +18,7 @@ static const struct {
 	{ "images", cmd_images, "list the images programmed on a card (resident images)" },
 	{ "tiles", cmd_tiles, "show the wear and activity of a card's tiles" },
 	{ "run", cmd_run, "run a model on a card and check it against the CPU reference" },
+	{ "monitor", cmd_monitor, "watch a card's power, temperature and tile activity" },
 	{ "build-image", cmd_build_image, "build a weight image file for a tile geometry" },
 };
 

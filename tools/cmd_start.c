@@ -24,14 +24,22 @@ int cimctl_open_dev(int argc, char *argv[], const char *usage,
 		    const char *name, struct cim_dev **dev)
 {
 	struct info_opts o;
-	char err[256], path[256];
+	char err[256];
 	int r;
 
 	r = cimctl_parse_info(argc, argv, &o, err, sizeof(err));
 	r = cimctl_args_done(r, name, err, usage);
 	if (r >= 0)
 		return r;
-	r = cim_open(cimctl_dev_path(o.dev, path, sizeof(path)), dev);
+	return cimctl_open_spec(o.dev, dev);
+}
+
+int cimctl_open_spec(const char *spec, struct cim_dev **dev)
+{
+	char path[256];
+	int r;
+
+	r = cim_open(cimctl_dev_path(spec, path, sizeof(path)), dev);
 	if (r) {
 		cimctl_err("cannot open the card", r, cim_last_error(NULL));
 		return CIMCTL_EXIT_FAIL;

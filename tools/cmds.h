@@ -17,6 +17,7 @@ int cmd_run(int argc, char *argv[]);
 int cmd_build_image(int argc, char *argv[]);
 int cmd_images(int argc, char *argv[]);
 int cmd_tiles(int argc, char *argv[]);
+int cmd_monitor(int argc, char *argv[]);
 
 /*
  * After cimctl_parse_*() returned r: -1 to go on, or the exit status
@@ -30,6 +31,8 @@ int cimctl_args_done(int r, const char *name, const char *err,
 struct cim_dev;
 int cimctl_open_dev(int argc, char *argv[], const char *usage,
 		    const char *name, struct cim_dev **dev);
+/* Open the card of a DEV spec (NULL: the first): -1, or an exit status. */
+int cimctl_open_spec(const char *spec, struct cim_dev **dev);
 
 /* Whole file into a malloc'ed buffer: 0 or negative errno. */
 int cimctl_read_file(const char *path, void **buf, size_t *size);

@@ -207,6 +207,31 @@ static void info_and_list(void **state)
 			 CIMCTL_ARGS_ERROR);
 }
 
+static void monitor_options(void **state)
+{
+	struct monitor_opts m;
+
+	(void)state;
+	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor"), CIMCTL_ARGS_OK);
+	assert_null(m.dev);
+	assert_int_equal(m.interval_ms, 1000);
+	assert_int_equal(m.count, 0);
+	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "--interval", "200",
+			       "--count=2", "accel1"), CIMCTL_ARGS_OK);
+	assert_int_equal(m.interval_ms, 200);
+	assert_int_equal(m.count, 2);
+	assert_string_equal(m.dev, "accel1");
+	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "--interval", "x"),
+			 CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "--interval"));
+	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "--interval=5"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "--count", "0"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "0", "1"),
+			 CIMCTL_ARGS_ERROR);
+}
+
 static void builtin_mlp2_tiles(void **state)
 {
 	struct cimctl_model m;
@@ -332,6 +357,7 @@ int main(void)
 		cmocka_unit_test(run_errors),
 		cmocka_unit_test(build_options),
 		cmocka_unit_test(info_and_list),
+		cmocka_unit_test(monitor_options),
 		cmocka_unit_test(catalog_formatting),
 		cmocka_unit_test(builtin_mlp2_tiles),
 		cmocka_unit_test(builtin_outputs_spread),

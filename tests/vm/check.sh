@@ -74,6 +74,32 @@ cat /tmp/out
 	grep -q -E '^ +[0-7]  +[0-9]+  +[0-9-]+  +[0-9]+  +[1-9][0-9]*  +[1-9][0-9]*  +[1-9]' /tmp/out
 result $? cimctl_tiles_shows_wear_and_activity
 
+# cimctl monitor: a job between samples shows as a tile line with MVMs;
+# SIGINT ends it with status 0; a bad --interval is a usage error.
+cimctl monitor --interval 200 --count 2 >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+[ $rc = 0 ] && [ "$(grep -c '^sample [01]  t [0-9.]* s  power [a-z-]*  temp_c ' /tmp/out)" = 2 ] &&
+	grep -q '^monitor /dev/accel/accel0  every 200 ms' /tmp/out
+result $? cimctl_monitor_count
+cimctl monitor --interval 200 >/tmp/mon 2>&1 &
+mon=$!
+sleep 0.5
+cimctl run --builtin mlp2 --random 3 --batch 64 >/dev/null 2>&1
+sleep 0.6
+kill -INT $mon
+wait $mon
+rc=$?
+cat /tmp/mon
+[ $rc = 0 ] && grep -q '^monitor /dev/accel/accel0  every 200 ms' /tmp/mon &&
+	sed -n '/^sample [1-9]/,$p' /tmp/mon | grep -q -E '^  tile [0-9]+  busy_us \+[0-9]+  mvms \+[1-9]'
+result $? cimctl_monitor_shows_job_mvms
+cimctl monitor --interval x >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+[ $rc = 2 ] && grep -q "bad --interval 'x'" /tmp/out
+result $? cimctl_monitor_bad_interval
+
 # The catalog survives `rmmod cim; insmod cim.ko` while the card (the
 # virtual card module) stays loaded: nothing is programmed again.
 i=1
