@@ -19,6 +19,7 @@ static const struct {
 	{ "tiles", cmd_tiles, "show the wear and activity of a card's tiles" },
 	{ "run", cmd_run, "run a model on a card and check it against the CPU reference" },
 	{ "monitor", cmd_monitor, "watch a card's power, temperature and tile activity" },
+	{ "reset", cmd_reset, "reset a card (root, debugfs force_reset)" },
 	{ "build-image", cmd_build_image, "build a weight image file for a tile geometry" },
 };
 

@@ -127,6 +127,18 @@ while [ $i -le 5 ]; do
 	i=$((i + 1))
 done
 
+# cimctl reset: reset_count rises by one, the card still computes.
+cimctl reset >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+before=$(sed -n 's/^reset_count_before //p' /tmp/out)
+after=$(sed -n 's/^reset_count_after //p' /tmp/out)
+[ $rc = 0 ] && [ -n "$before" ] && [ "$after" = $((before + 1)) ]
+result $? cimctl_reset_counts
+cimctl run --builtin mlp2 --random 7 --batch 9 >/tmp/out 2>&1
+[ $? = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out
+result $? cimctl_run_after_reset
+
 # The card goes away (driver unbound, as on hot unplug) while a process
 # has BOs, an image and jobs on it.
 cim-vmtest hold 120 >/tmp/hold.log 2>&1 &
