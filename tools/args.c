@@ -295,6 +295,33 @@ int cimctl_parse_monitor(int argc, char *const argv[], struct monitor_opts *o,
 	return CIMCTL_ARGS_OK;
 }
 
+int cimctl_parse_program(int argc, char *const argv[], struct program_opts *o,
+			 char *err, size_t len)
+{
+	static const struct opt_spec specs[] = { { "help", 0 }, { "dev", 1 },
+						 { NULL, 0 } };
+	const struct opt_spec *s;
+	const char *val;
+	int i, r;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 1);
+		if (r)
+			return r;
+		if (!s && !o->file) {
+			o->file = argv[i];
+		} else if (o->dev) {
+			return fail(err, len, "more than one device given");
+		} else {
+			o->dev = s ? val : argv[i];	/* --dev DEV or DEV */
+		}
+	}
+	if (!o->file)
+		return fail(err, len, "no model file given");
+	return CIMCTL_ARGS_OK;
+}
+
 int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len)
 {
 	static const struct opt_spec specs[] = { { "help", 0 }, { NULL, 0 } };

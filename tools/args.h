@@ -45,6 +45,11 @@ struct monitor_opts {
 	uint32_t count;		/* samples; 0: until interrupted */
 };
 
+struct program_opts {
+	const char *file;	/* the .cimx */
+	const char *dev;	/* NULL: first card */
+};
+
 /* argv[0] is the subcommand; options follow. */
 int cimctl_parse_run(int argc, char *const argv[], struct run_opts *o,
 		     char *err, size_t len);
@@ -53,6 +58,8 @@ int cimctl_parse_build(int argc, char *const argv[], struct build_opts *o,
 int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
 		      char *err, size_t len);
 int cimctl_parse_monitor(int argc, char *const argv[], struct monitor_opts *o,
+			 char *err, size_t len);
+int cimctl_parse_program(int argc, char *const argv[], struct program_opts *o,
 			 char *err, size_t len);
 /* `list` takes no arguments but --help. */
 int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len);

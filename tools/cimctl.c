@@ -20,6 +20,7 @@ static const struct {
 	{ "run", cmd_run, "run a model on a card and check it against the CPU reference" },
 	{ "monitor", cmd_monitor, "watch a card's power, temperature and tile activity" },
 	{ "reset", cmd_reset, "reset a card (root, debugfs force_reset)" },
+	{ "program", cmd_program, "program a model's weight image and leave it resident" },
 	{ "build-image", cmd_build_image, "build a weight image file for a tile geometry" },
 };
 

@@ -207,9 +207,10 @@ static void info_and_list(void **state)
 			 CIMCTL_ARGS_ERROR);
 }
 
-static void monitor_options(void **state)
+static void monitor_and_program(void **state)
 {
 	struct monitor_opts m;
+	struct program_opts p;
 
 	(void)state;
 	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor"), CIMCTL_ARGS_OK);
@@ -229,6 +230,15 @@ static void monitor_options(void **state)
 	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "--count", "0"),
 			 CIMCTL_ARGS_ERROR);
 	assert_int_equal(PARSE(cimctl_parse_monitor, &m, "monitor", "0", "1"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_program, &p, "program", "m.cimx"), CIMCTL_ARGS_OK);
+	assert_string_equal(p.file, "m.cimx");
+	assert_null(p.dev);
+	assert_int_equal(PARSE(cimctl_parse_program, &p, "program", "m.cimx", "2"),
+			 CIMCTL_ARGS_OK);
+	assert_string_equal(p.dev, "2");
+	assert_int_equal(PARSE(cimctl_parse_program, &p, "program"), CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_program, &p, "program", "a", "b", "c"),
 			 CIMCTL_ARGS_ERROR);
 }
 
@@ -357,7 +367,7 @@ int main(void)
 		cmocka_unit_test(run_errors),
 		cmocka_unit_test(build_options),
 		cmocka_unit_test(info_and_list),
-		cmocka_unit_test(monitor_options),
+		cmocka_unit_test(monitor_and_program),
 		cmocka_unit_test(catalog_formatting),
 		cmocka_unit_test(builtin_mlp2_tiles),
 		cmocka_unit_test(builtin_outputs_spread),

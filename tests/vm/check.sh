@@ -127,6 +127,24 @@ while [ $i -le 5 ]; do
 	i=$((i + 1))
 done
 
+# cimctl program on a new card: programmed, then a hit; it stays resident.
+cimctl program /tests/digits_mlp_int8.cimx >/tmp/p1 2>&1
+rc1=$?
+cimctl program /tests/digits_mlp_int8.cimx >/tmp/p2 2>&1
+rc2=$?
+cimctl images >/tmp/out 2>&1
+cat /tmp/p1 /tmp/p2 /tmp/out
+[ $rc1 = 0 ] && [ $rc2 = 0 ] && grep -q '  programmed$' /tmp/p1 &&
+	grep -q '  already resident (hit)$' /tmp/p2 && grep -q '^image [0-9]* bytes  tiles [1-9]' /tmp/p2 &&
+	bytes=$(sed -n 's/^image \([0-9]*\) bytes.*/\1/p' /tmp/p2) &&
+	grep -q -E "^ +[0-9]+  [0-9a-f]{12}  +$bytes  +[1-9]  +0  ready" /tmp/out
+result $? cimctl_program_stays_resident
+cimctl program /tests/digits_test.bin >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+[ $rc = 1 ] && grep -q 'digits_test.bin: .*not a .cimx' /tmp/out
+result $? cimctl_program_bad_file
+
 # cimctl reset: reset_count rises by one, the card still computes.
 cimctl reset >/tmp/out 2>&1
 rc=$?
