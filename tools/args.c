@@ -242,6 +242,16 @@ int cimctl_parse_build(int argc, char *const argv[], struct build_opts *o,
 	return CIMCTL_ARGS_OK;
 }
 
+/* The card: --dev DEV (s set, val) or a bare DEV (arg); only one. */
+static int take_dev(const char **dev, const struct opt_spec *s,
+		    const char *val, const char *arg, char *err, size_t len)
+{
+	if (*dev)
+		return fail(err, len, "more than one device given");
+	*dev = s ? val : arg;
+	return CIMCTL_ARGS_OK;
+}
+
 int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
 		      char *err, size_t len)
 {
@@ -256,9 +266,9 @@ int cimctl_parse_info(int argc, char *const argv[], struct info_opts *o,
 		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 1);
 		if (r)
 			return r;
-		if (o->dev)
-			return fail(err, len, "more than one device given");
-		o->dev = s ? val : argv[i];	/* --dev DEV or DEV */
+		r = take_dev(&o->dev, s, val, argv[i], err, len);
+		if (r)
+			return r;
 	}
 	return CIMCTL_ARGS_OK;
 }
@@ -286,10 +296,8 @@ int cimctl_parse_monitor(int argc, char *const argv[], struct monitor_opts *o,
 		} else if (s && !strcmp(s->name, "count")) {
 			if (cimctl_parse_u32(val, 1, UINT32_MAX, &o->count))
 				return fail(err, len, "bad --count '%s' (1 or more)", val);
-		} else if (o->dev) {
-			return fail(err, len, "more than one device given");
-		} else {
-			o->dev = s ? val : argv[i];	/* --dev DEV or DEV */
+		} else if (take_dev(&o->dev, s, val, argv[i], err, len)) {
+			return CIMCTL_ARGS_ERROR;
 		}
 	}
 	return CIMCTL_ARGS_OK;
@@ -309,13 +317,10 @@ int cimctl_parse_program(int argc, char *const argv[], struct program_opts *o,
 		r = next_arg(argc, argv, &i, specs, &s, &val, err, len, 1);
 		if (r)
 			return r;
-		if (!s && !o->file) {
+		if (!s && !o->file)
 			o->file = argv[i];
-		} else if (o->dev) {
-			return fail(err, len, "more than one device given");
-		} else {
-			o->dev = s ? val : argv[i];	/* --dev DEV or DEV */
-		}
+		else if (take_dev(&o->dev, s, val, argv[i], err, len))
+			return CIMCTL_ARGS_ERROR;
 	}
 	if (!o->file)
 		return fail(err, len, "no model file given");
