@@ -64,7 +64,16 @@ $(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
 	@mkdir -p $(dir $@)
 	$(CC) $(VM_CFLAGS) -o $@ $(VM_SRCS) $(VM_LIBS)
 
-models: $(VM_CIMX)
+# The same models for the M1076-class card (cimctl run --dev sim).
+SIM_CIMX := $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/m1076/digits_$(m)_$(w).cimx))
+
+models: $(VM_CIMX) $(SIM_CIMX)
+
+$(B)/models/m1076/digits_%.cimx: tools
+	@mkdir -p $(dir $@)
+	$(CIMC) $(MODELS)/digits_$(word 1,$(subst _, ,$*)).onnx \
+		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
+		-o $@
 
 $(B)/models/digits_%.cimx: tools
 	@mkdir -p $(dir $@)
@@ -86,9 +95,10 @@ demo: deps
 
 check-built: all unit vm-check
 
-unit: libcim firmware tools
+unit: libcim firmware tools models
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
+	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS)
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 

@@ -272,7 +272,10 @@ static int card_new(const char *spec, struct sim_card **out)
 	cfg.errbuf = why;
 	cfg.errbuf_len = sizeof(why);
 	ret = cim_sim_config_parse(&cfg, c->spec);
-	if (!ret)
+	if (ret)
+		snprintf(why, sizeof(why),
+			 "unknown preset (sim, sim:m1076, sim:small; options as sim:small,key=value)");
+	else
 		ret = cim_sim_create(&cfg, &c->hw);
 	if (ret) {
 		cimi_set_error(NULL, "cannot start the userspace card \"%s\": %s",

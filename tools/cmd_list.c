@@ -11,7 +11,20 @@ static const char usage[] =
 	"usage: cimctl list\n"
 	"\n"
 	"List the CIM cards: accel devices bound to the cim driver, one per\n"
-	"line: name, device node, parent device, sysfs path.\n";
+	"line: name, device node, parent device, sysfs path.  Then the\n"
+	"userspace card (the card firmware in-process, no driver needed), one\n"
+	"line per preset: its DEV name (sim, sim:small), \"userspace\", and\n"
+	"its geometry.  Any command's DEV can name one.\n";
+
+/*
+ * The userspace card's presets (firmware/sim/, docs/libcim.md): listed,
+ * not opened (opening one powers up a card in this process).
+ */
+static void list_sim(void)
+{
+	printf("sim\tsim\tuserspace\tM1076-class preset (76 tiles of 1024x1024)\n");
+	printf("sim:small\tsim:small\tuserspace\tsmall preset (8 tiles of 256x256)\n");
+}
 
 int cmd_list(int argc, char *argv[])
 {
@@ -30,6 +43,7 @@ int cmd_list(int argc, char *argv[])
 	}
 	if (!n) {
 		fprintf(stderr, "cimctl: no CIM cards found (is cim.ko loaded?)\n");
+		list_sim();
 		return CIMCTL_EXIT_OK;
 	}
 	cards = calloc((size_t)n, sizeof(*cards));
@@ -40,5 +54,6 @@ int cmd_list(int argc, char *argv[])
 		printf("accel%d\t%s\t%s\t%s\n", cards[i].index, cards[i].devnode,
 		       cards[i].parent, cards[i].syspath);
 	free(cards);
+	list_sim();
 	return CIMCTL_EXIT_OK;
 }
