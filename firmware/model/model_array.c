@@ -287,27 +287,60 @@ static void model_spare_sums(struct cim_model *m, uint32_t tile,
 	}
 }
 
+/*
+ * colsum[c] += sum_r x[r] * cells[r * stride + c], exactly.  A product
+ * fits 16 bits (|x| <= 255, a cell <= 15: 3825) and so do the sums of
+ * MODEL_MVM_ROWS16 of them (30600): the inner loop runs on 16-bit lanes,
+ * which a compiler vectorizes, and spills to the 32-bit sums every
+ * MODEL_MVM_ROWS16 driven rows.  Columns go in chunks that stay in L1.
+ */
+#define MODEL_MVM_ROWS16	8
+#define MODEL_MVM_CHUNK		256
+
+void model_mvm_rows(const uint8_t *cells, size_t stride, uint32_t nrows,
+		    uint32_t ncols, const int16_t *x, int32_t *colsum)
+{
+	int16_t acc[MODEL_MVM_CHUNK];
+	uint32_t c0, n, r, c, k;
+	const uint8_t *row;
+	int16_t xv;
+
+#ifdef MODEL_HOST_SIMD
+	if (model_mvm_rows_host(cells, stride, nrows, ncols, x, colsum))
+		return;
+#endif
+	for (c0 = 0; c0 < ncols; c0 += n) {
+		n = FW_MIN(ncols - c0, (uint32_t)MODEL_MVM_CHUNK);
+		for (r = 0; r < nrows;) {
+			memset(acc, 0, n * sizeof(acc[0]));
+			for (k = 0; k < MODEL_MVM_ROWS16 && r < nrows; r++) {
+				xv = x[r];
+				if (!xv)
+					continue;
+				row = cells + r * stride + c0;
+				for (c = 0; c < n; c++)
+					acc[c] = (int16_t)(acc[c] +
+						 xv * (int16_t)row[c]);
+				k++;
+			}
+			for (c = 0; c < n; c++)
+				colsum[c0 + c] += acc[c];
+		}
+	}
+}
+
 void cim_hal_array_mvm(struct cim_hal *h, uint32_t tile, uint32_t row0,
 		       uint32_t nrows, uint32_t col0, uint32_t ncols,
 		       const int16_t *x, int32_t *colsum)
 {
 	struct cim_model *m = cim_hal_model(h);
-	const uint8_t *cells, *row;
-	uint32_t r, c;
-	int32_t xv;
+	const uint8_t *cells;
 
 	memset(colsum, 0, ncols * sizeof(*colsum));
 	if (!model_range_ok(m, tile, row0, nrows, col0, ncols))
 		return;
-	cells = model_tile_cells(m, tile);
-	for (r = 0; r < nrows; r++) {
-		xv = x[r];
-		if (!xv)
-			continue;
-		row = cells + (size_t)(row0 + r) * m->p.cols + col0;
-		for (c = 0; c < ncols; c++)
-			colsum[c] += xv * row[c];
-	}
+	cells = model_tile_cells(m, tile) + (size_t)row0 * m->p.cols + col0;
+	model_mvm_rows(cells, m->p.cols, nrows, ncols, x, colsum);
 	model_spare_sums(m, tile, row0, nrows, col0, ncols, x, colsum);
 }
 

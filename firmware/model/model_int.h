@@ -50,6 +50,17 @@ int32_t model_spare_index(const struct cim_model *m,
 /* re-apply an injected stuck cell after a write to the tile */
 void model_stuck(struct cim_model *m, uint32_t tile);
 
+/* model_array.c: the exact MVM kernel */
+void model_mvm_rows(const uint8_t *cells, size_t stride, uint32_t nrows,
+		    uint32_t ncols, const int16_t *x, int32_t *colsum);
+/*
+ * Builds for a host with vector units (the userspace card) define
+ * MODEL_HOST_SIMD and provide this: the same sums, 1; or 0 when the CPU
+ * lacks the unit (the portable loop runs).
+ */
+int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
+			uint32_t ncols, const int16_t *x, int32_t *colsum);
+
 /* model_cells.c: the physics of one cell or column */
 uint64_t model_rand(struct model_card *cd, uint32_t seed);
 int32_t model_gauss(uint64_t r, uint32_t sigma);
