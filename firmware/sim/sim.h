@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../cim_fw.h"
+#include "../model/cim_model.h"
 #include "cim_sim.h"
 
 struct sim_map {
@@ -54,7 +55,8 @@ struct cim_hal {
 	struct sim_flash_hdr *flash;	/* mapping of the whole file */
 	int flash_fd;			/* -1: anonymous memory */
 	int flash_loaded;
-	uint8_t *cells, *analog, *plan, *model;
+	struct cim_model model;		/* cells and state in the flash */
+	uint8_t *analog, *plan;
 	uint32_t *pe;
 	struct cim_tile_stats *tstats;
 	struct cim_fw_slot *slots;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * What lives with the flash of the userspace card: cells, the firmware's
- * analog state (trims, spare columns), wear counts, per-tile counters,
+ * What lives with the flash of the userspace card: the array model's
+ * cells and state (firmware/model/), the firmware's analog state (trims,
+ * statistics), wear counts, per-tile counters,
  * plan memory and the image slot table, in one mapping.  Anonymous
  * memory, or a file (CIM_SIM_FLASH) mapped shared, so that a later
  * process finds the same flash: resident images and wear survive.
@@ -31,7 +32,7 @@ static uint64_t sim_flash_layout(const struct cim_hal *h,
 	uint64_t at = sim_align(sizeof(*f));
 
 	f->off_cells = at;
-	at = sim_align(at + (uint64_t)p->tiles * p->rows * p->cols);
+	at = sim_align(at + cim_model_cells_bytes(p));
 	f->off_analog = at;
 	at = sim_align(at + cim_fw_analog_bytes(p));
 	f->off_pe = at;
@@ -43,6 +44,7 @@ static uint64_t sim_flash_layout(const struct cim_hal *h,
 	f->off_slots = at;
 	at = sim_align(at + CIM_FW_MAX_IMAGES * sizeof(struct cim_fw_slot));
 	f->off_model = at;
+	at = sim_align(at + cim_model_state_bytes(p));
 	return at;
 }
 
@@ -129,13 +131,15 @@ int sim_flash_open(struct cim_hal *h, const char *path, char *err,
 	h->flash_fd = fd;
 done:
 	h->flash = f;
-	h->cells = (uint8_t *)f + f->off_cells;
+	h->model.p = h->params;
+	h->model.cells = (uint8_t *)f + f->off_cells;
+	h->model.state = (uint8_t *)f + f->off_model;
+	h->model.stuck_tile = -1;
 	h->analog = (uint8_t *)f + f->off_analog;
 	h->pe = (uint32_t *)((uint8_t *)f + f->off_pe);
 	h->tstats = (struct cim_tile_stats *)((uint8_t *)f + f->off_tstats);
 	h->plan = (uint8_t *)f + f->off_plan;
 	h->slots = (struct cim_fw_slot *)((uint8_t *)f + f->off_slots);
-	h->model = (uint8_t *)f + f->off_model;
 	return 0;
 fail:
 	sim_flash_err(err, errlen, ret, "cannot map", path);
@@ -169,11 +173,9 @@ void sim_flash_close(struct cim_hal *h)
 
 /* --- the firmware's side ------------------------------------------- */
 
-uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
+struct cim_model *cim_hal_model(struct cim_hal *h)
 {
-	if (tile >= h->params.tiles)
-		return NULL;
-	return h->cells + (size_t)tile * h->params.rows * h->params.cols;
+	return &h->model;
 }
 
 void *cim_hal_analog_mem(struct cim_hal *h)

@@ -16,6 +16,7 @@
 #include "shost.h"
 #include "tmodel.h"
 #include "cim_fw.h"
+#include "model/model_int.h"
 
 #define WAIT_MS	20000
 
@@ -378,6 +379,58 @@ static void test_sim_analog_seeded(void **state)
 	tmodel_free(&m);
 }
 
+/*
+ * The card's vectorized MVM kernel (sim/sim_mvm.c) against a plain loop:
+ * every drive range (int8, unsigned, negative, both signs beyond int8),
+ * zero rows, odd row counts, column counts off the vector width.
+ */
+static void test_sim_mvm_kernel(void **state)
+{
+	static const uint32_t ncols[] = { 1024, 1000, 128, 37, 1 };
+	const uint32_t stride = 1024, nrows = 301;
+	uint8_t *cells = malloc((size_t)nrows * stride);
+	int32_t got[1024], want[1024];
+	uint32_t st = 77, mode, i, r, c;
+	int16_t x[301];
+
+	(void)state;
+	for (i = 0; i < nrows * stride; i++)
+		cells[i] = (uint8_t)(trand(&st) % 16);
+	for (mode = 0; mode < 5; mode++) {
+		for (r = 0; r < nrows; r++) {
+			int32_t v = (int32_t)(trand(&st) % 511) - 255;
+
+			if (mode == 0)
+				v = (int8_t)v;		/* [-128, 127] */
+			else if (mode == 1)
+				v = v < 0 ? -v : v;	/* [0, 255] */
+			else if (mode == 2)
+				v = v > 0 ? -v : v;	/* [-255, 0] */
+			else if (mode == 4)
+				v = v == -255 ? 255 : v; /* extremes */
+			x[r] = (int16_t)(trand(&st) % 4 ? v : 0);
+		}
+		if (mode == 4)
+			for (r = 0; r < nrows; r++)
+				x[r] = (int16_t)(r % 2 ? 255 : -255);
+		for (i = 0; i < sizeof(ncols) / sizeof(ncols[0]); i++) {
+			memset(want, 0, sizeof(want));
+			for (r = 0; r < nrows; r++)
+				for (c = 0; c < ncols[i]; c++)
+					want[c] += x[r] * cells[r * stride + c];
+			for (c = 0; c < 1024; c++)
+				got[c] = (int32_t)c;	/* it adds to these */
+			model_mvm_rows(cells, stride, nrows, ncols[i], x, got);
+			for (c = 0; c < ncols[i]; c++)
+				assert_int_equal(got[c], want[c] + (int32_t)c);
+			assert_int_equal(got[ncols[i] % 1024],
+					 ncols[i] < 1024 ?
+					 (int32_t)ncols[i] : want[0]);
+		}
+	}
+	free(cells);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -387,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_sim_flash_file),
 		cmocka_unit_test(test_sim_faults),
 		cmocka_unit_test(test_sim_analog_seeded),
+		cmocka_unit_test(test_sim_mvm_kernel),
 	};
 
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
