@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "cim.h"
-#include "cim_cimx.h"
 
 #define REPS	9
 

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "cim.h"
-#include "cim_cimx.h"
 
 #define MAGIC	"CIMSIMC1"
 
