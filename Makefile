@@ -120,10 +120,11 @@ demo: deps
 
 check-built: all unit vm-check
 
-unit: libcim firmware tools models
+unit: libcim firmware tools models examples
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
-	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS)
+	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS) \
+		$(B)/examples
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 

@@ -3,12 +3,15 @@
 # root.  The digits models (tests/models, compiled into build/models by
 # the top Makefile) run bit-exact to the CPU reference, resident images
 # survive the process through CIM_SIM_FLASH, and an unprivileged user runs
-# a model.  Usage: test_cimctl_sim.sh CIMCTL MODELS_DIR TESTS_MODELS_DIR
+# a model; the sample application, unchanged, runs on it through
+# CIM_DEVICE (shared and static libcim).
+# Usage: test_cimctl_sim.sh CIMCTL MODELS_DIR TESTS_MODELS_DIR [EXAMPLES_DIR]
 # Ends with the line "cimctl_sim: N passed, N failed".
 set -u
 C=$1
 M=$2
 D=$3
+E=${4:-}
 T=$(mktemp -d)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
@@ -88,6 +91,20 @@ fi
 expect non-root 0 '^max_abs_diff 0$' '^mismatches 0 of 5400$' -- \
 	$as_user sh -c "id -u | grep -qv '^0\$' && cd /tmp && \
 		'$T/cimctl' run '$T/digits_mlp_int8.cimx' --dev sim --input '$T/digits_test.bin' --show 0"
+
+# The same program as on a card: examples/hello, pointed at the sim.
+if [ -n "$E" ]; then
+	expect hello-shared 0 '^top1 [0-9]$' '^device_time_ns [1-9]' '^out 9 ' -- \
+		env CIM_DEVICE=sim:small "$E/hello" "$M/digits_mlp_int8.cimx" 3
+	grep '^out' "$T/out" > "$T/hello.out"
+	expect hello-static 0 '^top1 [0-9]$' -- \
+		env CIM_DEVICE=sim:small "$E/hello-static" "$M/digits_mlp_int8.cimx" 3
+	if grep '^out' "$T/out" | cmp -s - "$T/hello.out"; then
+		pass=$((pass + 1))
+	else
+		bad hello-same-outputs "shared and static runs differ"
+	fi
+fi
 
 echo "cimctl_sim: $pass passed, $fail failed"
 [ "$fail" = 0 ]
