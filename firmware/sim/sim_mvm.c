@@ -14,7 +14,8 @@
 
 #include "../model/model_int.h"
 
-#define SIM_ROWS16	8
+#define SIM_ROWS16	8	/* |x| <= 255: 8 products per 16-bit lane */
+#define SIM_ROWS_S8	16	/* |x| <= 128: 16 (16 * 128 * 15 = 30720) */
 #define SIM_COLS	128	/* 8 accumulators of 16 lanes */
 
 /* Sums of one group of driven rows: colsum += 16-bit lanes, or -=. */
@@ -41,14 +42,15 @@ static void sim_spill(int32_t *o, __m256i lo, __m256i hi, int neg)
  * lane gets x0 * cell0 + x1 * cell1 of two rows.  The unsigned operand
  * is the cells (mode S: every x in [-128, 127]) or the x (mode U: every
  * x in [0, 255]; for x in [-255, 0], -x and the sums subtracted).  A
- * pair sum stays within +-7650, four of them within 16 bits.
+ * pair sum stays within +-7650 (+-3840 in mode S): four (eight) of them
+ * within 16 bits.
  */
 __attribute__((target("avx2")))
 static void sim_group_bytes(const uint8_t **rp, const int16_t *xs,
 			    uint32_t k, int mode_u, int neg, uint32_t full,
 			    int32_t *colsum)
 {
-	__m256i xp[SIM_ROWS16 / 2], acc[8], r0, r1, il, ih;
+	__m256i xp[SIM_ROWS_S8 / 2], acc[8], r0, r1, il, ih;
 	uint32_t p, q, c0, np = (k + 1) / 2;
 
 	for (p = 0; p < np; p++) {
@@ -130,18 +132,27 @@ __attribute__((target("avx2")))
 static void sim_mvm_avx2(const uint8_t *cells, size_t stride, uint32_t nrows,
 			 uint32_t ncols, const int16_t *x, int32_t *colsum)
 {
-	uint32_t r = 0, k, j, c, full = ncols - ncols % SIM_COLS;
-	const uint8_t *rp[SIM_ROWS16 + 1];
-	int16_t xs[SIM_ROWS16];
+	uint32_t r = 0, k, j, c, full = ncols - ncols % SIM_COLS, lim;
+	const uint8_t *rp[SIM_ROWS_S8 + 1];
+	int16_t xs[SIM_ROWS_S8];
 	int32_t lo, hi;
 
 	while (r < nrows) {
-		/* the next (up to) 8 driven rows */
+		/*
+		 * The next driven rows: 16 while every x is int8 (mode S),
+		 * else 8.
+		 */
 		lo = 0;
 		hi = 0;
-		for (k = 0; k < SIM_ROWS16 && r < nrows; r++) {
+		lim = SIM_ROWS_S8;
+		for (k = 0; k < lim && r < nrows; r++) {
 			if (!x[r])
 				continue;
+			if (x[r] < -128 || x[r] > 127) {
+				if (k >= SIM_ROWS16)
+					break;	/* row r starts the next group */
+				lim = SIM_ROWS16;
+			}
 			rp[k] = cells + r * stride;
 			xs[k] = x[r];
 			lo = x[r] < lo ? x[r] : lo;
