@@ -175,13 +175,117 @@ static void sim_mvm_avx2(const uint8_t *cells, size_t stride, uint32_t nrows,
 	}
 }
 
+/*
+ * AVX-512 VNNI: the dot-product instruction adds four byte products into
+ * each 32-bit lane, so four driven rows interleaved byte by byte go in
+ * at once and the sums never leave 32 bits: the column sums of a block
+ * of 64 columns stay in registers over all the rows.  For a drive that
+ * is all int8 (mode S: cells unsigned, x signed) or of one sign (mode U:
+ * |x| unsigned, the cells as signed bytes); 0 for a mixed wide drive.
+ */
+#define SIM_VNNI_ROWS	4096
+#define SIM_VNNI_BLK	4	/* 64-column blocks per pass: 16 sums */
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static int sim_mvm_vnni(const uint8_t *cells, size_t stride, uint32_t nrows,
+			uint32_t ncols, const int16_t *x, int32_t *colsum)
+{
+	const uint8_t *rp[SIM_VNNI_ROWS + 3];
+	uint32_t xb[SIM_VNNI_ROWS / 4 + 1];
+	int16_t xv[SIM_VNNI_ROWS];
+	uint32_t r, k = 0, g, i, j, c, c0, full = ncols - ncols % 64;
+	int32_t lo = 0, hi = 0, v, tmp[4][16];
+	__m512i acc[4 * SIM_VNNI_BLK], q[4], r0, r1, r2, r3, a, b, bx;
+	uint32_t h, nb;
+	int mode_u, neg;
+
+	if (nrows > SIM_VNNI_ROWS)
+		return 0;
+	for (r = 0; r < nrows; r++) {
+		lo = x[r] < lo ? x[r] : lo;
+		hi = x[r] > hi ? x[r] : hi;
+	}
+	if (lo >= -128 && hi <= 127)
+		mode_u = 0;
+	else if (lo >= 0 || hi <= 0)
+		mode_u = 1;
+	else
+		return 0;
+	neg = mode_u && hi <= 0;
+	memset(xb, 0, sizeof(xb[0]) * (nrows / 4 + 1));
+	for (r = 0; r < nrows; r++) {
+		if (!x[r])
+			continue;
+		v = neg ? -x[r] : x[r];
+		rp[k] = cells + r * stride;
+		xv[k] = x[r];
+		xb[k / 4] |= (uint32_t)(v & 0xff) << (8 * (k % 4));
+		k++;
+	}
+	for (i = k; i % 4; i++)
+		rp[i] = rp[0];		/* x = 0 in its byte */
+	if (!k)
+		return 1;
+	for (c0 = 0; c0 < full; c0 += 64 * SIM_VNNI_BLK) {
+		nb = (full - c0) / 64 < SIM_VNNI_BLK ? (full - c0) / 64 :
+		     SIM_VNNI_BLK;
+		for (i = 0; i < 4 * SIM_VNNI_BLK; i++)
+			acc[i] = _mm512_setzero_si512();
+		for (g = 0; g < (k + 3) / 4; g++) {
+			bx = _mm512_set1_epi32((int32_t)xb[g]);
+			for (h = 0; h < nb; h++) {
+				const uint32_t o = c0 + 64 * h;
+				__m512i *ac = acc + 4 * h;
+
+				r0 = _mm512_loadu_si512(rp[4 * g] + o);
+				r1 = _mm512_loadu_si512(rp[4 * g + 1] + o);
+				r2 = _mm512_loadu_si512(rp[4 * g + 2] + o);
+				r3 = _mm512_loadu_si512(rp[4 * g + 3] + o);
+				a = _mm512_unpacklo_epi8(r0, r1);
+				b = _mm512_unpacklo_epi8(r2, r3);
+				q[0] = _mm512_unpacklo_epi16(a, b);
+				q[1] = _mm512_unpackhi_epi16(a, b);
+				a = _mm512_unpackhi_epi8(r0, r1);
+				b = _mm512_unpackhi_epi8(r2, r3);
+				q[2] = _mm512_unpacklo_epi16(a, b);
+				q[3] = _mm512_unpackhi_epi16(a, b);
+				for (i = 0; i < 4; i++)
+					ac[i] = mode_u ?
+						_mm512_dpbusd_epi32(ac[i], bx,
+								    q[i]) :
+						_mm512_dpbusd_epi32(ac[i], q[i],
+								    bx);
+			}
+		}
+		/* lane L of acc[i]: columns 16 L + 4 i .. 16 L + 4 i + 3 */
+		for (h = 0; h < nb; h++) {
+			for (i = 0; i < 4; i++)
+				_mm512_storeu_si512(tmp[i], acc[4 * h + i]);
+			for (c = 0; c < 64; c++) {
+				v = tmp[(c % 16) / 4][4 * (c / 16) + c % 4];
+				colsum[c0 + 64 * h + c] += neg ? -v : v;
+			}
+		}
+	}
+	for (c = full; c < ncols; c++)
+		for (j = 0; j < k; j++)
+			colsum[c] += xv[j] * rp[j][c];
+	return 1;
+}
+
 int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
 			uint32_t ncols, const int16_t *x, int32_t *colsum)
 {
-	static int avx2 = -1;
+	static int avx2 = -1, vnni = -1;
 
-	if (avx2 < 0)
+	if (avx2 < 0) {
+		vnni = __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vnni");
 		avx2 = __builtin_cpu_supports("avx2");
+	}
+	if (vnni && sim_mvm_vnni(cells, stride, nrows, ncols, x, colsum))
+		return 1;
 	if (!avx2)
 		return 0;
 	sim_mvm_avx2(cells, stride, nrows, ncols, x, colsum);
