@@ -107,6 +107,7 @@ bench-host: libcim firmware tools
 	$(MAKE) -s -C firmware bench
 	$(MAKE) -s -C firmware bench-analog
 	$(MAKE) -s -C firmware bench-digits
+	$(MAKE) -s -C firmware bench-sim
 
 demo-built: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) demo $(B)/vm/demo.log
