@@ -80,6 +80,15 @@ struct cim_hal {
 	int stop;
 	int reset_held;			/* RESET written, thread not back */
 
+	/*
+	 * sim_mvm.c: each tile's cells four rows interleaved (for the dot
+	 * product instruction), as of the tile's wstamp; firmware thread only
+	 */
+	struct sim_il {
+		uint8_t *buf;
+		uint32_t stamp, valid;
+	} *il;
+
 	/* sensors (sim_regs.c) */
 	uint64_t busy_ns, busy_last, th_last_ns;
 	uint32_t temp_mc, power_uw;
@@ -105,5 +114,8 @@ void sim_flash_close(struct cim_hal *h);
 
 /* sim_dma.c */
 void sim_dma_fini(struct cim_hal *h);
+
+/* sim_mvm.c */
+void sim_mvm_fini(struct cim_hal *h);
 
 #endif /* _CIM_SIM_INT_H_ */

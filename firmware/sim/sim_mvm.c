@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "sim.h"
 #include "../model/model_int.h"
 
 #define SIM_ROWS16	8	/* |x| <= 255: 8 products per 16-bit lane */
@@ -177,29 +180,117 @@ static void sim_mvm_avx2(const uint8_t *cells, size_t stride, uint32_t nrows,
 
 /*
  * AVX-512 VNNI: the dot-product instruction adds four byte products into
- * each 32-bit lane, so four driven rows interleaved byte by byte go in
- * at once and the sums never leave 32 bits: the column sums of a block
- * of 64 columns stay in registers over all the rows.  For a drive that
- * is all int8 (mode S: cells unsigned, x signed) or of one sign (mode U:
- * |x| unsigned, the cells as signed bytes); 0 for a mixed wide drive.
+ * each 32-bit lane.  With a tile's cells kept four rows interleaved
+ * (per column the bytes of rows 4g..4g+3 side by side), one load and one
+ * dot product take 16 columns of four rows, and the column sums stay in
+ * registers over all the rows of a block of 256 columns.  For a drive
+ * that is all int8 (mode S: cells unsigned, x signed) or of one sign
+ * (mode U: |x| unsigned, the cells as signed bytes); 0 for a mixed wide
+ * drive.
  */
-#define SIM_VNNI_ROWS	4096
-#define SIM_VNNI_BLK	4	/* 64-column blocks per pass: 16 sums */
+#define SIM_IL_COLS	256	/* 16 accumulators of 16 columns */
+
+static uint32_t sim_il_groups(const struct cim_model *m)
+{
+	return (m->p.rows + 3) / 4;
+}
+
+/* The tile's interleaved cells, rebuilt when they were written since. */
+static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
+			     uint32_t tile)
+{
+	const struct model_tile *t = model_tile(m, tile);
+	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
+	uint32_t cols = m->p.cols, r, c;
+	struct sim_il *il;
+	uint8_t *d;
+
+	if (!h->il) {
+		h->il = calloc(m->p.tiles, sizeof(*h->il));
+		if (!h->il)
+			return NULL;
+	}
+	il = &h->il[tile];
+	if (il->valid && il->stamp == t->wstamp)
+		return il->buf;
+	if (!il->buf) {
+		il->buf = calloc((size_t)sim_il_groups(m) * 4, cols);
+		if (!il->buf)
+			return NULL;
+	}
+	for (r = 0; r < m->p.rows; r++) {
+		d = il->buf + (size_t)(r / 4) * 4 * cols + r % 4;
+		for (c = 0; c < cols; c++)
+			d[4 * c] = cells[(size_t)r * cols + c];
+	}
+	il->stamp = t->wstamp;
+	il->valid = 1;
+	return il->buf;
+}
+
+void sim_mvm_fini(struct cim_hal *h)
+{
+	uint32_t i;
+
+	if (!h->il)
+		return;
+	for (i = 0; i < h->params.tiles; i++)
+		free(h->il[i].buf);
+	free(h->il);
+	h->il = NULL;
+}
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
-static int sim_mvm_vnni(const uint8_t *cells, size_t stride, uint32_t nrows,
-			uint32_t ncols, const int16_t *x, int32_t *colsum)
+static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
+			   uint32_t ng, const uint32_t *xb, uint32_t c0,
+			   uint32_t nb, int mode_u, int neg, int32_t *colsum)
 {
-	const uint8_t *rp[SIM_VNNI_ROWS + 3];
-	uint32_t xb[SIM_VNNI_ROWS / 4 + 1];
-	int16_t xv[SIM_VNNI_ROWS];
-	uint32_t r, k = 0, g, i, j, c, c0, full = ncols - ncols % 64;
-	int32_t lo = 0, hi = 0, v, tmp[4][16];
-	__m512i acc[4 * SIM_VNNI_BLK], q[4], r0, r1, r2, r3, a, b, bx;
-	uint32_t h, nb;
+	__m512i acc[SIM_IL_COLS / 16], bx, v;
+	int32_t tmp[16];
+	uint32_t g, b, c;
+
+	for (b = 0; b < nb; b++)
+		acc[b] = _mm512_setzero_si512();
+	for (g = 0; g < ng; g++) {
+		if (!xb[g])
+			continue;	/* four rows not driven */
+		bx = _mm512_set1_epi32((int32_t)xb[g]);
+		for (b = 0; b < nb; b++) {
+			v = _mm512_loadu_si512(il + (g0 + g) * gstride +
+					       4 * (c0 + 16 * b));
+			acc[b] = mode_u ? _mm512_dpbusd_epi32(acc[b], bx, v) :
+					  _mm512_dpbusd_epi32(acc[b], v, bx);
+		}
+	}
+	for (b = 0; b < nb; b++) {
+		_mm512_storeu_si512(tmp, acc[b]);
+		for (c = 0; c < 16; c++)
+			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
+	}
+}
+
+static int sim_has_vnni(void)
+{
+	static int vnni = -1;
+
+	if (vnni < 0)
+		vnni = __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vnni");
+	return vnni;
+}
+
+int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
+		   uint32_t row0, uint32_t nrows, uint32_t col0, uint32_t ncols,
+		   const int16_t *x, int32_t *colsum)
+{
+	uint32_t xb[CIM_FW_MAX_LINE / 4 + 2];
+	uint32_t g0, ng, r, c, n, full, rel;
+	const uint8_t *il, *cells;
+	int32_t lo = 0, hi = 0, v;
 	int mode_u, neg;
 
-	if (nrows > SIM_VNNI_ROWS)
+	if (!sim_has_vnni() || !nrows || nrows > CIM_FW_MAX_LINE)
 		return 0;
 	for (r = 0; r < nrows; r++) {
 		lo = x[r] < lo ? x[r] : lo;
@@ -212,80 +303,40 @@ static int sim_mvm_vnni(const uint8_t *cells, size_t stride, uint32_t nrows,
 	else
 		return 0;
 	neg = mode_u && hi <= 0;
-	memset(xb, 0, sizeof(xb[0]) * (nrows / 4 + 1));
+	il = sim_il(h, m, tile);
+	if (!il)
+		return 0;
+	/* the row groups the rows touch; rows outside drive 0 */
+	g0 = row0 / 4;
+	ng = (row0 + nrows + 3) / 4 - g0;
+	memset(xb, 0, ng * sizeof(xb[0]));
 	for (r = 0; r < nrows; r++) {
-		if (!x[r])
-			continue;
 		v = neg ? -x[r] : x[r];
-		rp[k] = cells + r * stride;
-		xv[k] = x[r];
-		xb[k / 4] |= (uint32_t)(v & 0xff) << (8 * (k % 4));
-		k++;
+		rel = row0 + r - 4 * g0;
+		xb[rel / 4] |= (uint32_t)(v & 0xff) << (8 * (rel % 4));
 	}
-	for (i = k; i % 4; i++)
-		rp[i] = rp[0];		/* x = 0 in its byte */
-	if (!k)
-		return 1;
-	for (c0 = 0; c0 < full; c0 += 64 * SIM_VNNI_BLK) {
-		nb = (full - c0) / 64 < SIM_VNNI_BLK ? (full - c0) / 64 :
-		     SIM_VNNI_BLK;
-		for (i = 0; i < 4 * SIM_VNNI_BLK; i++)
-			acc[i] = _mm512_setzero_si512();
-		for (g = 0; g < (k + 3) / 4; g++) {
-			bx = _mm512_set1_epi32((int32_t)xb[g]);
-			for (h = 0; h < nb; h++) {
-				const uint32_t o = c0 + 64 * h;
-				__m512i *ac = acc + 4 * h;
-
-				r0 = _mm512_loadu_si512(rp[4 * g] + o);
-				r1 = _mm512_loadu_si512(rp[4 * g + 1] + o);
-				r2 = _mm512_loadu_si512(rp[4 * g + 2] + o);
-				r3 = _mm512_loadu_si512(rp[4 * g + 3] + o);
-				a = _mm512_unpacklo_epi8(r0, r1);
-				b = _mm512_unpacklo_epi8(r2, r3);
-				q[0] = _mm512_unpacklo_epi16(a, b);
-				q[1] = _mm512_unpackhi_epi16(a, b);
-				a = _mm512_unpackhi_epi8(r0, r1);
-				b = _mm512_unpackhi_epi8(r2, r3);
-				q[2] = _mm512_unpacklo_epi16(a, b);
-				q[3] = _mm512_unpackhi_epi16(a, b);
-				for (i = 0; i < 4; i++)
-					ac[i] = mode_u ?
-						_mm512_dpbusd_epi32(ac[i], bx,
-								    q[i]) :
-						_mm512_dpbusd_epi32(ac[i], q[i],
-								    bx);
-			}
-		}
-		/* lane L of acc[i]: columns 16 L + 4 i .. 16 L + 4 i + 3 */
-		for (h = 0; h < nb; h++) {
-			for (i = 0; i < 4; i++)
-				_mm512_storeu_si512(tmp[i], acc[4 * h + i]);
-			for (c = 0; c < 64; c++) {
-				v = tmp[(c % 16) / 4][4 * (c / 16) + c % 4];
-				colsum[c0 + 64 * h + c] += neg ? -v : v;
-			}
-		}
+	full = ncols - ncols % 16;
+	for (c = 0; c < full; c += n) {
+		n = full - c < SIM_IL_COLS ? full - c : SIM_IL_COLS;
+		sim_vnni_block(il, (size_t)4 * m->p.cols, g0, ng, xb, col0 + c,
+			       n / 16, mode_u, neg, colsum + c);
 	}
+	/* the last columns, one at a time */
+	cells = m->cells + (size_t)tile * m->p.rows * m->p.cols +
+		(size_t)row0 * m->p.cols + col0;
 	for (c = full; c < ncols; c++)
-		for (j = 0; j < k; j++)
-			colsum[c] += xv[j] * rp[j][c];
+		for (r = 0; r < nrows; r++)
+			colsum[c] += x[r] * cells[(size_t)r * m->p.cols + c];
 	return 1;
 }
 
 int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
 			uint32_t ncols, const int16_t *x, int32_t *colsum)
 {
-	static int avx2 = -1, vnni = -1;
+	static int avx2 = -1;
 
-	if (avx2 < 0) {
-		vnni = __builtin_cpu_supports("avx512f") &&
-		       __builtin_cpu_supports("avx512bw") &&
-		       __builtin_cpu_supports("avx512vnni");
+	if (avx2 < 0)
 		avx2 = __builtin_cpu_supports("avx2");
-	}
-	if (vnni && sim_mvm_vnni(cells, stride, nrows, ncols, x, colsum))
-		return 1;
 	if (!avx2)
 		return 0;
 	sim_mvm_avx2(cells, stride, nrows, ncols, x, colsum);
