@@ -269,6 +269,28 @@ static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
 	}
 }
 
+/* One MVM's blocks, shared by the pool (sim_pool.c). */
+struct sim_vnni_job {
+	const uint8_t *il;
+	size_t gstride;
+	uint32_t g0, ng, col0, full;
+	const uint32_t *xb;
+	int mode_u, neg;
+	int32_t *colsum;
+};
+
+#define SIM_POOL_MIN_CELLS	(256u * 1024)
+
+static void sim_vnni_chunk(void *arg, uint32_t chunk)
+{
+	const struct sim_vnni_job *j = arg;
+	uint32_t c = chunk * SIM_IL_COLS;
+	uint32_t n = j->full - c < SIM_IL_COLS ? j->full - c : SIM_IL_COLS;
+
+	sim_vnni_block(j->il, j->gstride, j->g0, j->ng, j->xb, j->col0 + c,
+		       n / 16, j->mode_u, j->neg, j->colsum + c);
+}
+
 static int sim_has_vnni(void)
 {
 	static int vnni = -1;
@@ -287,6 +309,7 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 	uint32_t xb[CIM_FW_MAX_LINE / 4 + 2];
 	uint32_t g0, ng, r, c, n, full, rel;
 	const uint8_t *il, *cells;
+	struct sim_vnni_job job;
 	int32_t lo = 0, hi = 0, v;
 	int mode_u, neg;
 
@@ -316,11 +339,23 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		xb[rel / 4] |= (uint32_t)(v & 0xff) << (8 * (rel % 4));
 	}
 	full = ncols - ncols % 16;
-	for (c = 0; c < full; c += n) {
-		n = full - c < SIM_IL_COLS ? full - c : SIM_IL_COLS;
-		sim_vnni_block(il, (size_t)4 * m->p.cols, g0, ng, xb, col0 + c,
-			       n / 16, mode_u, neg, colsum + c);
-	}
+	job.il = il;
+	job.gstride = (size_t)4 * m->p.cols;
+	job.g0 = g0;
+	job.ng = ng;
+	job.xb = xb;
+	job.col0 = col0;
+	job.full = full;
+	job.mode_u = mode_u;
+	job.neg = neg;
+	job.colsum = colsum;
+	n = (full + SIM_IL_COLS - 1) / SIM_IL_COLS;
+	/* a small MVM is not worth waking the workers */
+	if ((uint64_t)nrows * full >= SIM_POOL_MIN_CELLS)
+		sim_pool_run(h, sim_vnni_chunk, &job, n);
+	else
+		for (c = 0; c < n; c++)
+			sim_vnni_chunk(&job, c);
 	/* the last columns, one at a time */
 	cells = m->cells + (size_t)tile * m->p.rows * m->p.cols +
 		(size_t)row0 * m->p.cols + col0;
