@@ -83,8 +83,8 @@ void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
  * One bit-serial conversion pass of the analog array over columns
  * col0..col0+n-1 (n <= CIM_HAL_CONV_COLS): rows row0 + r driven with
  * x[r] in [-255, 255], one bit plane at a time (encoding: see
- * firmware/fw_analog.h); each column's ADC (adc_bits) digitizes the
- * difference between the column and a reference the array derives from
+ * firmware/model/model_convert.c); each column's ADC (adc_bits)
+ * digitizes the difference between the column and a reference the array derives from
  * the column's programmed levels and the trims (cal_b, cal_inva of the
  * columns, as the firmware's calibration wrote them).  Readings come back
  * raw, q8 (1/256 of a level), reference added back.
