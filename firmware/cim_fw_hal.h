@@ -87,8 +87,8 @@ void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
  * firmware/model/model_convert.c); each column's ADC (adc_bits)
  * digitizes the difference between the column and a reference the array
  * derives from the column's programmed levels and the trims (cal_b,
- * cal_inva of the columns, as the firmware's calibration wrote them).  Readings come back
- * raw, q8 (1/256 of a level), reference added back.
+ * cal_inva of the columns, as the firmware's calibration wrote them).
+ * Readings come back raw, q8 (1/256 of a level), reference added back.
  */
 struct cim_hal_conv {
 	/* in */
