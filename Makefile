@@ -16,14 +16,10 @@ TOP	:= $(CURDIR)
 B	:= $(TOP)/build
 KVER	?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -n1)
 KDIR	?= /usr/src/linux-headers-$(KVER)
-PKG_CONFIG ?= pkg-config
+include $(TOP)/mk/common.mk
 
-VM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
-	     -I$(TOP)/libcim/include -I$(TOP)/libcim/compiler/include \
-	     -I$(TOP)/libcim/compiler -I$(TOP)/uapi \
-	     $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
-VM_LIBS	:= $(B)/libcim/libcim-compiler.a $(B)/libcim/libcim.a \
-	   $(shell $(PKG_CONFIG) --libs libdrm libudev 2>/dev/null) -lpthread -lprotobuf-c -lm
+VM_CFLAGS := $(CIM_CFLAGS) $(CIM_CC_CPPFLAGS) -I$(TOP)/libcim/compiler
+VM_LIBS	:= $(LIBCIM_AS) $(CC_LIBS) $(RT_LIBS)
 VM_SRCS	:= $(wildcard $(TOP)/tests/vm/suite/*.c)
 VM_TEST	:= $(B)/vm/cim-vmtest
 INITRD	:= $(B)/vm/initramfs.cpio.gz
@@ -105,7 +101,8 @@ vm-check: initramfs
 bench: deps
 	$(MAKE) bench-built
 
-bench-built: bench-host
+# Host benches, then the VM one (the job path).
+bench-built: bench-host bench-vm
 
 bench-host: libcim firmware tools
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
@@ -116,9 +113,6 @@ bench-host: libcim firmware tools
 
 demo-built: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) demo $(B)/vm/demo.log
-
-# Host benches hang off bench too; the VM one measures the job path.
-bench: bench-vm
 
 bench-vm: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) bench $(B)/vm/bench.log
