@@ -6,6 +6,8 @@
 #                 tests, the riscv firmware build and the VM suite
 #   make demo     install what is missing, then boot the VM and run one
 #                 inference through /dev/accel/accel0
+#   make test T=NAME  run one test (or test binary, suite, VM test) by
+#                 name (docs/testing.md)
 #   make bench    install what is missing, then print every benchmark
 #                 figure as "bench: <name> <value> <unit>" (bench-vm: the
 #                 VM part alone)
@@ -31,7 +33,7 @@ MODELS	:= tests/models
 VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
 
 .PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
-	check check-built unit vm-check demo demo-built bench bench-built \
+	check check-built unit vm-check test demo demo-built bench bench-built \
 	bench-host bench-vm clean
 
 all: modules libcim firmware tools examples vmtest
@@ -91,11 +93,17 @@ check-built: all unit vm-check
 unit: libcim firmware tools
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
+	sh tests/test_make_test.sh
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 
 vm-check: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
+
+# One test of any suite, by name (docs/testing.md).
+test:
+	@test -n '$(T)' || { echo "usage: make test T=NAME (docs/testing.md)"; exit 2; }
+	@KVER=$(KVER) INITRD=$(INITRD) sh tests/run_one.sh '$(T)'
 
 # Benchmarks print figures; they never fail on a target (docs/bench.md).
 bench: deps

@@ -11,6 +11,13 @@ $(OUT)/%.o: $(T)/%.c
 	@mkdir -p $(OUT)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Linked into every test binary: CIM_TEST=<pattern> runs only the tests
+# it names (make test T=..., docs/testing.md).
+FILTER_O := $(OUT)/cmocka_filter.o
+$(FILTER_O): $(TOP)/tests/cmocka_filter.c
+	@mkdir -p $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
 # Shell for a `run` recipe, in $(OUT): runs each of $(TESTS) under the
 # sanitizers' options; t_run NAME LOG CMD... runs one more (a script
 # printing cmocka's summary).  $$pass counts the passed tests, $$failed
