@@ -103,6 +103,20 @@ if grep -qE "SUITE\($name\)" tests/firmware/main.c ||
 	[ $rc = 0 ] || [ "$fail" -gt 0 ] || fail=$((fail + 1))
 fi
 
+# The userspace card's tests (tests/firmware/sim): the binary, or tests.
+if [ "$name" = test_sim ] || [ -n "$(defines tests/firmware/sim)" ]; then
+	found=1
+	$make -s -C firmware "$b/firmware/cimsim-tests" >/dev/null || fail=$((fail + 1))
+	filter=$name
+	[ "$name" = test_sim ] && filter=
+	echo "== firmware/sim: $name"
+	CIM_TEST=$filter "$b/firmware/cimsim-tests" >"$b/firmware/one-sim.log" 2>&1
+	rc=$?
+	cat "$b/firmware/one-sim.log"
+	count "$b/firmware/one-sim.log"
+	[ $rc = 0 ] || [ "$fail" -gt 0 ] || fail=$((fail + 1))
+fi
+
 # VM: a test or group of the C suite that runs alone (harness.c).
 if [ $found = 0 ] && grep -qE "\{ \"$name\"," tests/vm/suite/*.c; then
 	found=1

@@ -472,5 +472,8 @@ int main(void)
 		cmocka_unit_test(test_sim_threads),
 	};
 
+	/* make test T=NAME: CIM_TEST names the test (or a pattern) to run */
+	if (getenv("CIM_TEST") && *getenv("CIM_TEST"))
+		cmocka_set_test_filter(getenv("CIM_TEST"));
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }
