@@ -47,7 +47,7 @@ struct cim_card_params {
 	uint32_t sched_naive;		/* 1: one layer at a time */
 
 	/*
-	 * Analog array model (firmware/fw_array.c, docs/analog-model.md).
+	 * Analog array model (firmware/model/, docs/analog-model.md).
 	 * All zero is the ideal card: exact integer MVMs, no spares.
 	 * fw_analog_default_params() fills the defaults of the model.
 	 */

@@ -39,8 +39,9 @@ void cim_hal_array_erase(struct cim_hal *h, uint32_t tile);
 
 /* What programming a row did (cim_hal_array_program_row()). */
 struct cim_hal_prog {
-	uint64_t pulses;		/* pulses of all cells, copies included */
-	uint64_t row_pulses;		/* pulse steps the row took (time) */
+	uint64_t pulses;		/* pulses of the row's cells */
+	uint64_t row_pulses;		/* pulse steps the row took (time),
+					 * copies to spares included */
 	uint32_t verify_failures;	/* cells that did not verify */
 	uint32_t spares_taken;		/* columns moved to a spare */
 };
@@ -83,11 +84,11 @@ void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
  * One bit-serial conversion pass of the analog array over columns
  * col0..col0+n-1 (n <= CIM_HAL_CONV_COLS): rows row0 + r driven with
  * x[r] in [-255, 255], one bit plane at a time (encoding: see
- * firmware/fw_analog.h); each column's ADC (adc_bits) digitizes the
- * difference between the column and a reference the array derives from
- * the column's programmed levels and the trims (cal_b, cal_inva of the
- * columns, as the firmware's calibration wrote them).  Readings come back
- * raw, q8 (1/256 of a level), reference added back.
+ * firmware/model/model_convert.c); each column's ADC (adc_bits)
+ * digitizes the difference between the column and a reference the array
+ * derives from the column's programmed levels and the trims (cal_b,
+ * cal_inva of the columns, as the firmware's calibration wrote them).
+ * Readings come back raw, q8 (1/256 of a level), reference added back.
  */
 struct cim_hal_conv {
 	/* in */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * The flash arrays as the executor sees them: erase, program-and-verify
- * a row, one analog MVM.  Implemented in fw_array.c (ideal or analog
- * model, see docs/analog-model.md).
+ * a row, one MVM.  Implemented in fw_array.c over the HAL's array
+ * operations (ideal or analog arrays, see docs/analog-model.md).
  */
 #ifndef _CIM_FW_ARRAY_H_
 #define _CIM_FW_ARRAY_H_
@@ -18,8 +18,8 @@ int fw_array_program_row(struct cim_fw *fw, uint32_t ptile, uint32_t row,
  * colsum[c] = what column col0+c reads when rows row0.. are driven with
  * x[0..nrows), each in [-255, 255]; ideal: sum_r x[r] * cell[row0+r][col0+c].
  * Bit-serial, 8 conversions per column when x has one sign or lies in
- * [-128, 127], 16 otherwise (see fw_analog.h); rows with x = 0 are not
- * driven at all.  Does not charge time.
+ * [-128, 127], 16 otherwise (see firmware/model/model_convert.c); rows
+ * with x = 0 are not driven at all.  Does not charge time.
  */
 void fw_array_mvm(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 		  uint32_t nrows, uint32_t col0, uint32_t ncols,

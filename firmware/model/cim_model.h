@@ -32,6 +32,14 @@ struct cim_model {
 size_t cim_model_cells_bytes(const struct cim_card_params *p);
 size_t cim_model_state_bytes(const struct cim_card_params *p);
 
+/* A preset of the emulated cards (model_presets.c): m1076 or small. */
+struct cim_model_preset {
+	const char *name;
+	struct cim_card_params p;	/* geometry and timing; analog off */
+	uint32_t plan_kb;		/* plan memory per image slot */
+};
+const struct cim_model_preset *cim_model_preset(const char *name);
+
 /* The platform's: the model of this card. */
 struct cim_model *cim_hal_model(struct cim_hal *h);
 

@@ -105,6 +105,7 @@ void cim_hal_array_erase(struct cim_hal *h, uint32_t tile)
 	model_stuck(m, tile);
 	/* a bad column stays bad: its spare keeps the column */
 	t->gen++;
+	t->wstamp++;
 	t->programmed = 0;
 	cim_hal_clock_advance(h, m->p.program_row_ns);
 }
@@ -216,6 +217,7 @@ int cim_hal_array_program_row(struct cim_hal *h, uint32_t tile, uint32_t row,
 		ret = model_program_cell(m, tile, row, col0 + i, levels[i],
 					 &row_max, res);
 	model_stuck(m, tile);
+	t->wstamp++;
 	t->programmed = 1;
 	/*
 	 * The cells of a row take their pulses together; a column copied to
@@ -340,7 +342,13 @@ void cim_hal_array_mvm(struct cim_hal *h, uint32_t tile, uint32_t row0,
 	if (!model_range_ok(m, tile, row0, nrows, col0, ncols))
 		return;
 	cells = model_tile_cells(m, tile) + (size_t)row0 * m->p.cols + col0;
-	model_mvm_rows(cells, m->p.cols, nrows, ncols, x, colsum);
+#ifdef MODEL_HOST_SIMD
+	if (m->stuck_tile < 0 &&
+	    model_mvm_host(h, m, tile, row0, nrows, col0, ncols, x, colsum))
+		cells = NULL;
+#endif
+	if (cells)
+		model_mvm_rows(cells, m->p.cols, nrows, ncols, x, colsum);
 	model_spare_sums(m, tile, row0, nrows, col0, ncols, x, colsum);
 }
 
@@ -416,5 +424,6 @@ void cim_hal_array_refresh(struct cim_hal *h, uint32_t tile,
 	model_stuck(m, tile);
 	cim_hal_clock_advance(h, res->row_pulses * m->p.pulse_ns);
 	t->gen++;
+	t->wstamp++;
 	t->programmed_ns = cim_hal_clock_now(h);
 }

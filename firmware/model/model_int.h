@@ -35,6 +35,8 @@ struct model_card {
 struct model_tile {
 	uint32_t gen;			/* program generation */
 	uint32_t programmed;		/* holds programmed cells */
+	uint32_t wstamp;		/* bumped by every write to the cells */
+	uint32_t reserved;
 	uint64_t programmed_ns;		/* clock at the last (re)programming */
 	uint16_t spare_of[MODEL_MAX_SPARES];	/* logical col + 1, 0 = free */
 };
@@ -55,9 +57,15 @@ void model_mvm_rows(const uint8_t *cells, size_t stride, uint32_t nrows,
 		    uint32_t ncols, const int16_t *x, int32_t *colsum);
 /*
  * Builds for a host with vector units (the userspace card) define
- * MODEL_HOST_SIMD and provide this: the same sums, 1; or 0 when the CPU
- * lacks the unit (the portable loop runs).
+ * MODEL_HOST_SIMD and provide these, which add the same sums to colsum
+ * and return 1, or return 0 (then the next way runs): model_mvm_host()
+ * for a block of a tile's cells (the platform may keep the cells in a
+ * layout of its own, rebuilt when the tile's wstamp changes),
+ * model_mvm_rows_host() for cells in place.
  */
+int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
+		   uint32_t row0, uint32_t nrows, uint32_t col0, uint32_t ncols,
+		   const int16_t *x, int32_t *colsum);
 int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
 			uint32_t ncols, const int16_t *x, int32_t *colsum);
 

@@ -87,9 +87,10 @@ struct cim_sim_config {
 void cim_sim_config_init(struct cim_sim_config *cfg);
 
 /*
- * Parse a device spec: "sim", "sim:PRESET" or "sim:PRESET,key=value,...".
- * Sets cfg->preset and cfg->options to point into spec (which must
- * outlive cfg).  0, or -EINVAL when spec does not start with "sim".
+ * Parse a device spec: "sim", "sim:PRESET", "sim:PRESET,key=value,..."
+ * or "sim:key=value,...".  Sets cfg->preset (a static string) and
+ * cfg->options (pointing into spec, which must outlive cfg).  0, or
+ * -EINVAL when spec is not "sim" or "sim:..." or names an unknown preset.
  */
 int cim_sim_config_parse(struct cim_sim_config *cfg, const char *spec);
 

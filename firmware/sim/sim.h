@@ -80,6 +80,32 @@ struct cim_hal {
 	int stop;
 	int reset_held;			/* RESET written, thread not back */
 
+	/*
+	 * sim_mvm.c: each tile's cells four rows interleaved (for the dot
+	 * product instruction), as of the tile's wstamp; firmware thread only
+	 */
+	struct sim_il {
+		uint8_t *buf;
+		uint32_t stamp, valid;
+	} *il;
+
+	/*
+	 * sim_pool.c: workers that take column blocks of a large MVM with
+	 * the firmware thread (threads - 1 of them); pool.lock is a leaf
+	 */
+	struct sim_pool {
+		pthread_t th[8];
+		uint32_t n;			/* workers started */
+		pthread_mutex_t lock;
+		pthread_cond_t go, done;
+		uint64_t gen;			/* jobs posted */
+		uint32_t pending;		/* workers still on the job */
+		int stop;
+		void (*fn)(void *arg, uint32_t chunk);
+		void *arg;
+		uint32_t chunks, next;		/* next: taken atomically */
+	} pool;
+
 	/* sensors (sim_regs.c) */
 	uint64_t busy_ns, busy_last, th_last_ns;
 	uint32_t temp_mc, power_uw;
@@ -105,5 +131,14 @@ void sim_flash_close(struct cim_hal *h);
 
 /* sim_dma.c */
 void sim_dma_fini(struct cim_hal *h);
+
+/* sim_mvm.c */
+void sim_mvm_fini(struct cim_hal *h);
+
+/* sim_pool.c: run fn(arg, 0..chunks-1) on the pool and this thread */
+int sim_pool_start(struct cim_hal *h);
+void sim_pool_stop(struct cim_hal *h);
+void sim_pool_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t chunk),
+		  void *arg, uint32_t chunks);
 
 #endif /* _CIM_SIM_INT_H_ */

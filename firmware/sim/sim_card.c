@@ -57,6 +57,7 @@ static void *sim_fw_thread(void *arg)
 
 static void sim_free(struct cim_hal *h)
 {
+	sim_mvm_fini(h);
 	sim_flash_close(h);
 	sim_dma_fini(h);
 	if (h->irq_fd >= 0)
@@ -117,9 +118,12 @@ int cim_sim_create(const struct cim_sim_config *cfg, struct cim_sim **out)
 	/* the card stayed powered: the firmware's slots are still there */
 	if (h->flash_loaded && h->flash->slots_valid)
 		memcpy(h->fw->slots, h->slots, sizeof(h->fw->slots));
+	sim_pool_start(h);
 	ret = -pthread_create(&h->thread, NULL, sim_fw_thread, h);
-	if (ret)
+	if (ret) {
+		sim_pool_stop(h);
 		goto fail;
+	}
 	*out = (struct cim_sim *)h;
 	return 0;
 fail:
@@ -138,6 +142,7 @@ void cim_sim_destroy(struct cim_sim *sim)
 	pthread_cond_signal(&h->wake);
 	pthread_mutex_unlock(&h->reg_lock);
 	pthread_join(h->thread, NULL);
+	sim_pool_stop(h);
 	sim_flash_save(h);
 	sim_free(h);
 }
@@ -155,7 +160,7 @@ void cim_sim_get_info(struct cim_sim *sim, struct cim_sim_info *info)
 	info->seed = h->params.seed;
 	info->plan_bytes = h->plan_bytes;
 	info->arena_bytes = h->act_bytes;
-	info->threads = h->threads ? h->threads : 1;
+	info->threads = h->threads;
 	info->persistent = h->flash_fd >= 0;
 	info->flash_loaded = h->flash_loaded;
 }

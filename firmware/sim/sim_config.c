@@ -12,28 +12,6 @@
 
 #include "sim.h"
 
-struct sim_preset {
-	const char *name;
-	struct cim_card_params p;
-	uint32_t plan_kb;
-};
-
-/* cim_vcard.ko's presets (kernel/vcard/cim_vcard.c), value for value. */
-static const struct sim_preset sim_presets[] = {
-	{ "m1076", { .tiles = 76, .rows = 1024, .cols = 1024, .cell_bits = 4,
-		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 4000,
-		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 128,
-		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
-		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
-		     .program_row_ns = 10000 }, 1024 },
-	{ "small", { .tiles = 8, .rows = 256, .cols = 256, .cell_bits = 4,
-		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 1000,
-		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 32,
-		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
-		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
-		     .program_row_ns = 10000 }, 64 },
-};
-
 /* Geometry and timing: 0 keeps the preset's value. */
 #define SIM_GEOM(f)	{ #f, offsetof(struct cim_card_params, f), 0 }
 /* Analog knobs: applied when given (cim_vcard.ko's -1 = default). */
@@ -169,14 +147,11 @@ int sim_config_params(const struct cim_sim_config *cfg, struct cim_hal *h,
 {
 	const char *name = cfg->preset && *cfg->preset ? cfg->preset : "m1076";
 	struct cim_card_params *p = &h->params;
-	const struct sim_preset *pr = NULL;
+	const struct cim_model_preset *pr = cim_model_preset(name);
 	struct sim_opts o;
 	size_t i;
 	int ret;
 
-	for (i = 0; i < sizeof(sim_presets) / sizeof(sim_presets[0]); i++)
-		if (!strcmp(name, sim_presets[i].name))
-			pr = &sim_presets[i];
 	if (!pr)
 		return sim_err(err, errlen,
 			       "sim: unknown preset '%s' (m1076, small)", name);
@@ -226,9 +201,10 @@ void cim_sim_config_init(struct cim_sim_config *cfg)
 
 int cim_sim_config_parse(struct cim_sim_config *cfg, const char *spec)
 {
-	static const char *const names[] = { "m1076", "small" };
+	const struct cim_model_preset *pr;
+	char name[16];
 	const char *rest;
-	size_t i, n;
+	size_t n;
 
 	if (!spec || strncmp(spec, "sim", 3) || (spec[3] && spec[3] != ':'))
 		return -EINVAL;
@@ -240,11 +216,14 @@ int cim_sim_config_parse(struct cim_sim_config *cfg, const char *spec)
 	n = strcspn(rest, ", ");
 	/* "sim:small,..." names a preset; "sim:analog=1" only options */
 	if (!memchr(rest, '=', n)) {
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (n == strlen(names[i]) && !memcmp(rest, names[i], n))
-				cfg->preset = names[i];
-		if (!cfg->preset)
+		if (n >= sizeof(name))
 			return -EINVAL;
+		memcpy(name, rest, n);
+		name[n] = 0;
+		pr = cim_model_preset(name);
+		if (!pr)
+			return -EINVAL;
+		cfg->preset = pr->name;
 		rest += n;
 	}
 	cfg->options = rest;

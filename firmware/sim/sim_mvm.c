@@ -12,9 +12,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "sim.h"
 #include "../model/model_int.h"
 
-#define SIM_ROWS16	8
+#define SIM_ROWS16	8	/* |x| <= 255: 8 products per 16-bit lane */
+#define SIM_ROWS_S8	16	/* |x| <= 128: 16 (16 * 128 * 15 = 30720) */
 #define SIM_COLS	128	/* 8 accumulators of 16 lanes */
 
 /* Sums of one group of driven rows: colsum += 16-bit lanes, or -=. */
@@ -41,14 +45,15 @@ static void sim_spill(int32_t *o, __m256i lo, __m256i hi, int neg)
  * lane gets x0 * cell0 + x1 * cell1 of two rows.  The unsigned operand
  * is the cells (mode S: every x in [-128, 127]) or the x (mode U: every
  * x in [0, 255]; for x in [-255, 0], -x and the sums subtracted).  A
- * pair sum stays within +-7650, four of them within 16 bits.
+ * pair sum stays within +-7650 (+-3840 in mode S): four (eight) of them
+ * within 16 bits.
  */
 __attribute__((target("avx2")))
 static void sim_group_bytes(const uint8_t **rp, const int16_t *xs,
 			    uint32_t k, int mode_u, int neg, uint32_t full,
 			    int32_t *colsum)
 {
-	__m256i xp[SIM_ROWS16 / 2], acc[8], r0, r1, il, ih;
+	__m256i xp[SIM_ROWS_S8 / 2], acc[8], r0, r1, il, ih;
 	uint32_t p, q, c0, np = (k + 1) / 2;
 
 	for (p = 0; p < np; p++) {
@@ -130,18 +135,27 @@ __attribute__((target("avx2")))
 static void sim_mvm_avx2(const uint8_t *cells, size_t stride, uint32_t nrows,
 			 uint32_t ncols, const int16_t *x, int32_t *colsum)
 {
-	uint32_t r = 0, k, j, c, full = ncols - ncols % SIM_COLS;
-	const uint8_t *rp[SIM_ROWS16 + 1];
-	int16_t xs[SIM_ROWS16];
+	uint32_t r = 0, k, j, c, full = ncols - ncols % SIM_COLS, lim;
+	const uint8_t *rp[SIM_ROWS_S8 + 1];
+	int16_t xs[SIM_ROWS_S8];
 	int32_t lo, hi;
 
 	while (r < nrows) {
-		/* the next (up to) 8 driven rows */
+		/*
+		 * The next driven rows: 16 while every x is int8 (mode S),
+		 * else 8.
+		 */
 		lo = 0;
 		hi = 0;
-		for (k = 0; k < SIM_ROWS16 && r < nrows; r++) {
+		lim = SIM_ROWS_S8;
+		for (k = 0; k < lim && r < nrows; r++) {
 			if (!x[r])
 				continue;
+			if (x[r] < -128 || x[r] > 127) {
+				if (k >= SIM_ROWS16)
+					break;	/* row r starts the next group */
+				lim = SIM_ROWS16;
+			}
 			rp[k] = cells + r * stride;
 			xs[k] = x[r];
 			lo = x[r] < lo ? x[r] : lo;
@@ -162,6 +176,193 @@ static void sim_mvm_avx2(const uint8_t *cells, size_t stride, uint32_t nrows,
 			for (j = 0; j < k; j++)
 				colsum[c] += xs[j] * rp[j][c];
 	}
+}
+
+/*
+ * AVX-512 VNNI: the dot-product instruction adds four byte products into
+ * each 32-bit lane.  With a tile's cells kept four rows interleaved
+ * (per column the bytes of rows 4g..4g+3 side by side), one load and one
+ * dot product take 16 columns of four rows, and the column sums stay in
+ * registers over all the rows of a block of 256 columns.  For a drive
+ * that is all int8 (mode S: cells unsigned, x signed) or of one sign
+ * (mode U: |x| unsigned, the cells as signed bytes); 0 for a mixed wide
+ * drive.
+ */
+#define SIM_IL_COLS	256	/* 16 accumulators of 16 columns */
+
+static uint32_t sim_il_groups(const struct cim_model *m)
+{
+	return (m->p.rows + 3) / 4;
+}
+
+/* The tile's interleaved cells, rebuilt when they were written since. */
+static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
+			     uint32_t tile)
+{
+	const struct model_tile *t = model_tile(m, tile);
+	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
+	uint32_t cols = m->p.cols, r, c;
+	struct sim_il *il;
+	uint8_t *d;
+
+	if (!h->il) {
+		h->il = calloc(m->p.tiles, sizeof(*h->il));
+		if (!h->il)
+			return NULL;
+	}
+	il = &h->il[tile];
+	if (il->valid && il->stamp == t->wstamp)
+		return il->buf;
+	if (!il->buf) {
+		il->buf = calloc((size_t)sim_il_groups(m) * 4, cols);
+		if (!il->buf)
+			return NULL;
+	}
+	for (r = 0; r < m->p.rows; r++) {
+		d = il->buf + (size_t)(r / 4) * 4 * cols + r % 4;
+		for (c = 0; c < cols; c++)
+			d[4 * c] = cells[(size_t)r * cols + c];
+	}
+	il->stamp = t->wstamp;
+	il->valid = 1;
+	return il->buf;
+}
+
+void sim_mvm_fini(struct cim_hal *h)
+{
+	uint32_t i;
+
+	if (!h->il)
+		return;
+	for (i = 0; i < h->params.tiles; i++)
+		free(h->il[i].buf);
+	free(h->il);
+	h->il = NULL;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
+			   uint32_t ng, const uint32_t *xb, uint32_t c0,
+			   uint32_t nb, int mode_u, int neg, int32_t *colsum)
+{
+	__m512i acc[SIM_IL_COLS / 16], bx, v;
+	int32_t tmp[16];
+	uint32_t g, b, c;
+
+	for (b = 0; b < nb; b++)
+		acc[b] = _mm512_setzero_si512();
+	for (g = 0; g < ng; g++) {
+		if (!xb[g])
+			continue;	/* four rows not driven */
+		bx = _mm512_set1_epi32((int32_t)xb[g]);
+		for (b = 0; b < nb; b++) {
+			v = _mm512_loadu_si512(il + (g0 + g) * gstride +
+					       4 * (c0 + 16 * b));
+			acc[b] = mode_u ? _mm512_dpbusd_epi32(acc[b], bx, v) :
+					  _mm512_dpbusd_epi32(acc[b], v, bx);
+		}
+	}
+	for (b = 0; b < nb; b++) {
+		_mm512_storeu_si512(tmp, acc[b]);
+		for (c = 0; c < 16; c++)
+			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
+	}
+}
+
+/* One MVM's blocks, shared by the pool (sim_pool.c). */
+struct sim_vnni_job {
+	const uint8_t *il;
+	size_t gstride;
+	uint32_t g0, ng, col0, full;
+	const uint32_t *xb;
+	int mode_u, neg;
+	int32_t *colsum;
+};
+
+#define SIM_POOL_MIN_CELLS	(256u * 1024)
+
+static void sim_vnni_chunk(void *arg, uint32_t chunk)
+{
+	const struct sim_vnni_job *j = arg;
+	uint32_t c = chunk * SIM_IL_COLS;
+	uint32_t n = j->full - c < SIM_IL_COLS ? j->full - c : SIM_IL_COLS;
+
+	sim_vnni_block(j->il, j->gstride, j->g0, j->ng, j->xb, j->col0 + c,
+		       n / 16, j->mode_u, j->neg, j->colsum + c);
+}
+
+static int sim_has_vnni(void)
+{
+	static int vnni = -1;
+
+	if (vnni < 0)
+		vnni = __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vnni");
+	return vnni;
+}
+
+int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
+		   uint32_t row0, uint32_t nrows, uint32_t col0, uint32_t ncols,
+		   const int16_t *x, int32_t *colsum)
+{
+	uint32_t xb[CIM_FW_MAX_LINE / 4 + 2];
+	uint32_t g0, ng, r, c, n, full, rel;
+	const uint8_t *il, *cells;
+	struct sim_vnni_job job;
+	int32_t lo = 0, hi = 0, v;
+	int mode_u, neg;
+
+	if (!sim_has_vnni() || !nrows || nrows > CIM_FW_MAX_LINE)
+		return 0;
+	for (r = 0; r < nrows; r++) {
+		lo = x[r] < lo ? x[r] : lo;
+		hi = x[r] > hi ? x[r] : hi;
+	}
+	if (lo >= -128 && hi <= 127)
+		mode_u = 0;
+	else if (lo >= 0 || hi <= 0)
+		mode_u = 1;
+	else
+		return 0;
+	neg = mode_u && hi <= 0;
+	il = sim_il(h, m, tile);
+	if (!il)
+		return 0;
+	/* the row groups the rows touch; rows outside drive 0 */
+	g0 = row0 / 4;
+	ng = (row0 + nrows + 3) / 4 - g0;
+	memset(xb, 0, ng * sizeof(xb[0]));
+	for (r = 0; r < nrows; r++) {
+		v = neg ? -x[r] : x[r];
+		rel = row0 + r - 4 * g0;
+		xb[rel / 4] |= (uint32_t)(v & 0xff) << (8 * (rel % 4));
+	}
+	full = ncols - ncols % 16;
+	job.il = il;
+	job.gstride = (size_t)4 * m->p.cols;
+	job.g0 = g0;
+	job.ng = ng;
+	job.xb = xb;
+	job.col0 = col0;
+	job.full = full;
+	job.mode_u = mode_u;
+	job.neg = neg;
+	job.colsum = colsum;
+	n = (full + SIM_IL_COLS - 1) / SIM_IL_COLS;
+	/* a small MVM is not worth waking the workers */
+	if ((uint64_t)nrows * full >= SIM_POOL_MIN_CELLS)
+		sim_pool_run(h, sim_vnni_chunk, &job, n);
+	else
+		for (c = 0; c < n; c++)
+			sim_vnni_chunk(&job, c);
+	/* the last columns, one at a time */
+	cells = m->cells + (size_t)tile * m->p.rows * m->p.cols +
+		(size_t)row0 * m->p.cols + col0;
+	for (c = full; c < ncols; c++)
+		for (r = 0; r < nrows; r++)
+			colsum[c] += x[r] * cells[(size_t)r * m->p.cols + c];
+	return 1;
 }
 
 int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,

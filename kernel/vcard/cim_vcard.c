@@ -143,27 +143,6 @@ static const struct kernel_param_ops vcard_age_ops = {
 module_param_cb(age_s, &vcard_age_ops, NULL, 0644);
 MODULE_PARM_DESC(age_s, "Powered time added to the modeled clock, s (only grows)");
 
-struct vcard_preset {
-	const char *name;
-	struct cim_card_params p;
-	u32 plan_kb;
-};
-
-static const struct vcard_preset vcard_presets[] = {
-	{ "m1076", { .tiles = 76, .rows = 1024, .cols = 1024, .cell_bits = 4,
-		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 4000,
-		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 128,
-		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
-		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
-		     .program_row_ns = 10000 }, 1024 },
-	{ "small", { .tiles = 8, .rows = 256, .cols = 256, .cell_bits = 4,
-		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 1000,
-		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 32,
-		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
-		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
-		     .program_row_ns = 10000 }, 64 },
-};
-
 static void vcard_pick_analog(struct cim_card_params *p)
 {
 	cim_fw_analog_defaults(p);
@@ -186,13 +165,9 @@ static void vcard_pick_analog(struct cim_card_params *p)
 
 static int vcard_pick_params(struct cim_hal *vc)
 {
-	const struct vcard_preset *pr = NULL;
+	const struct cim_model_preset *pr = cim_model_preset(preset);
 	struct cim_card_params *p = &vc->params;
-	int i;
 
-	for (i = 0; i < ARRAY_SIZE(vcard_presets); i++)
-		if (!strcmp(preset, vcard_presets[i].name))
-			pr = &vcard_presets[i];
 	if (!pr) {
 		pr_err("cim_vcard: unknown preset '%s'\n", preset);
 		return -EINVAL;

@@ -31,6 +31,16 @@ result $? load_modules
 [ -c /dev/accel/accel0 ]
 result $? accel_node_exists
 
+# make test T=NAME: that test (or group) of the C suite alone.
+if [ -n "$CIM_TEST" ]; then
+	suite test "$CIM_TEST"
+	unload
+	result $? final_unload
+	echo "$pass passed, $fail failed"
+	[ $fail = 0 ]
+	exit
+fi
+
 suite all
 
 cimctl list >/tmp/out 2>&1

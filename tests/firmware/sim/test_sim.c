@@ -431,6 +431,34 @@ static void test_sim_mvm_kernel(void **state)
 	free(cells);
 }
 
+/* Worker threads share a large MVM: same outputs, same modeled time. */
+static void test_sim_threads(void **state)
+{
+	static const uint32_t dims[] = { 1024, 512 };
+	static const char *const specs[] = { "sim:m1076,threads=1",
+					     "sim:m1076,threads=3" };
+	struct cim_sim_info info;
+	uint64_t t[2];
+	struct shost *s;
+	struct tmodel m;
+	int i;
+
+	(void)state;
+	tmodel_make(&m, dims, 1, 71, 1024, 1024);
+	for (i = 0; i < 2; i++) {
+		s = shost_new(specs[i], NULL);
+		assert_non_null(s);
+		cim_sim_get_info(s->sim, &info);
+		assert_int_equal(info.threads, i ? 3 : 1);
+		assert_int_equal(shost_start(s), 0);
+		assert_int_equal(program(s, 1, &m).status, CIM_ST_OK);
+		t[i] = run_exact(s, 1, &m, 5, 12);
+		shost_free(s);
+	}
+	assert_int_equal(t[0], t[1]);
+	tmodel_free(&m);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -441,7 +469,11 @@ int main(void)
 		cmocka_unit_test(test_sim_faults),
 		cmocka_unit_test(test_sim_analog_seeded),
 		cmocka_unit_test(test_sim_mvm_kernel),
+		cmocka_unit_test(test_sim_threads),
 	};
 
+	/* make test T=NAME: CIM_TEST names the test (or a pattern) to run */
+	if (getenv("CIM_TEST") && *getenv("CIM_TEST"))
+		cmocka_set_test_filter(getenv("CIM_TEST"));
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

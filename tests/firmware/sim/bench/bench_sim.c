@@ -6,7 +6,11 @@
  * The card runs a one-layer int8 FC (K inputs, N outputs, batch B) through
  * its rings, as libcim would, on the M1076-class preset; its rate counts
  * the layer's MACs per host second.  The output is checked bit-exact
- * against the reference first.  Host seconds, not modeled time.
+ * against the reference first.  Rates are per second of CPU time of
+ * the process (the card's firmware thread does the work while the host
+ * thread sleeps in poll()), so that other load on a shared machine does
+ * not decide the ratio; each is the best of several short windows,
+ * measured alternately.  Host time, not modeled time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,27 +29,34 @@
 #define N	1024
 #define B	64
 
-static double now_s(void)
+#define WINDOWS	5
+#define WINDOW_S	0.3
+
+static double cpu_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* MACs per second of the card: RUNs of batch B until 1 s has passed. */
-static double sim_rate(const char *spec, const struct tmodel *m,
-		       int8_t *in, int8_t *want)
+struct simb {
+	struct shost *s;
+	struct cim_desc run;
+	int8_t *dst;
+};
+
+/* A card with the layer programmed and a RUN of batch B ready. */
+static void sim_setup(struct simb *b, const char *spec,
+		      const struct tmodel *m, const int8_t *in)
 {
 	const struct cim_image_header *h = m->image;
 	struct shost *s = shost_new(spec, NULL);
-	int8_t *src, *dst, *img;
-	uint16_t *map;
 	struct cim_desc d;
 	struct cim_cpl c;
-	double t0, t;
+	uint16_t *map;
+	int8_t *src, *img;
 	uint32_t i;
-	int runs = 0;
 
 	if (!s || shost_start(s)) {
 		fprintf(stderr, "bench: no card (%s)\n", s ? s->err : spec);
@@ -67,84 +78,112 @@ static double sim_rate(const char *spec, const struct tmodel *m,
 		exit(1);
 	}
 	src = shost_alloc(s, (size_t)B * K);
-	dst = shost_alloc(s, (size_t)B * N);
+	b->dst = shost_alloc(s, (size_t)B * N);
 	memcpy(src, in, (size_t)B * K);
-	memset(&d, 0, sizeof(d));
-	d.opcode = CIM_OPC_RUN;
-	d.batch = B;
-	shost_ref(s, &d.src, src, (size_t)B * K);
-	shost_ref(s, &d.dst, dst, (size_t)B * N);
-	t0 = now_s();
+	memset(&b->run, 0, sizeof(b->run));
+	b->run.opcode = CIM_OPC_RUN;
+	b->run.batch = B;
+	shost_ref(s, &b->run.src, src, (size_t)B * K);
+	shost_ref(s, &b->run.dst, b->dst, (size_t)B * N);
+	b->s = s;
+}
+
+/* MACs per CPU second of the card over one window. */
+static double sim_window(struct simb *b, const int8_t *want)
+{
+	double t0 = cpu_s(), t;
+	struct cim_cpl c;
+	int runs = 0;
+
 	do {
-		shost_submit(s, &d);
-		if (!shost_reap(s, &c, 600000) || c.status) {
+		shost_submit(b->s, &b->run);
+		if (!shost_reap(b->s, &c, 600000) || c.status) {
 			fprintf(stderr, "bench: RUN failed\n");
 			exit(1);
 		}
 		runs++;
-		t = now_s() - t0;
-	} while (t < 1.0);
-	if (memcmp(dst, want, (size_t)B * N)) {
+		t = cpu_s() - t0;
+	} while (t < WINDOW_S);
+	if (memcmp(b->dst, want, (size_t)B * N)) {
 		fprintf(stderr, "bench: card output differs from reference\n");
 		exit(1);
 	}
-	shost_free(s);
 	return (double)runs * B * K * N / t;
 }
 
-static double xnn_rate(const int8_t *in)
+struct xnnb {
+	xnn_operator_t op;
+	int8_t *w, *out;
+	int32_t *bias;
+};
+
+static void xnn_setup(struct xnnb *x, const int8_t *in)
 {
-	int8_t *w = malloc((size_t)K * N), *out = malloc((size_t)B * N);
-	int32_t *bias = calloc(N, sizeof(*bias));
-	xnn_operator_t op = NULL;
-	double t0, t;
-	int runs = 0;
 	size_t i;
 
+	x->w = malloc((size_t)K * N);
+	x->out = malloc((size_t)B * N);
+	x->bias = calloc(N, sizeof(*x->bias));
 	for (i = 0; i < (size_t)K * N; i++)
-		w[i] = (int8_t)(i * 2654435761u >> 24);
+		x->w[i] = (int8_t)(i * 2654435761u >> 24);
 	if (xnn_initialize(NULL) != xnn_status_success ||
-	    xnn_create_fully_connected_nc_qs8(K, N, K, N, 0, 0.05f, 0.01f, w,
-					      bias, 0, 0.5f, -128, 127, 0,
-					      &op) != xnn_status_success ||
-	    xnn_setup_fully_connected_nc_qs8(op, B, in, out, NULL) !=
+	    xnn_create_fully_connected_nc_qs8(K, N, K, N, 0, 0.05f, 0.01f,
+					      x->w, x->bias, 0, 0.5f, -128, 127,
+					      0, &x->op) != xnn_status_success ||
+	    xnn_setup_fully_connected_nc_qs8(x->op, B, in, x->out, NULL) !=
 	    xnn_status_success) {
 		fprintf(stderr, "bench: XNNPACK qs8 FC unavailable\n");
 		exit(1);
 	}
-	t0 = now_s();
+}
+
+static double xnn_window(struct xnnb *x)
+{
+	double t0 = cpu_s(), t;
+	int runs = 0;
+
 	do {
-		xnn_run_operator(op, NULL);
+		xnn_run_operator(x->op, NULL);
 		runs++;
-		t = now_s() - t0;
-	} while (t < 1.0);
-	xnn_delete_operator(op);
-	free(w);
-	free(out);
-	free(bias);
+		t = cpu_s() - t0;
+	} while (t < WINDOW_S);
 	return (double)runs * B * K * N / t;
+}
+
+static double best(double a, double b)
+{
+	return a > b ? a : b;
 }
 
 int main(void)
 {
 	static const uint32_t dims[] = { K, N };
 	int8_t *in = malloc((size_t)B * K), *want = malloc((size_t)B * N);
-	double sim1, simn, xnn;
+	double sim = 0, xnn = 0;
 	struct tmodel m;
+	struct simb sb;
+	struct xnnb xb;
+	int w;
 
 	tmodel_make(&m, dims, 1, 5, 1024, 1024);
 	trand_fill(in, (size_t)B * K, 9);
 	tnet_ref(&m.net, in, want, NULL, B, -1);
-	xnn = xnn_rate(in);
-	sim1 = sim_rate("sim:m1076,threads=1", &m, in, want);
-	simn = sim_rate("sim", &m, in, want);
-	printf("bench: sim_mvm_gmacs %.3f GMAC/s (host, 1 thread)\n",
-	       sim1 * 1e-9);
-	printf("bench: sim_mvm_gmacs_threads %.3f GMAC/s (host, all CPUs)\n",
-	       simn * 1e-9);
-	printf("bench: xnnpack_qs8_fc_gmacs %.3f GMAC/s (host, 1 thread)\n",
-	       xnn * 1e-9);
-	printf("bench: sim_mvm_vs_xnnpack %.3f x\n", sim1 / xnn);
+	xnn_setup(&xb, in);
+	sim_setup(&sb, "sim:m1076,threads=1", &m, in);
+	for (w = 0; w < WINDOWS; w++) {
+		xnn = best(xnn, xnn_window(&xb));
+		sim = best(sim, sim_window(&sb, want));
+	}
+	printf("bench: sim_mvm_gmacs %.3f GMAC/s (host CPU time, %ux%u FC, "
+	       "batch %u)\n", sim * 1e-9, K, N, B);
+	printf("bench: xnnpack_qs8_fc_gmacs %.3f GMAC/s (host CPU time, one "
+	       "thread)\n", xnn * 1e-9);
+	printf("bench: sim_mvm_vs_xnnpack %.3f x\n", sim / xnn);
+	shost_free(sb.s);
+	xnn_delete_operator(xb.op);
+	free(xb.w);
+	free(xb.out);
+	free(xb.bias);
 	tmodel_free(&m);
 	free(in);
 	free(want);
