@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	       t[REPS / 2]);
 	free(in);
 	free(out);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	cim_model_free(m);
 	return 0;

@@ -94,7 +94,7 @@ static int run(const char *dev_spec, const char *model, uint32_t batch,
 out:
 	free(in);
 	free(out);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	cim_model_free(m);
 	return ret;
