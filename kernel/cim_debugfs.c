@@ -316,6 +316,7 @@ void cim_debugfs_init(struct cim_device *cdev)
 
 	if (IS_ERR_OR_NULL(d))
 		return;
+	debugfs_create_u32("pm_suspends", 0444, d, &cdev->pm_suspends);
 	for (i = 0; i < ARRAY_SIZE(cim_debugfs_files); i++) {
 		f = &cim_debugfs_files[i];
 		if (f->unsafe)

@@ -159,6 +159,7 @@ struct cim_device {
 	atomic64_t jobs_canceled;	/* aborted on the card (file closed) */
 	bool suspended;			/* system sleep: scheduler parked */
 	u32 pm_progress;		/* PROGRESS when it went to sleep */
+	u32 pm_suspends;		/* system sleeps (debugfs pm_suspends) */
 	unsigned long pm_tdr_left;	/* drm_sched timeout left then */
 };
 

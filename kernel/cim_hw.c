@@ -391,14 +391,20 @@ void cim_hw_cancel_file(struct cim_device *cdev, struct cim_file *cfile)
 	if (n)
 		cim_hw_cancel_next(cdev);
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	/*
+	 * The card interrupts once it has drained what it found on the
+	 * ring, so completions are reaped here as they are posted, each
+	 * one writing the next tag to cancel.
+	 */
 	while (n && time_before(jiffies, end)) {
+		cim_hw_reap(cdev);
 		spin_lock_irqsave(&cdev->ring_lock, flags);
 		job = cim_hw_first_canceled(cdev, cfile);
 		f = job ? dma_fence_get(job->done) : NULL;
 		spin_unlock_irqrestore(&cdev->ring_lock, flags);
 		if (!f)
 			break;
-		dma_fence_wait_timeout(f, false, max_t(long, end - jiffies, 1));
+		dma_fence_wait_timeout(f, false, 1);
 		dma_fence_put(f);
 	}
 	drm_dev_exit(idx);

@@ -108,6 +108,7 @@ static int cim_pm_suspend(struct device *dev)
 	}
 	if (READ_ONCE(cdev->state) != CIM_STATE_FAILED)
 		cdev->pm_progress = cim_hw_suspend(cdev);
+	cdev->pm_suspends++;
 	return 0;
 }
 

@@ -83,6 +83,22 @@ const char *cim_reset_reason_name(enum cim_reset_reason why)
 }
 
 /*
+ * Wait for a fence of a job the driver itself put on the card, as the
+ * progress watchdog would: in slices of job_timeout_ms, for as long as
+ * the card keeps counting work.  > 0 once signalled, else 0.
+ */
+static long cim_wait_progress(struct cim_device *cdev, struct dma_fence *f)
+{
+	long left;
+
+	do {
+		left = dma_fence_wait_timeout(f, false,
+					      READ_ONCE(cdev->sched.timeout));
+	} while (left == 0 && cim_card_progressed(cdev));
+	return left;
+}
+
+/*
  * Re-establish the card's image state after a reset.  The flash kept its
  * cells but the firmware forgot its slots, so every image that was ready
  * is programmed again into the same slot and tiles, before any job runs.
@@ -134,9 +150,7 @@ void cim_images_restore(struct cim_device *cdev)
 		job->in_bo = img->copy;
 		drm_gem_object_get(job->in_bo);
 		f = cim_job_repush(job);
-		left = IS_ERR(f) ? 0 :
-		       dma_fence_wait_timeout(f, false,
-					      READ_ONCE(cdev->sched.timeout));
+		left = IS_ERR(f) ? 0 : cim_wait_progress(cdev, f);
 		if (left <= 0) {
 			spin_lock_irqsave(&cdev->ring_lock, flags);
 			list_del_init(&job->node);

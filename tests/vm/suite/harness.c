@@ -2,7 +2,7 @@
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
- * admin|sched|recovery|stress|persist_pre|persist_post|analog_ideal|
+ * admin|sched|recovery|progress|stress|persist_pre|persist_post|analog_ideal|
  * analog_det|analog|analog_verify [TEST]] | hold SECONDS | bench
  * (the analog groups need the card loaded as check.sh does, see
  * test_analog.c)
@@ -136,6 +136,7 @@ static const struct {
 	{ "admin", vm_admin_tests, 1 },
 	{ "sched", vm_sched_tests, 1 },
 	{ "recovery", vm_recovery_tests, 1 },
+	{ "progress", vm_progress_tests, 1 },
 	{ "stress", vm_stress_tests, 1 },
 };
 
