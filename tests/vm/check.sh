@@ -114,6 +114,14 @@ while [ $i -le 3 ]; do
 	i=$((i + 1))
 done
 
+# A card whose every reset fails: state=failed, and both modules unload
+# cleanly (the kernel log is judged after the run); a new card works.
+echo -1 >/sys/module/cim_vcard/parameters/reset_fail &&
+	echo 1 >/sys/kernel/debug/accel/0/force_reset &&
+	[ "$(cat /sys/class/accel/accel0/device/state)" = failed ] &&
+	unload && load && [ "$(cat /sys/class/accel/accel0/device/state)" = ok ]
+result $? failed_card_unloads_cleanly
+
 # Reload both modules again and again; the card keeps working.
 i=1
 while [ $i -le 5 ]; do
