@@ -195,16 +195,18 @@ static struct dma_fence *cim_fence_failed(struct cim_device *cdev, int err)
 }
 
 /*
- * KOBJ_CHANGE on the accel node (docs/uapi.md, "Recovery"): CIM_EVENT is
- * reset (a recovery starts), recovering (a step failed, the next one
- * starts: CIM_RECOVERY_STEP), recovered or failed.  The recovered event
- * also carries CIM_RESET=1, as before there were steps.
+ * KOBJ_CHANGE on the accel node (docs/uapi.md, "When a reset fails"):
+ * CIM_EVENT is reset (a recovery starts), recovering (a step failed, the
+ * next one starts: CIM_RECOVERY_STEP), recovered or failed; the last two
+ * carry the recovery's host time, and recovered CIM_RESET=1, as every
+ * reset announced itself before there were steps.
  */
 static void cim_reset_uevent(struct cim_device *cdev, const char *event,
 			     enum cim_reset_reason why, const char *step)
 {
 	char ev[32], reason[40], count[32], st[40], ms[40];
-	char *envp[] = { ev, reason, count, st, ms, NULL, NULL };
+	char *envp[] = { ev, reason, count, st, NULL, NULL, NULL };
+	bool recovered = !strcmp(event, "recovered");
 
 	snprintf(ev, sizeof(ev), "CIM_EVENT=%s", event);
 	snprintf(reason, sizeof(reason), "CIM_RESET_REASON=%s",
@@ -214,7 +216,9 @@ static void cim_reset_uevent(struct cim_device *cdev, const char *event,
 	snprintf(st, sizeof(st), "CIM_RECOVERY_STEP=%s", step);
 	snprintf(ms, sizeof(ms), "CIM_RECOVERY_MS=%lld",
 		 div_s64(cdev->last_recovery_us, 1000));
-	if (!strcmp(event, "recovered"))
+	if (recovered || !strcmp(event, "failed"))
+		envp[4] = ms;
+	if (recovered)
 		envp[5] = "CIM_RESET=1";
 	kobject_uevent_env(&cdev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
 }
