@@ -75,7 +75,7 @@ static int cim_pm_wait_idle(struct cim_device *cdev)
 				return -EBUSY;
 			end = jiffies + cim_job_timeout();
 		}
-		msleep(5);
+		usleep_range(5000, 10000);
 	}
 }
 
