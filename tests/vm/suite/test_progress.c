@@ -358,7 +358,10 @@ static void killed_mid_job_releases_card(void)
 	CHECK(pid > 0);
 	close(pfd[1]);
 	CHECK_EQ(read(pfd[0], &go, 1), 1);
-	usleep(200000);		/* the card is into the first job */
+	/* the card is into the first job (each takes far longer than this) */
+	for (tries = 0; tries < 500 && dbg_field("progress", "job_tag") <= 0;
+	     tries++)
+		usleep(10000);
 	CHECK(dbg_field("progress", "job_tag") > 0);
 	kill(pid, SIGKILL);
 	CHECK_EQ(waitpid(pid, NULL, 0), pid);
