@@ -161,6 +161,10 @@ struct cim_fw {
 	/* fault injection (fw_fault.c) */
 	uint32_t hung;			/* FAULT_HANG fired: wait for reset */
 	uint32_t fault;			/* CIM_FAULT_* applying to this desc */
+	/* progress and cancel (interface 1.3, fw_host_if.c) */
+	uint32_t progress;		/* steps since reset: PROGRESS */
+	uint32_t job_done;		/* steps of the running job: JOB_DONE */
+	uint64_t job_tag;		/* the running job's tag, 0 idle */
 };
 
 /*

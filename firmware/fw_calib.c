@@ -228,6 +228,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 	/* measure without the old compensation */
 	memset(fw_an_cal_inva(fw, t), 0, fw->p.cols * sizeof(uint32_t));
 	for (col0 = 0; col0 < fw->p.cols; col0 += n) {
+		fw_progress(fw, 1);	/* the host sees a long calibration move */
 		n = FW_MIN(fw->p.cols - col0, (uint32_t)FW_AN_CHUNK);
 		np = fw_cal_rows(fw, ptile, nrows, col0, n);
 		if (np < 2) {

@@ -159,6 +159,7 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 	uint32_t oy, ox, n, i, p = 0, first;
 
 	for (oy = 0; oy < out->h; oy++) {
+		fw_progress(fw, 1);
 		for (ox = 0; ox < out->w; ox++) {
 			if (op->type == CIM_OP_CONV) {
 				fw_im2col(fw, op, in, in0, oy, ox);
@@ -329,6 +330,7 @@ uint32_t fw_exec_item(struct cim_fw *fw, const uint8_t *plan,
 	*exit_idx = h->n_exits;
 	*result = h->output_tensor;
 	for (k = 0; k < h->n_ops; k++, op++) {
+		fw_progress(fw, 1);
 		switch (op->type) {
 		case CIM_OP_FC:
 		case CIM_OP_CONV:

@@ -46,6 +46,10 @@ void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal)
 	fw_set_reg(fw, CIM_REG_IF_VERSION, 0);
 	fw_set_reg(fw, CIM_REG_SQ_HEAD, 0);
 	fw_set_reg(fw, CIM_REG_CQ_TAIL, 0);
+	fw_set_reg(fw, CIM_REG_PROGRESS, 0);
+	fw_set_reg(fw, CIM_REG_JOB_TAG_LO, 0);
+	fw_set_reg(fw, CIM_REG_JOB_TAG_HI, 0);
+	fw_set_reg(fw, CIM_REG_JOB_DONE, 0);
 	fw_set_reg(fw, CIM_REG_STATUS, CIM_STATUS_BOOTING);
 	fw_log(fw, "reset, firmware", CIM_FW_VERSION);
 }
@@ -106,6 +110,36 @@ static void fw_handshake(struct cim_fw *fw)
 	cim_hal_irq_raise(fw->hal, CIM_IRQ_READY);
 }
 
+/*
+ * Progress (interface 1.3): the host tells a long job from a hung one by
+ * whether PROGRESS moves, so every few thousand cycles of work count a
+ * step: a batch item, an op of it, a row of a layer's outputs, a chunk of
+ * cells programmed.  The steps are the cancel points too: a job whose tag
+ * the host wrote to CANCEL_TAG stops at the next one.
+ */
+static void fw_job_begin(struct cim_fw *fw, uint64_t tag)
+{
+	fw->job_tag = tag;
+	fw->job_done = 0;
+	fw_set_reg(fw, CIM_REG_JOB_DONE, 0);
+	fw_set_reg(fw, CIM_REG_JOB_TAG_LO, (uint32_t)tag);
+	fw_set_reg(fw, CIM_REG_JOB_TAG_HI, (uint32_t)(tag >> 32));
+}
+
+static int fw_canceled(struct cim_fw *fw)
+{
+	return fw->job_tag && fw_reg64(fw, CIM_REG_CANCEL_TAG_LO) == fw->job_tag;
+}
+
+int fw_progress(struct cim_fw *fw, uint32_t steps)
+{
+	fw->progress += steps;
+	fw->job_done += steps;
+	fw_set_reg(fw, CIM_REG_PROGRESS, fw->progress);
+	fw_set_reg(fw, CIM_REG_JOB_DONE, fw->job_done);
+	return fw_canceled(fw);
+}
+
 /* One descriptor in, one completion out; 0, or a CIM_FWERR_* */
 static uint32_t fw_ring_step(struct cim_fw *fw)
 {
@@ -116,10 +150,20 @@ static uint32_t fw_ring_step(struct cim_fw *fw)
 	if (fw_bus_read(fw, fw->sq_base + (uint64_t)fw->sq_head * sizeof(d),
 			&d, sizeof(d)))
 		return CIM_FWERR_DMA;
+	fw_job_begin(fw, d.tag);
 	fault = fw_fault_check(fw, &d);
 	if (fault)
 		return fault;	/* hung or crashed: no completion */
-	fw_job_exec(fw, &d, &c);
+	if (fw_canceled(fw)) {
+		memset(&c, 0, sizeof(c));
+		c.tag = d.tag;
+		c.status = CIM_ST_CANCELED;
+		fw_log(fw, "canceled before it ran, opcode", d.opcode);
+	} else {
+		fw_job_exec(fw, &d, &c);
+	}
+	fw_job_begin(fw, 0);
+	fw_progress(fw, 1);
 	c.seq = ++fw->cq_seq;
 	if (fw_bus_write(fw, fw->cq_base + (uint64_t)fw->cq_tail * sizeof(c),
 			 &c, sizeof(c)))

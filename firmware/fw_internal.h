@@ -108,6 +108,13 @@ void fw_tele_job(struct cim_fw *fw, const struct cim_desc *d,
  * without a completion until reset, or a CIM_FWERR_* to crash.
  */
 #define FW_STEP_HUNG	0x100
+
+/*
+ * fw_host_if.c: progress the host watches (PROGRESS, JOB_DONE) and the
+ * host's cancel request.  fw_progress() counts steps of the running job
+ * and returns nonzero when the host asked to abort it.
+ */
+int fw_progress(struct cim_fw *fw, uint32_t steps);
 uint32_t fw_fault_check(struct cim_fw *fw, const struct cim_desc *d);
 /* a fault that replaces the descriptor's work; CIM_ST_OK if none */
 uint32_t fw_fault_status(struct cim_fw *fw, const struct cim_desc *d);

@@ -156,6 +156,7 @@ static uint32_t fw_cells_stream(struct cim_fw *fw, struct fw_sg_cursor *cur,
 				     h->total_size - off);
 		if (fw_sg_read(fw, cur, off, fw->chunk, n))
 			return CIM_ST_DMA_ERROR;
+		fw_progress(fw, 1);
 		*crc = cim_crc32(*crc, fw->chunk, n);
 		ret = fw_cells_put(fw, plan, s, &pos, fw->chunk, n);
 		if (ret)

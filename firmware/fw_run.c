@@ -116,6 +116,11 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 				break;
 			}
 			c->batch_done = i + 1;
+			/* the host asked to abort it (CANCEL_TAG) */
+			if (fw_progress(fw, 1)) {
+				c->status = CIM_ST_CANCELED;
+				break;
+			}
 		}
 		fw->hold = 0;
 		/*

@@ -11,4 +11,8 @@ extern struct pci_driver cim_pci_driver;
 
 extern const struct regmap_config cim_regmap_config;
 
+/* Download and boot the card MCU's firmware (probe, recovery). */
+struct regmap;
+int cim_pci_boot_fw(struct pci_dev *pdev, struct regmap *regs);
+
 #endif /* __CIM_BUS_H__ */

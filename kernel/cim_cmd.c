@@ -46,8 +46,11 @@ static int cim_cmd_exec(struct cim_device *cdev, struct cim_desc *desc,
 		cim_job_put(job);
 		return ret;
 	}
-	left = dma_fence_wait_timeout(job->done, false,
-				      msecs_to_jiffies(CIM_CMD_TIMEOUT_MS));
+	/* A long command (CALIBRATE) runs on while the card counts work. */
+	do {
+		left = dma_fence_wait_timeout(job->done, false,
+					      msecs_to_jiffies(CIM_CMD_TIMEOUT_MS));
+	} while (left == 0 && cim_card_progressed(cdev));
 	if (left <= 0) {
 		spin_lock_irqsave(&cdev->ring_lock, flags);
 		if (!list_empty(&job->node)) {

@@ -7,9 +7,47 @@
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 
 #include "cim_drv.h"
+
+/*
+ * A file that reads or writes card registers, guarded: once the card is
+ * unplugged (drm_dev_unplug()) its registers may be gone with it, and
+ * the file answers -ENODEV.
+ */
+#define CIM_DEFINE_HW_SHOW(__name)					\
+static int __name##_hw_show(struct seq_file *m, void *v)		\
+{									\
+	struct cim_device *cdev = m->private;				\
+	int idx, ret;							\
+									\
+	if (!drm_dev_enter(&cdev->drm, &idx))				\
+		return -ENODEV;						\
+	ret = __name##_show(m, v);					\
+	drm_dev_exit(idx);						\
+	return ret;							\
+}									\
+static int __name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name##_hw_show, inode->i_private);	\
+}									\
+static const struct file_operations __name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = __name##_open,						\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
+/* The same for a simple attribute's get or set: 0 or -ENODEV. */
+static int cim_dbg_enter(void *data, int *idx)
+{
+	struct cim_device *cdev = data;
+
+	return drm_dev_enter(&cdev->drm, idx) ? 0 : -ENODEV;
+}
 
 static int cim_resets_show(struct seq_file *m, void *unused)
 {
@@ -21,6 +59,11 @@ static int cim_resets_show(struct seq_file *m, void *unused)
 		   ktime_to_ms(cdev->last_reset_time));
 	seq_printf(m, "jobs_timed_out %lld\n",
 		   atomic64_read(&cdev->jobs_timed_out));
+	seq_printf(m, "state %s\n", cim_state_name(READ_ONCE(cdev->state)));
+	seq_printf(m, "last_step %s\n", cdev->last_recovery_step ?: "none");
+	seq_printf(m, "last_recovery_us %lld\n", cdev->last_recovery_us);
+	seq_printf(m, "jobs_canceled %lld\n",
+		   atomic64_read(&cdev->jobs_canceled));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cim_resets);
@@ -106,7 +149,7 @@ static int cim_tiles_show(struct seq_file *m, void *unused)
 	}
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(cim_tiles);
+CIM_DEFINE_HW_SHOW(cim_tiles);
 
 static int cim_images_show(struct seq_file *m, void *unused)
 {
@@ -153,7 +196,7 @@ static int cim_fw_log_show(struct seq_file *m, void *unused)
 	kfree(buf);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(cim_fw_log);
+CIM_DEFINE_HW_SHOW(cim_fw_log);
 
 static int cim_card_power_show(struct seq_file *m, void *unused)
 {
@@ -163,11 +206,35 @@ static int cim_card_power_show(struct seq_file *m, void *unused)
 			      CIM_POWER_SLEEP ? "sleep" : "active");
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(cim_card_power);
+CIM_DEFINE_HW_SHOW(cim_card_power);
+
+/* The card's progress registers (interface 1.3): what it works on. */
+static int cim_progress_show(struct seq_file *m, void *unused)
+{
+	struct cim_device *cdev = m->private;
+
+	if (!cdev->has_progress) {
+		seq_puts(m, "none: the card's interface is older than 1.3\n");
+		return 0;
+	}
+	seq_printf(m, "progress %u\n", cim_hw_read(cdev, CIM_REG_PROGRESS));
+	seq_printf(m, "progress_seen %u\n", READ_ONCE(cdev->progress_seen));
+	seq_printf(m, "job_tag %llu\n",
+		   (u64)cim_hw_read(cdev, CIM_REG_JOB_TAG_HI) << 32 |
+		   cim_hw_read(cdev, CIM_REG_JOB_TAG_LO));
+	seq_printf(m, "job_done %u\n", cim_hw_read(cdev, CIM_REG_JOB_DONE));
+	return 0;
+}
+CIM_DEFINE_HW_SHOW(cim_progress);
 
 static int cim_faults_fired_get(void *data, u64 *val)
 {
+	int idx, ret = cim_dbg_enter(data, &idx);
+
+	if (ret)
+		return ret;
 	*val = cim_hw_read(data, CIM_REG_DBG_FIRED);
+	drm_dev_exit(idx);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(cim_faults_fired_fops, cim_faults_fired_get, NULL,
@@ -184,14 +251,25 @@ DEFINE_DEBUGFS_ATTRIBUTE(cim_force_reset_fops, NULL, cim_force_reset_set,
 #define CIM_INJECT(name, bit)						\
 static int cim_inject_##name##_get(void *data, u64 *val)		\
 {									\
+	int idx, ret = cim_dbg_enter(data, &idx);			\
+									\
+	if (ret)							\
+		return ret;						\
 	*val = !!(cim_hw_read(data, CIM_REG_DBG_FAULT) & (bit));	\
+	drm_dev_exit(idx);						\
 	return 0;							\
 }									\
 static int cim_inject_##name##_set(void *data, u64 val)		\
 {									\
+	int idx, ret;							\
+									\
 	if (val != 1)							\
 		return -EINVAL;						\
+	ret = cim_dbg_enter(data, &idx);				\
+	if (ret)							\
+		return ret;						\
 	cim_hw_write(data, CIM_REG_DBG_FAULT, (bit));			\
+	drm_dev_exit(idx);						\
 	return 0;							\
 }									\
 DEFINE_DEBUGFS_ATTRIBUTE(cim_inject_##name##_fops,			\
@@ -220,6 +298,7 @@ static const struct cim_debugfs_file cim_debugfs_files[] = {
 	{ "images", 0444, &cim_images_fops },
 	{ "fw_log", 0444, &cim_fw_log_fops },
 	{ "card_power", 0444, &cim_card_power_fops },
+	{ "progress", 0444, &cim_progress_fops },
 	{ "faults_fired", 0444, &cim_faults_fired_fops, true },
 	{ "force_reset", 0200, &cim_force_reset_fops, true },
 	{ "inject_hang", 0600, &cim_inject_hang_fops, true },
@@ -237,6 +316,7 @@ void cim_debugfs_init(struct cim_device *cdev)
 
 	if (IS_ERR_OR_NULL(d))
 		return;
+	debugfs_create_u32("pm_suspends", 0444, d, &cdev->pm_suspends);
 	for (i = 0; i < ARRAY_SIZE(cim_debugfs_files); i++) {
 		f = &cim_debugfs_files[i];
 		if (f->unsafe)

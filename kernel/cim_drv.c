@@ -55,6 +55,8 @@ static void cim_postclose(struct drm_device *drm, struct drm_file *file)
 
 	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_HIGH]);
 	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_NORMAL]);
+	/* What it left on the card is aborted there, not run for no one. */
+	cim_hw_cancel_file(cfile->cdev, cfile);
 	cim_file_images_fini(cfile);
 	mutex_lock(&cfile->cdev->files_lock);
 	list_del_init(&cfile->node);

@@ -144,6 +144,30 @@ struct cim_device {
 	/* Analog arrays (cim_analog.c). */
 	bool analog;			/* CIM_REG_ANALOG: arrays are not ideal */
 	bool calibrate_on_program;	/* CALIBRATE after every PROGRAM */
+
+	/*
+	 * Progress watchdog and recovery ladder (cim_reset.c).  state and
+	 * the recovery fields are written only on reset_wq (ordered), read
+	 * anywhere with READ_ONCE.  progress_seen: the card's PROGRESS at
+	 * the last completion or timeout check.
+	 */
+	bool has_progress;		/* interface >= 1.3: PROGRESS, CANCEL */
+	u32 progress_seen;
+	int state;			/* enum cim_state */
+	const char *last_recovery_step;	/* "reset", "retry", "reinit", "flr" */
+	s64 last_recovery_us;		/* host time of the last recovery */
+	atomic64_t jobs_canceled;	/* aborted on the card (file closed) */
+	bool suspended;			/* system sleep: scheduler parked */
+	u32 pm_progress;		/* PROGRESS when it went to sleep */
+	u32 pm_suspends;		/* system sleeps (debugfs pm_suspends) */
+	unsigned long pm_tdr_left;	/* drm_sched timeout left then */
+};
+
+/* sysfs state: what the card can do now. */
+enum cim_state {
+	CIM_STATE_OK,
+	CIM_STATE_RECOVERING,	/* a reset is under way */
+	CIM_STATE_FAILED,	/* every recovery step failed: new work -EIO */
 };
 
 
@@ -216,6 +240,7 @@ struct cim_job {
 	u64 device_time_ns;
 	struct cim_queue *queue;	/* NULL for kernel-internal jobs */
 	struct cim_file *owner;		/* holds a reference while queued */
+	bool cancel;			/* its file closed: abort it (cim_hw.c) */
 	ktime_t pushed;			/* when it went on the ring */
 	bool pm_ref;			/* holds a runtime PM reference */
 };
@@ -232,6 +257,10 @@ int cim_hw_reset(struct cim_device *cdev);
 int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
 		const struct cim_desc *desc);
 irqreturn_t cim_hw_irq(int irq, void *arg);
+int cim_hw_reinit(struct cim_device *cdev);
+u32 cim_hw_suspend(struct cim_device *cdev);
+int cim_hw_resume(struct cim_device *cdev, u32 progress);
+void cim_hw_cancel_file(struct cim_device *cdev, struct cim_file *cfile);
 
 /* cim_gem.c */
 struct drm_gem_object *cim_gem_create_object(struct drm_device *drm,
@@ -290,6 +319,9 @@ enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job);
 void cim_reset_schedule(struct cim_device *cdev, enum cim_reset_reason why);
 int cim_reset_force(struct cim_device *cdev);
 const char *cim_reset_reason_name(enum cim_reset_reason why);
+const char *cim_state_name(int state);
+int cim_card_usable(struct cim_device *cdev);
+bool cim_card_progressed(struct cim_device *cdev);
 void cim_images_restore(struct cim_device *cdev);
 
 /* cim_queue.c */

@@ -7,6 +7,7 @@
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <drm/drm_drv.h>
 
 #include "cim_drv.h"
 
@@ -133,6 +134,10 @@ static int cim_hw_start(struct cim_device *cdev, bool reset)
 			CIM_IF_VERSION_MINOR);
 		return -EPROTO;
 	}
+	/* Interface 1.3 reports progress: long jobs are not hangs. */
+	cdev->has_progress = (cdev->info.if_version & 0xffff) >= 3;
+	if (cdev->has_progress)
+		WRITE_ONCE(cdev->progress_seen, cim_rd(cdev, CIM_REG_PROGRESS));
 	cdev->hw_up = true;
 	return 0;
 }
@@ -199,6 +204,46 @@ void cim_hw_fini(struct cim_device *cdev)
 		dev_warn(cdev->dev, "card did not stop; host memory may still be in use\n");
 }
 
+/*
+ * System sleep: stop the card using the rings, keeping its image slots,
+ * and let it sleep.  The caller has made sure nothing is on the card.
+ * Returns the card's PROGRESS count, which tells at resume whether the
+ * card kept its state (see cim_hw_resume()).
+ */
+u32 cim_hw_suspend(struct cim_device *cdev)
+{
+	unsigned long flags;
+	u32 progress = cdev->has_progress ? cim_rd(cdev, CIM_REG_PROGRESS) : 0;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	cdev->hw_up = false;
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	if (cim_hw_quiesce(cdev))
+		dev_warn(cdev->dev, "card did not stop for suspend\n");
+	cim_wr(cdev, CIM_REG_POWER_STATE, CIM_POWER_SLEEP);
+	return progress;
+}
+
+/*
+ * Back from system sleep: the handshake again over fresh rings, keeping
+ * the slots.  A card that lost power meanwhile rebooted its firmware,
+ * which zeroes PROGRESS: then its slots are gone and 1 is returned, for
+ * the caller to program the images again.  Negative errno if it does not
+ * come up.
+ */
+int cim_hw_resume(struct cim_device *cdev, u32 progress)
+{
+	bool lost;
+	int ret;
+
+	cim_wr(cdev, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
+	lost = cdev->has_progress && progress &&
+	       cim_rd(cdev, CIM_REG_PROGRESS) != progress;
+	ret = cim_hw_start(cdev, lost);
+	return ret ? ret : lost;
+}
+
+/* One reset of the card (the recovery ladder counts and retries them). */
 int cim_hw_reset(struct cim_device *cdev)
 {
 	unsigned long flags;
@@ -206,7 +251,36 @@ int cim_hw_reset(struct cim_device *cdev)
 	spin_lock_irqsave(&cdev->ring_lock, flags);
 	cdev->hw_up = false;
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
-	atomic_inc(&cdev->resets);
+	return cim_hw_start(cdev, true);
+}
+
+/*
+ * Full re-initialization, after resets failed: the card is identified
+ * again as at probe (a card that now reports another identity or
+ * geometry is not the one our images and tiles describe), then reset
+ * over fresh rings.  The bus glue has already booted its firmware again.
+ */
+int cim_hw_reinit(struct cim_device *cdev)
+{
+	struct cim_card_info was = cdev->info;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	cdev->hw_up = false;
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	if (cim_rd(cdev, CIM_REG_ID) != CIM_HW_ID)
+		return -ENODEV;
+	cim_read_info(cdev);
+	cdev->info.max_images = min_t(u32, cdev->info.max_images,
+				      CIM_MAX_SLOTS);
+	if (cdev->info.tiles != was.tiles ||
+	    cdev->info.tile_rows != was.tile_rows ||
+	    cdev->info.tile_cols != was.tile_cols ||
+	    cdev->info.max_images != was.max_images) {
+		dev_err(cdev->dev, "card came back with another geometry\n");
+		cdev->info = was;
+		return -ENODEV;
+	}
 	return cim_hw_start(cdev, true);
 }
 
@@ -221,7 +295,9 @@ int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
 	spin_lock_irqsave(&cdev->ring_lock, flags);
 	if (!cdev->hw_up) {
 		spin_unlock_irqrestore(&cdev->ring_lock, flags);
-		return -ENODEV;
+		/* docs/uapi.md: a card that could not be recovered: -EIO */
+		return READ_ONCE(cdev->state) == CIM_STATE_FAILED ? -EIO :
+								    -ENODEV;
 	}
 	next = (cdev->sq.pos + 1) & (cdev->sq.entries - 1);
 	/* drm_sched's credit limit keeps one entry free; check anyway. */
@@ -252,10 +328,93 @@ static struct cim_job *cim_find_inflight(struct cim_device *cdev, u64 tag)
 	return NULL;
 }
 
+/*
+ * Ask the card to abort the oldest job whose file has closed (interface
+ * 1.3): the firmware compares CANCEL_TAG with each job it starts and at
+ * each progress step.  A newer tag replaces an older one, so the next is
+ * written as each canceled job completes.  ring_lock held.
+ */
+static void cim_hw_cancel_next(struct cim_device *cdev)
+{
+	struct cim_job *job;
+
+	if (!cdev->has_progress || !cdev->hw_up)
+		return;
+	list_for_each_entry(job, &cdev->inflight, node) {
+		if (job->cancel) {
+			cim_wr(cdev, CIM_REG_CANCEL_TAG_HI,
+			       upper_32_bits(job->tag));
+			cim_wr(cdev, CIM_REG_CANCEL_TAG_LO,
+			       lower_32_bits(job->tag));
+			return;
+		}
+	}
+}
+
+/* The first RUN of cfile still on the card and marked, or NULL. ring_lock. */
+static struct cim_job *cim_hw_first_canceled(struct cim_device *cdev,
+					     struct cim_file *cfile)
+{
+	struct cim_job *job;
+
+	list_for_each_entry(job, &cdev->inflight, node)
+		if (job->cancel && job->owner == cfile &&
+		    !dma_fence_is_signaled(job->done))
+			return job;
+	return NULL;
+}
+
+/*
+ * A file closed (its process exited or gave up): the jobs it left on the
+ * card are aborted there rather than run to the end for no one, so their
+ * images' tiles come free at once.  Only RUN and NOP jobs: a PROGRAM
+ * may fill an image other files share.  Waits, at most job_timeout_ms,
+ * until the card has let go of them.
+ */
+void cim_hw_cancel_file(struct cim_device *cdev, struct cim_file *cfile)
+{
+	unsigned long end = jiffies + cim_job_timeout(), flags;
+	struct dma_fence *f;
+	struct cim_job *job;
+	int n = 0, idx;
+
+	if (!cdev->has_progress || !drm_dev_enter(&cdev->drm, &idx))
+		return;
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	list_for_each_entry(job, &cdev->inflight, node) {
+		if (job->owner == cfile && (job->opcode == CIM_OPC_RUN ||
+					    job->opcode == CIM_OPC_NOP)) {
+			job->cancel = true;
+			n++;
+		}
+	}
+	if (n)
+		cim_hw_cancel_next(cdev);
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	/*
+	 * The card interrupts once it has drained what it found on the
+	 * ring, so completions are reaped here as they are posted, each
+	 * one writing the next tag to cancel.
+	 */
+	while (n && time_before(jiffies, end)) {
+		cim_hw_reap(cdev);
+		spin_lock_irqsave(&cdev->ring_lock, flags);
+		job = cim_hw_first_canceled(cdev, cfile);
+		f = job ? dma_fence_get(job->done) : NULL;
+		spin_unlock_irqrestore(&cdev->ring_lock, flags);
+		if (!f)
+			break;
+		dma_fence_wait_timeout(f, false, 1);
+		dma_fence_put(f);
+	}
+	drm_dev_exit(idx);
+}
+
 static void cim_reap_completions(struct cim_device *cdev)
 {
 	struct cim_cpl cpl;
 	struct cim_job *job;
+	bool reaped = false;
 	u32 tail;
 
 	spin_lock(&cdev->ring_lock);
@@ -282,9 +441,20 @@ static void cim_reap_completions(struct cim_device *cdev)
 			continue;
 		}
 		list_del_init(&job->node);
+		if (job->cancel)
+			atomic64_inc(&cdev->jobs_canceled);
 		cim_job_complete(job, &cpl);
+		reaped = true;
 	}
 	cim_wr(cdev, CIM_REG_CQ_HEAD, cdev->cq.pos);
+	/*
+	 * drm_sched's timeout restarts at each completion: the progress
+	 * watchdog compares against the card's count from here.
+	 */
+	if (reaped && cdev->has_progress) {
+		WRITE_ONCE(cdev->progress_seen, cim_rd(cdev, CIM_REG_PROGRESS));
+		cim_hw_cancel_next(cdev);
+	}
 	spin_unlock(&cdev->ring_lock);
 }
 

@@ -309,6 +309,9 @@ int cim_ioctl_image_load(struct drm_device *drm, void *data,
 	if (args->size < sizeof(struct cim_image_header) ||
 	    args->size > U32_MAX)
 		return -EINVAL;
+	ret = cim_card_usable(cdev);
+	if (ret)
+		return ret;
 
 	src = drm_gem_object_lookup(file, args->bo_handle);
 	if (!src)

@@ -63,6 +63,8 @@ int cim_status_errno(u32 status)
 		return -EREMOTEIO;
 	case CIM_ST_TILE_FAULT:
 		return -EHWPOISON;
+	case CIM_ST_CANCELED:
+		return -ECANCELED;
 	default:
 		return -EIO;
 	}
@@ -517,6 +519,9 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (args->in_syncobj_count > CIM_MAX_IN_SYNCOBJS)
 		return -EINVAL;
+	ret = cim_card_usable(cdev);
+	if (ret)
+		return ret;
 	if (args->flags & DRM_CIM_SUBMIT_NOP)
 		return cim_submit_nop(cdev, cfile, args, file);
 	if (!args->batch || args->batch > CIM_MAX_BATCH)

@@ -37,7 +37,7 @@ static int cim_pci_check_fw(struct device *dev, const struct firmware *fw)
 }
 
 /* Hand the MCU image to the card, which DMA-reads it and boots it. */
-static int cim_pci_boot_fw(struct pci_dev *pdev, struct regmap *regs)
+int cim_pci_boot_fw(struct pci_dev *pdev, struct regmap *regs)
 {
 	const struct cim_fw_file_header *h;
 	const struct firmware *fw;

@@ -14,7 +14,14 @@
  *     a timeout, -ECONNRESET after a crash; a forced reset has no guilty
  *     job;
  *  4. the card is reset and the boot handshake runs again; the settings
- *     held in card registers (cim_knobs.c) are written again;
+ *     held in card registers (cim_knobs.c) are written again.  A reset
+ *     that fails is retried with back-off, then escalated: a full
+ *     re-initialization (firmware booted again, the card identified
+ *     again), then on PCI a function-level reset.  Each step is announced
+ *     (CIM_EVENT=reset|recovering|recovered|failed) and sysfs "state"
+ *     reads recovering; if every step fails the card is "failed": new
+ *     work gets -EIO until a later recovery (debugfs force_reset, or
+ *     "recover" written to sysfs state) brings it back;
  *  5. cim_images_restore() makes the images programmed before the reset
  *     runnable again (a reset forgets the firmware's image slots);
  *  6. every other job the card held goes back on the ring in its old
@@ -24,16 +31,42 @@
  *  7. a KOBJ_CHANGE uevent with CIM_RESET=1 announces it; resets are
  *     counted (sysfs, debugfs).
  *
+ * A timeout is a hang only if the card made no progress: an interface
+ * 1.3 card counts work steps in PROGRESS, and a job whose card count
+ * moved since the last completion or check runs on (the timer re-arms).
+ *
  * Timeouts (drm_sched's TDR) and our own reset work run on one ordered
  * workqueue, so two recoveries never overlap.
  */
+#include <linux/delay.h>
 #include <linux/dma-fence.h>
 #include <linux/kobject.h>
+#include <linux/pci.h>
+#include <linux/version.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_managed.h>
 
 #include "cim_drv.h"
+#include "cim_bus.h"
+
+const char *cim_state_name(int state)
+{
+	switch (state) {
+	case CIM_STATE_RECOVERING:
+		return "recovering";
+	case CIM_STATE_FAILED:
+		return "failed";
+	default:
+		return "ok";
+	}
+}
+
+/* New work on a card that could not be recovered fails at once: -EIO. */
+int cim_card_usable(struct cim_device *cdev)
+{
+	return READ_ONCE(cdev->state) == CIM_STATE_FAILED ? -EIO : 0;
+}
 
 const char *cim_reset_reason_name(enum cim_reset_reason why)
 {
@@ -47,6 +80,22 @@ const char *cim_reset_reason_name(enum cim_reset_reason why)
 	default:
 		return "none";
 	}
+}
+
+/*
+ * Wait for a fence of a job the driver itself put on the card, as the
+ * progress watchdog would: in slices of job_timeout_ms, for as long as
+ * the card keeps counting work.  > 0 once signalled, else 0.
+ */
+static long cim_wait_progress(struct cim_device *cdev, struct dma_fence *f)
+{
+	long left;
+
+	do {
+		left = dma_fence_wait_timeout(f, false,
+					      READ_ONCE(cdev->sched.timeout));
+	} while (left == 0 && cim_card_progressed(cdev));
+	return left;
 }
 
 /*
@@ -101,9 +150,7 @@ void cim_images_restore(struct cim_device *cdev)
 		job->in_bo = img->copy;
 		drm_gem_object_get(job->in_bo);
 		f = cim_job_repush(job);
-		left = IS_ERR(f) ? 0 :
-		       dma_fence_wait_timeout(f, false,
-					      READ_ONCE(cdev->sched.timeout));
+		left = IS_ERR(f) ? 0 : cim_wait_progress(cdev, f);
 		if (left <= 0) {
 			spin_lock_irqsave(&cdev->ring_lock, flags);
 			list_del_init(&job->node);
@@ -147,16 +194,146 @@ static struct dma_fence *cim_fence_failed(struct cim_device *cdev, int err)
 	return f;	/* NULL: drm_sched_start() fails the job, -ECANCELED */
 }
 
-static void cim_reset_uevent(struct cim_device *cdev, enum cim_reset_reason why)
+/*
+ * KOBJ_CHANGE on the accel node (docs/uapi.md, "When a reset fails"):
+ * CIM_EVENT is reset (a recovery starts), recovering (a step failed, the
+ * next one starts: CIM_RECOVERY_STEP), recovered or failed; the last two
+ * carry the recovery's host time, and recovered CIM_RESET=1, as every
+ * reset announced itself before there were steps.
+ */
+static void cim_reset_uevent(struct cim_device *cdev, const char *event,
+			     enum cim_reset_reason why, const char *step)
 {
-	char reason[32], count[32];
-	char *envp[] = { "CIM_RESET=1", reason, count, NULL };
+	char ev[32], reason[40], count[32], st[40], ms[40];
+	char *envp[] = { ev, reason, count, st, NULL, NULL, NULL };
+	bool recovered = !strcmp(event, "recovered");
 
+	snprintf(ev, sizeof(ev), "CIM_EVENT=%s", event);
 	snprintf(reason, sizeof(reason), "CIM_RESET_REASON=%s",
 		 cim_reset_reason_name(why));
 	snprintf(count, sizeof(count), "CIM_RESETS=%d",
 		 atomic_read(&cdev->resets));
+	snprintf(st, sizeof(st), "CIM_RECOVERY_STEP=%s", step);
+	snprintf(ms, sizeof(ms), "CIM_RECOVERY_MS=%lld",
+		 div_s64(cdev->last_recovery_us, 1000));
+	if (recovered || !strcmp(event, "failed"))
+		envp[4] = ms;
+	if (recovered)
+		envp[5] = "CIM_RESET=1";
 	kobject_uevent_env(&cdev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
+}
+
+/* Back-off before each retry of a failed reset, ms. */
+static const unsigned int cim_reset_backoff_ms[] = { 10, 50, 200 };
+
+/* Step 2: boot the firmware again (PCI: download it), then re-init. */
+static int cim_recover_reinit(struct cim_device *cdev)
+{
+	int ret;
+
+	if (dev_is_pci(cdev->dev)) {
+		ret = cim_pci_boot_fw(to_pci_dev(cdev->dev), cdev->regs);
+		if (ret)
+			return ret;
+	}
+	return cim_hw_reinit(cdev);
+}
+
+/*
+ * Step 3, PCI only: a function-level reset (config space saved and
+ * restored around it), then the firmware and the card as in step 2.
+ * The try variant: a remove holding the device lock waits for us.
+ */
+static int cim_recover_flr(struct cim_device *cdev)
+{
+	int ret;
+
+	if (!dev_is_pci(cdev->dev))
+		return -EOPNOTSUPP;
+	ret = pci_try_reset_function(to_pci_dev(cdev->dev));
+	return ret ? ret : cim_recover_reinit(cdev);
+}
+
+/*
+ * The ladder: reset, retried with back-off, then re-init, then FLR.
+ * Returns 0 with *step naming the step that worked, or -EIO.
+ */
+static int cim_recover_card(struct cim_device *cdev,
+			    enum cim_reset_reason why, const char **step)
+{
+	int i, ret;
+
+	*step = "reset";
+	if (!cim_hw_reset(cdev))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(cim_reset_backoff_ms); i++) {
+		*step = "retry";
+		dev_warn(cdev->dev, "reset failed: retry %d in %u ms\n", i + 1,
+			 cim_reset_backoff_ms[i]);
+		cim_reset_uevent(cdev, "recovering", why, *step);
+		msleep(cim_reset_backoff_ms[i]);
+		if (!cim_hw_reset(cdev))
+			return 0;
+	}
+	*step = "reinit";
+	dev_warn(cdev->dev, "resets failed: re-initializing the card\n");
+	cim_reset_uevent(cdev, "recovering", why, *step);
+	ret = cim_recover_reinit(cdev);
+	if (!ret)
+		return 0;
+	if (dev_is_pci(cdev->dev)) {
+		*step = "flr";
+		dev_warn(cdev->dev, "re-init failed (%d): function-level reset\n",
+			 ret);
+		cim_reset_uevent(cdev, "recovering", why, *step);
+		if (!cim_recover_flr(cdev))
+			return 0;
+	}
+	*step = "failed";
+	return -EIO;
+}
+
+/*
+ * "Still running, no hang" from a timeout handler, in one place.  Before
+ * 6.17 ("drm/sched: Allow drivers to skip the reset and keep on
+ * running", DRM_GPU_SCHED_STAT_NO_HANG) drm_sched took the job off its
+ * pending list for the handler and put it back only in drm_sched_stop():
+ * a handler that does not reset must put it back, or the job is never
+ * freed (v3d and etnaviv do the same on those kernels).  From 6.17 the
+ * scheduler does it on NO_HANG.
+ */
+static enum drm_gpu_sched_stat cim_sched_no_hang(struct drm_sched_job *job)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	return DRM_GPU_SCHED_STAT_NO_HANG;
+#else
+	struct drm_gpu_scheduler *sched = job->sched;
+
+	spin_lock(&sched->job_list_lock);
+	list_add(&job->list, &sched->pending_list);
+	spin_unlock(&sched->job_list_lock);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+#endif
+}
+
+/*
+ * Has the card counted work since the last completion or check?  Then
+ * the job drm_sched timed out is long, not hung.  Cards before
+ * interface 1.3 count nothing: every timeout is a hang there.
+ */
+bool cim_card_progressed(struct cim_device *cdev)
+{
+	u32 now;
+	int idx;
+
+	if (!cdev->has_progress || !drm_dev_enter(&cdev->drm, &idx))
+		return false;
+	now = cim_hw_read(cdev, CIM_REG_PROGRESS);
+	drm_dev_exit(idx);
+	if (now == READ_ONCE(cdev->progress_seen))
+		return false;
+	WRITE_ONCE(cdev->progress_seen, now);
+	return true;
 }
 
 /*
@@ -190,6 +367,34 @@ static void cim_recover_reattach(struct cim_device *cdev, int err)
 		dma_fence_put(s_job->s_fence->parent);
 		s_job->s_fence->parent = fence;
 	}
+}
+
+/* Steps 4-5 and 7 with the ladder; 0, or -EIO when the card failed. */
+static int cim_recover_run(struct cim_device *cdev, enum cim_reset_reason why)
+{
+	ktime_t t0 = ktime_get();
+	const char *step;
+	int err;
+
+	WRITE_ONCE(cdev->state, CIM_STATE_RECOVERING);
+	cdev->last_reset = why;
+	cdev->last_reset_time = ktime_get_boottime();
+	atomic_inc(&cdev->resets);
+	cim_reset_uevent(cdev, "reset", why, "reset");
+	err = cim_recover_card(cdev, why, &step);
+	if (err) {
+		dev_err(cdev->dev, "card did not come back: every recovery step failed; new work gets -EIO until a recovery succeeds\n");
+		cim_images_lost(cdev);
+	} else {
+		/* the reset forgot the user's settings */
+		cim_knobs_apply(cdev);
+		cim_images_restore(cdev);
+	}
+	cdev->last_recovery_step = step;
+	cdev->last_recovery_us = ktime_us_delta(ktime_get(), t0);
+	WRITE_ONCE(cdev->state, err ? CIM_STATE_FAILED : CIM_STATE_OK);
+	cim_reset_uevent(cdev, err ? "failed" : "recovered", why, step);
+	return err;
 }
 
 static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
@@ -238,31 +443,22 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 		dev_err(cdev->dev, "resetting the card (%s%s)\n",
 			cim_reset_reason_name(why),
 			guilty ? ", failing the job it was running" : "");
-		cdev->last_reset = why;
-		cdev->last_reset_time = ktime_get_boottime();
-		if (cim_hw_reset(cdev)) {
-			dev_err(cdev->dev, "card did not come back after reset\n");
-			err = -EIO;
-			cim_images_lost(cdev);
-		} else {
-			/* the reset forgot the user's settings */
-			cim_knobs_apply(cdev);
-			cim_images_restore(cdev);
-		}
+		err = cim_recover_run(cdev, why);
 	}
 
 	cim_recover_reattach(cdev, err);
 	drm_sched_start(sched);
-	if (!gone) {
-		cim_reset_uevent(cdev, why);
+	if (!gone)
 		drm_dev_exit(idx);
-	}
 }
 
 enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job)
 {
 	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
 
+	/* A long job is not a hung one: it runs on while the card counts. */
+	if (READ_ONCE(cdev->suspended) || cim_card_progressed(cdev))
+		return cim_sched_no_hang(sched_job);
 	cim_recover(cdev, CIM_RESET_TIMEOUT, sched_job);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }

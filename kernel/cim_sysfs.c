@@ -216,6 +216,29 @@ static ssize_t reset_count_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(reset_count);
 
+/* ok, recovering or failed; writing "recover" runs a recovery now. */
+static ssize_t state_show(struct device *dev, struct device_attribute *a,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  cim_state_name(READ_ONCE(to_cdev(dev)->state)));
+}
+
+static ssize_t state_store(struct device *dev, struct device_attribute *a,
+			   const char *buf, size_t count)
+{
+	struct cim_device *cdev = to_cdev(dev);
+	int ret;
+
+	if (!sysfs_streq(buf, "recover"))
+		return -EINVAL;
+	ret = cim_reset_force(cdev);
+	if (ret)
+		return ret;
+	return READ_ONCE(cdev->state) == CIM_STATE_OK ? count : -EIO;
+}
+static DEVICE_ATTR_RW(state);
+
 enum cim_pe_stat { CIM_PE_MIN, CIM_PE_MAX, CIM_PE_MEAN };
 
 static ssize_t cim_pe_show(struct device *dev, char *buf, enum cim_pe_stat s)
@@ -277,6 +300,7 @@ static struct attribute *cim_attrs[] = {
 	&dev_attr_tiles_used.attr,
 	&dev_attr_busy_time_us.attr,
 	&dev_attr_reset_count.attr,
+	&dev_attr_state.attr,
 	&dev_attr_pe_min.attr,
 	&dev_attr_pe_max.attr,
 	&dev_attr_pe_mean.attr,

@@ -215,6 +215,7 @@ int cim_set_timeout(struct cim_dev *dev, int64_t timeout_ns)
 	if (!dev || (timeout_ns < 0 && timeout_ns != CIM_TIMEOUT_INFINITE))
 		return -EINVAL;
 	dev->timeout_ns = timeout_ns;
+	dev->timeout_set = 1;
 	return 0;
 }
 

@@ -170,6 +170,7 @@ int cim_image_load(struct cim_dev *dev, const void *image, size_t size,
 	img->props.input_size = h->input_size;
 	img->props.output_size = h->output_size;
 	img->props.n_exits = h->n_exits;
+	img->item_macs = cimi_image_item_macs(h);
 	*out = img;
 	img = NULL;
 out:

@@ -63,12 +63,14 @@ static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 			    batch, opts, NULL, 0, &job);
 	if (ret)
 		return ret;
-	ret = cim_job_wait(job, dev->timeout_ns);
+	ret = cim_job_wait(job, cimi_job_timeout(dev, img, batch));
 	if (ret == -ETIME) {
 		cimi_set_error(dev, "inference did not finish within the timeout");
 		drop_buffers(dev);
 	}
 	if (!cim_job_stats(job, &st)) {
+		if (!ret)
+			cimi_job_took(img, batch, st.host_time_ns);
 		total->status = st.status;
 		total->batch_done += st.batch_done;
 		total->device_time_ns += st.device_time_ns;

@@ -67,6 +67,7 @@ struct cim_dev {
 	char path[256];
 	struct cim_info info;
 	_Atomic int64_t timeout_ns;	/* cim_set_timeout() from any thread */
+	_Atomic int timeout_set;	/* cim_set_timeout() called: timeout_ns rules */
 
 	pthread_mutex_t lock;			/* results */
 	struct cimi_result_buf *results;
@@ -86,6 +87,9 @@ struct cim_bo {
 struct cim_image {
 	struct cim_dev *dev;
 	struct cim_image_props props;
+	/* the default wait of its jobs (timeout.c) */
+	uint64_t item_macs;	/* weight MACs of one batch item */
+	uint64_t item_ns;	/* slowest host time per item seen, 0 none */
 };
 
 struct cim_job {
@@ -134,6 +138,13 @@ uint64_t cimi_now_ns(void);
 
 /* Absolute CLOCK_MONOTONIC deadline for a relative timeout (<0: forever). */
 int64_t cimi_deadline(int64_t now_ns, int64_t timeout_ns);
+/* Weight MACs of one batch item of a checked image. */
+uint64_t cimi_image_item_macs(const void *image);
+/* How long cim_infer() waits for a job of batch items on img. */
+int64_t cimi_job_timeout(const struct cim_dev *dev,
+			 const struct cim_image *img, uint32_t batch);
+/* A job of batch items on img took host_ns: remember the pace. */
+void cimi_job_took(struct cim_image *img, uint32_t batch, uint64_t host_ns);
 
 /* Query the card into *info (size-negotiated). */
 int cimi_query(struct cim_dev *dev, struct cim_info *info);

@@ -19,7 +19,7 @@
 
 /* host<->card interface version: major << 16 | minor */
 #define CIM_IF_VERSION_MAJOR	1
-#define CIM_IF_VERSION_MINOR	2
+#define CIM_IF_VERSION_MINOR	3
 #define CIM_IF_VERSION		((CIM_IF_VERSION_MAJOR << 16) | CIM_IF_VERSION_MINOR)
 
 #define CIM_HW_ID		0x43494d31u	/* "CIM1" */
@@ -422,5 +422,24 @@ struct cim_slot_info {
 
 /* A tile failed while the job used it (status shared with the uapi). */
 #define CIM_ST_TILE_FAULT	8
+
+/* --- interface 1.3: progress and cancel ---------------------------------
+ * docs/card-interface.md, "Progress and cancel".  The firmware counts
+ * work steps (a batch item's ops, a chunk of programmed cells) as it
+ * goes; the host tells a long job from a hung one by whether the count
+ * moves.  Read them only from a card reporting IF_VERSION >= 1.3.
+ */
+#define CIM_REG_PROGRESS	0x0c8	/* RO: steps done since reset, wraps */
+#define CIM_REG_JOB_TAG_LO	0x0d0	/* RO: tag of the descriptor running, */
+#define CIM_REG_JOB_TAG_HI	0x0d4	/*     0 when idle */
+#define CIM_REG_JOB_DONE	0x0d8	/* RO: steps done of that descriptor */
+#define CIM_REG_CANCEL_TAG_LO	0x0f0	/* RW: tag of a descriptor to abort */
+#define CIM_REG_CANCEL_TAG_HI	0x0f4
+
+/* The descriptor was aborted on the host's request (CANCEL_TAG). */
+#define CIM_ST_CANCELED		9
+
+/* The firmware failed its self-test after a reset (fault injection). */
+#define CIM_FWERR_BOOT		5
 
 #endif /* _CIM_CARD_H_ */

@@ -95,6 +95,16 @@ MODULE_PARM_DESC(weak_col_ppm, "Columns that cannot verify levels above 3, ppm (
 module_param(weak_col, int, 0444);
 MODULE_PARM_DESC(weak_col, "Inject a weak column: tile * 65536 + column (-1 = none)");
 
+/*
+ * Fault injection for recovery tests (docs/vcard.md): the next
+ * reset_fail resets of the card fail (the firmware fails its self-test:
+ * STATUS=ERROR, FW_ERROR=BOOT, and it stays dead until the next reset);
+ * -1: every reset fails.
+ */
+static int reset_fail;
+module_param(reset_fail, int, 0644);
+MODULE_PARM_DESC(reset_fail, "Resets that fail from now on: N, or -1 for all (default 0)");
+
 static struct cim_hal *vcard;
 static DEFINE_MUTEX(vcard_age_lock);
 static u64 age_s;
@@ -215,6 +225,18 @@ static bool vcard_asleep(struct cim_hal *vc)
 	return READ_ONCE(vc->regs[CIM_REG_POWER_STATE / 4]) == CIM_POWER_SLEEP;
 }
 
+/* Does this reset fail (reset_fail)?  Counts it down. */
+static bool vcard_reset_fails(void)
+{
+	int left = READ_ONCE(reset_fail);
+
+	if (!left)
+		return false;
+	if (left > 0)
+		WRITE_ONCE(reset_fail, left - 1);
+	return true;
+}
+
 static int vcard_fw_thread(void *arg)
 {
 	struct cim_hal *vc = arg;
@@ -229,8 +251,18 @@ static int vcard_fw_thread(void *arg)
 			/* out of reset first, or the firmware cannot write */
 			clear_bit(VCARD_EV_RESET, &vc->events);
 			cim_fw_reset(vc->fw, vc);
+			vc->boot_failed = vcard_reset_fails();
+			if (vc->boot_failed) {
+				cim_hal_reg_write(vc, CIM_REG_FW_ERROR,
+						  CIM_FWERR_BOOT);
+				cim_hal_reg_write(vc, CIM_REG_STATUS,
+						  CIM_STATUS_ERROR);
+			}
 		}
 		clear_bit(VCARD_EV_KICK, &vc->events);
+		/* A firmware that failed its self-test runs nothing. */
+		if (vc->boot_failed)
+			continue;
 		/* A sleeping card's MCU is clock-gated: doorbells wait. */
 		if (vcard_asleep(vc))
 			continue;

@@ -39,6 +39,7 @@ struct cim_hal {
 	struct task_struct *thread;
 	wait_queue_head_t wq;
 	unsigned long events;		/* VCARD_EV_* bits */
+	bool boot_failed;		/* reset_fail fired: dead until reset */
 
 	/* vcard_sensors.c: lives with the card, like the flash */
 	struct cim_tile_stats *tstats;	/* per tile */

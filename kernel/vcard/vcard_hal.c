@@ -38,6 +38,18 @@ static bool vcard_in_reset(struct cim_hal *h)
 	return test_bit(VCARD_EV_RESET, &h->events);
 }
 
+/*
+ * The firmware thread gives the CPU up at every progress step it reports
+ * and every time modeled time passes: a job of any size is many short
+ * slices of host time, never one long one (no soft lockups, and the
+ * host's other work runs beside it).  Only the firmware thread calls
+ * these, in process context.
+ */
+static void vcard_yield(void)
+{
+	cond_resched();
+}
+
 void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
 {
 	unsigned long flags;
@@ -48,6 +60,8 @@ void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
 	if (!vcard_in_reset(h))
 		h->regs[off / 4] = val;
 	spin_unlock_irqrestore(&h->reg_lock, flags);
+	if (off == CIM_REG_JOB_DONE)
+		vcard_yield();
 }
 
 /*
@@ -160,4 +174,5 @@ void cim_hal_clock_advance(struct cim_hal *h, uint64_t ns)
 	}
 	h->clock_ns += ns;
 	spin_unlock_irqrestore(&h->reg_lock, flags);
+	vcard_yield();
 }

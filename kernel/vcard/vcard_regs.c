@@ -156,6 +156,8 @@ static int vcard_host_write(void *ctx, unsigned int reg, unsigned int val)
 			vc->regs[reg / 4] = val;
 		break;
 	case CIM_REG_TEL_TILE:
+	case CIM_REG_CANCEL_TAG_LO:
+	case CIM_REG_CANCEL_TAG_HI:
 	case CIM_REG_HOST_VERSION:
 	case CIM_REG_IRQ_MASK:
 	case CIM_REG_SQ_BASE_LO:

@@ -84,7 +84,11 @@ extern "C" {
 
 /** Timeout value meaning "wait forever". */
 #define CIM_TIMEOUT_INFINITE		(-1)
-/** Default timeout of cim_image_load() and cim_infer(), see cim_set_timeout(). */
+/**
+ * Default timeout of cim_image_load(); cim_infer() waits this plus a time
+ * that follows the batch and the image (docs/libcim.md), unless
+ * cim_set_timeout() set a fixed value.
+ */
 #define CIM_DEFAULT_TIMEOUT_NS		(30ll * 1000 * 1000 * 1000)
 
 struct cim_dev;
@@ -262,7 +266,8 @@ int cim_dev_fd(const struct cim_dev *dev);
 const char *cim_last_error(const struct cim_dev *dev);
 
 /**
- * Set the timeout cim_image_load() and cim_infer() wait with.
+ * Set the timeout cim_image_load() and cim_infer() wait with (a fixed
+ * value; by default cim_infer() waits according to the job's size).
  *
  * @param timeout_ns  relative nanoseconds, or CIM_TIMEOUT_INFINITE
  * @return 0, or -EINVAL for a negative value other than infinite.

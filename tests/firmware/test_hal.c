@@ -177,6 +177,10 @@ void cim_hal_reg_write(struct cim_hal *h, uint32_t off, uint32_t val)
 	case CIM_REG_DBG_FAULT:
 	case CIM_REG_DBG_FIRED:
 	case CIM_REG_LOG_WPTR:
+	case CIM_REG_PROGRESS:
+	case CIM_REG_JOB_TAG_LO:
+	case CIM_REG_JOB_TAG_HI:
+	case CIM_REG_JOB_DONE:
 		h->regs[off / 4] = val;
 		break;
 	default:

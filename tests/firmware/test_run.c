@@ -420,6 +420,56 @@ static void test_two_cards(void **state)
 	thost_free(b);
 }
 
+/*
+ * Interface 1.3: the card counts work steps as it goes (PROGRESS,
+ * JOB_DONE of the job in JOB_TAG), at least one per batch item; a job
+ * whose tag the host wrote to CANCEL_TAG is aborted, here before it
+ * starts: no output, status CANCELED, the next job runs as ever.
+ */
+static void test_run_progress_and_cancel(void **state)
+{
+	struct thost *t = *state;
+	struct cim_job_record *rec;
+	int8_t *in, *want, *out;
+	const uint32_t batch = 5;
+	uint32_t p0, p1;
+	struct cim_desc d;
+	struct cim_cpl c;
+	struct tmodel m;
+
+	tprogram_default(t, 2, &m);
+	tinput(&m, batch, 77, &in, &want);
+	d = tdesc_run(t, 2, &m, in, batch, &out, &rec);
+	d.tag = 0x123456789ull;
+	p0 = thal_rd(t->hal, CIM_REG_PROGRESS);
+	c = thost_exec(t, &d);
+	assert_int_equal(c.status, CIM_ST_OK);
+	p1 = thal_rd(t->hal, CIM_REG_PROGRESS);
+	assert_true(p1 - p0 >= batch);
+	/* idle again: no job tag */
+	assert_int_equal(thal_rd(t->hal, CIM_REG_JOB_TAG_LO), 0);
+	assert_int_equal(thal_rd(t->hal, CIM_REG_JOB_TAG_HI), 0);
+
+	memset(out, 0x5a, (size_t)batch * m.out_size);
+	d.tag = 0x12345678aull;
+	thal_wr(t->hal, CIM_REG_CANCEL_TAG_LO, (uint32_t)d.tag);
+	thal_wr(t->hal, CIM_REG_CANCEL_TAG_HI, (uint32_t)(d.tag >> 32));
+	c = thost_exec(t, &d);
+	assert_int_equal(c.status, CIM_ST_CANCELED);
+	assert_int_equal(c.batch_done, 0);
+	assert_int_equal((uint8_t)out[0], 0x5a);
+
+	d.tag = 0x12345678bull;
+	c = thost_exec(t, &d);
+	assert_int_equal(c.status, CIM_ST_OK);
+	assert_memory_equal(out, want, (size_t)batch * m.out_size);
+	assert_true(thal_rd(t->hal, CIM_REG_PROGRESS) - p1 >= batch);
+	assert_int_equal(t->hal->bad_reg_writes, 0);
+	free(in);
+	free(want);
+	tmodel_free(&m);
+}
+
 const struct CMUnitTest run_tests[] = {
 	TEST(test_run_batch1),
 	TEST(test_run_batch7),
@@ -430,6 +480,7 @@ const struct CMUnitTest run_tests[] = {
 	TEST(test_run_dma_error),
 	TEST(test_run_time),
 	TEST(test_run_time_exact),
+	TEST(test_run_progress_and_cancel),
 	cmocka_unit_test(test_run_ring_wrap),
 	cmocka_unit_test(test_two_cards),
 };

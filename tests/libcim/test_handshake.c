@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "internal.h"
+#include "cim_model.h"
 
 static struct cim_info good_info(void)
 {
@@ -163,6 +165,61 @@ static void deadlines(void **state)
 	}
 }
 
+/*
+ * cim_infer()'s default wait: 30 s plus, per item, the image's weight
+ * MACs at 10M MAC/s until a job of it has run, then four times the
+ * slowest pace seen; cim_set_timeout() overrides it; no overflow.
+ */
+static void job_timeout_follows_size(void **state)
+{
+	static int8_t w1[64 * 32], w2[32 * 16];
+	static int32_t bias[32], mult[32], shift[32];
+	struct cim_fc_layer l[2] = {
+		{ .in_len = 64, .out_len = 32, .weights = w1, .bias = bias,
+		  .mult = mult, .shift = shift, .act_min = -128, .act_max = 127 },
+		{ .in_len = 32, .out_len = 16, .weights = w2, .bias = bias,
+		  .mult = mult, .shift = shift, .act_min = -128, .act_max = 127 },
+	};
+	struct cim_model_desc m = { 2, l };
+	struct cim_geometry g = { .tile_rows = 32, .tile_cols = 32,
+				  .cell_bits = 4 };
+	const int64_t floor_ns = CIM_DEFAULT_TIMEOUT_NS;
+	struct cim_image img;
+	struct cim_dev dev;
+	size_t size;
+	void *image;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 32; i++)
+		mult[i] = 1 << 30;
+	assert_int_equal(cim_image_build(&m, &g, &image, &size), 0);
+	memset(&img, 0, sizeof(img));
+	memset(&dev, 0, sizeof(dev));
+	/* the layers' K x N, split over 32x32 arrays or not */
+	img.item_macs = cimi_image_item_macs(image);
+	assert_int_equal(img.item_macs, 64 * 32 + 32 * 16);
+	free(image);
+
+	/* 2560 MACs at 10M MAC/s: 256 us per item */
+	assert_true(cimi_job_timeout(&dev, &img, 1) == floor_ns + 256000);
+	assert_true(cimi_job_timeout(&dev, &img, 1000) == floor_ns + 256000000);
+	/* measured: 10 items in 5 ms, 500 us each, times 4 */
+	cimi_job_took(&img, 10, 5000000);
+	assert_true(cimi_job_timeout(&dev, &img, 100) == floor_ns + 200000000);
+	/* a faster job does not lower the pace, a slower one raises it */
+	cimi_job_took(&img, 10, 1000000);
+	assert_true(cimi_job_timeout(&dev, &img, 100) == floor_ns + 200000000);
+	cimi_job_took(&img, 10, 10000000);
+	assert_true(cimi_job_timeout(&dev, &img, 100) == floor_ns + 400000000);
+	/* no overflow */
+	img.item_ns = UINT64_MAX / 8;
+	assert_true(cimi_job_timeout(&dev, &img, 65535) == INT64_MAX);
+	/* cim_set_timeout() wins */
+	assert_int_equal(cim_set_timeout(&dev, 1234), 0);
+	assert_true(cimi_job_timeout(&dev, &img, 1000) == 1234);
+}
+
 static void last_error_per_thread(void **state)
 {
 	(void)state;
@@ -185,6 +242,7 @@ int main(void)
 		cmocka_unit_test(job_status_errno),
 		cmocka_unit_test(job_status_str),
 		cmocka_unit_test(deadlines),
+		cmocka_unit_test(job_timeout_follows_size),
 		cmocka_unit_test(last_error_per_thread),
 	};
 

@@ -137,6 +137,29 @@ while [ $i -le 3 ]; do
 	i=$((i + 1))
 done
 
+# A card whose every reset fails: state=failed, and both modules unload
+# cleanly (the kernel log is judged after the run); a new card works.
+echo -1 >/sys/module/cim_vcard/parameters/reset_fail &&
+	echo 1 >/sys/kernel/debug/accel/0/force_reset &&
+	[ "$(cat /sys/class/accel/accel0/device/state)" = failed ] &&
+	unload && load && [ "$(cat /sys/class/accel/accel0/device/state)" = ok ]
+result $? failed_card_unloads_cleanly
+
+# Unplug (unbind) with the card and a debugfs file that reads its
+# registers open: a read after it fails (the file is gone, or ENODEV from
+# the driver's guard) and the kernel log stays clean; bind again works.
+dev=$(basename "$(readlink /sys/class/accel/accel0/device)")
+exec 4</dev/accel/accel0
+exec 3</sys/kernel/debug/accel/0/progress
+echo "$dev" >/sys/bus/platform/drivers/cim/unbind
+cat <&3 >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+exec 3<&- 4<&-
+[ $rc != 0 ] && echo "$dev" >/sys/bus/platform/drivers/cim/bind &&
+	[ "$(cat /sys/class/accel/accel0/device/state)" = ok ]
+result $? debugfs_read_after_unplug_fails_cleanly
+
 # Reload both modules again and again; the card keeps working.
 i=1
 while [ $i -le 5 ]; do

@@ -62,6 +62,7 @@ int vm_ctx_wait(struct vm_ctx *c, uint32_t slot, int64_t timeout_ns);
 
 extern const struct vm_test vm_admin_tests[];
 extern const struct vm_test vm_recovery_tests[];
+extern const struct vm_test vm_progress_tests[];
 extern const struct vm_test vm_sched_tests[];
 extern const struct vm_test vm_stress_tests[];
 int vm_bench(void);

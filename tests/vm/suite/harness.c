@@ -2,9 +2,9 @@
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
- * admin|sched|recovery|stress|persist_pre|persist_post|analog_ideal|
- * analog_det|analog|analog_verify [TEST]] | test NAME | hold SECONDS |
- * bench
+ * admin|sched|recovery|progress|stress|persist_pre|persist_post|
+ * analog_ideal|analog_det|analog|analog_verify [TEST]] | test NAME |
+ * hold SECONDS | bench
  * (the analog groups need the card loaded as check.sh does, see
  * test_analog.c).  "test NAME" runs the group NAME or the test NAME of
  * any group "all" runs (make test T=NAME; exit 2 if there is none).
@@ -138,6 +138,7 @@ static const struct {
 	{ "admin", vm_admin_tests, 1 },
 	{ "sched", vm_sched_tests, 1 },
 	{ "recovery", vm_recovery_tests, 1 },
+	{ "progress", vm_progress_tests, 1 },
 	{ "stress", vm_stress_tests, 1 },
 };
 
