@@ -18,7 +18,8 @@ import select
 import numpy as np
 
 from ._lib import (CardInfo, CatalogStats, CimError, Info, ResidentImage,
-                   RunStats, TensorInfo, TileActivity, check, lib)
+                   RunStats, TensorInfo, TileActivity, check, compiler,
+                   lib)
 
 __all__ = ["CimError", "Device", "Model", "Job", "list_cards", "version",
            "TIMEOUT_INFINITE"]
@@ -194,17 +195,12 @@ class Model:
         return Job(self, x, batch)
 
     def reference(self, x):
-        """The CPU reference's outputs for the same batch (bit-exact to an
-        ideal card), when libcim carries the reference executor."""
+        """The CPU reference's outputs for the same batch: what an ideal
+        card computes, bit for bit.  Needs libcim-compiler."""
         x, batch = self._items(x)
         out = self._out_array(batch)
-        fn = getattr(lib, "cim_model_run_ref", None)
-        if fn is None:
-            raise NotImplementedError("this libcim has no CPU reference")
-        fn.restype = ctypes.c_int
-        fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
-                       ctypes.c_uint32]
-        check(fn(self._m, x.ctypes.data, out.ctypes.data, batch))
+        check(compiler().cim_model_run_ref(self._m, x.ctypes.data,
+                                           out.ctypes.data, batch))
         return out
 
 

@@ -111,6 +111,23 @@ for _name, (_res, _args) in _PROTOS.items():
     _fn.argtypes = _args
 
 
+_compiler = None
+
+
+def compiler():
+    """libcim-compiler (the CPU reference executor), loaded on first use."""
+    global _compiler
+    if _compiler is None:
+        path = (os.environ.get("CIM_COMPILER_LIBRARY") or
+                ctypes.util.find_library("cim-compiler") or
+                "libcim-compiler.so.1")
+        _compiler = ctypes.CDLL(path)
+        fn = _compiler.cim_model_run_ref
+        fn.restype = c_int
+        fn.argtypes = [c_void_p, c_void_p, c_void_p, c_u32]
+    return _compiler
+
+
 class CimError(OSError):
     """A libcim call failed: .errno is the errno, the message says why."""
 
