@@ -19,9 +19,10 @@ KDIR	?= /usr/src/linux-headers-$(KVER)
 PKG_CONFIG ?= pkg-config
 
 VM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
-	     -I$(TOP)/libcim/include -I$(TOP)/uapi \
+	     -I$(TOP)/libcim/include -I$(TOP)/libcim/compiler/include \
+	     -I$(TOP)/libcim/compiler -I$(TOP)/uapi \
 	     $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
-VM_LIBS	:= $(B)/libcim/libcim.a \
+VM_LIBS	:= $(B)/libcim/libcim-compiler.a $(B)/libcim/libcim.a \
 	   $(shell $(PKG_CONFIG) --libs libdrm libudev 2>/dev/null) -lpthread -lprotobuf-c -lm
 VM_SRCS	:= $(wildcard $(TOP)/tests/vm/suite/*.c)
 VM_TEST	:= $(B)/vm/cim-vmtest
@@ -33,11 +34,11 @@ CIMC	:= $(B)/tools/cim-compile
 MODELS	:= tests/models
 VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
 
-.PHONY: all deps modules libcim firmware tools vmtest initramfs models \
+.PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
 	check check-built unit vm-check demo demo-built bench bench-built \
 	bench-host bench-vm clean
 
-all: modules libcim firmware tools vmtest
+all: modules libcim firmware tools examples vmtest
 
 deps:
 	bash $(TOP)/tools/install-deps.sh
@@ -58,6 +59,10 @@ firmware:
 tools: libcim
 	$(MAKE) -C tools
 
+# The sample application: <cim.h> and pkg-config alone (examples/).
+examples: libcim
+	$(MAKE) -C examples
+
 vmtest: $(VM_TEST)
 
 $(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
@@ -72,9 +77,10 @@ $(B)/models/digits_%.cimx: tools
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
 		--tiles 8 --rows 256 --cols 256 -o $@
 
-initramfs: modules tools vmtest models
+initramfs: modules tools examples vmtest models
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
+		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh
 
 # The two commands README.md gives: each installs what is missing first.

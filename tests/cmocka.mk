@@ -1,7 +1,7 @@
 # Shared by the cmocka test Makefiles (tests/libcim, tests/compiler):
 # flags, the object rule and the `run` loop.  Set T (the test sources),
 # OUT and TESTS before including it.
-#   make run LIBA=<libcim.a> OUT=<dir> [EXTRA_CFLAGS=...]
+#   make run LIBA="<libcim-compiler.a> <libcim.a>" OUT=<dir> [EXTRA_CFLAGS=...]
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config

@@ -60,6 +60,19 @@ for m in mlp cnn; do
 	done
 done
 
+# The sample application (examples/hello.c: <cim.h> and pkg-config
+# alone), linked shared and static: it runs an inference, and both
+# builds print the same outputs.
+hello /tests/digits_mlp_int8.cimx 3 >/tmp/hello 2>&1
+rc=$?
+hello-static /tests/digits_mlp_int8.cimx 3 >/tmp/hello_s 2>&1
+rc_s=$?
+cat /tmp/hello
+[ $rc = 0 ] && [ $rc_s = 0 ] && [ "$(grep -c '^out [0-9]' /tmp/hello)" = 10 ] &&
+	grep -q -E '^top1 [0-9]$' /tmp/hello && grep -q '^device_time_ns [1-9]' /tmp/hello &&
+	[ "$(grep '^out' /tmp/hello)" = "$(grep '^out' /tmp/hello_s)" ]
+result $? sample_hello_runs_inference
+
 # Resident images and tile wear through cimctl.
 cimctl images >/tmp/out 2>&1
 rc=$?
