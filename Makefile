@@ -129,3 +129,17 @@ clean:
 	-$(MAKE) -C firmware clean
 	-$(MAKE) -C tools clean
 	rm -rf $(B)
+
+# Install, uninstall, DKMS source and Debian packages (mk/install.mk,
+# debian/; README "Install").  `make deb` builds the packages from a copy
+# of the tracked files in build/deb/, where the .debs land.
+include $(TOP)/mk/install.mk
+install: libcim tools firmware
+
+DEB_B	:= $(B)/deb
+deb:
+	rm -rf $(DEB_B) && mkdir -p $(DEB_B)/cim-$(VERSION)
+	git ls-files -z | xargs -0 -I{} cp --parents -P {} $(DEB_B)/cim-$(VERSION)/
+	cd $(DEB_B)/cim-$(VERSION) && dpkg-buildpackage -us -uc -b -j2 \
+		> $(DEB_B)/build.log 2>&1 || { tail -40 $(DEB_B)/build.log; exit 1; }
+	ls -l $(DEB_B)/*.deb

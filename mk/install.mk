@@ -42,7 +42,8 @@ DKMS_SRC	:= Kbuild kernel firmware uapi
 man: $(MANS)
 
 # docs/<page>.md is the page; its first line, "# name(section)", becomes
-# the title line.
+# the title line.  whatis(1) wants "name - summary" in NAME, and a literal
+# line starting with "." would be read as a request: both are fixed up.
 $(MAN_B)/%: $(TOP)/docs/%.md
 $(MAN_B)/cimctl.1: $(TOP)/docs/cimctl.md
 $(MAN_B)/cim-compile.1: $(TOP)/docs/cim-compile.md
@@ -51,28 +52,18 @@ $(MANS):
 	@mkdir -p $(dir $@)
 	{ printf '%% %s %s "%s" "cim $(VERSION)" "CIM stack"\n\n' \
 		$(basename $(notdir $@)) $(subst .,,$(suffix $@)) "$(MAN_DATE)"; \
-	  tail -n +2 $<; } > $@.md
-	$(MD2MAN) -in $@.md -out $@
-	rm -f $@.md
+	  tail -n +2 $< | sed '0,/ — /s// - /'; } > $@.md
+	$(MD2MAN) -in $@.md -out $@.tmp
+	sed 's/^\./\\\&./; s/^\\&\.\(nh\|TH\|SH\|SS\|PP\|RS\|RE\|nf\|fi\|IP\|TP\|B\|I\|BR\|EX\|EE\|sp\|br\)\b/.\1/' $@.tmp > $@
+	rm -f $@.md $@.tmp
 
 install: man
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(INCLUDEDIR)/cim-compiler $(DESTDIR)$(MANDIR)/man1 \
+	$(MAKE) -C $(TOP)/libcim install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) \
+		LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(UDEVRULESDIR) \
 		$(DESTDIR)$(FIRMWAREDIR)/cim $(DESTDIR)$(PYTHONDIR)/cim
 	$(INSTALL) -m 755 $(B)/tools/cimctl $(B)/tools/cim-compile $(DESTDIR)$(BINDIR)
-	$(INSTALL) -m 644 $(LIB_B)/libcim.so.1 $(LIB_B)/libcim-compiler.so.1 \
-		$(LIB_B)/libcim.a $(LIB_B)/libcim-compiler.a $(DESTDIR)$(LIBDIR)
-	ln -sf libcim.so.1 $(DESTDIR)$(LIBDIR)/libcim.so
-	ln -sf libcim-compiler.so.1 $(DESTDIR)$(LIBDIR)/libcim-compiler.so
-	for f in $(PC_FILES); do \
-		sed -e 's|^prefix=.*|prefix=$(PREFIX)|' \
-		    -e 's|^libdir=.*|libdir=$(LIBDIR)|' \
-		    -e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' \
-		    $(LIB_B)/pkgconfig/$$f > $(DESTDIR)$(LIBDIR)/pkgconfig/$$f; \
-	done
-	$(INSTALL) -m 644 $(TOP)/libcim/include/cim.h $(DESTDIR)$(INCLUDEDIR)
-	$(INSTALL) -m 644 $(COMPILER_PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/cim-compiler
 	$(INSTALL) -m 644 $(MAN_B)/cimctl.1 $(MAN_B)/cim-compile.1 $(DESTDIR)$(MANDIR)/man1
 	$(INSTALL) -m 644 $(MAN_B)/libcim.3 $(DESTDIR)$(MANDIR)/man3
 	$(INSTALL) -m 644 $(TOP)/packaging/70-cim.rules $(DESTDIR)$(UDEVRULESDIR)

@@ -95,6 +95,7 @@ _PROTOS = {
     "cim_job_free": (None, [_P]),
     "cim_model_load_file": (c_int, [c_char_p, POINTER(_P)]),
     "cim_model_load": (c_int, [c_void_p, c_size_t, POINTER(_P)]),
+    "cim_model_image": (c_void_p, [_P, POINTER(c_size_t)]),
     "cim_model_free": (None, [_P]),
     "cim_model_input": (None, [_P, POINTER(TensorInfo)]),
     "cim_model_output": (None, [_P, POINTER(TensorInfo)]),
@@ -122,9 +123,9 @@ def compiler():
                 ctypes.util.find_library("cim-compiler") or
                 "libcim-compiler.so.1")
         _compiler = ctypes.CDLL(path)
-        fn = _compiler.cim_model_run_ref
+        fn = _compiler.cim_ref_run_image
         fn.restype = c_int
-        fn.argtypes = [c_void_p, c_void_p, c_void_p, c_u32]
+        fn.argtypes = [c_void_p, c_size_t, c_void_p, c_void_p, c_u32]
     return _compiler
 
 
