@@ -54,7 +54,7 @@ $(MANS):
 		$(basename $(notdir $@)) $(subst .,,$(suffix $@)) "$(MAN_DATE)"; \
 	  tail -n +2 $< | sed '0,/ — /s// - /'; } > $@.md
 	$(MD2MAN) -in $@.md -out $@.tmp
-	sed 's/^\./\\\&./; s/^\\&\.\(nh\|TH\|SH\|SS\|PP\|RS\|RE\|nf\|fi\|IP\|TP\|B\|I\|BR\|EX\|EE\|sp\|br\)\b/.\1/' $@.tmp > $@
+	sed 's/^\.\([^a-zA-Z]\)/\\\&.\1/' $@.tmp > $@
 	rm -f $@.md $@.tmp
 
 install: man
