@@ -50,6 +50,11 @@ run apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-headers-amd64 >> "$log" 2>&1 || { tail -20 "$log"; echo "FAIL headers"; exit 1; }
 run apt-get install -y -q --no-install-recommends gcc libc6-dev pkg-config \
 	dkms make >> "$log" 2>&1 || { tail -20 "$log"; echo "FAIL tools"; exit 1; }
+# The headers from backports may have brought backports' libudev1: the
+# -dev package libcim-dev needs must be of the same version.
+udev=$(run dpkg-query -W -f '${Version}' libudev1)
+run apt-get install -y -q --no-install-recommends "libudev-dev=$udev" \
+	>> "$log" 2>&1 || { tail -20 "$log"; echo "FAIL libudev-dev $udev"; exit 1; }
 kver=$(ls "$root/usr/src" | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V | tail -n1)
 snapshot() {
 	(cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o \
@@ -105,6 +110,7 @@ echo "PASS python3-cim runs the model on the userspace card"
 
 # shellcheck disable=SC2086
 run apt-get purge -y -q $pkgs >> "$log" 2>&1 || { tail -20 "$log"; echo "FAIL purge"; exit 1; }
+run apt-get autoremove --purge -y -q >> "$log" 2>&1
 rm -rf "$root/tmp/debs" "$root/tmp/sample" "$root/tmp/sample.c" "$root/tmp/model.cimx"
 snapshot > "$b/chroot/after.txt"
 if ! diff "$b/chroot/before.txt" "$b/chroot/after.txt" > "$b/chroot/left.txt"; then
