@@ -143,3 +143,21 @@ deb:
 	cd $(DEB_B)/cim-$(VERSION) && dpkg-buildpackage -us -uc -b -j2 \
 		> $(DEB_B)/build.log 2>&1 || { tail -40 $(DEB_B)/build.log; exit 1; }
 	ls -l $(DEB_B)/*.deb
+
+# Packaging tests (README "Install"): the firmware file, DKMS against the
+# installed headers, make install/uninstall with a pkg-config sample on
+# the userspace card, the Python package, the .debs (lintian) and a
+# clean bookworm chroot (build/chroot/, debootstrap).
+PKG_MODEL := $(B)/models/digits_mlp_int8.cimx
+PY_ENV	:= CIM_LIBRARY=$(B)/libcim/libcim.so.1 \
+	   CIM_COMPILER_LIBRARY=$(B)/libcim/libcim-compiler.so.1 \
+	   PYTHONPATH=$(TOP)/python CIM_TEST_MODEL=$(PKG_MODEL) \
+	   CIM_TEST_DATA=$(TOP)/$(MODELS)/digits_test.bin
+package-check: libcim tools firmware models
+	sh tests/packaging/test_fwfile.sh $(B)/firmware/cim-fw.bin $(B)/firmware/cim-fw.elf
+	sh tests/packaging/test_dkms.sh $(KVER) $(B)
+	sh tests/packaging/test_install.sh $(B) $(TOP)/examples/hello.c $(PKG_MODEL)
+	$(PY_ENV) /usr/bin/python3 -m unittest -v tests/python/test_cim.py
+	$(MAKE) deb
+	sh tests/packaging/test_lintian.sh $(DEB_B)
+	sh tests/packaging/test_chroot.sh $(B) $(TOP)/examples/hello.c $(PKG_MODEL)
