@@ -69,7 +69,34 @@ $(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
 	@mkdir -p $(dir $@)
 	$(CC) $(VM_CFLAGS) -o $@ $(VM_SRCS) $(VM_LIBS)
 
-models: $(VM_CIMX)
+# The same models for the M1076-class card (cimctl run --dev sim).
+SIM_CIMX := $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/m1076/digits_$(m)_$(w).cimx))
+
+models: $(VM_CIMX) $(SIM_CIMX)
+
+# The userspace card against the virtual card: the same model, inputs
+# and card parameters run on the sim here and on cim_vcard.ko in the VM
+# (check.sh, bench.sh), which compares outputs and modeled device time.
+SIMCMP	:= $(B)/vm/cim-simcmp
+SIMCMP_MODEL := $(B)/models/digits_cnn_int8.cimx
+SIM_ANALOG := sim:small,analog=1,seed=5
+SIM_RUNS := $(B)/vm/sim_analog.bin $(B)/vm/sim_ideal_b8.bin
+
+$(SIMCMP): $(TOP)/tests/sim/simcmp.c libcim
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CFLAGS) -o $@ $< $(VM_LIBS)
+
+$(B)/vm/sim_analog.bin: $(SIMCMP) models
+	env -u CIM_SIM_FLASH $(SIMCMP) save $@ $(SIMCMP_MODEL) 64 $(SIM_ANALOG)
+
+$(B)/vm/sim_ideal_b8.bin: $(SIMCMP) models
+	env -u CIM_SIM_FLASH $(SIMCMP) save $@ $(SIMCMP_MODEL) 8 sim:small
+
+$(B)/models/m1076/digits_%.cimx: tools
+	@mkdir -p $(dir $@)
+	$(CIMC) $(MODELS)/digits_$(word 1,$(subst _, ,$*)).onnx \
+		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
+		-o $@
 
 $(B)/models/digits_%.cimx: tools
 	@mkdir -p $(dir $@)
@@ -77,11 +104,12 @@ $(B)/models/digits_%.cimx: tools
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
 		--tiles 8 --rows 256 --cols 256 -o $@
 
-initramfs: modules tools examples vmtest models
+initramfs: modules tools examples vmtest models $(SIM_RUNS)
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
-		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh
+		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		$(SIMCMP) $(SIM_RUNS)
 
 # The two commands README.md gives: each installs what is missing first.
 check: deps
@@ -92,9 +120,11 @@ demo: deps
 
 check-built: all unit vm-check
 
-unit: libcim firmware tools
+unit: libcim firmware tools models examples
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
+	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS) \
+		$(B)/examples
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 
@@ -107,7 +137,13 @@ bench: deps
 
 bench-built: bench-host
 
-bench-host: libcim firmware tools
+BENCH_SIM := $(B)/bench/bench_sim
+$(BENCH_SIM): $(TOP)/tests/bench/bench_sim.c libcim
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CFLAGS) -o $@ $< $(VM_LIBS)
+
+bench-host: libcim firmware tools models $(BENCH_SIM)
+	$(BENCH_SIM) digits_cnn $(B)/models/m1076/digits_cnn_int8.cimx 8 sim
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
 	$(MAKE) -s -C libcim bench
 	$(MAKE) -s -C firmware bench

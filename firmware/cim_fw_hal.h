@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * Hardware abstraction the firmware core runs on.  Three implementations:
- * the card MCU (firmware/mcu/), the virtual card (kernel/vcard/) and the
- * host unit tests (tests/firmware/).  Linked, not called through pointers.
+ * Hardware abstraction the firmware core runs on.  Four implementations:
+ * the card MCU (firmware/mcu/), the kernel virtual card (kernel/vcard/),
+ * the userspace card (firmware/sim/) and the host unit tests
+ * (tests/firmware/); the emulators share the array model in
+ * firmware/model/.  Linked, not called through pointers.
  */
 #ifndef _CIM_FW_HAL_H_
 #define _CIM_FW_HAL_H_
@@ -22,10 +24,102 @@ int cim_hal_dma_write(struct cim_hal *h, uint64_t bus, const void *src,
 void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits);
 
 /*
- * Flash array of a physical tile: rows * cols cells, one per byte (0..15).
- * Only firmware/fw_array.c touches it.
+ * The flash arrays, at the level of the array operations the tiles'
+ * control logic performs (docs/firmware.md#hal).  Columns are the
+ * logical columns 0..cols-1: a column the array moved to one of its
+ * spare columns (column redundancy, CIM_REG_SPARE_COLS) is served by
+ * that spare in every operation.  Operations that take time on the array
+ * (erase, program, refresh) advance the modeled clock themselves; on the
+ * card, real time passes.  Emulators implement them with the array model
+ * (firmware/model/), the card MCU with the array registers (mcu/).
  */
-uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile);
+
+/* Block erase of a tile, spares included; its columns stay remapped. */
+void cim_hal_array_erase(struct cim_hal *h, uint32_t tile);
+
+/* What programming a row did (cim_hal_array_program_row()). */
+struct cim_hal_prog {
+	uint64_t pulses;		/* pulses of all cells, copies included */
+	uint64_t row_pulses;		/* pulse steps the row took (time) */
+	uint32_t verify_failures;	/* cells that did not verify */
+	uint32_t spares_taken;		/* columns moved to a spare */
+};
+
+/*
+ * Program-and-verify cells col0..col0+n-1 of a row to levels (0..15),
+ * from the erased state.  A column whose cell cannot verify within the
+ * pulse cap moves to a free spare (the cells it holds are copied).  0, or
+ * -1 when a column could not be placed (no spare left); *res filled.
+ */
+int cim_hal_array_program_row(struct cim_hal *h, uint32_t tile, uint32_t row,
+			      uint32_t col0, const uint8_t *levels, uint32_t n,
+			      struct cim_hal_prog *res);
+
+/*
+ * Read-back for verify: the level each cell verifies at (multi-level
+ * read with the verify references).  raw: the column itself, even when
+ * a spare serves it.
+ */
+void cim_hal_array_read(struct cim_hal *h, uint32_t tile, uint32_t row,
+			uint32_t col0, uint32_t n, int raw, uint8_t *levels);
+
+/*
+ * Exact integer MVM of the digital (ideal) array: colsum[c] = sum_r
+ * x[r] * cell[row0 + r][col0 + c], x[r] in [-255, 255].
+ */
+void cim_hal_array_mvm(struct cim_hal *h, uint32_t tile, uint32_t row0,
+		       uint32_t nrows, uint32_t col0, uint32_t ncols,
+		       const int16_t *x, int32_t *colsum);
+
+/* sum[c] = sum_r cell[row0 + r][col0 + c]: the column sums of levels. */
+void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
+			  uint32_t nrows, uint32_t col0, uint32_t ncols,
+			  int32_t *sum);
+
+#define CIM_HAL_CONV_COLS	32	/* columns per conversion pass */
+#define CIM_HAL_CONV_PLANES	16	/* 8 magnitude bits, 2 polarities */
+
+/*
+ * One bit-serial conversion pass of the analog array over columns
+ * col0..col0+n-1 (n <= CIM_HAL_CONV_COLS): rows row0 + r driven with
+ * x[r] in [-255, 255], one bit plane at a time (encoding: see
+ * firmware/fw_analog.h); each column's ADC (adc_bits) digitizes the
+ * difference between the column and a reference the array derives from
+ * the column's programmed levels and the trims (cal_b, cal_inva of the
+ * columns, as the firmware's calibration wrote them).  Readings come back
+ * raw, q8 (1/256 of a level), reference added back.
+ */
+struct cim_hal_conv {
+	/* in */
+	uint32_t row0, nrows, col0, n, adc_bits;
+	const int16_t *x;
+	const int32_t *cal_b;		/* [n]: offset per active row, q16 */
+	const uint32_t *cal_inva;	/* [n]: 1 / gain, q16, 0 = 1.0 */
+	/* out */
+	uint32_t enc;			/* drive encoding used */
+	uint32_t m[CIM_HAL_CONV_PLANES];	/* active rows per plane */
+	int32_t w[CIM_HAL_CONV_PLANES];	/* weight of each plane's reading */
+	uint32_t s1[CIM_HAL_CONV_COLS];	/* sum of the column's levels */
+	int32_t meas[CIM_HAL_CONV_PLANES][CIM_HAL_CONV_COLS];
+	uint32_t reranges, clips;	/* conversions repeated, clipped */
+};
+void cim_hal_array_convert(struct cim_hal *h, uint32_t tile,
+			   struct cim_hal_conv *cv);
+
+/* What a refresh of a tile did (cim_hal_array_refresh()). */
+struct cim_hal_refresh {
+	uint64_t pulses;		/* of all cells */
+	uint64_t row_pulses;		/* pulse steps of the rows (time) */
+	uint32_t misreads;		/* cells rewritten at another level */
+};
+
+/*
+ * Re-read every programmed cell of the tile (multi-level read, the
+ * references scaled by keep_q16, the share of charge the firmware
+ * estimates is left) and top it up to the level read; no erase.
+ */
+void cim_hal_array_refresh(struct cim_hal *h, uint32_t tile,
+			   uint32_t keep_q16, struct cim_hal_refresh *res);
 
 /*
  * Analog state memory: cim_fw_analog_bytes() bytes, 8-byte aligned,

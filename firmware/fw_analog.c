@@ -1,24 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * The analog array model's arithmetic: integer only (the card MCU has no
- * FPU) and deterministic from the card's seed.  Nothing is stored per
- * cell: whatever varies from cell to cell (residual error after
- * program-and-verify, drift rate, pulses needed) or from column to
- * column (gain, reference error, weakness) is a hash of where it is.
- * The formulas are in docs/analog-model.md.
+ * The firmware's analog state memory (trims, statistics) and the
+ * arithmetic it shares with the array model of the emulators: the hash
+ * calibration draws its test vectors from, 64-bit division without
+ * helpers, and the drift law the part is characterized with.  Integer
+ * only: the card MCU has no FPU.  The model itself (firmware/model/) is
+ * not part of the MCU image.
  */
 #include "fw_analog.h"
 
-#define FW_AN_SALT_GAIN		0x6a11u
-#define FW_AN_SALT_OFFSET	0x0ff5u
-#define FW_AN_SALT_WEAK		0x3eacu
-#define FW_AN_SALT_PULSE	0x9e3779b9u
 #define FW_AN_T0_NS		1000000000000ull	/* drift: 1000 s */
-
-static uint32_t fw_an_spares(const struct cim_card_params *p)
-{
-	return FW_MIN(p->spare_cols, (uint32_t)FW_AN_MAX_SPARES);
-}
 
 static size_t fw_an_align8(size_t n)
 {
@@ -27,9 +18,7 @@ static size_t fw_an_align8(size_t n)
 
 static size_t fw_an_tile_bytes(const struct cim_card_params *p)
 {
-	return fw_an_align8(sizeof(struct fw_an_tile) +
-			    (size_t)p->cols * 8 +
-			    (size_t)fw_an_spares(p) * p->rows);
+	return fw_an_align8(sizeof(struct fw_an_tile) + (size_t)p->cols * 8);
 }
 
 size_t cim_fw_analog_bytes(const struct cim_card_params *p)
@@ -80,13 +69,6 @@ uint32_t *fw_an_cal_inva(struct cim_fw *fw, struct fw_an_tile *t)
 	return (uint32_t *)(t + 1) + fw->p.cols;
 }
 
-uint8_t *fw_an_spare_cells(struct cim_fw *fw, struct fw_an_tile *t,
-			   uint32_t spare)
-{
-	return (uint8_t *)(fw_an_cal_inva(fw, t) + fw->p.cols) +
-	       (size_t)spare * fw->p.rows;
-}
-
 /* murmur3's finalizer over a few words: cheap, well mixed. */
 static uint32_t fw_an_mix(uint32_t h)
 {
@@ -107,53 +89,6 @@ uint32_t fw_an_hash(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
 	h = fw_an_mix(h ^ c * 0x7feb352du);
 	h = fw_an_mix(h ^ d * 0x846ca68bu);
 	return fw_an_mix(h ^ e * 0x2c1b3c6du);
-}
-
-/* xorshift64*: the read noise sequence, one per card. */
-uint64_t fw_an_rand(struct fw_an_card *cd, uint32_t seed)
-{
-	uint64_t x = cd->rng;
-
-	if (!x)
-		x = ((uint64_t)seed << 32 | 0x9e3779b9u) ^
-		    0x2545f4914f6cdd1dull;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	cd->rng = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-/*
- * Approximately normal, standard deviation sigma: the sum of four
- * uniform 16-bit draws has deviation 65536 / sqrt(3).
- */
-int32_t fw_an_gauss(uint64_t r, uint32_t sigma)
-{
-	int64_t s = (int64_t)(r & 0xffff) + (int64_t)((r >> 16) & 0xffff) +
-		    (int64_t)((r >> 32) & 0xffff) + (int64_t)(r >> 48) -
-		    131072;
-
-	/* 113512 = 65536 * sqrt(3) / 65536 * 65536 */
-	return (int32_t)((s * sigma * 113512) / ((int64_t)1 << 32));
-}
-
-uint32_t fw_an_isqrt(uint64_t v)
-{
-	uint64_t r = 0, bit = 1ull << 62;
-
-	while (bit > v)
-		bit >>= 2;
-	while (bit) {
-		if (v >= r + bit) {
-			v -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return (uint32_t)r;
 }
 
 /* Shift and subtract: no 64-bit division helpers on 32-bit targets. */
@@ -226,82 +161,4 @@ uint32_t fw_an_tile_loss_ppm(struct cim_fw *fw, uint32_t ptile)
 	    now < t->st.programmed_ns)
 		return 0;
 	return fw_an_loss_ppm(&fw->p, now - t->st.programmed_ns);
-}
-
-/*
- * A programmed cell: target plus its residual error (uniform within the
- * verify tolerance), minus what it lost since, at a per-cell rate between
- * 0.5 and 1.5 times the mean.  lf_q16: the mean loss, 1.0 = 65536.
- * Erased cells conduct nothing and stay at 0.
- */
-int32_t fw_an_level(struct cim_fw *fw, uint32_t ptile, uint32_t row,
-		    uint32_t pcol, uint32_t t, uint32_t gen, uint32_t lf_q16)
-{
-	uint32_t h, tol = fw->p.prog_tol_q8, v, loss;
-	int32_t e, g;
-
-	if (!t)
-		return 0;
-	h = fw_an_hash(fw->p.seed, ptile, row, pcol, gen);
-	e = (int32_t)(((h & 0xffff) * (2 * tol + 1)) >> 16) - (int32_t)tol;
-	v = 128 + (h >> 24);				/* 0.5 .. 1.5, q8 */
-	loss = (t * lf_q16 * v) >> 16;			/* q8 */
-	g = (int32_t)(t << 8) + e - (int32_t)loss;
-	return g < 0 ? 0 : g;
-}
-
-uint32_t fw_an_col_gain_q16(struct cim_fw *fw, uint32_t ptile, uint32_t pcol)
-{
-	uint32_t s = (uint32_t)fw_div_u64_u32((uint64_t)fw->p.gain_sigma_ppm
-					      << 16, 1000000u);
-	uint64_t r = (uint64_t)fw_an_hash(fw->p.seed, ptile, pcol,
-					  FW_AN_SALT_GAIN, 1) << 32 |
-		     fw_an_hash(fw->p.seed, ptile, pcol, FW_AN_SALT_GAIN, 2);
-	int32_t g = 65536 + fw_an_gauss(r, s);
-
-	return g < 32768 ? 32768 : (uint32_t)g;
-}
-
-int32_t fw_an_col_offset_q8(struct cim_fw *fw, uint32_t ptile, uint32_t pcol)
-{
-	uint64_t r = (uint64_t)fw_an_hash(fw->p.seed, ptile, pcol,
-					  FW_AN_SALT_OFFSET, 1) << 32 |
-		     fw_an_hash(fw->p.seed, ptile, pcol, FW_AN_SALT_OFFSET, 2);
-
-	return fw_an_gauss(r, fw->p.offset_q8);
-}
-
-int fw_an_col_weak(struct cim_fw *fw, uint32_t ptile, uint32_t pcol)
-{
-	uint32_t h;
-
-	if (fw->p.weak_col && fw->p.weak_col - 1 == (ptile << 16 | pcol))
-		return 1;
-	h = fw_an_hash(fw->p.seed, ptile, pcol, FW_AN_SALT_WEAK, 0);
-	/* 4295 = 2^32 / 10^6 */
-	return (uint64_t)h < (uint64_t)fw->p.weak_col_ppm * 4295;
-}
-
-uint32_t fw_an_pulse_cap(const struct cim_card_params *p)
-{
-	return p->pulse_cap ? p->pulse_cap : 64;
-}
-
-/*
- * Incremental step pulse programming from the erased state: coarse
- * pulses of 0.5 level (+-30 % from cell to cell), then 1..4 fine pulses
- * until verify passes.  A weak cell stalls below FW_AN_WEAK_MAX_LEVEL.
- */
-uint32_t fw_an_pulses(struct cim_fw *fw, uint32_t ptile, uint32_t row,
-		      uint32_t pcol, uint32_t t, uint32_t gen)
-{
-	uint32_t h, step;
-
-	if (!t)
-		return 0;
-	if (t > FW_AN_WEAK_MAX_LEVEL && fw_an_col_weak(fw, ptile, pcol))
-		return fw_an_pulse_cap(&fw->p) + 1;
-	h = fw_an_hash(fw->p.seed, ptile, row, pcol, gen ^ FW_AN_SALT_PULSE);
-	step = 90 + ((h & 0xffff) * 77 >> 16);		/* q8: 0.35 .. 0.65 */
-	return (t * 256 + step - 1) / step + 1 + (h >> 30);
 }

@@ -43,19 +43,18 @@ static int64_t fw_cal_ratio_q16(int64_t num, int64_t den)
 
 /*
  * The rows (< nrows) holding a programmed cell, ascending, into
- * cd->cal_rows; their count.  The tile memory holds every column's
- * targets, remapped ones included.
+ * cd->cal_rows; their count.  The columns' own cells are read (raw):
+ * they hold every column's targets, remapped ones included.
  */
 static uint32_t fw_cal_rows(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
 			    uint32_t col0, uint32_t n)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
-	const uint8_t *row;
+	uint8_t *row = cd->line;
 	uint32_t r, c, np = 0;
 
 	for (r = 0; r < nrows; r++) {
-		row = cim_hal_tile_cells(fw->hal, ptile) +
-		      (size_t)r * fw->p.cols + col0;
+		cim_hal_array_read(fw->hal, ptile, r, col0, n, 1, row);
 		for (c = 0; c < n && !row[c]; c++)
 			;
 		if (c < n)
@@ -102,8 +101,11 @@ static void fw_cal_expect(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	for (r = 0; r < span; r++) {
 		if (!cd->cal_x[r])
 			continue;
+		/* what the columns hold, spares included */
+		cim_hal_array_read(fw->hal, ptile, row0 + r, col0, n, 0,
+				   cd->line);
 		for (c = 0; c < n; c++) {
-			t = fw_an_target(fw, ptile, row0 + r, col0 + c);
+			t = cd->line[c];
 			for (b = 0, bits = (uint16_t)cd->cal_x[r]; bits && t;
 			     b++, bits >>= 1)
 				if (bits & 1)
@@ -124,13 +126,12 @@ static int fw_cal_offset(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
 			 uint32_t col0, uint32_t n)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
-	const uint8_t *row;
+	uint8_t *row = cd->line;
 	uint32_t r, c, k, b, cnt = 0, row0 = 0, span = 0;
 	int64_t sy[FW_AN_CHUNK], sm = 0;
 
 	for (r = 0; r < nrows && cnt < FW_AN_CAL_OFF_ROWS; r++) {
-		row = cim_hal_tile_cells(fw->hal, ptile) +
-		      (size_t)r * fw->p.cols + col0;
+		cim_hal_array_read(fw->hal, ptile, r, col0, n, 1, row);
 		for (c = 0; c < n && !row[c]; c++)
 			;
 		if (c < n)
@@ -149,9 +150,9 @@ static int fw_cal_offset(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
 	for (k = 0; k < FW_AN_CAL_OFF_VECTORS; k++) {
 		fw_an_measure(fw, ptile, row0, span, col0, n, cd->cal_x);
 		for (b = 0; b < FW_AN_BITS; b++) {
-			sm += cd->m[b];
+			sm += cd->conv.m[b];
 			for (c = 0; c < n; c++)
-				sy[c] += cd->meas[b][c];
+				sy[c] += cd->conv.meas[b][c];
 		}
 	}
 	for (c = 0; c < n; c++)
@@ -179,7 +180,7 @@ static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
 		if (a < 32768 || a > 131072)
 			a = 65536;	/* not a plausible column: no gain */
 		icpt = fw_an_div_s64(sy - ((a * sf) / 65536), cnt);	/* q8 */
-		mu = (cd->s1[c] << 8) / np;				/* q8 */
+		mu = (cd->conv.s1[c] << 8) / np;				/* q8 */
 		b = fw_an_div_s64(icpt * 256, m0) - (a * mu) / 256;	/* q16 */
 		fw_an_cal_b(fw, t)[col0 + c] = (int32_t)b;
 		fw_an_cal_inva(fw, t)[col0 + c] =
@@ -261,19 +262,19 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 				      cd->cal_x);
 			fw_cal_expect(fw, ptile, row0, span, col0, n);
 			for (c = 0; c < n; c++) {
-				mu = (cd->s1[c] << 8) / np;
+				mu = (cd->conv.s1[c] << 8) / np;
 				for (b = 0; b < FW_AN_BITS; b++) {
-					y = cd->meas[b][c];
+					y = cd->conv.meas[b][c];
 					if (have_off) {
 						/* q8: E and y - b m */
 						f = (int64_t)cd->exp[b][c] * 256;
-						y -= (off[c] * cd->m[b]) / 256;
+						y -= (off[c] * cd->conv.m[b]) / 256;
 						cd->cal[1][c] += (f * y) >> 8;
 						cd->cal[2][c] += (f * f) >> 8;
 						continue;
 					}
 					f = (int64_t)cd->exp[b][c] * 256 -
-					    mu * cd->m[b];
+					    mu * cd->conv.m[b];
 					cd->cal[0][c] += f;
 					cd->cal[1][c] += y;
 					cd->cal[2][c] += f * f;

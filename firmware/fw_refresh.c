@@ -9,8 +9,9 @@
  *               drift grew by the threshold since its last calibration;
  *               undoes the drift common to a column, not the cell to
  *               cell part, and keeps the cells as they are;
- *  REPROGRAM    re-read every cell (a multi-level read, scaled by the
- *               estimated mean loss) and top it up to the level read,
+ *  REPROGRAM    have the array re-read every cell (a multi-level read,
+ *               scaled by the estimated mean loss) and top it up to the
+ *               level read (cim_hal_array_refresh()),
  *               once the drift since programming passes the threshold.
  *               Charge loss only lowers levels, so topping up needs no
  *               erase (no P/E cycle); the cells get fresh residual
@@ -25,71 +26,23 @@
 #include "fw_analog.h"
 #include "fw_string.h"
 
-static int fw_refresh_remapped(const struct fw_an_tile *t, uint32_t nsp,
-			       uint32_t col)
-{
-	uint32_t s;
-
-	for (s = 0; s < nsp; s++)
-		if (t->spare_of[s] == col + 1)
-			return 1;
-	return 0;
-}
-
 static void fw_refresh_reprogram(struct cim_fw *fw, uint32_t ptile)
 {
 	struct fw_an_tile *t = fw_an_tile(fw, ptile);
-	uint8_t *cells = cim_hal_tile_cells(fw->hal, ptile);
-	uint32_t nsp = FW_MIN(fw->p.spare_cols, (uint32_t)FW_AN_MAX_SPARES);
-	uint32_t lf_q16, keep, r, c, s, v, rd, p, row_max;
-	uint64_t ns = 0, pulses = 0;
+	struct cim_hal_refresh res;
 	struct cim_tile_stats *ts;
-	uint8_t *cell;
-	int32_t g;
+	uint32_t lf_q16, keep;
 
+	/* the read references follow the charge the estimate says is left */
 	lf_q16 = (uint32_t)fw_div_u64_u32((uint64_t)fw_an_tile_loss_ppm(fw,
 					  ptile) << 16, 1000000u);
 	keep = lf_q16 < 65536 ? 65536 - lf_q16 : 1;
-	for (r = 0; r < fw->p.rows; r++) {
-		row_max = 0;
-		for (c = 0; c < fw->p.cols + nsp; c++) {
-			if (c < fw->p.cols) {
-				/* a remapped column lives in its spare */
-				if (t->st.spare_used &&
-				    fw_refresh_remapped(t, nsp, c))
-					continue;
-				cell = &cells[(size_t)r * fw->p.cols + c];
-			} else {
-				s = c - fw->p.cols;
-				if (!t->spare_of[s] ||
-				    t->spare_of[s] == 0xffff)
-					continue;
-				cell = &fw_an_spare_cells(fw, t, s)[r];
-			}
-			v = *cell;
-			if (!v)
-				continue;
-			g = fw_an_level(fw, ptile, r, c, v, t->gen, lf_q16);
-			rd = (((uint32_t)g << 16) / keep + 128) >> 8;
-			rd = rd > 15 ? 15 : rd;
-			if (rd != v) {
-				t->st.misreads++;
-				*cell = (uint8_t)rd;
-			}
-			/* one pulse per half level to top up, and a verify */
-			p = 1 + (rd << 8 > (uint32_t)g ?
-				 ((rd << 8) - (uint32_t)g) >> 7 : 0);
-			t->st.program_pulses += p;
-			row_max = p > row_max ? p : row_max;
-		}
-		ns += (uint64_t)row_max * fw->p.pulse_ns;
-		pulses += row_max;
-	}
-	cim_hal_clock_advance(fw->hal, ns);
+	cim_hal_array_refresh(fw->hal, ptile, keep, &res);
+	t->st.misreads += res.misreads;
+	t->st.program_pulses += res.pulses;
 	ts = cim_hal_tile_stats(fw->hal, ptile);
 	if (ts)
-		ts->program_pulses += pulses;
-	t->gen++;
+		ts->program_pulses += res.row_pulses;
 	t->st.programmed_ns = cim_hal_clock_now(fw->hal);
 	t->st.refreshes++;
 	t->cal_loss_ppm = 0;

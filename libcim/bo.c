@@ -62,10 +62,9 @@ int cim_bo_map(struct cim_bo *bo, void **ptr)
 				       strerror(-ret));
 			return ret;
 		}
-		p = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 bo->dev->fd, (off_t)req.offset);
-		if (p == MAP_FAILED) {
-			ret = -errno;
+		ret = bo->dev->be->bo_map(bo->dev, bo->handle, req.offset,
+					  bo->size, &p);
+		if (ret) {
 			cimi_set_error(bo->dev, "cannot map a buffer: %s",
 				       strerror(-ret));
 			return ret;
@@ -83,11 +82,31 @@ void cim_bo_free(struct cim_bo *bo)
 	if (!bo)
 		return;
 	if (bo->map)
-		munmap(bo->map, bo->size);
+		bo->dev->be->bo_unmap(bo->dev, bo->map, bo->size);
 	memset(&req, 0, sizeof(req));
 	req.handle = bo->handle;
 	cimi_ioctl(bo->dev, DRM_IOCTL_GEM_CLOSE, &req);
 	free(bo);
+}
+
+int cimi_kernel_bo_map(struct cim_dev *dev, uint32_t handle, uint64_t offset,
+		       size_t size, void **ptr)
+{
+	void *p;
+
+	(void)handle;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd,
+		 (off_t)offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*ptr = p;
+	return 0;
+}
+
+void cimi_kernel_bo_unmap(struct cim_dev *dev, void *ptr, size_t size)
+{
+	(void)dev;
+	munmap(ptr, size);
 }
 
 size_t cim_bo_size(const struct cim_bo *bo)

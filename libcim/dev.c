@@ -14,17 +14,12 @@
 
 #define LIBCIM_VERSION	"1.0.0"
 
-static int fd_ioctl(int fd, unsigned long req, void *arg)
-{
-	return drmIoctl(fd, req, arg) ? -errno : 0;
-}
-
 int cimi_ioctl(struct cim_dev *dev, unsigned long req, void *arg)
 {
-	return fd_ioctl(dev->fd, req, arg);
+	return dev->be->ioctl(dev, req, arg);
 }
 
-int cimi_query(int fd, struct cim_info *info)
+int cimi_query(struct cim_dev *dev, struct cim_info *info)
 {
 	struct drm_cim_device_info di;
 	struct drm_cim_query q;
@@ -34,7 +29,7 @@ int cimi_query(int fd, struct cim_info *info)
 	/* First ask how big the driver's structure is, then fetch what we both know. */
 	memset(&q, 0, sizeof(q));
 	q.query = DRM_CIM_QUERY_DEVICE_INFO;
-	ret = fd_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q);
+	ret = cimi_ioctl(dev, DRM_IOCTL_CIM_QUERY, &q);
 	if (ret)
 		return ret;
 	size = q.size < sizeof(di) ? q.size : (uint32_t)sizeof(di);
@@ -46,7 +41,7 @@ int cimi_query(int fd, struct cim_info *info)
 	q.query = DRM_CIM_QUERY_DEVICE_INFO;
 	q.size = size;
 	q.data = (uintptr_t)&di;
-	ret = fd_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q);
+	ret = cimi_ioctl(dev, DRM_IOCTL_CIM_QUERY, &q);
 	if (ret)
 		return ret;
 
@@ -87,9 +82,26 @@ static int driver_is_cim(int fd, const char *path)
 	return ok;
 }
 
+struct cim_dev *cimi_dev_new(const struct cimi_backend *be, int fd,
+			     const char *path, const struct cim_info *info)
+{
+	struct cim_dev *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return NULL;
+	dev->be = be;
+	dev->fd = fd;
+	snprintf(dev->path, sizeof(dev->path), "%s", path);
+	dev->info = *info;
+	dev->timeout_ns = CIM_DEFAULT_TIMEOUT_NS;
+	pthread_mutex_init(&dev->lock, NULL);
+	pthread_mutex_init(&dev->infer_lock, NULL);
+	return dev;
+}
+
 static int open_node(const char *path, struct cim_dev **out)
 {
-	struct cim_dev *dev;
+	struct cim_dev *dev, probe = { .be = &cimi_kernel_backend };
 	char msg[CIMI_ERR_LEN];
 	struct cim_info info;
 	int fd, ret;
@@ -104,7 +116,8 @@ static int open_node(const char *path, struct cim_dev **out)
 		ret = -ENODEV;
 		goto fail;
 	}
-	ret = cimi_query(fd, &info);
+	probe.fd = fd;
+	ret = cimi_query(&probe, &info);
 	if (ret) {
 		cimi_set_error(NULL, "device query on %s failed: %s", path,
 			       strerror(-ret));
@@ -115,17 +128,11 @@ static int open_node(const char *path, struct cim_dev **out)
 		cimi_set_error(NULL, "%s: %s", path, msg);
 		goto fail;
 	}
-	dev = calloc(1, sizeof(*dev));
+	dev = cimi_dev_new(&cimi_kernel_backend, fd, path, &info);
 	if (!dev) {
 		ret = -ENOMEM;
 		goto fail;
 	}
-	dev->fd = fd;
-	snprintf(dev->path, sizeof(dev->path), "%s", path);
-	dev->info = info;
-	dev->timeout_ns = CIM_DEFAULT_TIMEOUT_NS;
-	pthread_mutex_init(&dev->lock, NULL);
-	pthread_mutex_init(&dev->infer_lock, NULL);
 	*out = dev;
 	return 0;
 fail:
@@ -142,13 +149,19 @@ int cim_open(const char *path, struct cim_dev **out)
 		return -EINVAL;
 	*out = NULL;
 	cimi_set_error(NULL, "%s", "");
+	if (!path)
+		path = getenv("CIM_DEVICE");
+	if (path && !*path)
+		path = NULL;
+	if (path && cimi_is_sim(path))
+		return cimi_sim_open(path, out);
 	if (path)
 		return open_node(path, out);
 	n = cim_list(&card, 1);
 	if (n < 0)
 		return n;
 	if (n == 0) {
-		cimi_set_error(NULL, "no CIM card found (is cim.ko loaded?)");
+		cimi_set_error(NULL, "no CIM card found (is cim.ko loaded? CIM_DEVICE=sim runs the userspace card)");
 		return -ENODEV;
 	}
 	return open_node(card.devnode, out);
@@ -163,7 +176,7 @@ void cim_close(struct cim_dev *dev)
 	cimi_results_free(dev);
 	pthread_mutex_destroy(&dev->infer_lock);
 	pthread_mutex_destroy(&dev->lock);
-	close(dev->fd);
+	dev->be->close(dev);
 	free(dev);
 }
 
@@ -173,7 +186,7 @@ int cim_query(struct cim_dev *dev, struct cim_info *info)
 
 	if (!dev || !info)
 		return -EINVAL;
-	ret = cimi_query(dev->fd, info);
+	ret = cimi_query(dev, info);
 	if (ret) {
 		cimi_set_error(dev, "device query failed: %s", strerror(-ret));
 		return ret;
@@ -203,6 +216,28 @@ int cim_set_timeout(struct cim_dev *dev, int64_t timeout_ns)
 	dev->timeout_ns = timeout_ns;
 	return 0;
 }
+
+static int kernel_ioctl(struct cim_dev *dev, unsigned long req, void *arg)
+{
+	return drmIoctl(dev->fd, req, arg) ? -errno : 0;
+}
+
+static void kernel_close(struct cim_dev *dev)
+{
+	close(dev->fd);
+}
+
+const struct cimi_backend cimi_kernel_backend = {
+	.name = "kernel",
+	.ioctl = kernel_ioctl,
+	.bo_map = cimi_kernel_bo_map,
+	.bo_unmap = cimi_kernel_bo_unmap,
+	.syncobj_create = cimi_kernel_syncobj_create,
+	.syncobj_destroy = cimi_kernel_syncobj_destroy,
+	.syncobj_export = cimi_kernel_syncobj_export,
+	.fence_wait = cimi_kernel_fence_wait,
+	.close = kernel_close,
+};
 
 const char *cim_version(void)
 {

@@ -22,19 +22,19 @@ static int drm_ret(int ret)
 	return ret < 0 ? ret : -EIO;
 }
 
-int cimi_syncobj_create(struct cim_dev *dev, uint32_t *handle)
+int cimi_kernel_syncobj_create(struct cim_dev *dev, uint32_t *handle)
 {
 	errno = 0;
 	return drm_ret(drmSyncobjCreate(dev->fd, 0, handle));
 }
 
-void cimi_syncobj_destroy(struct cim_dev *dev, uint32_t handle)
+void cimi_kernel_syncobj_destroy(struct cim_dev *dev, uint32_t handle)
 {
 	if (handle)
 		drmSyncobjDestroy(dev->fd, handle);
 }
 
-int cimi_syncobj_export(struct cim_dev *dev, uint32_t handle)
+int cimi_kernel_syncobj_export(struct cim_dev *dev, uint32_t handle)
 {
 	int fd = -1, ret;
 
@@ -49,7 +49,7 @@ static int fence_error(struct cim_dev *dev, uint32_t syncobj)
 	struct sync_file_info info = { 0 };
 	int fd, ret;
 
-	fd = cimi_syncobj_export(dev, syncobj);
+	fd = cimi_kernel_syncobj_export(dev, syncobj);
 	if (fd < 0)
 		return fd;
 	ret = ioctl(fd, SYNC_IOC_FILE_INFO, &info) ? -errno : 0;
@@ -59,8 +59,8 @@ static int fence_error(struct cim_dev *dev, uint32_t syncobj)
 	return info.status < 0 ? info.status : 0;
 }
 
-int cimi_fence_wait(struct cim_dev *dev, uint32_t syncobj, int64_t deadline,
-		    int *fence_err)
+int cimi_kernel_fence_wait(struct cim_dev *dev, uint32_t syncobj,
+			   int64_t deadline, int *fence_err)
 {
 	int ret;
 
@@ -70,4 +70,27 @@ int cimi_fence_wait(struct cim_dev *dev, uint32_t syncobj, int64_t deadline,
 		return ret;
 	*fence_err = fence_error(dev, syncobj);
 	return 0;
+}
+
+/* The backend's syncobjs: what the rest of libcim calls. */
+int cimi_syncobj_create(struct cim_dev *dev, uint32_t *handle)
+{
+	return dev->be->syncobj_create(dev, handle);
+}
+
+void cimi_syncobj_destroy(struct cim_dev *dev, uint32_t handle)
+{
+	if (handle)
+		dev->be->syncobj_destroy(dev, handle);
+}
+
+int cimi_syncobj_export(struct cim_dev *dev, uint32_t handle)
+{
+	return dev->be->syncobj_export(dev, handle);
+}
+
+int cimi_fence_wait(struct cim_dev *dev, uint32_t syncobj, int64_t deadline,
+		    int *fence_err)
+{
+	return dev->be->fence_wait(dev, syncobj, deadline, fence_err);
 }

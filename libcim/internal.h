@@ -31,7 +31,38 @@ struct cimi_result_buf {
 	struct cimi_result_buf *next;
 };
 
+struct cim_dev;
+
+/*
+ * A backend: how a device does what cim.ko's ioctls, mmap and syncobjs
+ * do.  The kernel backend (dev.c, fence.c) passes them to the driver;
+ * the userspace card's (sim_*.c) implements them in-process on the
+ * firmware of firmware/sim/.  Everything above this table is shared.
+ */
+struct cimi_backend {
+	const char *name;
+	/* A DRM_IOCTL_CIM_* or DRM_IOCTL_GEM_CLOSE request: 0 or -errno. */
+	int (*ioctl)(struct cim_dev *dev, unsigned long req, void *arg);
+	/* Map the BO handle (size bytes; offset from BO_MMAP_OFFSET). */
+	int (*bo_map)(struct cim_dev *dev, uint32_t handle, uint64_t offset,
+		      size_t size, void **ptr);
+	void (*bo_unmap)(struct cim_dev *dev, void *ptr, size_t size);
+	int (*syncobj_create)(struct cim_dev *dev, uint32_t *handle);
+	void (*syncobj_destroy)(struct cim_dev *dev, uint32_t handle);
+	/* An fd that poll() finds readable once the fence signaled. */
+	int (*syncobj_export)(struct cim_dev *dev, uint32_t handle);
+	/* As cimi_fence_wait(). */
+	int (*fence_wait)(struct cim_dev *dev, uint32_t syncobj,
+			  int64_t deadline, int *fence_err);
+	/* Release what the backend holds for dev (after the shared part). */
+	void (*close)(struct cim_dev *dev);
+};
+
+extern const struct cimi_backend cimi_kernel_backend;
+
 struct cim_dev {
+	const struct cimi_backend *be;
+	void *priv;		/* the backend's */
 	int fd;
 	char path[256];
 	struct cim_info info;
@@ -73,6 +104,18 @@ struct cim_job {
 /* ioctl on the device fd: 0 or -errno. */
 int cimi_ioctl(struct cim_dev *dev, unsigned long req, void *arg);
 
+/* Allocate and set up the device fields every backend shares. */
+struct cim_dev *cimi_dev_new(const struct cimi_backend *be, int fd,
+			     const char *path, const struct cim_info *info);
+
+/* Open the userspace card "sim[:preset]" (sim_dev.c). */
+int cimi_sim_open(const char *spec, struct cim_dev **out);
+/* Is spec a userspace card name ("sim" or "sim:...")? */
+int cimi_is_sim(const char *spec);
+
+/* SHA-256 of data. */
+void cimi_sha256(const void *data, size_t len, uint8_t out[32]);
+
 /* Record a printf-style message as the device's (or thread's) last error. */
 void cimi_set_error(struct cim_dev *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -84,7 +127,17 @@ uint64_t cimi_now_ns(void);
 int64_t cimi_deadline(int64_t now_ns, int64_t timeout_ns);
 
 /* Query the card into *info (size-negotiated). */
-int cimi_query(int fd, struct cim_info *info);
+int cimi_query(struct cim_dev *dev, struct cim_info *info);
+
+/* The kernel backend's pieces (bo.c, fence.c). */
+int cimi_kernel_bo_map(struct cim_dev *dev, uint32_t handle, uint64_t offset,
+		       size_t size, void **ptr);
+void cimi_kernel_bo_unmap(struct cim_dev *dev, void *ptr, size_t size);
+int cimi_kernel_syncobj_create(struct cim_dev *dev, uint32_t *handle);
+void cimi_kernel_syncobj_destroy(struct cim_dev *dev, uint32_t handle);
+int cimi_kernel_syncobj_export(struct cim_dev *dev, uint32_t handle);
+int cimi_kernel_fence_wait(struct cim_dev *dev, uint32_t syncobj,
+			   int64_t deadline, int *fence_err);
 
 /* Syncobjs on the device fd: 0 / the sync_file fd, or -errno. */
 int cimi_syncobj_create(struct cim_dev *dev, uint32_t *handle);

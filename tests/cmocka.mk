@@ -20,7 +20,8 @@ CMOCKA_RUN = pass=0; failed=""; \
 	t_run() { \
 		name=$$1; log=$$2; shift 2; \
 		if "$$@" > $$log 2>&1; then \
-			n=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' $$log); \
+			n=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' $$log | \
+				awk '{ s += $$1 } END { print s + 0 }'); \
 			pass=$$((pass + n)); \
 			echo "  PASS $$name ($$n tests)"; \
 		else \

@@ -85,10 +85,128 @@ void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits)
 	mmio_write32(h->regs + MCU_REG_IRQ_SET, bits);
 }
 
-uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
+/* --- the arrays, through the array sequencer ----------------------- */
+
+static inline void mmio_write64(uintptr_t addr, uint64_t val)
+{
+	mmio_write32(addr, (uint32_t)val);
+	mmio_write32(addr + 4, (uint32_t)(val >> 32));
+}
+
+static inline uint64_t mmio_read64(uintptr_t addr)
+{
+	return mmio_read32(addr) | (uint64_t)mmio_read32(addr + 4) << 32;
+}
+
+static void arr_set(uint32_t tile, uint32_t row, uint32_t nrows,
+		    uint32_t col0, uint32_t ncols)
+{
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_TILE, tile);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_ROW, row);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_NROWS, nrows);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_COL0, col0);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_NCOLS, ncols);
+}
+
+static void arr_buf(uint32_t reg, const void *p)
+{
+	mmio_write64(MCU_ARRAY_BASE + reg, (uintptr_t)p);
+}
+
+/* Run a command; the status it ended with. */
+static uint32_t arr_run(uint32_t cmd)
+{
+	uint32_t st;
+
+	io_fence();
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_CMD, cmd);
+	do {
+		st = mmio_read32(MCU_ARRAY_BASE + MCU_ARR_STATUS);
+	} while (st & MCU_ARR_ST_BUSY);
+	io_fence();
+	return st;
+}
+
+void cim_hal_array_erase(struct cim_hal *h, uint32_t tile)
 {
 	(void)h;
-	return (uint8_t *)(MCU_TILE_BASE + tile * MCU_TILE_STRIDE);
+	arr_set(tile, 0, 0, 0, 0);
+	arr_run(MCU_ARR_CMD_ERASE);
+}
+
+int cim_hal_array_program_row(struct cim_hal *h, uint32_t tile, uint32_t row,
+			      uint32_t col0, const uint8_t *levels, uint32_t n,
+			      struct cim_hal_prog *res)
+{
+	uint32_t st;
+
+	(void)h;
+	arr_set(tile, row, 1, col0, n);
+	arr_buf(MCU_ARR_SRC, levels);
+	st = arr_run(MCU_ARR_CMD_PROGRAM);
+	res->pulses = mmio_read64(MCU_ARRAY_BASE + MCU_ARR_RES_PULSES);
+	res->row_pulses = mmio_read64(MCU_ARRAY_BASE + MCU_ARR_RES_ROW_PULSES);
+	res->verify_failures = mmio_read32(MCU_ARRAY_BASE + MCU_ARR_RES_A);
+	res->spares_taken = mmio_read32(MCU_ARRAY_BASE + MCU_ARR_RES_B);
+	return st & MCU_ARR_ST_FAIL ? -1 : 0;
+}
+
+void cim_hal_array_read(struct cim_hal *h, uint32_t tile, uint32_t row,
+			uint32_t col0, uint32_t n, int raw, uint8_t *levels)
+{
+	(void)h;
+	arr_set(tile, row, 1, col0, n);
+	arr_buf(MCU_ARR_DST, levels);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_ARG, !!raw);
+	arr_run(MCU_ARR_CMD_READ);
+}
+
+void cim_hal_array_mvm(struct cim_hal *h, uint32_t tile, uint32_t row0,
+		       uint32_t nrows, uint32_t col0, uint32_t ncols,
+		       const int16_t *x, int32_t *colsum)
+{
+	(void)h;
+	arr_set(tile, row0, nrows, col0, ncols);
+	arr_buf(MCU_ARR_SRC, x);
+	arr_buf(MCU_ARR_DST, colsum);
+	arr_run(MCU_ARR_CMD_MVM);
+}
+
+void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
+			  uint32_t nrows, uint32_t col0, uint32_t ncols,
+			  int32_t *sum)
+{
+	(void)h;
+	arr_set(tile, row0, nrows, col0, ncols);
+	arr_buf(MCU_ARR_DST, sum);
+	arr_run(MCU_ARR_CMD_COLSUM);
+}
+
+void cim_hal_array_convert(struct cim_hal *h, uint32_t tile,
+			   struct cim_hal_conv *cv)
+{
+	(void)h;
+	arr_set(tile, cv->row0, cv->nrows, cv->col0, cv->n);
+	arr_buf(MCU_ARR_SRC, cv->x);
+	arr_buf(MCU_ARR_AUX, cv->cal_b);
+	arr_buf(MCU_ARR_AUX2, cv->cal_inva);
+	arr_buf(MCU_ARR_DST, &cv->enc);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_ARG, cv->adc_bits);
+	arr_run(MCU_ARR_CMD_CONVERT);
+	cv->reranges = mmio_read32(MCU_ARRAY_BASE + MCU_ARR_RES_A);
+	cv->clips = mmio_read32(MCU_ARRAY_BASE + MCU_ARR_RES_B);
+}
+
+void cim_hal_array_refresh(struct cim_hal *h, uint32_t tile,
+			   uint32_t keep_q16, struct cim_hal_refresh *res)
+{
+	(void)h;
+	arr_set(tile, 0, 0, 0, 0);
+	mmio_write32(MCU_ARRAY_BASE + MCU_ARR_ARG, keep_q16);
+	arr_run(MCU_ARR_CMD_REFRESH);
+	res->pulses = mmio_read64(MCU_ARRAY_BASE + MCU_ARR_RES_PULSES);
+	res->row_pulses = mmio_read64(MCU_ARRAY_BASE + MCU_ARR_RES_ROW_PULSES);
+	res->misreads = mmio_read32(MCU_ARRAY_BASE + MCU_ARR_RES_A);
 }
 
 void *cim_hal_analog_mem(struct cim_hal *h)

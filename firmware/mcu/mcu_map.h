@@ -15,6 +15,11 @@
  *   0x1000_2000  card model parameters (RO, set by the board)
  *   0x1000_3000  device clock: free-running 64-bit nanosecond counter,
  *                also what the host reads at CIM_REG_CLOCK_LO/HI
+ *   0x1000_5000  array sequencer: runs one array operation of
+ *                cim_fw_hal.h on a tile (MCU_ARR_*), operands and results
+ *                in MCU memory by address; erase, program and refresh
+ *                sequence the pulses, verify and column redundancy in
+ *                hardware
  *   0x1000_4000  tile statistics (struct cim_tile_stats per tile, 48 KiB,
  *                kept with the flash); the register file's TEL_* window
  *                shows the tile selected by TEL_TILE (TEL_PE: the wear
@@ -22,13 +27,9 @@
  *   0x2000_0000  plan memory: image slot i at + i * MCU_PLAN_STRIDE
  *   0x3000_0000  activation SRAM, 4 MiB: the firmware's arena buffer
  *                (section .act, see cim-fw.ld)
- *   0x3100_0000  analog state memory (cim_hal_analog_mem): the tiles'
- *                trim registers, spare columns and counters, zeroed at
- *                power-on, kept across MCU resets (up to 224 MiB)
- *   0x4000_0000  tile windows: physical tile t at + t * MCU_TILE_STRIDE,
- *                one byte per 4-bit cell, row-major; stores program and
- *                verify the cell, loads read it back.  Room for 1024
- *                tiles of up to 1 Mi cells each.
+ *   0x3100_0000  analog state memory (cim_hal_analog_mem): the
+ *                firmware's trims and counters, zeroed at power-on, kept
+ *                across MCU resets (up to 224 MiB)
  *   0x8000_0000  SRAM, 512 KiB: firmware, struct cim_fw, stack
  *   0x3f00_0000  wear table: uint32_t program/erase count per physical
  *                tile, in the flash info block (kept across resets and
@@ -80,8 +81,51 @@
 #define MCU_ACT_SIZE		(4ul << 20)
 #define MCU_ANALOG_BASE		0x31000000ul
 
-#define MCU_TILE_BASE		0x40000000ul
-#define MCU_TILE_STRIDE		0x00100000ul	/* 1024 x 1024 */
+/*
+ * Array sequencer.  Write the operands, then MCU_ARR_CMD; MCU_ARR_STATUS
+ * has BUSY until done.  Rows row..row+nrows-1, columns col0..col0+ncols-1
+ * (logical: a column moved to a spare is served by the spare).
+ *   ERASE     block erase of the tile
+ *   PROGRAM   program-and-verify row `row` to the ncols levels at SRC;
+ *             RES_*: pulses, row pulse steps, verify failures (A),
+ *             columns moved to spares (B); STATUS FAIL: no spare left
+ *   READ      ncols levels of row `row` to DST; ARG 1: the columns'
+ *             own cells even when remapped
+ *   MVM       int16 x[nrows] at SRC, int32 column sums to DST (digital)
+ *   COLSUM    int32 column sums of the levels to DST
+ *   CONVERT   conversion pass: x at SRC, trims cal_b / cal_inva at
+ *             AUX / AUX2, ADC bits in ARG; DST receives the output part
+ *             of struct cim_hal_conv (enc, m, w, s1, meas) and RES_A,
+ *             RES_B the repeats and clips
+ *   REFRESH   re-read and top up the tile, read references scaled by
+ *             ARG (q16); RES_*: pulses, row pulse steps, misreads (A)
+ */
+#define MCU_ARRAY_BASE		0x10005000ul
+#define MCU_ARR_TILE		0x00
+#define MCU_ARR_ROW		0x04
+#define MCU_ARR_NROWS		0x08
+#define MCU_ARR_COL0		0x0c
+#define MCU_ARR_NCOLS		0x10
+#define MCU_ARR_SRC		0x18	/* 64-bit MCU address */
+#define MCU_ARR_DST		0x20
+#define MCU_ARR_AUX		0x28
+#define MCU_ARR_AUX2		0x30
+#define MCU_ARR_ARG		0x38
+#define MCU_ARR_CMD		0x3c
+#define MCU_ARR_CMD_ERASE	1
+#define MCU_ARR_CMD_PROGRAM	2
+#define MCU_ARR_CMD_READ	3
+#define MCU_ARR_CMD_MVM		4
+#define MCU_ARR_CMD_COLSUM	5
+#define MCU_ARR_CMD_CONVERT	6
+#define MCU_ARR_CMD_REFRESH	7
+#define MCU_ARR_STATUS		0x40
+#define MCU_ARR_ST_BUSY		(1u << 0)
+#define MCU_ARR_ST_FAIL		(1u << 1)
+#define MCU_ARR_RES_PULSES	0x48	/* 64-bit */
+#define MCU_ARR_RES_ROW_PULSES	0x50	/* 64-bit */
+#define MCU_ARR_RES_A		0x58
+#define MCU_ARR_RES_B		0x5c
 
 #define MCU_SRAM_BASE		0x80000000ul
 

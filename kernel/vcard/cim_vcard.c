@@ -328,7 +328,6 @@ static void vcard_free(struct cim_hal *vc)
 {
 	if (vc->irq > 0)
 		irq_free_desc(vc->irq);
-	vfree(vc->cells);
 	vfree(vc->plan);
 	vfree(vc->act);
 	vfree(vc->fw);
@@ -352,14 +351,12 @@ static int __init vcard_init(void)
 	if (ret)
 		goto free;
 	ret = -ENOMEM;
-	vc->cells = vzalloc(array3_size(vc->params.tiles, vc->params.rows,
-					vc->params.cols));
 	vc->plan = vzalloc(array_size(CIM_FW_MAX_IMAGES, vc->plan_bytes));
 	vc->act = vzalloc(vc->act_bytes);
 	vc->fw = vzalloc(sizeof(*vc->fw));
 	vc->analog = vzalloc(cim_fw_analog_bytes(&vc->params));
 	vc->tstats = vzalloc(array_size(vc->params.tiles, sizeof(*vc->tstats)));
-	if (!vc->cells || !vc->plan || !vc->act || !vc->fw || !vc->analog ||
+	if (!vc->plan || !vc->act || !vc->fw || !vc->analog ||
 	    !vc->tstats || vcard_flash_init(vc))
 		goto free;
 	ret = vcard_irq_init(vc);

@@ -9,10 +9,12 @@
 #include <linux/wait.h>
 
 #include "../../firmware/cim_fw.h"
+#include "../../firmware/model/cim_model.h"
 
 /*
  * The virtual card.  The firmware core knows it as struct cim_hal: the
- * register file, the flash arrays, the plan memory and the modeled clock.
+ * register file, the flash arrays (the array model of firmware/model/),
+ * the plan memory and the modeled clock.
  */
 struct cim_hal {
 	struct platform_device *parent;	/* owns the register map */
@@ -26,7 +28,7 @@ struct cim_hal {
 
 	struct cim_card_params params;
 	u32 plan_bytes;
-	u8 *cells;			/* tiles * rows * cols, one cell a byte */
+	struct cim_model model;		/* the arrays (vcard_flash.c) */
 	u8 *plan;			/* CIM_FW_MAX_IMAGES * plan_bytes */
 	u8 *act;			/* activation arena, act_bytes */
 	u32 act_bytes;

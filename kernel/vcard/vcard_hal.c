@@ -2,8 +2,8 @@
 /* Copyright (c) 2026 The CIM stack authors */
 /*
  * The firmware's HAL on the virtual card: register file, bus-master DMA
- * into host memory by bus address, interrupts, flash arrays, plan memory
- * and the modeled clock.
+ * into host memory by bus address, interrupts, plan memory and the
+ * modeled clock.  The flash arrays are the model's (vcard_flash.c).
  */
 #include <linux/dma-direct.h>
 #include <linux/highmem.h>
@@ -107,15 +107,6 @@ void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits)
 	spin_unlock_irqrestore(&h->reg_lock, flags);
 	if (pending)
 		generic_handle_irq_safe(h->irq);
-}
-
-uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
-{
-	size_t per_tile = (size_t)h->params.rows * h->params.cols;
-
-	if (tile >= h->params.tiles)
-		return NULL;
-	return h->cells + tile * per_tile;
 }
 
 void *cim_hal_analog_mem(struct cim_hal *h)

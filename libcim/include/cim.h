@@ -176,8 +176,15 @@ int cim_list(struct cim_card_info *out, int max);
  * Open a card and check that libcim, the driver and the firmware speak
  * compatible versions.
  *
- * @param path  device node ("/dev/accel/accel0"), or NULL for the first
- *              card cim_list() reports
+ * @param path  device node ("/dev/accel/accel0"); or the userspace card,
+ *              the card firmware run inside this process: "sim" (the
+ *              M1076-class preset), "sim:small", or
+ *              "sim:PRESET,key=value,..." with cim_vcard.ko's parameters;
+ *              or NULL: the value of the environment variable CIM_DEVICE
+ *              if set, else the first card cim_list() reports.  Every
+ *              open of one "sim..." name in a process shares one card;
+ *              CIM_SIM_FLASH=file keeps its flash (resident images)
+ *              across processes (docs/libcim.md, "Backends").
  * @param out   receives the device on success
  * @return 0; -ENODEV if no card (or @p path is not a "cim" device);
  *         -EPROTO on a version mismatch (cim_last_error(NULL) says what
@@ -208,7 +215,10 @@ const struct cim_info *cim_dev_info(const struct cim_dev *dev);
 /** The device node a device was opened from. */
 const char *cim_dev_path(const struct cim_dev *dev);
 
-/** The DRM file descriptor of a device (for poll loops and debugging). */
+/**
+ * The DRM file descriptor of a device (for poll loops and debugging); on
+ * the userspace card an eventfd that counts completed descriptors.
+ */
 int cim_dev_fd(const struct cim_dev *dev);
 
 /**
@@ -460,8 +470,9 @@ int cim_job_wait(struct cim_job *job, int64_t timeout_ns);
 int cim_job_stats(const struct cim_job *job, struct cim_run_stats *stats);
 
 /**
- * Export the job's completion fence as a sync_file fd, readable by
- * poll()/epoll when the job ends.  The caller closes it.
+ * Export the job's completion fence as a sync_file fd (on the userspace
+ * card an eventfd), readable by poll()/epoll when the job ends.  The
+ * caller closes it.
  *
  * @return the fd, or negative errno.
  */

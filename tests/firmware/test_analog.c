@@ -11,6 +11,7 @@
 #include "tests.h"
 #include "fw_array.h"
 #include "fw_analog.h"
+#include "model/model_int.h"
 
 #define AR	256		/* rows of the analog test card */
 #define AC	48		/* columns */
@@ -320,7 +321,7 @@ static void test_weak_column(void **state)
 	t = fw_an_tile(a->fw, 1);
 	assert_int_equal(t->st.spare_used, 1);
 	assert_true(t->st.verify_failures >= 1);
-	assert_int_equal(t->spare_of[0], 6);
+	assert_int_equal(model_tile(&a->t->hal->model, 1)->spare_of[0], 6);
 	/* the spare serves column 5 as well as any other column */
 	for (v = 0; v < NV; v++) {
 		trand_fill(x, AR, 300 + v);
@@ -418,8 +419,8 @@ static void test_calibration_erased_rows(void **state)
 	fw_calibrate_tile(a->fw, 1);
 	for (c = 0; c < AC; c++) {
 		b = fw_an_cal_b(a->fw, t)[c] / 65536.0;
-		want_b = -fw_an_col_offset_q8(a->fw, 1, c) / 256.0;
-		g = fw_an_col_gain_q16(a->fw, 1, c) / 65536.0;
+		want_b = -model_col_offset_q8(&a->fw->p, 1, c) / 256.0;
+		g = model_col_gain_q16(&a->fw->p, 1, c) / 65536.0;
 		ga = 65536.0 / fw_an_cal_inva(a->fw, t)[c];
 		worst_b = fmax(worst_b, fabs(b - want_b));
 		worst_a = fmax(worst_a, fabs(ga / g - 1));
@@ -537,7 +538,7 @@ static void clip_card(struct acard *a, int8_t *x)
 /*
  * Column sums far outside the ADC window are over-range: the firmware
  * converts again with the window doubled (adc_reranges) and gets them
- * right; beyond FW_AN_RANGE_STEPS doublings they clip (adc_clips).
+ * right; beyond MODEL_RANGE_STEPS doublings they clip (adc_clips).
  */
 static void test_adc_clipping(void **state)
 {
@@ -577,7 +578,7 @@ static void test_adc_clipping(void **state)
 	mvm8(a->fw, 1, 0, AR, 0, AC, x, got);
 	ref_mvm(a, 0, AR, 0, AC, x, want);
 	assert_true(t->st.adc_clips >= 7);
-	assert_true(t->st.adc_reranges >= 7 * FW_AN_RANGE_STEPS);
+	assert_true(t->st.adc_reranges >= 7 * MODEL_RANGE_STEPS);
 	/* clipped at the top of the window: reads far too low */
 	assert_true(got[0] < want[0] * 0.8);
 	acard_free(a);
@@ -620,7 +621,7 @@ static void test_model_math(void **state)
 	(void)state;
 	for (i = 0; i < 2000; i++) {
 		v = (uint64_t)trand(&st) << (trand(&st) % 33);
-		assert_int_equal(fw_an_isqrt(v), (uint32_t)sqrtl((long double)v));
+		assert_int_equal(model_isqrt(v), (uint32_t)sqrtl((long double)v));
 		n = (int64_t)((uint64_t)trand(&st) << 31 | trand(&st)) *
 		    (trand(&st) & 1 ? 1 : -1);
 		d = (int64_t)(trand(&st) >> (trand(&st) % 31)) + 1;

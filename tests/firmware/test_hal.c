@@ -47,11 +47,14 @@ struct cim_hal *thal_new(const struct cim_card_params *p, uint32_t plan_bytes)
 
 	h->p = *p;
 	h->stuck_tile = -1;
+	h->model.p = *p;
+	h->model.cells = xcalloc(cim_model_cells_bytes(p), 1);
+	h->model.state = xcalloc(1, cim_model_state_bytes(p));
 	h->tiles = xcalloc(p->tiles, sizeof(*h->tiles));
 	h->pe = xcalloc(p->tiles, sizeof(*h->pe));
 	h->tstats = xcalloc(p->tiles, sizeof(*h->tstats));
 	for (i = 0; i < p->tiles; i++)
-		h->tiles[i] = xcalloc((size_t)p->rows * p->cols, 1);
+		h->tiles[i] = h->model.cells + (size_t)i * p->rows * p->cols;
 	for (i = 0; i < CIM_FW_MAX_IMAGES; i++)
 		h->plan[i] = xcalloc(plan_bytes, 1);
 	h->act_bytes = THAL_ACT_BYTES;
@@ -81,8 +84,8 @@ void thal_free(struct cim_hal *h)
 
 	if (!h)
 		return;
-	for (i = 0; i < h->p.tiles; i++)
-		free(h->tiles[i]);
+	free(h->model.cells);
+	free(h->model.state);
 	free(h->tiles);
 	free(h->pe);
 	free(h->tstats);
@@ -221,14 +224,13 @@ void cim_hal_irq_raise(struct cim_hal *h, uint32_t bits)
 			h->irq_count[i]++;
 }
 
-uint8_t *cim_hal_tile_cells(struct cim_hal *h, uint32_t tile)
+struct cim_model *cim_hal_model(struct cim_hal *h)
 {
-	if (tile >= h->p.tiles)
-		abort();
-	/* A stuck cell ignores programming: it is back at its value. */
-	if ((int)tile == h->stuck_tile)
-		h->tiles[tile][h->stuck_cell] = h->stuck_val;
-	return h->tiles[tile];
+	/* a stuck cell ignores programming: the model keeps it at its value */
+	h->model.stuck_tile = h->stuck_tile;
+	h->model.stuck_cell = h->stuck_cell;
+	h->model.stuck_val = h->stuck_val;
+	return &h->model;
 }
 
 void *cim_hal_analog_mem(struct cim_hal *h)

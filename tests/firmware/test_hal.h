@@ -2,8 +2,8 @@
 /*
  * Host-test implementation of the firmware HAL: a register array, DMA
  * where a bus address is a host pointer but only inside buffers the test
- * registered (anything else is a bus error), malloc'ed tiles and plan
- * memory, recorded interrupts and a plain modeled clock.
+ * registered (anything else is a bus error), the array model over
+ * malloc'ed cells, plan memory, recorded interrupts and a plain modeled clock.
  */
 #ifndef _CIM_TEST_HAL_H_
 #define _CIM_TEST_HAL_H_
@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cim_fw.h"
+#include "model/cim_model.h"
 
 #define THAL_MAX_BUFS	4096
 
@@ -23,7 +24,8 @@ struct thal_buf {
 struct cim_hal {
 	uint32_t regs[CIM_REG_SPACE / 4];
 	struct cim_card_params p;
-	uint8_t **tiles;
+	struct cim_model model;		/* the arrays (firmware/model/) */
+	uint8_t **tiles;		/* cells of each tile, in the model */
 	uint32_t *pe;			/* program/erase cycles per tile */
 	struct cim_tile_stats *tstats;	/* per tile */
 	uint8_t *plan[CIM_FW_MAX_IMAGES];
@@ -36,7 +38,10 @@ struct cim_hal {
 	uint64_t dma_reads, dma_writes;	/* transfers that succeeded */
 	uint64_t dma_faults;		/* transfers refused */
 	uint32_t bad_reg_writes;	/* to registers the platform owns */
-	/* fault: this cell of this tile reads back stuck_val (tile < 0: off) */
+	/*
+	 * fault: this cell of this tile reads back stuck_val (tile < 0:
+	 * off); the model takes it (model.stuck_*)
+	 */
 	int stuck_tile;
 	uint32_t stuck_cell;
 	uint8_t stuck_val;

@@ -63,5 +63,6 @@ TEST_LIST(time);
 TEST_LIST(analog);
 TEST_LIST(catalog);
 TEST_LIST(fault);
+TEST_LIST(array);
 
 #endif /* _CIM_FW_TESTS_H_ */

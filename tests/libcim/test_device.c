@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * libcim's device path against the fake driver (fake_kernel.c): what it
- * sends in each ioctl, how it negotiates the query, the version
- * handshake, buffers, image loads, jobs, fences, errors and cleanup.
+ * libcim's device path against two backends, with the same test bodies:
+ * the fake driver (fake_kernel.c: what libcim sends in each ioctl, how it
+ * negotiates the query, the version handshake, buffers, image loads,
+ * jobs, fences, errors and cleanup) and the userspace card ("sim:small",
+ * firmware/sim/ in-process: the same calls on the real firmware).
+ * Checks of what only the fake can record or inject are under be->fake.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -26,6 +30,17 @@ static int64_t now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+/* The backend the current group runs on. */
+struct backend {
+	const char *path;	/* what cim_open() gets */
+	int fake;		/* the fake driver: records and injects */
+};
+
+static const struct backend fake_be = { FAKE_DEV_PATH, 1 };
+/* The small preset: 8 tiles of 256 x 256, like the fake card. */
+static const struct backend sim_be = { "sim:small", 0 };
+static const struct backend *be = &fake_be;
 
 static int setup(void **state)
 {
@@ -44,11 +59,28 @@ static int teardown(void **state)
 	return 0;
 }
 
+static int group_fake(void **state)
+{
+	(void)state;
+	be = &fake_be;
+	return 0;
+}
+
+/* A card of its own for the group: no flash file from the environment. */
+static int group_sim(void **state)
+{
+	(void)state;
+	be = &sim_be;
+	unsetenv("CIM_SIM_FLASH");
+	unsetenv("CIM_DEVICE");
+	return 0;
+}
+
 static struct cim_dev *open_fake(void)
 {
 	struct cim_dev *dev = NULL;
 
-	assert_int_equal(cim_open(FAKE_DEV_PATH, &dev), 0);
+	assert_int_equal(cim_open(be->path, &dev), 0);
 	assert_non_null(dev);
 	return dev;
 }
@@ -183,14 +215,19 @@ static void buffers(void **state)
 	/* The relative timeout reaches the driver as an absolute deadline. */
 	before = now_ns();
 	assert_int_equal(cim_bo_wait(bo, 2000000000), 0);
-	assert_true(fake_rec.last_bo_wait_deadline >= before + 2000000000);
-	assert_true(fake_rec.last_bo_wait_deadline <= now_ns() + 2000000000);
+	if (be->fake) {
+		assert_true(fake_rec.last_bo_wait_deadline >= before + 2000000000);
+		assert_true(fake_rec.last_bo_wait_deadline <= now_ns() + 2000000000);
+	}
 	assert_int_equal(cim_bo_wait(bo, CIM_TIMEOUT_INFINITE), 0);
-	assert_true(fake_rec.last_bo_wait_deadline == INT64_MAX);
+	if (be->fake)
+		assert_true(fake_rec.last_bo_wait_deadline == INT64_MAX);
 	assert_int_equal(cim_bo_wait(bo, -5), -EINVAL);
 	cim_bo_free(bo);
-	assert_int_equal(fake_rec.gem_closes, 1);
-	assert_int_equal(fake_live_bos(), 0);
+	if (be->fake) {
+		assert_int_equal(fake_rec.gem_closes, 1);
+		assert_int_equal(fake_live_bos(), 0);
+	}
 	cim_close(dev);
 }
 
@@ -204,21 +241,24 @@ static void image_load_and_release(void **state)
 	(void)state;
 	build(&b, 256, 256);
 	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), 0);
-	assert_int_equal(fake_rec.image_loads, 1);
-	assert_int_equal(fake_rec.last_load.offset, 0);
-	assert_int_equal(fake_rec.last_load.size, b.size);
-	assert_true(fake_rec.last_load.out_syncobj != 0);
-	/* The staging BO and the syncobj are gone once loaded. */
-	assert_int_equal(fake_live_bos(), 0);
-	assert_int_equal(fake_live_syncobjs(), 0);
-	assert_int_equal(fake_live_images(), 1);
+	if (be->fake) {
+		assert_int_equal(fake_rec.image_loads, 1);
+		assert_int_equal(fake_rec.last_load.offset, 0);
+		assert_int_equal(fake_rec.last_load.size, b.size);
+		assert_true(fake_rec.last_load.out_syncobj != 0);
+		/* The staging BO and the syncobj are gone once loaded. */
+		assert_int_equal(fake_live_bos(), 0);
+		assert_int_equal(fake_live_syncobjs(), 0);
+		assert_int_equal(fake_live_images(), 1);
+	}
 	cim_image_get_props(img, &p);
 	assert_int_equal(p.input_size, 40);
 	assert_int_equal(p.output_size, 10);
 	assert_int_equal(p.tiles, 2);
 	assert_true(p.handle != 0);
 	cim_image_release(img);
-	assert_int_equal(fake_live_images(), 0);
+	if (be->fake)
+		assert_int_equal(fake_live_images(), 0);
 	unbuild(&b);
 	cim_close(dev);
 }
@@ -236,7 +276,8 @@ static void image_load_refusals(void **state)
 	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), -EINVAL);
 	assert_null(img);
 	assert_non_null(strstr(cim_last_error(dev), "compiled for 128x256 tiles, the card has 256x256"));
-	assert_int_equal(fake_rec.image_loads, 0);
+	if (be->fake)
+		assert_int_equal(fake_rec.image_loads, 0);
 	unbuild(&b);
 
 	build(&b, 256, 256);
@@ -246,8 +287,14 @@ static void image_load_refusals(void **state)
 	assert_non_null(strstr(cim_last_error(dev), "CRC"));
 	assert_int_equal(cim_image_load(dev, b.img, 10, &img), -EINVAL);
 	assert_int_equal(cim_image_load(dev, b.img, b.size - 1, &img), -EINVAL);
-	assert_int_equal(fake_rec.image_loads, 0);
 	free(bad);
+	if (!be->fake) {
+		/* The card's limits come from the firmware: nothing to vary. */
+		unbuild(&b);
+		cim_close(dev);
+		return;
+	}
+	assert_int_equal(fake_rec.image_loads, 0);
 
 	/* More virtual tiles (2) than the card has physical ones. */
 	fake_cfg.info.tiles = 1;
@@ -320,20 +367,26 @@ static void infer_matches_reference(void **state)
 	assert_memory_equal(out, want, sizeof(out));
 	assert_int_equal(st.status, 0);
 	assert_int_equal(st.batch_done, 7);
-	assert_int_equal(st.device_time_ns, 7007);
+	if (be->fake)
+		assert_int_equal(st.device_time_ns, 7007);
+	else
+		assert_true(st.device_time_ns > 0);
 	assert_true(st.host_time_ns > 0);
-	assert_int_equal(fake_rec.last_submit.batch, 7);
-	assert_int_equal(fake_rec.last_submit.priority, DRM_CIM_PRIO_NORMAL);
-	assert_int_equal(fake_rec.last_submit.in_syncobj_count, 0);
-	assert_true(fake_rec.last_submit.result_handle != 0);
-	assert_int_equal(fake_rec.last_submit.result_offset % 8, 0);
+	if (be->fake) {
+		assert_int_equal(fake_rec.last_submit.batch, 7);
+		assert_int_equal(fake_rec.last_submit.priority, DRM_CIM_PRIO_NORMAL);
+		assert_int_equal(fake_rec.last_submit.in_syncobj_count, 0);
+		assert_true(fake_rec.last_submit.result_handle != 0);
+		assert_int_equal(fake_rec.last_submit.result_offset % 8, 0);
+	}
 	/* Buffers are cached: a second, smaller call creates no new BO. */
 	{
 		uint32_t creates = fake_rec.bo_creates;
 
 		assert_int_equal(cim_infer(dev, img, in + 40, out, 2, NULL), 0);
 		assert_memory_equal(out, want + 10, 20);
-		assert_int_equal(fake_rec.bo_creates, creates);
+		if (be->fake)
+			assert_int_equal(fake_rec.bo_creates, creates);
 	}
 	assert_int_equal(cim_infer(dev, img, in, out, 0, NULL), -EINVAL);
 	assert_int_equal(cim_infer(dev, img, NULL, out, 1, NULL), -EINVAL);
@@ -360,14 +413,19 @@ static void infer_ex_passes_exit_margin(void **state)
 	tu_fill_i8(&s, in, sizeof(in));
 	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), 0);
 	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, &o, &st), 0);
-	assert_int_equal(fake_rec.last_submit.flags, DRM_CIM_SUBMIT_EXIT_MARGIN);
-	assert_int_equal(fake_rec.last_submit.exit_margin, 0);
+	if (be->fake) {
+		assert_int_equal(fake_rec.last_submit.flags, DRM_CIM_SUBMIT_EXIT_MARGIN);
+		assert_int_equal(fake_rec.last_submit.exit_margin, 0);
+	}
 	o.exit_margin = 100000;		/* "off" is clamped to 256 */
 	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, &o, &st), 0);
-	assert_int_equal(fake_rec.last_submit.exit_margin, CIM_EXIT_MARGIN_OFF);
+	if (be->fake)
+		assert_int_equal(fake_rec.last_submit.exit_margin, CIM_EXIT_MARGIN_OFF);
 	assert_int_equal(cim_infer_ex(dev, img, in, out, 3, NULL, &st), 0);
-	assert_int_equal(fake_rec.last_submit.flags, 0);
-	assert_int_equal(fake_rec.last_submit.exit_margin, 0);
+	if (be->fake) {
+		assert_int_equal(fake_rec.last_submit.flags, 0);
+		assert_int_equal(fake_rec.last_submit.exit_margin, 0);
+	}
 	/* A margin without its flag, and the flag through plain cim_submit(). */
 	o.flags = 0;
 	o.exit_margin = 3;
@@ -407,10 +465,12 @@ static void infer_splits_big_batches(void **state)
 	assert_int_equal(cim_image_load(dev, image, size, &img), 0);
 	assert_int_equal(cim_infer(dev, img, in, out, batch, &st), 0);
 	assert_memory_equal(out, want, batch * 2);
-	assert_int_equal(fake_rec.submits, 2);
-	assert_int_equal(fake_rec.last_submit.batch, 100);
+	if (be->fake) {
+		assert_int_equal(fake_rec.submits, 2);
+		assert_int_equal(fake_rec.last_submit.batch, 100);
+		assert_int_equal(st.device_time_ns, 1000ull * batch + 14);
+	}
 	assert_int_equal(st.batch_done, batch);
-	assert_int_equal(st.device_time_ns, 1000ull * batch + 14);
 	cim_image_release(img);
 	free(image);
 	free(in);
@@ -469,22 +529,30 @@ static void submit_arguments(void **state)
 				    NULL, 1, &job), -EINVAL);
 	assert_int_equal(cim_submit(e.dev, e.img, e.in, 0, e.out, 0, 1, 0,
 				    fences, 65, &job), -EINVAL);
-	assert_int_equal(fake_rec.submits, 0);
+	if (be->fake)
+		assert_int_equal(fake_rec.submits, 0);
 
 	/* A chain: the second job waits for the first, at high priority. */
 	assert_int_equal(cim_submit(e.dev, e.img, e.in, 40, e.out, 10, 101, 0,
 				    NULL, 0, &first), 0);
-	assert_int_equal(fake_rec.last_submit.in_offset, 40);
-	assert_int_equal(fake_rec.last_submit.out_offset, 10);
-	assert_int_equal(fake_rec.last_submit.batch, 101);
-	assert_int_equal(fake_rec.last_submit.out_syncobj, cim_job_syncobj(first));
+	if (be->fake) {
+		assert_int_equal(fake_rec.last_submit.in_offset, 40);
+		assert_int_equal(fake_rec.last_submit.out_offset, 10);
+		assert_int_equal(fake_rec.last_submit.batch, 101);
+		assert_int_equal(fake_rec.last_submit.out_syncobj, cim_job_syncobj(first));
+	}
 	fences[0] = cim_job_syncobj(first);
 	assert_int_equal(cim_submit(e.dev, e.img, e.in, 0, e.out, 0, 1,
 				    CIM_SUBMIT_HIGH_PRIO, fences, 1, &job), 0);
-	assert_int_equal(fake_rec.last_submit.priority, DRM_CIM_PRIO_HIGH);
-	assert_int_equal(fake_rec.last_submit.in_syncobj_count, 1);
-	assert_int_equal(fake_rec.last_in_syncobjs[0], fences[0]);
-	assert_int_equal(cim_job_wait(job, 0), 0);
+	if (be->fake) {
+		assert_int_equal(fake_rec.last_submit.priority, DRM_CIM_PRIO_HIGH);
+		assert_int_equal(fake_rec.last_submit.in_syncobj_count, 1);
+		assert_int_equal(fake_rec.last_in_syncobjs[0], fences[0]);
+	}
+	/* The fake ran both at submission; the card may still be at it. */
+	assert_int_equal(cim_job_wait(job, be->fake ? 0 : CIM_TIMEOUT_INFINITE), 0);
+	/* The second job ran after the first: that one has ended too. */
+	assert_int_equal(cim_job_wait(first, 0), 0);
 	assert_int_equal(cim_job_wait(first, CIM_TIMEOUT_INFINITE), 0);
 	cim_job_free(job);
 	cim_job_free(first);
@@ -741,6 +809,222 @@ static void list_does_not_fail(void **state)
 	assert_int_equal(cim_list(cards, -1), -EINVAL);
 }
 
+/* A job's fence fd: poll() finds it readable once the job has ended. */
+static void fence_fd_polls(void **state)
+{
+	struct cim_run_stats st;
+	struct pollfd pfd;
+	struct jobs_env e;
+	struct cim_job *job;
+	int fd;
+
+	(void)state;
+	env_up(&e);
+	assert_int_equal(cim_submit(e.dev, e.img, e.in, 0, e.out, 0, 100, 0,
+				    NULL, 0, &job), 0);
+	fd = cim_job_fence_fd(job);
+	assert_true(fd >= 0);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	assert_int_equal(poll(&pfd, 1, 20000), 1);
+	assert_true(pfd.revents & POLLIN);
+	close(fd);
+	/* Readable means ended: the wait needs no time. */
+	assert_int_equal(cim_job_wait(job, 0), 0);
+	assert_int_equal(cim_job_stats(job, &st), 0);
+	assert_int_equal(st.batch_done, 100);
+	/* Exported after the end: readable at once. */
+	fd = cim_job_fence_fd(job);
+	assert_true(fd >= 0);
+	pfd.revents = 0;
+	assert_int_equal(poll(&pfd, 1, 0), 1);
+	close(fd);
+	cim_job_free(job);
+	env_down(&e);
+}
+
+/* The CPU reference of libcim computes what the card must return. */
+void cimi_sha256(const void *data, size_t len, uint8_t out[32]);
+
+static int find_image(const struct cim_resident_image *r, int n,
+		      const struct built *b)
+{
+	uint8_t d[32];
+	int i;
+
+	cimi_sha256(b->img, b->size, d);
+	for (i = 0; i < n; i++)
+		if (!memcmp(r[i].sha256, d, 32) && r[i].size == b->size)
+			return i;
+	return -1;
+}
+
+/*
+ * The userspace card's own catalog: by content, shared by every device
+ * on the card, kept after the last user, on the least-worn tiles, and
+ * the tiles' counters move with the work.
+ */
+static void sim_catalog_and_wear(void **state)
+{
+	struct cim_resident_image r[8];
+	struct cim_catalog_stats st;
+	struct cim_tile_activity act[8];
+	struct cim_tile_wear w0[8], w[8];
+	struct cim_image *img, *img2, *img3;
+	struct cim_dev *dev, *dev2;
+	struct built a, b;
+	uint64_t mvms = 0, macs = 0, s = 5;
+	int8_t in[4 * 40], out[4 * 10];
+	int n, i, k, on_a = 0;
+
+	(void)state;
+	dev = open_fake();
+	build(&a, 256, 256);
+	assert_int_equal(cim_tiles_wear(dev, w0, 8), 8);
+	assert_int_equal(cim_resident_images(dev, r, 8, &st), 0);
+	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
+	n = cim_resident_images(dev, r, 8, &st);
+	assert_int_equal(n, 1);
+	k = find_image(r, n, &a);
+	assert_int_equal(k, 0);
+	assert_int_equal(r[k].users, 1);
+	assert_int_equal(r[k].tiles, 2);
+	assert_int_equal(r[k].state, CIM_RESIDENT_READY);
+	assert_int_equal(st.programs, 1);
+	/* Its two tiles were the least worn, and each took one more cycle. */
+	assert_int_equal(cim_tiles_wear(dev, w, 8), 8);
+	for (i = 0; i < 8; i++) {
+		if (w[i].slot == (int32_t)r[k].slot) {
+			on_a++;
+			assert_int_equal(w[i].pe_cycles, w0[i].pe_cycles + 1);
+		} else {
+			assert_int_equal(w[i].slot, -1);
+			assert_int_equal(w[i].pe_cycles, w0[i].pe_cycles);
+		}
+	}
+	assert_int_equal(on_a, 2);
+
+	/* Work shows in the tiles' counters. */
+	tu_fill_i8(&s, in, sizeof(in));
+	assert_int_equal(cim_infer(dev, img, in, out, 4, NULL), 0);
+	assert_int_equal(cim_tiles_activity(dev, act, 8), 8);
+	for (i = 0; i < 8; i++) {
+		assert_true(act[i].flags & CIM_TILE_ACTIVITY);
+		mvms += act[i].mvms;
+		macs += act[i].macs;
+	}
+	assert_true(mvms > 0);
+	assert_true(macs >= 4ull * (40 * 300 + 300 * 10));
+
+	/* A second device on the same card shares the catalog: a hit. */
+	dev2 = open_fake();
+	assert_int_equal(cim_image_load(dev2, a.img, a.size, &img2), 0);
+	n = cim_resident_images(dev2, r, 8, &st);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].users, 2);
+	assert_int_equal(st.programs, 1);
+	assert_int_equal(st.hits, 1);
+	cim_image_release(img2);
+	cim_close(dev2);
+	/* Released by all: still resident, and loading it again programs nothing. */
+	cim_image_release(img);
+	n = cim_resident_images(dev, r, 8, &st);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].users, 0);
+	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
+	assert_int_equal(cim_resident_images(dev, r, 8, &st), 1);
+	assert_int_equal(st.programs, 1);
+	assert_int_equal(st.hits, 2);
+
+	/* Another image goes to other tiles (the worn ones are taken). */
+	{
+		uint32_t lens[] = { 40, 300, 10 };
+		struct cim_geometry g = { 256, 256, 4 };
+		uint64_t s2 = 777;
+
+		b.img = NULL;
+		tu_model_random(&b.m, &s2, 2, lens);
+		assert_int_equal(cim_image_build(&b.m.desc, &g, &b.img, &b.size), 0);
+	}
+	assert_int_equal(cim_image_load(dev, b.img, b.size, &img3), 0);
+	n = cim_resident_images(dev, r, 8, &st);
+	assert_int_equal(n, 2);
+	assert_int_equal(st.programs, 2);
+	assert_true(find_image(r, n, &b) >= 0);
+	assert_int_equal(cim_tiles_wear(dev, w, 8), 8);
+	for (i = 0, k = 0; i < 8; i++)
+		k += w[i].slot >= 0;
+	assert_int_equal(k, 4);
+	cim_image_release(img3);
+	cim_image_release(img);
+	unbuild(&b);
+	unbuild(&a);
+	cim_close(dev);
+}
+
+/* CIM_SIM_FLASH: the card's flash outlives the process's card. */
+static void sim_flash_persists(void **state)
+{
+	char path[] = "/tmp/cim-sim-flash-XXXXXX";
+	struct cim_resident_image r[4];
+	struct cim_catalog_stats st;
+	struct cim_image *img;
+	struct cim_dev *dev;
+	struct built a;
+	int8_t in[40] = { 1, 2, 3 }, out[10], want[10];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);		/* the card creates it */
+	setenv("CIM_SIM_FLASH", path, 1);
+	build(&a, 256, 256);
+	assert_int_equal(cim_ref_run_model(&a.m.desc, in, want, 1), 0);
+	dev = open_fake();
+	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
+	cim_image_release(img);
+	cim_close(dev);		/* the last device: the card powers off */
+
+	dev = open_fake();
+	assert_int_equal(cim_resident_images(dev, r, 4, &st), 1);
+	assert_int_equal(st.adopted, 1);
+	assert_int_equal(find_image(r, 1, &a), 0);
+	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
+	assert_int_equal(cim_resident_images(dev, r, 4, &st), 1);
+	assert_int_equal(st.programs, 0);
+	assert_int_equal(st.hits, 1);
+	/* It runs from the cells the first card programmed. */
+	assert_int_equal(cim_infer(dev, img, in, out, 1, NULL), 0);
+	assert_memory_equal(out, want, sizeof(out));
+	cim_image_release(img);
+	cim_close(dev);
+	unsetenv("CIM_SIM_FLASH");
+	unlink(path);
+	unbuild(&a);
+}
+
+/* CIM_DEVICE picks the card cim_open(NULL) opens. */
+static void sim_from_environment(void **state)
+{
+	struct cim_dev *dev;
+
+	(void)state;
+	setenv("CIM_DEVICE", "sim:small", 1);
+	assert_int_equal(cim_open(NULL, &dev), 0);
+	assert_string_equal(cim_dev_path(dev), "sim:small");
+	assert_int_equal(cim_dev_info(dev)->tiles, 8);
+	assert_int_equal(cim_dev_info(dev)->tile_rows, 256);
+	assert_true(cim_dev_fd(dev) >= 0);
+	cim_close(dev);
+	setenv("CIM_DEVICE", "sim:nosuchpreset", 1);
+	assert_true(cim_open(NULL, &dev) < 0);
+	assert_non_null(strstr(cim_last_error(NULL), "sim:nosuchpreset"));
+	unsetenv("CIM_DEVICE");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -764,7 +1048,27 @@ int main(void)
 		T(result_bos_per_job_in_flight),
 		T(resident_images_and_wear),
 		T(list_does_not_fail),
+		T(fence_fd_polls),
 	};
 
-	return cmocka_run_group_tests_name("device", tests, NULL, NULL);
+	/* The same bodies on the userspace card. */
+	const struct CMUnitTest sim_tests[] = {
+		T(buffers),
+		T(image_load_and_release),
+		T(image_load_refusals),
+		T(infer_matches_reference),
+		T(infer_ex_passes_exit_margin),
+		T(infer_splits_big_batches),
+		T(submit_arguments),
+		T(fence_fd_polls),
+		T(sim_catalog_and_wear),
+		T(sim_flash_persists),
+		T(sim_from_environment),
+	};
+	int failed;
+
+	failed = cmocka_run_group_tests_name("device", tests, group_fake, NULL);
+	failed += cmocka_run_group_tests_name("device_sim", sim_tests,
+					      group_sim, NULL);
+	return failed;
 }

@@ -214,10 +214,19 @@ result $? reload_analog_same_seed
 export CIM_VMTEST_DET=compare
 suite analog_det
 unset CIM_VMTEST_DET
+# The userspace card ran the same model with the same seed and card
+# parameters at build time (tests/sim/simcmp.c): a fresh card here gives
+# the same output bytes and the same modeled device time.
+unload && analog_load
+result $? load_analog_for_sim
+cim-simcmp compare /tests/sim_analog.bin /tests/digits_cnn_int8.cimx 64
+result $? sim_analog_same_as_vcard
 # Back to the ideal card: bit-exact again.
 unload && load
 result $? load_ideal_again
 suite analog_ideal
+cim-simcmp compare /tests/sim_ideal_b8.bin /tests/digits_cnn_int8.cimx 8
+result $? sim_ideal_same_as_vcard
 
 unload
 result $? final_unload

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * The array model of the emulated cards: what the flash arrays of a CIM
+ * card do when the firmware programs, reads and drives them, with the
+ * modeled time of those operations.  It implements the array operations
+ * of cim_fw_hal.h for every emulator (the kernel virtual card, the
+ * userspace card, the host tests); the card MCU image does not contain
+ * it.  Ideal arrays (params.analog = 0) are exact integer stores; analog
+ * ones get programming error, drift, read noise, column gain and offset,
+ * ADCs and weak columns: docs/analog-model.md.
+ *
+ * The platform gives the model its memory (struct cim_model) and finds
+ * it again through cim_hal_model().  Cells and state live with the
+ * flash: zeroed at power-on, kept across firmware resets.
+ */
+#ifndef _CIM_MODEL_H_
+#define _CIM_MODEL_H_
+
+#include "../cim_fw.h"
+
+struct cim_model {
+	struct cim_card_params p;	/* the card's (cim_hal_params()) */
+	uint8_t *cells;			/* tiles * rows * cols, one a byte */
+	void *state;			/* cim_model_state_bytes(&p) */
+	/* fault: this cell of this tile reads stuck_val (tile < 0: none) */
+	int stuck_tile;
+	uint32_t stuck_cell;
+	uint8_t stuck_val;
+};
+
+/* Bytes of model->cells and model->state for a card. */
+size_t cim_model_cells_bytes(const struct cim_card_params *p);
+size_t cim_model_state_bytes(const struct cim_card_params *p);
+
+/* The platform's: the model of this card. */
+struct cim_model *cim_hal_model(struct cim_hal *h);
+
+#endif /* _CIM_MODEL_H_ */

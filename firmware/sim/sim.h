@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Inside the userspace card (cim_sim.h): the firmware knows it as
+ * struct cim_hal.  Lock order: reg_lock, then dma_lock; irq_lock is a
+ * leaf.  The firmware thread owns fw and everything in the flash; the
+ * host reaches them only through registers and DMA.
+ */
+#ifndef _CIM_SIM_INT_H_
+#define _CIM_SIM_INT_H_
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "../cim_fw.h"
+#include "../model/cim_model.h"
+#include "cim_sim.h"
+
+struct sim_map {
+	uintptr_t addr;
+	size_t len;
+};
+
+/*
+ * The flash file: this header, then the regions it gives offsets of.
+ * Everything in it outlives the process when the file is a real file.
+ */
+#define SIM_FLASH_MAGIC		0x48534c46534d4943ull	/* "CIMSFLSH" */
+#define SIM_FLASH_VERSION	1
+
+struct sim_flash_hdr {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t params_size;		/* sizeof(struct cim_card_params) */
+	struct cim_card_params params;	/* geometry and model of the card */
+	uint32_t plan_bytes;
+	uint32_t slots_valid;		/* slots[] hold the last card's table */
+	uint64_t total;			/* bytes of the file */
+	uint64_t clock_ns;		/* modeled clock when last stopped */
+	uint64_t off_cells, off_analog, off_pe, off_tstats, off_plan,
+		 off_slots, off_model;
+};
+
+struct cim_hal {
+	/* register file */
+	pthread_mutex_t reg_lock;
+	uint32_t regs[CIM_REG_SPACE / 4];
+	uint64_t clock_ns;
+
+	struct cim_card_params params;
+	char preset[16];
+	uint32_t plan_bytes, act_bytes, threads;
+	uint8_t *act;
+
+	/* flash (sim_flash.c) */
+	struct sim_flash_hdr *flash;	/* mapping of the whole file */
+	int flash_fd;			/* -1: anonymous memory */
+	int flash_loaded;
+	struct cim_model model;		/* cells and state in the flash */
+	uint8_t *analog, *plan;
+	uint32_t *pe;
+	struct cim_tile_stats *tstats;
+	struct cim_fw_slot *slots;
+
+	/* DMA (sim_dma.c): sorted by address */
+	pthread_mutex_t dma_lock;
+	struct sim_map *maps;
+	size_t nmaps, cap_maps;
+
+	/* interrupt delivery */
+	pthread_mutex_t irq_lock;
+	cim_sim_irq_fn irq_fn;
+	void *irq_ctx;
+	int irq_fd;
+
+	/* the firmware and its thread */
+	struct cim_fw *fw;
+	pthread_t thread;
+	pthread_cond_t wake;		/* with reg_lock */
+	uint32_t events;		/* SIM_EV_*, under reg_lock */
+	int stop;
+	int reset_held;			/* RESET written, thread not back */
+
+	/* sensors (sim_regs.c) */
+	uint64_t busy_ns, busy_last, th_last_ns;
+	uint32_t temp_mc, power_uw;
+};
+
+#define SIM_EV_KICK	1u
+#define SIM_EV_RESET	2u
+
+/* sim_config.c */
+int sim_config_params(const struct cim_sim_config *cfg, struct cim_hal *h,
+		      uint64_t *age_s, char *err, size_t errlen);
+
+/* sim_regs.c */
+void sim_regs_init(struct cim_hal *h);
+uint64_t sim_now_ns(void);
+void sim_sensors_update(struct cim_hal *h);	/* reg_lock held */
+
+/* sim_flash.c */
+int sim_flash_open(struct cim_hal *h, const char *path, char *err,
+		   size_t errlen);
+void sim_flash_save(struct cim_hal *h);
+void sim_flash_close(struct cim_hal *h);
+
+/* sim_dma.c */
+void sim_dma_fini(struct cim_hal *h);
+
+#endif /* _CIM_SIM_INT_H_ */

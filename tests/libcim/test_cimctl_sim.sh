@@ -1,0 +1,110 @@
+#!/bin/sh
+# cimctl on the userspace card (firmware/sim/ in-process): no driver, no
+# root.  The digits models (tests/models, compiled into build/models by
+# the top Makefile) run bit-exact to the CPU reference, resident images
+# survive the process through CIM_SIM_FLASH, and an unprivileged user runs
+# a model; the sample application, unchanged, runs on it through
+# CIM_DEVICE (shared and static libcim).
+# Usage: test_cimctl_sim.sh CIMCTL MODELS_DIR TESTS_MODELS_DIR [EXAMPLES_DIR]
+# Ends with the line "cimctl_sim: N passed, N failed".
+set -u
+C=$1
+M=$2
+D=$3
+E=${4:-}
+T=$(mktemp -d)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+unset CIM_DEVICE CIM_SIM_FLASH
+
+bad() {	# bad NAME MESSAGE
+	fail=$((fail + 1))
+	echo "FAIL: $1: $2"
+	sed 's/^/  | /' "$T/out"
+}
+# expect NAME RC PATTERN... -- CMD...: CMD exits RC, its output matches every PATTERN
+expect() {
+	name=$1; want_rc=$2; shift 2
+	pats=""
+	while [ "$1" != "--" ]; do pats="$pats
+$1"; shift; done
+	shift
+	"$@" > "$T/out" 2>&1
+	rc=$?
+	if [ "$rc" != "$want_rc" ]; then
+		bad "$name" "exit $rc, expected $want_rc"; return
+	fi
+	missing=$(echo "$pats" | while IFS= read -r p; do
+		[ -n "$p" ] && ! grep -q -- "$p" "$T/out" && echo "$p"; done)
+	if [ -n "$missing" ]; then
+		bad "$name" "no match for '$missing'"; return
+	fi
+	pass=$((pass + 1))
+}
+
+expect list 0 '^sim	sim	userspace' '^sim:small	sim:small	userspace' -- "$C" list
+expect info-small 0 '^tiles  *8$' '^tile_rows  *256$' '^device  *sim:small$' -- \
+	"$C" info sim:small
+expect info-m1076 0 '^tiles  *76$' '^tile_cols  *1024$' -- "$C" info --dev sim
+expect env-device 0 '^tiles  *8$' -- env CIM_DEVICE=sim:small "$C" info
+expect bad-preset 1 "unknown preset" -- "$C" info sim:nosuch
+
+# The held-out digits (540 samples) through the small card: bit-exact.
+for m in mlp cnn; do
+	for w in int8 int4; do
+		expect "digits_${m}_${w}" 0 '^max_abs_diff 0$' '^mismatches 0 of 5400$' \
+			'^top1 5[0-4][0-9] of 540' '^device_time_ns [1-9]' -- \
+			"$C" run "$M/digits_${m}_$w.cimx" --dev sim:small \
+			--input "$D/digits_test.bin" --show 0
+	done
+done
+# The default card (M1076-class) and the model compiled for it.
+expect digits_cnn_m1076 0 '^max_abs_diff 0$' '^mismatches 0 of 5400$' -- \
+	"$C" run "$M/m1076/digits_cnn_int8.cimx" --dev sim \
+	--input "$D/digits_test.bin" --show 0
+expect wrong-geometry 1 'compiled for 256x256 tiles, the card has 1024x1024' -- \
+	"$C" run "$M/digits_cnn_int8.cimx" --dev sim
+
+# Resident images outlive the process with a flash file.
+export CIM_SIM_FLASH="$T/flash"
+expect program-first 0 'programmed' -- \
+	"$C" program "$M/digits_mlp_int8.cimx" --dev sim:small
+expect program-again-hits 0 'already resident' -- \
+	"$C" program "$M/digits_mlp_int8.cimx" --dev sim:small
+expect images 0 '^1 images' '1 found on the card' ' ready ' -- \
+	"$C" images sim:small
+expect tiles 0 '^P/E min 0 max 1' -- "$C" tiles sim:small
+unset CIM_SIM_FLASH
+
+# Someone without privileges (the userspace card needs none).
+cp "$C" "$T/cimctl"
+cp "$M/m1076/digits_mlp_int8.cimx" "$D/digits_test.bin" "$T/"
+chmod 755 "$T/cimctl"
+chmod 644 "$T/digits_mlp_int8.cimx" "$T/digits_test.bin"
+if [ "$(id -u)" = 0 ]; then
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+	as_user=""
+fi
+expect non-root 0 '^max_abs_diff 0$' '^mismatches 0 of 5400$' -- \
+	$as_user sh -c "id -u | grep -qv '^0\$' && cd /tmp && \
+		'$T/cimctl' run '$T/digits_mlp_int8.cimx' --dev sim --input '$T/digits_test.bin' --show 0"
+
+# The same program as on a card: examples/hello, pointed at the sim.
+if [ -n "$E" ]; then
+	expect hello-shared 0 '^top1 [0-9]$' '^device_time_ns [1-9]' '^out 9 ' -- \
+		env CIM_DEVICE=sim:small "$E/hello" "$M/digits_mlp_int8.cimx" 3
+	grep '^out' "$T/out" > "$T/hello.out"
+	expect hello-static 0 '^top1 [0-9]$' -- \
+		env CIM_DEVICE=sim:small "$E/hello-static" "$M/digits_mlp_int8.cimx" 3
+	if grep '^out' "$T/out" | cmp -s - "$T/hello.out"; then
+		pass=$((pass + 1))
+	else
+		bad hello-same-outputs "shared and static runs differ"
+	fi
+fi
+
+echo "cimctl_sim: $pass passed, $fail failed"
+[ "$fail" = 0 ]
