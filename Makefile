@@ -191,6 +191,7 @@ PY_ENV	:= CIM_LIBRARY=$(B)/libcim/libcim.so.1 \
 	   CIM_TEST_DATA=$(TOP)/$(MODELS)/digits_test.bin
 package-check: libcim tools firmware models
 	sh tests/packaging/test_fwfile.sh $(B)/firmware/cim-fw.bin $(B)/firmware/cim-fw.elf
+	sh tests/packaging/test_cimctl_json.sh $(B)/tools/cimctl $(PKG_MODEL)
 	sh tests/packaging/test_dkms.sh $(KVER) $(B)
 	sh tests/packaging/test_install.sh $(B) $(TOP)/examples/hello.c $(PKG_MODEL)
 	$(PY_ENV) /usr/bin/python3 -m unittest -v tests/python/test_cim.py
