@@ -82,11 +82,13 @@ uninstall:
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/70-cim.rules
 	rm -rf $(DESTDIR)$(FIRMWAREDIR)/cim $(DESTDIR)$(PYTHONDIR)/cim
 
+# The sources only: a tree where `make modules` ran holds its outputs too.
 install-dkms-src:
 	$(INSTALL) -d $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)
-	cd $(TOP) && git ls-files -z $(DKMS_SRC) 2>/dev/null | \
-		xargs -0 -r -I{} $(INSTALL) -D -m 644 {} $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)/{} || \
-		cp -r $(DKMS_SRC) $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)/
+	tar -C $(TOP) --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*' --exclude='*.a' \
+		--exclude='modules.order' --exclude='Module.symvers' \
+		-cf - $(DKMS_SRC) | tar -C $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION) -xf -
 	sed 's/@VERSION@/$(VERSION)/' $(TOP)/dkms.conf > $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)/dkms.conf
 
 uninstall-dkms-src:
