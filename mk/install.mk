@@ -89,7 +89,7 @@ install-dkms-src:
 		--exclude='*.mod.c' --exclude='.*' --exclude='*.a' \
 		--exclude='modules.order' --exclude='Module.symvers' \
 		-cf - $(DKMS_SRC) | tar -C $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION) -xf -
-	sed 's/@VERSION@/$(VERSION)/' $(TOP)/dkms.conf > $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)/dkms.conf
+	sed 's/#MODULE_VERSION#/$(VERSION)/' $(TOP)/dkms.conf > $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)/dkms.conf
 
 uninstall-dkms-src:
 	rm -rf $(DESTDIR)$(DKMSSRCDIR)/cim-$(VERSION)
