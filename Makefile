@@ -168,3 +168,36 @@ clean:
 	-$(MAKE) -C firmware clean
 	-$(MAKE) -C tools clean
 	rm -rf $(B)
+
+# Install, uninstall, DKMS source and Debian packages (mk/install.mk,
+# debian/; README "Install").  `make deb` builds the packages from a copy
+# of the tracked files in build/deb/, where the .debs land.
+include $(TOP)/mk/install.mk
+install: libcim tools firmware
+
+DEB_B	:= $(B)/deb
+deb:
+	rm -rf $(DEB_B) && mkdir -p $(DEB_B)/cim-$(VERSION)
+	git ls-files -z | xargs -0 -I{} cp --parents -P {} $(DEB_B)/cim-$(VERSION)/
+	cd $(DEB_B)/cim-$(VERSION) && dpkg-buildpackage -us -uc -b -j2 \
+		> $(DEB_B)/build.log 2>&1 || { tail -40 $(DEB_B)/build.log; exit 1; }
+	ls -l $(DEB_B)/*.deb
+
+# Packaging tests (README "Install"): the firmware file, DKMS against the
+# installed headers, make install/uninstall with a pkg-config sample on
+# the userspace card, the Python package, the .debs (lintian) and a
+# clean bookworm chroot (build/chroot/, debootstrap).
+PKG_MODEL := $(B)/models/digits_mlp_int8.cimx
+PY_ENV	:= CIM_LIBRARY=$(B)/libcim/libcim.so.1 \
+	   CIM_COMPILER_LIBRARY=$(B)/libcim/libcim-compiler.so.1 \
+	   PYTHONPATH=$(TOP)/python CIM_TEST_MODEL=$(PKG_MODEL) \
+	   CIM_TEST_DATA=$(TOP)/$(MODELS)/digits_test.bin
+package-check: libcim tools firmware models
+	sh tests/packaging/test_fwfile.sh $(B)/firmware/cim-fw.bin $(B)/firmware/cim-fw.elf
+	sh tests/packaging/test_cimctl_json.sh $(B)/tools/cimctl $(PKG_MODEL)
+	sh tests/packaging/test_dkms.sh $(KVER) $(B)
+	sh tests/packaging/test_install.sh $(B) $(TOP)/examples/hello.c $(PKG_MODEL)
+	$(PY_ENV) /usr/bin/python3 -m unittest -v tests/python/test_cim.py
+	$(MAKE) deb
+	sh tests/packaging/test_lintian.sh $(DEB_B)
+	sh tests/packaging/test_chroot.sh $(B) $(TOP)/examples/hello.c $(PKG_MODEL)

@@ -34,6 +34,8 @@ RT_LIBS := $(shell $(PKG_CONFIG) --libs $(RT_PC_REQUIRES) 2>/dev/null) \
 CC_LIBS := $(shell $(PKG_CONFIG) --libs $(CC_PC_REQUIRES) 2>/dev/null) \
 	   $(CC_SYSLIBS)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+# cimctl --json (json-c)
+JSON_LIBS := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 
 LIBCIM_DIR := $(TOP)/build/libcim
 LIBCIM_AS := $(LIBCIM_DIR)/libcim-compiler.a $(LIBCIM_DIR)/libcim.a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cimctl command-line parsing.  Pure functions (no device, no I/O), unit
+ * cimctl command-line parsing (getopt_long).  No device, no I/O; unit
  * tested in tests/libcim/test_cimctl.c.
  */
 #ifndef CIMCTL_ARGS_H
@@ -37,12 +37,27 @@ struct build_opts {
 
 struct info_opts {
 	const char *dev;	/* NULL: first card */
+	int json;		/* --json */
+};
+
+struct list_opts {
+	int json;		/* --json */
+};
+
+struct bench_opts {
+	const char *file;	/* the .cimx */
+	const char *dev;	/* NULL: first card */
+	uint32_t batch;		/* items per job, default 1 */
+	uint32_t seconds_ms;	/* how long to measure, default 2000 */
+	uint32_t warmup;	/* jobs run before measuring, default 1 */
+	int json;		/* --json */
 };
 
 struct monitor_opts {
 	const char *dev;	/* NULL: first card */
 	uint32_t interval_ms;	/* default 1000 */
 	uint32_t count;		/* samples; 0: until interrupted */
+	int json;		/* --json: one JSON object per sample */
 };
 
 struct program_opts {
@@ -61,12 +76,17 @@ int cimctl_parse_monitor(int argc, char *const argv[], struct monitor_opts *o,
 			 char *err, size_t len);
 int cimctl_parse_program(int argc, char *const argv[], struct program_opts *o,
 			 char *err, size_t len);
-/* `list` takes no arguments but --help. */
-int cimctl_parse_list(int argc, char *const argv[], char *err, size_t len);
+int cimctl_parse_list(int argc, char *const argv[], struct list_opts *o,
+		      char *err, size_t len);
+int cimctl_parse_bench(int argc, char *const argv[], struct bench_opts *o,
+		       char *err, size_t len);
 
 /* Decimal (or 0x hex) in [min, max]: 0 or -1. */
 int cimctl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int cimctl_parse_u64(const char *s, uint64_t *out);
+/* Seconds (decimal fraction allowed) as milliseconds in [min, max]. */
+int cimctl_parse_ms(const char *s, uint32_t min_ms, uint32_t max_ms,
+		    uint32_t *out);
 
 /*
  * Device node for a spec: "3" -> /dev/accel/accel3, "accel3" ->

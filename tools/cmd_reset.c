@@ -68,7 +68,7 @@ int cmd_reset(int argc, char *argv[])
 	struct cim_dev *dev;
 	int r;
 
-	r = cimctl_open_dev(argc, argv, usage, "reset", &dev);
+	r = cimctl_open_dev(argc, argv, usage, "reset", &dev, NULL);
 	if (r >= 0)
 		return r;
 	r = cimctl_card_of(dev, &ci);

@@ -21,7 +21,7 @@ int cimctl_args_done(int r, const char *name, const char *err,
 }
 
 int cimctl_open_dev(int argc, char *argv[], const char *usage,
-		    const char *name, struct cim_dev **dev)
+		    const char *name, struct cim_dev **dev, int *json)
 {
 	struct info_opts o;
 	char err[256];
@@ -31,6 +31,8 @@ int cimctl_open_dev(int argc, char *argv[], const char *usage,
 	r = cimctl_args_done(r, name, err, usage);
 	if (r >= 0)
 		return r;
+	if (json)
+		*json = o.json;
 	return cimctl_open_spec(o.dev, dev);
 }
 

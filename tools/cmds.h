@@ -20,6 +20,7 @@ int cmd_tiles(int argc, char *argv[]);
 int cmd_monitor(int argc, char *argv[]);
 int cmd_reset(int argc, char *argv[]);
 int cmd_program(int argc, char *argv[]);
+int cmd_bench(int argc, char *argv[]);
 
 /*
  * After cimctl_parse_*() returned r: -1 to go on, or the exit status
@@ -29,10 +30,13 @@ int cmd_program(int argc, char *argv[]);
 int cimctl_args_done(int r, const char *name, const char *err,
 		     const char *usage);
 
-/* Parse [DEV] (as cimctl info) and open the card: -1, or an exit status. */
+/*
+ * Parse [--json] [DEV] (as cimctl info) and open the card: -1, or an exit
+ * status.  *json (if json is not NULL) receives --json.
+ */
 struct cim_dev;
 int cimctl_open_dev(int argc, char *argv[], const char *usage,
-		    const char *name, struct cim_dev **dev);
+		    const char *name, struct cim_dev **dev, int *json);
 /* Open the card of a DEV spec (NULL: the first): -1, or an exit status. */
 int cimctl_open_spec(const char *spec, struct cim_dev **dev);
 

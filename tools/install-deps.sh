@@ -8,6 +8,10 @@ libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
 libonnx-dev libxnnpack-dev libpthreadpool-dev"
+# Packaging and its tests: make install/deb, DKMS, lintian, the clean
+# chroot, cimctl --json (json-c; jsonschema checks it), Python bindings.
+PKGS_MAIN="$PKGS_MAIN libjson-c-dev go-md2man dkms debhelper dh-dkms dh-python
+python3-all python3-numpy python3-jsonschema lintian debootstrap"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 
 missing=""

@@ -200,12 +200,58 @@ static void info_and_list(void **state)
 	assert_string_equal(o.dev, "accel2");
 	assert_int_equal(PARSE(cimctl_parse_info, &o, "info", "1", "2"), CIMCTL_ARGS_ERROR);
 	assert_int_equal(PARSE(cimctl_parse_info, &o, "info", "--help"), CIMCTL_ARGS_HELP);
-	assert_int_equal(cimctl_parse_list(1, ARGV("list"), err, sizeof(err)),
+	assert_int_equal(o.json, 0);
+	assert_int_equal(PARSE(cimctl_parse_info, &o, "info", "--json", "sim:small"),
 			 CIMCTL_ARGS_OK);
-	assert_int_equal(cimctl_parse_list(2, ARGV("list", "--help"), err, sizeof(err)),
-			 CIMCTL_ARGS_HELP);
-	assert_int_equal(cimctl_parse_list(2, ARGV("list", "x"), err, sizeof(err)),
+	assert_int_equal(o.json, 1);
+	assert_string_equal(o.dev, "sim:small");
+	assert_int_equal(PARSE(cimctl_parse_info, &o, "info", "--json=1"),
 			 CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "--json takes no value"));
+	assert_int_equal(PARSE(cimctl_parse_info, &o, "info", "-x"), CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "unknown option -x"));
+	assert_int_equal(PARSE(cimctl_parse_info, &o, "info", "--dev"), CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "--dev needs a value"));
+}
+
+static void list_and_bench(void **state)
+{
+	struct list_opts l;
+	struct bench_opts b;
+
+	(void)state;
+	assert_int_equal(PARSE(cimctl_parse_list, &l, "list"), CIMCTL_ARGS_OK);
+	assert_int_equal(l.json, 0);
+	assert_int_equal(PARSE(cimctl_parse_list, &l, "list", "--json"), CIMCTL_ARGS_OK);
+	assert_int_equal(l.json, 1);
+	assert_int_equal(PARSE(cimctl_parse_list, &l, "list", "--help"), CIMCTL_ARGS_HELP);
+	assert_int_equal(PARSE(cimctl_parse_list, &l, "list", "x"), CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "unexpected argument x"));
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench"), CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "no model file"));
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench", "m.cimx"), CIMCTL_ARGS_OK);
+	assert_string_equal(b.file, "m.cimx");
+	assert_int_equal(b.batch, 1);
+	assert_int_equal(b.seconds_ms, 2000);
+	assert_int_equal(b.warmup, 1);
+	assert_null(b.dev);
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench", "--batch", "8",
+			       "--seconds=0.5", "--dev", "sim", "--json", "m.cimx",
+			       "--warmup", "0"), CIMCTL_ARGS_OK);
+	assert_int_equal(b.batch, 8);
+	assert_int_equal(b.seconds_ms, 500);
+	assert_int_equal(b.warmup, 0);
+	assert_int_equal(b.json, 1);
+	assert_string_equal(b.dev, "sim");
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench", "m", "--seconds", "0"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench", "m", "--batch", "65536"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench", "a", "b"),
+			 CIMCTL_ARGS_ERROR);
+	assert_int_equal(PARSE(cimctl_parse_bench, &b, "bench", "m", "--batch"),
+			 CIMCTL_ARGS_ERROR);
+	assert_non_null(strstr(err, "--batch needs a value"));
 }
 
 static void monitor_and_program(void **state)
@@ -368,6 +414,7 @@ int main(void)
 		cmocka_unit_test(run_errors),
 		cmocka_unit_test(build_options),
 		cmocka_unit_test(info_and_list),
+		cmocka_unit_test(list_and_bench),
 		cmocka_unit_test(monitor_and_program),
 		cmocka_unit_test(catalog_formatting),
 		cmocka_unit_test(builtin_mlp2_tiles),

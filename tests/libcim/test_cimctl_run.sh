@@ -108,6 +108,34 @@ expect unknown-command 2 "unknown command 'frob'" -- "$C" frob
 expect bad-option 2 'unknown option --frob' -- "$C" run --frob
 expect no-such-device 1 'cannot open' -- "$C" info /nonexistent/accel7
 
+# --json: every document valid against docs/cimctl-json.schema.json.
+J=$(dirname "$0")/../tools/check_cimctl_json.py
+json() {	# json NAME COMMAND [KEY=VALUE...] -- CMD...: CMD's output checks
+	name=$1; jcmd=$2; shift 2
+	keys=""
+	while [ "$1" != "--" ]; do keys="$keys $1"; shift; done
+	shift
+	"$@" > "$T/out" 2> "$T/err"
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		bad "$name" "exit status $rc"; return
+	fi
+	# shellcheck disable=SC2086
+	if /usr/bin/python3 "$J" "$jcmd" $keys < "$T/out" > "$T/err" 2>&1; then
+		ok "$name"
+	else
+		bad "$name" "$(cat "$T/err")"
+	fi
+}
+json json-info info tile_rows=256 cell_bits=4 -- "$C" info --json $D
+json json-images images -- env CIM_FAKE_IMAGES=2 "$C" images --json $D
+json json-tiles tiles -- env CIM_FAKE_IMAGES=0 "$C" tiles $D --json
+json json-tiles-old tiles -- env CIM_FAKE_IMAGES=0 CIM_FAKE_TILES_SHORT=1 "$C" tiles --json $D
+if grep -q '"macs":null' "$T/out"; then ok x; else bad json-tiles-old "no null counters"; fi
+json json-list list -- "$C" list --json
+expect json-bad-value 2 '--json takes no value' -- "$C" info --json=yes $D
+expect bad-prefix 2 'unknown option --bat' -- "$C" run --bat 3
+
 if [ "$fail" != 0 ]; then
 	echo "[  FAILED  ] $fail test(s)."
 	exit 1
