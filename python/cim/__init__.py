@@ -157,7 +157,7 @@ class Model:
     def release(self):
         """Drop the image (it stays resident until its tiles are needed)."""
         if self._img:
-            lib.cim_image_release(self._img)
+            lib.cim_image_free(self._img)
             self._img = ctypes.c_void_p()
         if self._m:
             lib.cim_model_free(self._m)

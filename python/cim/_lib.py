@@ -83,7 +83,7 @@ _PROTOS = {
     "cim_bo_alloc": (c_int, [_P, c_size_t, POINTER(_P)]),
     "cim_bo_map": (c_int, [_P, POINTER(_P)]),
     "cim_bo_free": (None, [_P]),
-    "cim_image_release": (None, [_P]),
+    "cim_image_free": (None, [_P]),
     "cim_resident_images": (c_int, [_P, POINTER(ResidentImage), c_int,
                                     POINTER(CatalogStats)]),
     "cim_tiles_activity": (c_int, [_P, POINTER(TileActivity), c_int]),
