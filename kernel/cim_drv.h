@@ -13,6 +13,8 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/gpu_scheduler.h>
 
+#include "cim_compat.h"
+
 #include "../uapi/cim_card.h"
 #include "../uapi/drm/cim_accel.h"
 #include "cim_catalog.h"

@@ -156,7 +156,7 @@ static void cim_reset_uevent(struct cim_device *cdev, enum cim_reset_reason why)
 		 cim_reset_reason_name(why));
 	snprintf(count, sizeof(count), "CIM_RESETS=%d",
 		 atomic_read(&cdev->resets));
-	kobject_uevent_env(&cdev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
+	kobject_uevent_env(&compat_drm_minor(&cdev->drm)->kdev->kobj, KOBJ_CHANGE, envp);
 }
 
 /*
@@ -172,7 +172,7 @@ static void cim_recover_reattach(struct cim_device *cdev, int err)
 	struct dma_fence *fence;
 	struct cim_job *job;
 
-	list_for_each_entry(s_job, &cdev->sched.pending_list, list) {
+	compat_drm_sched_for_each_pending_job(s_job, &cdev->sched, NULL) {
 		job = to_cim_job(s_job);
 		if (job->done && dma_fence_is_signaled(job->done)) {
 			fence = dma_fence_get(job->done);
@@ -219,7 +219,7 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 	if (!reset && !gone) {
 		/* Late completions: re-attach the fences that signalled. */
 		cim_recover_reattach(cdev, 0);
-		drm_sched_start(sched);
+		compat_drm_sched_start(sched, 0);
 		drm_dev_exit(idx);
 		return;
 	}
@@ -252,7 +252,7 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 	}
 
 	cim_recover_reattach(cdev, err);
-	drm_sched_start(sched);
+	compat_drm_sched_start(sched, 0);
 	if (!gone) {
 		cim_reset_uevent(cdev, why);
 		drm_dev_exit(idx);
@@ -264,7 +264,7 @@ enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job)
 	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
 
 	cim_recover(cdev, CIM_RESET_TIMEOUT, sched_job);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	return DRM_GPU_SCHED_STAT_RESET;
 }
 
 static void cim_reset_work(struct work_struct *work)
