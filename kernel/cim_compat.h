@@ -206,12 +206,17 @@ compat_drm_sched_no_hang(struct drm_sched_job *job)
  * A platform device made by a driver (the virtual card) has no firmware
  * node to say it is DMA-coherent; on arm64 such a device is taken as
  * non-coherent, while the virtual card reaches memory through the
- * cached linear map like the CPU: declare it coherent.  The field
- * exists where the architecture has non-coherent DMA at all.
+ * cached linear map like the CPU: declare it coherent.
+ * Linux 7.x (7.3 has it) keeps struct device's flag bits in dev->flags
+ * behind accessors (dev_set_dma_coherent()); before, dev->dma_coherent
+ * is a bit field that exists where the architecture has non-coherent
+ * DMA at all.
  */
 static inline void compat_dev_set_dma_coherent(struct device *dev)
 {
-#if defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
+#ifdef CIM_HAVE_DEV_FLAG_ACCESSORS
+	dev_set_dma_coherent(dev);
+#elif defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
 	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU) || \
 	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU_ALL)
 	dev->dma_coherent = true;

@@ -38,4 +38,5 @@ have SCHED_IS_STOPPED drm/gpu_scheduler.h 'bool drm_sched_is_stopped\('
 have GEM_VMAP_UNLOCKED drm/drm_gem.h 'int drm_gem_vmap_unlocked\('
 have DRM_FILE_CLIENT_ID drm/drm_file.h 'u64 client_id'
 have WQ_PERCPU linux/workqueue.h 'WQ_PERCPU[[:space:]]*='
+have DEV_FLAG_ACCESSORS linux/device.h '__create_dev_flag_accessors\(dma_coherent,'
 echo "#endif"
