@@ -2,6 +2,7 @@
 /* cimctl list */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
 #include "cim.h"
@@ -37,8 +38,8 @@ int cmd_list(int argc, char *argv[])
 		return CIMCTL_EXIT_FAIL;
 	n = cim_list(cards, n);
 	for (i = 0; i < n; i++)
-		printf("accel%d\t%s\t%s\t%s\n", cards[i].index, cards[i].devnode,
-		       cards[i].parent, cards[i].syspath);
+		printf("%s\t%s\t%s\t%s\n", strrchr(cards[i].devnode, '/') + 1,
+		       cards[i].devnode, cards[i].parent, cards[i].syspath);
 	free(cards);
 	return CIMCTL_EXIT_OK;
 }
