@@ -7,7 +7,8 @@ PKGS_MAIN="build-essential pkg-config libdrm-dev libudev-dev libkmod-dev
 libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
-libonnx-dev libxnnpack-dev libpthreadpool-dev"
+libonnx-dev libxnnpack-dev libpthreadpool-dev
+debootstrap qemu-system-arm gcc-aarch64-linux-gnu"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 
 missing=""
@@ -16,7 +17,10 @@ for p in $PKGS_MAIN $PKGS_BPO; do
 		missing="$missing $p"
 	fi
 done
+# The other kernels of the matrix (trixie chroot, arm64): its own stamps.
+kernels() { bash "$(dirname "$0")/install-kernels.sh"; }
 if [ -z "$missing" ]; then
+	kernels
 	exit 0
 fi
 
@@ -44,3 +48,4 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends $PKGS_MAIN
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports $PKGS_BPO
+kernels

@@ -118,6 +118,11 @@ EOF
 		esac
 	done
 	rm -f "$root"/var/cache/cim-debs/*.deb
+	# modules.dep, which dpkg's hooks would have made (the VM's
+	# initramfs loads the DRM modules in dependency order).
+	for d in "$root"/usr/lib/modules/*/kernel; do
+		depmod -b "$root" "$(basename "$(dirname "$d")")"
+	done
 	touch "$stamp"
 }
 

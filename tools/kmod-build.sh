@@ -90,4 +90,4 @@ if [ -n "${CIM_NO_SPARSE:-}" ]; then
 	echo "kmod-build: $kver: NO SPARSE: $CIM_NO_SPARSE"
 fi
 cp "$dir/cim.ko" "$dir/cim_vcard.ko" "$out/"
-echo "kmod-build: $kver: ok, $out/cim.ko $out/cim_vcard.ko"
+echo "kmod-build: $kver: ok in $SECONDS s, $out/cim.ko $out/cim_vcard.ko"

@@ -35,6 +35,12 @@ result $? "device_node ${node:-none}"
 sys=/sys/class/accel/$(basename "$node")/device
 [ -d "$sys" ] || sys=/sys/class/drm/$(basename "$node")/device
 
+# The card's interrupt: a real number (arm64 has no IRQ 0 to give).
+irq=$(awk '/ cim$/ { sub(":", "", $1); print $1; exit }' /proc/interrupts)
+echo "cim irq ${irq:-none}"
+[ -n "$irq" ] && [ "$irq" -gt 0 ]
+result $? card_irq_valid
+
 cimctl list >/tmp/out 2>&1
 cat /tmp/out
 grep -q "$node" /tmp/out
