@@ -42,9 +42,11 @@ else
 	inner_out=$dir
 fi
 mkdir -p "$dir"
-(cd "$top" && cp -a --parents Kbuild kernel uapi \
-	$(ls firmware/*.c firmware/*.h) "$dir/")
-rm -f "$dir/kernel/cim_compat_gen.h"
+# Sources only (not the objects of an in-tree build), times kept, so
+# that a second build compiles only what changed.
+(cd "$top" && { echo Kbuild; find kernel uapi \( -name '*.[ch]' -o -name '*.sh' \) \
+	! -name cim_compat_gen.h; find firmware -maxdepth 1 -name '*.[ch]'; } |
+	tar -cf - -T -) | tar -C "$dir" -xpf -
 
 # Sparse runs unless the kernel needs what this sparse cannot parse:
 # from 6.15 or so, the headers use __typeof_unqual__ under __CHECKER__
@@ -58,7 +60,8 @@ common=${root}${common:-$kdir}
 if grep -q '__typeof_unqual__' "$common/include/linux/compiler_types.h" 2>/dev/null; then
 	probe=$(mktemp --suffix=.c)
 	printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$probe"
-	if ! command -v sparse >/dev/null || sparse "$probe" 2>&1 | grep -q error; then
+	said=$(sparse "$probe" 2>&1 || echo error)
+	if ! command -v sparse >/dev/null || [ -z "${said##*error*}" ]; then
 		CIM_NO_SPARSE="sparse $(sparse --version 2>/dev/null || echo missing) cannot parse __typeof_unqual__, which this kernel's headers use under sparse (__CHECKER__); no sparse in Debian can check this kernel"
 	fi
 	rm -f "$probe"
