@@ -238,6 +238,7 @@ irqreturn_t cim_hw_irq(int irq, void *arg);
 /* cim_gem.c */
 struct drm_gem_object *cim_gem_create_object(struct drm_device *drm,
 					     size_t size);
+void cim_job_sync_for_cpu(struct cim_job *job);
 int cim_bo_dma_ref(struct drm_gem_object *obj, u64 offset, u64 length,
 		   struct cim_dma_ref *ref);
 int cim_ioctl_bo_create(struct drm_device *drm, void *data,

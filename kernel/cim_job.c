@@ -125,6 +125,7 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 	if (job->opcode == CIM_OPC_CALIBRATE && job->image)
 		cim_analog_complete(job, &err);
 	cim_queue_done(job, err);
+	cim_job_sync_for_cpu(job);
 	if (err)
 		dma_fence_set_error(job->done, err);
 	dma_fence_signal(job->done);
