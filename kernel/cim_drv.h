@@ -100,6 +100,7 @@ struct cim_device {
 
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
+	atomic_t sched_jobs;	/* pushed to drm_sched, not yet freed */
 	u64 fence_context;
 	atomic64_t fence_seqno;
 

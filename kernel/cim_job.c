@@ -248,8 +248,11 @@ static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 
 static void cim_job_free(struct drm_sched_job *sched_job)
 {
+	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
+
 	drm_sched_job_cleanup(sched_job);
 	cim_job_put(to_cim_job(sched_job));
+	atomic_dec(&cdev->sched_jobs);
 }
 
 /*
@@ -319,7 +322,9 @@ int cim_sched_init(struct cim_device *cdev)
 
 /*
  * Wait until drm_sched holds no job for the card (or the timeout passes):
- * drm_sched_fini() does not free jobs still pending.
+ * before 6.17 drm_sched_fini() does not free jobs still pending (after,
+ * it cancels them: cim_job_cancel()).  Counted by the driver itself, not
+ * read off the scheduler's pending list.
  */
 void cim_sched_drain(struct cim_device *cdev, unsigned long timeout)
 {
@@ -329,9 +334,7 @@ void cim_sched_drain(struct cim_device *cdev, unsigned long timeout)
 	if (!cdev->sched_ready)
 		return;
 	for (;;) {
-		spin_lock(&cdev->sched.job_list_lock);
-		empty = list_empty(&cdev->sched.pending_list);
-		spin_unlock(&cdev->sched.job_list_lock);
+		empty = !atomic_read(&cdev->sched_jobs);
 		if (empty || time_after(jiffies, end))
 			break;
 		msleep(5);
@@ -472,6 +475,7 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, finished);
 	atomic64_inc(&job->queue->submitted);
+	atomic_inc(&job->cdev->sched_jobs);
 	drm_sched_entity_push_job(&job->base);
 	dma_fence_put(finished);
 	if (syncobj)
