@@ -65,7 +65,7 @@ modules:
 	@mkdir -p $(B)
 ifneq ($(filter /usr/src/linux-headers-%-amd64,$(KDIR)),)
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=1 modules 2>&1 | tee $(B)/modules.log
-	@! grep -E 'warning:|error:' $(B)/modules.log
+	@! grep -E 'warning:|error:|not available or not up to date' $(B)/modules.log
 else
 	bash tools/kmod-build.sh $(KDIR) $(B)/kbuild/$(KVER)
 endif
