@@ -2,8 +2,8 @@
 # Installs the kernels of the build and boot matrix besides the host's own
 # Debian 12 kernel (6.12 amd64, from bookworm-backports, installed by
 # install-deps.sh):
-#  - 6.12 arm64 headers (bookworm-backports), unpacked with dpkg-deb -x
-#    under build/kernels/bookworm-arm64, built with the host's
+#  - 6.12 arm64 headers and image (bookworm-backports), unpacked with
+#    dpkg-deb -x under build/kernels/bookworm-arm64, built with the host's
 #    aarch64-linux-gnu-gcc (gcc-12, the kernel's own compiler);
 #  - a Debian trixie chroot in build/trixie (debootstrap) with gcc-14 and
 #    the newest trixie-backports kernel (7.x): headers and image for amd64
@@ -56,8 +56,13 @@ host_arm64() {
 	root=$b/kernels/bookworm-arm64
 	dl=$b/kernels/debs
 	mkdir -p "$root" "$dl"
-	(cd "$dl" && apt-get download -q "linux-headers-$kver-arm64:arm64")
+	(cd "$dl" && apt-get download -q "linux-headers-$kver-arm64:arm64" \
+		"linux-image-$kver-arm64:arm64")
 	dpkg-deb -x "$dl"/linux-headers-"$kver"-arm64_*_arm64.deb "$root"
+	# The image too: the VM smoke boots it (DRM render node, no accel).
+	dpkg-deb -x "$dl"/linux-image-"$kver"-arm64_*_arm64.deb "$root"
+	depmod -b "$root" "$kver-arm64"
+	rm -f "$dl"/*.deb
 	# The headers' scripts/ and tools/ point at ../../lib/linux-kbuild-X:
 	# the host's (amd64) kbuild tools.
 	local kb

@@ -24,6 +24,8 @@ files=("$@")
 
 here=$(cd "$(dirname "$0")" && pwd)
 moddir=${CIM_KROOT:-}/usr/lib/modules/$kver
+# bookworm's packages install to /lib/modules (a merged-/usr host hides it)
+[ -d "$moddir" ] || moddir=${CIM_KROOT:-}/lib/modules/$kver
 [ -f "$moddir/modules.dep" ] || { echo "mkinitramfs: no $moddir/modules.dep" >&2; exit 1; }
 
 root=$(mktemp -d)
