@@ -48,7 +48,6 @@ static inline struct drm_minor *compat_drm_minor(struct drm_device *drm)
 	return drm->accel;
 }
 #else
-#include <drm/drm_gem.h>
 #define CIM_DRIVER_NODE		DRIVER_RENDER
 #define DEFINE_CIM_FOPS(name)	DEFINE_DRM_GEM_FOPS(name)
 static inline struct drm_minor *compat_drm_minor(struct drm_device *drm)
