@@ -130,9 +130,10 @@ static inline void compat_drm_sched_start(struct drm_gpu_scheduler *sched,
  * when the job is still making progress: the scheduler puts it back on
  * its pending list and re-arms the timeout.  Before 6.17 the scheduler
  * had taken the job off the list and expects a reset; the driver puts
- * it back itself (what the upstream change moved into the scheduler),
- * the one place this header touches a scheduler field, and only on the
- * kernels that have no interface for it.
+ * it back itself (what the upstream change moved into the scheduler):
+ * with the pending-list walk below, the only scheduler fields this
+ * header touches, and only on kernels that have no interface for it.
+ * A job that completes in that window is freed with the next one.
  */
 static inline enum drm_gpu_sched_stat
 compat_drm_sched_no_hang(struct drm_sched_job *job)
@@ -151,9 +152,8 @@ compat_drm_sched_no_hang(struct drm_sched_job *job)
 
 /*
  * ---- Linux 6.17: drm_sched_backend_ops.cancel_job ----------------
- * With it
- * drm_sched_fini() signals every job still pending (-ECANCELED) and
- * frees it; newer kernels warn at drm_sched_fini() about pending jobs
+ * With it drm_sched_fini() signals every job still pending
+ * (-ECANCELED) and frees it; newer kernels warn at drm_sched_fini() about pending jobs
  * of a driver without it.  CIM_SCHED_CANCEL_JOB(fn) fills the op where
  * it exists; older kernels need the driver to drain first
  * (cim_sched_drain()), as before.
