@@ -11,13 +11,28 @@
 #   make bench    install what is missing, then print every benchmark
 #                 figure as "bench: <name> <value> <unit>" (bench-vm: the
 #                 VM part alone)
-# Kernel headers and image come from Debian (bookworm-backports); the
-# newest installed version is used unless KVER= is given.
+#   make matrix   the kernel matrix (docs/kernels.md): W=1 builds against
+#                 every installed amd64 and arm64 kernel, and the VM smoke
+#                 on the newest of each architecture (Debian 7.x)
+# Kernel headers and image come from Debian: the host's (bookworm-backports,
+# 6.12) and those tools/install-kernels.sh installs (trixie-backports 7.x
+# amd64 and arm64 in the chroot build/trixie, 6.12 arm64 headers).  The
+# host's newest amd64 kernel is used unless KVER=, KDIR= or ARCH= says
+# otherwise: `make modules ARCH=arm64`, `make modules KVER=7.3.4+deb13-amd64`,
+# `make modules KDIR=/path/to/linux/build`.
 
 TOP	:= $(CURDIR)
 B	:= $(TOP)/build
-KVER	?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -n1)
-KDIR	?= /usr/src/linux-headers-$(KVER)
+ARCH	?= amd64
+# Where installed kernel headers are, and the versions found there for
+# one architecture (amd64 or arm64), oldest first.
+KROOTS	:= /usr/src $(B)/trixie/usr/src $(wildcard $(B)/kernels/*/usr/src)
+kernels_in = $(shell cd / && ls -d $(addsuffix /linux-headers-*-$(2),$(1)) 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V)
+KVER	?= $(lastword $(or $(call kernels_in,/usr/src,$(ARCH)),$(call kernels_in,$(KROOTS),$(ARCH))))
+KVER	:= $(KVER)
+KDIR	?= $(firstword $(wildcard $(addsuffix /linux-headers-$(KVER),$(KROOTS))))
+KDIR	:= $(KDIR)
+PKG_CONFIG ?= pkg-config
 include $(TOP)/mk/common.mk
 
 VM_CFLAGS := $(CIM_CFLAGS) $(CIM_CC_CPPFLAGS) -I$(TOP)/libcim/compiler
@@ -34,6 +49,7 @@ VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w
 
 .PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
 	check check-built unit vm-check test demo demo-built bench bench-built \
+	matrix matrix-build matrix-smoke vm-smoke kernels \
 	bench-host bench-vm clean
 
 all: modules libcim firmware tools examples vmtest
@@ -42,11 +58,47 @@ deps:
 	bash $(TOP)/tools/install-deps.sh
 
 # W=1 and sparse; any warning fails the build.
+# The host's own amd64 kernels build in the tree; any other kernel (another
+# architecture, the trixie chroot's, KDIR=) in build/kbuild/KVER.
 modules:
-	@test -d "$(KDIR)" || { echo "no kernel headers in $(KDIR): run tools/install-deps.sh"; exit 1; }
+	@test -d "$(KDIR)" || { echo "no kernel headers for '$(KVER)' ($(KDIR)): run tools/install-deps.sh"; exit 1; }
 	@mkdir -p $(B)
+ifneq ($(filter /usr/src/linux-headers-%-amd64,$(KDIR)),)
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 C=1 modules 2>&1 | tee $(B)/modules.log
-	@! grep -E 'warning:|error:' $(B)/modules.log
+	@! grep -E 'warning:|error:|not available or not up to date' $(B)/modules.log
+else
+	bash tools/kmod-build.sh $(KDIR) $(B)/kbuild/$(KVER)
+endif
+
+# The kernel matrix.  Builds and VM smoke: every installed amd64 and arm64
+# kernel but the host's default, which `modules` builds and the full VM
+# suite boots (vm-check).
+MATRIX_KDIRS = $(filter-out /usr/src/linux-headers-$(KVER),$(shell cd / && ls -d $(addsuffix /linux-headers-*-amd64,$(KROOTS)) $(addsuffix /linux-headers-*-arm64,$(KROOTS)) 2>/dev/null))
+SMOKE_KDIRS = $(MATRIX_KDIRS)
+
+matrix: matrix-build matrix-smoke
+
+matrix-build:
+	@test -n "$(MATRIX_KDIRS)" || { echo "matrix: no kernels besides the host's: run tools/install-deps.sh"; exit 1; }
+	@set -e; for k in $(MATRIX_KDIRS); do \
+		bash tools/kmod-build.sh $$k $(B)/kbuild/$$(basename $$k | sed 's/^linux-headers-//') \
+			>$(B)/kbuild-$$(basename $$k).log 2>&1 || { cat $(B)/kbuild-$$(basename $$k).log; exit 1; }; \
+		grep -E '^kmod-build:' $(B)/kbuild-$$(basename $$k).log; \
+	done
+
+matrix-smoke:
+	@test -n "$(SMOKE_KDIRS)" || { echo "matrix: no kernels besides the host's: run tools/install-deps.sh"; exit 1; }
+	@set -e; for k in $(SMOKE_KDIRS); do bash tests/vm/smoke-lane.sh $$k; done
+
+# Which kernel a plain `make modules` builds for, and the matrix.
+kernels:
+	@echo "KVER=$(KVER) KDIR=$(KDIR) ARCH=$(ARCH)"
+	@for k in $(MATRIX_KDIRS); do echo "matrix build: $$k"; done
+	@for k in $(SMOKE_KDIRS); do echo "matrix smoke: $$k"; done
+
+# One smoke lane, for KVER= (or KDIR=).
+vm-smoke:
+	bash tests/vm/smoke-lane.sh $(KDIR)
 
 libcim:
 	$(MAKE) -C libcim
@@ -116,7 +168,7 @@ check: deps
 demo: deps
 	$(MAKE) demo-built
 
-check-built: all unit vm-check
+check-built: all unit vm-check matrix
 
 unit: libcim firmware tools models examples
 	$(MAKE) -C libcim check

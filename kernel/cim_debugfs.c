@@ -337,9 +337,9 @@ void cim_debugfs_register(struct cim_device *cdev)
 	struct dentry *d = cdev->drm.debugfs_root;
 	char name[16];
 
-	if (IS_ERR_OR_NULL(d) || !cdev->drm.accel)
+	if (IS_ERR_OR_NULL(d) || !compat_drm_minor(&cdev->drm))
 		return;
-	snprintf(name, sizeof(name), "%d", cdev->drm.accel->index);
+	snprintf(name, sizeof(name), "%d", compat_drm_minor(&cdev->drm)->index);
 	cdev->debugfs_link = debugfs_create_symlink(name, d->d_parent,
 						    d->d_name.name);
 }

@@ -9,7 +9,6 @@
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/pm_runtime.h>
-#include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -106,19 +105,19 @@ static int cim_ioctl_query(struct drm_device *drm, void *data,
 }
 
 static const struct drm_ioctl_desc cim_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(CIM_QUERY, cim_ioctl_query, 0),
-	DRM_IOCTL_DEF_DRV(CIM_BO_CREATE, cim_ioctl_bo_create, 0),
-	DRM_IOCTL_DEF_DRV(CIM_BO_MMAP_OFFSET, cim_ioctl_bo_mmap_offset, 0),
-	DRM_IOCTL_DEF_DRV(CIM_BO_WAIT, cim_ioctl_bo_wait, 0),
-	DRM_IOCTL_DEF_DRV(CIM_IMAGE_LOAD, cim_ioctl_image_load, 0),
-	DRM_IOCTL_DEF_DRV(CIM_IMAGE_RELEASE, cim_ioctl_image_release, 0),
-	DRM_IOCTL_DEF_DRV(CIM_SUBMIT, cim_ioctl_submit, 0),
+	DRM_IOCTL_DEF_DRV(CIM_QUERY, cim_ioctl_query, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_BO_CREATE, cim_ioctl_bo_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_BO_MMAP_OFFSET, cim_ioctl_bo_mmap_offset, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_BO_WAIT, cim_ioctl_bo_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_IMAGE_LOAD, cim_ioctl_image_load, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_IMAGE_RELEASE, cim_ioctl_image_release, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_SUBMIT, cim_ioctl_submit, DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_ACCEL_FOPS(cim_fops);
+DEFINE_CIM_FOPS(cim_fops);
 
 static const struct drm_driver cim_drm_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ,
+	.driver_features = CIM_DRIVER_NODE | DRIVER_GEM | DRIVER_SYNCOBJ,
 	.open = cim_open,
 	.postclose = cim_postclose,
 	.gem_create_object = cim_gem_create_object,

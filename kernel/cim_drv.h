@@ -13,6 +13,8 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/gpu_scheduler.h>
 
+#include "cim_compat.h"
+
 #include "../uapi/cim_card.h"
 #include "../uapi/drm/cim_accel.h"
 #include "cim_catalog.h"
@@ -98,6 +100,7 @@ struct cim_device {
 
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
+	atomic_t sched_jobs;	/* pushed to drm_sched, not yet freed */
 	u64 fence_context;
 	atomic64_t fence_seqno;
 
@@ -265,6 +268,7 @@ void cim_hw_cancel_file(struct cim_device *cdev, struct cim_file *cfile);
 /* cim_gem.c */
 struct drm_gem_object *cim_gem_create_object(struct drm_device *drm,
 					     size_t size);
+void cim_job_sync_for_cpu(struct cim_job *job);
 int cim_bo_dma_ref(struct drm_gem_object *obj, u64 offset, u64 length,
 		   struct cim_dma_ref *ref);
 int cim_ioctl_bo_create(struct drm_device *drm, void *data,

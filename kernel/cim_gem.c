@@ -74,6 +74,35 @@ static int cim_bo_build_sg(struct cim_bo *bo)
 	return 0;
 }
 
+/*
+ * Cache maintenance around each job, for cards behind DMA that does not
+ * snoop the CPU's caches (arm64 boards' PCIe): before the card reads or
+ * writes a BO, the CPU's writes are cleaned out to memory; after the card
+ * wrote it and before its fence signals, stale lines are dropped.  The
+ * DMA API makes both no-ops on a coherent device (x86, the virtual card).
+ */
+static void cim_bo_sync(struct drm_gem_object *obj, bool for_device)
+{
+	struct cim_bo *bo = to_cim_bo(obj);
+	struct device *dev = obj->dev->dev;
+
+	if (!bo->base.sgt)
+		return;
+	if (for_device)
+		dma_sync_sgtable_for_device(dev, bo->base.sgt, DMA_BIDIRECTIONAL);
+	else
+		dma_sync_sgtable_for_cpu(dev, bo->base.sgt, DMA_BIDIRECTIONAL);
+}
+
+/* After the card finished with a job's BOs, before its fence signals. */
+void cim_job_sync_for_cpu(struct cim_job *job)
+{
+	if (job->out_bo)
+		cim_bo_sync(job->out_bo, false);
+	if (job->result_bo)
+		cim_bo_sync(job->result_bo, false);
+}
+
 /* Describe bytes [offset, offset + length) of a BO for a descriptor. */
 int cim_bo_dma_ref(struct drm_gem_object *obj, u64 offset, u64 length,
 		   struct cim_dma_ref *ref)
@@ -89,6 +118,7 @@ int cim_bo_dma_ref(struct drm_gem_object *obj, u64 offset, u64 length,
 	mutex_unlock(&bo->sg_lock);
 	if (ret)
 		return ret;
+	cim_bo_sync(obj, true);
 	ref->sg_addr = bo->sg_dma;
 	ref->sg_count = bo->sg_count;
 	ref->reserved = 0;

@@ -180,17 +180,17 @@ static struct drm_gem_object *cim_image_ingest(struct cim_device *cdev,
 	if (IS_ERR(shmem))
 		return ERR_CAST(shmem);
 	copy = &shmem->base;
-	ret = drm_gem_vmap_unlocked(copy, &cmap);
+	ret = compat_drm_gem_vmap(copy, &cmap);
 	if (ret)
 		goto put;
-	ret = drm_gem_vmap_unlocked(src, &smap);
+	ret = compat_drm_gem_vmap(src, &smap);
 	if (ret)
 		goto unmap_copy;
 	memcpy(cmap.vaddr, (const u8 *)smap.vaddr + offset, size);
-	drm_gem_vunmap_unlocked(src, &smap);
+	compat_drm_gem_vunmap(src, &smap);
 	ret = cim_image_validate(cdev, cmap.vaddr, size, f);
 unmap_copy:
-	drm_gem_vunmap_unlocked(copy, &cmap);
+	compat_drm_gem_vunmap(copy, &cmap);
 	if (!ret)
 		return copy;
 put:

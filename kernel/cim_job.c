@@ -127,6 +127,7 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 	if (job->opcode == CIM_OPC_CALIBRATE && job->image)
 		cim_analog_complete(job, &err);
 	cim_queue_done(job, err);
+	cim_job_sync_for_cpu(job);
 	if (err)
 		dma_fence_set_error(job->done, err);
 	dma_fence_signal(job->done);
@@ -249,8 +250,35 @@ static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 
 static void cim_job_free(struct drm_sched_job *sched_job)
 {
+	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
+
 	drm_sched_job_cleanup(sched_job);
 	cim_job_put(to_cim_job(sched_job));
+	atomic_dec(&cdev->sched_jobs);
+}
+
+/*
+ * drm_sched_fini() with jobs still on the card (teardown after the drain
+ * gave up): fail each one's hardware fence, unless the completion
+ * interrupt got there first.  drm_sched frees the job afterwards.
+ */
+static void __maybe_unused cim_job_cancel(struct drm_sched_job *sched_job)
+{
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
+	unsigned long flags;
+	bool mine;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	mine = job->done && !list_empty(&job->node);
+	if (mine)
+		list_del_init(&job->node);
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	if (!mine)
+		return;
+	cim_queue_done(job, -ECANCELED);
+	dma_fence_set_error(job->done, -ECANCELED);
+	dma_fence_signal(job->done);
 }
 
 static const struct drm_sched_backend_ops cim_sched_ops = {
@@ -258,6 +286,7 @@ static const struct drm_sched_backend_ops cim_sched_ops = {
 	.run_job = cim_job_run,
 	.timedout_job = cim_reset_timedout,
 	.free_job = cim_job_free,
+	CIM_SCHED_CANCEL_JOB(cim_job_cancel)
 };
 
 int cim_sched_init(struct cim_device *cdev)
@@ -272,13 +301,20 @@ int cim_sched_init(struct cim_device *cdev)
 	 * One ring entry stays free for the driver's own commands (cim_cmd.c).
 	 */
 	cdev->submit_wq = alloc_workqueue("cim-submit",
-					  WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+					  WQ_PERCPU | WQ_HIGHPRI | WQ_MEM_RECLAIM,
+					  1);
 	if (!cdev->submit_wq)
 		return -ENOMEM;
-	ret = drm_sched_init(&cdev->sched, &cim_sched_ops, cdev->submit_wq,
-			     DRM_SCHED_PRIORITY_COUNT, CIM_SQ_ENTRIES - 2, 0,
-			     msecs_to_jiffies(job_timeout_ms), cdev->reset_wq,
-			     NULL, "cim", cdev->dev);
+	ret = compat_drm_sched_init(&cdev->sched, &(struct drm_sched_init_args) {
+			.ops = &cim_sched_ops,
+			.submit_wq = cdev->submit_wq,
+			.timeout_wq = cdev->reset_wq,
+			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+			.credit_limit = CIM_SQ_ENTRIES - 2,
+			.timeout = msecs_to_jiffies(job_timeout_ms),
+			.name = "cim",
+			.dev = cdev->dev,
+		});
 	if (!ret)
 		cdev->sched_ready = true;
 	else
@@ -288,7 +324,9 @@ int cim_sched_init(struct cim_device *cdev)
 
 /*
  * Wait until drm_sched holds no job for the card (or the timeout passes):
- * drm_sched_fini() does not free jobs still pending.
+ * before 6.17 drm_sched_fini() does not free jobs still pending (after,
+ * it cancels them: cim_job_cancel()).  Counted by the driver itself, not
+ * read off the scheduler's pending list.
  */
 void cim_sched_drain(struct cim_device *cdev, unsigned long timeout)
 {
@@ -298,9 +336,7 @@ void cim_sched_drain(struct cim_device *cdev, unsigned long timeout)
 	if (!cdev->sched_ready)
 		return;
 	for (;;) {
-		spin_lock(&cdev->sched.job_list_lock);
-		empty = list_empty(&cdev->sched.pending_list);
-		spin_unlock(&cdev->sched.job_list_lock);
+		empty = !atomic_read(&cdev->sched_jobs);
 		if (empty || time_after(jiffies, end))
 			break;
 		msleep(5);
@@ -405,7 +441,8 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		if (!syncobj)
 			return -ENOENT;
 	}
-	ret = drm_sched_job_init(&job->base, &cfile->entity[prio], 1, NULL);
+	ret = compat_drm_sched_job_init(&job->base, &cfile->entity[prio], 1,
+					NULL, compat_drm_client_id(file));
 	if (ret)
 		goto put_syncobj;
 	job->queue = &cfile->queue[prio];
@@ -440,6 +477,7 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, finished);
 	atomic64_inc(&job->queue->submitted);
+	atomic_inc(&job->cdev->sched_jobs);
 	drm_sched_entity_push_job(&job->base);
 	dma_fence_put(finished);
 	if (syncobj)

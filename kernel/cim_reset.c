@@ -220,7 +220,7 @@ static void cim_reset_uevent(struct cim_device *cdev, const char *event,
 		envp[4] = ms;
 	if (recovered)
 		envp[5] = "CIM_RESET=1";
-	kobject_uevent_env(&cdev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
+	kobject_uevent_env(&compat_drm_minor(&cdev->drm)->kdev->kobj, KOBJ_CHANGE, envp);
 }
 
 /* Back-off before each retry of a failed reset, ms. */
@@ -294,29 +294,6 @@ static int cim_recover_card(struct cim_device *cdev,
 }
 
 /*
- * "Still running, no hang" from a timeout handler, in one place.  Before
- * 6.17 ("drm/sched: Allow drivers to skip the reset and keep on
- * running", DRM_GPU_SCHED_STAT_NO_HANG) drm_sched took the job off its
- * pending list for the handler and put it back only in drm_sched_stop():
- * a handler that does not reset must put it back, or the job is never
- * freed (v3d and etnaviv do the same on those kernels).  From 6.17 the
- * scheduler does it on NO_HANG.
- */
-static enum drm_gpu_sched_stat cim_sched_no_hang(struct drm_sched_job *job)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
-	return DRM_GPU_SCHED_STAT_NO_HANG;
-#else
-	struct drm_gpu_scheduler *sched = job->sched;
-
-	spin_lock(&sched->job_list_lock);
-	list_add(&job->list, &sched->pending_list);
-	spin_unlock(&sched->job_list_lock);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
-#endif
-}
-
-/*
  * Has the card counted work since the last completion or check?  Then
  * the job drm_sched timed out is long, not hung.  Cards before
  * interface 1.3 count nothing: every timeout is a hang there.
@@ -349,7 +326,7 @@ static void cim_recover_reattach(struct cim_device *cdev, int err)
 	struct dma_fence *fence;
 	struct cim_job *job;
 
-	list_for_each_entry(s_job, &cdev->sched.pending_list, list) {
+	compat_drm_sched_for_each_pending_job(s_job, &cdev->sched, NULL) {
 		job = to_cim_job(s_job);
 		if (job->done && dma_fence_is_signaled(job->done)) {
 			fence = dma_fence_get(job->done);
@@ -424,7 +401,7 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 	if (!reset && !gone) {
 		/* Late completions: re-attach the fences that signalled. */
 		cim_recover_reattach(cdev, 0);
-		drm_sched_start(sched);
+		compat_drm_sched_start(sched, 0);
 		drm_dev_exit(idx);
 		return;
 	}
@@ -447,7 +424,7 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 	}
 
 	cim_recover_reattach(cdev, err);
-	drm_sched_start(sched);
+	compat_drm_sched_start(sched, 0);
 	if (!gone)
 		drm_dev_exit(idx);
 }
@@ -458,9 +435,9 @@ enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job)
 
 	/* A long job is not a hung one: it runs on while the card counts. */
 	if (READ_ONCE(cdev->suspended) || cim_card_progressed(cdev))
-		return cim_sched_no_hang(sched_job);
+		return compat_drm_sched_no_hang(sched_job);
 	cim_recover(cdev, CIM_RESET_TIMEOUT, sched_job);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	return DRM_GPU_SCHED_STAT_RESET;
 }
 
 static void cim_reset_work(struct work_struct *work)

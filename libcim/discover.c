@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Card discovery through libudev: accel devices whose parent is bound to
- * the "cim" driver.
+ * Card discovery through libudev: accel devices (/dev/accel/accelN) whose
+ * parent is bound to the "cim" driver, and on kernels without the accel
+ * core (CONFIG_DRM_ACCEL unset, e.g. Debian's 6.12 arm64) the DRM render
+ * nodes (/dev/dri/renderDN) the driver makes instead, same ioctls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,14 +22,16 @@ static int is_cim_card(struct udev_device *d, struct cim_card_info *ci)
 	int index;
 
 	if (!drv || strcmp(drv, "cim") || !name ||
-	    sscanf(name, "accel%d", &index) != 1)
+	    (sscanf(name, "accel%d", &index) != 1 &&
+	     sscanf(name, "renderD%d", &index) != 1))
 		return 0;
 	memset(ci, 0, sizeof(*ci));
 	ci->index = index;
 	if (node)
 		snprintf(ci->devnode, sizeof(ci->devnode), "%s", node);
 	else
-		snprintf(ci->devnode, sizeof(ci->devnode), "/dev/accel/%s", name);
+		snprintf(ci->devnode, sizeof(ci->devnode), "%s/%s",
+			 name[0] == 'a' ? "/dev/accel" : "/dev/dri", name);
 	snprintf(ci->parent, sizeof(ci->parent), "%s",
 		 udev_device_get_sysname(parent));
 	snprintf(ci->syspath, sizeof(ci->syspath), "%s",
@@ -59,8 +63,9 @@ int cim_list(struct cim_card_info *out, int max)
 	}
 	en = udev_enumerate_new(udev);
 	if (!en || udev_enumerate_add_match_subsystem(en, "accel") < 0 ||
+	    udev_enumerate_add_match_subsystem(en, "drm") < 0 ||
 	    udev_enumerate_scan_devices(en) < 0) {
-		cimi_set_error(NULL, "cannot enumerate accel devices through udev");
+		cimi_set_error(NULL, "cannot enumerate accel or drm devices through udev");
 		ret = -EIO;
 		goto out;
 	}

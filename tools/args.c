@@ -54,6 +54,10 @@ const char *cimctl_dev_path(const char *spec, char *buf, size_t len)
 		snprintf(buf, len, "/dev/accel/%s", spec);
 		return buf;
 	}
+	if (!strncmp(spec, "renderD", 7) && !strchr(spec, '/')) {
+		snprintf(buf, len, "/dev/dri/%s", spec);
+		return buf;
+	}
 	return spec;
 }
 

@@ -2,6 +2,7 @@
 /* cimctl list */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
 #include "cim.h"
@@ -29,17 +30,23 @@ static const struct {
 	{ "sim:small", "small preset (8 tiles of 256x256)" },
 };
 
+/* accelN, or renderDN where the kernel has no accel core. */
+static const char *node_name(const struct cim_card_info *c)
+{
+	const char *slash = strrchr(c->devnode, '/');
+
+	return slash ? slash + 1 : c->devnode;
+}
+
 static void list_json(const struct cim_card_info *cards, int n)
 {
 	struct json_object *arr = json_object_new_array(), *c;
-	char name[32];
 	size_t k;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		c = json_object_new_object();
-		snprintf(name, sizeof(name), "accel%d", cards[i].index);
-		cimctl_json_str(c, "name", name);
+		cimctl_json_str(c, "name", node_name(&cards[i]));
 		cimctl_json_str(c, "kind", "card");
 		cimctl_json_str(c, "devnode", cards[i].devnode);
 		cimctl_json_i64(c, "index", cards[i].index);
@@ -90,7 +97,7 @@ int cmd_list(int argc, char *argv[])
 		list_json(cards, n);
 	} else {
 		for (i = 0; i < n; i++)
-			printf("accel%d\t%s\t%s\t%s\n", cards[i].index,
+			printf("%s\t%s\t%s\t%s\n", node_name(&cards[i]),
 			       cards[i].devnode, cards[i].parent,
 			       cards[i].syspath);
 		for (k = 0; k < sizeof(sim_presets) / sizeof(sim_presets[0]); k++)

@@ -7,11 +7,12 @@ PKGS_MAIN="build-essential pkg-config libdrm-dev libudev-dev libkmod-dev
 libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
-libonnx-dev libxnnpack-dev libpthreadpool-dev"
+libonnx-dev libxnnpack-dev libpthreadpool-dev
+debootstrap qemu-system-arm gcc-aarch64-linux-gnu"
 # Packaging and its tests: make install/deb, DKMS, lintian, the clean
 # chroot, cimctl --json (json-c; jsonschema checks it), Python bindings.
 PKGS_MAIN="$PKGS_MAIN libjson-c-dev go-md2man dkms debhelper dh-dkms dh-python
-python3-all python3-numpy python3-jsonschema lintian debootstrap"
+python3-all python3-numpy python3-jsonschema lintian"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 
 missing=""
@@ -20,7 +21,10 @@ for p in $PKGS_MAIN $PKGS_BPO; do
 		missing="$missing $p"
 	fi
 done
+# The other kernels of the matrix (trixie chroot, arm64): its own stamps.
+kernels() { bash "$(dirname "$0")/install-kernels.sh"; }
 if [ -z "$missing" ]; then
+	kernels
 	exit 0
 fi
 
@@ -48,3 +52,4 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends $PKGS_MAIN
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports $PKGS_BPO
+kernels

@@ -17,6 +17,7 @@
 #include <linux/vmalloc.h>
 
 #include "vcard.h"
+#include "../cim_compat.h"
 #include "../../firmware/cim_fw_hal.h"
 
 static char *preset = "m1076";
@@ -281,7 +282,8 @@ static int vcard_fw_thread(void *arg)
 
 static int vcard_irq_init(struct cim_hal *vc)
 {
-	vc->irq = irq_alloc_desc(NUMA_NO_NODE);
+	/* from 1: 0 is no IRQ to platform_get_irq(), and free on arm64 */
+	vc->irq = irq_alloc_desc_from(1, NUMA_NO_NODE);
 	if (vc->irq < 0)
 		return vc->irq;
 	irq_set_chip_and_handler(vc->irq, &dummy_irq_chip, handle_simple_irq);
@@ -301,13 +303,7 @@ static const struct regmap_config vcard_regmap_config = {
 static int vcard_devices_init(struct cim_hal *vc)
 {
 	struct resource res = DEFINE_RES_IRQ(vc->irq);
-	struct platform_device_info info = {
-		.name = "cim",
-		.id = PLATFORM_DEVID_AUTO,
-		.res = &res,
-		.num_res = 1,
-		.dma_mask = DMA_BIT_MASK(64),
-	};
+	int ret;
 
 	vc->parent = platform_device_register_simple("cim-vcard",
 						     PLATFORM_DEVID_AUTO,
@@ -321,12 +317,30 @@ static int vcard_devices_init(struct cim_hal *vc)
 		platform_device_unregister(vc->parent);
 		return PTR_ERR(vc->regmap);
 	}
-	info.parent = &vc->parent->dev;
-	vc->card = platform_device_register_full(&info);
-	if (IS_ERR(vc->card)) {
+	/*
+	 * The card's emulated DMA reads and writes memory through the
+	 * kernel's cached mapping, as the CPU does: it is DMA-coherent,
+	 * which a device without firmware node must say itself (arm64
+	 * takes it as non-coherent).  Set before the driver can bind.
+	 */
+	vc->card = platform_device_alloc("cim", PLATFORM_DEVID_AUTO);
+	ret = vc->card ? 0 : -ENOMEM;
+	if (!ret) {
+		vc->card->dev.parent = &vc->parent->dev;
+		vc->card->platform_dma_mask = DMA_BIT_MASK(64);
+		vc->card->dev.dma_mask = &vc->card->platform_dma_mask;
+		vc->card->dev.coherent_dma_mask = DMA_BIT_MASK(64);
+		compat_dev_set_dma_coherent(&vc->card->dev);
+		ret = platform_device_add_resources(vc->card, &res, 1);
+	}
+	if (!ret)
+		ret = platform_device_add(vc->card);
+	if (ret) {
+		platform_device_put(vc->card);	/* NULL-safe */
+		vc->card = NULL;
 		regmap_exit(vc->regmap);
 		platform_device_unregister(vc->parent);
-		return PTR_ERR(vc->card);
+		return ret;
 	}
 	return 0;
 }

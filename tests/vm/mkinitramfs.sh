@@ -3,10 +3,16 @@
 # (decompressed: busybox insmod cannot read .ko.xz), our modules, the test
 # programs with the shared libraries they link, and /init.
 # usage: mkinitramfs.sh KVER OUT.cpio.gz MODULE.ko... -- FILE...
+# For another kernel or architecture (docs/kernels.md):
+#   CIM_KROOT=DIR     the kernel's modules are in DIR/usr/lib/modules/KVER
+#   CIM_BUSYBOX=FILE  a static busybox for the VM's architecture
+#   CIM_SYSROOT=DIR   the programs are for another architecture: their
+#                     shared libraries come from DIR (found with readelf,
+#                     as ldd cannot run them)
 set -euo pipefail
 
 kver=$1
-out=$2
+out=$(realpath -m "$2")
 shift 2
 ours=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
@@ -17,15 +23,18 @@ done
 files=("$@")
 
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/usr/lib/modules/$kver
+moddir=${CIM_KROOT:-}/usr/lib/modules/$kver
+# bookworm's packages install to /lib/modules (a merged-/usr host hides it)
+[ -d "$moddir" ] || moddir=${CIM_KROOT:-}/lib/modules/$kver
 [ -f "$moddir/modules.dep" ] || { echo "mkinitramfs: no $moddir/modules.dep" >&2; exit 1; }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,modules,tests,etc,root}
 
-cp /bin/busybox "$root/bin/busybox"
-for a in $("$root/bin/busybox" --list); do
+cp "${CIM_BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
+# The host's busybox lists the applets (the VM's may not run here).
+for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 
@@ -58,10 +67,37 @@ for m in "${ours[@]}"; do
 done
 printf '%s\n' "${order[@]}" >"$root/modules/order"
 
+# A foreign program's libraries: NEEDED entries, recursively, from the
+# sysroot's multiarch and plain library directories, and its loader.
+copy_foreign_libs() {
+	local f=$1 lib dir found interp
+	interp=$(readelf -l "$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+	if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
+		mkdir -p "$root$(dirname "$interp")"
+		cp -L "$CIM_SYSROOT$interp" "$root$interp"
+	fi
+	for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		found=""
+		for dir in $(cd "$CIM_SYSROOT" && ls -d usr/lib/*-linux-gnu lib/*-linux-gnu usr/lib lib 2>/dev/null); do
+			if [ -e "$CIM_SYSROOT/$dir/$lib" ]; then
+				found=/$dir/$lib
+				break
+			fi
+		done
+		[ -n "$found" ] || { echo "mkinitramfs: $lib (for $f) not in $CIM_SYSROOT" >&2; exit 1; }
+		[ -e "$root$found" ] && continue
+		mkdir -p "$root$(dirname "$found")"
+		cp -L "$CIM_SYSROOT$found" "$root$found"
+		copy_foreign_libs "$root$found"
+	done
+}
+
 # Test programs and scripts, with the shared libraries they need.
 for f in "${files[@]}"; do
 	cp "$f" "$root/tests/"
-	if ldd "$f" >/dev/null 2>&1; then
+	if [ -n "${CIM_SYSROOT:-}" ] && readelf -h "$f" >/dev/null 2>&1; then
+		copy_foreign_libs "$f"
+	elif ldd "$f" >/dev/null 2>&1; then
 		for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
 			mkdir -p "$root$(dirname "$lib")"
 			cp -L "$lib" "$root$lib"

@@ -7,20 +7,33 @@
 #    fails the run.
 # usage: run-vm.sh KVER INITRD MODE [LOG]
 # CIM_VM_APPEND: more kernel arguments (make test passes cim.test=NAME).
+# Another kernel: CIM_VM_KERNEL=IMAGE; another architecture:
+# CIM_VM_ARCH=arm64 (qemu-system-aarch64 -M virt -cpu max, TCG).
 set -uo pipefail
 
 kver=$1
 initrd=$2
 mode=$3
 log=${4:-$(mktemp /tmp/cim-vm-XXXXXX.log)}
-kernel=/boot/vmlinuz-$kver
+kernel=${CIM_VM_KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "run-vm: no $kernel (run tools/install-deps.sh)" >&2; exit 1; }
+
+case "${CIM_VM_ARCH:-amd64}" in
+arm64)
+	qemu=(qemu-system-aarch64 -M virt -cpu max)
+	console=ttyAMA0
+	;;
+*)
+	qemu=(qemu-system-x86_64 -cpu max)
+	console=ttyS0
+	;;
+esac
 
 boot() {
 	timeout --foreground "${CIM_VM_TIMEOUT:-1500}" \
-		qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "${CIM_VM_MEM:-1024}" \
+		"${qemu[@]}" -accel tcg,thread=multi -m "${CIM_VM_MEM:-1024}" \
 		-smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode ${CIM_VM_APPEND:-}" \
+		-append "console=$console quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode ${CIM_VM_APPEND:-}" \
 		</dev/null >"$log" 2>&1
 }
 
