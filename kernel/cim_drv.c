@@ -113,8 +113,6 @@ static const struct drm_ioctl_desc cim_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(CIM_SUBMIT, cim_ioctl_submit, 0),
 };
 
-DEFINE_DRM_ACCEL_FOPS(cim_fops);
-
 static const struct drm_driver cim_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ,
 	.open = cim_open,

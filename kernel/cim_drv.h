@@ -25,6 +25,8 @@
 #define CIM_BOOT_TIMEOUT_MS	2000
 #define CIM_MAX_IN_SYNCOBJS	64
 #define CIM_MAX_BATCH		65535
+/* Handles one SYNCOBJ_WAIT, _RESET or _SIGNAL may name (cim_fops.c). */
+#define CIM_MAX_SYNCOBJ_ARRAY	4096
 
 /* What the card reported at boot. */
 struct cim_card_info {
@@ -327,6 +329,9 @@ u32 cim_knob_get(struct cim_device *cdev, enum cim_knob k);
 int cim_knob_read(struct cim_device *cdev, enum cim_knob k, u32 *val);
 int cim_knob_set(struct cim_device *cdev, enum cim_knob k, u32 val);
 void cim_knobs_apply(struct cim_device *cdev);
+
+/* cim_fops.c: the accel node's file operations */
+extern const struct file_operations cim_fops;
 
 /* cim_drv.c */
 int cim_device_probe(struct device *dev, struct regmap *regs, int irq);
