@@ -2,7 +2,7 @@
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
- * admin|sched|recovery|stress|persist_pre|persist_post|analog_ideal|
+ * admin|sched|recovery|stress|core|race|persist_pre|persist_post|analog_ideal|
  * analog_det|analog|analog_verify [TEST]] | hold SECONDS | bench
  * (the analog groups need the card loaded as check.sh does, see
  * test_analog.c)
@@ -137,6 +137,8 @@ static const struct {
 	{ "sched", vm_sched_tests, 1 },
 	{ "recovery", vm_recovery_tests, 1 },
 	{ "stress", vm_stress_tests, 1 },
+	{ "core", vm_core_tests, 1 },
+	{ "race", vm_race_tests, 1 },
 };
 
 int main(int argc, char **argv)
