@@ -196,7 +196,7 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	 * Images an earlier driver instance left programmed are ours again
 	 * (after runtime PM is up: the card commands take a PM reference).
 	 */
-	ret = cim_catalog_rebuild(cdev);
+	ret = cim_catalog_restore(cdev);
 	if (ret)
 		dev_warn(cdev->dev, "cannot read the card's image slots (%d): starting with an empty catalog\n",
 			 ret);

@@ -46,6 +46,29 @@ struct cim_card_info {
 	u32 arena_bytes;	/* activation bytes per batch item */
 };
 
+/*
+ * What a card's interface minor version adds (docs/card-interface.md).
+ * The driver uses an addition only on a card whose IF_VERSION reports it.
+ */
+enum cim_card_feature {
+	CIM_FEAT_SLOT_TAGS,	/* 1.1: slot tags, READ_SLOT, READ_WEAR */
+	CIM_FEAT_SIMD_TEL,	/* 1.2: TEL_MAC, TEL_SIMD, TEL_SIMD_NS */
+};
+
+static inline bool cim_card_has(const struct cim_card_info *info,
+				enum cim_card_feature feat)
+{
+	u32 minor = info->if_version & 0xffff;
+
+	switch (feat) {
+	case CIM_FEAT_SLOT_TAGS:
+		return minor >= 1;
+	case CIM_FEAT_SIMD_TEL:
+		return minor >= 2;
+	}
+	return false;
+}
+
 struct cim_ring {
 	void *cpu;
 	dma_addr_t dma;
@@ -91,6 +114,36 @@ struct cim_tile_tel {
 	u64 simd_ns;
 };
 
+/*
+ * Locks, and what each owns (docs/kernel-locking.md has the long form):
+ *
+ *   cdev->alloc_lock    mutex   the catalog: cdev->images, tiles_used,
+ *                               slots_used, free_tiles, tile_pe, cat_stats;
+ *                               each image's node, slot, tiles, handles
+ *   queue->push_lock    mutex   one drm_sched entity: its jobs from
+ *                               drm_sched_job_arm() to ..._push_job()
+ *   BO dma_resv         ww      the BO's implicit fences (drm_gem_lock_reservations)
+ *   cdev->cmd_lock      mutex   one driver-internal card command at a time
+ *   bo->sg_lock         mutex   the BO's card SG table
+ *   cdev->ring_lock     spin    SQ, CQ, inflight, next_tag, hw_up (irq-safe)
+ *   img->lock           spin    the image's state, error and programming
+ *                               fence (irq-safe; cim_image_set_state())
+ *   files_lock, tel_lock, knob_lock, xa_lock(cfile->images): leaves
+ *
+ * Order (outer first; never take an earlier one while holding a later):
+ *
+ *   alloc_lock -> push_lock -> BO dma_resv -> img->lock
+ *   cmd_lock -> ring_lock -> img->lock
+ *   sg_lock -> (nothing of ours)
+ *
+ * alloc_lock is held across a PROGRAM's push (a new image must not be
+ * found before its programming fence exists), so nothing under
+ * push_lock may take alloc_lock.  ring_lock is taken in the completion
+ * interrupt, which sets image state: img->lock is innermost and irq-safe.
+ * No driver lock is held across a fence wait, except cmd_lock (the
+ * internal command waits for its own completion; nothing it waits for
+ * takes cmd_lock).
+ */
 struct cim_device {
 	struct drm_device drm;
 	struct device *dev;
@@ -154,8 +207,14 @@ static inline struct cim_device *to_cim_device(struct drm_device *drm)
 	return container_of(drm, struct cim_device, drm);
 }
 
-/* Per queue (file x priority): fairness state and statistics. */
+/* Per queue (file x priority, one drm_sched entity): fairness state and statistics. */
 struct cim_queue {
+	/*
+	 * Held from drm_sched_job_arm() to drm_sched_entity_push_job() of
+	 * each job of this queue's entity (cim_job_push()): the fence seqno
+	 * order is the run order.
+	 */
+	struct mutex push_lock;
 	/* hw fences of the last CIM_FAIR_INFLIGHT jobs this queue ran */
 	struct dma_fence *recent[CIM_FAIR_INFLIGHT];
 	u32 next;
@@ -281,7 +340,6 @@ void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
 
 /* cim_job.c, for recovery and the queues */
 struct dma_fence *cim_job_repush(struct cim_job *job);
-struct dma_fence *cim_fence_create(struct cim_device *cdev);
 void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
 unsigned int cim_job_timeout_ms(struct cim_device *cdev);
 
@@ -292,7 +350,6 @@ enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job);
 void cim_reset_schedule(struct cim_device *cdev, enum cim_reset_reason why);
 int cim_reset_force(struct cim_device *cdev);
 const char *cim_reset_reason_name(enum cim_reset_reason why);
-void cim_images_restore(struct cim_device *cdev);
 
 /* cim_queue.c */
 struct cim_file *cim_file_alloc(struct cim_device *cdev);
