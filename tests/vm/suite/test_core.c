@@ -98,6 +98,7 @@ static void core_ioctl_sweep(void)
 {
 	struct drm_syncobj_destroy d = { 0 };
 	struct drm_version v = { 0 };
+	struct drm_get_cap cap = { 0 };
 	struct any_arg arg;
 	unsigned int nr;
 	int fd = vm_open_card(), ret, refused = 0;
@@ -108,6 +109,10 @@ static void core_ioctl_sweep(void)
 		if (nr >= 0x40 && nr < 0xa0)
 			continue;
 		memset(&arg, 0, sizeof(arg));
+		if (nr == 0x0c) {	/* GET_CAP: one the core answers any driver */
+			cap.capability = DRM_CAP_SYNCOBJ;
+			memcpy(arg.bytes, &cap, sizeof(cap));
+		}
 		ret = vm_ioctl(fd, DRM_IOWR(nr, struct any_arg), &arg);
 		if (!core_allowed(nr)) {
 			if (ret != -EOPNOTSUPP)
@@ -116,7 +121,14 @@ static void core_ioctl_sweep(void)
 			refused++;
 			continue;
 		}
+		if (ret == -EOPNOTSUPP)
+			printf("  allowed core ioctl 0x%02x refused\n", nr);
 		switch (nr) {
+		case 0x0c:	/* GET_CAP(SYNCOBJ): we have syncobjs */
+			CHECK_EQ(ret, 0);
+			memcpy(&cap, arg.bytes, sizeof(cap));
+			CHECK_EQ(cap.value, 1);
+			break;
 		case 0x00:	/* VERSION: lengths only */
 		case 0xbf:	/* SYNCOBJ_CREATE: a new syncobj */
 			CHECK_EQ(ret, 0);
@@ -125,7 +137,7 @@ static void core_ioctl_sweep(void)
 		case 0x2e:	/* PRIME_FD_TO_HANDLE of fd 0 (not a dma-buf) */
 			CHECK(ret < 0 && ret != -EOPNOTSUPP);
 			break;
-		default:	/* handle 0, cap 0 or count 0: invalid */
+		default:	/* handle 0, fd 0 or count 0: invalid */
 			CHECK_EQ(ret, -EINVAL);
 		}
 		if (nr == 0xbf) {
