@@ -34,7 +34,7 @@
 
 #include "cim_drv.h"
 
-/* The core ioctls an accel file of ours takes (by number, as drm_ioctl()). */
+/* The core ioctls an accel file of ours takes. */
 static bool cim_core_ioctl_allowed(unsigned int nr)
 {
 	switch (nr) {
@@ -82,6 +82,12 @@ static int cim_ioctl_filter(unsigned int cmd, unsigned long arg)
 {
 	unsigned int nr = DRM_IOCTL_NR(cmd);
 
+	/*
+	 * drm_ioctl() refuses other types too, but drm_compat_ioctl() picks
+	 * its 32-bit translators by number alone.
+	 */
+	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE)
+		return -ENOTTY;
 	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END)
 		return 0;	/* ours: drm_ioctl() checks them against cim_ioctls */
 	if (!cim_core_ioctl_allowed(nr))
@@ -108,7 +114,11 @@ static long cim_unlocked_ioctl(struct file *filp, unsigned int cmd,
 }
 
 #ifdef CONFIG_COMPAT
-/* 32-bit callers: the same numbers; our structs have one layout. */
+/*
+ * 32-bit callers: the same numbers, and the syncobj structs have one
+ * layout.  The filter matters more here: the core's translators for
+ * GET_UNIQUE and friends call the handlers directly.
+ */
 static long cim_compat_ioctl(struct file *filp, unsigned int cmd,
 			     unsigned long arg)
 {
