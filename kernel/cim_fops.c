@@ -15,13 +15,13 @@
  * a render node also takes, without the timeline syncobj ones: we do not
  * set DRIVER_SYNCOBJ_TIMELINE), and refuses the rest with -EOPNOTSUPP
  * before the core sees them (docs/uapi.md lists every number).  The fix
- * the core deserves is docs/upstream/0001-drm-accel-render-ioctls-only.patch.
+ * the core deserves is docs/upstream/0001-drm-refuse-master-ioctls-on-accel-nodes.patch.
  *
  * The syncobj array ioctls also get a bound on their handle count: the
  * core allocates count_handles entries with a warning on failure, so a
  * count near 2^32 is a 16 GiB allocation and a WARN (a crash under
  * panic_on_warn).  See cim_syncobj_count_ok() for what this bound does not
- * close, and docs/upstream/0002-drm-syncobj-bound-handle-arrays.patch.
+ * close, and docs/upstream/0002-drm-syncobj-no-warning-for-oversized-arrays.patch.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
