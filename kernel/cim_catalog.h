@@ -82,9 +82,6 @@ struct cim_catalog_stats {
 
 struct cim_job;
 
-/* cim_image.c: the PROGRAM job's tile map and slot tag */
-int cim_image_program_map(struct cim_job *job, struct cim_image *img);
-
 /* cim_cmd.c: driver-internal card commands, outside drm_sched */
 int cim_card_read(struct cim_device *cdev, u32 opcode, u32 slot, void *out,
 		  u32 len);
@@ -104,6 +101,7 @@ void cim_image_set_state(struct cim_image *img, enum cim_image_state state,
 void cim_image_fail(struct cim_image *img, int err);
 struct dma_fence *cim_image_programmed(struct cim_image *img);
 void cim_image_set_programmed(struct cim_image *img, struct dma_fence *f);
+int cim_image_program_map(struct cim_job *job, struct cim_image *img);
 
 static inline enum cim_image_state cim_image_state(const struct cim_image *img)
 {

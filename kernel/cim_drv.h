@@ -293,6 +293,9 @@ int cim_hw_reset(struct cim_device *cdev);
 int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
 		const struct cim_desc *desc);
 irqreturn_t cim_hw_irq(int irq, void *arg);
+void cim_hw_reap(struct cim_device *cdev);
+u32 cim_hw_read(struct cim_device *cdev, u32 reg);
+void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
 
 /* cim_gem.c */
 struct drm_gem_object *cim_gem_create_object(struct drm_device *drm,
@@ -322,6 +325,9 @@ void cim_job_fail_inflight(struct cim_device *cdev, int err);
 int cim_status_errno(u32 status);
 int cim_ioctl_submit(struct drm_device *drm, void *data,
 		     struct drm_file *file);
+struct dma_fence *cim_job_repush(struct cim_job *job);
+void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
+unsigned int cim_job_timeout_ms(struct cim_device *cdev);
 
 /* cim_image.c */
 int cim_ioctl_image_load(struct drm_device *drm, void *data,
@@ -332,16 +338,6 @@ void cim_image_put(struct cim_image *img);
 struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle);
 void cim_file_images_fini(struct cim_file *cfile);
 void cim_images_lost(struct cim_device *cdev);
-
-/* cim_hw.c, for recovery */
-void cim_hw_reap(struct cim_device *cdev);
-u32 cim_hw_read(struct cim_device *cdev, u32 reg);
-void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
-
-/* cim_job.c, for recovery and the queues */
-struct dma_fence *cim_job_repush(struct cim_job *job);
-void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
-unsigned int cim_job_timeout_ms(struct cim_device *cdev);
 
 /* cim_reset.c */
 int cim_reset_init(struct cim_device *cdev);
@@ -374,11 +370,13 @@ void cim_pm_put(struct cim_device *cdev);
 extern const struct dev_pm_ops cim_pm_ops;
 /* cim_analog.c: calibration, refresh policy, analog statistics */
 int cim_analog_init(struct cim_device *cdev);
-int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
 int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
 			       struct cim_image *img, u32 out_syncobj);
 int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
 void cim_analog_complete(struct cim_job *job, int *err);
+
+/* cim_cmd.c: a driver-internal card command (more in cim_catalog.h) */
+int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
 
 /* cim_knobs.c: card-register settings kept across resets */
 int cim_knobs_init(struct cim_device *cdev);
