@@ -260,29 +260,27 @@ put:
 	return ret;
 }
 
-/* The card's slot table, or NULL if the card keeps none or cannot say. */
-static struct cim_slot_info *cim_catalog_read_slots(struct cim_device *cdev,
-						    int *err)
+/*
+ * The card's slot table; NULL if the card keeps none (interface 1.0), an
+ * ERR_PTR if it could not be read.
+ */
+static struct cim_slot_info *cim_catalog_read_slots(struct cim_device *cdev)
 {
 	u32 n = cdev->info.max_images, slot;
 	struct cim_slot_info *info;
 	int ret;
 
-	*err = 0;
 	if (!cdev->card_catalog)
 		return NULL;
 	info = kcalloc(n, sizeof(*info), GFP_KERNEL);
-	if (!info) {
-		*err = -ENOMEM;
-		return NULL;
-	}
+	if (!info)
+		return ERR_PTR(-ENOMEM);
 	for (slot = 0; slot < n; slot++) {
 		ret = cim_card_read(cdev, CIM_OPC_READ_SLOT, slot, &info[slot],
 				    sizeof(info[slot]));
 		if (ret) {
 			kfree(info);
-			*err = ret;
-			return NULL;
+			return ERR_PTR(ret);
 		}
 	}
 	return info;
@@ -331,9 +329,13 @@ int cim_catalog_restore(struct cim_device *cdev)
 		goto out;
 	}
 	ret = cdev->card_catalog ? cim_tiles_read_wear(cdev) : 0;
-	info = cim_catalog_read_slots(cdev, &err);
-	if (!ret)
-		ret = err;
+	/* Slots we cannot read count as empty: what is ready is programmed again. */
+	info = cim_catalog_read_slots(cdev);
+	if (IS_ERR(info)) {
+		if (!ret)
+			ret = PTR_ERR(info);
+		info = NULL;
+	}
 
 	mutex_lock(&cdev->alloc_lock);
 	list_for_each_entry_safe(img, tmp, &cdev->images, node) {
