@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/sync_file.h>
 #include <xf86drm.h>
@@ -395,6 +396,7 @@ static void fence_order_threads_one_fd(void)
 	struct fo_thread th[FO_THREADS];
 	pthread_t t[FO_THREADS];
 	const char *env = getenv("CIM_VMTEST_FENCE_JOBS");
+	struct timespec t0, t1;
 	struct fo f;
 	size_t i, n;
 
@@ -405,6 +407,7 @@ static void fence_order_threads_one_fd(void)
 	f.rec = calloc(n, sizeof(*f.rec));
 	f.fd = vm_open_card();
 	CHECK(f.rec && f.fd >= 0 && f.jobs > 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < FO_THREADS; i++) {
 		th[i].fo = &f;
 		th[i].idx = (int)i;
@@ -412,12 +415,15 @@ static void fence_order_threads_one_fd(void)
 	}
 	for (i = 0; i < FO_THREADS; i++)
 		pthread_join(t[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CHECK_EQ(f.errors, 0);
 	/* One entity: one context, every seqno once. */
 	for (i = 1; i < n; i++)
 		CHECK_EQ(f.rec[i].ctx, f.rec[0].ctx);
-	printf("  %zu fences on context %llu\n", n,
-	       (unsigned long long)f.rec[0].ctx);
+	printf("  %zu fences on context %llu, %d threads x %u jobs in %.1f s\n",
+	       n, (unsigned long long)f.rec[0].ctx, FO_THREADS, f.jobs,
+	       (double)(t1.tv_sec - t0.tv_sec) +
+	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	CHECK_EQ(fo_inversions(f.rec, n), 0);
 	for (i = 1; i < n; i++)
 		CHECK(f.rec[i].seqno == f.rec[i - 1].seqno + 1);
