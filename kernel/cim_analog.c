@@ -66,20 +66,22 @@ int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d)
 }
 
 /*
- * The CALIBRATE behind a PROGRAM ended (ring_lock held).  Its fence is
- * the image's load fence: it carries the PROGRAM's error, and an image
- * whose calibration failed is not used either.
+ * The CALIBRATE behind a PROGRAM ended with err (ring_lock held).  Its
+ * fence is the image's load fence: it carries the PROGRAM's error, and
+ * an image whose calibration failed is not used either.  Returns the
+ * error for the fence.
  */
-void cim_analog_complete(struct cim_job *job, int *err)
+int cim_analog_complete(struct cim_job *job, int err)
 {
 	struct cim_image *img = job->image;
 
 	spin_lock(&img->lock);
 	if (cim_image_state(img) == CIM_IMAGE_FAILED)
-		*err = img->error ? img->error : -EIO;
-	else if (*err)
-		cim_image_set_state(img, CIM_IMAGE_FAILED, *err);
+		err = img->error ? img->error : -EIO;
+	else if (err)
+		cim_image_set_state(img, CIM_IMAGE_FAILED, err);
 	spin_unlock(&img->lock);
+	return err;
 }
 
 /* CALIBRATE every programmed tile of the card, now. */

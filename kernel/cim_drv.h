@@ -373,7 +373,7 @@ int cim_analog_init(struct cim_device *cdev);
 int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
 			       struct cim_image *img, u32 out_syncobj);
 int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
-void cim_analog_complete(struct cim_job *job, int *err);
+int cim_analog_complete(struct cim_job *job, int err);
 
 /* cim_cmd.c: a driver-internal card command (more in cim_catalog.h) */
 int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);

@@ -125,9 +125,9 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 {
 	int err = cim_status_errno(cpl->status);
 
+	lockdep_assert_held(&job->cdev->ring_lock);
 	job->hw_status = cpl->status;
 	job->device_time_ns = cpl->device_time_ns;
-	lockdep_assert_held(&job->cdev->ring_lock);
 	if (job->opcode == CIM_OPC_PROGRAM) {
 		spin_lock(&job->image->lock);
 		cim_image_set_state(job->image, err ? CIM_IMAGE_FAILED :
@@ -135,7 +135,7 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 		spin_unlock(&job->image->lock);
 	}
 	if (job->opcode == CIM_OPC_CALIBRATE && job->image)
-		cim_analog_complete(job, &err);
+		err = cim_analog_complete(job, err);
 	cim_queue_done(job, err);
 	if (err)
 		dma_fence_set_error(job->done, err);
