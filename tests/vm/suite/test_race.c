@@ -2,10 +2,13 @@
 /*
  * Many threads on one file (issue 15 items 2 and 3).
  *
- * race_load_release_one_fd: threads load the same images on one fd while
- * others release handles (their own, and numbers that another thread is
- * about to get) and submit on whatever handle they pick.  Once every file
- * is closed, every image of the catalog has 0 users.  (The driver used to
+ * race_load_release_one_fd: in each of three processes, threads load the
+ * same images on one fd while others release handles (their own, and
+ * numbers that another thread is about to get) and submit on whatever
+ * handle they pick; the third process closes its fd while its threads
+ * are at it.  Once every file is closed, every image of the catalog has
+ * 0 users (and the module unload that check.sh does later finds drm_mm
+ * clean).  (The driver used to
  * reserve a handle, drop the lock and store the image later: a release
  * of the reserved number freed it, a second load got it too, and one of
  * the two images' users was never dropped.)
@@ -47,12 +50,18 @@ struct race {
 	uint32_t in_bo, out_bo;
 	volatile uint32_t max_handle;
 	volatile int stop;
+	int close_early;	/* the fd is closed while threads use it */
 	int errors;
 	pthread_mutex_t lock;
 };
 
 static void race_error(struct race *r, const char *what, int ret)
 {
+	/* After the early close every call fails so: the thread stops. */
+	if (r->close_early && ret == -EBADF) {
+		r->stop = 1;
+		return;
+	}
 	pthread_mutex_lock(&r->lock);
 	if (r->errors++ < 5)
 		printf("  %s: %d\n", what, ret);
@@ -73,7 +82,7 @@ static void *loader(void *arg)
 	uint32_t seed = (uint32_t)(uintptr_t)&l, i;
 	int ret;
 
-	for (i = 0; i < LOAD_ROUNDS; i++) {
+	for (i = 0; i < LOAD_ROUNDS && !r->stop; i++) {
 		memset(&l, 0, sizeof(l));
 		l.bo_handle = r->img_bo[i % N_IMAGES];
 		l.size = r->img_size[i % N_IMAGES];
@@ -144,8 +153,12 @@ static void *submitter(void *arg)
 	return NULL;
 }
 
-/* One process: its own fd, images, threads; returns its error count. */
-static int race_one_process(const struct vm_model *m)
+/*
+ * One process: its own fd, images, threads; returns its error count.
+ * With close_early the main thread closes the fd while the others still
+ * load, release and submit on it.
+ */
+static int race_one_process(const struct vm_model *m, int close_early)
 {
 	pthread_t t[N_LOADERS + N_RELEASERS + 1];
 	struct race r;
@@ -153,6 +166,7 @@ static int race_one_process(const struct vm_model *m)
 	int i, n = 0;
 
 	memset(&r, 0, sizeof(r));
+	r.close_early = close_early;
 	pthread_mutex_init(&r.lock, NULL);
 	r.fd = vm_open_card();
 	if (r.fd < 0)
@@ -174,13 +188,18 @@ static int race_one_process(const struct vm_model *m)
 	for (i = 0; i < N_RELEASERS; i++)
 		pthread_create(&t[n++], NULL, releaser, &r);
 	pthread_create(&t[n++], NULL, submitter, &r);
+	if (close_early) {
+		usleep(200000);
+		close(r.fd);
+	}
 	for (i = 0; i < N_LOADERS; i++)
 		pthread_join(t[i], NULL);
 	r.stop = 1;
 	for (i = N_LOADERS; i < n; i++)
 		pthread_join(t[i], NULL);
 	/* Close with handles still open: the file's close drops them. */
-	close(r.fd);
+	if (!close_early)
+		close(r.fd);
 	return r.errors;
 }
 
@@ -211,18 +230,21 @@ static void race_load_release_one_fd(void)
 	struct vm_model m[N_IMAGES];
 	uint32_t users[64];
 	int i, n, st, fd, bad = 0;
-	pid_t pid[2];
+	pid_t pid[3];
 
 	for (i = 0; i < N_IMAGES; i++)
 		CHECK_EQ(vm_model_build(dims[i], 1, 300 + i, 256, 256, &m[i]), 0);
-	/* Two processes at once, each with its racing threads on one fd. */
-	for (i = 0; i < 2; i++) {
+	/*
+	 * Three processes at once, each with its racing threads on one fd;
+	 * the third closes its fd under its threads' feet.
+	 */
+	for (i = 0; i < 3; i++) {
 		pid[i] = fork();
 		if (pid[i] == 0)
-			_exit(race_one_process(m) ? 1 : 0);
+			_exit(race_one_process(m, i == 2) ? 1 : 0);
 		CHECK(pid[i] > 0);
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		CHECK_EQ(waitpid(pid[i], &st, 0), pid[i]);
 		if (!WIFEXITED(st) || WEXITSTATUS(st))
 			bad++;
