@@ -409,6 +409,7 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	struct drm_syncobj *syncobj = NULL;
 	struct cim_job_bos bos = { .n = 0 };
 	struct dma_fence *finished;
+	struct cim_queue *queue;
 	u32 i;
 	int ret;
 
@@ -444,11 +445,14 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	 * drm_sched numbers a job's fence when it is armed and runs an
 	 * entity's jobs in the order they are pushed: the two must happen
 	 * under one lock, or a job armed later can run (and signal) first.
+	 * Once pushed, the job may run and be freed at once: after the push
+	 * only the queue (the file's, alive for this ioctl) is used.
 	 */
-	mutex_lock(&job->queue->push_lock);
+	queue = job->queue;
+	mutex_lock(&queue->push_lock);
 	ret = cim_job_fence_bos(job, &bos);
 	if (ret) {
-		mutex_unlock(&job->queue->push_lock);
+		mutex_unlock(&queue->push_lock);
 		goto cleanup;
 	}
 	finished = dma_fence_get(&job->base.s_fence->finished);
@@ -457,9 +461,9 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		cim_image_set_programmed(job->image, finished);
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, finished);
-	atomic64_inc(&job->queue->submitted);
+	atomic64_inc(&queue->submitted);
 	drm_sched_entity_push_job(&job->base);
-	mutex_unlock(&job->queue->push_lock);
+	mutex_unlock(&queue->push_lock);
 	dma_fence_put(finished);
 	if (syncobj)
 		drm_syncobj_put(syncobj);
