@@ -37,8 +37,8 @@ int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
 	if (!cdev->analog || !READ_ONCE(cdev->calibrate_on_program))
 		return 0;
 	job = cim_job_alloc(cdev, CIM_OPC_CALIBRATE);
-	if (!job)
-		return -ENOMEM;
+	if (IS_ERR(job))
+		return PTR_ERR(job);
 	kref_get(&img->ref);
 	job->image = img;
 	job->map_bytes = img->n_vtiles * sizeof(*map);
@@ -66,20 +66,22 @@ int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d)
 }
 
 /*
- * The CALIBRATE behind a PROGRAM ended (ring_lock held).  Its fence is
- * the image's load fence: it carries the PROGRAM's error, and an image
- * whose calibration failed is not used either.
+ * The CALIBRATE behind a PROGRAM ended with err (ring_lock held).  Its
+ * fence is the image's load fence: it carries the PROGRAM's error, and
+ * an image whose calibration failed is not used either.  Returns the
+ * error for the fence.
  */
-void cim_analog_complete(struct cim_job *job, int *err)
+int cim_analog_complete(struct cim_job *job, int err)
 {
 	struct cim_image *img = job->image;
 
-	if (img->state == CIM_IMAGE_FAILED) {
-		*err = img->error ? img->error : -EIO;
-	} else if (*err) {
-		img->state = CIM_IMAGE_FAILED;
-		img->error = *err;
-	}
+	spin_lock(&img->lock);
+	if (cim_image_state(img) == CIM_IMAGE_FAILED)
+		err = img->error ? img->error : -EIO;
+	else if (err)
+		cim_image_set_state(img, CIM_IMAGE_FAILED, err);
+	spin_unlock(&img->lock);
+	return err;
 }
 
 /* CALIBRATE every programmed tile of the card, now. */

@@ -6,10 +6,18 @@
  * programmed after its last user is gone until a load needs its tiles or
  * its slot (least recently used first).  The card keeps its slots across
  * a driver re-bind, with the tag (digest and size) the driver wrote at
- * PROGRAM time; cim_catalog_rebuild() reads them back.
+ * PROGRAM time; cim_catalog_restore() reads them back at bind, and
+ * programs the catalog's images again after a card reset.
+ *
+ * Locking: alloc_lock owns the catalog (cdev->images, the tile and slot
+ * bitmaps, free_tiles, tile_pe, every image's node, slot, tiles and
+ * handles, cat_stats); each image's own lock owns its state and its
+ * programming fence (cim_catalog.h, cim_image.c).
  */
+#include <linux/dma-fence.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_managed.h>
 
 #include "cim_drv.h"
@@ -29,6 +37,7 @@ void cim_image_touch(struct cim_image *img)
 /* Drop an unused image from the catalog; its tiles and slot are free. */
 static void cim_catalog_drop(struct cim_device *cdev, struct cim_image *img)
 {
+	lockdep_assert_held(&cdev->alloc_lock);
 	list_del_init(&img->node);
 	cim_tiles_put(cdev, img);
 	clear_bit(img->slot, cdev->slots_used);
@@ -42,7 +51,7 @@ struct cim_image *cim_catalog_find(struct cim_device *cdev, const u8 *digest,
 
 	lockdep_assert_held(&cdev->alloc_lock);
 	list_for_each_entry(img, &cdev->images, node) {
-		if (READ_ONCE(img->state) == CIM_IMAGE_FAILED ||
+		if (cim_image_state(img) == CIM_IMAGE_FAILED ||
 		    img->size != size ||
 		    memcmp(img->digest, digest, SHA256_DIGEST_SIZE))
 			continue;
@@ -67,10 +76,11 @@ static struct cim_image *cim_catalog_victim(struct cim_device *cdev)
 	struct cim_image *img, *victim = NULL;
 	bool failed, vfailed = false;
 
+	lockdep_assert_held(&cdev->alloc_lock);
 	list_for_each_entry(img, &cdev->images, node) {
 		if (!cim_image_unused(img))
 			continue;
-		failed = READ_ONCE(img->state) == CIM_IMAGE_FAILED;
+		failed = cim_image_state(img) == CIM_IMAGE_FAILED;
 		if (!victim || (failed && !vfailed) ||
 		    (failed == vfailed && img->lru < victim->lru)) {
 			victim = img;
@@ -172,6 +182,7 @@ static int cim_catalog_adopt(struct cim_device *cdev, u32 slot,
 	u32 tiles = cdev->info.tiles, i, t;
 	struct cim_image *img;
 
+	lockdep_assert_held(&cdev->alloc_lock);
 	if (!s->tag.size || !memcmp(s->tag.digest, zero, sizeof(zero)) ||
 	    !s->n_vtiles || s->n_vtiles > min_t(u32, tiles, CIM_SLOT_MAX_VTILES) ||
 	    test_bit(slot, cdev->slots_used))
@@ -192,7 +203,9 @@ static int cim_catalog_adopt(struct cim_device *cdev, u32 slot,
 	memcpy(img->digest, s->tag.digest, SHA256_DIGEST_SIZE);
 	img->size = s->tag.size;
 	img->slot = slot;
-	img->state = CIM_IMAGE_READY;
+	spin_lock_irq(&img->lock);
+	cim_image_set_state(img, CIM_IMAGE_READY, 0);
+	spin_unlock_irq(&img->lock);
 	/* input_size and output_size come with the first load that hits. */
 	bitmap_or(cdev->tiles_used, cdev->tiles_used, img->tiles, CIM_MAX_TILES);
 	cdev->free_tiles -= img->n_vtiles;
@@ -203,79 +216,188 @@ static int cim_catalog_adopt(struct cim_device *cdev, u32 slot,
 	return 0;
 }
 
-/**
- * cim_catalog_rebuild - make the catalog match what the card holds
- * @cdev: the device, with the rings running and no job on the card
- *
- * Reads the card's P/E counts and slot table.  Catalog entries the card
- * no longer holds as programmed (after a reset that wiped the slots)
- * fail: jobs on them get -ENOEXEC, and unused ones leave the catalog.
- * Valid slots the catalog does not know (programmed before this driver
- * bound) join it as resident, unused images; slots that cannot be
- * trusted (no tag, or tiles that clash) are unloaded.  Called at bind,
- * and by the recovery path after a card reset.
+/*
+ * Program img again into its own slot and tiles from the kernel's copy,
+ * straight onto the ring (the scheduler is stopped, or has no job yet),
+ * and wait.  The PROGRAM's completion sets the image ready or failed; a
+ * timeout or a PROGRAM that never ran is the caller's to report.
  */
-int cim_catalog_rebuild(struct cim_device *cdev)
+static int cim_catalog_reprogram(struct cim_device *cdev, struct cim_image *img)
+{
+	struct cim_job *job;
+	struct dma_fence *f;
+	unsigned long flags;
+	long left;
+	int ret;
+
+	job = cim_job_alloc(cdev, CIM_OPC_PROGRAM);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+	kref_get(&img->ref);
+	job->image = img;
+	job->in_bo = img->copy;
+	drm_gem_object_get(job->in_bo);
+	ret = cim_image_program_map(job, img);
+	if (ret)
+		goto put;
+	f = cim_job_repush(job);
+	if (IS_ERR(f)) {
+		ret = PTR_ERR(f);
+		goto put;
+	}
+	/* As the watchdog would: for as long as the card counts work. */
+	left = cim_fence_wait_progress(cdev, f);
+	if (left <= 0) {
+		spin_lock_irqsave(&cdev->ring_lock, flags);
+		list_del_init(&job->node);
+		spin_unlock_irqrestore(&cdev->ring_lock, flags);
+		ret = left ? left : -ETIMEDOUT;
+	} else {
+		ret = dma_fence_get_status(f) < 0 ? dma_fence_get_status(f) : 0;
+	}
+	dma_fence_put(f);
+put:
+	cim_job_put(job);
+	return ret;
+}
+
+/*
+ * The card's slot table; NULL if the card keeps none (interface 1.0), an
+ * ERR_PTR if it could not be read.
+ */
+static struct cim_slot_info *cim_catalog_read_slots(struct cim_device *cdev)
 {
 	u32 n = cdev->info.max_images, slot;
-	struct cim_image *img, *tmp;
-	unsigned long *claimed, *unload;
 	struct cim_slot_info *info;
 	int ret;
 
 	if (!cdev->card_catalog)
-		return 0;
-	ret = cim_tiles_read_wear(cdev);
-	if (ret)
-		return ret;
+		return NULL;
 	info = kcalloc(n, sizeof(*info), GFP_KERNEL);
-	claimed = bitmap_zalloc(n, GFP_KERNEL);
-	unload = bitmap_zalloc(n, GFP_KERNEL);
-	if (!info || !claimed || !unload) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!info)
+		return ERR_PTR(-ENOMEM);
 	for (slot = 0; slot < n; slot++) {
 		ret = cim_card_read(cdev, CIM_OPC_READ_SLOT, slot, &info[slot],
 				    sizeof(info[slot]));
-		if (ret)
-			goto out;
+		if (ret) {
+			kfree(info);
+			return ERR_PTR(ret);
+		}
+	}
+	return info;
+}
+
+/**
+ * cim_catalog_restore - make the catalog and the card's slots agree again
+ * @cdev: the device, its rings running and no user job on the card: at
+ *        bind (before the device is registered) or in recovery after a
+ *        card reset (the scheduler stopped)
+ *
+ * The one restore path for images.  For each catalog entry:
+ *  - still programming: its PROGRAM is queued, or held by recovery and
+ *    pushed again after this, so it keeps its slot;
+ *  - the card's slot holds it as we programmed it (digest, size, tile map;
+ *    a card that keeps slot tags, interface 1.1): nothing to do;
+ *  - ready and the kernel has its bytes: programmed again into the same
+ *    slot and tiles, now, before any job runs (a reset forgets every
+ *    slot; docs/card-interface.md);
+ *  - otherwise (failed, or adopted at bind so the kernel never had its
+ *    bytes): failed; jobs on it get -ENOEXEC, and if no one uses it, it
+ *    leaves the catalog.
+ * Then valid slots no entry claims (programmed before this driver bound)
+ * join the catalog as resident, unused images, and slots that cannot be
+ * trusted (no tag, clashing tiles) are unloaded.  At bind the catalog is
+ * empty, so only the adoption happens; after a reset the card has no
+ * valid slot, so only the reprogramming does.
+ *
+ * Returns 0, or the first error met; what could be restored is restored.
+ */
+int cim_catalog_restore(struct cim_device *cdev)
+{
+	u32 n = cdev->info.max_images, slot, n_redo = 0, adopted = 0, i;
+	unsigned long *claimed, *unload;
+	struct cim_image **redo, *img, *tmp;
+	struct cim_slot_info *info;
+	enum cim_image_state st;
+	int ret, err;
+
+	claimed = bitmap_zalloc(n, GFP_KERNEL);
+	unload = bitmap_zalloc(n, GFP_KERNEL);
+	redo = kcalloc(n, sizeof(*redo), GFP_KERNEL);
+	if (!claimed || !unload || !redo) {
+		ret = -ENOMEM;
+		cim_images_lost(cdev);
+		goto out;
+	}
+	ret = cdev->card_catalog ? cim_tiles_read_wear(cdev) : 0;
+	/* Slots we cannot read count as empty: what is ready is programmed again. */
+	info = cim_catalog_read_slots(cdev);
+	if (IS_ERR(info)) {
+		if (!ret)
+			ret = PTR_ERR(info);
+		info = NULL;
 	}
 
 	mutex_lock(&cdev->alloc_lock);
 	list_for_each_entry_safe(img, tmp, &cdev->images, node) {
-		if (READ_ONCE(img->state) != CIM_IMAGE_PROGRAMMING &&
-		    !cim_slot_matches(img, &info[img->slot])) {
-			WRITE_ONCE(img->state, CIM_IMAGE_FAILED);
-			if (cim_image_unused(img)) {
-				cim_catalog_drop(cdev, img);
-				continue;
-			}
+		st = cim_image_state(img);
+		if (st == CIM_IMAGE_PROGRAMMING ||
+		    (info && cim_slot_matches(img, &info[img->slot]))) {
+			set_bit(img->slot, claimed);
+			continue;
+		}
+		if (st == CIM_IMAGE_READY && img->copy) {
+			kref_get(&img->ref);
+			redo[n_redo++] = img;
+			set_bit(img->slot, claimed);
+			continue;
+		}
+		if (st != CIM_IMAGE_FAILED)
+			cim_image_fail(img, -ENODATA);
+		if (cim_image_unused(img)) {
+			cim_catalog_drop(cdev, img);
+			continue;
 		}
 		set_bit(img->slot, claimed);
 	}
-	for (slot = 0; slot < n; slot++) {
+	for (slot = 0; info && slot < n; slot++) {
 		if (test_bit(slot, claimed) || !info[slot].valid)
 			continue;
 		if (cim_catalog_adopt(cdev, slot, &info[slot]))
 			set_bit(slot, unload);
+		else
+			adopted++;
 	}
 	mutex_unlock(&cdev->alloc_lock);
 
+	for (i = 0; i < n_redo; i++) {
+		img = redo[i];
+		err = cim_catalog_reprogram(cdev, img);
+		if (err) {
+			cim_image_fail(img, err);
+			dev_err(cdev->dev, "image in slot %u lost in the reset (%d)\n",
+				img->slot, err);
+		}
+		cim_image_put(img);
+	}
+	/* The reprogramming wore the tiles: take the card's counts again. */
+	if (n_redo && cdev->card_catalog && cim_tiles_read_wear(cdev))
+		dev_warn(cdev->dev, "cannot read the tiles' P/E counts after the reset\n");
 	for_each_set_bit(slot, unload, n) {
 		dev_info(cdev->dev, "image slot %u holds no image we can use: unloading it\n",
 			 slot);
-		ret = cim_card_unload(cdev, slot);
-		if (ret)
-			goto out;
+		err = cim_card_unload(cdev, slot);
+		if (err && !ret)
+			ret = err;
 	}
-	if (cdev->cat_stats.adopted)
-		dev_info(cdev->dev, "%llu resident images found on the card\n",
-			 cdev->cat_stats.adopted);
+	if (adopted)
+		dev_info(cdev->dev, "%u resident images found on the card\n",
+			 adopted);
+	kfree(info);
 out:
+	kfree(redo);
 	bitmap_free(unload);
 	bitmap_free(claimed);
-	kfree(info);
 	return ret;
 }
 
@@ -294,7 +416,7 @@ int cim_catalog_init(struct cim_device *cdev)
 {
 	int ret;
 
-	cdev->card_catalog = (cdev->info.if_version & 0xffff) >= 1;
+	cdev->card_catalog = cim_card_has(&cdev->info, CIM_FEAT_SLOT_TAGS);
 	ret = drmm_mutex_init(&cdev->drm, &cdev->cmd_lock);
 	if (!ret)
 		ret = cim_tiles_init(cdev);
@@ -363,7 +485,7 @@ int cim_catalog_query(struct cim_device *cdev, struct drm_cim_query *args)
 		q[i].e.slot = img->slot;
 		q[i].e.tiles = img->n_vtiles;
 		q[i].e.users = img->handles;
-		q[i].e.state = READ_ONCE(img->state);
+		q[i].e.state = cim_image_state(img);
 		i++;
 	}
 	need = sizeof(*h) + (size_t)n * sizeof(*e);

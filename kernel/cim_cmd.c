@@ -32,8 +32,8 @@ static int cim_cmd_exec(struct cim_device *cdev, struct cim_desc *desc,
 
 	*card_may_write = false;
 	job = cim_job_alloc(cdev, desc->opcode);
-	if (!job)
-		return -ENOMEM;
+	if (IS_ERR(job))
+		return PTR_ERR(job);
 	job->done = cim_fence_create(cdev);
 	if (!job->done) {
 		cim_job_put(job);

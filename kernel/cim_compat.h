@@ -42,14 +42,14 @@
 #if IS_ENABLED(CONFIG_DRM_ACCEL)
 #include <drm/drm_accel.h>
 #define CIM_DRIVER_NODE		DRIVER_COMPUTE_ACCEL
-#define DEFINE_CIM_FOPS(name)	DEFINE_DRM_ACCEL_FOPS(name)
+#define CIM_FOPS_OPEN		accel_open
 static inline struct drm_minor *compat_drm_minor(struct drm_device *drm)
 {
 	return drm->accel;
 }
 #else
 #define CIM_DRIVER_NODE		DRIVER_RENDER
-#define DEFINE_CIM_FOPS(name)	DEFINE_DRM_GEM_FOPS(name)
+#define CIM_FOPS_OPEN		drm_open
 static inline struct drm_minor *compat_drm_minor(struct drm_device *drm)
 {
 	return drm->render;

@@ -162,7 +162,7 @@ static int cim_images_show(struct seq_file *m, void *unused)
 	mutex_lock(&cdev->alloc_lock);
 	list_for_each_entry(img, &cdev->images, node) {
 		seq_printf(m, "%u %s %llu %u", img->slot,
-			   state[READ_ONCE(img->state)], img->size,
+			   state[cim_image_state(img)], img->size,
 			   kref_read(&img->ref));
 		for (i = 0; i < img->n_vtiles; i++)
 			seq_printf(m, "%c%u", i ? ',' : ' ', img->tile_map[i]);

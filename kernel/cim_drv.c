@@ -114,8 +114,6 @@ static const struct drm_ioctl_desc cim_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(CIM_SUBMIT, cim_ioctl_submit, DRM_RENDER_ALLOW),
 };
 
-DEFINE_CIM_FOPS(cim_fops);
-
 static const struct drm_driver cim_drm_driver = {
 	.driver_features = CIM_DRIVER_NODE | DRIVER_GEM | DRIVER_SYNCOBJ,
 	.open = cim_open,
@@ -199,7 +197,7 @@ int cim_device_probe(struct device *dev, struct regmap *regs, int irq)
 	 * Images an earlier driver instance left programmed are ours again
 	 * (after runtime PM is up: the card commands take a PM reference).
 	 */
-	ret = cim_catalog_rebuild(cdev);
+	ret = cim_catalog_restore(cdev);
 	if (ret)
 		dev_warn(cdev->dev, "cannot read the card's image slots (%d): starting with an empty catalog\n",
 			 ret);

@@ -27,6 +27,8 @@
 #define CIM_BOOT_TIMEOUT_MS	2000
 #define CIM_MAX_IN_SYNCOBJS	64
 #define CIM_MAX_BATCH		65535
+/* Handles one SYNCOBJ_WAIT, _RESET or _SIGNAL may name (cim_fops.c). */
+#define CIM_MAX_SYNCOBJ_ARRAY	4096
 
 /* What the card reported at boot. */
 struct cim_card_info {
@@ -45,6 +47,29 @@ struct cim_card_info {
 	u32 plan_bytes;
 	u32 arena_bytes;	/* activation bytes per batch item */
 };
+
+/*
+ * What a card's interface minor version adds (docs/card-interface.md).
+ * The driver uses an addition only on a card whose IF_VERSION reports it.
+ */
+enum cim_card_feature {
+	CIM_FEAT_SLOT_TAGS,	/* 1.1: slot tags, READ_SLOT, READ_WEAR */
+	CIM_FEAT_SIMD_TEL,	/* 1.2: TEL_MAC, TEL_SIMD, TEL_SIMD_NS */
+};
+
+static inline bool cim_card_has(const struct cim_card_info *info,
+				enum cim_card_feature feat)
+{
+	u32 minor = info->if_version & 0xffff;
+
+	switch (feat) {
+	case CIM_FEAT_SLOT_TAGS:
+		return minor >= 1;
+	case CIM_FEAT_SIMD_TEL:
+		return minor >= 2;
+	}
+	return false;
+}
 
 struct cim_ring {
 	void *cpu;
@@ -91,6 +116,36 @@ struct cim_tile_tel {
 	u64 simd_ns;
 };
 
+/*
+ * Locks, and what each owns (docs/kernel-locking.md has the long form):
+ *
+ *   cdev->alloc_lock    mutex   the catalog: cdev->images, tiles_used,
+ *                               slots_used, free_tiles, tile_pe, cat_stats;
+ *                               each image's node, slot, tiles, handles
+ *   queue->push_lock    mutex   one drm_sched entity: its jobs from
+ *                               drm_sched_job_arm() to ..._push_job()
+ *   BO dma_resv         ww      the BO's implicit fences (drm_gem_lock_reservations)
+ *   cdev->cmd_lock      mutex   one driver-internal card command at a time
+ *   bo->sg_lock         mutex   the BO's card SG table
+ *   cdev->ring_lock     spin    SQ, CQ, inflight, next_tag, hw_up (irq-safe)
+ *   img->lock           spin    the image's state, error and programming
+ *                               fence (irq-safe; cim_image_set_state())
+ *   files_lock, tel_lock, knob_lock, xa_lock(cfile->images): leaves
+ *
+ * Order (outer first; never take an earlier one while holding a later):
+ *
+ *   alloc_lock -> push_lock -> BO dma_resv -> img->lock
+ *   cmd_lock -> ring_lock -> img->lock
+ *   sg_lock -> (nothing of ours)
+ *
+ * alloc_lock is held across a PROGRAM's push (a new image must not be
+ * found before its programming fence exists), so nothing under
+ * push_lock may take alloc_lock.  ring_lock is taken in the completion
+ * interrupt, which sets image state: img->lock is innermost and irq-safe.
+ * No driver lock is held across a fence wait, except cmd_lock (the
+ * internal command waits for its own completion; nothing it waits for
+ * takes cmd_lock).
+ */
 struct cim_device {
 	struct drm_device drm;
 	struct device *dev;
@@ -179,8 +234,14 @@ static inline struct cim_device *to_cim_device(struct drm_device *drm)
 	return container_of(drm, struct cim_device, drm);
 }
 
-/* Per queue (file x priority): fairness state and statistics. */
+/* Per queue (file x priority, one drm_sched entity): fairness state and statistics. */
 struct cim_queue {
+	/*
+	 * Held from drm_sched_job_arm() to drm_sched_entity_push_job() of
+	 * each job of this queue's entity (cim_job_push()): the fence seqno
+	 * order is the run order.
+	 */
+	struct mutex push_lock;
 	/* hw fences of the last CIM_FAIR_INFLIGHT jobs this queue ran */
 	struct dma_fence *recent[CIM_FAIR_INFLIGHT];
 	u32 next;
@@ -264,6 +325,9 @@ int cim_hw_reinit(struct cim_device *cdev);
 u32 cim_hw_suspend(struct cim_device *cdev);
 int cim_hw_resume(struct cim_device *cdev, u32 progress);
 void cim_hw_cancel_file(struct cim_device *cdev, struct cim_file *cfile);
+void cim_hw_reap(struct cim_device *cdev);
+u32 cim_hw_read(struct cim_device *cdev, u32 reg);
+void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
 
 /* cim_gem.c */
 struct drm_gem_object *cim_gem_create_object(struct drm_device *drm,
@@ -294,6 +358,9 @@ void cim_job_fail_inflight(struct cim_device *cdev, int err);
 int cim_status_errno(u32 status);
 int cim_ioctl_submit(struct drm_device *drm, void *data,
 		     struct drm_file *file);
+struct dma_fence *cim_job_repush(struct cim_job *job);
+void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
+unsigned int cim_job_timeout_ms(struct cim_device *cdev);
 
 /* cim_image.c */
 int cim_ioctl_image_load(struct drm_device *drm, void *data,
@@ -305,17 +372,6 @@ struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle);
 void cim_file_images_fini(struct cim_file *cfile);
 void cim_images_lost(struct cim_device *cdev);
 
-/* cim_hw.c, for recovery */
-void cim_hw_reap(struct cim_device *cdev);
-u32 cim_hw_read(struct cim_device *cdev, u32 reg);
-void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
-
-/* cim_job.c, for recovery and the queues */
-struct dma_fence *cim_job_repush(struct cim_job *job);
-struct dma_fence *cim_fence_create(struct cim_device *cdev);
-void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
-unsigned int cim_job_timeout_ms(struct cim_device *cdev);
-
 /* cim_reset.c */
 int cim_reset_init(struct cim_device *cdev);
 void cim_reset_fini(struct cim_device *cdev);
@@ -326,7 +382,7 @@ const char *cim_reset_reason_name(enum cim_reset_reason why);
 const char *cim_state_name(int state);
 int cim_card_usable(struct cim_device *cdev);
 bool cim_card_progressed(struct cim_device *cdev);
-void cim_images_restore(struct cim_device *cdev);
+long cim_fence_wait_progress(struct cim_device *cdev, struct dma_fence *f);
 
 /* cim_queue.c */
 struct cim_file *cim_file_alloc(struct cim_device *cdev);
@@ -351,11 +407,13 @@ void cim_pm_put(struct cim_device *cdev);
 extern const struct dev_pm_ops cim_pm_ops;
 /* cim_analog.c: calibration, refresh policy, analog statistics */
 int cim_analog_init(struct cim_device *cdev);
-int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
 int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
 			       struct cim_image *img, u32 out_syncobj);
 int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
-void cim_analog_complete(struct cim_job *job, int *err);
+int cim_analog_complete(struct cim_job *job, int err);
+
+/* cim_cmd.c: a driver-internal card command (more in cim_catalog.h) */
+int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
 
 /* cim_knobs.c: card-register settings kept across resets */
 int cim_knobs_init(struct cim_device *cdev);
@@ -363,6 +421,9 @@ u32 cim_knob_get(struct cim_device *cdev, enum cim_knob k);
 int cim_knob_read(struct cim_device *cdev, enum cim_knob k, u32 *val);
 int cim_knob_set(struct cim_device *cdev, enum cim_knob k, u32 val);
 void cim_knobs_apply(struct cim_device *cdev);
+
+/* cim_fops.c: the accel node's file operations */
+extern const struct file_operations cim_fops;
 
 /* cim_drv.c */
 int cim_device_probe(struct device *dev, struct regmap *regs, int irq);

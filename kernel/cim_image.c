@@ -17,6 +17,7 @@
 #include "../uapi/cim_image.h"
 
 static_assert(CIM_SLOT_MAX_VTILES <= CIM_IMAGE_MAX_VTILES);
+static_assert(CIM_IMAGE_PROGRAMMING == 0);
 
 static void cim_image_free(struct kref *ref)
 {
@@ -43,10 +44,11 @@ struct cim_image *cim_image_new(struct cim_device *cdev, u32 n_vtiles)
 	if (!img)
 		return NULL;
 	kref_init(&img->ref);
+	spin_lock_init(&img->lock);
 	INIT_LIST_HEAD(&img->node);
 	img->cdev = cdev;
 	img->n_vtiles = n_vtiles;
-	img->state = CIM_IMAGE_PROGRAMMING;
+	/* zeroed: CIM_IMAGE_PROGRAMMING until its PROGRAM ends */
 	img->tiles = bitmap_zalloc(CIM_MAX_TILES, GFP_KERNEL);
 	img->tile_map = kcalloc(n_vtiles, sizeof(*img->tile_map), GFP_KERNEL);
 	if (!img->tiles || !img->tile_map) {
@@ -54,6 +56,64 @@ struct cim_image *cim_image_new(struct cim_device *cdev, u32 n_vtiles)
 		return NULL;
 	}
 	return img;
+}
+
+/**
+ * cim_image_set_state - the one writer of an image's state and error
+ * @img: the image, with img->lock held
+ * @state: CIM_IMAGE_*
+ * @err: why it failed (FAILED), else 0
+ *
+ * Writers run in the completion interrupt (PROGRAM and CALIBRATE done),
+ * in recovery and in the catalog; a reader that tests state then error
+ * (cim_analog_complete()) takes the lock to see a pair.
+ */
+void cim_image_set_state(struct cim_image *img, enum cim_image_state state,
+			 int err)
+{
+	lockdep_assert_held(&img->lock);
+	WRITE_ONCE(img->state, state);
+	img->error = state == CIM_IMAGE_FAILED ? err : 0;
+}
+
+/* Nothing of img on the card can run (any context). */
+void cim_image_fail(struct cim_image *img, int err)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&img->lock, flags);
+	cim_image_set_state(img, CIM_IMAGE_FAILED, err);
+	spin_unlock_irqrestore(&img->lock, flags);
+}
+
+/*
+ * The finished fence of the image's last programming step (PROGRAM, then
+ * CALIBRATE on analog cards), referenced; a stub if it was programmed
+ * before this driver bound.  RUNs and load hits wait for it.
+ */
+struct dma_fence *cim_image_programmed(struct cim_image *img)
+{
+	struct dma_fence *f;
+	unsigned long flags;
+
+	spin_lock_irqsave(&img->lock, flags);
+	f = img->programmed ? dma_fence_get(img->programmed) :
+			      dma_fence_get_stub();
+	spin_unlock_irqrestore(&img->lock, flags);
+	return f;
+}
+
+/* A programming step was queued with finished fence f (takes a reference). */
+void cim_image_set_programmed(struct cim_image *img, struct dma_fence *f)
+{
+	struct dma_fence *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&img->lock, flags);
+	old = img->programmed;
+	img->programmed = dma_fence_get(f);
+	spin_unlock_irqrestore(&img->lock, flags);
+	dma_fence_put(old);
 }
 
 struct cim_image *cim_image_lookup(struct cim_file *cfile, u32 handle)
@@ -97,7 +157,7 @@ void cim_images_lost(struct cim_device *cdev)
 
 	mutex_lock(&cdev->alloc_lock);
 	list_for_each_entry(img, &cdev->images, node)
-		WRITE_ONCE(img->state, CIM_IMAGE_FAILED);
+		cim_image_fail(img, -EIO);
 	mutex_unlock(&cdev->alloc_lock);
 }
 
@@ -223,25 +283,26 @@ int cim_image_program_map(struct cim_job *job, struct cim_image *img)
 /*
  * A miss: place the image and queue its PROGRAM (alloc_lock held, so that
  * no other load sees the image before its programming fence exists).
- * Consumes the copy.  Returns the image with a handle reference.
+ * Consumes the copy.  Returns the image with a handle reference, or an
+ * ERR_PTR.
  */
 static struct cim_image *cim_image_program(struct cim_file *cfile,
 					   struct drm_file *file,
 					   struct drm_gem_object *copy,
 					   u64 size,
 					   const struct cim_image_facts *f,
-					   u32 out_syncobj, int *err)
+					   u32 out_syncobj)
 {
 	struct cim_device *cdev = cfile->cdev;
 	struct cim_image *img;
 	struct cim_job *job;
 	int ret;
 
+	lockdep_assert_held(&cdev->alloc_lock);
 	img = cim_image_new(cdev, f->n_vtiles);
 	if (!img) {
 		drm_gem_object_put(copy);
-		*err = -ENOMEM;
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	memcpy(img->digest, f->digest, SHA256_DIGEST_SIZE);
 	img->size = size;
@@ -253,9 +314,9 @@ static struct cim_image *cim_image_program(struct cim_file *cfile,
 		goto put_img;
 	}
 	job = cim_job_alloc(cdev, CIM_OPC_PROGRAM);
-	if (!job) {
+	if (IS_ERR(job)) {
 		drm_gem_object_put(copy);
-		ret = -ENOMEM;
+		ret = PTR_ERR(job);
 		goto unplace;
 	}
 	job->in_bo = copy;
@@ -286,8 +347,7 @@ unplace:
 	cim_catalog_unplace(cdev, img);
 put_img:
 	cim_image_put(img);
-	*err = ret;
-	return NULL;
+	return ERR_PTR(ret);
 }
 
 int cim_ioctl_image_load(struct drm_device *drm, void *data,
@@ -301,7 +361,7 @@ int cim_ioctl_image_load(struct drm_device *drm, void *data,
 	struct cim_image_facts f;
 	struct dma_fence *fence;
 	struct cim_image *img;
-	u32 handle;
+	u32 handle, tiles;
 	int ret;
 
 	if (args->flags || args->pad)
@@ -333,12 +393,6 @@ int cim_ioctl_image_load(struct drm_device *drm, void *data,
 		ret = PTR_ERR(copy);
 		goto put_syncobj;
 	}
-	/* Reserve the handle now: nothing can fail after the image is ours. */
-	ret = xa_alloc(&cfile->images, &handle, NULL, xa_limit_32b, GFP_KERNEL);
-	if (ret) {
-		drm_gem_object_put(copy);
-		goto put_syncobj;
-	}
 
 	mutex_lock(&cdev->alloc_lock);
 	img = cim_catalog_find(cdev, f.digest, args->size);
@@ -346,26 +400,36 @@ int cim_ioctl_image_load(struct drm_device *drm, void *data,
 		/* Same bytes, so the same sizes; adopted entries learn them here. */
 		WRITE_ONCE(img->input_size, f.input_size);
 		WRITE_ONCE(img->output_size, f.output_size);
-		fence = img->programmed ? dma_fence_get(img->programmed) :
-					  dma_fence_get_stub();
 		mutex_unlock(&cdev->alloc_lock);
 		drm_gem_object_put(copy);
-		if (syncobj)
+		if (syncobj) {
+			fence = cim_image_programmed(img);
 			drm_syncobj_replace_fence(syncobj, fence);
-		dma_fence_put(fence);
+			dma_fence_put(fence);
+		}
 	} else {
 		img = cim_image_program(cfile, file, copy, args->size, &f,
-					args->out_syncobj, &ret);
+					args->out_syncobj);
 		mutex_unlock(&cdev->alloc_lock);
-		if (!img) {
-			xa_erase(&cfile->images, handle);
+		if (IS_ERR(img)) {
+			ret = PTR_ERR(img);
 			goto put_syncobj;
 		}
 	}
-	xa_store(&cfile->images, handle, img, GFP_KERNEL);
+	/*
+	 * The handle is allocated with the image in it, in one step: a
+	 * RELEASE of a number it does not name yet cannot free the number
+	 * under us.  If that fails the user gets no handle, and the image
+	 * stays resident with one user less.
+	 */
+	tiles = img->n_vtiles;
+	ret = xa_alloc(&cfile->images, &handle, img, xa_limit_32b, GFP_KERNEL);
+	if (ret) {
+		cim_image_handle_put(img);
+		goto put_syncobj;
+	}
 	args->image_handle = handle;
-	args->tiles = img->n_vtiles;
-	ret = 0;
+	args->tiles = tiles;
 put_syncobj:
 	if (syncobj)
 		drm_syncobj_put(syncobj);

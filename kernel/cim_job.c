@@ -70,19 +70,22 @@ int cim_status_errno(u32 status)
 	}
 }
 
+/* A new job holding a runtime PM reference, or an ERR_PTR. */
 struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
 {
 	struct cim_job *job = kzalloc(sizeof(*job), GFP_KERNEL);
+	int ret;
 
 	if (!job)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	job->cdev = cdev;
 	job->opcode = opcode;
 	INIT_LIST_HEAD(&job->node);
 	/* A job keeps the card awake from submission until it is freed. */
-	if (cim_pm_get(cdev)) {
+	ret = cim_pm_get(cdev);
+	if (ret) {
 		kfree(job);
-		return NULL;
+		return ERR_PTR(ret);
 	}
 	job->pm_ref = true;
 	return job;
@@ -90,10 +93,16 @@ struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
 
 void cim_job_put(struct cim_job *job)
 {
+	unsigned long flags;
+
 	/* A PROGRAM that never reached the card leaves nothing runnable. */
-	if (job->opcode == CIM_OPC_PROGRAM && job->image &&
-	    READ_ONCE(job->image->state) == CIM_IMAGE_PROGRAMMING)
-		WRITE_ONCE(job->image->state, CIM_IMAGE_FAILED);
+	if (job->opcode == CIM_OPC_PROGRAM && job->image) {
+		spin_lock_irqsave(&job->image->lock, flags);
+		if (cim_image_state(job->image) == CIM_IMAGE_PROGRAMMING)
+			cim_image_set_state(job->image, CIM_IMAGE_FAILED,
+					    -ECANCELED);
+		spin_unlock_irqrestore(&job->image->lock, flags);
+	}
 	if (job->map)
 		dma_free_coherent(job->cdev->dev, job->map_bytes, job->map,
 				  job->map_dma);
@@ -118,14 +127,17 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl)
 {
 	int err = cim_status_errno(cpl->status);
 
+	lockdep_assert_held(&job->cdev->ring_lock);
 	job->hw_status = cpl->status;
 	job->device_time_ns = cpl->device_time_ns;
 	if (job->opcode == CIM_OPC_PROGRAM) {
-		job->image->state = err ? CIM_IMAGE_FAILED : CIM_IMAGE_READY;
-		job->image->error = err;
+		spin_lock(&job->image->lock);
+		cim_image_set_state(job->image, err ? CIM_IMAGE_FAILED :
+						      CIM_IMAGE_READY, err);
+		spin_unlock(&job->image->lock);
 	}
 	if (job->opcode == CIM_OPC_CALIBRATE && job->image)
-		cim_analog_complete(job, &err);
+		err = cim_analog_complete(job, err);
 	cim_queue_done(job, err);
 	cim_job_sync_for_cpu(job);
 	if (err)
@@ -143,7 +155,7 @@ void cim_job_fail_inflight(struct cim_device *cdev, int err)
 	list_for_each_entry_safe(job, tmp, &cdev->inflight, node) {
 		list_del_init(&job->node);
 		if (job->opcode != CIM_OPC_RUN && job->image)
-			job->image->state = CIM_IMAGE_FAILED;
+			cim_image_fail(job->image, err);
 		cim_queue_done(job, err);
 		dma_fence_set_error(job->done, err);
 		dma_fence_signal(job->done);
@@ -175,7 +187,7 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 	 * drm_sched only waits for the PROGRAM job to be *scheduled* (same
 	 * scheduler): the ring keeps the order, so the card programs first.
 	 */
-	if (READ_ONCE(img->state) == CIM_IMAGE_FAILED)
+	if (cim_image_state(img) == CIM_IMAGE_FAILED)
 		return -ENOEXEC;
 	d->batch = job->batch;
 	d->flags = job->desc_flags;
@@ -395,11 +407,13 @@ static void cim_job_bos_add(struct cim_job_bos *b, struct drm_gem_object *o,
 	b->write[b->n++] = write;
 }
 
+/* Implicit fences of the job's BOs, and the job armed (push_lock held). */
 static int cim_job_fence_bos(struct cim_job *job, struct cim_job_bos *b)
 {
 	struct ww_acquire_ctx ctx;
 	int i, ret;
 
+	lockdep_assert_held(&job->queue->push_lock);
 	ret = drm_gem_lock_reservations(b->obj, b->n, &ctx);
 	if (ret)
 		return ret;
@@ -433,6 +447,7 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	struct drm_syncobj *syncobj = NULL;
 	struct cim_job_bos bos = { .n = 0 };
 	struct dma_fence *finished;
+	struct cim_queue *queue;
 	u32 i;
 	int ret;
 
@@ -454,31 +469,41 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		if (ret)
 			goto cleanup;
 	}
-	if (job->opcode == CIM_OPC_RUN && job->image->programmed) {
+	/* RUNs wait for the image's last programming step (PROGRAM, CALIBRATE). */
+	if (job->opcode == CIM_OPC_RUN) {
 		ret = drm_sched_job_add_dependency(&job->base,
-						   dma_fence_get(job->image->programmed));
+						   cim_image_programmed(job->image));
 		if (ret)
 			goto cleanup;
 	}
 	cim_job_bos_add(&bos, job->in_bo, false);
 	cim_job_bos_add(&bos, job->out_bo, true);
 	cim_job_bos_add(&bos, job->result_bo, true);
-	ret = cim_job_fence_bos(job, &bos);
-	if (ret)
-		goto cleanup;
 
-	finished = dma_fence_get(&job->base.s_fence->finished);
-	/* RUNs wait for the image's last programming step (PROGRAM, CALIBRATE). */
-	if (job->opcode == CIM_OPC_PROGRAM ||
-	    (job->opcode == CIM_OPC_CALIBRATE && job->image)) {
-		dma_fence_put(job->image->programmed);
-		job->image->programmed = dma_fence_get(finished);
+	/*
+	 * drm_sched numbers a job's fence when it is armed and runs an
+	 * entity's jobs in the order they are pushed: the two must happen
+	 * under one lock, or a job armed later can run (and signal) first.
+	 * Once pushed, the job may run and be freed at once: after the push
+	 * only the queue (the file's, alive for this ioctl) is used.
+	 */
+	queue = job->queue;
+	mutex_lock(&queue->push_lock);
+	ret = cim_job_fence_bos(job, &bos);
+	if (ret) {
+		mutex_unlock(&queue->push_lock);
+		goto cleanup;
 	}
+	finished = dma_fence_get(&job->base.s_fence->finished);
+	if (job->opcode == CIM_OPC_PROGRAM ||
+	    (job->opcode == CIM_OPC_CALIBRATE && job->image))
+		cim_image_set_programmed(job->image, finished);
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, finished);
-	atomic64_inc(&job->queue->submitted);
+	atomic64_inc(&queue->submitted);
 	atomic_inc(&job->cdev->sched_jobs);
 	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&queue->push_lock);
 	dma_fence_put(finished);
 	if (syncobj)
 		drm_syncobj_put(syncobj);
@@ -492,22 +517,23 @@ put_syncobj:
 	return ret;
 }
 
-static struct drm_gem_object *cim_lookup_range(struct drm_file *file,
-					       u32 handle, u64 offset, u64 len,
-					       int *err)
+/*
+ * The BO behind handle into *slot, if [offset, offset + len) fits in it;
+ * on failure *slot stays NULL (cim_job_put() drops what was set).
+ */
+static int cim_job_lookup_bo(struct drm_file *file, struct drm_gem_object **slot,
+			     u32 handle, u64 offset, u64 len)
 {
 	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
 
-	if (!obj) {
-		*err = -ENOENT;
-		return NULL;
-	}
+	if (!obj)
+		return -ENOENT;
 	if (offset > obj->size || len > obj->size - offset) {
 		drm_gem_object_put(obj);
-		*err = -ERANGE;
-		return NULL;
+		return -ERANGE;
 	}
-	return obj;
+	*slot = obj;
+	return 0;
 }
 
 /* DRM_CIM_SUBMIT_NOP: a job that names nothing and does no work. */
@@ -529,9 +555,9 @@ static int cim_submit_nop(struct cim_device *cdev, struct cim_file *cfile,
 			return PTR_ERR(handles);
 	}
 	job = cim_job_alloc(cdev, CIM_OPC_NOP);
-	if (!job) {
+	if (IS_ERR(job)) {
 		kfree(handles);
-		return -ENOMEM;
+		return PTR_ERR(job);
 	}
 	ret = cim_job_push(cfile, job, file, args->priority, handles,
 			   args->in_syncobj_count, args->out_syncobj);
@@ -570,8 +596,8 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 		return -EINVAL;
 
 	job = cim_job_alloc(cdev, CIM_OPC_RUN);
-	if (!job)
-		return -ENOMEM;
+	if (IS_ERR(job))
+		return PTR_ERR(job);
 	job->batch = args->batch;
 	job->image = cim_image_lookup(cfile, args->image_handle);
 	if (!job->image) {
@@ -579,7 +605,7 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 		goto fail;
 	}
 	/* Its programming failed: nothing of it is on the card to run. */
-	if (READ_ONCE(job->image->state) == CIM_IMAGE_FAILED) {
+	if (cim_image_state(job->image) == CIM_IMAGE_FAILED) {
 		ret = -ENOEXEC;
 		goto fail;
 	}
@@ -593,20 +619,20 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 	job->in_offset = args->in_offset;
 	job->out_offset = args->out_offset;
 	job->result_offset = args->result_offset;
-	job->in_bo = cim_lookup_range(file, args->in_handle, args->in_offset,
-				      job->in_len, &ret);
-	if (!job->in_bo)
+	ret = cim_job_lookup_bo(file, &job->in_bo, args->in_handle,
+				args->in_offset, job->in_len);
+	if (ret)
 		goto fail;
-	job->out_bo = cim_lookup_range(file, args->out_handle,
-				       args->out_offset, job->out_len, &ret);
-	if (!job->out_bo)
+	ret = cim_job_lookup_bo(file, &job->out_bo, args->out_handle,
+				args->out_offset, job->out_len);
+	if (ret)
 		goto fail;
 	if (args->result_handle) {
-		job->result_bo = cim_lookup_range(file, args->result_handle,
-						  args->result_offset,
-						  sizeof(struct drm_cim_job_result),
-						  &ret);
-		if (!job->result_bo)
+		ret = cim_job_lookup_bo(file, &job->result_bo,
+					args->result_handle,
+					args->result_offset,
+					sizeof(struct drm_cim_job_result));
+		if (ret)
 			goto fail;
 		/* Room for the per-item exit bytes after the record, if any. */
 		job->result_len = min_t(u64, job->result_bo->size -

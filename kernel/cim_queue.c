@@ -27,6 +27,7 @@
 struct cim_file *cim_file_alloc(struct cim_device *cdev)
 {
 	struct cim_file *cfile = kzalloc(sizeof(*cfile), GFP_KERNEL);
+	int p;
 
 	if (!cfile)
 		return NULL;
@@ -34,6 +35,8 @@ struct cim_file *cim_file_alloc(struct cim_device *cdev)
 	kref_init(&cfile->ref);
 	INIT_LIST_HEAD(&cfile->node);
 	xa_init_flags(&cfile->images, XA_FLAGS_ALLOC1);
+	for (p = 0; p < ARRAY_SIZE(cfile->queue); p++)
+		mutex_init(&cfile->queue[p].push_lock);
 	cfile->pid = task_tgid_nr(current);
 	return cfile;
 }
@@ -43,9 +46,11 @@ static void cim_file_release(struct kref *ref)
 	struct cim_file *cfile = container_of(ref, struct cim_file, ref);
 	int p, i;
 
-	for (p = 0; p < ARRAY_SIZE(cfile->queue); p++)
+	for (p = 0; p < ARRAY_SIZE(cfile->queue); p++) {
 		for (i = 0; i < CIM_FAIR_INFLIGHT; i++)
 			dma_fence_put(cfile->queue[p].recent[i]);
+		mutex_destroy(&cfile->queue[p].push_lock);
+	}
 	kfree(cfile);
 }
 

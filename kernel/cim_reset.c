@@ -22,7 +22,7 @@
  *     reads recovering; if every step fails the card is "failed": new
  *     work gets -EIO until a later recovery (debugfs force_reset, or
  *     "recover" written to sysfs state) brings it back;
- *  5. cim_images_restore() makes the images programmed before the reset
+ *  5. cim_catalog_restore() makes the images programmed before the reset
  *     runnable again (a reset forgets the firmware's image slots);
  *  6. every other job the card held goes back on the ring in its old
  *     order with a fresh hardware fence (what the deprecated
@@ -87,7 +87,7 @@ const char *cim_reset_reason_name(enum cim_reset_reason why)
  * progress watchdog would: in slices of job_timeout_ms, for as long as
  * the card keeps counting work.  > 0 once signalled, else 0.
  */
-static long cim_wait_progress(struct cim_device *cdev, struct dma_fence *f)
+long cim_fence_wait_progress(struct cim_device *cdev, struct dma_fence *f)
 {
 	long left;
 
@@ -98,83 +98,12 @@ static long cim_wait_progress(struct cim_device *cdev, struct dma_fence *f)
 	return left;
 }
 
-/*
- * Re-establish the card's image state after a reset.  The flash kept its
- * cells but the firmware forgot its slots, so every image that was ready
- * is programmed again into the same slot and tiles, before any job runs.
- * An image that fails is marked failed: its jobs then fail with -ENOEXEC.
- *
- * This is the single place recovery touches images; the resident-image
- * catalog replaces it with its own rebuild (cim_catalog_rebuild()), e.g.
- * re-attaching slots the firmware kept instead of programming them again.
- */
-void cim_images_restore(struct cim_device *cdev)
-{
-	struct cim_image **imgs, *img;
-	unsigned long flags;
-	struct dma_fence *f;
-	struct cim_job *job;
-	int n = 0, i;
-	long left;
-
-	imgs = kcalloc(CIM_MAX_SLOTS, sizeof(*imgs), GFP_KERNEL);
-	if (!imgs) {
-		cim_images_lost(cdev);
-		return;
-	}
-	mutex_lock(&cdev->alloc_lock);
-	list_for_each_entry(img, &cdev->images, node) {
-		if (READ_ONCE(img->state) != CIM_IMAGE_READY ||
-		    n == CIM_MAX_SLOTS)
-			continue;
-		kref_get(&img->ref);
-		imgs[n++] = img;
-	}
-	mutex_unlock(&cdev->alloc_lock);
-
-	for (i = 0; i < n; i++) {
-		img = imgs[i];
-		job = cim_job_alloc(cdev, CIM_OPC_PROGRAM);
-		if (!job) {
-			WRITE_ONCE(img->state, CIM_IMAGE_FAILED);
-			cim_image_put(img);
-			continue;
-		}
-		job->image = img;	/* the job owns this reference now */
-		/* Adopted at bind, the kernel never had its bytes: lost. */
-		if (!img->copy || cim_image_program_map(job, img)) {
-			WRITE_ONCE(img->state, CIM_IMAGE_FAILED);
-			cim_job_put(job);
-			continue;
-		}
-		job->in_bo = img->copy;
-		drm_gem_object_get(job->in_bo);
-		f = cim_job_repush(job);
-		left = IS_ERR(f) ? 0 : cim_wait_progress(cdev, f);
-		if (left <= 0) {
-			spin_lock_irqsave(&cdev->ring_lock, flags);
-			list_del_init(&job->node);
-			spin_unlock_irqrestore(&cdev->ring_lock, flags);
-			WRITE_ONCE(img->state, CIM_IMAGE_FAILED);
-			dev_err(cdev->dev, "image in slot %u lost in the reset\n",
-				img->slot);
-		}
-		if (!IS_ERR(f))
-			dma_fence_put(f);
-		cim_job_put(job);
-	}
-	kfree(imgs);
-	/* The reprogramming wore the tiles: take the card's counts again. */
-	if (n && cim_tiles_read_wear(cdev))
-		dev_warn(cdev->dev, "cannot read the tiles' P/E counts after the reset\n");
-}
-
 static void cim_job_fail_guilty(struct cim_job *job, int err)
 {
 	job->hw_status = err == -ETIMEDOUT ? DRM_CIM_JOB_TIMEOUT :
 					     DRM_CIM_JOB_CARD_ERROR;
 	if (job->opcode == CIM_OPC_PROGRAM)
-		WRITE_ONCE(job->image->state, CIM_IMAGE_FAILED);
+		cim_image_fail(job->image, err);
 	if (err == -ETIMEDOUT)
 		atomic64_inc(&job->cdev->jobs_timed_out);
 	cim_queue_done(job, err);
@@ -365,7 +294,8 @@ static int cim_recover_run(struct cim_device *cdev, enum cim_reset_reason why)
 	} else {
 		/* the reset forgot the user's settings */
 		cim_knobs_apply(cdev);
-		cim_images_restore(cdev);
+		if (cim_catalog_restore(cdev))
+			dev_warn(cdev->dev, "the card's image slots could not all be checked after the reset\n");
 	}
 	cdev->last_recovery_step = step;
 	cdev->last_recovery_us = ktime_us_delta(ktime_get(), t0);

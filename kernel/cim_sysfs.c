@@ -43,7 +43,7 @@ int cim_tile_tel_read(struct cim_device *cdev, u32 tile,
 	if (tile >= cdev->info.tiles)
 		return -EINVAL;
 	memset(t, 0, sizeof(*t));
-	t->has_simd = (cdev->info.if_version & 0xffff) >= 2;
+	t->has_simd = cim_card_has(&cdev->info, CIM_FEAT_SIMD_TEL);
 	mutex_lock(&cdev->tel_lock);
 	cim_hw_write(cdev, CIM_REG_TEL_TILE, tile);
 	t->pe_cycles = cim_hw_read(cdev, CIM_REG_TEL_PE);

@@ -3,7 +3,7 @@
 /*
  * Physical tiles, least-worn first.  The card counts program/erase cycles
  * per tile over its whole life (they outlive driver reloads); the driver
- * reads them when it binds (cim_catalog_rebuild()) and from then on keeps
+ * reads them when it binds (cim_catalog_restore()) and from then on keeps
  * its copy current by counting the PROGRAMs it queues, so that a burst of
  * loads spreads over the tiles before the card has programmed any of them.
  */
@@ -50,6 +50,7 @@ void cim_tiles_take(struct cim_device *cdev, struct cim_image *img)
 {
 	u32 tiles = cdev->info.tiles, i, t, best;
 
+	lockdep_assert_held(&cdev->alloc_lock);
 	for (i = 0; i < img->n_vtiles; i++) {
 		best = tiles;
 		for_each_clear_bit(t, cdev->tiles_used, tiles)
@@ -68,6 +69,7 @@ void cim_tiles_take(struct cim_device *cdev, struct cim_image *img)
 /* The tiles of an image leaving the catalog are free again. */
 void cim_tiles_put(struct cim_device *cdev, struct cim_image *img)
 {
+	lockdep_assert_held(&cdev->alloc_lock);
 	bitmap_andnot(cdev->tiles_used, cdev->tiles_used, img->tiles,
 		      CIM_MAX_TILES);
 	cdev->free_tiles += img->n_vtiles;

@@ -2,9 +2,9 @@
 /*
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
- * admin|sched|recovery|progress|stress|persist_pre|persist_post|
- * analog_ideal|analog_det|analog|analog_verify [TEST]] | test NAME |
- * hold SECONDS | bench
+ * admin|sched|recovery|progress|stress|core|race|persist_pre|
+ * persist_post|analog_ideal|analog_det|analog|analog_verify [TEST]] |
+ * test NAME | hold SECONDS | bench
  * (the analog groups need the card loaded as check.sh does, see
  * test_analog.c).  "test NAME" runs the group NAME or the test NAME of
  * any group "all" runs (make test T=NAME; exit 2 if there is none).
@@ -140,6 +140,8 @@ static const struct {
 	{ "recovery", vm_recovery_tests, 1 },
 	{ "progress", vm_progress_tests, 1 },
 	{ "stress", vm_stress_tests, 1 },
+	{ "core", vm_core_tests, 1 },
+	{ "race", vm_race_tests, 1 },
 };
 
 int main(int argc, char **argv)

@@ -70,6 +70,8 @@ extern const struct vm_test vm_analog_ideal_tests[];
 extern const struct vm_test vm_analog_det_tests[];
 extern const struct vm_test vm_analog_tests[];
 extern const struct vm_test vm_analog_verify_tests[];
+extern const struct vm_test vm_core_tests[];
+extern const struct vm_test vm_race_tests[];
 
 /* SHA-256 of data, computed here (sha256.c). */
 void vm_sha256(const void *data, size_t len, uint8_t out[32]);

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Many threads on one file (issue 15 items 2 and 3).
+ *
+ * race_load_release_one_fd: in each of three processes, threads load the
+ * same images on one fd while others release handles (their own, and
+ * numbers that another thread is about to get) and submit on whatever
+ * handle they pick; the third process closes its fd while its threads
+ * are at it.  Once every file is closed, every image of the catalog has
+ * 0 users (and the module unload that check.sh does later finds drm_mm
+ * clean).  (The driver used to
+ * reserve a handle, drop the lock and store the image later: a release
+ * of the reserved number freed it, a second load got it too, and one of
+ * the two images' users was never dropped.)
+ *
+ * fence_order_threads_one_fd: 8 threads x 2000 jobs on one fd and one
+ * priority, so one drm_sched entity and one fence context.  Every job's
+ * out-fence is exported as a sync_file right after SUBMIT; its name
+ * carries the fence's context and seqno ("driver-timeline<ctx>-<seqno>",
+ * drivers/dma-buf/sync_file.c) and, once signalled, its fence info the
+ * time it signalled.  A fence that signalled before a lower seqno of its
+ * context is a job that ran before one armed ahead of it: the check sorts
+ * every fence by seqno and requires the signal times not to go down.
+ * (Kernels from about 6.17 name a signalled fence "detached-driver-...",
+ * which no longer fits sync_file_info.name; there the name must be read
+ * before the job ends, which this test does not guarantee.)
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sync_file.h>
+#include <xf86drm.h>
+
+#include <drm/cim_accel.h>
+#include "vmtest.h"
+
+/* ---- loads, releases, submits and closes ---------------------------- */
+
+#define N_IMAGES	3
+#define N_LOADERS	5
+#define N_RELEASERS	2
+#define LOAD_ROUNDS	600
+
+struct race {
+	int fd;
+	uint32_t img_bo[N_IMAGES];
+	uint64_t img_size[N_IMAGES];
+	uint32_t in_bo, out_bo;
+	volatile uint32_t max_handle;
+	volatile int stop;
+	int close_early;	/* the fd is closed while threads use it */
+	int errors;
+	pthread_mutex_t lock;
+};
+
+static void race_error(struct race *r, const char *what, int ret)
+{
+	/* After the early close every call fails so: the thread stops. */
+	if (r->close_early && ret == -EBADF) {
+		r->stop = 1;
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	if (r->errors++ < 5)
+		printf("  %s: %d\n", what, ret);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static uint32_t next_rand(uint32_t *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+static void *loader(void *arg)
+{
+	struct race *r = arg;
+	struct drm_cim_image_load l;
+	struct drm_cim_image_release rel = { 0 };
+	uint32_t seed = (uint32_t)(uintptr_t)&l, i;
+	int ret;
+
+	for (i = 0; i < LOAD_ROUNDS && !r->stop; i++) {
+		memset(&l, 0, sizeof(l));
+		l.bo_handle = r->img_bo[i % N_IMAGES];
+		l.size = r->img_size[i % N_IMAGES];
+		ret = vm_ioctl(r->fd, DRM_IOCTL_CIM_IMAGE_LOAD, &l);
+		if (ret) {
+			race_error(r, "IMAGE_LOAD", ret);
+			continue;
+		}
+		if (l.image_handle > r->max_handle)
+			r->max_handle = l.image_handle;
+		/* Half of them go again at once (maybe already gone). */
+		if (next_rand(&seed) & 1) {
+			rel.image_handle = l.image_handle;
+			ret = vm_ioctl(r->fd, DRM_IOCTL_CIM_IMAGE_RELEASE, &rel);
+			if (ret && ret != -ENOENT)
+				race_error(r, "IMAGE_RELEASE (own)", ret);
+		}
+	}
+	return NULL;
+}
+
+/* Releases numbers around the newest handle: some not yet returned. */
+static void *releaser(void *arg)
+{
+	struct race *r = arg;
+	struct drm_cim_image_release rel = { 0 };
+	uint32_t seed = (uint32_t)(uintptr_t)&rel;
+	int ret;
+
+	while (!r->stop) {
+		rel.image_handle = r->max_handle + 1 - (next_rand(&seed) % 8);
+		if (!rel.image_handle)
+			continue;
+		ret = vm_ioctl(r->fd, DRM_IOCTL_CIM_IMAGE_RELEASE, &rel);
+		if (ret && ret != -ENOENT)
+			race_error(r, "IMAGE_RELEASE", ret);
+	}
+	return NULL;
+}
+
+/* RUN jobs on whatever handle is newest: they hold image references. */
+static void *submitter(void *arg)
+{
+	struct race *r = arg;
+	struct drm_cim_submit sub;
+	uint32_t sync;
+	int ret;
+
+	if (drmSyncobjCreate(r->fd, 0, &sync)) {
+		race_error(r, "SYNCOBJ_CREATE", -errno);
+		return NULL;
+	}
+	while (!r->stop) {
+		memset(&sub, 0, sizeof(sub));
+		sub.out_syncobj = sync;
+		sub.image_handle = r->max_handle;
+		sub.in_handle = r->in_bo;
+		sub.out_handle = r->out_bo;
+		sub.batch = 1;
+		ret = vm_ioctl(r->fd, DRM_IOCTL_CIM_SUBMIT, &sub);
+		if (ret && ret != -ENOENT)
+			race_error(r, "SUBMIT", ret);
+		/* One job at a time: the test is about references, not load. */
+		if (!ret)
+			drmSyncobjWait(r->fd, &sync, 1, INT64_MAX, 0, NULL);
+	}
+	drmSyncobjDestroy(r->fd, sync);
+	return NULL;
+}
+
+/*
+ * One process: its own fd, images, threads; returns its error count.
+ * With close_early the main thread closes the fd while the others still
+ * load, release and submit on it.
+ */
+static int race_one_process(const struct vm_model *m, int close_early)
+{
+	pthread_t t[N_LOADERS + N_RELEASERS + 1];
+	struct race r;
+	void *p;
+	int i, n = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.close_early = close_early;
+	pthread_mutex_init(&r.lock, NULL);
+	r.fd = vm_open_card();
+	if (r.fd < 0)
+		return 1;
+	for (i = 0; i < N_IMAGES; i++) {
+		if (vm_bo_create(r.fd, m[i].size, &r.img_bo[i]))
+			return 1;
+		p = vm_bo_map(r.fd, r.img_bo[i], m[i].size);
+		if (!p)
+			return 1;
+		memcpy(p, m[i].image, m[i].size);
+		r.img_size[i] = m[i].size;
+	}
+	if (vm_bo_create(r.fd, 4096, &r.in_bo) ||
+	    vm_bo_create(r.fd, 4096, &r.out_bo))
+		return 1;
+	for (i = 0; i < N_LOADERS; i++)
+		pthread_create(&t[n++], NULL, loader, &r);
+	for (i = 0; i < N_RELEASERS; i++)
+		pthread_create(&t[n++], NULL, releaser, &r);
+	pthread_create(&t[n++], NULL, submitter, &r);
+	if (close_early) {
+		usleep(200000);
+		close(r.fd);
+	}
+	for (i = 0; i < N_LOADERS; i++)
+		pthread_join(t[i], NULL);
+	r.stop = 1;
+	for (i = N_LOADERS; i < n; i++)
+		pthread_join(t[i], NULL);
+	/* Close with handles still open: the file's close drops them. */
+	if (!close_early)
+		close(r.fd);
+	return r.errors;
+}
+
+/* Users of every catalog entry; -1 if the query fails. */
+static int catalog_users(int fd, uint32_t *users, int max)
+{
+	uint8_t buf[4096];
+	struct drm_cim_images *h = (void *)buf;
+	struct drm_cim_image_entry *e;
+	struct drm_cim_query q = { .query = DRM_CIM_QUERY_IMAGES,
+				   .size = sizeof(buf), .data = (uintptr_t)buf };
+	uint32_t i;
+
+	if (vm_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q))
+		return -1;
+	for (i = 0; i < h->count && (int)i < max; i++) {
+		e = (void *)(buf + h->header_size + i * h->entry_size);
+		users[i] = e->users;
+	}
+	return (int)i;
+}
+
+static void race_load_release_one_fd(void)
+{
+	static const uint32_t dims[N_IMAGES][2] = {
+		{ 64, 48 }, { 48, 64 }, { 96, 32 },
+	};
+	struct vm_model m[N_IMAGES];
+	uint32_t users[64];
+	int i, n, st, fd, bad = 0;
+	pid_t pid[3];
+
+	for (i = 0; i < N_IMAGES; i++)
+		CHECK_EQ(vm_model_build(dims[i], 1, 300 + i, 256, 256, &m[i]), 0);
+	/*
+	 * Three processes at once, each with its racing threads on one fd;
+	 * the third closes its fd under its threads' feet.
+	 */
+	for (i = 0; i < 3; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0)
+			_exit(race_one_process(m, i == 2) ? 1 : 0);
+		CHECK(pid[i] > 0);
+	}
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(waitpid(pid[i], &st, 0), pid[i]);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+	/* Every file is closed (and its jobs retire): no image has a user. */
+	fd = vm_open_card();
+	CHECK(fd >= 0);
+	n = catalog_users(fd, users, 64);
+	CHECK(n >= N_IMAGES);
+	for (i = 0; i < n; i++) {
+		if (users[i])
+			printf("  catalog entry %d: %u users\n", i, users[i]);
+		CHECK_EQ(users[i], 0);
+	}
+	close(fd);
+	for (i = 0; i < N_IMAGES; i++)
+		vm_model_free(&m[i]);
+}
+
+/* ---- fence order on one entity --------------------------------------- */
+
+#define FO_THREADS	8
+#define FO_WINDOW	32
+
+struct fo_rec {
+	uint64_t ctx;
+	int64_t seqno;
+	uint64_t ts;
+};
+
+struct fo {
+	int fd;
+	uint32_t jobs;
+	struct fo_rec *rec;	/* FO_THREADS * jobs */
+	int errors;
+	pthread_mutex_t lock;
+};
+
+struct fo_thread {
+	struct fo *fo;
+	int idx;
+};
+
+static void fo_error(struct fo *f, const char *what, int ret)
+{
+	pthread_mutex_lock(&f->lock);
+	if (f->errors++ < 5)
+		printf("  %s: %d\n", what, ret);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* "drm_sched-cim<ctx>-<seqno>": the two numbers at the end. */
+static int fo_parse_name(const char *name, uint64_t *ctx, int64_t *seqno)
+{
+	const char *dash = strrchr(name, '-'), *d;
+
+	if (!dash || dash == name || !dash[1])
+		return -1;
+	*seqno = strtoll(dash + 1, NULL, 10);
+	d = dash;
+	while (d > name && d[-1] >= '0' && d[-1] <= '9')
+		d--;
+	if (d == dash)
+		return -1;
+	*ctx = strtoull(d, NULL, 10);
+	return 0;
+}
+
+static void *fo_worker(void *arg)
+{
+	struct fo_thread *th = arg;
+	struct fo *f = th->fo;
+	struct fo_rec *rec = f->rec + (size_t)th->idx * f->jobs;
+	uint32_t sync[FO_WINDOW];
+	int sfd[FO_WINDOW];
+	struct sync_file_info info;
+	struct sync_fence_info fi;
+	struct drm_cim_submit sub;
+	struct pollfd pfd;
+	uint32_t done = 0, k, n;
+	int ret;
+
+	for (k = 0; k < FO_WINDOW; k++)
+		if (drmSyncobjCreate(f->fd, 0, &sync[k])) {
+			fo_error(f, "SYNCOBJ_CREATE", -errno);
+			return NULL;
+		}
+	while (done < f->jobs) {
+		n = f->jobs - done < FO_WINDOW ? f->jobs - done : FO_WINDOW;
+		for (k = 0; k < n; k++) {
+			memset(&sub, 0, sizeof(sub));
+			sub.flags = DRM_CIM_SUBMIT_NOP;
+			sub.out_syncobj = sync[k];
+			ret = vm_ioctl(f->fd, DRM_IOCTL_CIM_SUBMIT, &sub);
+			if (ret) {
+				fo_error(f, "SUBMIT", ret);
+				return NULL;
+			}
+			/* The fence this submit made, before anyone replaces it. */
+			ret = drmSyncobjExportSyncFile(f->fd, sync[k], &sfd[k]);
+			if (ret) {
+				fo_error(f, "export sync_file", ret);
+				return NULL;
+			}
+			memset(&info, 0, sizeof(info));
+			if (ioctl(sfd[k], SYNC_IOC_FILE_INFO, &info) ||
+			    fo_parse_name(info.name, &rec[done + k].ctx,
+					  &rec[done + k].seqno)) {
+				fo_error(f, "sync_file name", -errno);
+				return NULL;
+			}
+		}
+		for (k = 0; k < n; k++) {
+			pfd.fd = sfd[k];
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, 60000) != 1) {
+				fo_error(f, "fence did not signal", k);
+				return NULL;
+			}
+			memset(&info, 0, sizeof(info));
+			memset(&fi, 0, sizeof(fi));
+			info.num_fences = 1;
+			info.sync_fence_info = (uintptr_t)&fi;
+			if (ioctl(sfd[k], SYNC_IOC_FILE_INFO, &info) ||
+			    fi.status != 1) {
+				fo_error(f, "fence info", fi.status);
+				return NULL;
+			}
+			rec[done + k].ts = fi.timestamp_ns;
+			close(sfd[k]);
+		}
+		done += n;
+	}
+	for (k = 0; k < FO_WINDOW; k++)
+		drmSyncobjDestroy(f->fd, sync[k]);
+	return NULL;
+}
+
+static int fo_cmp(const void *a, const void *b)
+{
+	const struct fo_rec *x = a, *y = b;
+
+	return x->seqno < y->seqno ? -1 : x->seqno > y->seqno;
+}
+
+/* Fences signalled before a lower seqno of the same context. */
+static uint32_t fo_inversions(struct fo_rec *rec, size_t n)
+{
+	uint64_t latest = 0;
+	uint32_t bad = 0;
+	size_t i;
+
+	qsort(rec, n, sizeof(*rec), fo_cmp);
+	for (i = 0; i < n; i++) {
+		if (rec[i].ts < latest) {
+			if (bad < 5)
+				printf("  seqno %lld signalled %llu ns before a lower seqno\n",
+				       (long long)rec[i].seqno,
+				       (unsigned long long)(latest - rec[i].ts));
+			bad++;
+		}
+		if (rec[i].ts > latest)
+			latest = rec[i].ts;
+	}
+	return bad;
+}
+
+static void fence_order_threads_one_fd(void)
+{
+	struct fo_thread th[FO_THREADS];
+	pthread_t t[FO_THREADS];
+	const char *env = getenv("CIM_VMTEST_FENCE_JOBS");
+	struct timespec t0, t1;
+	struct fo f;
+	size_t i, n;
+
+	memset(&f, 0, sizeof(f));
+	pthread_mutex_init(&f.lock, NULL);
+	f.jobs = env ? (uint32_t)atoi(env) : 2000;
+	n = (size_t)FO_THREADS * f.jobs;
+	f.rec = calloc(n, sizeof(*f.rec));
+	f.fd = vm_open_card();
+	CHECK(f.rec && f.fd >= 0 && f.jobs > 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < FO_THREADS; i++) {
+		th[i].fo = &f;
+		th[i].idx = (int)i;
+		pthread_create(&t[i], NULL, fo_worker, &th[i]);
+	}
+	for (i = 0; i < FO_THREADS; i++)
+		pthread_join(t[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK_EQ(f.errors, 0);
+	/* One entity: one context, every seqno once. */
+	for (i = 1; i < n; i++)
+		CHECK_EQ(f.rec[i].ctx, f.rec[0].ctx);
+	printf("  %zu fences on context %llu, %d threads x %u jobs in %.1f s\n",
+	       n, (unsigned long long)f.rec[0].ctx, FO_THREADS, f.jobs,
+	       (double)(t1.tv_sec - t0.tv_sec) +
+	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	CHECK_EQ(fo_inversions(f.rec, n), 0);
+	for (i = 1; i < n; i++)
+		CHECK(f.rec[i].seqno == f.rec[i - 1].seqno + 1);
+	free(f.rec);
+	close(f.fd);
+}
+
+const struct vm_test vm_race_tests[] = {
+	{ "race_load_release_one_fd", race_load_release_one_fd },
+	{ "fence_order_threads_one_fd", fence_order_threads_one_fd },
+	{ NULL, NULL },
+};
