@@ -6,8 +6,9 @@
  * the firmware thread, so the model answers to real load).  Temperature
  * follows power through a first-order thermal model: T moves toward
  * ambient + R * P with time constant TAU.  Updated lazily, whenever read
- * or when the state changes.  The kernel virtual card and the userspace
- * card share it.
+ * or when the state changes.  And the telemetry window (TEL_*) onto the
+ * per-tile counters the firmware keeps.  The kernel virtual card and the
+ * userspace card share both.
  */
 #include "cim_model.h"
 #include "../fw_analog.h"
@@ -60,4 +61,35 @@ void cim_model_thermal_update(struct cim_model_thermal *th, uint64_t now_ns,
 	th->temp_mc = (uint32_t)t;
 	th->last_ns = now_ns;
 	th->busy_last = busy_ns;
+}
+
+uint32_t cim_model_tel_read(const struct cim_tile_stats *s, uint32_t pe,
+			    uint32_t reg)
+{
+	uint64_t v;
+
+	switch (reg & ~4u) {
+	case CIM_REG_TEL_MVM_LO:
+		v = s->mvms;
+		break;
+	case CIM_REG_TEL_PULSE_LO:
+		v = s->program_pulses;
+		break;
+	case CIM_REG_TEL_BUSY_LO:
+		v = s->busy_ns;
+		break;
+	case CIM_REG_TEL_MAC_LO:
+		v = s->macs;
+		break;
+	case CIM_REG_TEL_SIMD_LO:
+		v = s->simd_ops;
+		break;
+	case CIM_REG_TEL_SIMD_NS_LO:
+		v = s->simd_ns;
+		break;
+	default:
+		/* TEL_PE: the wear table, the card's one count of erases */
+		return reg == CIM_REG_TEL_PE ? pe : 0;
+	}
+	return reg & 4 ? (uint32_t)(v >> 32) : (uint32_t)v;
 }

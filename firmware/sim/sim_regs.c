@@ -55,35 +55,10 @@ void sim_sensors_update(struct cim_hal *h)
 static uint32_t sim_tel_read(struct cim_hal *h, uint32_t reg)
 {
 	uint32_t tile = h->regs[CIM_REG_TEL_TILE / 4];
-	const struct cim_tile_stats *s;
-	uint64_t v;
 
 	if (tile >= h->params.tiles)
 		return 0;
-	s = &h->tstats[tile];
-	switch (reg & ~4u) {
-	case CIM_REG_TEL_MVM_LO:
-		v = s->mvms;
-		break;
-	case CIM_REG_TEL_PULSE_LO:
-		v = s->program_pulses;
-		break;
-	case CIM_REG_TEL_BUSY_LO:
-		v = s->busy_ns;
-		break;
-	case CIM_REG_TEL_MAC_LO:
-		v = s->macs;
-		break;
-	case CIM_REG_TEL_SIMD_LO:
-		v = s->simd_ops;
-		break;
-	case CIM_REG_TEL_SIMD_NS_LO:
-		v = s->simd_ns;
-		break;
-	default:
-		return reg == CIM_REG_TEL_PE ? h->pe[tile] : 0;
-	}
-	return reg & 4 ? (uint32_t)(v >> 32) : (uint32_t)v;
+	return cim_model_tel_read(&h->tstats[tile], h->pe[tile], reg);
 }
 
 uint32_t cim_sim_reg_read(struct cim_sim *sim, uint32_t off)

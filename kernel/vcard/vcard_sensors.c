@@ -27,34 +27,9 @@ void vcard_sensors_update(struct cim_hal *vc)
 u32 vcard_tel_read(struct cim_hal *vc, unsigned int reg)
 {
 	u32 tile = vc->regs[CIM_REG_TEL_TILE / 4];
-	const struct cim_tile_stats *s;
-	u64 v;
 
 	if (tile >= vc->params.tiles)
 		return 0;
-	s = &vc->tstats[tile];
-	switch (reg & ~4u) {
-	case CIM_REG_TEL_MVM_LO:
-		v = s->mvms;
-		break;
-	case CIM_REG_TEL_PULSE_LO:
-		v = s->program_pulses;
-		break;
-	case CIM_REG_TEL_BUSY_LO:
-		v = s->busy_ns;
-		break;
-	case CIM_REG_TEL_MAC_LO:
-		v = s->macs;
-		break;
-	case CIM_REG_TEL_SIMD_LO:
-		v = s->simd_ops;
-		break;
-	case CIM_REG_TEL_SIMD_NS_LO:
-		v = s->simd_ns;
-		break;
-	default:
-		/* TEL_PE: the wear table, the card's one count of erases */
-		return reg == CIM_REG_TEL_PE ? cim_hal_tile_pe(vc, tile) : 0;
-	}
-	return reg & 4 ? upper_32_bits(v) : lower_32_bits(v);
+	return cim_model_tel_read(&vc->tstats[tile], cim_hal_tile_pe(vc, tile),
+				  reg);
 }
