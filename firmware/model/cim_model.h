@@ -40,6 +40,28 @@ struct cim_model_preset {
 };
 const struct cim_model_preset *cim_model_preset(const char *name);
 
+/*
+ * Power and temperature (model_sensors.c), from the host time the
+ * firmware thread was busy; times in host nanoseconds.
+ */
+struct cim_model_thermal {
+	uint64_t last_ns;		/* last update */
+	uint64_t busy_last;		/* busy time at that update */
+	uint32_t temp_mc;		/* milli-degC */
+	uint32_t power_uw;		/* over the last interval */
+};
+void cim_model_thermal_init(struct cim_model_thermal *th, uint64_t now_ns);
+void cim_model_thermal_update(struct cim_model_thermal *th, uint64_t now_ns,
+			      uint64_t busy_ns, uint32_t perf_mode,
+			      int asleep);
+
+/*
+ * A TEL_* register (CIM_REG_TEL_*, uapi/cim_card.h) of the tile whose
+ * counters are s and program/erase count pe.
+ */
+uint32_t cim_model_tel_read(const struct cim_tile_stats *s, uint32_t pe,
+			    uint32_t reg);
+
 /* The platform's: the model of this card. */
 struct cim_model *cim_hal_model(struct cim_hal *h);
 

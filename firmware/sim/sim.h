@@ -107,8 +107,8 @@ struct cim_hal {
 	} pool;
 
 	/* sensors (sim_regs.c) */
-	uint64_t busy_ns, busy_last, th_last_ns;
-	uint32_t temp_mc, power_uw;
+	uint64_t busy_ns;		/* host time the firmware worked */
+	struct cim_model_thermal th;
 };
 
 #define SIM_EV_KICK	1u

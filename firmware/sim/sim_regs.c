@@ -13,14 +13,6 @@
 #include "sim.h"
 #include "../cim_fw_hal.h"
 
-#define SIM_AMBIENT_MC		35000
-#define SIM_R_MC_PER_W		12000
-#define SIM_TAU_MS		2000
-#define SIM_SLEEP_UW		40000
-
-static const uint32_t sim_idle_uw[] = { 700000, 550000, 400000 };
-static const uint32_t sim_dyn_uw[] = { 3000000, 2200000, 1400000 };
-
 uint64_t sim_now_ns(void)
 {
 	struct timespec ts;
@@ -48,72 +40,25 @@ void sim_regs_init(struct cim_hal *h)
 	r[CIM_REG_ARENA_BYTES / 4] = h->act_bytes;
 	r[CIM_REG_ANALOG / 4] = p->analog;
 	r[CIM_REG_SPARE_COLS / 4] = p->spare_cols;
-	h->th_last_ns = sim_now_ns();
-	h->temp_mc = SIM_AMBIENT_MC;
-	h->power_uw = sim_idle_uw[0];
+	cim_model_thermal_init(&h->th, sim_now_ns());
 }
 
-/* Power follows the firmware thread's load; temperature follows power. */
+/* Power and temperature: the emulated cards' model (model_sensors.c). */
 void sim_sensors_update(struct cim_hal *h)
 {
-	uint32_t mode = h->regs[CIM_REG_PERF_MODE / 4];
-	uint64_t now = sim_now_ns(), dt = now - h->th_last_ns;
-	uint64_t busy = h->busy_ns - h->busy_last, util;
-	int64_t target, t, dt_ms;
-
-	if (dt < 1000000)
-		return;
-	mode = mode > CIM_PERF_EFFICIENCY ? CIM_PERF_EFFICIENCY : mode;
-	util = busy * 1000000 / dt;
-	util = util > 1000000 ? 1000000 : util;
-	if (h->regs[CIM_REG_POWER_STATE / 4] == CIM_POWER_SLEEP)
-		h->power_uw = SIM_SLEEP_UW;
-	else
-		h->power_uw = sim_idle_uw[mode] +
-			      (uint32_t)((uint64_t)sim_dyn_uw[mode] * util /
-					 1000000);
-	dt_ms = (int64_t)(dt / 1000000);
-	target = SIM_AMBIENT_MC +
-		 (int64_t)h->power_uw * SIM_R_MC_PER_W / 1000000;
-	t = h->temp_mc;
-	t += (target - t) * dt_ms / (SIM_TAU_MS + dt_ms);
-	h->temp_mc = (uint32_t)t;
-	h->th_last_ns = now;
-	h->busy_last = h->busy_ns;
+	cim_model_thermal_update(&h->th, sim_now_ns(), h->busy_ns,
+				 h->regs[CIM_REG_PERF_MODE / 4],
+				 h->regs[CIM_REG_POWER_STATE / 4] ==
+				 CIM_POWER_SLEEP);
 }
 
 static uint32_t sim_tel_read(struct cim_hal *h, uint32_t reg)
 {
 	uint32_t tile = h->regs[CIM_REG_TEL_TILE / 4];
-	const struct cim_tile_stats *s;
-	uint64_t v;
 
 	if (tile >= h->params.tiles)
 		return 0;
-	s = &h->tstats[tile];
-	switch (reg & ~4u) {
-	case CIM_REG_TEL_MVM_LO:
-		v = s->mvms;
-		break;
-	case CIM_REG_TEL_PULSE_LO:
-		v = s->program_pulses;
-		break;
-	case CIM_REG_TEL_BUSY_LO:
-		v = s->busy_ns;
-		break;
-	case CIM_REG_TEL_MAC_LO:
-		v = s->macs;
-		break;
-	case CIM_REG_TEL_SIMD_LO:
-		v = s->simd_ops;
-		break;
-	case CIM_REG_TEL_SIMD_NS_LO:
-		v = s->simd_ns;
-		break;
-	default:
-		return reg == CIM_REG_TEL_PE ? h->pe[tile] : 0;
-	}
-	return reg & 4 ? (uint32_t)(v >> 32) : (uint32_t)v;
+	return cim_model_tel_read(&h->tstats[tile], h->pe[tile], reg);
 }
 
 uint32_t cim_sim_reg_read(struct cim_sim *sim, uint32_t off)
@@ -149,7 +94,7 @@ uint32_t cim_sim_reg_read(struct cim_sim *sim, uint32_t off)
 	case CIM_REG_TEMP_MC:
 	case CIM_REG_POWER_UW:
 		sim_sensors_update(h);
-		val = off == CIM_REG_TEMP_MC ? h->temp_mc : h->power_uw;
+		val = off == CIM_REG_TEMP_MC ? h->th.temp_mc : h->th.power_uw;
 		break;
 	default:
 		val = h->regs[off / 4];

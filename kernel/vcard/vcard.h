@@ -44,12 +44,7 @@ struct cim_hal {
 	/* vcard_sensors.c: lives with the card, like the flash */
 	struct cim_tile_stats *tstats;	/* per tile */
 	u64 fw_busy_ns;			/* host time the MCU thread worked */
-	struct vcard_thermal {
-		ktime_t last;		/* last model update */
-		u64 busy_last;		/* fw_busy_ns at that update */
-		u32 temp_mc;		/* milli-degC */
-		u32 power_uw;		/* over the last interval */
-	} th;
+	struct cim_model_thermal th;	/* firmware/model/model_sensors.c */
 };
 
 #define VCARD_EV_KICK	0

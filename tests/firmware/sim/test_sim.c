@@ -185,6 +185,14 @@ static void test_sim_boot(void **state)
 	cim_sim_reg_write(s->sim, CIM_REG_IRQ_STATUS, CIM_IRQ_READY);
 	assert_false(cim_sim_reg_read(s->sim, CIM_REG_IRQ_STATUS) &
 		     CIM_IRQ_READY);
+	/* the management block: ambient or warmer, idle power or more */
+	assert_true(cim_sim_reg_read(s->sim, CIM_REG_TEMP_MC) >= 35000);
+	assert_true(cim_sim_reg_read(s->sim, CIM_REG_POWER_UW) >= 700000);
+	/* asleep, the card draws its clock-gated power */
+	cim_sim_reg_write(s->sim, CIM_REG_POWER_STATE, CIM_POWER_SLEEP);
+	usleep(5000);
+	assert_int_equal(cim_sim_reg_read(s->sim, CIM_REG_POWER_UW), 40000);
+	cim_sim_reg_write(s->sim, CIM_REG_POWER_STATE, CIM_POWER_ACTIVE);
 	shost_free(s);
 }
 
