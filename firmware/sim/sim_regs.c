@@ -174,6 +174,8 @@ void cim_sim_reg_write(struct cim_sim *sim, uint32_t off, uint32_t val)
 			h->regs[off / 4] = val;
 		break;
 	case CIM_REG_TEL_TILE:
+	case CIM_REG_CANCEL_TAG_LO:
+	case CIM_REG_CANCEL_TAG_HI:
 	case CIM_REG_HOST_VERSION:
 	case CIM_REG_IRQ_MASK:
 	case CIM_REG_SQ_BASE_LO:
