@@ -49,7 +49,7 @@ VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w
 
 .PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
 	check check-built unit vm-check test demo demo-built bench bench-built \
-	matrix matrix-build matrix-smoke vm-smoke kernels \
+	matrix matrix-build matrix-smoke vm-smoke kernels package-check deb install \
 	bench-host bench-vm clean
 
 all: modules libcim firmware tools examples vmtest
@@ -168,7 +168,7 @@ check: deps
 demo: deps
 	$(MAKE) demo-built
 
-check-built: all unit vm-check matrix
+check-built: all unit vm-check matrix package-check
 
 unit: libcim firmware tools models examples
 	$(MAKE) -C libcim check
