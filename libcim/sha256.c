@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * SHA-256 (FIPS 180-4): the userspace card's driver finds resident images
- * by content, as cim.ko does (the same code as tests/vm/suite/sha256.c).
+ * by content, as cim.ko does; the VM suite checks the kernel's digests
+ * against it.
  */
 #include <string.h>
 

@@ -156,16 +156,9 @@ int cmd_bench(int argc, char *argv[])
 	r = cimctl_args_done(r, "bench", err, usage);
 	if (r >= 0)
 		return r;
-	r = cim_model_load_file(o.file, &m);
-	if (r) {
-		cimctl_err(o.file, r, cim_last_error(NULL));
-		return CIMCTL_EXIT_FAIL;
-	}
-	r = cimctl_open_spec(o.dev, &dev);
-	if (r >= 0) {
-		cim_model_free(m);
+	r = cimctl_open_model(o.file, o.dev, &m, &dev);
+	if (r >= 0)
 		return r;
-	}
 	r = cim_model_program(dev, m, &img);
 	if (r) {
 		cimctl_err("cannot program the model", r, cim_last_error(dev));

@@ -44,16 +44,9 @@ int cmd_program(int argc, char *argv[])
 	r = cimctl_args_done(r, "program", err, usage);
 	if (r >= 0)
 		return r;
-	r = cim_model_load_file(o.file, &m);
-	if (r) {
-		cimctl_err(o.file, r, cim_last_error(NULL));
-		return CIMCTL_EXIT_FAIL;
-	}
-	r = cimctl_open_spec(o.dev, &dev);
-	if (r >= 0) {
-		cim_model_free(m);
+	r = cimctl_open_model(o.file, o.dev, &m, &dev);
+	if (r >= 0)
 		return r;
-	}
 	r = cim_resident_images(dev, NULL, 0, &before);
 	if (r >= 0) {
 		t = now_ms();

@@ -48,3 +48,20 @@ int cimctl_open_spec(const char *spec, struct cim_dev **dev)
 	}
 	return -1;
 }
+
+int cimctl_open_model(const char *file, const char *spec, struct cim_model **m,
+		      struct cim_dev **dev)
+{
+	int r = cim_model_load_file(file, m);
+
+	if (r) {
+		cimctl_err(file, r, cim_last_error(NULL));
+		return CIMCTL_EXIT_FAIL;
+	}
+	r = cimctl_open_spec(spec, dev);
+	if (r >= 0) {
+		cim_model_free(*m);
+		*m = NULL;
+	}
+	return r;
+}

@@ -39,6 +39,10 @@ int cimctl_open_dev(int argc, char *argv[], const char *usage,
 		    const char *name, struct cim_dev **dev, int *json);
 /* Open the card of a DEV spec (NULL: the first): -1, or an exit status. */
 int cimctl_open_spec(const char *spec, struct cim_dev **dev);
+/* Load a .cimx and open the card: -1 (both to free), or an exit status. */
+struct cim_model;
+int cimctl_open_model(const char *file, const char *spec, struct cim_model **m,
+		      struct cim_dev **dev);
 
 /* Whole file into a malloc'ed buffer: 0 or negative errno. */
 int cimctl_read_file(const char *path, void **buf, size_t *size);

@@ -380,7 +380,7 @@ static int ta_slot(int fd, const struct vm_model *m)
 
 	if (vm_ioctl(fd, DRM_IOCTL_CIM_QUERY, &q))
 		return -1;
-	vm_sha256(m->image, m->size, d);
+	cimi_sha256(m->image, m->size, d);
 	for (i = 0; i < c.h.count && i < 16; i++)
 		if (!memcmp(c.e[i].sha256, d, sizeof(d)))
 			return (int)c.e[i].slot;

@@ -38,7 +38,7 @@ static const struct cim_resident_image *catalog_find(const struct catalog *c,
 	uint8_t d[32];
 	int i;
 
-	vm_sha256(m->image, m->size, d);
+	cimi_sha256(m->image, m->size, d);
 	for (i = 0; i < c->n; i++)
 		if (!memcmp(c->img[i].sha256, d, 32) && c->img[i].size == m->size)
 			return &c->img[i];

@@ -73,7 +73,11 @@ extern const struct vm_test vm_analog_verify_tests[];
 extern const struct vm_test vm_core_tests[];
 extern const struct vm_test vm_race_tests[];
 
-/* SHA-256 of data, computed here (sha256.c). */
-void vm_sha256(const void *data, size_t len, uint8_t out[32]);
+/*
+ * SHA-256 of data, computed in userspace by libcim's own implementation
+ * (libcim/sha256.c, which the userspace card's catalog uses), to check
+ * the digest the kernel's crypto reports.  Linked from libcim.a.
+ */
+void cimi_sha256(const void *data, size_t len, uint8_t out[32]);
 
 #endif
