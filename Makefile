@@ -75,7 +75,8 @@ $(B)/models/digits_%.cimx: tools
 initramfs: modules tools vmtest models
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
-		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh
+		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		tests/vm/fuzz.sh
 
 # The two commands README.md gives: each installs what is missing first.
 check: deps
@@ -91,6 +92,7 @@ unit: libcim firmware tools
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
+	$(MAKE) -C tests/fuzz check
 
 vm-check: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
@@ -116,6 +118,32 @@ bench: bench-vm
 
 bench-vm: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) bench $(B)/vm/bench.log
+
+# Fuzzing (tests/fuzz/Makefile, tests/vm/suite/fuzz.c): every libFuzzer
+# harness for its run budget, then the ioctl fuzzer in the VM for
+# FUZZ_IOCTLS ioctls (FUZZ_SEED=S repeats a run; FUZZ_CORE=1 adds core
+# DRM ioctl numbers).  `make check` runs the corpora and 100k ioctls.
+FUZZ_IOCTLS ?= 1000000
+.PHONY: fuzz fuzz-built check-debug check-debug-built
+fuzz: deps
+	$(MAKE) fuzz-built
+
+fuzz-built: libcim initramfs
+	$(MAKE) -C tests/fuzz fuzz
+	CIM_VM_TIMEOUT=5400 CIM_VM_APPEND="cim.fuzz_ioctls=$(FUZZ_IOCTLS) \
+		$(if $(FUZZ_SEED),cim.fuzz_seed=$(FUZZ_SEED)) $(if $(FUZZ_CORE),cim.fuzz_core=1)" \
+		bash tests/vm/run-vm.sh $(KVER) $(INITRD) fuzz $(B)/vm/fuzz.log
+
+# The VM suite and the fuzzer on a debug kernel (LOCKDEP, KASAN, ...)
+# built from Debian's linux-source-6.12 (tests/vm/check-debug.sh).
+check-debug: deps
+	$(MAKE) check-debug-built
+
+check-debug-built: tools vmtest models
+	bash tests/vm/check-debug.sh $(B) \
+		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
+		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		tests/vm/fuzz.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

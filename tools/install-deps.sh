@@ -7,8 +7,9 @@ PKGS_MAIN="build-essential pkg-config libdrm-dev libudev-dev libkmod-dev
 libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
-libonnx-dev libxnnpack-dev libpthreadpool-dev"
-PKGS_BPO="linux-image-amd64 linux-headers-amd64"
+libonnx-dev libxnnpack-dev libpthreadpool-dev
+clang libclang-rt-14-dev flex bison bc libelf-dev libssl-dev"
+PKGS_BPO="linux-image-amd64 linux-headers-amd64 linux-source-6.12"
 
 missing=""
 for p in $PKGS_MAIN $PKGS_BPO; do

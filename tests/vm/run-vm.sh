@@ -12,14 +12,15 @@ kver=$1
 initrd=$2
 mode=$3
 log=${4:-$(mktemp /tmp/cim-vm-XXXXXX.log)}
-kernel=/boot/vmlinuz-$kver
+# CIM_VM_KERNEL boots another kernel image (make check-debug).
+kernel=${CIM_VM_KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "run-vm: no $kernel (run tools/install-deps.sh)" >&2; exit 1; }
 
 boot() {
 	timeout --foreground "${CIM_VM_TIMEOUT:-1500}" \
 		qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "${CIM_VM_MEM:-1024}" \
 		-smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode" \
+		-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode ${CIM_VM_APPEND:-}" \
 		</dev/null >"$log" 2>&1
 }
 

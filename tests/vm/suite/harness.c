@@ -3,7 +3,8 @@
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
  * admin|sched|recovery|stress|persist_pre|persist_post|analog_ideal|
- * analog_det|analog|analog_verify [TEST]] | hold SECONDS | bench
+ * analog_det|analog|analog_verify [TEST]] | hold SECONDS | bench |
+ * fuzz [OPTIONS] (the ioctl fuzzer, fuzz.c)
  * (the analog groups need the card loaded as check.sh does, see
  * test_analog.c)
  * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
@@ -111,6 +112,7 @@ static void run_group(const struct vm_test *t, const char *only,
 }
 
 int vm_hold(int seconds);
+int vm_fuzz(int argc, char **argv);
 
 /*
  * The groups, in the order "all" runs them.  Those not in "all" run only
@@ -151,6 +153,8 @@ int main(int argc, char **argv)
 		return vm_hold(argc > 2 ? atoi(argv[2]) : 30);
 	if (!strcmp(what, "bench"))
 		return vm_bench();
+	if (!strcmp(what, "fuzz"))
+		return vm_fuzz(argc, argv);
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		if ((groups[i].in_all && !strcmp(what, "all")) ||
 		    !strcmp(what, groups[i].name))
