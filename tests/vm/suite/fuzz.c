@@ -260,6 +260,7 @@ static const char *fz_errname(int e)
 	case EBADMSG: return "EBADMSG";
 	case ETIME: return "ETIME";
 	case ENOTTY: return "ENOTTY";
+	case E2BIG: return "E2BIG";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case EACCES: return "EACCES";
 	case EPERM: return "EPERM";

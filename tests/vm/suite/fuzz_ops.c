@@ -357,17 +357,23 @@ static void op_image_release(struct fz_thread *t)
 {
 	struct drm_cim_image_release r = { 0 };
 	struct fz_handle *e = &t->imgs[fz_below(t, FZ_POOL)];
-	int fd = e->h ? e->fd : fz_fd(t), must = FZ_ANY;
+	int fd = t->shared_fd, must = FZ_ANY;
 
+	/*
+	 * Handles not ours go to the shared file only: on our own file they
+	 * could drop the kit's image, whose handle a new load then reuses.
+	 */
 	r.image_handle = e->h;
 	switch (fz_below(t, 8)) {
-	case 0: r.pad = (uint32_t)fz_rand(t) | 1; must = FZ_FAIL; break;
+	case 0: r.pad = (uint32_t)fz_rand(t) | 1; must = FZ_FAIL;
+		fd = e->h ? e->fd : fd; break;
 	case 1: r.image_handle = t->stale[fz_below(t, FZ_POOL)]; break;
 	case 2: r.image_handle = (uint32_t)fz_rand(t); break;
-	case 3: fd = fd == t->fd ? t->shared_fd : t->fd; break;	/* foreign */
+	case 3: break;	/* foreign: maybe our own file's handle */
 	default:
 		if (!e->h)
 			break;
+		fd = e->fd;
 		if (fd == t->fd)
 			must = FZ_OK;
 		fz_call(t, fd, DRM_IOCTL_CIM_IMAGE_RELEASE, &r, "IMAGE_RELEASE",
