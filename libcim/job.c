@@ -8,6 +8,10 @@
 
 #include "internal.h"
 
+_Static_assert(CIM_MAX_BATCH == DRM_CIM_MAX_BATCH, "cim.h and the uapi disagree on the batch limit");
+_Static_assert(CIM_MAX_IN_FENCES == DRM_CIM_MAX_IN_SYNCOBJS,
+	       "cim.h and the uapi disagree on the in-fence limit");
+
 static int bo_fits(const struct cim_bo *bo, uint64_t off, uint64_t len)
 {
 	return off <= bo->size && len <= bo->size - off;

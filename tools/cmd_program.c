@@ -5,7 +5,6 @@
 
 #include "args.h"
 #include "cim.h"
-#include "cim_cimx.h"
 #include "cmds.h"
 
 static const char usage[] =

@@ -12,7 +12,7 @@
 
 #include "args.h"
 #include "cim.h"
-#include "cim_graph.h"
+#include "cim_compiler.h"
 #include "cmds.h"
 #include "models.h"
 

@@ -8,11 +8,17 @@
  * "cim" driver.  The usual flow is:
  *
  *     cim_open(NULL, &dev);                   // first card, version handshake
- *     cim_image_build(&model, &geom, &img, &size);    // see cim_model.h
- *     cim_image_load(dev, img, size, &image); // program the flash, wait
- *     cim_infer(dev, image, in, out, batch, &stats);  // or cim_submit() + wait
+ *     cim_model_load_file("net.cimx", &m);    // a compiled model
+ *     cim_model_program(dev, m, &image);      // program the flash, wait
+ *     cim_model_infer(dev, image, m, in, out, batch, &stats); // float in/out
  *     cim_image_release(image);
+ *     cim_model_free(m);
  *     cim_close(dev);
+ *
+ * cim_image_load() and cim_infer() do the same with a raw weight image
+ * and int8 data.  Models are compiled by libcim-compiler (cim_compiler.h,
+ * tools/cim-compile); an application that only runs them needs this
+ * header and `pkg-config --cflags --libs libcim` alone.
  *
  * Every function returning int returns 0 (or a count where documented) on
  * success and a negative errno value on failure; none of them sets errno
@@ -34,10 +40,6 @@
 #if defined(__GNUC__)
 #pragma GCC visibility push(default)
 #endif
-
-#include "cim_model.h"
-#include "cim_map.h"
-#include "cim_cimx.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -281,7 +283,7 @@ int cim_bo_wait(struct cim_bo *bo, int64_t timeout_ns);
 /* ---- weight images ----------------------------------------------------- */
 
 /**
- * Program a weight image (built by cim_image_build(), format in
+ * Program a weight image (cim_model_image() of a .cimx, format in
  * uapi/cim_image.h) into the card and wait until programming is done
  * (up to the device timeout, see cim_set_timeout()).
  *
@@ -512,6 +514,61 @@ int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
 		 const int8_t *in, int8_t *out, uint32_t batch,
 		 const struct cim_submit_opts *opts,
 		 struct cim_run_stats *stats);
+
+/* ---- compiled models (.cimx files) ------------------------------------ */
+
+struct cim_model;
+
+/* A tensor as the host sees it. */
+struct cim_tensor_info {
+	const char *name;	/* "" if the source had none */
+	uint32_t c, h, w;	/* int8, HWC */
+	float scale;		/* real = scale * (q - zero_point) */
+	int32_t zero_point;
+};
+
+#define CIM_MODEL_HOST_SOFTMAX	0x1	/* outputs go through softmax on the host */
+
+/*
+ * Parse and fully validate a .cimx (docs/cimx-format.md) in memory
+ * (copied; @p buf may be freed after).  Returns 0, -EINVAL / -EBADMSG
+ * (malformed file, CRC) with the reason in cim_last_error(NULL), or
+ * -ENOMEM.
+ */
+int cim_model_load(const void *buf, size_t size, struct cim_model **out);
+/* The same from a file; also the errno of opening or reading it. */
+int cim_model_load_file(const char *path, struct cim_model **out);
+void cim_model_free(struct cim_model *m);
+
+/* The weight image inside (valid until cim_model_free()). */
+const void *cim_model_image(const struct cim_model *m, size_t *size);
+void cim_model_input(const struct cim_model *m, struct cim_tensor_info *t);
+void cim_model_output(const struct cim_model *m, struct cim_tensor_info *t);
+uint32_t cim_model_flags(const struct cim_model *m);
+const char *cim_model_options(const struct cim_model *m);
+
+/*
+ * Float <-> int8 with the model's input / output quantization.  Float
+ * items are in the source model's layout (ONNX: NCHW, channel slowest);
+ * int8 items in the card's (HWC, channel fastest).
+ */
+void cim_model_quantize(const struct cim_model *m, const float *in, int8_t *q,
+			uint32_t batch);
+/* Dequantize outputs, then softmax per item if CIM_MODEL_HOST_SOFTMAX. */
+void cim_model_dequantize(const struct cim_model *m, const int8_t *q,
+			  float *out, uint32_t batch);
+
+/* Program the model's image into a card (cim_image_load()). */
+int cim_model_program(struct cim_dev *dev, const struct cim_model *m,
+		      struct cim_image **img);
+
+/*
+ * Run on a card: quantize @p in, cim_infer() through @p img (programmed
+ * from @p m), dequantize into @p out (softmax if the model asks for it).
+ */
+int cim_model_infer(struct cim_dev *dev, struct cim_image *img,
+		    const struct cim_model *m, const float *in, float *out,
+		    uint32_t batch, struct cim_run_stats *stats);
 
 /** libcim's version string, e.g. "1.0.0". */
 const char *cim_version(void);

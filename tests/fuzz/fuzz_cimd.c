@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "cim.h"
-#include "cim_graph.h"
+#include "cim_compiler.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

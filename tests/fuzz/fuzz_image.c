@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cim.h"
+#include "cim_compiler.h"
 #include "uapi/cim_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "cim.h"
+#include "cim_compiler.h"
 
 static uint32_t rnd(uint32_t *s)
 {

@@ -6,6 +6,7 @@
 #  - the kernel log: any WARNING:, BUG:, Oops, Call Trace or leak report
 #    fails the run.
 # usage: run-vm.sh KVER INITRD MODE [LOG]
+# CIM_VM_APPEND: more kernel arguments (make test passes cim.test=NAME).
 set -uo pipefail
 
 kver=$1

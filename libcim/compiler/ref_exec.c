@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/cim.h"	/* default visibility for the exported API */
+#include "cim_model.h"
+#include "cimx_format.h"
 #include "ref_ops.h"
 
-#define REF_MAX_VECTOR	8192	/* the longest K or N libcim maps */
+#define REF_MAX_VECTOR	CIMX_MAX_VECTOR	/* the longest K or N libcim maps */
 
 /* The header of something that looks like an image, copied out (any alignment). */
 static int header_of(const void *image, size_t size, struct cim_image_header *h)
