@@ -5,7 +5,7 @@
 # against it in a copy of the sources (build/debug-kernel/mod), the
 # initramfs gets them, and run-vm.sh judges each run: any lockdep splat,
 # KASAN or sleep-in-atomic report is a "WARNING:" or "BUG:" line there,
-# and fails the lane.
+# and fails the lane.  The suite includes the ioctl fuzzer.
 # usage: check-debug.sh BUILD FILE...   (FILEs go into the initramfs)
 set -euo pipefail
 
@@ -34,8 +34,10 @@ CIM_VM_MODDIR=$dk/mods/lib/modules/$kver \
 	bash "$top/tests/vm/mkinitramfs.sh" "$kver" "$initrd" \
 	"$mod/cim.ko" "$mod/cim_vcard.ko" -- "$@"
 
+# check.sh runs the fuzzer too (100k ioctls, then an unload); more
+# modes with CIM_DEBUG_MODES="check fuzz" (fuzz: CIM_DEBUG_FUZZ_IOCTLS).
 fail=0
-for mode in check fuzz; do
+for mode in ${CIM_DEBUG_MODES:-check}; do
 	CIM_VM_KERNEL=$dk/obj/arch/x86/boot/bzImage \
 	CIM_VM_MEM=${CIM_VM_MEM:-2048} \
 	CIM_VM_TIMEOUT=${CIM_VM_TIMEOUT:-7200} \
