@@ -68,7 +68,7 @@ static int fz_process(const struct fz_opts *o, struct fz_shared *sh,
 	if (!ts || !th || shared_fd < 0)
 		return 1;
 	for (i = 0; i < o->threads; i++) {
-		ts[i].rng = o->seed ^ ((uint64_t)proc << 32) ^ (uint64_t)i * 0x1000193;
+		ts[i].seed0 = o->seed ^ ((uint64_t)proc << 32) ^ (uint64_t)i * 0x1000193;
 		ts[i].id = proc * 100 + i;
 		ts[i].core = o->core;
 		ts[i].shared_fd = shared_fd;

@@ -32,6 +32,7 @@ struct fz_handle {
 /* One fuzzing thread: its own random stream, fd and handle pools. */
 struct fz_thread {
 	uint64_t rng;
+	uint64_t seed0, step;	/* step k draws from (seed0, k) alone */
 	int id;
 	int core;		/* --core: core DRM ioctl numbers too */
 	int fd;			/* this thread's own file */

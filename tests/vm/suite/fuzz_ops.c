@@ -672,7 +672,15 @@ static void op_core(struct fz_thread *t)
 
 void fz_step(struct fz_thread *t)
 {
-	unsigned int r = (unsigned int)fz_below(t, t->core ? 110 : 100);
+	unsigned int r;
+
+	/*
+	 * Each step's choices come from (seed, thread, step number) alone,
+	 * so a seed gives every thread the same sequence of operations and
+	 * field choices whatever the kernel answered before.
+	 */
+	t->rng = t->seed0 ^ (++t->step * 0xd1b54a32d192ed03ull);
+	r = (unsigned int)fz_below(t, t->core ? 110 : 100);
 
 	if (t->fd < 0)
 		t->fd = vm_open_card();
