@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 out:
 	free(in);
 	free(out);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	cim_model_free(m);
 	return rc;

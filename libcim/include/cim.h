@@ -22,14 +22,27 @@
  *
  * Every function returning int returns 0 (or a count where documented) on
  * success and a negative errno value on failure; none of them sets errno
- * as its interface.  Human-readable details of the last failure on a
- * device are available from cim_last_error().
+ * as its interface.  Human-readable details of the last failure are
+ * available from cim_last_error().
  *
- * Objects (struct cim_bo, cim_image, cim_job) belong to the device they
- * were created on and must be freed before cim_close() of that device.
- * Functions on distinct objects may be called from several threads; one
- * object must not be used from two threads at once, except that
- * cim_infer() may be called concurrently on one device (it serializes).
+ * Objects and their verbs: a device is opened and closed (cim_open(),
+ * cim_close()); everything else is made by one call and ended by its
+ * *_free(): cim_bo_alloc() / cim_bo_free(), cim_image_load() /
+ * cim_image_free(), cim_submit() / cim_job_free(), cim_model_load() /
+ * cim_model_free().  Options structs carry their size (struct
+ * cim_submit_opts).  Objects belong to the device they were created on
+ * and must be freed before cim_close() of that device.
+ *
+ * Threads: a device may be shared by threads.  Every function taking a
+ * struct cim_dev may be called on it from several threads at once
+ * (cim_infer() calls on one device are serialized on its cached
+ * buffers; cim_set_timeout() applies to the waits that start after it).
+ * The other objects have no lock: one struct cim_bo, cim_image or
+ * cim_job must not be used from two threads at once, but distinct ones
+ * may, on one device too.  A loaded struct cim_model is only read after
+ * cim_model_load(): any number of threads may use it at once.  A close
+ * or free must not race with other uses of what it frees.  The last-error
+ * message is kept per thread (see cim_last_error()).
  */
 #ifndef CIM_H
 #define CIM_H
@@ -136,8 +149,19 @@ struct cim_run_stats {
 	uint32_t n_exited;
 };
 
-/** Options of cim_submit_ex() and cim_infer_ex(); all-zero = defaults. */
+/**
+ * Options of cim_submit_ex() and cim_infer_ex(); all-zero = defaults.
+ * Initialize with CIM_SUBMIT_OPTS_INIT (or set size to sizeof) so that
+ * a later libcim, whose struct has grown, knows which fields you set.
+ */
 struct cim_submit_opts {
+	/**
+	 * sizeof(struct cim_submit_opts) as the caller compiled it.  0 means
+	 * this (the first) layout.  The library refuses (-EINVAL) a size
+	 * smaller than the first layout, and (-E2BIG) non-zero bytes beyond
+	 * the fields it knows, from a newer header.
+	 */
+	uint32_t size;
 	/** CIM_SUBMIT_HIGH_PRIO, CIM_SUBMIT_EXIT_MARGIN. */
 	uint32_t flags;
 	/**
@@ -158,6 +182,9 @@ struct cim_submit_opts {
 	 */
 	uint8_t *exits;
 };
+
+/** Initializer of struct cim_submit_opts: its size, every option off. */
+#define CIM_SUBMIT_OPTS_INIT	{ .size = sizeof(struct cim_submit_opts) }
 
 /* ---- discovery and open ------------------------------------------------ */
 
@@ -212,12 +239,15 @@ const char *cim_dev_path(const struct cim_dev *dev);
 int cim_dev_fd(const struct cim_dev *dev);
 
 /**
- * Human-readable description of the last failure.
+ * Human-readable description of the calling thread's last failure.
+ * Messages are per thread, so threads sharing a device never see each
+ * other's.
  *
- * @param dev  a device, or NULL for the last cim_open()/cim_list()
- *             failure in the calling thread
- * @return a string that stays valid until the next libcim call on the
- *         same device (or, for NULL, in the same thread); "" if none.
+ * @param dev  the device the failed call was on, or NULL for a call
+ *             without one (cim_open(), cim_list(), cim_model_load())
+ * @return the message of the calling thread's last failed call, if that
+ *         call was on @p dev; "" otherwise.  Valid until the thread's
+ *         next libcim call.
  */
 const char *cim_last_error(const struct cim_dev *dev);
 
@@ -300,9 +330,12 @@ int cim_image_load(struct cim_dev *dev, const void *image, size_t size,
 		   struct cim_image **out);
 
 /**
- * Drop a loaded image.  The driver frees its tiles once no queued job
- * uses it.  NULL is a no-op.
+ * Free a loaded image: drop its handle.  The driver frees its tiles once
+ * no queued job uses it.  NULL is a no-op.
  */
+void cim_image_free(struct cim_image *img);
+
+/** The former name of cim_image_free(), kept for existing callers. */
 void cim_image_release(struct cim_image *img);
 
 /** Properties of a loaded image. */
