@@ -2,7 +2,8 @@
 # Builds the debug kernel of `make check-debug` from Debian's
 # linux-source-6.12 (LOCKDEP/PROVE_LOCKING, KASAN, DEBUG_ATOMIC_SLEEP,
 # KCOV, KFENCE, SLUB debug; config: tinyconfig + tests/vm/debug.config),
-# cached: a second run with the same tarball and config does nothing.
+# cached: a second run with the same tarball and config only runs an
+# incremental make (which also resumes an interrupted build).
 # Installs its modules under OUT/mods for mkinitramfs.sh.
 # usage: debug-kernel.sh OUT   (prints the kernel release on stdout)
 set -euo pipefail
@@ -12,13 +13,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n1)
 [ -n "$tarball" ] || { echo "debug-kernel: no /usr/src/linux-source-6.12*.tar.xz (apt-get install linux-source-6.12)" >&2; exit 1; }
 jobs=${CIM_DEBUG_JOBS:-$(nproc)}
-stamp="$(sha256sum "$tarball" "$here/debug.config" "$0" | sha256sum | cut -c1-16)"
+stamp="$(sha256sum "$tarball" "$here/debug.config" | sha256sum | cut -c1-16)"
 src=$out/src
 obj=$out/obj
 mkdir -p "$out"
 
-if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$obj/arch/x86/boot/bzImage" ]; then
-	rm -rf "$src" "$obj" "$out/stamp"
+# A new tarball or config: unpack and configure again, from scratch.
+if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$obj/.config" ]; then
+	rm -rf "$src" "$obj" "$out/mods" "$out/stamp"
 	mkdir -p "$src"
 	echo "debug-kernel: unpacking $tarball" >&2
 	tar xJf "$tarball" -C "$src" --strip-components=1
@@ -38,11 +40,11 @@ if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$obj/arch/x86/bo
 		CONFIG_*) grep -qx "$l" "$obj/.config" || { echo "debug-kernel: $l did not stick" >&2; bad=1; } ;;
 		esac
 	done < <(grep -v '^#' "$here/debug.config")
-	[ $bad = 0 ] || exit 1
-	echo "debug-kernel: building (make -j$jobs)" >&2
-	nice make -s -C "$src" O="$obj" -j"$jobs" bzImage modules >&2
-	rm -rf "$out/mods"
-	make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$out/mods" modules_install >&2
+	[ $bad = 0 ] || { rm -rf "$obj"; exit 1; }
 	echo "$stamp" >"$out/stamp"
 fi
+# Incremental: an interrupted build goes on where it stopped.
+echo "debug-kernel: building (make -j$jobs)" >&2
+nice make -s -C "$src" O="$obj" -j"$jobs" bzImage modules >&2
+make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$out/mods" modules_install >&2
 make -s -C "$obj" kernelrelease
