@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n1)
 [ -n "$tarball" ] || { echo "debug-kernel: no /usr/src/linux-source-6.12*.tar.xz (apt-get install linux-source-6.12)" >&2; exit 1; }
 jobs=${CIM_DEBUG_JOBS:-$(nproc)}
-stamp="$(sha256sum "$tarball" "$here/debug.config" | sha256sum | cut -c1-16)"
+stamp="$({ sha256sum <"$tarball"; sha256sum <"$here/debug.config"; } | sha256sum | cut -c1-16)"
 src=$out/src
 obj=$out/obj
 mkdir -p "$out"
