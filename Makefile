@@ -130,7 +130,7 @@ bench-vm: initramfs
 # Fuzzing (tests/fuzz/Makefile, tests/vm/suite/fuzz.c): every libFuzzer
 # harness for its run budget, then the ioctl fuzzer in the VM for
 # FUZZ_IOCTLS ioctls (FUZZ_SEED=S repeats a run; FUZZ_CORE=1 adds core
-# DRM ioctl numbers).  `make check` runs the corpora and 100k ioctls.
+# DRM ioctl numbers, FUZZ_RACE=1 image loads racing releases on one file).  `make check` runs the corpora and 100k ioctls.
 FUZZ_IOCTLS ?= 1000000
 .PHONY: fuzz fuzz-built check-debug check-debug-built
 fuzz: deps
@@ -139,7 +139,8 @@ fuzz: deps
 fuzz-built: libcim initramfs
 	$(MAKE) -C tests/fuzz fuzz
 	CIM_VM_TIMEOUT=5400 CIM_VM_APPEND="cim.fuzz_ioctls=$(FUZZ_IOCTLS) \
-		$(if $(FUZZ_SEED),cim.fuzz_seed=$(FUZZ_SEED)) $(if $(FUZZ_CORE),cim.fuzz_core=1)" \
+		$(if $(FUZZ_SEED),cim.fuzz_seed=$(FUZZ_SEED)) $(if $(FUZZ_CORE),cim.fuzz_core=1) \
+		$(if $(FUZZ_RACE),cim.fuzz_race=1)" \
 		bash tests/vm/run-vm.sh $(KVER) $(INITRD) fuzz $(B)/vm/fuzz.log
 
 # The VM suite and the fuzzer on a debug kernel (LOCKDEP, KASAN, ...)

@@ -3,7 +3,7 @@
  * cim-vmtest fuzz: the structured ioctl fuzzer (docs/testing.md).
  *
  *   cim-vmtest fuzz [--ioctls N] [--seed S] [--procs P] [--threads T]
- *                   [--core]
+ *                   [--core] [--race-images]
  *
  * P worker processes of T threads each make N ioctls in all (fuzz_ops.c):
  * every thread has its own file, the threads of a process share one
@@ -12,6 +12,9 @@
  * The seed is printed; the same seed gives every thread the same
  * sequence of choices.  --core adds random core DRM ioctl numbers (off
  * by default: GET_UNIQUE/GET_MAGIC oops the kernel today, issue 15).
+ * --race-images lets the threads of a process load and release images
+ * on their shared file (off by default: that race leaks image users
+ * today, issue 15 item 3).
  *
  * Then, with every file closed: no call broke its contract (fuzz_ops.c),
  * every worker exited cleanly, the card goes idle, every resident image
@@ -35,7 +38,7 @@ struct fz_model fz_models[FZ_MODELS];
 
 struct fz_opts {
 	uint64_t ioctls, seed;
-	int procs, threads, core;
+	int procs, threads, core, race_images;
 };
 
 static double fz_secs(void)
@@ -71,6 +74,7 @@ static int fz_process(const struct fz_opts *o, struct fz_shared *sh,
 		ts[i].seed0 = o->seed ^ ((uint64_t)proc << 32) ^ (uint64_t)i * 0x1000193;
 		ts[i].id = proc * 100 + i;
 		ts[i].core = o->core;
+		ts[i].race_images = o->race_images;
 		ts[i].shared_fd = shared_fd;
 		ts[i].sh = sh;
 		ts[i].budget = budget ? budget / o->threads +
@@ -94,6 +98,8 @@ static int fz_parse(int argc, char **argv, struct fz_opts *o)
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--core"))
 			o->core = 1;
+		else if (!strcmp(argv[i], "--race-images"))
+			o->race_images = 1;
 		else if (i + 1 < argc && !strcmp(argv[i], "--ioctls"))
 			o->ioctls = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && !strcmp(argv[i], "--seed"))
@@ -104,7 +110,7 @@ static int fz_parse(int argc, char **argv, struct fz_opts *o)
 			o->threads = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: cim-vmtest fuzz [--ioctls N] [--seed S] "
-				"[--procs P] [--threads T] [--core]\n");
+				"[--procs P] [--threads T] [--core] [--race-images]\n");
 			return -1;
 		}
 	}
@@ -291,11 +297,12 @@ int vm_fuzz(int argc, char **argv)
 	if (sh == MAP_FAILED)
 		return 1;
 	memset(sh, 0, sizeof(*sh));
-	printf("fuzz: seed 0x%llx ioctls %llu procs %d threads %d core %d "
-	       "(same sequence: cim-vmtest fuzz --seed 0x%llx --procs %d --threads %d%s)\n",
+	printf("fuzz: seed 0x%llx ioctls %llu procs %d threads %d core %d race_images %d "
+	       "(same sequence: cim-vmtest fuzz --seed 0x%llx --procs %d --threads %d%s%s)\n",
 	       (unsigned long long)o.seed, (unsigned long long)o.ioctls,
-	       o.procs, o.threads, o.core, (unsigned long long)o.seed, o.procs,
-	       o.threads, o.core ? " --core" : "");
+	       o.procs, o.threads, o.core, o.race_images,
+	       (unsigned long long)o.seed, o.procs, o.threads,
+	       o.core ? " --core" : "", o.race_images ? " --race-images" : "");
 	fflush(stdout);
 	t0 = fz_secs();
 	bad = fz_run(&o, sh, &kills);

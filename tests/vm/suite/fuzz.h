@@ -35,6 +35,7 @@ struct fz_thread {
 	uint64_t seed0, step;	/* step k draws from (seed0, k) alone */
 	int id;
 	int core;		/* --core: core DRM ioctl numbers too */
+	int race_images;	/* --race-images: loads/releases on the shared file */
 	int fd;			/* this thread's own file */
 	int shared_fd;		/* the process's file, used by every thread */
 	int foreign_fd;		/* a file of which we take handles to misuse */
