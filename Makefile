@@ -159,7 +159,8 @@ initramfs: modules tools examples vmtest models $(SIM_RUNS)
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
-		$(SIMCMP) $(SIM_RUNS)
+		$(SIMCMP) $(SIM_RUNS) \
+		tests/vm/fuzz.sh
 
 # The two commands README.md gives: each installs what is missing first.
 check: deps
@@ -178,6 +179,7 @@ unit: libcim firmware tools models examples
 	sh tests/test_make_test.sh
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
+	$(MAKE) -C tests/fuzz check
 
 vm-check: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
@@ -213,6 +215,34 @@ demo-built: initramfs
 
 bench-vm: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) bench $(B)/vm/bench.log
+
+# Fuzzing (tests/fuzz/Makefile, tests/vm/suite/fuzz.c): every libFuzzer
+# harness for its run budget, then the ioctl fuzzer in the VM for
+# FUZZ_IOCTLS ioctls (FUZZ_SEED=S repeats a run; FUZZ_CORE=1 adds core
+# DRM ioctl numbers, FUZZ_RACE=1 image loads racing releases on one file).  `make check` runs the corpora and 100k ioctls.
+FUZZ_IOCTLS ?= 1000000
+.PHONY: fuzz fuzz-built check-debug check-debug-built
+fuzz: deps
+	$(MAKE) fuzz-built
+
+fuzz-built: libcim initramfs
+	$(MAKE) -C tests/fuzz fuzz
+	CIM_VM_TIMEOUT=5400 CIM_VM_APPEND="cim.fuzz_ioctls=$(FUZZ_IOCTLS) \
+		$(if $(FUZZ_SEED),cim.fuzz_seed=$(FUZZ_SEED)) $(if $(FUZZ_CORE),cim.fuzz_core=1) \
+		$(if $(FUZZ_RACE),cim.fuzz_race=1)" \
+		bash tests/vm/run-vm.sh $(KVER) $(INITRD) fuzz $(B)/vm/fuzz.log
+
+# The VM suite and the fuzzer on a debug kernel (LOCKDEP, KASAN, ...)
+# built from Debian's linux-source-6.12 (tests/vm/check-debug.sh).
+check-debug: deps
+	$(MAKE) check-debug-built
+
+check-debug-built: tools examples vmtest models
+	bash tests/vm/check-debug.sh $(B) \
+		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
+		$(B)/examples/hello $(B)/examples/hello-static \
+		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		tests/vm/fuzz.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

@@ -13,6 +13,9 @@ debootstrap qemu-system-arm gcc-aarch64-linux-gnu"
 # chroot, cimctl --json (json-c; jsonschema checks it), Python bindings.
 PKGS_MAIN="$PKGS_MAIN libjson-c-dev go-md2man dkms debhelper dh-dkms dh-python
 python3-all python3-numpy python3-jsonschema lintian"
+# The fuzz harnesses (clang, libFuzzer) and what building a debug kernel
+# needs (make check-debug, which installs linux-source-6.12 itself).
+PKGS_MAIN="$PKGS_MAIN clang libclang-rt-14-dev flex bison bc libelf-dev libssl-dev"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 
 missing=""

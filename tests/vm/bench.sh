@@ -4,6 +4,9 @@
 insmod /modules/cim_vcard.ko preset=small && insmod /modules/cim.ko || exit 1
 cim-vmtest bench
 rc=$?
+# fuzz_ioctls, fuzz_ioctls_per_s: the ioctl fuzzer's rate (fuzz.c).
+cim-vmtest fuzz --ioctls 100000 >/tmp/fuzz.log 2>&1 || rc=1
+grep -E '^(bench:|fuzz:|FAIL)' /tmp/fuzz.log
 # The userspace card's modeled device time for the same image and batch
 # (run at build time, tests/sim/simcmp.c) over this card's: must be 1.
 cim-simcmp compare /tests/sim_ideal_b8.bin /tests/digits_cnn_int8.cimx 8 \

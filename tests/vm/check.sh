@@ -43,6 +43,13 @@ fi
 
 suite all
 
+# The ioctl fuzzer (tests/vm/suite/fuzz.c): 100k ioctls with a printed
+# seed; then an unload that must leave drm_mm clean (run-vm.sh fails on
+# any WARN in the kernel log) and a fresh load for what follows.
+suite fuzz --ioctls 100000
+unload && load
+result $? reload_after_fuzz
+
 cimctl list >/tmp/out 2>&1
 grep -q /dev/accel/accel0 /tmp/out
 result $? cimctl_list

@@ -23,7 +23,9 @@ done
 files=("$@")
 
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=${CIM_KROOT:-}/usr/lib/modules/$kver
+# CIM_VM_MODDIR: another kernel's modules (make check-debug); CIM_KROOT:
+# the root another kernel's packages were unpacked or installed into.
+moddir=${CIM_VM_MODDIR:-${CIM_KROOT:-}/usr/lib/modules/$kver}
 # bookworm's packages install to /lib/modules (a merged-/usr host hides it)
 [ -d "$moddir" ] || moddir=${CIM_KROOT:-}/lib/modules/$kver
 [ -f "$moddir/modules.dep" ] || { echo "mkinitramfs: no $moddir/modules.dep" >&2; exit 1; }
@@ -46,6 +48,10 @@ add_module() {
 	[ -n "${seen[$name]:-}" ] && return
 	seen[$name]=1
 	path=$(grep -E "(^|/)${name}\.ko(\.xz|\.zst)?:" "$moddir/modules.dep" | head -n1 | cut -d: -f1)
+	# Built into the kernel: nothing to load.
+	if [ -z "$path" ] && grep -qE "(^|/)${name}\.ko$" "$moddir/modules.builtin" 2>/dev/null; then
+		return
+	fi
 	[ -n "$path" ] || { echo "mkinitramfs: module $name not found" >&2; exit 1; }
 	deps=$(grep -E "^${path}:" "$moddir/modules.dep" | cut -d: -f2)
 	for d in $deps; do

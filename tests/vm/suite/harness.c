@@ -4,7 +4,8 @@
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
  * admin|sched|recovery|progress|stress|core|race|persist_pre|
  * persist_post|analog_ideal|analog_det|analog|analog_verify [TEST]] |
- * test NAME | hold SECONDS | bench
+ * test NAME | hold SECONDS | bench | fuzz [OPTIONS] (the ioctl fuzzer,
+ * fuzz.c)
  * (the analog groups need the card loaded as check.sh does, see
  * test_analog.c).  "test NAME" runs the group NAME or the test NAME of
  * any group "all" runs (make test T=NAME; exit 2 if there is none).
@@ -113,6 +114,7 @@ static void run_group(const struct vm_test *t, const char *only,
 }
 
 int vm_hold(int seconds);
+int vm_fuzz(int argc, char **argv);
 
 /*
  * The groups, in the order "all" runs them.  Those not in "all" run only
@@ -156,6 +158,8 @@ int main(int argc, char **argv)
 		return vm_hold(argc > 2 ? atoi(argv[2]) : 30);
 	if (!strcmp(what, "bench"))
 		return vm_bench();
+	if (!strcmp(what, "fuzz"))
+		return vm_fuzz(argc, argv);
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		if ((groups[i].in_all && !strcmp(what, "all")) ||
 		    !strcmp(what, groups[i].name))
