@@ -45,7 +45,8 @@ mkdir -p "$dir"
 # Sources only (not the objects of an in-tree build), times kept, so
 # that a second build compiles only what changed.
 (cd "$top" && { echo Kbuild; find kernel uapi \( -name '*.[ch]' -o -name '*.sh' \) \
-	! -name cim_compat_gen.h; find firmware -maxdepth 1 -name '*.[ch]'; } |
+	! -name cim_compat_gen.h; find firmware -maxdepth 1 \( -name '*.[ch]' -o -name '*.mk' \);
+	find firmware/model -name '*.[ch]'; } |
 	tar -cf - -T -) | tar -C "$dir" -xpf -
 
 # Sparse runs unless the kernel needs what this sparse cannot parse:
