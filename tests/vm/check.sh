@@ -44,9 +44,11 @@ fi
 suite all
 
 # The ioctl fuzzer (tests/vm/suite/fuzz.c): 100k ioctls with a printed
-# seed; then an unload that must leave drm_mm clean (run-vm.sh fails on
-# any WARN in the kernel log) and a fresh load for what follows.
-suite fuzz --ioctls 100000
+# seed, core DRM ioctl numbers and racing image loads and releases among
+# them (the oops and the user leak of issue 15 are fixed); then an
+# unload that must leave drm_mm clean (run-vm.sh fails on any WARN in
+# the kernel log) and a fresh load for what follows.
+suite fuzz --ioctls 100000 --core --race-images
 unload && load
 result $? reload_after_fuzz
 
