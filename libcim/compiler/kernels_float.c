@@ -128,6 +128,14 @@ void cgk_pool(const struct cim_graph *g, const struct cim_node *n,
 			y[p] = (float)(acc / (h * w));
 			continue;
 		}
+		if (n->op == CIM_NODE_GLOBAL_MAXPOOL) {
+			float mx = plane[0];
+
+			for (i = 1; i < h * w; i++)
+				mx = plane[i] > mx ? plane[i] : mx;
+			y[p] = mx;
+			continue;
+		}
 		for (oy = 0; oy < oh; oy++)
 			for (ox = 0; ox < ow; ox++)
 				y[((size_t)p * oh + oy) * ow + ox] =
