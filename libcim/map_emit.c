@@ -65,6 +65,9 @@ static void put_ops(const struct mapi_plan *p, uint8_t *img)
 		op->block_first = op->block_count = 0;
 		op->bias_offset = op->mult_offset = op->shift_offset = 0;
 		op->wzp_offset = 0;
+		op->lut_offset = 0;
+		if (op->type == CIM_OP_LUT)
+			put_array(params, &at, q->lut, 256, &op->lut_offset);
 		if (!mapi_is_mvm(op))
 			continue;
 		op->block_first = b;

@@ -12,7 +12,7 @@
 #include "include/cim.h"	/* default visibility for the exported API */
 #include "ref_ops.h"
 
-#define REF_MAX_VECTOR	8192	/* the longest K or N libcim maps */
+#define REF_MAX_VECTOR	16384	/* the longest K or N libcim maps */
 
 /* The header of something that looks like an image, copied out (any alignment). */
 static int header_of(const void *image, size_t size, struct cim_image_header *h)
@@ -118,6 +118,11 @@ static void image_requant(const void *ctx, uint32_t i, const int32_t **mult,
 	*shift = cim_image_param(ctx, op->shift_offset);
 }
 
+static const int32_t *image_lut(const void *ctx, uint32_t i)
+{
+	return cim_image_param(ctx, cim_image_ops(ctx)[i].lut_offset);
+}
+
 /*
  * exit_margin < 0: the margins compiled into the image; else that margin
  * for every exit (above 255 none passes).  exits: NULL or batch bytes.
@@ -153,6 +158,7 @@ static int run_image(const uint8_t *img, size_t size, const int8_t *in,
 	e.ctx = img;
 	e.mvm = image_mvm;
 	e.requant = image_requant;
+	e.lut = image_lut;
 	for (b = 0; b < batch; b++) {
 		const int8_t *res = e.ptr[h->output_tensor];
 		uint32_t n_exit = 0;

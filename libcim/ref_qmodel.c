@@ -44,6 +44,11 @@ static void qmodel_requant(const void *ctx, uint32_t i, const int32_t **mult,
 	*shift = qm->ops[i].shift;
 }
 
+static const int32_t *qmodel_lut(const void *ctx, uint32_t i)
+{
+	return ((const struct cim_qmodel *)ctx)->ops[i].lut;
+}
+
 int cim_ref_run_qmodel(const struct cim_qmodel *qm, const int8_t *in,
 		       int8_t *out, uint32_t batch)
 {
@@ -80,6 +85,7 @@ int cim_ref_run_qmodel(const struct cim_qmodel *qm, const int8_t *in,
 	e.ctx = qm;
 	e.mvm = qmodel_mvm;
 	e.requant = qmodel_requant;
+	e.lut = qmodel_lut;
 	in_size = cim_tensor_size(&shape[0]);
 	out_size = cim_tensor_size(&shape[qm->output_tensor]);
 	for (b = 0; b < batch; b++) {

@@ -34,7 +34,7 @@
 
 #define CIM_IMAGE_MAGIC		0x494d4943u	/* "CIMI" */
 #define CIM_IMAGE_VERSION_MAJOR	2
-#define CIM_IMAGE_VERSION_MINOR	0
+#define CIM_IMAGE_VERSION_MINOR	1	/* 1: LUT, MUL and SLICE ops */
 
 #define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
 #define CIM_TENSOR_NONE		0xffffffffu
@@ -49,7 +49,11 @@
 #define CIM_OP_CONCAT		6	/* channels of in0 then of in1 */
 #define CIM_OP_SHUFFLE		7	/* channel shuffle over groups */
 #define CIM_OP_EXIT		8	/* early exit: stop if confident */
-#define CIM_OP_MAX		8
+#define CIM_OP_LUT		9	/* y = lut[x + 128] (version 2.1) */
+#define CIM_OP_MUL		10	/* rescaled product, in1 per channel (2.1) */
+#define CIM_OP_SLICE		11	/* a run of in0's channels (2.1) */
+#define CIM_OP_MAX		11
+#define CIM_OP_MAX_2_0		8	/* the last op type of version 2.0 */
 
 /* Op flags. */
 #define CIM_OPF_COUNT_PAD	0x1	/* AVGPOOL: padding counts, as in0_zp */
@@ -128,6 +132,16 @@ struct cim_image_tensor {
  * EXIT: out is a copy of in0, whose size is output_size.  If its top
  *       value exceeds every other by at least exit_margin, in0 is the
  *       item's result and the ops after the exit do not run.
+ * LUT:  out has in0's shape; y = clamp(lut[x + 128]) with lut 256 int32
+ *       entries in [-128, 127] in the params blob at lut_offset (an
+ *       elementwise function of one int8 tensor, tabulated by the
+ *       compiler: sigmoid, hard-swish, tanh, ...).
+ * MUL:  out has in0's shape; in1 has it too or is 1x1xC (one value per
+ *       channel, broadcast over the pixels).  With v1 the in1 value of
+ *       the element: y = clamp(out_zp + cim_requant((x0 - in0_zp) *
+ *       (v1 - in1_zp), out_mult, out_shift)).
+ * SLICE: out HxWxCo holds in0's channels [chan_first, chan_first + Co)
+ *       of each pixel (in0 HxWxC); same scale and zero point.
  * clamp() is to [act_min, act_max], a sub-range of [-128, 127].
  *
  * Replicas (FC, CONV): with replicas R > 1 (at most
@@ -182,7 +196,9 @@ struct cim_image_op {
 	uint32_t exit_margin;
 	/* FC, CONV: copies of the matrix in the blocks (0 or 1: one) */
 	uint32_t replicas;
-	uint32_t reserved[4];	/* must be 0 */
+	uint32_t lut_offset;	/* LUT: 256 int32 in the params blob (2.1) */
+	uint32_t chan_first;	/* SLICE: first channel taken (2.1) */
+	uint32_t reserved[2];	/* must be 0 */
 };
 
 /*
@@ -482,7 +498,8 @@ static inline int cim_op_unused_zero(const struct cim_image_op *op)
 	uint32_t i, mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
 	uint32_t win = op->type == CIM_OP_CONV || op->type == CIM_OP_MAXPOOL ||
 		       op->type == CIM_OP_AVGPOOL;
-	uint32_t two = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
+	uint32_t resc = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
+	uint32_t two = resc || op->type == CIM_OP_MUL;
 
 	for (i = 0; i < sizeof(op->reserved) / sizeof(op->reserved[0]); i++)
 		if (op->reserved[i])
@@ -499,12 +516,18 @@ static inline int cim_op_unused_zero(const struct cim_image_op *op)
 		return 0;
 	if (!win && (op->dil_h || op->dil_w))
 		return 0;
-	if (!two && (op->in1 != CIM_TENSOR_NONE || op->in1_zp ||
-		     op->in0_mult || op->in0_shift || op->in1_mult ||
-		     op->in1_shift))
+	if (!two && (op->in1 != CIM_TENSOR_NONE || op->in1_zp))
 		return 0;
-	if (op->type != CIM_OP_ADD && (op->out_mult || op->out_shift ||
-				       op->left_shift))
+	if (!resc && (op->in0_mult || op->in0_shift || op->in1_mult ||
+		      op->in1_shift))
+		return 0;
+	if (op->type != CIM_OP_ADD && op->type != CIM_OP_MUL &&
+	    (op->out_mult || op->out_shift))
+		return 0;
+	if (op->type != CIM_OP_ADD && op->left_shift)
+		return 0;
+	if ((op->type != CIM_OP_LUT && op->lut_offset) ||
+	    (op->type != CIM_OP_SLICE && op->chan_first))
 		return 0;
 	if (op->type != CIM_OP_EXIT && op->exit_margin)
 		return 0;
@@ -514,6 +537,48 @@ static inline int cim_op_unused_zero(const struct cim_image_op *op)
 				    CIM_OPF_COUNT_PAD : 0))
 		return 0;
 	return 1;
+}
+
+/* Shapes and rescale of LUT, MUL and SLICE (version 2.1). */
+static inline int cim_check_simd_op(const struct cim_image_op *op,
+				    const struct cim_image_tensor *in0,
+				    const struct cim_image_tensor *in1,
+				    const struct cim_image_tensor *out,
+				    const char **why)
+{
+	switch (op->type) {
+	case CIM_OP_LUT:
+		if (!cim_same_shape(in0, out))
+			CIM_IMG_FAIL("lookup table changes the shape");
+		return 0;
+	case CIM_OP_MUL:
+		if (!cim_same_shape(in0, out) ||
+		    !(cim_same_shape(in0, in1) ||
+		      (in1->h == 1 && in1->w == 1 && in1->c == in0->c)))
+			CIM_IMG_FAIL("mul of tensors of shapes that do not broadcast");
+		if (!cim_mult_ok(op->out_mult, op->out_shift))
+			CIM_IMG_FAIL("mul rescale out of range");
+		return 0;
+	default:	/* CIM_OP_SLICE */
+		if (out->h != in0->h || out->w != in0->w ||
+		    (uint64_t)op->chan_first + out->c > in0->c)
+			CIM_IMG_FAIL("slice outside its input's channels");
+		return 0;
+	}
+}
+
+/* The 256 entries of a LUT op: in the params blob, each an int8. */
+static inline int cim_check_lut(const void *img, uint32_t off, const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	uint32_t j;
+
+	if (!cim_params_ok(h, off, 256))
+		CIM_IMG_FAIL("lookup table outside params");
+	for (j = 0; j < 256; j++)
+		if (!cim_int8_ok(cim_image_param(img, off)[j]))
+			CIM_IMG_FAIL("lookup table entry out of int8");
+	return 0;
 }
 
 /* One op against the tensors it reads and writes. */
@@ -529,6 +594,8 @@ static inline int cim_check_op(const void *img, uint32_t i,
 
 	if (!op->type || op->type > CIM_OP_MAX)
 		CIM_IMG_FAIL("unknown op type");
+	if (op->type > CIM_OP_MAX_2_0 && h->version_minor < 1)
+		CIM_IMG_FAIL("op type needs image version 2.1");
 	if (!cim_op_unused_zero(op))
 		CIM_IMG_FAIL("op field unused by its type not zero");
 	if (op->out != i + 1 || op->in0 > i ||
@@ -538,7 +605,8 @@ static inline int cim_check_op(const void *img, uint32_t i,
 	out = &t[op->out];
 	if (cim_tensors_overlap(out, in0))
 		CIM_IMG_FAIL("op output overlaps its input");
-	if (op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT) {
+	if (op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT ||
+	    op->type == CIM_OP_MUL) {
 		if (op->in1 == CIM_TENSOR_NONE)
 			CIM_IMG_FAIL("op needs a second input");
 		in1 = &t[op->in1];
@@ -595,6 +663,15 @@ static inline int cim_check_op(const void *img, uint32_t i,
 	case CIM_OP_SHUFFLE:
 		if (!G || in0->c % G || !cim_same_shape(in0, out))
 			CIM_IMG_FAIL("bad channel shuffle");
+		return 0;
+	case CIM_OP_LUT:
+	case CIM_OP_MUL:
+	case CIM_OP_SLICE:
+		if (G || cim_check_simd_op(op, in0, in1, out, why))
+			return G ? (*why = "op field unused by its type not zero", -1) : -1;
+		if (op->type == CIM_OP_LUT &&
+		    cim_check_lut(img, op->lut_offset, why))
+			return -1;
 		return 0;
 	default:	/* CIM_OP_EXIT */
 		if (G || !cim_same_shape(in0, out) ||

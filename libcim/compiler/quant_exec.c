@@ -163,6 +163,47 @@ static void run_shuffle(const struct cim_qmodel *m, const struct cim_qop *q,
 					t[q->op.in0][p * s->c + g * cpg + i];
 }
 
+static void run_lut(const struct cim_qmodel *m, const struct cim_qop *q,
+		    int8_t *const *t)
+{
+	const struct cim_image_op *op = &q->op;
+	uint64_t n = cim_tensor_size(&m->tensors[op->out].shape), i;
+
+	for (i = 0; i < n; i++)
+		t[op->out][i] = cim_clamp8(q->lut[t[op->in0][i] + 128],
+					   op->act_min, op->act_max);
+}
+
+static void run_mul(const struct cim_qmodel *m, const struct cim_qop *q,
+		    int8_t *const *t)
+{
+	const struct cim_image_op *op = &q->op;
+	const struct cim_image_tensor *s1 = &m->tensors[op->in1].shape;
+	uint32_t C = m->tensors[op->out].shape.c, bc = s1->h == 1 && s1->w == 1;
+	uint64_t n = cim_tensor_size(&m->tensors[op->out].shape), i;
+
+	for (i = 0; i < n; i++) {
+		int32_t b = bc ? t[op->in1][i % C] : t[op->in1][i];
+
+		t[op->out][i] = cim_requant_out((t[op->in0][i] - op->in0_zp) *
+						(b - op->in1_zp), op->out_mult,
+						op->out_shift, op->out_zp,
+						op->act_min, op->act_max);
+	}
+}
+
+static void run_slice(const struct cim_qmodel *m, const struct cim_qop *q,
+		      int8_t *const *t)
+{
+	const struct cim_image_tensor *s = &m->tensors[q->op.in0].shape;
+	const struct cim_image_tensor *o = &m->tensors[q->op.out].shape;
+	uint64_t p, n = (uint64_t)o->h * o->w;
+
+	for (p = 0; p < n; p++)
+		memcpy(t[q->op.out] + p * o->c,
+		       t[q->op.in0] + p * s->c + q->op.chan_first, o->c);
+}
+
 void cqk_run_op(const struct cim_qmodel *m, const struct cim_qop *q,
 		int8_t *const *t)
 {
@@ -185,6 +226,15 @@ void cqk_run_op(const struct cim_qmodel *m, const struct cim_qop *q,
 		break;
 	case CIM_OP_SHUFFLE:
 		run_shuffle(m, q, t);
+		break;
+	case CIM_OP_LUT:
+		run_lut(m, q, t);
+		break;
+	case CIM_OP_MUL:
+		run_mul(m, q, t);
+		break;
+	case CIM_OP_SLICE:
+		run_slice(m, q, t);
 		break;
 	}
 }
