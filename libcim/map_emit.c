@@ -132,7 +132,7 @@ static void put_blocks(const struct mapi_plan *p, uint8_t *img)
 			.op = b->op, .vtile = b->vtile, .g_first = b->g_first,
 			.g_count = b->g_count, .row_base = b->row_base,
 			.rows = b->rows, .col_base = b->col_base, .outs = b->outs,
-			.array_row = b->array_row, .array_col = 0,
+			.array_row = b->array_row, .array_col = b->array_col,
 			.cells_offset = (uint32_t)at,
 			.cells_size = b->g_count * part,
 		};

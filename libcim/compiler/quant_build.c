@@ -360,6 +360,100 @@ static void set_window(struct cim_qop *op, const uint32_t *kernel,
 	op->op.pad_right = pad[3];
 }
 
+static int set_input_mults(struct cim_qop *op, double r0, double r1);
+
+/*
+ * Groups per part of a grouped CONV whose im2col vector (all groups) is
+ * longer than the card takes, else 0: the parts run as separate CONV
+ * ops on SLICEs of the input, CONCATed (an exact copy: one scale).
+ */
+static uint32_t split_groups(const struct cim_graph *g, const struct cim_node *n)
+{
+	const struct cim_tensor *w;
+	uint64_t kg;
+
+	if (n->op != CIM_NODE_CONV || n->attr.conv.group < 2)
+		return 0;
+	w = &g->tensors[n->inputs[1]];
+	kg = (uint64_t)w->dims[1] * w->dims[2] * w->dims[3];
+	if (kg * n->attr.conv.group <= CQI_MAX_VECTOR || kg > CQI_MAX_VECTOR)
+		return 0;
+	return (uint32_t)(CQI_MAX_VECTOR / kg);
+}
+
+/* Ops a node may need beyond its first. */
+static uint32_t extra_ops(const struct cim_graph *g, const struct cim_node *n)
+{
+	uint32_t per = split_groups(g, n);
+
+	if (n->op == CIM_NODE_CONCAT && n->n_inputs > 2)
+		return n->n_inputs - 2;
+	return per ? 3 * ((n->attr.conv.group + per - 1) / per) : 0;
+}
+
+/*
+ * The parts of a split grouped CONV: for each run of `per` groups, a
+ * SLICE of its input channels, the CONV of those groups (rows [r0, r0 +
+ * rows) of the weights wr, in the output's scale) and the CONCAT of the
+ * outputs so far.
+ */
+static int conv_parts(struct qb *b, const struct cim_node *n, const float *wr,
+		      const float *bias, const struct tuned *tu, uint32_t K,
+		      uint32_t wbits, const struct cim_qparams *pout)
+{
+	const struct cim_conv_attrs *a = &n->attr.conv;
+	const struct cim_tensor *o = &b->g->tensors[n->output];
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	uint32_t G = a->group, per = split_groups(b->g, n), g0, gi;
+	uint32_t cg = w->dims[1], ng = o->dims[1] / G, in_id = b->qid[n->inputs[0]];
+	uint32_t run = 0;
+	int ret, id;
+
+	for (g0 = 0; g0 < G; g0 += gi) {
+		const struct cim_qtensor *in = &b->q->tensors[in_id];
+		uint32_t r0 = g0 * ng, part;
+		struct cim_qop *op;
+
+		gi = G - g0 < per ? G - g0 : per;
+		op = new_op(b, n, CIM_OP_SLICE, in_id, CIM_TENSOR_NONE);
+		op->op.chan_first = g0 * cg;
+		op->op.out_zp = in->q.zero_point;
+		id = new_qtensor(b, n->inputs[0], gi * cg, in->shape.h, in->shape.w, &in->q);
+		b->qid[n->inputs[0]] = (int32_t)in_id;	/* the input stays the input */
+		if (id < 0)
+			return id;
+		part = (uint32_t)id;
+		op = new_op(b, n, CIM_OP_CONV, part, CIM_TENSOR_NONE);
+		ret = cqi_weights(op, wr + (size_t)r0 * K, bias ? bias + r0 : NULL,
+				  gi * ng, K, wbits, tu->s4 ? tu->s4 + r0 : NULL,
+				  tu->z4 ? tu->z4 + r0 : NULL, in->q.scale,
+				  in->q.zero_point, pout->scale);
+		if (ret)
+			return ret == -EINVAL ? qerr(b, n, "requantization out of range") : ret;
+		set_window(op, a->kernel, a->stride, a->pad);
+		op->op.dil_h = a->dilation[0];
+		op->op.dil_w = a->dilation[1];
+		op->op.groups = gi;
+		op->op.out_zp = pout->zero_point;
+		set_clamp(op, n, pout);
+		id = new_qtensor(b, n->output, gi * ng, o->dims[2], o->dims[3], pout);
+		if (id < 0)
+			return id;
+		if (g0) {
+			op = new_op(b, n, CIM_OP_CONCAT, run, (uint32_t)id);
+			if (set_input_mults(op, 1, 1))
+				return qerr(b, n, "requantization out of range");
+			op->op.out_zp = pout->zero_point;
+			id = new_qtensor(b, n->output, (g0 + gi) * ng, o->dims[2],
+					 o->dims[3], pout);
+			if (id < 0)
+				return id;
+		}
+		run = (uint32_t)id;
+	}
+	return 0;
+}
+
 static int do_fc_conv(struct qb *b, const struct cim_node *n)
 {
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
@@ -414,6 +508,12 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 				for (k = 0; k < kk; k++)
 					dst[k * cg + ci] = src[ci * kk + k];
 		}
+	}
+	if (split_groups(b->g, n)) {
+		ret = conv_parts(b, n, wr, bias, &tu, K, wbits, &pout);
+		free(wr);
+		tuned_free(&tu);
+		return ret;
 	}
 	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
@@ -764,9 +864,8 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 			b.seq = 1;
 	if (b.q) {
 		b.q->cap = g->n_nodes + 1;
-		for (i = 0; i < g->n_nodes; i++)	/* CONCAT: one op per input after the first */
-			if (g->nodes[i].op == CIM_NODE_CONCAT && g->nodes[i].n_inputs > 2)
-				b.q->cap += g->nodes[i].n_inputs - 2;
+		for (i = 0; i < g->n_nodes; i++)
+			b.q->cap += extra_ops(g, &g->nodes[i]);
 		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
 		b.q->ops = calloc(b.q->cap, sizeof(*b.q->ops));
 		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
