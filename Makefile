@@ -89,6 +89,7 @@ check-built: all unit vm-check
 unit: libcim firmware tools
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
+	$(MAKE) -C tests/compiler zoo-check
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 
@@ -103,6 +104,7 @@ bench-built: bench-host
 
 bench-host: libcim firmware tools
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
+	$(MAKE) -s -C tests/compiler zoo-bench
 	$(MAKE) -s -C libcim bench
 	$(MAKE) -s -C firmware bench
 	$(MAKE) -s -C firmware bench-analog

@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: MIT
 """Export torchvision 0.14's classifiers to ONNX as a new user would.
 
-For each architecture: random weights (torch.manual_seed(0)), eval mode,
+For each architecture: random weights (torch.manual_seed(0), torchvision's
+initialization), batch-norm running statistics estimated on the
+calibration images (torchvision's initial unit statistics make the
+activations of most of these networks vanish or explode with depth:
+efficientnet_b0's logits come out near 1e-14 and googlenet's do not
+depend on the input), then eval mode,
   torch.onnx.export(m, x, f, opset_version=13,
                     input_names=["input"], output_names=["logits"],
                     dynamic_axes={"input": {0: "n"}})
@@ -71,8 +76,24 @@ def build(arch):
     return getattr(torchvision.models, arch)(**kw).eval()
 
 
+def bn_stats(m, x):
+    """Running mean/var of every batch norm from the samples, weights kept."""
+    bns = [b for b in m.modules() if isinstance(b, torch.nn.modules.batchnorm._BatchNorm)]
+    if not bns:
+        return
+    for b in bns:
+        b.reset_running_stats()
+        b.momentum = None      # cumulative average over the batches
+    m.train()
+    with torch.no_grad():
+        for i in range(0, x.shape[0], 16):
+            m(x[i:i + 16])
+    m.eval()
+
+
 def export(arch, out, x):
     m = build(arch)
+    bn_stats(m, x)
     path = os.path.join(out, arch + ".onnx")
     with torch.no_grad():
         torch.onnx.export(m, x[:1], path + ".tmp", opset_version=13,
