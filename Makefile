@@ -6,6 +6,8 @@
 #                 tests, the riscv firmware build and the VM suite
 #   make demo     install what is missing, then boot the VM and run one
 #                 inference through /dev/accel/accel0
+#   make test T=NAME  run one test (or test binary, suite, VM test) by
+#                 name (docs/testing.md)
 #   make bench    install what is missing, then print every benchmark
 #                 figure as "bench: <name> <value> <unit>" (bench-vm: the
 #                 VM part alone)
@@ -16,13 +18,10 @@ TOP	:= $(CURDIR)
 B	:= $(TOP)/build
 KVER	?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -n1)
 KDIR	?= /usr/src/linux-headers-$(KVER)
-PKG_CONFIG ?= pkg-config
+include $(TOP)/mk/common.mk
 
-VM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
-	     -I$(TOP)/libcim/include -I$(TOP)/uapi \
-	     $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
-VM_LIBS	:= $(B)/libcim/libcim.a \
-	   $(shell $(PKG_CONFIG) --libs libdrm libudev 2>/dev/null) -lpthread -lprotobuf-c -lm
+VM_CFLAGS := $(CIM_CFLAGS) $(CIM_CC_CPPFLAGS) -I$(TOP)/libcim/compiler
+VM_LIBS	:= $(LIBCIM_AS) $(CC_LIBS) $(RT_LIBS)
 VM_SRCS	:= $(wildcard $(TOP)/tests/vm/suite/*.c)
 VM_TEST	:= $(B)/vm/cim-vmtest
 INITRD	:= $(B)/vm/initramfs.cpio.gz
@@ -33,11 +32,11 @@ CIMC	:= $(B)/tools/cim-compile
 MODELS	:= tests/models
 VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
 
-.PHONY: all deps modules libcim firmware tools vmtest initramfs models \
-	check check-built unit vm-check demo demo-built bench bench-built \
+.PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
+	check check-built unit vm-check test demo demo-built bench bench-built \
 	bench-host bench-vm clean
 
-all: modules libcim firmware tools vmtest
+all: modules libcim firmware tools examples vmtest
 
 deps:
 	bash $(TOP)/tools/install-deps.sh
@@ -58,6 +57,10 @@ firmware:
 tools: libcim
 	$(MAKE) -C tools
 
+# The sample application: <cim.h> and pkg-config alone (examples/).
+examples: libcim
+	$(MAKE) -C examples
+
 vmtest: $(VM_TEST)
 
 $(VM_TEST): $(VM_SRCS) $(wildcard $(TOP)/tests/vm/suite/*.h) libcim
@@ -72,9 +75,10 @@ $(B)/models/digits_%.cimx: tools
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
 		--tiles 8 --rows 256 --cols 256 -o $@
 
-initramfs: modules tools vmtest models
+initramfs: modules tools examples vmtest models
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
+		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh
 
 # The two commands README.md gives: each installs what is missing first.
@@ -89,6 +93,7 @@ check-built: all unit vm-check
 unit: libcim firmware tools
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
+	sh tests/test_make_test.sh
 	$(MAKE) -C tests/compiler zoo-check
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
@@ -96,11 +101,17 @@ unit: libcim firmware tools
 vm-check: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) check $(B)/vm/check.log
 
+# One test of any suite, by name (docs/testing.md).
+test:
+	@test -n '$(T)' || { echo "usage: make test T=NAME (docs/testing.md)"; exit 2; }
+	@KVER=$(KVER) INITRD=$(INITRD) sh tests/run_one.sh '$(T)'
+
 # Benchmarks print figures; they never fail on a target (docs/bench.md).
 bench: deps
 	$(MAKE) bench-built
 
-bench-built: bench-host
+# Host benches, then the VM one (the job path).
+bench-built: bench-host bench-vm
 
 bench-host: libcim firmware tools
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
@@ -112,9 +123,6 @@ bench-host: libcim firmware tools
 
 demo-built: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) demo $(B)/vm/demo.log
-
-# Host benches hang off bench too; the VM one measures the job path.
-bench: bench-vm
 
 bench-vm: initramfs
 	bash tests/vm/run-vm.sh $(KVER) $(INITRD) bench $(B)/vm/bench.log

@@ -10,6 +10,12 @@
 
 #include "internal.h"
 
+/* Image states are copied from the driver's catalog as they are. */
+_Static_assert(CIM_RESIDENT_PROGRAMMING == DRM_CIM_IMAGE_PROGRAMMING &&
+	       CIM_RESIDENT_READY == DRM_CIM_IMAGE_READY &&
+	       CIM_RESIDENT_FAILED == DRM_CIM_IMAGE_FAILED,
+	       "cim.h and the uapi disagree on image states");
+
 /*
  * Fetch a list query into a malloc'ed buffer.  The list may grow between
  * asking for its size and fetching it: retry until it fits.

@@ -2,8 +2,9 @@
 /*
  * The .cimx model container (docs/cimx-format.md): a header, a section
  * table, and 8-aligned sections (the weight image, the metadata).  All
- * little endian.  Internal to libcim; the format is documented for
- * other readers.
+ * little endian.  Shared by libcim's reader and libcim-compiler's
+ * writer, installed by neither; the format is documented for other
+ * readers.
  */
 #ifndef CIM_CIMX_FORMAT_H
 #define CIM_CIMX_FORMAT_H
@@ -14,6 +15,11 @@
 #define CIMX_VERSION_MAJOR	1
 #define CIMX_VERSION_MINOR	0
 #define CIMX_MAX_SECTIONS	16
+/*
+ * Longest K or N of an op in a .cimx's image: what libcim-compiler maps
+ * and what the reader accepts (the card's own limit is checked at load).
+ */
+#define CIMX_MAX_VECTOR		16384	/* the card's MAX_VECTOR (CIM_FW_MAX_VECTOR) */
 
 #define CIMX_SEC_IMAGE		1	/* weight image, uapi/cim_image.h */
 #define CIMX_SEC_META		2	/* struct cimx_meta + strings */

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "file_read.h"
 #include "cimx_format.h"
+#include "uapi/cim_image.h"
 #include "model_internal.h"
 
 #define BAD(...) do { cimi_set_error(NULL, "bad .cimx file: " __VA_ARGS__); \
@@ -57,7 +58,7 @@ static int check_image(const uint8_t *img, uint64_t size)
 	if (size < sizeof(*h))
 		BAD("weight image smaller than its header");
 	lim = (struct cim_image_limits){ h->tile_rows, h->tile_cols, 4,
-					 MAPI_MAX_VECTOR, UINT32_MAX,
+					 CIMX_MAX_VECTOR, UINT32_MAX,
 					 CIM_IMAGE_MAX_VTILES, UINT32_MAX };
 	if (cim_image_check(img, size, &lim, &why))
 		BAD("weight image: %s", why);

@@ -164,6 +164,7 @@ void cim_close(struct cim_dev *dev)
 	pthread_mutex_destroy(&dev->infer_lock);
 	pthread_mutex_destroy(&dev->lock);
 	close(dev->fd);
+	cimi_forget_errors(dev);
 	free(dev);
 }
 

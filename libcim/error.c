@@ -8,22 +8,35 @@
 
 #include "internal.h"
 
-/* Failures before there is a device (cim_open, cim_list) land here. */
-static _Thread_local char thread_err[CIMI_ERR_LEN];
+/*
+ * The calling thread's last failure and the device it was on (NULL: a
+ * call without one).  Per thread, so threads sharing a device need no
+ * lock and never read each other's messages.
+ */
+static _Thread_local struct {
+	const struct cim_dev *dev;
+	char msg[CIMI_ERR_LEN];
+} last;
 
 void cimi_set_error(struct cim_dev *dev, const char *fmt, ...)
 {
-	char *buf = dev ? dev->err : thread_err;
 	va_list ap;
 
+	last.dev = dev;
 	va_start(ap, fmt);
-	vsnprintf(buf, CIMI_ERR_LEN, fmt, ap);
+	vsnprintf(last.msg, CIMI_ERR_LEN, fmt, ap);
 	va_end(ap);
+}
+
+void cimi_forget_errors(const struct cim_dev *dev)
+{
+	if (last.dev == dev)
+		last.msg[0] = '\0';
 }
 
 const char *cim_last_error(const struct cim_dev *dev)
 {
-	return dev ? dev->err : thread_err;
+	return last.dev == dev ? last.msg : "";
 }
 
 /* The same errno the driver puts on the job's fence (docs/uapi.md). */

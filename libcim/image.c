@@ -179,12 +179,17 @@ out:
 	return ret;
 }
 
-void cim_image_release(struct cim_image *img)
+void cim_image_free(struct cim_image *img)
 {
 	if (!img)
 		return;
 	release_handle(img->dev, img->props.handle);
 	free(img);
+}
+
+void cim_image_release(struct cim_image *img)
+{
+	cim_image_free(img);
 }
 
 void cim_image_get_props(const struct cim_image *img,

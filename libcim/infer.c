@@ -92,7 +92,7 @@ int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
 		 const struct cim_submit_opts *opts,
 		 struct cim_run_stats *stats)
 {
-	struct cim_submit_opts o = { 0 };
+	struct cim_submit_opts o, given;
 	struct cim_run_stats total;
 	uint64_t start = cimi_now_ns();
 	uint32_t done = 0;
@@ -100,6 +100,9 @@ int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
 
 	if (!dev || !img || img->dev != dev || !in || !out || !batch)
 		return -EINVAL;
+	ret = cimi_submit_opts_get(dev, opts, &given);
+	if (ret)
+		return ret;
 	memset(&total, 0, sizeof(total));
 	pthread_mutex_lock(&dev->infer_lock);
 	/* The driver takes at most CIM_MAX_BATCH items per job. */
@@ -107,14 +110,12 @@ int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
 		uint32_t n = batch - done < CIM_MAX_BATCH ? batch - done :
 							    CIM_MAX_BATCH;
 
-		if (opts) {
-			o = *opts;
-			if (o.exits)
-				o.exits += done;
-		}
+		o = given;
+		if (o.exits)
+			o.exits += done;
 		ret = run_chunk(dev, img, in + (size_t)done * img->props.input_size,
 				out + (size_t)done * img->props.output_size, n,
-				opts ? &o : NULL, &total);
+				&o, &total);
 		done += n;
 	}
 	pthread_mutex_unlock(&dev->infer_lock);

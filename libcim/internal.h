@@ -35,8 +35,7 @@ struct cim_dev {
 	int fd;
 	char path[256];
 	struct cim_info info;
-	int64_t timeout_ns;
-	char err[CIMI_ERR_LEN];
+	_Atomic int64_t timeout_ns;	/* cim_set_timeout() from any thread */
 
 	pthread_mutex_t lock;			/* results */
 	struct cimi_result_buf *results;
@@ -69,6 +68,16 @@ struct cim_job {
 	uint8_t *exits;		/* where the per-item exits go, or NULL */
 	uint32_t batch;
 };
+
+/*
+ * The caller's submit options (NULL: defaults) as this library's struct,
+ * after checking their size: 0, -EINVAL or -E2BIG with the reason set.
+ */
+int cimi_submit_opts_get(struct cim_dev *dev, const struct cim_submit_opts *in,
+			 struct cim_submit_opts *out);
+
+/* A closed device's address may come back: its message must not. */
+void cimi_forget_errors(const struct cim_dev *dev);
 
 /* ioctl on the device fd: 0 or -errno. */
 int cimi_ioctl(struct cim_dev *dev, unsigned long req, void *arg);

@@ -8,6 +8,10 @@
 
 #include "internal.h"
 
+_Static_assert(CIM_MAX_BATCH == DRM_CIM_MAX_BATCH, "cim.h and the uapi disagree on the batch limit");
+_Static_assert(CIM_MAX_IN_FENCES == DRM_CIM_MAX_IN_SYNCOBJS,
+	       "cim.h and the uapi disagree on the in-fence limit");
+
 static int bo_fits(const struct cim_bo *bo, uint64_t off, uint64_t len)
 {
 	return off <= bo->size && len <= bo->size - off;
@@ -71,14 +75,41 @@ int cim_submit(struct cim_dev *dev, struct cim_image *img,
 			     in_syncobjs, n_in_syncobjs, jobp);
 }
 
+int cimi_submit_opts_get(struct cim_dev *dev, const struct cim_submit_opts *in,
+			 struct cim_submit_opts *out)
+{
+	size_t n, i;
+
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	if (!in)
+		return 0;
+	n = in->size ? in->size : sizeof(*in);
+	if (n < sizeof(*in)) {
+		cimi_set_error(dev, "submit: options size %zu, smaller than the first layout (%zu)",
+			       n, sizeof(*in));
+		return -EINVAL;
+	}
+	for (i = sizeof(*in); i < n; i++)
+		if (((const uint8_t *)in)[i]) {
+			cimi_set_error(dev, "submit: options this libcim does not know (byte %zu of %zu set)",
+				       i, n);
+			return -E2BIG;
+		}
+	memcpy(out, in, sizeof(*out));
+	out->size = sizeof(*out);
+	return 0;
+}
+
 int cim_submit_ex(struct cim_dev *dev, struct cim_image *img,
 		  struct cim_bo *in, uint64_t in_off,
 		  struct cim_bo *out, uint64_t out_off,
-		  uint32_t batch, const struct cim_submit_opts *opts,
+		  uint32_t batch, const struct cim_submit_opts *uopts,
 		  const uint32_t *in_syncobjs, uint32_t n_in_syncobjs,
 		  struct cim_job **jobp)
 {
-	static const struct cim_submit_opts none;
+	struct cim_submit_opts o;
+	const struct cim_submit_opts *opts = &o;
 	struct drm_cim_submit req;
 	struct cim_job *job;
 	size_t rsize;
@@ -87,8 +118,9 @@ int cim_submit_ex(struct cim_dev *dev, struct cim_image *img,
 	if (!dev || !jobp)
 		return -EINVAL;
 	*jobp = NULL;
-	if (!opts)
-		opts = &none;
+	ret = cimi_submit_opts_get(dev, uopts, &o);
+	if (ret)
+		return ret;
 	if (!submit_args_ok(dev, img, in, in_off, out, out_off, batch,
 			    opts->flags, in_syncobjs, n_in_syncobjs))
 		return -EINVAL;

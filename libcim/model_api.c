@@ -101,24 +101,6 @@ void cim_model_dequantize(const struct cim_model *m, const int8_t *q,
 	}
 }
 
-int cim_model_run_ref(const struct cim_model *m, const float *in, float *out,
-		      uint32_t batch)
-{
-	int8_t *q = malloc(tsize(&m->meta.input) * batch + 1);
-	int8_t *r = malloc(tsize(&m->meta.output) * batch + 1);
-	int ret = -ENOMEM;
-
-	if (q && r) {
-		cim_model_quantize(m, in, q, batch);
-		ret = cim_ref_run_image(m->image, m->image_size, q, r, batch);
-		if (!ret)
-			cim_model_dequantize(m, r, out, batch);
-	}
-	free(q);
-	free(r);
-	return ret;
-}
-
 int cim_model_program(struct cim_dev *dev, const struct cim_model *m,
 		      struct cim_image **img)
 {

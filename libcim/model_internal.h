@@ -4,7 +4,7 @@
 #define CIM_MODEL_INTERNAL_H
 
 #include "cimx_format.h"
-#include "map_internal.h"
+
 
 struct cim_model {
 	uint8_t *buf;			/* the file, 8-aligned */

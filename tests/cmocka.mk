@@ -1,14 +1,20 @@
 # Shared by the cmocka test Makefiles (tests/libcim, tests/compiler):
 # flags, the object rule and the `run` loop.  Set T (the test sources),
 # OUT and TESTS before including it.
-#   make run LIBA=<libcim.a> OUT=<dir> [EXTRA_CFLAGS=...]
+#   make run LIBA="<libcim-compiler.a> <libcim.a>" OUT=<dir> [EXTRA_CFLAGS=...]
 
-CC ?= cc
-PKG_CONFIG ?= pkg-config
+include $(TOP)/mk/common.mk
 VARIANT ?= plain
-CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE $(EXTRA_CFLAGS)
+CFLAGS := $(CIM_CFLAGS) $(EXTRA_CFLAGS)
 
 $(OUT)/%.o: $(T)/%.c
+	@mkdir -p $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Linked into every test binary: CIM_TEST=<pattern> runs only the tests
+# it names (make test T=..., docs/testing.md).
+FILTER_O := $(OUT)/cmocka_filter.o
+$(FILTER_O): $(TOP)/tests/cmocka_filter.c
 	@mkdir -p $(OUT)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -13,7 +13,7 @@
 
 #include "args.h"
 #include "cim.h"
-#include "cim_quantize.h"
+#include "cim_compiler.h"
 #include "cmds.h"
 #include "compile_builtin.h"
 
@@ -223,6 +223,32 @@ static uint32_t argmax(const float *v, uint32_t n)
 	return best;
 }
 
+/* Float in and out through the CPU reference: what an ideal card gives. */
+static int run_ref(const struct cim_model *m, const float *in, float *out,
+		   uint32_t batch)
+{
+	struct cim_tensor_info ti, to;
+	int8_t *q, *r;
+	const void *img;
+	size_t size;
+	int ret = -ENOMEM;
+
+	cim_model_input(m, &ti);
+	cim_model_output(m, &to);
+	img = cim_model_image(m, &size);
+	q = malloc((size_t)batch * ti.c * ti.h * ti.w + 1);
+	r = malloc((size_t)batch * to.c * to.h * to.w + 1);
+	if (q && r) {
+		cim_model_quantize(m, in, q, batch);
+		ret = cim_ref_run_image(img, size, q, r, batch);
+		if (!ret)
+			cim_model_dequantize(m, r, out, batch);
+	}
+	free(q);
+	free(r);
+	return ret;
+}
+
 /*
  * Top-1 accuracy on a labelled sample file of the float graph and of the
  * compiled model run by the CPU reference (bit-exact to an ideal card).
@@ -258,7 +284,7 @@ static int evaluate(void *p, const void *cimx, size_t size, const char *path)
 	r = -ENOMEM;
 	if (!fo || !qo)
 		goto out;
-	r = cim_model_run_ref(m, d->data, qo, d->n);
+	r = run_ref(m, d->data, qo, d->n);
 	for (i = 0; !r && i < d->n; i++) {
 		const float *in = d->data + (size_t)i * d->len;
 
@@ -320,8 +346,7 @@ int main(int argc, char **argv)
 	r = cim_compile_qmodel(qm, &mo, opts, &out, &size, &rep);
 	if (r) {
 		ctx_free(&o, ctx);
-		fprintf(stderr, "cim-compile: %s\n", rep.msg[0] ? rep.msg :
-			cim_last_error(NULL));
+		fprintf(stderr, "cim-compile: %s\n", rep.msg);
 		return 1;
 	}
 	if (o.report) {

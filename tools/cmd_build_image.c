@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "cim.h"
+#include "cim_compiler.h"
 #include "cmds.h"
 #include "models.h"
 

@@ -5,7 +5,6 @@
 
 #include "args.h"
 #include "cim.h"
-#include "cim_cimx.h"
 #include "cmds.h"
 
 static const char usage[] =
@@ -74,7 +73,7 @@ int cmd_program(int argc, char *argv[])
 	printf("%s  %s\n", o.file, after.hits > before.hits ?
 	       "already resident (hit)" : "programmed");
 	printf("image %zu bytes  tiles %u  load_ms %.1f\n", size, p.tiles, t);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_model_free(m);
 	cim_close(dev);
 	return CIMCTL_EXIT_OK;

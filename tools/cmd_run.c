@@ -12,7 +12,7 @@
 
 #include "args.h"
 #include "cim.h"
-#include "cim_graph.h"
+#include "cim_compiler.h"
 #include "cmds.h"
 #include "models.h"
 
@@ -275,7 +275,7 @@ static uint32_t show_exits(const struct run_opts *o, const struct run_ctx *c,
 static int run(const struct run_opts *o, struct run_ctx *c)
 {
 	const struct cim_info *ci = cim_dev_info(c->dev);
-	struct cim_submit_opts so = { 0 };
+	struct cim_submit_opts so = CIM_SUBMIT_OPTS_INIT;
 	struct cim_image_props props;
 	struct cim_run_stats st;
 	struct cim_image *img;
@@ -311,7 +311,7 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 	}
 	cim_image_get_props(img, &props);
 	if (o->exit_margin >= 0 && !props.n_exits) {
-		cim_image_release(img);
+		cim_image_free(img);
 		fprintf(stderr, "cimctl: --exit-margin: the model has no early exits\n");
 		return -EINVAL;
 	}
@@ -319,7 +319,7 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 		c->exits = malloc(c->batch);
 		c->ref_exits = malloc(c->batch);
 		if (!c->exits || !c->ref_exits) {
-			cim_image_release(img);
+			cim_image_free(img);
 			return -ENOMEM;
 		}
 		so.exits = c->exits;
@@ -332,7 +332,7 @@ static int run(const struct run_opts *o, struct run_ctx *c)
 	       props.input_size, props.output_size);
 	printf("batch     %u\n", c->batch);
 	r = cim_infer_ex(c->dev, img, c->in, c->out, c->batch, &so, &st);
-	cim_image_release(img);
+	cim_image_free(img);
 	if (r) {
 		cimctl_err("inference failed", r, cim_last_error(c->dev));
 		return r;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cim.h"
+#include "cim_compiler.h"
 
 /*
  * Fill *qm with built-in model NAME; 8-bit weights (the 4-bit mode

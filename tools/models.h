@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cim.h"
+#include "cim_compiler.h"
 
 #define CIMCTL_MODEL_MAX_LAYERS	4
 

@@ -299,80 +299,7 @@ static inline int cim_range_ok(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-static inline int cim_params_ok(const struct cim_image_header *h, uint32_t off,
-				uint32_t n)
-{
-	return (off & 3) == 0 && cim_range_ok(off, (uint64_t)n * 4, h->params_size);
-}
-
-/* Cells of one block (see struct cim_image_block). */
-static inline uint64_t cim_block_cells_size(const struct cim_image_block *b,
-					    uint32_t wbits)
-{
-	return (uint64_t)b->g_count * b->rows *
-	       (((uint64_t)b->outs * (wbits / 4) + 1) / 2);
-}
-
-/* Output extent of a window op along one axis; 0 if it has none. */
-static inline uint32_t cim_window_out(uint32_t in, uint32_t k, uint32_t stride,
-				      uint32_t dil, uint32_t pad0, uint32_t pad1)
-{
-	uint64_t span = (uint64_t)in + pad0 + pad1;
-	uint64_t eff = (uint64_t)(k - 1) * dil + 1;
-
-	/* 32-bit division: 32-bit kernels and the card have no 64-bit one */
-	if (!k || !stride || !dil || span < eff || span - eff > 0xffffffffu)
-		return 0;
-	return (uint32_t)(span - eff) / stride + 1;
-}
-
-#define CIM_IMG_FAIL(msg) do { *why = (msg); return -1; } while (0)
-
-static inline int cim_int8_ok(int32_t v)
-{
-	return v >= -128 && v <= 127;
-}
-
-static inline int cim_mult_ok(int32_t m, int32_t s)
-{
-	return m >= 0 && s >= -31 && s <= 30;
-}
-
-/* Requantization arrays of an FC/CONV op with n outputs. */
-static inline int cim_check_requant(const void *img,
-				    const struct cim_image_op *op, uint32_t n,
-				    const char **why)
-{
-	const struct cim_image_header *h = (const struct cim_image_header *)img;
-	uint32_t j;
-
-	if (!cim_params_ok(h, op->bias_offset, n) ||
-	    !cim_params_ok(h, op->mult_offset, n) ||
-	    !cim_params_ok(h, op->shift_offset, n))
-		CIM_IMG_FAIL("requantization parameters outside params");
-	for (j = 0; j < n; j++)
-		if (!cim_mult_ok(cim_image_param(img, op->mult_offset)[j],
-				 cim_image_param(img, op->shift_offset)[j]))
-			CIM_IMG_FAIL("requantization multiplier or shift out of range");
-	if (op->wbits == 8) {
-		if (op->wzp_offset)
-			CIM_IMG_FAIL("weight zero points on an 8-bit op");
-	} else if (op->wbits == 4) {
-		if (!cim_params_ok(h, op->wzp_offset, n))
-			CIM_IMG_FAIL("weight zero points outside params");
-		for (j = 0; j < n; j++) {
-			int32_t z = cim_image_param(img, op->wzp_offset)[j];
-
-			if (z < 0 || z > 15)
-				CIM_IMG_FAIL("weight zero point out of 4 bits");
-		}
-	} else {
-		CIM_IMG_FAIL("weights must have 8 or 4 bits");
-	}
-	return 0;
-}
-
-/* Walk state of cim_image_check(). */
+/* Walk state of cim_image_check_st(). */
 struct cim_check_state {
 	uint32_t next_block;	/* blocks are used in op order */
 	uint64_t cells_at;	/* cells are laid out in block order */
@@ -381,335 +308,42 @@ struct cim_check_state {
 };
 
 /*
- * The blocks of an FC/CONV op with matrix K x N in G groups: inside the
- * matrix and the arrays, cells where they belong, covering the diagonal.
+ * The shared code on images (uapi/cim_image_check.c, uapi/cim_crc.c),
+ * compiled into cim.ko, the firmware and libcim.
  */
-static inline int cim_check_blocks(const void *img, uint32_t opi,
-				   uint32_t K, uint32_t N, uint32_t G,
-				   const struct cim_image_limits *lim,
-				   struct cim_check_state *st, const char **why)
-{
-	const struct cim_image_header *h = (const struct cim_image_header *)img;
-	const struct cim_image_op *op = &cim_image_ops(img)[opi];
-	const struct cim_image_block *b;
-	uint32_t Kg = K / G, Ng = N / G, cpw = op->wbits / 4, i;
-	uint32_t R = op->replicas ? op->replicas : 1, re, ce;
-	uint64_t area = 0;
 
-	if (!op->block_count || op->block_first != st->next_block ||
-	    !cim_range_ok(op->block_first, op->block_count, h->n_blocks))
-		CIM_IMG_FAIL("op blocks out of range or out of order");
-	if (R > CIM_IMAGE_MAX_REPLICAS || op->block_count % R)
-		CIM_IMG_FAIL("bad replica count");
-	st->next_block += op->block_count;
-	for (i = op->block_first; i < st->next_block; i++) {
-		b = &cim_image_blocks(img)[i];
-		if (b->op != opi)
-			CIM_IMG_FAIL("block does not belong to its op");
-		if (b->vtile >= h->n_vtiles)
-			CIM_IMG_FAIL("block on a tile the image does not have");
-		if (i >= op->block_first + op->block_count / R) {
-			/* a replica's blocks: those of replica 0, in order */
-			const struct cim_image_block *b0 =
-				b - op->block_count / R;
+/* Cells of one block (see struct cim_image_block). */
+uint64_t cim_block_cells_size(const struct cim_image_block *b, uint32_t wbits);
 
-			if (b->g_first != b0->g_first ||
-			    b->g_count != b0->g_count ||
-			    b->row_base != b0->row_base ||
-			    b->rows != b0->rows ||
-			    b->col_base != b0->col_base ||
-			    b->outs != b0->outs)
-				CIM_IMG_FAIL("replica blocks differ from replica 0's");
-		}
-		if (!b->g_count || !cim_range_ok(b->g_first, b->g_count, G) ||
-		    !b->rows || !cim_range_ok(b->row_base, b->rows, Kg) ||
-		    !b->outs || !cim_range_ok(b->col_base, b->outs, Ng))
-			CIM_IMG_FAIL("block outside its op's matrix");
-		if (!cim_range_ok(b->array_row, (uint64_t)b->g_count * b->rows,
-				  lim->tile_rows) ||
-		    !cim_range_ok(b->array_col,
-				  (uint64_t)b->g_count * b->outs * cpw,
-				  lim->tile_cols))
-			CIM_IMG_FAIL("block larger than its array");
-		/* staircase: wholly below or wholly right of earlier blocks */
-		if (b->array_row < st->row_end[b->vtile] &&
-		    b->array_col < st->col_end[b->vtile])
-			CIM_IMG_FAIL("blocks of an array overlap (not below or right of the earlier ones)");
-		re = b->array_row + b->g_count * b->rows;
-		ce = b->array_col + b->g_count * b->outs * cpw;
-		if (re > st->row_end[b->vtile])
-			st->row_end[b->vtile] = (uint16_t)re;
-		if (ce > st->col_end[b->vtile])
-			st->col_end[b->vtile] = (uint16_t)ce;
-		if (b->cells_offset != st->cells_at ||
-		    b->cells_size != cim_block_cells_size(b, op->wbits) ||
-		    !cim_range_ok(b->cells_offset, b->cells_size, h->cells_size))
-			CIM_IMG_FAIL("block cells not where they belong");
-		st->cells_at += b->cells_size;
-		area += (uint64_t)b->g_count * b->rows * b->outs;
-	}
-	if (area != (uint64_t)R * G * Kg * Ng)
-		CIM_IMG_FAIL("blocks do not cover their op's matrix");
-	return 0;
-}
+/* Output extent of a window op along one axis; 0 if it has none. */
+uint32_t cim_window_out(uint32_t in, uint32_t k, uint32_t stride, uint32_t dil,
+			uint32_t pad0, uint32_t pad1);
 
-/* Does tensor a's arena range overlap tensor b's? */
-static inline int cim_tensors_overlap(const struct cim_image_tensor *a,
-				      const struct cim_image_tensor *b)
-{
-	return a->offset < b->offset + cim_tensor_size(b) &&
-	       b->offset < a->offset + cim_tensor_size(a);
-}
+/* Do two tensors' arena ranges overlap?  Have they one shape? */
+int cim_tensors_overlap(const struct cim_image_tensor *a,
+			const struct cim_image_tensor *b);
+int cim_same_shape(const struct cim_image_tensor *a,
+		   const struct cim_image_tensor *b);
 
-static inline int cim_same_shape(const struct cim_image_tensor *a,
-				 const struct cim_image_tensor *b)
-{
-	return a->c == b->c && a->h == b->h && a->w == b->w;
-}
+/*
+ * The window fields of a CONV/MAXPOOL/AVGPOOL op against its input and
+ * output shapes; 0, or -1 with *why set to a static string.
+ */
+int cim_check_window(const struct cim_image_op *op,
+		     const struct cim_image_tensor *in,
+		     const struct cim_image_tensor *out, const char **why);
 
-/* The window fields of CONV and the pools give out's height and width. */
-static inline int cim_check_window(const struct cim_image_op *op,
-				   const struct cim_image_tensor *in,
-				   const struct cim_image_tensor *out,
-				   const char **why)
-{
-	uint32_t eh = (op->kernel_h - 1) * op->dil_h + 1;
-	uint32_t ew = (op->kernel_w - 1) * op->dil_w + 1;
-
-	if (!op->kernel_h || !op->kernel_w || op->kernel_h > 255 ||
-	    op->kernel_w > 255 || !op->stride_h || !op->stride_w ||
-	    op->stride_h > 255 || op->stride_w > 255 || !op->dil_h ||
-	    !op->dil_w || op->dil_h > 255 || op->dil_w > 255)
-		CIM_IMG_FAIL("bad kernel, stride or dilation");
-	if (op->pad_top >= eh || op->pad_bottom >= eh ||
-	    op->pad_left >= ew || op->pad_right >= ew)
-		CIM_IMG_FAIL("padding as large as the kernel");
-	if (out->h != cim_window_out(in->h, op->kernel_h, op->stride_h,
-				     op->dil_h, op->pad_top, op->pad_bottom) ||
-	    out->w != cim_window_out(in->w, op->kernel_w, op->stride_w,
-				     op->dil_w, op->pad_left, op->pad_right))
-		CIM_IMG_FAIL("output size does not match the window");
-	return 0;
-}
-
-/* Fields an op type does not use must be zero. */
-static inline int cim_op_unused_zero(const struct cim_image_op *op)
-{
-	uint32_t i, mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
-	uint32_t win = op->type == CIM_OP_CONV || op->type == CIM_OP_MAXPOOL ||
-		       op->type == CIM_OP_AVGPOOL;
-	uint32_t resc = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
-	uint32_t two = resc || op->type == CIM_OP_MUL;
-
-	for (i = 0; i < sizeof(op->reserved) / sizeof(op->reserved[0]); i++)
-		if (op->reserved[i])
-			return 0;
-	if (!mvm && (op->wbits || op->block_first || op->block_count ||
-		     op->bias_offset || op->mult_offset || op->shift_offset ||
-		     op->wzp_offset))
-		return 0;
-	if (!win && (op->kernel_h || op->kernel_w || op->stride_h ||
-		     op->stride_w || op->pad_top || op->pad_left ||
-		     op->pad_bottom || op->pad_right))
-		return 0;
-	if (op->type != CIM_OP_CONV && (op->dil_h > 1 || op->dil_w > 1))
-		return 0;
-	if (!win && (op->dil_h || op->dil_w))
-		return 0;
-	if (!two && (op->in1 != CIM_TENSOR_NONE || op->in1_zp))
-		return 0;
-	if (!resc && (op->in0_mult || op->in0_shift || op->in1_mult ||
-		      op->in1_shift))
-		return 0;
-	if (op->type != CIM_OP_ADD && op->type != CIM_OP_MUL &&
-	    (op->out_mult || op->out_shift))
-		return 0;
-	if (op->type != CIM_OP_ADD && op->left_shift)
-		return 0;
-	if ((op->type != CIM_OP_LUT && op->lut_offset) ||
-	    (op->type != CIM_OP_SLICE && op->chan_first))
-		return 0;
-	if (op->type != CIM_OP_EXIT && op->exit_margin)
-		return 0;
-	if (!mvm && op->replicas)
-		return 0;
-	if (op->flags & ~(uint32_t)(op->type == CIM_OP_AVGPOOL ?
-				    CIM_OPF_COUNT_PAD : 0))
-		return 0;
-	return 1;
-}
-
-/* Shapes and rescale of LUT, MUL and SLICE (version 2.1). */
-static inline int cim_check_simd_op(const struct cim_image_op *op,
-				    const struct cim_image_tensor *in0,
-				    const struct cim_image_tensor *in1,
-				    const struct cim_image_tensor *out,
-				    const char **why)
-{
-	switch (op->type) {
-	case CIM_OP_LUT:
-		if (!cim_same_shape(in0, out))
-			CIM_IMG_FAIL("lookup table changes the shape");
-		return 0;
-	case CIM_OP_MUL:
-		if (!cim_same_shape(in0, out) ||
-		    !(cim_same_shape(in0, in1) ||
-		      (in1->h == 1 && in1->w == 1 && in1->c == in0->c)))
-			CIM_IMG_FAIL("mul of tensors of shapes that do not broadcast");
-		if (!cim_mult_ok(op->out_mult, op->out_shift))
-			CIM_IMG_FAIL("mul rescale out of range");
-		return 0;
-	default:	/* CIM_OP_SLICE */
-		if (out->h != in0->h || out->w != in0->w ||
-		    (uint64_t)op->chan_first + out->c > in0->c)
-			CIM_IMG_FAIL("slice outside its input's channels");
-		return 0;
-	}
-}
-
-/* The 256 entries of a LUT op: in the params blob, each an int8. */
-static inline int cim_check_lut(const void *img, uint32_t off, const char **why)
-{
-	const struct cim_image_header *h = (const struct cim_image_header *)img;
-	uint32_t j;
-
-	if (!cim_params_ok(h, off, 256))
-		CIM_IMG_FAIL("lookup table outside params");
-	for (j = 0; j < 256; j++)
-		if (!cim_int8_ok(cim_image_param(img, off)[j]))
-			CIM_IMG_FAIL("lookup table entry out of int8");
-	return 0;
-}
-
-/* One op against the tensors it reads and writes. */
-static inline int cim_check_op(const void *img, uint32_t i,
-			       const struct cim_image_limits *lim,
-			       struct cim_check_state *st, const char **why)
-{
-	const struct cim_image_header *h = (const struct cim_image_header *)img;
-	const struct cim_image_op *op = &cim_image_ops(img)[i];
-	const struct cim_image_tensor *t = cim_image_tensors(img);
-	const struct cim_image_tensor *in0, *in1 = (const struct cim_image_tensor *)(void *)0, *out;
-	uint32_t K, N, G = op->groups;
-
-	if (!op->type || op->type > CIM_OP_MAX)
-		CIM_IMG_FAIL("unknown op type");
-	if (op->type > CIM_OP_MAX_2_0 && h->version_minor < 1)
-		CIM_IMG_FAIL("op type needs image version 2.1");
-	if (!cim_op_unused_zero(op))
-		CIM_IMG_FAIL("op field unused by its type not zero");
-	if (op->out != i + 1 || op->in0 > i ||
-	    (op->in1 != CIM_TENSOR_NONE && op->in1 > i))
-		CIM_IMG_FAIL("op reads a tensor not yet written");
-	in0 = &t[op->in0];
-	out = &t[op->out];
-	if (cim_tensors_overlap(out, in0))
-		CIM_IMG_FAIL("op output overlaps its input");
-	if (op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT ||
-	    op->type == CIM_OP_MUL) {
-		if (op->in1 == CIM_TENSOR_NONE)
-			CIM_IMG_FAIL("op needs a second input");
-		in1 = &t[op->in1];
-		if (cim_tensors_overlap(out, in1))
-			CIM_IMG_FAIL("op output overlaps its input");
-		if (!cim_int8_ok(op->in1_zp) ||
-		    !cim_mult_ok(op->in0_mult, op->in0_shift) ||
-		    !cim_mult_ok(op->in1_mult, op->in1_shift))
-			CIM_IMG_FAIL("input rescale out of range");
-	}
-	if (!cim_int8_ok(op->in0_zp) || !cim_int8_ok(op->out_zp) ||
-	    !cim_int8_ok(op->act_min) || !cim_int8_ok(op->act_max) ||
-	    op->act_min > op->act_max)
-		CIM_IMG_FAIL("zero point or activation range out of int8");
-
-	switch (op->type) {
-	case CIM_OP_FC:
-	case CIM_OP_CONV:
-		N = out->c;
-		if (op->type == CIM_OP_FC) {
-			K = (uint32_t)cim_tensor_size(in0);
-			if (G != 1 || out->h != 1 || out->w != 1)
-				CIM_IMG_FAIL("FC output must be 1x1xN, one group");
-		} else {
-			if (cim_check_window(op, in0, out, why))
-				return -1;
-			if (!G || in0->c % G || N % G)
-				CIM_IMG_FAIL("groups do not divide the channels");
-			K = op->kernel_h * op->kernel_w * in0->c;
-		}
-		if (K > lim->max_vector || N > lim->max_vector)
-			CIM_IMG_FAIL("op vector length out of range");
-		if (cim_check_requant(img, op, N, why))
-			return -1;
-		return cim_check_blocks(img, i, K, N, G, lim, st, why);
-	case CIM_OP_MAXPOOL:
-	case CIM_OP_AVGPOOL:
-		if (G || out->c != in0->c)
-			CIM_IMG_FAIL("pool changes the channel count");
-		return cim_check_window(op, in0, out, why);
-	case CIM_OP_ADD:
-		if (G || !cim_same_shape(in0, in1) || !cim_same_shape(in0, out))
-			CIM_IMG_FAIL("add of tensors of different shapes");
-		if (op->left_shift > 20 ||
-		    !cim_mult_ok(op->out_mult, op->out_shift))
-			CIM_IMG_FAIL("add rescale out of range");
-		return 0;
-	case CIM_OP_CONCAT:
-		if (G || in0->h != in1->h || in0->w != in1->w ||
-		    out->h != in0->h || out->w != in0->w ||
-		    (uint64_t)in0->c + in1->c != out->c)
-			CIM_IMG_FAIL("concat shapes do not add up");
-		return 0;
-	case CIM_OP_SHUFFLE:
-		if (!G || in0->c % G || !cim_same_shape(in0, out))
-			CIM_IMG_FAIL("bad channel shuffle");
-		return 0;
-	case CIM_OP_LUT:
-	case CIM_OP_MUL:
-	case CIM_OP_SLICE:
-		if (G || cim_check_simd_op(op, in0, in1, out, why))
-			return G ? (*why = "op field unused by its type not zero", -1) : -1;
-		if (op->type == CIM_OP_LUT &&
-		    cim_check_lut(img, op->lut_offset, why))
-			return -1;
-		return 0;
-	default:	/* CIM_OP_EXIT */
-		if (G || !cim_same_shape(in0, out) ||
-		    cim_tensor_size(in0) != h->output_size)
-			CIM_IMG_FAIL("exit tensor is not the size of the output");
-		return 0;
-	}
-}
-
-/* Sections in order, inside the image, aligned; the plan fits. */
-static inline int cim_check_sections(const void *buf, uint64_t size,
-				     const struct cim_image_limits *lim,
-				     const char **why)
-{
-	const struct cim_image_header *h = (const struct cim_image_header *)buf;
-
-	if ((h->tensors_offset & 7) || h->tensors_offset < sizeof(*h) ||
-	    !cim_range_ok(h->tensors_offset, (uint64_t)h->n_tensors *
-			  sizeof(struct cim_image_tensor), h->ops_offset))
-		CIM_IMG_FAIL("bad tensors section");
-	if ((h->ops_offset & 7) ||
-	    !cim_range_ok(h->ops_offset, (uint64_t)h->n_ops *
-			  sizeof(struct cim_image_op), h->blocks_offset))
-		CIM_IMG_FAIL("bad ops section");
-	if ((h->blocks_offset & 7) ||
-	    !cim_range_ok(h->blocks_offset, (uint64_t)h->n_blocks *
-			  sizeof(struct cim_image_block), h->params_offset))
-		CIM_IMG_FAIL("bad blocks section");
-	if ((h->params_offset & 3) ||
-	    !cim_range_ok(h->params_offset, h->params_size, h->cells_offset))
-		CIM_IMG_FAIL("bad params section");
-	if (!cim_range_ok(h->cells_offset, h->cells_size, size) ||
-	    (uint64_t)h->cells_offset + h->cells_size != size)
-		CIM_IMG_FAIL("bad cells section");
-	if (h->cells_offset > lim->max_plan_bytes)
-		CIM_IMG_FAIL("plan larger than the card's plan memory");
-	return 0;
-}
+/* Are the fields op's type does not use zero (in1 NONE)? */
+int cim_op_unused_zero(const struct cim_image_op *op);
+/*
+ * Shapes and rescale of the version 2.1 ops LUT, MUL and SLICE, and a
+ * LUT's table in the params blob.  0, or -1 with *why set.
+ */
+int cim_check_simd_op(const struct cim_image_op *op,
+		      const struct cim_image_tensor *in0,
+		      const struct cim_image_tensor *in1,
+		      const struct cim_image_tensor *out, const char **why);
+int cim_check_lut(const void *img, uint32_t off, const char **why);
 
 /*
  * Check everything but the CRC.  buf holds at least the plan, i.e.
@@ -717,167 +351,26 @@ static inline int cim_check_sections(const void *buf, uint64_t size,
  * caller was given.  st is scratch (about 1050 bytes).  Returns 0, or -1
  * with *why set to a static string.
  */
-static inline int cim_image_check_st(const void *buf, uint64_t size,
-				     const struct cim_image_limits *lim,
-				     struct cim_check_state *st,
-				     const char **why)
-{
-	const struct cim_image_header *h = (const struct cim_image_header *)buf;
-	const struct cim_image_tensor *t;
-	const struct cim_image_op *ops;
-	uint32_t i, exits = 0;
-
-	if (size < sizeof(*h))
-		CIM_IMG_FAIL("image smaller than its header");
-	if (h->magic != CIM_IMAGE_MAGIC)
-		CIM_IMG_FAIL("bad magic");
-	if (h->version_major != CIM_IMAGE_VERSION_MAJOR)
-		CIM_IMG_FAIL("unsupported image version");
-	if (h->header_size != sizeof(*h))
-		CIM_IMG_FAIL("bad header size");
-	if (h->total_size != size)
-		CIM_IMG_FAIL("total_size does not match the image size");
-	if (h->flags)
-		CIM_IMG_FAIL("unknown header flags");
-	for (i = 0; i < sizeof(h->reserved) / sizeof(h->reserved[0]); i++)
-		if (h->reserved[i])
-			CIM_IMG_FAIL("reserved header field not zero");
-	if (h->tile_rows != lim->tile_rows || h->tile_cols != lim->tile_cols)
-		CIM_IMG_FAIL("image compiled for another tile geometry");
-	if (h->cell_bits != 4 || lim->cell_bits != 4)
-		CIM_IMG_FAIL("unsupported bits per cell");
-	if (!h->n_ops || !h->n_vtiles || !h->n_blocks)
-		CIM_IMG_FAIL("image has no ops or no tiles");
-	if (h->n_tensors != h->n_ops + 1)
-		CIM_IMG_FAIL("tensor count is not op count + 1");
-	if (h->n_vtiles > lim->max_vtiles || h->n_vtiles > CIM_IMAGE_MAX_VTILES ||
-	    lim->tile_rows > 65535 || lim->tile_cols > 65535)
-		CIM_IMG_FAIL("image needs more tiles than the card has");
-	if (!h->arena_size || h->arena_size > lim->max_arena)
-		CIM_IMG_FAIL("activation arena larger than the card's");
-	if (cim_check_sections(buf, size, lim, why))
-		return -1;
-
-	t = cim_image_tensors(buf);
-	for (i = 0; i < h->n_tensors; i++)
-		if (!t[i].c || !t[i].h || !t[i].w ||
-		    !cim_range_ok(t[i].offset, cim_tensor_size(&t[i]),
-				  h->arena_size))
-			CIM_IMG_FAIL("tensor empty or outside the arena");
-	if (cim_tensor_size(&t[0]) != h->input_size)
-		CIM_IMG_FAIL("input_size is not the input tensor's size");
-	if (!h->output_tensor || h->output_tensor >= h->n_tensors ||
-	    cim_tensor_size(&t[h->output_tensor]) != h->output_size)
-		CIM_IMG_FAIL("bad output tensor");
-
-	st->next_block = 0;
-	st->cells_at = 0;
-	for (i = 0; i < CIM_IMAGE_MAX_VTILES; i++)
-		st->row_end[i] = st->col_end[i] = 0;
-	ops = cim_image_ops(buf);
-	for (i = 0; i < h->n_ops; i++) {
-		if (cim_check_op(buf, i, lim, st, why))
-			return -1;
-		exits += ops[i].type == CIM_OP_EXIT;
-	}
-	if (st->next_block != h->n_blocks)
-		CIM_IMG_FAIL("blocks that belong to no op");
-	if (st->cells_at != h->cells_size)
-		CIM_IMG_FAIL("cells section size does not match its blocks");
-	if (exits != h->n_exits)
-		CIM_IMG_FAIL("n_exits does not match the exit ops");
-	for (i = 0; i < h->n_vtiles; i++)
-		if (!st->row_end[i])
-			CIM_IMG_FAIL("a tile no block uses");
-	return 0;
-}
+int cim_image_check_st(const void *buf, uint64_t size,
+		       const struct cim_image_limits *lim,
+		       struct cim_check_state *st, const char **why);
 
 #ifndef __KERNEL__
-/* Userspace convenience: scratch on the stack. */
-static inline int cim_image_check(const void *buf, uint64_t size,
-				  const struct cim_image_limits *lim,
-				  const char **why)
-{
-	struct cim_check_state st;
-
-	return cim_image_check_st(buf, size, lim, &st, why);
-}
+/*
+ * cim_image_check_st() with the scratch on the stack (userspace only:
+ * uapi/cim_image_check_user.c; kernel and firmware stacks are small).
+ */
+int cim_image_check(const void *buf, uint64_t size,
+		    const struct cim_image_limits *lim, const char **why);
 #endif
-#undef CIM_IMG_FAIL
-
-static const uint32_t cim_crc32_table[256] = {
-	0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,
-	0xe963a535u, 0x9e6495a3u, 0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u,
-	0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u, 0x1db71064u, 0x6ab020f2u,
-	0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
-	0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u,
-	0xfa0f3d63u, 0x8d080df5u, 0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u,
-	0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu, 0x35b5a8fau, 0x42b2986cu,
-	0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
-	0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u,
-	0xcfba9599u, 0xb8bda50fu, 0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u,
-	0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du, 0x76dc4190u, 0x01db7106u,
-	0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
-	0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du,
-	0x91646c97u, 0xe6635c01u, 0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu,
-	0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u, 0x65b0d9c6u, 0x12b7e950u,
-	0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
-	0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u,
-	0xa4d1c46du, 0xd3d6f4fbu, 0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u,
-	0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u, 0x5005713cu, 0x270241aau,
-	0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
-	0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u,
-	0xb7bd5c3bu, 0xc0ba6cadu, 0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au,
-	0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u, 0xe3630b12u, 0x94643b84u,
-	0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
-	0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu,
-	0x196c3671u, 0x6e6b06e7u, 0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu,
-	0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u, 0xd6d6a3e8u, 0xa1d1937eu,
-	0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
-	0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u,
-	0x316e8eefu, 0x4669be79u, 0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u,
-	0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu, 0xc5ba3bbeu, 0xb2bd0b28u,
-	0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
-	0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu,
-	0x72076785u, 0x05005713u, 0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u,
-	0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u, 0x86d3d2d4u, 0xf1d4e242u,
-	0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
-	0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u,
-	0x616bffd3u, 0x166ccf45u, 0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u,
-	0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu, 0xaed16a4au, 0xd9d65adcu,
-	0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
-	0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u,
-	0x54de5729u, 0x23d967bfu, 0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u,
-	0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
-};
 
 /* CRC-32/IEEE (as zlib), continued from crc (start with 0). */
-static inline uint32_t cim_crc32(uint32_t crc, const void *buf, uint64_t len)
-{
-	const uint8_t *p = (const uint8_t *)buf;
-
-	crc = ~crc;
-	while (len--)
-		crc = cim_crc32_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
+uint32_t cim_crc32(uint32_t crc, const void *buf, uint64_t len);
 
 /*
  * CRC of a whole image, treating its crc32 field as zero.  An image too
  * short to hold the field gets 0 (callers check the size first anyway).
  */
-static inline uint32_t cim_image_crc(const void *img, uint64_t size)
-{
-	static const uint8_t zero[4];
-	const uint8_t *p = (const uint8_t *)img;
-	uint64_t at = __builtin_offsetof(struct cim_image_header, crc32);
-	uint32_t crc;
-
-	if (size < at + 4)
-		return 0;
-	crc = cim_crc32(0, p, at);
-	crc = cim_crc32(crc, zero, 4);
-	return cim_crc32(crc, p + at + 4, size - at - 4);
-}
+uint32_t cim_image_crc(const void *img, uint64_t size);
 
 #endif /* _CIM_IMAGE_H_ */

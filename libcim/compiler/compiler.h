@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "../include/cim_graph.h"
+#include "cim_graph.h"
 
 /* printf into g->err; returns -EINVAL so callers can `return cgi_err(...)`. */
 int cgi_err(struct cim_graph *g, const char *fmt, ...)

@@ -1,14 +1,15 @@
-# Included by libcim/Makefile: the compiler front end's sources and the
-# protoc-c step.  Paths are relative to libcim/.
+# Included by libcim/Makefile: libcim-compiler's sources (relative to
+# libcim/compiler/), public headers, and the protoc-c step.
 
 COMPILER_SRCS := graph.c graph_node.c graph_pass.c graph_exec.c \
 	kernels_float.c kernels_elem.c onnx_ctx.c onnx_fold.c onnx_ops_more.c onnx_tensor.c onnx_import.c onnx_ops.c \
 	dataset.c quant_params.c quant_build.c quant_exec.c quant_report.c \
-	quant_search.c
+	quant_search.c map_arena.c map_check.c map_emit.c map_place.c \
+	map_plan.c map_report.c cimx_write.c image_build.c model_check.c \
+	ref_desc.c ref_exec.c ref_ops.c
 
-COMPILER_HEADERS := $(SRC)/include/cim_graph.h $(SRC)/include/cim_quantize.h
-
-SRCS += $(COMPILER_SRCS:%=compiler/%)
+COMPILER_HEADERS := $(addprefix $(SRC)/compiler/include/,cim_compiler.h \
+	cim_graph.h cim_quantize.h cim_qmodel.h cim_model.h cim_map.h)
 
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 GEN := $(B)/gen

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../include/cim_graph.h"
-#include "../file_read.h"
+#include "cim_graph.h"
+#include "file_read.h"
 
 #define HDR_SIZE	64
 #define FLAG_LABELS	1u

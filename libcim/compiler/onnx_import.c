@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "onnx.h"
-#include "../file_read.h"
+#include "file_read.h"
 
 #define MAX_MODEL_BYTES	(1ull << 31)
 

@@ -3,7 +3,7 @@
 #ifndef CIM_QUANT_INTERNAL_H
 #define CIM_QUANT_INTERNAL_H
 
-#include "../include/cim_quantize.h"
+#include "cim_quantize.h"
 #include "compiler.h"
 
 /* The model, with everything it points to owned here. */
@@ -99,9 +99,5 @@ int cqi_refit(const float *w, uint32_t k, const double *C, const double *X,
 int cqi_gptq_prep(const double *C, uint32_t k, double *U, double *tmp);
 void cqi_gptq_row(const float *w, uint32_t k, const double *U, float s,
 		  int32_t z, float *out, double *r);
-
-/* Integer kernels: one op, tensors t[] (HWC). */
-void cqk_run_op(const struct cim_qmodel *m, const struct cim_qop *op,
-		int8_t *const *t);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "quant.h"
+#include "ref_private.h"
 
 struct qb {
 	struct cim_graph *g;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "quant.h"
+#include "ref_private.h"
 
 static const char *type_name(uint16_t t)
 {

@@ -8,22 +8,41 @@
  * "cim" driver.  The usual flow is:
  *
  *     cim_open(NULL, &dev);                   // first card, version handshake
- *     cim_image_build(&model, &geom, &img, &size);    // see cim_model.h
- *     cim_image_load(dev, img, size, &image); // program the flash, wait
- *     cim_infer(dev, image, in, out, batch, &stats);  // or cim_submit() + wait
+ *     cim_model_load_file("net.cimx", &m);    // a compiled model
+ *     cim_model_program(dev, m, &image);      // program the flash, wait
+ *     cim_model_infer(dev, image, m, in, out, batch, &stats); // float in/out
  *     cim_image_release(image);
+ *     cim_model_free(m);
  *     cim_close(dev);
+ *
+ * cim_image_load() and cim_infer() do the same with a raw weight image
+ * and int8 data.  Models are compiled by libcim-compiler (cim_compiler.h,
+ * tools/cim-compile); an application that only runs them needs this
+ * header and `pkg-config --cflags --libs libcim` alone.
  *
  * Every function returning int returns 0 (or a count where documented) on
  * success and a negative errno value on failure; none of them sets errno
- * as its interface.  Human-readable details of the last failure on a
- * device are available from cim_last_error().
+ * as its interface.  Human-readable details of the last failure are
+ * available from cim_last_error().
  *
- * Objects (struct cim_bo, cim_image, cim_job) belong to the device they
- * were created on and must be freed before cim_close() of that device.
- * Functions on distinct objects may be called from several threads; one
- * object must not be used from two threads at once, except that
- * cim_infer() may be called concurrently on one device (it serializes).
+ * Objects and their verbs: a device is opened and closed (cim_open(),
+ * cim_close()); everything else is made by one call and ended by its
+ * *_free(): cim_bo_alloc() / cim_bo_free(), cim_image_load() /
+ * cim_image_free(), cim_submit() / cim_job_free(), cim_model_load() /
+ * cim_model_free().  Options structs carry their size (struct
+ * cim_submit_opts).  Objects belong to the device they were created on
+ * and must be freed before cim_close() of that device.
+ *
+ * Threads: a device may be shared by threads.  Every function taking a
+ * struct cim_dev may be called on it from several threads at once
+ * (cim_infer() calls on one device are serialized on its cached
+ * buffers; cim_set_timeout() applies to the waits that start after it).
+ * The other objects have no lock: one struct cim_bo, cim_image or
+ * cim_job must not be used from two threads at once, but distinct ones
+ * may, on one device too.  A loaded struct cim_model is only read after
+ * cim_model_load(): any number of threads may use it at once.  A close
+ * or free must not race with other uses of what it frees.  The last-error
+ * message is kept per thread (see cim_last_error()).
  */
 #ifndef CIM_H
 #define CIM_H
@@ -34,10 +53,6 @@
 #if defined(__GNUC__)
 #pragma GCC visibility push(default)
 #endif
-
-#include "cim_model.h"
-#include "cim_map.h"
-#include "cim_cimx.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -134,8 +149,19 @@ struct cim_run_stats {
 	uint32_t n_exited;
 };
 
-/** Options of cim_submit_ex() and cim_infer_ex(); all-zero = defaults. */
+/**
+ * Options of cim_submit_ex() and cim_infer_ex(); all-zero = defaults.
+ * Initialize with CIM_SUBMIT_OPTS_INIT (or set size to sizeof) so that
+ * a later libcim, whose struct has grown, knows which fields you set.
+ */
 struct cim_submit_opts {
+	/**
+	 * sizeof(struct cim_submit_opts) as the caller compiled it.  0 means
+	 * this (the first) layout.  The library refuses (-EINVAL) a size
+	 * smaller than the first layout, and (-E2BIG) non-zero bytes beyond
+	 * the fields it knows, from a newer header.
+	 */
+	uint32_t size;
 	/** CIM_SUBMIT_HIGH_PRIO, CIM_SUBMIT_EXIT_MARGIN. */
 	uint32_t flags;
 	/**
@@ -156,6 +182,9 @@ struct cim_submit_opts {
 	 */
 	uint8_t *exits;
 };
+
+/** Initializer of struct cim_submit_opts: its size, every option off. */
+#define CIM_SUBMIT_OPTS_INIT	{ .size = sizeof(struct cim_submit_opts) }
 
 /* ---- discovery and open ------------------------------------------------ */
 
@@ -210,12 +239,15 @@ const char *cim_dev_path(const struct cim_dev *dev);
 int cim_dev_fd(const struct cim_dev *dev);
 
 /**
- * Human-readable description of the last failure.
+ * Human-readable description of the calling thread's last failure.
+ * Messages are per thread, so threads sharing a device never see each
+ * other's.
  *
- * @param dev  a device, or NULL for the last cim_open()/cim_list()
- *             failure in the calling thread
- * @return a string that stays valid until the next libcim call on the
- *         same device (or, for NULL, in the same thread); "" if none.
+ * @param dev  the device the failed call was on, or NULL for a call
+ *             without one (cim_open(), cim_list(), cim_model_load())
+ * @return the message of the calling thread's last failed call, if that
+ *         call was on @p dev; "" otherwise.  Valid until the thread's
+ *         next libcim call.
  */
 const char *cim_last_error(const struct cim_dev *dev);
 
@@ -281,7 +313,7 @@ int cim_bo_wait(struct cim_bo *bo, int64_t timeout_ns);
 /* ---- weight images ----------------------------------------------------- */
 
 /**
- * Program a weight image (built by cim_image_build(), format in
+ * Program a weight image (cim_model_image() of a .cimx, format in
  * uapi/cim_image.h) into the card and wait until programming is done
  * (up to the device timeout, see cim_set_timeout()).
  *
@@ -298,9 +330,12 @@ int cim_image_load(struct cim_dev *dev, const void *image, size_t size,
 		   struct cim_image **out);
 
 /**
- * Drop a loaded image.  The driver frees its tiles once no queued job
- * uses it.  NULL is a no-op.
+ * Free a loaded image: drop its handle.  The driver frees its tiles once
+ * no queued job uses it.  NULL is a no-op.
  */
+void cim_image_free(struct cim_image *img);
+
+/** The former name of cim_image_free(), kept for existing callers. */
 void cim_image_release(struct cim_image *img);
 
 /** Properties of a loaded image. */
@@ -512,6 +547,61 @@ int cim_infer_ex(struct cim_dev *dev, struct cim_image *img,
 		 const int8_t *in, int8_t *out, uint32_t batch,
 		 const struct cim_submit_opts *opts,
 		 struct cim_run_stats *stats);
+
+/* ---- compiled models (.cimx files) ------------------------------------ */
+
+struct cim_model;
+
+/* A tensor as the host sees it. */
+struct cim_tensor_info {
+	const char *name;	/* "" if the source had none */
+	uint32_t c, h, w;	/* int8, HWC */
+	float scale;		/* real = scale * (q - zero_point) */
+	int32_t zero_point;
+};
+
+#define CIM_MODEL_HOST_SOFTMAX	0x1	/* outputs go through softmax on the host */
+
+/*
+ * Parse and fully validate a .cimx (docs/cimx-format.md) in memory
+ * (copied; @p buf may be freed after).  Returns 0, -EINVAL / -EBADMSG
+ * (malformed file, CRC) with the reason in cim_last_error(NULL), or
+ * -ENOMEM.
+ */
+int cim_model_load(const void *buf, size_t size, struct cim_model **out);
+/* The same from a file; also the errno of opening or reading it. */
+int cim_model_load_file(const char *path, struct cim_model **out);
+void cim_model_free(struct cim_model *m);
+
+/* The weight image inside (valid until cim_model_free()). */
+const void *cim_model_image(const struct cim_model *m, size_t *size);
+void cim_model_input(const struct cim_model *m, struct cim_tensor_info *t);
+void cim_model_output(const struct cim_model *m, struct cim_tensor_info *t);
+uint32_t cim_model_flags(const struct cim_model *m);
+const char *cim_model_options(const struct cim_model *m);
+
+/*
+ * Float <-> int8 with the model's input / output quantization.  Float
+ * items are in the source model's layout (ONNX: NCHW, channel slowest);
+ * int8 items in the card's (HWC, channel fastest).
+ */
+void cim_model_quantize(const struct cim_model *m, const float *in, int8_t *q,
+			uint32_t batch);
+/* Dequantize outputs, then softmax per item if CIM_MODEL_HOST_SOFTMAX. */
+void cim_model_dequantize(const struct cim_model *m, const int8_t *q,
+			  float *out, uint32_t batch);
+
+/* Program the model's image into a card (cim_image_load()). */
+int cim_model_program(struct cim_dev *dev, const struct cim_model *m,
+		      struct cim_image **img);
+
+/*
+ * Run on a card: quantize @p in, cim_infer() through @p img (programmed
+ * from @p m), dequantize into @p out (softmax if the model asks for it).
+ */
+int cim_model_infer(struct cim_dev *dev, struct cim_image *img,
+		    const struct cim_model *m, const float *in, float *out,
+		    uint32_t batch, struct cim_run_stats *stats);
 
 /** libcim's version string, e.g. "1.0.0". */
 const char *cim_version(void);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Three independent readings of the op semantics of uapi/cim_image.h
- * exist: the quantizer's executor of a quantized model (cim_qmodel_run),
- * the back end's CPU reference of the mapped image (cim_ref_run_image,
- * decoding weights from the cells) and the card firmware (checked
- * against the latter in the VM suite).  The first two must agree bit for
- * bit on the real digits models and data, every op type they contain,
- * with int8 and int4 weights, packed and unpacked.
+ * libcim-compiler exports one CPU reference, cim_ref_run_image(), which
+ * decodes the weights from the cells of the mapped image.  The
+ * quantizer's private executor of a quantized model (cim_qmodel_run)
+ * runs the same ops (ref_ops.c) with weights from the matrices, so the
+ * two must agree bit for bit on the real digits models and data, every
+ * op type they contain, with int8 and int4 weights, packed and unpacked:
+ * that checks the mapping and the weight encoding.  The independent
+ * readings of the op semantics are the card firmware (VM suite) and
+ * XNNPACK (tests/libcim/test_xnnpack.c).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,7 +22,8 @@
 
 #include "cim.h"
 #include "cim_graph.h"
-#include "cim_quantize.h"
+#include "cim_compiler.h"
+#include "ref_private.h"	/* the executors checked against cim_ref_run_image() */
 
 static void agree(const char *onnx, uint32_t wbits, uint32_t map_flags,
 		  uint32_t rows)

@@ -16,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "cim_quantize.h"
+#include "cim_compiler.h"
+#include "ref_private.h"	/* the executors checked against cim_ref_run_image() */
 #include "quant.h"		/* the quantizer's internals (static library) */
 #include "uapi/cim_quant.h"
 #include "tutil.h"

@@ -10,6 +10,7 @@
 #include <xf86drm.h>
 
 #include "cim.h"
+#include "cim_compiler.h"	/* the fake card runs the CPU reference */
 #include "fake_kernel.h"
 #include "uapi/cim_image.h"
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "cim.h"
+#include "cim_compiler.h"
+#include "ref_private.h"	/* the executors checked against cim_ref_run_image() */
 
 #define QG_MAX_OPS	64
 

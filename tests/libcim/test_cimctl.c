@@ -12,6 +12,7 @@
 #include "args.h"
 #include "catalog_fmt.h"
 #include "models.h"
+#include "ref_private.h"
 #include "uapi/cim_image.h"
 
 #define ARGV(...)	((char *const[]){ __VA_ARGS__, NULL })

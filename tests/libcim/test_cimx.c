@@ -98,8 +98,9 @@ static void round_trip(void **state)
 	r = malloc(batch * n_out);
 	for (i = 0; i < batch * n_in; i++)
 		x[i] = (float)tu_range(&(uint64_t){ i + 1 }, -300, 300) / 100.0f;
-	assert_int_equal(cim_model_run_ref(cm, x, y, (uint32_t)batch), 0);
 	cim_model_quantize(cm, x, q, (uint32_t)batch);
+	assert_int_equal(cim_ref_run_image(img, isz, q, r, (uint32_t)batch), 0);
+	cim_model_dequantize(cm, r, y, (uint32_t)batch);
 	assert_int_equal(cim_ref_run_qmodel(&m.qm, q, r, (uint32_t)batch), 0);
 	for (b = 0; b < batch; b++) {
 		double sum = 0, mx = -1e30, e[64], es = 0;
@@ -167,12 +168,17 @@ static void damage_rejected(void **state)
 			rejected++;
 		} else {
 			/* Harmless damage (a bias, a name byte): still runs. */
-			float in[512] = { 0 }, out[64];
-			struct cim_tensor_info t;
+			int8_t in[512] = { 0 }, out[512];
+			struct cim_tensor_info t, o;
+			const void *im;
+			size_t n;
 
 			cim_model_input(cm, &t);
-			if ((size_t)t.c * t.h * t.w <= 512)
-				assert_int_equal(cim_model_run_ref(cm, in, out, 1), 0);
+			cim_model_output(cm, &o);
+			im = cim_model_image(cm, &n);
+			if ((size_t)t.c * t.h * t.w <= 512 &&
+			    (size_t)o.c * o.h * o.w <= 512)
+				assert_int_equal(cim_ref_run_image(im, n, in, out, 1), 0);
 			cim_model_free(cm);
 		}
 		free(b);

@@ -5,6 +5,7 @@
  * handshake, buffers, image loads, jobs, fences, errors and cleanup.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -217,7 +218,7 @@ static void image_load_and_release(void **state)
 	assert_int_equal(p.output_size, 10);
 	assert_int_equal(p.tiles, 2);
 	assert_true(p.handle != 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	assert_int_equal(fake_live_images(), 0);
 	unbuild(&b);
 	cim_close(dev);
@@ -296,7 +297,7 @@ static void image_programming_fails(void **state)
 	fake_cfg.program_fence_error = 0;
 	fake_cfg.program_no_fence = 1;
 	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	unbuild(&b);
 	cim_close(dev);
 }
@@ -337,7 +338,7 @@ static void infer_matches_reference(void **state)
 	}
 	assert_int_equal(cim_infer(dev, img, in, out, 0, NULL), -EINVAL);
 	assert_int_equal(cim_infer(dev, img, NULL, out, 1, NULL), -EINVAL);
-	cim_image_release(img);
+	cim_image_free(img);
 	unbuild(&b);
 	cim_close(dev);
 }
@@ -346,7 +347,7 @@ static void infer_matches_reference(void **state)
 static void infer_ex_passes_exit_margin(void **state)
 {
 	struct cim_dev *dev = open_fake();
-	struct cim_submit_opts o = { CIM_SUBMIT_EXIT_MARGIN, 0, NULL };
+	struct cim_submit_opts o = { .size = sizeof(o), .flags = CIM_SUBMIT_EXIT_MARGIN };
 	struct cim_run_stats st;
 	struct cim_image *img;
 	struct cim_bo *in_bo, *out_bo;
@@ -379,7 +380,7 @@ static void infer_ex_passes_exit_margin(void **state)
 			 -EINVAL);
 	cim_bo_free(in_bo);
 	cim_bo_free(out_bo);
-	cim_image_release(img);
+	cim_image_free(img);
 	unbuild(&b);
 	cim_close(dev);
 }
@@ -411,7 +412,7 @@ static void infer_splits_big_batches(void **state)
 	assert_int_equal(fake_rec.last_submit.batch, 100);
 	assert_int_equal(st.batch_done, batch);
 	assert_int_equal(st.device_time_ns, 1000ull * batch + 14);
-	cim_image_release(img);
+	cim_image_free(img);
 	free(image);
 	free(in);
 	free(out);
@@ -440,7 +441,7 @@ static void env_down(struct jobs_env *e)
 {
 	cim_bo_free(e->in);
 	cim_bo_free(e->out);
-	cim_image_release(e->img);
+	cim_image_free(e->img);
 	unbuild(&e->b);
 	cim_close(e->dev);
 }
@@ -590,7 +591,7 @@ static void infer_timeout_drops_buffers(void **state)
 	creates = fake_rec.bo_creates;
 	assert_int_equal(cim_infer(dev, img, in, out, 1, NULL), 0);
 	assert_int_equal(fake_rec.bo_creates, creates + 3);
-	cim_image_release(img);
+	cim_image_free(img);
 	unbuild(&b);
 	cim_close(dev);
 }
@@ -727,6 +728,101 @@ static void resident_images_and_wear(void **state)
 	cim_close(dev);
 }
 
+/* The options carry their size; the library checks it. */
+static void submit_opts_size_checked(void **state)
+{
+	struct cim_dev *dev = open_fake();
+	struct {
+		struct cim_submit_opts o;
+		uint8_t newer[8];	/* fields of a later header */
+	} big;
+	struct cim_submit_opts o = CIM_SUBMIT_OPTS_INIT;
+	struct cim_image *img;
+	struct built b;
+	int8_t in[40] = { 0 }, out[10];
+
+	(void)state;
+	build(&b, 256, 256);
+	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), 0);
+	assert_int_equal(o.size, sizeof(o));
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 1, &o, NULL), 0);
+	o.size = 0;			/* the first layout, zero-initialized */
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 1, &o, NULL), 0);
+	o.size = 4;
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 1, &o, NULL), -EINVAL);
+	assert_non_null(strstr(cim_last_error(dev), "options size 4"));
+	memset(&big, 0, sizeof(big));
+	big.o.size = sizeof(big);
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 1, &big.o, NULL), 0);
+	big.newer[3] = 1;		/* an option this libcim does not know */
+	assert_int_equal(cim_infer_ex(dev, img, in, out, 1, &big.o, NULL), -E2BIG);
+	assert_non_null(strstr(cim_last_error(dev), "does not know"));
+	cim_image_free(img);
+	unbuild(&b);
+	cim_close(dev);
+}
+
+/* Threads failing on one device at once each read their own message. */
+struct err_thread {
+	struct cim_dev *dev;
+	struct cim_image *img;
+	int load;		/* fail cim_image_load(), else cim_submit() */
+	int wrong;		/* messages that were not this thread's */
+};
+
+static void *fail_in_loop(void *arg)
+{
+	struct err_thread *t = arg;
+	struct cim_job *job;
+	char junk[16] = { 0 };
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		struct cim_image *img;
+
+		if (t->load) {
+			if (cim_image_load(t->dev, junk, sizeof(junk), &img) != -EINVAL ||
+			    !strstr(cim_last_error(t->dev), "bad size 16"))
+				t->wrong++;
+		} else {
+			if (cim_submit(t->dev, t->img, NULL, 0, NULL, 0, 1, 0,
+				       NULL, 0, &job) != -EINVAL ||
+			    !strstr(cim_last_error(t->dev), "submit: missing"))
+				t->wrong++;
+		}
+		if (strcmp(cim_last_error(NULL), ""))
+			t->wrong++;	/* a device's failure is not NULL's */
+	}
+	return NULL;
+}
+
+static void last_error_is_per_thread(void **state)
+{
+	struct cim_dev *dev = open_fake();
+	struct err_thread t[2];
+	pthread_t th[2];
+	struct built b;
+	struct cim_image *img;
+	int i;
+
+	(void)state;
+	build(&b, 256, 256);
+	assert_int_equal(cim_image_load(dev, b.img, b.size, &img), 0);
+	for (i = 0; i < 2; i++) {
+		t[i] = (struct err_thread){ dev, img, i, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, fail_in_loop, &t[i]), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(t[i].wrong, 0);
+	}
+	/* This thread failed nowhere: it has no message. */
+	assert_string_equal(cim_last_error(dev), "");
+	cim_image_free(img);
+	unbuild(&b);
+	cim_close(dev);
+}
+
 static void list_does_not_fail(void **state)
 {
 	struct cim_card_info cards[4];
@@ -764,6 +860,8 @@ int main(void)
 		T(result_bos_per_job_in_flight),
 		T(resident_images_and_wear),
 		T(list_does_not_fail),
+		T(submit_opts_size_checked),
+		T(last_error_is_per_thread),
 	};
 
 	return cmocka_run_group_tests_name("device", tests, NULL, NULL);

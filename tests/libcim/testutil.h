@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #include "cim.h"
+#include "cim_compiler.h"
+#include "ref_private.h"	/* the executors checked against cim_ref_run_image() */
 
 #define TU_MAX_LAYERS	4
 

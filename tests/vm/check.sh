@@ -31,6 +31,16 @@ result $? load_modules
 [ -c /dev/accel/accel0 ]
 result $? accel_node_exists
 
+# make test T=NAME: that test (or group) of the C suite alone.
+if [ -n "$CIM_TEST" ]; then
+	suite test "$CIM_TEST"
+	unload
+	result $? final_unload
+	echo "$pass passed, $fail failed"
+	[ $fail = 0 ]
+	exit
+fi
+
 suite all
 
 cimctl list >/tmp/out 2>&1
@@ -59,6 +69,19 @@ for m in mlp cnn; do
 		result $? "digits_${m}_${w}_on_card_bit_exact"
 	done
 done
+
+# The sample application (examples/hello.c: <cim.h> and pkg-config
+# alone), linked shared and static: it runs an inference, and both
+# builds print the same outputs.
+hello /tests/digits_mlp_int8.cimx 3 >/tmp/hello 2>&1
+rc=$?
+hello-static /tests/digits_mlp_int8.cimx 3 >/tmp/hello_s 2>&1
+rc_s=$?
+cat /tmp/hello
+[ $rc = 0 ] && [ $rc_s = 0 ] && [ "$(grep -c '^out [0-9]' /tmp/hello)" = 10 ] &&
+	grep -q -E '^top1 [0-9]$' /tmp/hello && grep -q '^device_time_ns [1-9]' /tmp/hello &&
+	[ "$(grep '^out' /tmp/hello)" = "$(grep '^out' /tmp/hello_s)" ]
+result $? sample_hello_runs_inference
 
 # Resident images and tile wear through cimctl.
 cimctl images >/tmp/out 2>&1

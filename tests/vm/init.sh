@@ -10,6 +10,8 @@ mount -t tmpfs tmp /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
 mode=$(sed -n 's/.*cim\.mode=\([a-z0-9_]*\).*/\1/p' /proc/cmdline)
+# cim.test=NAME (make test T=NAME): check.sh runs that test alone.
+export CIM_TEST=$(sed -n 's/.*cim\.test=\([A-Za-z0-9_]*\).*/\1/p' /proc/cmdline)
 for m in $(cat /modules/order); do
 	insmod "/modules/$m.ko" || echo "VM: insmod $m failed"
 done

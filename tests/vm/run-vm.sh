@@ -6,6 +6,7 @@
 #  - the kernel log: any WARNING:, BUG:, Oops, Call Trace or leak report
 #    fails the run.
 # usage: run-vm.sh KVER INITRD MODE [LOG]
+# CIM_VM_APPEND: more kernel arguments (make test passes cim.test=NAME).
 set -uo pipefail
 
 kver=$1
@@ -19,7 +20,7 @@ boot() {
 	timeout --foreground "${CIM_VM_TIMEOUT:-1500}" \
 		qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "${CIM_VM_MEM:-1024}" \
 		-smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode" \
+		-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU idle=halt cim.mode=$mode ${CIM_VM_APPEND:-}" \
 		</dev/null >"$log" 2>&1
 }
 

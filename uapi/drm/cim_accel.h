@@ -217,6 +217,10 @@ struct drm_cim_submit {
 /* Flags for struct drm_cim_submit.flags. */
 #define DRM_CIM_SUBMIT_EXIT_MARGIN	(1u << 0)	/* exit_margin is valid */
 
+/* Limits of struct drm_cim_submit. */
+#define DRM_CIM_MAX_BATCH		65535	/* batch */
+#define DRM_CIM_MAX_IN_SYNCOBJS		64	/* in_syncobj_count */
+
 /* Job status as written in struct drm_cim_job_result.status. */
 #define DRM_CIM_JOB_OK			0
 #define DRM_CIM_JOB_BAD_DESC		1

@@ -32,9 +32,8 @@
 #include "thost.h"
 #include "m1076.h"
 
-#include "cim_cimx.h"
-#include "cim_graph.h"
-#include "cim_model.h"
+#include "cim.h"
+#include "cim_compiler.h"
 
 #define PLAN_BYTES	(256 * 1024)
 #define SEED		1

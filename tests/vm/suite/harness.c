@@ -3,9 +3,11 @@
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
  * admin|sched|recovery|stress|persist_pre|persist_post|analog_ideal|
- * analog_det|analog|analog_verify [TEST]] | hold SECONDS | bench
+ * analog_det|analog|analog_verify [TEST]] | test NAME | hold SECONDS |
+ * bench
  * (the analog groups need the card loaded as check.sh does, see
- * test_analog.c)
+ * test_analog.c).  "test NAME" runs the group NAME or the test NAME of
+ * any group "all" runs (make test T=NAME; exit 2 if there is none).
  * Prints "PASS name" / "FAIL name" per test and "N passed, N failed".
  */
 #include <fcntl.h>
@@ -155,6 +157,15 @@ int main(int argc, char **argv)
 		if ((groups[i].in_all && !strcmp(what, "all")) ||
 		    !strcmp(what, groups[i].name))
 			run_group(groups[i].tests, only, &pass, &fail);
+		else if (!strcmp(what, "test") && only && groups[i].in_all)
+			run_group(groups[i].tests,
+				  strcmp(only, groups[i].name) ? only : NULL,
+				  &pass, &fail);
+	if (!strcmp(what, "test") && !pass && !fail) {
+		printf("no VM test or group '%s' that runs alone\n",
+		       only ? only : "");
+		return 2;
+	}
 	printf("%d passed, %d failed\n", pass, fail);
 	return fail ? 1 : 0;
 }

@@ -292,7 +292,7 @@ static void exit_model_free(struct exit_model *e)
 static void exits_taken_and_time_saved(void)
 {
 	struct cim_map_opts mo = { { 256, 256, 4 }, 8, 0 };
-	struct cim_submit_opts o = { 0 };
+	struct cim_submit_opts o = CIM_SUBMIT_OPTS_INIT;
 	struct cim_run_stats s_all, s_none, s_img;
 	struct exit_model e;
 	struct cim_image_props props;
@@ -365,7 +365,7 @@ static void exits_taken_and_time_saved(void)
 	o.exit_margin = 3;
 	CHECK_EQ(cim_infer_ex(dev, img, in, out, B, &o, NULL), -EINVAL);
 
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	free(image);
 	exit_model_free(&e);
@@ -488,7 +488,7 @@ static void exits_cimctl_run(void)
 	static const char *const margins[4] = { "0", "10", "off", NULL };
 	static const uint32_t mvals[] = { 0, 10, CIM_EXIT_MARGIN_OFF, 0 };
 	struct cim_map_opts mo = { { 256, 256, 4 }, 8, 0 };
-	struct cim_submit_opts o = { 0 };
+	struct cim_submit_opts o = CIM_SUBMIT_OPTS_INIT;
 	struct cim_run_stats st;
 	struct cim_image *img;
 	struct exit_model e;
@@ -558,7 +558,7 @@ static void exits_cimctl_run(void)
 	CHECK_EQ(run_cmd("cimctl run --builtin tiny --exit-margin 5", out,
 			 sizeof(out)), 1);
 	CHECK(strstr(out, "no early exits") != NULL);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	free(image);
 	exit_model_free(&e);
@@ -585,7 +585,7 @@ static void analog_ideal_is_bit_exact(void)
 	CHECK_EQ(n, 8);
 	CHECK(AN_SUM(t, n, pulses) > 0);
 	CHECK_EQ(AN_SUM(t, n, cal), 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 }
@@ -653,7 +653,7 @@ static void analog_noise_bounded_and_deterministic(void)
 		CHECK_EQ(memcmp(out, saved, sizeof(out)), 0);
 		printf("  same outputs as after the earlier load\n");
 	}
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 }
@@ -701,7 +701,7 @@ static void analog_calibration_reduces_error(void)
 	for (int i = 0; i < n; i++)
 		if (t[i].pe != t0[i].pe)
 			CHECK(t[i].calibrated);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 }
@@ -727,7 +727,7 @@ static void analog_calibrated_after_program(void)
 		cal += t[i].programmed && t[i].calibrated;
 	/* at least the new image's tiles */
 	CHECK(cal >= (int)p.tiles);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 }
@@ -797,7 +797,7 @@ static void analog_refresh_triggered(void)
 	       drift_after, recal / 1000, recal % 1000,
 	       AN_SUM(t, n, recal) - rec0);
 	CHECK_EQ(vm_write_file(SYSDEV "refresh_policy", "off"), 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 }
@@ -851,7 +851,7 @@ static void analog_adc_bits_changes_results(void)
 	CHECK(t4 + t8 / 100 < t8b);
 	CHECK(2 * mae8b < mae4);
 	CHECK(mae8b < 2 * mae8 + 200);
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 }

@@ -53,7 +53,7 @@ static int infer_and_check(struct cim_dev *dev, uint32_t seed, int rounds)
 		    st.batch_done != batch || !st.device_time_ns)
 			ret = -EBADMSG;
 	}
-	cim_image_release(img);
+	cim_image_free(img);
 	vm_model_free(&m);
 	return ret;
 }
@@ -82,7 +82,7 @@ static void lib_device_time_grows_with_batch(void)
 	CHECK_EQ(cim_infer(dev, img, in, out, 1, &s1), 0);
 	CHECK_EQ(cim_infer(dev, img, in, out, 16, &s16), 0);
 	CHECK(s16.device_time_ns > s1.device_time_ns);
-	cim_image_release(img);
+	cim_image_free(img);
 	vm_model_free(&m);
 	cim_close(dev);
 }
@@ -116,7 +116,7 @@ static void lib_fence_fd_polls(void)
 	cim_job_free(job);
 	cim_bo_free(in);
 	cim_bo_free(out);
-	cim_image_release(img);
+	cim_image_free(img);
 	vm_model_free(&m);
 	cim_close(dev);
 }
@@ -168,7 +168,7 @@ static void lib_handles_are_per_file(void)
 				     .batch = 1 };
 	CHECK_EQ(vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &s), -ENOENT);
 	close(fd);
-	cim_image_release(img);
+	cim_image_free(img);
 	vm_model_free(&m);
 	cim_close(dev);
 }
@@ -198,7 +198,7 @@ int vm_hold(int seconds)
 		n++;
 	} while (!ret && time(NULL) < end);
 	printf("hold: %d jobs, last %d (%s)\n", n, ret, strerror(-ret));
-	cim_image_release(img);
+	cim_image_free(img);
 	cim_close(dev);
 	vm_model_free(&m);
 	/* The device vanishing is the expected way out. */

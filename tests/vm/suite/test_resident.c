@@ -138,7 +138,7 @@ static void resident_reuse_programs_nothing(void)
 		sum1 += w1[i].pe_cycles;
 	}
 	CHECK_EQ(sum1 - sum0, props.tiles);	/* one cycle per tile programmed */
-	cim_image_release(img);
+	cim_image_free(img);
 
 	/* Unused now, but still programmed. */
 	CHECK_EQ(catalog_read(dev, &c2), 0);
@@ -158,7 +158,7 @@ static void resident_reuse_programs_nothing(void)
 	/* And it computes the right thing without having been programmed again. */
 	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
 	CHECK_EQ(run_check(dev, img, &m, 5), 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	CHECK_EQ(catalog_read(dev, &c2), 0);
 	CHECK_EQ(c2.st.programs, c1.st.programs);
 	vm_model_free(&m);
@@ -196,7 +196,7 @@ static void resident_shared_by_two_processes(void)
 			    read(go[0], &b, 1) != 1)
 				_exit(1);
 			ret = run_check(d, img, &m, 50 + i);
-			cim_image_release(img);
+			cim_image_free(img);
 			cim_close(d);
 			_exit(ret ? 1 : 0);
 		}
@@ -257,15 +257,15 @@ static void resident_lru_eviction(void)
 	CHECK_EQ(c.n, 2);
 	/* Both in use: a third image finds no room. */
 	CHECK_EQ(cim_image_load(dev, my.image, my.size, &y), -ENOSPC);
-	cim_image_release(x1);
-	cim_image_release(x2);
+	cim_image_free(x1);
+	cim_image_free(x2);
 	CHECK_EQ(cim_query(dev, &info), 0);
 	CHECK_EQ(info.free_tiles, 8);	/* unused resident tiles count as free */
 
 	/* Use X1 again (no programming): X2 is now the least recently used. */
 	p = programs(dev);
 	CHECK_EQ(cim_image_load(dev, mx1.image, mx1.size, &i1), 0);
-	cim_image_release(i1);
+	cim_image_free(i1);
 	CHECK_EQ(programs(dev), p);
 
 	CHECK_EQ(cim_image_load(dev, my.image, my.size, &y), 0);
@@ -276,17 +276,17 @@ static void resident_lru_eviction(void)
 	CHECK(catalog_find(&c, &my) != NULL);
 	CHECK(c.st.evictions > c0.st.evictions);
 	CHECK_EQ(catalog_find(&c, &my)->users, 1);
-	cim_image_release(y);
+	cim_image_free(y);
 
 	/* X1 runs without programming; X2 has to be programmed again. */
 	CHECK_EQ(cim_image_load(dev, mx1.image, mx1.size, &i1), 0);
 	CHECK_EQ(programs(dev), p + 1);
 	CHECK_EQ(run_check(dev, i1, &mx1, 7), 0);
-	cim_image_release(i1);
+	cim_image_free(i1);
 	CHECK_EQ(cim_image_load(dev, mx2.image, mx2.size, &x2), 0);
 	CHECK_EQ(programs(dev), p + 2);
 	CHECK_EQ(run_check(dev, x2, &mx2, 8), 0);
-	cim_image_release(x2);
+	cim_image_free(x2);
 	vm_model_free(&mx1);
 	vm_model_free(&mx2);
 	vm_model_free(&my);
@@ -369,7 +369,7 @@ static void wear_levelling(void)
 			}
 		}
 		CHECK(chosen_max <= other_min);
-		cim_image_release(img);
+		cim_image_free(img);
 		vm_model_free(&m);
 	}
 	CHECK_EQ(wear_read(dev, after), n);
@@ -405,7 +405,7 @@ static void persist_pre(void)
 	CHECK_EQ(vm_model_build(persist_dims, 2, 777, 256, 256, &m), 0);
 	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
 	CHECK_EQ(run_check(dev, img, &m, 9), 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	CHECK_EQ(catalog_read(dev, &c), 0);
 	CHECK(catalog_find(&c, &m) != NULL);
 	n = wear_read(dev, w);
@@ -459,7 +459,7 @@ static void persist_post(void)
 	CHECK(signalled);
 	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
 	CHECK_EQ(run_check(dev, img, &m, 10), 0);
-	cim_image_release(img);
+	cim_image_free(img);
 	CHECK_EQ(catalog_read(dev, &c), 0);
 	CHECK_EQ(c.st.programs, 0);
 	CHECK_EQ(c.st.hits, 2);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "cim.h"
+#include "cim_compiler.h"	/* images and the CPU reference to check the card */
+#include "ref_private.h"	/* cim_ref_run_qmodel() */
 
 extern int vm_failed;
 

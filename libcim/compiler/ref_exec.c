@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/cim.h"	/* default visibility for the exported API */
+#include "cim_model.h"
+#include "cimx_format.h"
 #include "ref_ops.h"
 
-#define REF_MAX_VECTOR	16384	/* the longest K or N libcim maps */
+#define REF_MAX_VECTOR	CIMX_MAX_VECTOR	/* the longest K or N libcim maps */
 
 /* The header of something that looks like an image, copied out (any alignment). */
 static int header_of(const void *image, size_t size, struct cim_image_header *h)
@@ -109,6 +110,11 @@ static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
 	}
 }
 
+static const int32_t *image_lut(const void *ctx, uint32_t i)
+{
+	return cim_image_param(ctx, cim_image_ops(ctx)[i].lut_offset);
+}
+
 static void image_requant(const void *ctx, uint32_t i, const int32_t **mult,
 			  const int32_t **shift)
 {
@@ -116,11 +122,6 @@ static void image_requant(const void *ctx, uint32_t i, const int32_t **mult,
 
 	*mult = cim_image_param(ctx, op->mult_offset);
 	*shift = cim_image_param(ctx, op->shift_offset);
-}
-
-static const int32_t *image_lut(const void *ctx, uint32_t i)
-{
-	return cim_image_param(ctx, cim_image_ops(ctx)[i].lut_offset);
 }
 
 /*

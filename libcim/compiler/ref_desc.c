@@ -7,7 +7,8 @@
 #include <errno.h>
 
 #include "model_check.h"
-#include "../uapi/cim_quant.h"
+#include "ref_private.h"
+#include "../../uapi/cim_quant.h"
 
 static void run_layer(const struct cim_fc_layer *l, const int8_t *x, int8_t *y)
 {

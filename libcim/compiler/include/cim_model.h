@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Quantized models in memory, their weight images, and the CPU reference
- * executor.  Pure computation: no device, no OS calls.  Part of libcim's
- * public API (included by cim.h).
+ * FC model descriptions and the weight images built from them, and THE
+ * CPU reference executor of weight images, cim_ref_run_image().  Pure
+ * computation: no device, no OS calls.  Part of libcim-compiler's public
+ * API (cim_compiler.h).
  */
 #ifndef CIM_MODEL_H
 #define CIM_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,16 +83,16 @@ int cim_ref_run_image_ex(const void *image, size_t size, const int8_t *in,
 			 int8_t *out, uint32_t batch, int exit_margin,
 			 uint8_t *exits);
 
-/* CPU reference straight from the model description (no image). */
-int cim_ref_run_model(const struct cim_model_desc *m, const int8_t *in,
-		      int8_t *out, uint32_t batch);
-
 /* Input / output bytes per batch item of an image; 0 if not an image. */
 uint32_t cim_image_input_size(const void *image, size_t size);
 uint32_t cim_image_output_size(const void *image, size_t size);
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif /* CIM_MODEL_H */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ref_ops.h"
-#include "../uapi/cim_quant.h"
+#include "../../uapi/cim_quant.h"
 
 void refi_op_vectors(const struct cim_image_op *op,
 		     const struct cim_image_tensor *shape, uint64_t *K,

@@ -71,15 +71,6 @@ void cim_qmodel_dequantize_output(const struct cim_qmodel *m, const int8_t *q,
 				  float *out);
 
 /*
- * Integer executor of a quantized model (the semantics of uapi/
- * cim_image.h ops).  vals: NULL, or n_tensors pointers receiving every
- * tensor (malloc'ed, free each and the array).  out: the output tensor.
- * 0, -EINVAL, -ENOMEM.
- */
-int cim_qmodel_run(const struct cim_qmodel *m, const int8_t *in, int8_t *out,
-		   int8_t ***vals);
-
-/*
  * Per-op SQNR (dB) of the quantized model against the float graph over
  * the samples of d: sqnr[i] for op i (n_ops entries).  If f is not NULL
  * prints one line per op.  0, -EINVAL, -ENOMEM.

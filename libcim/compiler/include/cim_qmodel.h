@@ -16,7 +16,7 @@
 #define CIM_QMODEL_H
 
 #include <stdint.h>
-#include "../../uapi/cim_image.h"
+#include "cim_image.h"	/* uapi/ */
 
 #ifdef __cplusplus
 extern "C" {

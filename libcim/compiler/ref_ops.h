@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "../uapi/cim_image.h"
+#include "../../uapi/cim_image.h"
 
 struct refi_env {
 	int8_t **ptr;				/* data of each tensor */

@@ -8,10 +8,10 @@
  * multiple of 8.  Every byte not written is zero.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "cimx_format.h"
 #include "map_internal.h"
 
@@ -55,14 +55,12 @@ int cim_compile_qmodel(const struct cim_qmodel *qm, const struct cim_map_opts *o
 	if (!rep)
 		rep = &local;
 	if (!cimx || !size) {
-		cimi_set_error(NULL, "compile: no place for the output");
+		snprintf(rep->msg, sizeof(rep->msg), "no place for the output");
 		return -EINVAL;
 	}
 	r = mapi_plan_build(&p, qm, o, rep);
-	if (r) {
-		cimi_set_error(NULL, "compile: %s", rep->msg);
+	if (r)
 		goto out;
-	}
 	in = &qm->tensors[0];
 	out = &qm->tensors[qm->output_tensor];
 	ln = slen(in->name);
@@ -76,7 +74,7 @@ int cim_compile_qmodel(const struct cim_qmodel *qm, const struct cim_map_opts *o
 	buf = total <= SIZE_MAX ? calloc(1, (size_t)total) : NULL;
 	if (!buf) {
 		r = -ENOMEM;
-		cimi_set_error(NULL, "compile: out of memory");
+		snprintf(rep->msg, sizeof(rep->msg), "out of memory");
 		goto out;
 	}
 	mapi_emit(&p, buf + img_off);

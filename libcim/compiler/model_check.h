@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Validation of in-memory models, shared by the image builder and the
- * CPU reference.  Internal to libcim (not exported).
+ * CPU reference.  Internal to libcim-compiler (not exported).
  */
 #ifndef CIM_MODEL_CHECK_H
 #define CIM_MODEL_CHECK_H
 
-#include "include/cim.h"
+#include "cim_model.h"
+#include "cimx_format.h"
 
 /* Longest layer input / output libcim builds images for (firmware limit). */
-#define CIMI_MAX_VECTOR		8192
+#define CIMI_MAX_VECTOR		CIMX_MAX_VECTOR
 
 /*
  * 0 if the model is well formed and no int32 accumulator of any layer

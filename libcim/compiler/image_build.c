@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "model_check.h"
-#include "include/cim.h"
+#include "cim_compiler.h"
 
 struct fc_qmodel {
 	struct cim_qmodel qm;

@@ -2,9 +2,9 @@
 /*
  * The compiler back end: mapping a quantized model (cim_qmodel.h) onto a
  * card's arrays as a weight image (uapi/cim_image.h, format 2), the
- * report of that mapping, and the CPU reference run straight from a
- * quantized model.  Pure computation: no device, no OS calls.  Part of
- * libcim's public API (included by cim.h).  See docs/compiler-backend.md.
+ * report of that mapping, and the .cimx writer.  Pure computation: no
+ * device, no OS calls.  Part of libcim-compiler's public API
+ * (cim_compiler.h).  See docs/compiler-backend.md.
  */
 #ifndef CIM_MAP_H
 #define CIM_MAP_H
@@ -14,6 +14,10 @@
 
 #include "cim_model.h"
 #include "cim_qmodel.h"
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,16 +94,23 @@ int cim_map_report_format(const struct cim_map_report *rep,
 			  const struct cim_qmodel *qm, char *buf, size_t len);
 
 /*
- * CPU reference straight from a quantized model (weights from its
- * matrices, no image): batch * input size bytes in, batch * output size
- * bytes out.  Ops run as the ideal card runs them, early exits included.
- * Returns 0 or -EINVAL (bad model or arguments), -ENOMEM.
+ * Compile a quantized model into a .cimx (docs/cimx-format.md, loaded by
+ * libcim's cim_model_load()): map it (cim_map_qmodel()), then wrap the
+ * image with the model's metadata and @p options (a free-form line
+ * recorded in the file, may be NULL).  Same inputs give the same bytes.
+ * *cimx is malloc'ed (free() it).  Returns 0 or the errors of
+ * cim_map_qmodel(); rep->msg (if rep is not NULL) says why it failed.
  */
-int cim_ref_run_qmodel(const struct cim_qmodel *qm, const int8_t *in,
-		       int8_t *out, uint32_t batch);
+int cim_compile_qmodel(const struct cim_qmodel *qm, const struct cim_map_opts *o,
+		       const char *options, void **cimx, size_t *size,
+		       struct cim_map_report *rep);
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif /* CIM_MAP_H */

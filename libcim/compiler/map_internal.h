@@ -9,10 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "include/cim.h"	/* default visibility for the exported API */
+#include "cim_compiler.h"
+#include "cimx_format.h"
 
 /* Longest K or N of an FC/CONV op libcim maps (the firmware's limit). */
-#define MAPI_MAX_VECTOR		16384	/* the card's MAX_VECTOR (CIM_FW_MAX_VECTOR) */
+#define MAPI_MAX_VECTOR		CIMX_MAX_VECTOR
 
 /* A weight block as struct cim_image_block, before cells are laid out. */
 struct mapi_block {
