@@ -19,6 +19,7 @@
 
 #include "cim_graph.h"
 #include "cim_quantize.h"
+#include "ref_private.h"	/* cim_qmodel_run(): the integer executor */
 
 #define FLOAT_TOL	1e-4
 /* int8 with a few calibration samples; random weights make near-uniform logits */
