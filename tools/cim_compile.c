@@ -175,6 +175,7 @@ static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 {
 	struct cim_quant_options qo = { .wbits = o->wbits };
 	struct onnx_ctx *c = calloc(1, sizeof(*c));
+	uint64_t need;
 	char err[512];
 	int r;
 
@@ -185,6 +186,14 @@ static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 	if (r) {
 		fprintf(stderr, "cim-compile: %s: %s\n", o->onnx, err);
 		return r;
+	}
+	/* Fail at once, before calibration, when the weights cannot fit. */
+	if (!cim_graph_min_arrays(c->graph, o->wbits, o->rows, o->cols, &need) &&
+	    need > o->tiles) {
+		fprintf(stderr, "cim-compile: %s: the model needs at least %llu arrays of %ux%u cells as int%u, the card has %u\n",
+			o->onnx, (unsigned long long)need, o->rows, o->cols,
+			o->wbits, o->tiles);
+		return -ENOSPC;
 	}
 	r = cim_dataset_load(o->calib, &c->calib, err, sizeof(err));
 	if (r) {

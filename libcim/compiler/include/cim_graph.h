@@ -196,6 +196,14 @@ int cim_graph_find(const struct cim_graph *g, const char *name);
  * and drop the tensors no node reads any more.  0, -EINVAL or -ENOMEM.
  */
 int cim_graph_optimize(struct cim_graph *g);
+/*
+ * A lower bound of the arrays of rows x cols 4-bit cells the graph's
+ * FC/CONV weights need at wbits (8: two cells per weight, 4: one), from
+ * the shapes alone: cim-compile refuses a model that cannot fit before
+ * calibrating it.  0 or -EINVAL.
+ */
+int cim_graph_min_arrays(const struct cim_graph *g, uint32_t wbits,
+			 uint32_t rows, uint32_t cols, uint64_t *arrays);
 
 /*
  * ONNX import (opsets 11-17, operators listed in docs/compiler.md).  On
