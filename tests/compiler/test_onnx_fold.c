@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -397,6 +398,75 @@ static void test_lut_exact(void **state)
 	cim_graph_free(g);
 }
 
+/* A .npy file: header dict padded to 128 bytes, then the data. */
+static size_t npy(uint8_t *buf, const char *descr, const char *shape,
+		  const void *data, size_t bytes)
+{
+	char h[128];
+	int n = snprintf(h, sizeof(h), "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
+			 descr, shape);
+
+	memset(h + n, ' ', sizeof(h) - 10 - (size_t)n);
+	h[sizeof(h) - 11] = '\n';
+	memcpy(buf, "\x93NUMPY\x01\x00", 8);
+	buf[8] = sizeof(h) - 10;
+	buf[9] = 0;
+	memcpy(buf + 10, h, sizeof(h) - 10);
+	memcpy(buf + 128, data, bytes);
+	return 128 + bytes;
+}
+
+/* .npy samples (and labels after a comma) load as a CIMD file would. */
+static void test_npy_samples(void **state)
+{
+	const float x[2 * 3] = { 1, 2, 3, 4, 5, 6 };
+	const int64_t y[2] = { 7, 9 };
+	struct cim_dataset *d = NULL;
+	char err[256], px[] = "/tmp/cim_npy_x_XXXXXX", py[] = "/tmp/cim_npy_y_XXXXXX";
+	char both[64];
+	uint8_t buf[256];
+	size_t len;
+	FILE *f;
+	(void)state;
+
+	len = npy(buf, "<f4", "(2, 3, 1)", x, sizeof(x));
+	assert_int_equal(cim_dataset_parse(buf, len, &d, err, sizeof(err)), 0);
+	assert_int_equal(d->n, 2);
+	assert_int_equal(d->len, 3);
+	assert_int_equal(d->rank, 2);
+	assert_memory_equal(d->data, x, sizeof(x));
+	assert_null(d->labels);
+	cim_dataset_free(d);
+
+	assert_true(mkstemp(px) >= 0 && mkstemp(py) >= 0);
+	f = fopen(px, "wb");
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	len = npy(buf, "<i8", "(2,)", y, sizeof(y));
+	f = fopen(py, "wb");
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	snprintf(both, sizeof(both), "%s,%s", px, py);
+	assert_int_equal(cim_dataset_load(both, &d, err, sizeof(err)), 0);
+	assert_non_null(d->labels);
+	assert_int_equal(d->labels[0], 7);
+	assert_int_equal(d->labels[1], 9);
+	cim_dataset_free(d);
+	snprintf(both, sizeof(both), "%s,%s", px, px);	/* float labels */
+	assert_int_equal(cim_dataset_load(both, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "labels must be int64 or int32"));
+	unlink(px);
+	unlink(py);
+
+	len = npy(buf, "<f8", "(1, 3)", x, sizeof(x));	/* 24 bytes: 3 doubles */
+	assert_int_equal(cim_dataset_parse(buf, len, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "float32"));
+	len = npy(buf, "<f4", "(2, 4)", x, sizeof(x));	/* short data */
+	assert_int_equal(cim_dataset_parse(buf, len, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "does not match the shape"));
+	assert_int_equal(cim_dataset_parse(buf, 20, &d, err, sizeof(err)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_split_slice),
 		cmocka_unit_test(test_refusals_and_bad_graphs),
 		cmocka_unit_test(test_lut_exact),
+		cmocka_unit_test(test_npy_samples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
