@@ -95,6 +95,7 @@ unit: libcim firmware tools
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
 	sh tests/test_make_test.sh
 	$(MAKE) -C tests/compiler zoo-check
+	$(MAKE) -C tests/compiler onnx-conformance
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 
@@ -116,6 +117,7 @@ bench-built: bench-host bench-vm
 bench-host: libcim firmware tools
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
 	$(MAKE) -s -C tests/compiler zoo-bench
+	$(MAKE) -s -C tests/compiler onnx-conformance
 	$(MAKE) -s -C libcim bench
 	$(MAKE) -s -C firmware bench
 	$(MAKE) -s -C firmware bench-analog

@@ -8,7 +8,7 @@ libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
 libonnx-dev libxnnpack-dev libpthreadpool-dev
-python3-torch python3-torchvision python3-onnx"
+python3-torch python3-torchvision python3-onnx libonnx-testdata"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 
 missing=""
