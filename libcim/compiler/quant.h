@@ -41,7 +41,7 @@ int8_t cqi_q4(float w, float s, int32_t z);
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
 
 /* The card's longest im2col vector (its MAX_VECTOR register). */
-#define CQI_MAX_VECTOR		65536
+#define CQI_MAX_VECTOR		16384
 
 /* Full covariance up to this many inputs per group, else its diagonal. */
 #define CQI_FULL_COV_MAX 64

@@ -624,8 +624,12 @@ static int do_concat(struct qb *b, const struct cim_node *n)
 	struct cim_qop *op;
 	int ret, id = 0;
 
-	if (n->n_inputs < 2 || axis != 1 || !x0)
-		return qerr(b, n, "only two or more inputs joined along channels are supported");
+	if (axis != 1 || !x0)
+		return qerr(b, n, "only inputs joined along channels are supported");
+	if (n->n_inputs == 1) {	/* torch.cat([x]): the same tensor */
+		b->qid[n->output] = b->qid[n->inputs[0]];
+		return 0;
+	}
 	c = x0->shape.c;
 	h = x0->shape.h;
 	w = x0->shape.w;

@@ -5,7 +5,7 @@
 #
 #   zoo.sh check CIMC ZOO_CHECK ZOO    every architecture: the float
 #       import matches PyTorch (1e-4 relative), the int8 model quantized
-#       with 4 samples (calib_small.bin) is within 10 dB SQNR of PyTorch's
+#       with 4 samples (calib_small.bin) is at least 5 dB SQNR from PyTorch's
 #       output, and cim-compile --weights int8 writes its .cimx (M1076
 #       card, 4 calibration samples), or, when int8 does not fit the card
 #       (alexnet), --weights int4 does.  Fails if any does not.
