@@ -177,6 +177,8 @@ unit: libcim firmware tools models examples
 	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS) \
 		$(B)/examples
 	sh tests/test_make_test.sh
+	$(MAKE) -C tests/compiler zoo-check
+	$(MAKE) -C tests/compiler onnx-conformance
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
 	$(MAKE) -C tests/fuzz check
@@ -204,6 +206,8 @@ $(BENCH_SIM): $(TOP)/tests/bench/bench_sim.c libcim
 bench-host: libcim firmware tools models $(BENCH_SIM)
 	$(BENCH_SIM) digits_cnn $(B)/models/m1076/digits_cnn_int8.cimx 8 sim
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
+	$(MAKE) -s -C tests/compiler zoo-bench
+	$(MAKE) -s -C tests/compiler onnx-conformance
 	$(MAKE) -s -C libcim bench
 	$(MAKE) -s -C firmware bench
 	$(MAKE) -s -C firmware bench-analog

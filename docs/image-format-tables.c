@@ -102,7 +102,9 @@ int main(void)
 	ROW(cim_image_op, left_shift, "u32", "ADD: input left shift, 0..20");
 	ROW(cim_image_op, exit_margin, "u32", "EXIT: confidence margin");
 	ROW(cim_image_op, replicas, "u32", "FC, CONV: copies R of the matrix, 0 or 1 = one, at most 64");
-	ROW(cim_image_op, reserved, "u32[4]", "0");
+	ROW(cim_image_op, lut_offset, "u32", "LUT: params offset of its 256 int32 entries (version 2.1)");
+	ROW(cim_image_op, chan_first, "u32", "SLICE: first channel of in0 taken (version 2.1)");
+	ROW(cim_image_op, reserved, "u32[2]", "0");
 
 	HEAD(cim_image_block);
 	ROW(cim_image_block, op, "u32", "index of the FC/CONV op it belongs to");

@@ -297,6 +297,57 @@ static void fw_op_shuffle(struct cim_fw *fw, const uint8_t *plan,
 				y[i * G + g] = x[g * Cg + i];
 }
 
+/* LUT: one table lookup per value (version 2.1). */
+static void fw_op_lut(struct cim_fw *fw, const uint8_t *plan,
+		      const struct cim_image_op *op)
+{
+	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
+	const int32_t *lut = cim_image_param(plan, op->lut_offset);
+	const int8_t *x = fw_tensor(fw, plan, op->in0);
+	int8_t *y = fw_tensor(fw, plan, op->out);
+	uint64_t i, n = cim_tensor_size(out);
+
+	for (i = 0; i < n; i++)
+		y[i] = cim_clamp8(lut[x[i] + 128], op->act_min, op->act_max);
+}
+
+/* MUL: product of the zero-point-free values, requantized (2.1). */
+static void fw_op_mul(struct cim_fw *fw, const uint8_t *plan,
+		      const struct cim_image_op *op)
+{
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_tensor *out = &t[op->out], *s1 = &t[op->in1];
+	const int8_t *x0 = fw_tensor(fw, plan, op->in0);
+	const int8_t *x1 = fw_tensor(fw, plan, op->in1);
+	int8_t *y = fw_tensor(fw, plan, op->out);
+	uint64_t i, n = cim_tensor_size(out);
+	uint32_t c = 0, per = s1->h == 1 && s1->w == 1 && out->h * out->w > 1;
+
+	for (i = 0; i < n; i++) {
+		int32_t v1 = per ? x1[c] : x1[i];
+
+		y[i] = cim_requant_out((x0[i] - op->in0_zp) * (v1 - op->in1_zp),
+				       op->out_mult, op->out_shift, op->out_zp,
+				       op->act_min, op->act_max);
+		if (++c == out->c)
+			c = 0;
+	}
+}
+
+/* SLICE: a run of each pixel's channels (2.1). */
+static void fw_op_slice(struct cim_fw *fw, const uint8_t *plan,
+			const struct cim_image_op *op)
+{
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_tensor *in = &t[op->in0], *out = &t[op->out];
+	const int8_t *x = fw_tensor(fw, plan, op->in0) + op->chan_first;
+	int8_t *y = fw_tensor(fw, plan, op->out);
+	uint64_t p, np = (uint64_t)out->h * out->w;
+
+	for (p = 0; p < np; p++, x += in->c, y += out->c)
+		memcpy(y, x, out->c);
+}
+
 /* EXIT: copy, and does the top value beat every other by the margin? */
 static int fw_op_exit(struct cim_fw *fw, const uint8_t *plan,
 		      const struct cim_image_op *op, uint32_t margin)
@@ -348,6 +399,15 @@ uint32_t fw_exec_item(struct cim_fw *fw, const uint8_t *plan,
 			break;
 		case CIM_OP_SHUFFLE:
 			fw_op_shuffle(fw, plan, op);
+			break;
+		case CIM_OP_LUT:
+			fw_op_lut(fw, plan, op);
+			break;
+		case CIM_OP_MUL:
+			fw_op_mul(fw, plan, op);
+			break;
+		case CIM_OP_SLICE:
+			fw_op_slice(fw, plan, op);
 			break;
 		case CIM_OP_EXIT:
 			if (fw_op_exit(fw, plan, op, use_margin ? margin :

@@ -217,8 +217,8 @@ static uint32_t fw_need_row(const struct cim_image_op *op,
 	case CIM_OP_FC:
 	case CIM_OP_EXIT:
 		return in->h - 1;
-	default:
-		return last;
+	default:	/* a per-channel MUL operand has one row */
+		return last < in->h ? last : in->h - 1;
 	}
 }
 
@@ -290,6 +290,8 @@ static uint64_t fw_simd_elems(const struct cim_image_op *op,
 		return out_elems * op->kernel_h * op->kernel_w;
 	case CIM_OP_ADD:
 		return 3 * out_elems;
+	case CIM_OP_MUL:	/* multiply, then requantize */
+		return 2 * out_elems;
 	case CIM_OP_EXIT:
 		return 2 * cim_tensor_size(in);
 	default:

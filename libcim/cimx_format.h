@@ -19,7 +19,7 @@
  * Longest K or N of an op in a .cimx's image: what libcim-compiler maps
  * and what the reader accepts (the card's own limit is checked at load).
  */
-#define CIMX_MAX_VECTOR		8192
+#define CIMX_MAX_VECTOR		16384	/* the card's MAX_VECTOR (CIM_FW_MAX_VECTOR) */
 
 #define CIMX_SEC_IMAGE		1	/* weight image, uapi/cim_image.h */
 #define CIMX_SEC_META		2	/* struct cimx_meta + strings */

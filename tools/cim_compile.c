@@ -35,13 +35,15 @@ static void usage(FILE *f)
 		"arrays and write the compiled model.  The card defaults to the\n"
 		"M1076 class: 76 arrays of 1024x1024 4-bit cells.\n"
 		"\n"
-		"  --calib FILE       calibration inputs (CIMD sample file, docs/compiler.md)\n"
+		"  --calib FILE       calibration inputs (CIMD or float32 .npy sample file,\n"
+		"                     docs/compiler.md)\n"
 		"  -o, --output FILE  the .cimx to write\n"
 		"  --weights W        int8 (default; two cells per weight) or int4 (one)\n"
 		"  --report           print the mapping report (arrays, utilization) and,\n"
 		"                     for ONNX, each layer's SQNR on the calibration data\n"
-		"  --eval FILE        labelled CIMD samples: print the top-1 accuracy of\n"
-		"                     the float model and of the compiled one (CPU reference)\n"
+		"  --eval FILE        labelled CIMD samples, or X.npy,LABELS.npy: print the\n"
+		"                     top-1 accuracy of the float model and of the compiled\n"
+		"                     one (CPU reference)\n"
 		"  --tiles N          arrays of the card (default 76)\n"
 		"  --rows R, --cols C cells per array (default 1024 x 1024)\n"
 		"  --no-pack          one block per array, no diagonal packing\n"
@@ -175,6 +177,7 @@ static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 {
 	struct cim_quant_options qo = { .wbits = o->wbits };
 	struct onnx_ctx *c = calloc(1, sizeof(*c));
+	uint64_t need;
 	char err[512];
 	int r;
 
@@ -185,6 +188,14 @@ static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 	if (r) {
 		fprintf(stderr, "cim-compile: %s: %s\n", o->onnx, err);
 		return r;
+	}
+	/* Fail at once, before calibration, when the weights cannot fit. */
+	if (!cim_graph_min_arrays(c->graph, o->wbits, o->rows, o->cols, &need) &&
+	    need > o->tiles) {
+		fprintf(stderr, "cim-compile: %s: the model needs at least %llu arrays of %ux%u cells as int%u, the card has %u\n",
+			o->onnx, (unsigned long long)need, o->rows, o->cols,
+			o->wbits, o->tiles);
+		return -ENOSPC;
 	}
 	r = cim_dataset_load(o->calib, &c->calib, err, sizeof(err));
 	if (r) {

@@ -8,13 +8,15 @@ libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
 libonnx-dev libxnnpack-dev libpthreadpool-dev
-debootstrap qemu-system-arm gcc-aarch64-linux-gnu"
+debootstrap qemu-system-arm gcc-aarch64-linux-gnu
+python3-torch python3-torchvision python3-onnx libonnx-testdata"
 # Packaging and its tests: make install/deb, DKMS, lintian, the clean
 # chroot, cimctl --json (json-c; jsonschema checks it), Python bindings.
 PKGS_MAIN="$PKGS_MAIN libjson-c-dev go-md2man dkms debhelper dh-dkms dh-python
 python3-all python3-numpy python3-jsonschema lintian"
-# The fuzz harnesses (clang, libFuzzer) and what building a debug kernel
-# needs (make check-debug, which installs linux-source-6.12 itself).
+# The fuzz harnesses (clang, libFuzzer) and the tools a kernel build
+# needs (make check-debug; its source, linux-source-6.12, is not in
+# make check's lane: apt-get install linux-source-6.12 first).
 PKGS_MAIN="$PKGS_MAIN clang libclang-rt-14-dev flex bison bc libelf-dev libssl-dev"
 PKGS_BPO="linux-image-amd64 linux-headers-amd64"
 

@@ -34,7 +34,7 @@
 
 #define CIM_IMAGE_MAGIC		0x494d4943u	/* "CIMI" */
 #define CIM_IMAGE_VERSION_MAJOR	2
-#define CIM_IMAGE_VERSION_MINOR	0
+#define CIM_IMAGE_VERSION_MINOR	1	/* 1: LUT, MUL and SLICE ops */
 
 #define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
 #define CIM_TENSOR_NONE		0xffffffffu
@@ -49,7 +49,11 @@
 #define CIM_OP_CONCAT		6	/* channels of in0 then of in1 */
 #define CIM_OP_SHUFFLE		7	/* channel shuffle over groups */
 #define CIM_OP_EXIT		8	/* early exit: stop if confident */
-#define CIM_OP_MAX		8
+#define CIM_OP_LUT		9	/* y = lut[x + 128] (version 2.1) */
+#define CIM_OP_MUL		10	/* rescaled product, in1 per channel (2.1) */
+#define CIM_OP_SLICE		11	/* a run of in0's channels (2.1) */
+#define CIM_OP_MAX		11
+#define CIM_OP_MAX_2_0		8	/* the last op type of version 2.0 */
 
 /* Op flags. */
 #define CIM_OPF_COUNT_PAD	0x1	/* AVGPOOL: padding counts, as in0_zp */
@@ -128,6 +132,16 @@ struct cim_image_tensor {
  * EXIT: out is a copy of in0, whose size is output_size.  If its top
  *       value exceeds every other by at least exit_margin, in0 is the
  *       item's result and the ops after the exit do not run.
+ * LUT:  out has in0's shape; y = clamp(lut[x + 128]) with lut 256 int32
+ *       entries in [-128, 127] in the params blob at lut_offset (an
+ *       elementwise function of one int8 tensor, tabulated by the
+ *       compiler: sigmoid, hard-swish, tanh, ...).
+ * MUL:  out has in0's shape; in1 has it too or is 1x1xC (one value per
+ *       channel, broadcast over the pixels).  With v1 the in1 value of
+ *       the element: y = clamp(out_zp + cim_requant((x0 - in0_zp) *
+ *       (v1 - in1_zp), out_mult, out_shift)).
+ * SLICE: out HxWxCo holds in0's channels [chan_first, chan_first + Co)
+ *       of each pixel (in0 HxWxC); same scale and zero point.
  * clamp() is to [act_min, act_max], a sub-range of [-128, 127].
  *
  * Replicas (FC, CONV): with replicas R > 1 (at most
@@ -182,7 +196,9 @@ struct cim_image_op {
 	uint32_t exit_margin;
 	/* FC, CONV: copies of the matrix in the blocks (0 or 1: one) */
 	uint32_t replicas;
-	uint32_t reserved[4];	/* must be 0 */
+	uint32_t lut_offset;	/* LUT: 256 int32 in the params blob (2.1) */
+	uint32_t chan_first;	/* SLICE: first channel taken (2.1) */
+	uint32_t reserved[2];	/* must be 0 */
 };
 
 /*
@@ -319,6 +335,15 @@ int cim_check_window(const struct cim_image_op *op,
 
 /* Are the fields op's type does not use zero (in1 NONE)? */
 int cim_op_unused_zero(const struct cim_image_op *op);
+/*
+ * Shapes and rescale of the version 2.1 ops LUT, MUL and SLICE, and a
+ * LUT's table in the params blob.  0, or -1 with *why set.
+ */
+int cim_check_simd_op(const struct cim_image_op *op,
+		      const struct cim_image_tensor *in0,
+		      const struct cim_image_tensor *in1,
+		      const struct cim_image_tensor *out, const char **why);
+int cim_check_lut(const void *img, uint32_t off, const char **why);
 
 /*
  * Check everything but the CRC.  buf holds at least the plan, i.e.

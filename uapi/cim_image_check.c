@@ -199,7 +199,8 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 	uint32_t i, mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
 	uint32_t win = op->type == CIM_OP_CONV || op->type == CIM_OP_MAXPOOL ||
 		       op->type == CIM_OP_AVGPOOL;
-	uint32_t two = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
+	uint32_t resc = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
+	uint32_t two = resc || op->type == CIM_OP_MUL;
 
 	for (i = 0; i < sizeof(op->reserved) / sizeof(op->reserved[0]); i++)
 		if (op->reserved[i])
@@ -216,12 +217,18 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 		return 0;
 	if (!win && (op->dil_h || op->dil_w))
 		return 0;
-	if (!two && (op->in1 != CIM_TENSOR_NONE || op->in1_zp ||
-		     op->in0_mult || op->in0_shift || op->in1_mult ||
-		     op->in1_shift))
+	if (!two && (op->in1 != CIM_TENSOR_NONE || op->in1_zp))
 		return 0;
-	if (op->type != CIM_OP_ADD && (op->out_mult || op->out_shift ||
-				       op->left_shift))
+	if (!resc && (op->in0_mult || op->in0_shift || op->in1_mult ||
+		      op->in1_shift))
+		return 0;
+	if (op->type != CIM_OP_ADD && op->type != CIM_OP_MUL &&
+	    (op->out_mult || op->out_shift))
+		return 0;
+	if (op->type != CIM_OP_ADD && op->left_shift)
+		return 0;
+	if ((op->type != CIM_OP_LUT && op->lut_offset) ||
+	    (op->type != CIM_OP_SLICE && op->chan_first))
 		return 0;
 	if (op->type != CIM_OP_EXIT && op->exit_margin)
 		return 0;
@@ -231,6 +238,45 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 				    CIM_OPF_COUNT_PAD : 0))
 		return 0;
 	return 1;
+}
+
+int cim_check_simd_op(const struct cim_image_op *op,
+		      const struct cim_image_tensor *in0,
+		      const struct cim_image_tensor *in1,
+		      const struct cim_image_tensor *out, const char **why)
+{
+	switch (op->type) {
+	case CIM_OP_LUT:
+		if (!cim_same_shape(in0, out))
+			CIM_IMG_FAIL("lookup table changes the shape");
+		return 0;
+	case CIM_OP_MUL:
+		if (!cim_same_shape(in0, out) ||
+		    !(cim_same_shape(in0, in1) ||
+		      (in1->h == 1 && in1->w == 1 && in1->c == in0->c)))
+			CIM_IMG_FAIL("mul of tensors of shapes that do not broadcast");
+		if (!cim_mult_ok(op->out_mult, op->out_shift))
+			CIM_IMG_FAIL("mul rescale out of range");
+		return 0;
+	default:	/* CIM_OP_SLICE */
+		if (out->h != in0->h || out->w != in0->w ||
+		    (uint64_t)op->chan_first + out->c > in0->c)
+			CIM_IMG_FAIL("slice outside its input's channels");
+		return 0;
+	}
+}
+
+int cim_check_lut(const void *img, uint32_t off, const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	uint32_t j;
+
+	if (!cim_params_ok(h, off, 256))
+		CIM_IMG_FAIL("lookup table outside params");
+	for (j = 0; j < 256; j++)
+		if (!cim_int8_ok(cim_image_param(img, off)[j]))
+			CIM_IMG_FAIL("lookup table entry out of int8");
+	return 0;
 }
 
 /* One op against the tensors it reads and writes. */
@@ -246,6 +292,8 @@ static int cim_check_op(const void *img, uint32_t i,
 
 	if (!op->type || op->type > CIM_OP_MAX)
 		CIM_IMG_FAIL("unknown op type");
+	if (op->type > CIM_OP_MAX_2_0 && h->version_minor < 1)
+		CIM_IMG_FAIL("op type needs image version 2.1");
 	if (!cim_op_unused_zero(op))
 		CIM_IMG_FAIL("op field unused by its type not zero");
 	if (op->out != i + 1 || op->in0 > i ||
@@ -255,7 +303,8 @@ static int cim_check_op(const void *img, uint32_t i,
 	out = &t[op->out];
 	if (cim_tensors_overlap(out, in0))
 		CIM_IMG_FAIL("op output overlaps its input");
-	if (op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT) {
+	if (op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT ||
+	    op->type == CIM_OP_MUL) {
 		if (op->in1 == CIM_TENSOR_NONE)
 			CIM_IMG_FAIL("op needs a second input");
 		in1 = &t[op->in1];
@@ -312,6 +361,17 @@ static int cim_check_op(const void *img, uint32_t i,
 	case CIM_OP_SHUFFLE:
 		if (!G || in0->c % G || !cim_same_shape(in0, out))
 			CIM_IMG_FAIL("bad channel shuffle");
+		return 0;
+	case CIM_OP_LUT:
+	case CIM_OP_MUL:
+	case CIM_OP_SLICE:
+		if (G)
+			CIM_IMG_FAIL("op field unused by its type not zero");
+		if (cim_check_simd_op(op, in0, in1, out, why))
+			return -1;
+		if (op->type == CIM_OP_LUT &&
+		    cim_check_lut(img, op->lut_offset, why))
+			return -1;
 		return 0;
 	default:	/* CIM_OP_EXIT */
 		if (G || !cim_same_shape(in0, out) ||

@@ -13,6 +13,7 @@
 
 #include "cim_graph.h"
 #include "file_read.h"
+#include "dataset_npy.h"
 
 #define HDR_SIZE	64
 #define FLAG_LABELS	1u
@@ -49,6 +50,8 @@ int cim_dataset_parse(const void *buf, size_t size, struct cim_dataset **out,
 	if (!out || (!buf && size))
 		return -EINVAL;
 	*out = NULL;
+	if (cimi_is_npy(buf, size))
+		return cimi_npy_samples(buf, size, out, err, errlen);
 	if (size < HDR_SIZE || memcmp(p, "CIMD", 4))
 		return bad(err, errlen, "no CIMD header");
 	if (le32(p + 4) != 1)
@@ -94,16 +97,12 @@ int cim_dataset_parse(const void *buf, size_t size, struct cim_dataset **out,
 	return 0;
 }
 
-int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
-		     size_t errlen)
+static int load(const char *path, void **buf, size_t *len, char *err,
+		size_t errlen)
 {
-	size_t len;
-	void *buf;
 	int ret, opened;
 
-	if (!path || !out)
-		return -EINVAL;
-	ret = cimi_read_file(path, &buf, &len, &opened);
+	ret = cimi_read_file(path, buf, len, &opened);
 	if (ret && !opened) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s: cannot open", path);
@@ -111,7 +110,47 @@ int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
 	}
 	if (ret)
 		return ret == -ENOMEM ? ret : -EIO;
-	ret = cim_dataset_parse(buf, len, out, err, errlen);
-	free(buf);
+	return 0;
+}
+
+/* "x.npy,y.npy": samples, then their labels as a second .npy. */
+int cim_dataset_load(const char *path, struct cim_dataset **out, char *err,
+		     size_t errlen)
+{
+	const char *comma;
+	char *first = NULL;
+	size_t len;
+	void *buf;
+	int ret;
+
+	if (!path || !out)
+		return -EINVAL;
+	*out = NULL;
+	comma = strchr(path, ',');
+	if (comma) {
+		first = strndup(path, (size_t)(comma - path));
+		if (!first)
+			return -ENOMEM;
+	}
+	ret = load(first ? first : path, &buf, &len, err, errlen);
+	if (!ret) {
+		if (comma && !cimi_is_npy(buf, len))
+			ret = bad(err, errlen, "labels after a comma need .npy samples");
+		else
+			ret = cim_dataset_parse(buf, len, out, err, errlen);
+		free(buf);
+	}
+	free(first);
+	if (ret || !comma)
+		return ret;
+	ret = load(comma + 1, &buf, &len, err, errlen);
+	if (!ret) {
+		ret = cimi_npy_labels(buf, len, *out, err, errlen);
+		free(buf);
+	}
+	if (ret) {
+		cim_dataset_free(*out);
+		*out = NULL;
+	}
 	return ret;
 }

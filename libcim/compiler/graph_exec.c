@@ -67,7 +67,21 @@ static void run_node(const struct cim_graph *g, const struct cim_node *n,
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:
+	case CIM_NODE_GLOBAL_MAXPOOL:
 		cgk_pool(g, n, v);
+		break;
+	case CIM_NODE_UNARY:
+		cgk_unary(g, n, v);
+		break;
+	case CIM_NODE_ADD:
+	case CIM_NODE_MUL:
+		cgk_binary(g, n, v);
+		break;
+	case CIM_NODE_SLICE:
+		cgk_slice(g, n, v);
+		break;
+	case CIM_NODE_PAD:
+		cgk_pad(g, n, v);
 		break;
 	case CIM_NODE_CONCAT:
 		cgk_concat(g, n, v);

@@ -22,6 +22,9 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_GLOBAL_AVGPOOL] = "GlobalAveragePool",
 		[CIM_NODE_RESHAPE] = "Reshape", [CIM_NODE_CONCAT] = "Concat",
 		[CIM_NODE_TRANSPOSE] = "Transpose", [CIM_NODE_SOFTMAX] = "Softmax",
+		[CIM_NODE_UNARY] = "Unary", [CIM_NODE_MUL] = "Mul",
+		[CIM_NODE_SLICE] = "Slice", [CIM_NODE_PAD] = "Pad",
+		[CIM_NODE_GLOBAL_MAXPOOL] = "GlobalMaxPool",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -204,7 +207,7 @@ static int shape_pool(struct cim_graph *g, struct cim_node *n, uint32_t *rank,
 	*rank = 4;
 	dims[0] = x->dims[0];
 	dims[1] = x->dims[1];
-	if (n->op == CIM_NODE_GLOBAL_AVGPOOL) {
+	if (n->op == CIM_NODE_GLOBAL_AVGPOOL || n->op == CIM_NODE_GLOBAL_MAXPOOL) {
 		dims[2] = dims[3] = 1;
 		return 0;
 	}
@@ -250,18 +253,26 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 	uint32_t i;
 	int ret;
 
-	ret = want_inputs(g, n, n->op == CIM_NODE_ADD ? 2 : 1,
-			  n->op == CIM_NODE_ADD ? 2 : 1);
+	uint32_t two = n->op == CIM_NODE_ADD || n->op == CIM_NODE_MUL;
+
+	ret = want_inputs(g, n, 1 + two, 1 + two);
 	if (ret)
 		return ret;
 	for (i = 1; i < n->n_inputs; i++) {
 		const struct cim_tensor *y = in_t(g, n, i);
+		uint32_t d, off = x->rank - y->rank;
 
-		if (y->rank != x->rank ||
-		    memcmp(y->dims, x->dims, x->rank * sizeof(*dims)))
-			return NERR(g, n, "inputs \"%s\" and \"%s\" differ in shape (broadcasting is not supported)",
-				    x->name, y->name);
+		/* the second input broadcasts to the first (numpy rules) */
+		for (d = 0; y->rank <= x->rank && d < y->rank; d++)
+			if (y->dims[d] != 1 && y->dims[d] != x->dims[off + d])
+				break;
+		if (y->rank > x->rank || d < y->rank)
+			return NERR(g, n, "input \"%s\" does not broadcast to the shape of \"%s\"",
+				    y->name, x->name);
 	}
+	if (n->op == CIM_NODE_UNARY &&
+	    (n->attr.unary.fn < CIM_UNARY_SIGMOID || n->attr.unary.fn > CIM_UNARY_SILU))
+		return NERR(g, n, "unknown function %u", n->attr.unary.fn);
 	if (n->op == CIM_NODE_CLIP && !(n->attr.clip.min <= n->attr.clip.max))
 		return NERR(g, n, "min %g is above max %g", n->attr.clip.min,
 			    n->attr.clip.max);
@@ -270,6 +281,56 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 		return NERR(g, n, "axis %d is out of range for rank %u",
 			    n->attr.axis, x->rank);
 	return shape_of(x, rank, dims);
+}
+
+static int shape_slice(struct cim_graph *g, const struct cim_node *n,
+		       uint32_t *rank, uint32_t *dims)
+{
+	const struct cim_tensor *x;
+	uint64_t last;
+	int ret;
+
+	ret = want_inputs(g, n, 1, 1);
+	if (ret)
+		return ret;
+	x = in_t(g, n, 0);
+	if (n->attr.slice.axis >= x->rank)
+		return NERR(g, n, "axis %u is out of range for rank %u",
+			    n->attr.slice.axis, x->rank);
+	last = n->attr.slice.start +
+	       (uint64_t)n->attr.slice.step * (n->attr.slice.len ? n->attr.slice.len - 1 : 0);
+	if (!n->attr.slice.len || !n->attr.slice.step ||
+	    last >= x->dims[n->attr.slice.axis])
+		return NERR(g, n, "the slice is empty or leaves the input's %u elements",
+			    x->dims[n->attr.slice.axis]);
+	shape_of(x, rank, dims);
+	dims[n->attr.slice.axis] = n->attr.slice.len;
+	return 0;
+}
+
+static int shape_pad(struct cim_graph *g, const struct cim_node *n,
+		     uint32_t *rank, uint32_t *dims)
+{
+	const struct cim_tensor *x;
+	uint32_t i;
+	int ret;
+
+	ret = want_inputs(g, n, 1, 1);
+	if (!ret)
+		ret = want_rank(g, n, 0, 4);
+	if (ret)
+		return ret;
+	x = in_t(g, n, 0);
+	shape_of(x, rank, dims);
+	for (i = 0; i < 2; i++) {
+		uint64_t d = (uint64_t)x->dims[2 + i] + n->attr.pad.pad[i] +
+			     n->attr.pad.pad[2 + i];
+
+		if (n->attr.pad.pad[i] > 1u << 16 || n->attr.pad.pad[2 + i] > 1u << 16)
+			return NERR(g, n, "padding larger than 65536");
+		dims[2 + i] = (uint32_t)d;
+	}
+	return 0;
 }
 
 static int shape_reshape(struct cim_graph *g, const struct cim_node *n,
@@ -386,11 +447,18 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 	case CIM_NODE_CLIP:
 	case CIM_NODE_ADD:
 	case CIM_NODE_SOFTMAX:
+	case CIM_NODE_UNARY:
+	case CIM_NODE_MUL:
 		return same_as_input(g, n, rank, dims);
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:
+	case CIM_NODE_GLOBAL_MAXPOOL:
 		return shape_pool(g, n, rank, dims);
+	case CIM_NODE_SLICE:
+		return shape_slice(g, n, rank, dims);
+	case CIM_NODE_PAD:
+		return shape_pad(g, n, rank, dims);
 	case CIM_NODE_RESHAPE:
 		return shape_reshape(g, n, rank, dims);
 	case CIM_NODE_CONCAT:

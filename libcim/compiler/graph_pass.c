@@ -236,6 +236,79 @@ static void fuse_activations(struct cim_graph *g)
 	}
 }
 
+/*
+ * x * sigmoid(x) is SiLU and x * hardsigmoid(x) (alpha 1/6, beta 1/2)
+ * is hard-swish: one elementwise function (one lookup table on the
+ * card) instead of a function and a product of two tensors.
+ */
+static void fuse_gated(struct cim_graph *g)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		struct cim_node *m = &g->nodes[i], *s = NULL;
+		uint32_t x = 0, fn = 0;
+
+		if (m->op != CIM_NODE_MUL || m->act != CIM_ACT_NONE)
+			continue;
+		for (j = 0; j < 2 && !fn; j++) {
+			s = sole_producer(g, m->inputs[j]);
+			x = m->inputs[1 - j];
+			if (!s || s->op != CIM_NODE_UNARY || s->inputs[0] != x ||
+			    s->act != CIM_ACT_NONE)
+				continue;
+			if (s->attr.unary.fn == CIM_UNARY_SIGMOID)
+				fn = CIM_UNARY_SILU;
+			else if (s->attr.unary.fn == CIM_UNARY_HARDSIGMOID &&
+				 fabsf(s->attr.unary.alpha - 1.0f / 6) < 1e-6f &&
+				 fabsf(s->attr.unary.beta - 0.5f) < 1e-6f)
+				fn = CIM_UNARY_HARDSWISH;
+		}
+		if (!fn)
+			continue;
+		g->tensors[s->output].n_consumers = 0;
+		g->tensors[s->output].producer = -1;
+		g->tensors[x].n_consumers--;	/* s no longer reads it */
+		s->op = DEAD_OP;
+		m->op = CIM_NODE_UNARY;
+		m->inputs[0] = x;
+		m->n_inputs = 1;
+		memset(&m->attr, 0, sizeof(m->attr));
+		m->attr.unary.fn = fn;
+	}
+}
+
+/*
+ * Zero padding before a convolution is the convolution's own padding
+ * (the card pads with the input zero point, the real 0).
+ */
+static void fold_pads(struct cim_graph *g)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		struct cim_node *c = &g->nodes[i], *p;
+
+		if (c->op != CIM_NODE_CONV)
+			continue;
+		p = sole_producer(g, c->inputs[0]);
+		if (!p || p->op != CIM_NODE_PAD || p->attr.pad.value != 0)
+			continue;
+		for (j = 0; j < 4; j++)
+			if (c->attr.conv.pad[j] + p->attr.pad.pad[j] >=
+			    (c->attr.conv.kernel[j & 1] - 1) * c->attr.conv.dilation[j & 1] + 1)
+				break;
+		if (j < 4)
+			continue;	/* a window all padding: keep the Pad */
+		for (j = 0; j < 4; j++)
+			c->attr.conv.pad[j] += p->attr.pad.pad[j];
+		g->tensors[c->inputs[0]].n_consumers = 0;
+		g->tensors[c->inputs[0]].producer = -1;
+		c->inputs[0] = p->inputs[0];
+		p->op = DEAD_OP;
+	}
+}
+
 /* Drop dead nodes and tensors nothing produces, reads or exports. */
 static int compact(struct cim_graph *g)
 {
@@ -300,5 +373,7 @@ int cim_graph_optimize(struct cim_graph *g)
 	if (ret)
 		return ret;
 	fuse_activations(g);
+	fuse_gated(g);
+	fold_pads(g);
 	return compact(g);
 }

@@ -34,6 +34,12 @@ void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
 	}
 }
 
+/*
+ * Convolution as a sum of shifted planes: for each output channel, tap
+ * (ic, ky, kx) adds w * (the input plane shifted by the tap) to the
+ * output plane.  The inner loop runs over a row's valid outputs with no
+ * bounds checks, so it vectorizes; float accumulators, as PyTorch's.
+ */
 void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
 	      float *const *v)
 {
@@ -43,37 +49,55 @@ void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
 	uint32_t c_in = T(0)->dims[1], h = T(0)->dims[2], wd = T(0)->dims[3];
 	uint32_t c_out = OUT->dims[1], oh = OUT->dims[2], ow = OUT->dims[3];
 	uint32_t cpg = c_in / a->group, opg = c_out / a->group;
-	uint32_t bn, oc, oy, ox, ic, ky, kx;
+	uint32_t sy = a->stride[0], sx = a->stride[1], oc, oy, ox, ic, ky, kx;
+	size_t plane = (size_t)oh * ow;
 	float *y = v[n->output];
 
-	for (bn = 0; bn < OUT->dims[0]; bn++)
 	for (oc = 0; oc < c_out; oc++) {
-		uint32_t grp = oc / opg;
+		const float *xg = x + (size_t)(oc / opg) * cpg * h * wd;
+		float *yp = y + oc * plane;
+		size_t i;
 
-		for (oy = 0; oy < oh; oy++)
-		for (ox = 0; ox < ow; ox++) {
-			double acc = b ? b[oc] : 0;
+		for (i = 0; i < plane; i++)
+			yp[i] = b ? b[oc] : 0;
+		for (ic = 0; ic < cpg; ic++)
+		for (ky = 0; ky < a->kernel[0]; ky++)
+		for (kx = 0; kx < a->kernel[1]; kx++) {
+			float wv = w[(((size_t)oc * cpg + ic) * a->kernel[0] + ky) *
+				     a->kernel[1] + kx];
+			int64_t dy = (int64_t)ky * a->dilation[0] - a->pad[0];
+			int64_t dx = (int64_t)kx * a->dilation[1] - a->pad[1];
+			uint32_t ox0 = 0, ox1 = ow;
 
-			for (ic = 0; ic < cpg; ic++)
-			for (ky = 0; ky < a->kernel[0]; ky++)
-			for (kx = 0; kx < a->kernel[1]; kx++) {
-				int64_t iy = (int64_t)oy * a->stride[0] +
-					     (int64_t)ky * a->dilation[0] - a->pad[0];
-				int64_t ix = (int64_t)ox * a->stride[1] +
-					     (int64_t)kx * a->dilation[1] - a->pad[1];
-				size_t xi, wi;
+			if (wv == 0)
+				continue;
+			/* outputs whose input column ox*sx + dx is inside */
+			while (ox0 < ow && (int64_t)ox0 * sx + dx < 0)
+				ox0++;
+			while (ox1 > ox0 && (int64_t)(ox1 - 1) * sx + dx >= wd)
+				ox1--;
+			for (oy = 0; oy < oh; oy++) {
+				int64_t iy = (int64_t)oy * sy + dy;
+				const float *xr;
+				float *yr = yp + (size_t)oy * ow;
 
-				if (iy < 0 || ix < 0 || iy >= h || ix >= wd)
+				if (iy < 0 || iy >= h)
 					continue;
-				xi = (((size_t)bn * c_in + grp * cpg + ic) * h + iy) *
-				     wd + ix;
-				wi = (((size_t)oc * cpg + ic) * a->kernel[0] + ky) *
-				     a->kernel[1] + kx;
-				acc += (double)x[xi] * w[wi];
+				if (ox0 >= ox1)
+					continue;
+				/* xr[j]: the input under output ox0 + j */
+				xr = xg + ((size_t)ic * h + (size_t)iy) * wd +
+				     (size_t)((int64_t)ox0 * sx + dx);
+				if (sx == 1)
+					for (ox = ox0; ox < ox1; ox++)
+						yr[ox] += wv * xr[ox - ox0];
+				else
+					for (ox = ox0; ox < ox1; ox++)
+						yr[ox] += wv * xr[(size_t)(ox - ox0) * sx];
 			}
-			y[(((size_t)bn * c_out + oc) * oh + oy) * ow + ox] =
-				cgk_act(n, (float)acc);
 		}
+		for (i = 0; n->act != CIM_ACT_NONE && i < plane; i++)
+			yp[i] = cgk_act(n, yp[i]);
 	}
 }
 
@@ -126,6 +150,14 @@ void cgk_pool(const struct cim_graph *g, const struct cim_node *n,
 			for (i = 0; i < h * w; i++)
 				acc += plane[i];
 			y[p] = (float)(acc / (h * w));
+			continue;
+		}
+		if (n->op == CIM_NODE_GLOBAL_MAXPOOL) {
+			float mx = plane[0];
+
+			for (i = 1; i < h * w; i++)
+				mx = plane[i] > mx ? plane[i] : mx;
+			y[p] = mx;
 			continue;
 		}
 		for (oy = 0; oy < oh; oy++)

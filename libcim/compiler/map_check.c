@@ -131,6 +131,30 @@ static int check_mvm(struct qcheck *c, const struct cim_qmodel *qm, uint32_t i)
 	return 0;
 }
 
+/* LUT, MUL, SLICE (image version 2.1). */
+static int check_simd(struct qcheck *c, const struct cim_qmodel *qm, uint32_t i,
+		      const struct cim_image_tensor *t0,
+		      const struct cim_image_tensor *t1,
+		      const struct cim_image_tensor *out)
+{
+	const struct cim_qop *q = &qm->ops[i];
+	const char *why = NULL;
+	uint32_t j;
+
+	if (q->op.groups)
+		return bad(c, qm, i, "a field its type does not use is not zero");
+	if (cim_check_simd_op(&q->op, t0, t1, out, &why))
+		return bad(c, qm, i, "%s", why);
+	if (q->op.type != CIM_OP_LUT)
+		return 0;
+	if (!q->lut)
+		return bad(c, qm, i, "lookup table missing");
+	for (j = 0; j < 256; j++)
+		if (!i8(q->lut[j]))
+			return bad(c, qm, i, "lookup table entry out of int8");
+	return 0;
+}
+
 static int check_op(struct qcheck *c, const struct cim_qmodel *qm, uint32_t i)
 {
 	const struct cim_image_op *op = &qm->ops[i].op;
@@ -141,7 +165,8 @@ static int check_op(struct qcheck *c, const struct cim_qmodel *qm, uint32_t i)
 		return bad(c, qm, i, "unknown op type %u", op->type);
 	if (!unused_zero(op))
 		return bad(c, qm, i, "a field its type does not use is not zero");
-	two = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
+	two = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT ||
+	      op->type == CIM_OP_MUL;
 	if (op->out != i + 1 || op->in0 > i ||
 	    (two ? op->in1 > i : op->in1 != CIM_TENSOR_NONE))
 		return bad(c, qm, i, "reads a tensor not yet written or writes another");
@@ -182,6 +207,10 @@ static int check_op(struct qcheck *c, const struct cim_qmodel *qm, uint32_t i)
 		if (!op->groups || t0->c % op->groups || !cim_same_shape(t0, out))
 			return bad(c, qm, i, "bad channel shuffle");
 		return 0;
+	case CIM_OP_LUT:
+	case CIM_OP_MUL:
+	case CIM_OP_SLICE:
+		return check_simd(c, qm, i, t0, t1, out);
 	default:	/* CIM_OP_EXIT */
 		if (op->groups || !cim_same_shape(t0, out) ||
 		    cim_tensor_size(t0) != cim_tensor_size(&qm->tensors[qm->output_tensor].shape))

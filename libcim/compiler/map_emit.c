@@ -65,6 +65,9 @@ static void put_ops(const struct mapi_plan *p, uint8_t *img)
 		op->block_first = op->block_count = 0;
 		op->bias_offset = op->mult_offset = op->shift_offset = 0;
 		op->wzp_offset = 0;
+		op->lut_offset = 0;
+		if (op->type == CIM_OP_LUT)
+			put_array(params, &at, q->lut, 256, &op->lut_offset);
 		if (!mapi_is_mvm(op))
 			continue;
 		op->block_first = b;
@@ -129,7 +132,7 @@ static void put_blocks(const struct mapi_plan *p, uint8_t *img)
 			.op = b->op, .vtile = b->vtile, .g_first = b->g_first,
 			.g_count = b->g_count, .row_base = b->row_base,
 			.rows = b->rows, .col_base = b->col_base, .outs = b->outs,
-			.array_row = b->array_row, .array_col = 0,
+			.array_row = b->array_row, .array_col = b->array_col,
 			.cells_offset = (uint32_t)at,
 			.cells_size = b->g_count * part,
 		};

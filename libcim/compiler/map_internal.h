@@ -19,7 +19,7 @@
 struct mapi_block {
 	uint32_t op, vtile, g_first, g_count;
 	uint32_t row_base, rows, col_base, outs;
-	uint32_t array_row;
+	uint32_t array_row, array_col;
 };
 
 struct mapi_plan {

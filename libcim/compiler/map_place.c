@@ -10,10 +10,13 @@
  * so the zeros off the diagonal take no cells.
  *
  * Blocks go on arrays first-fit in block order: a block takes the first
- * array whose free rows (below the blocks already there) hold it, so
- * the blocks of an array are row-disjoint and in increasing array_row
- * order, as uapi/cim_image.h requires.  Small matrices thus share
- * arrays.  With CIM_MAP_NO_PACK every block gets arrays of its own.
+ * array whose free rows (below the blocks already there) hold it, or
+ * else whose free columns (right of them) do, so that every block lies
+ * wholly below or wholly right of the earlier ones (the staircase rule
+ * of uapi/cim_image.h).  Small matrices thus share arrays, and the
+ * narrow diagonal runs of grouped and depthwise layers stand side by
+ * side (other blocks only stack, their arrays' columns being full).
+ * With CIM_MAP_NO_PACK every block gets arrays of its own.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +37,7 @@ struct placer {
 	struct mapi_plan *p;
 	uint32_t cap;		/* blocks allocated */
 	uint32_t *row_end;	/* first free row of each array */
+	uint32_t *col_end;	/* first free column of each array */
 	uint32_t arrays_cap;
 	uint32_t first_open;	/* arrays before it are full */
 };
@@ -48,8 +52,13 @@ static int add_array(struct placer *pl)
 		if (!r)
 			return -ENOMEM;
 		pl->row_end = r;
+		r = realloc(pl->col_end, pl->arrays_cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		pl->col_end = r;
 	}
 	pl->row_end[pl->p->n_vtiles] = 0;
+	pl->col_end[pl->p->n_vtiles] = 0;
 	return (int)pl->p->n_vtiles++;
 }
 
@@ -57,6 +66,8 @@ static int put(struct placer *pl, const struct mapi_block *b)
 {
 	struct mapi_plan *p = pl->p;
 	uint32_t rows = p->opts.geom.tile_rows, need = b->g_count * b->rows, a;
+	uint32_t cols = p->opts.geom.tile_cols, right = 0;
+	uint32_t width = b->g_count * b->outs * mapi_cpw(&p->qm->ops[b->op].op);
 	int pack = !(p->opts.flags & CIM_MAP_NO_PACK), r;
 	struct mapi_block *nb;
 
@@ -70,11 +81,17 @@ static int put(struct placer *pl, const struct mapi_block *b)
 	a = p->n_vtiles;
 	if (pack) {
 		while (pl->first_open < p->n_vtiles &&
-		       pl->row_end[pl->first_open] == rows)
+		       pl->row_end[pl->first_open] == rows &&
+		       pl->col_end[pl->first_open] == cols)
 			pl->first_open++;
-		for (a = pl->first_open; a < p->n_vtiles; a++)
+		for (a = pl->first_open; a < p->n_vtiles; a++) {
 			if (pl->row_end[a] + need <= rows)
 				break;
+			if (b->g_count > 1 && pl->col_end[a] + width <= cols) {
+				right = 1;
+				break;
+			}
+		}
 	}
 	if (a == p->n_vtiles) {
 		r = add_array(pl);
@@ -84,8 +101,19 @@ static int put(struct placer *pl, const struct mapi_block *b)
 	nb = &p->blocks[p->n_blocks++];
 	*nb = *b;
 	nb->vtile = a;
-	nb->array_row = pl->row_end[a];
+	if (right) {	/* right of every block there, from row 0 */
+		nb->array_row = 0;
+		nb->array_col = pl->col_end[a];
+		pl->col_end[a] += width;
+		if (need > pl->row_end[a])
+			pl->row_end[a] = need;
+		return 0;
+	}
+	nb->array_row = pl->row_end[a];	/* below every block there */
+	nb->array_col = 0;
 	pl->row_end[a] += need;
+	if (width > pl->col_end[a])
+		pl->col_end[a] = width;
 	return 0;
 }
 
@@ -151,6 +179,7 @@ int mapi_place(struct mapi_plan *p)
 		if (mapi_is_mvm(&p->qm->ops[i].op))
 			r = place_op(&pl, i);
 	free(pl.row_end);
+	free(pl.col_end);
 	return r;
 }
 

@@ -35,6 +35,8 @@ static void layout(struct mapi_plan *p)
 		if (mapi_is_mvm(op))
 			params += 4ull * qm->tensors[i + 1].shape.c *
 				  (op->wbits == 4 ? 4 : 3);
+		if (op->type == CIM_OP_LUT)
+			params += 4 * 256;
 		p->n_exits += op->type == CIM_OP_EXIT;
 	}
 	for (i = 0; i < p->n_blocks; i++) {

@@ -10,7 +10,7 @@
 #include "cimx_format.h"
 
 /* Longest layer input / output libcim builds images for (firmware limit). */
-#define CIMI_MAX_VECTOR		CIMX_MAX_VECTOR
+#define CIMI_MAX_VECTOR		8192	/* FC chains (cim_model_desc): stack buffers */
 
 /*
  * 0 if the model is well formed and no int32 accumulator of any layer

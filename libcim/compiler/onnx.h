@@ -8,7 +8,7 @@
 #include "onnx.pb-c.h"
 #include "compiler.h"
 
-#define ONNX_MIN_OPSET	11
+#define ONNX_MIN_OPSET	7
 #define ONNX_MAX_OPSET	17
 
 /* A constant known at import time: an initializer or a Constant output. */
@@ -29,6 +29,9 @@ struct onnx_ctx {
 	size_t n_consts;
 	struct onnx_alias *aliases;
 	size_t n_aliases;
+	/* constants folded at import (onnx_fold.c), freed with the context */
+	Onnx__TensorProto **owned;
+	size_t n_owned;
 	/* the node being imported, for messages */
 	const Onnx__NodeProto *node;
 	const char *node_name;
@@ -76,7 +79,45 @@ int onnx_attr_string(struct onnx_ctx *c, const char *name, char *v, size_t len);
 /* Fails naming the first attribute of the node not in the NULL-ended list. */
 int onnx_attrs_known(struct onnx_ctx *c, const char *const *known);
 
+/*
+ * A constant called name: registered, and also a graph initializer when
+ * it is float32 of rank 0 to CIM_MAX_RANK (so layers can use it as
+ * weights).  0 or -errno.
+ */
+int onnx_publish_const(struct onnx_ctx *c, const char *name,
+		       const Onnx__TensorProto *t);
+
+/*
+ * Constant folding (onnx_fold.c): evaluate c->node if its inputs are all
+ * constants (or it is Shape of a runtime tensor).  1 if folded, 0 if the
+ * node is to be translated, or -errno.
+ */
+int onnx_try_fold(struct onnx_ctx *c);
+void onnx_fold_free(struct onnx_ctx *c);
+/* Slice of c->node over dims: constant starts/ends/axes/steps (or attrs). */
+int onnx_slice_const(struct onnx_ctx *c, uint32_t rank, const int64_t *dims,
+		     int64_t *start, int64_t *step, int64_t *count);
+/* Any numeric constant as integers (at most max) or floats (malloc'ed). */
+int onnx_const_ints(struct onnx_ctx *c, const char *name, int64_t *v,
+		    size_t max, size_t *n);
+int onnx_const_floats(struct onnx_ctx *c, const char *name, float **v,
+		      size_t *n);
+
 /* Operator translation: one node into the graph.  0 or -errno. */
 int onnx_import_node(struct onnx_ctx *c);
+/* The translators of onnx_ops_more.c; NULL if op is not one of them. */
+typedef int (*onnx_op_fn)(struct onnx_ctx *c);
+onnx_op_fn onnx_more_op(const char *op);
+/* Shared by the translators (onnx_ops.c). */
+const char *onnx_in_name(struct onnx_ctx *c, size_t i);
+int onnx_check_node(struct onnx_ctx *c, const char *const *known, size_t lo,
+		    size_t hi);
+int onnx_add_node(struct onnx_ctx *c, enum cim_node_op op,
+		  const char *const *inputs, uint32_t n,
+		  const union cim_node_attrs *attr, const char *output);
+const struct cim_tensor *onnx_tensor(struct onnx_ctx *c, const char *name);
+int onnx_add_init(struct onnx_ctx *c, const char *suffix, uint32_t rank,
+		  const uint32_t *dims, const float *data, char *name);
+#define ONNX_NAME_LEN	512
 
 #endif /* CIM_ONNX_H */

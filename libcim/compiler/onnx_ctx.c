@@ -213,3 +213,34 @@ int onnx_attrs_known(struct onnx_ctx *c, const char *const *known)
 	}
 	return 0;
 }
+
+int onnx_publish_const(struct onnx_ctx *c, const char *name,
+		       const Onnx__TensorProto *t)
+{
+	uint32_t dims[CIM_MAX_RANK] = { 1 }, rank = 1;
+	const char *why;
+	float *f;
+	size_t d;
+	int ret, n;
+
+	ret = onnx_add_const(c, name, t);
+	if (ret || !t->has_data_type ||
+	    t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ||
+	    t->n_dims > CIM_MAX_RANK || cim_graph_find(c->g, name) >= 0)
+		return ret;
+	n = onnx_tensor_floats(t, &f, &why);
+	if (n < 0)
+		return n == -ENOMEM ? n : onnx_node_err(c, "constant %s", why);
+	if (n > 0) {
+		if (t->n_dims)
+			rank = (uint32_t)t->n_dims;
+		for (d = 0; d < t->n_dims; d++)
+			dims[d] = (uint32_t)t->dims[d];
+		ret = cim_graph_add_initializer(c->g, name, rank, dims, f);
+		if (ret == -EINVAL)
+			ret = c->node ? onnx_node_err(c, "%s", cim_graph_error(c->g)) :
+			      onnx_err(c, "%s", cim_graph_error(c->g));
+	}
+	free(f);
+	return ret < 0 ? ret : 0;
+}

@@ -142,7 +142,11 @@ static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 					     n->domain);
 		if (n->n_output < 1 || !n->output[0] || !*n->output[0])
 			return onnx_node_err(c, "has no output");
-		ret = onnx_import_node(c);
+		ret = onnx_try_fold(c);
+		if (ret > 0)
+			continue;
+		if (!ret)
+			ret = onnx_import_node(c);
 		if (ret)
 			return ret;
 	}
@@ -229,6 +233,7 @@ int cim_onnx_import(const void *buf, size_t size, int optimize,
 	}
 	free(c.aliases);
 	free(c.consts);
+	onnx_fold_free(&c);
 	if (ret) {
 		cim_graph_free(c.g);
 		return ret;

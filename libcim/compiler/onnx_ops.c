@@ -143,26 +143,36 @@ static int unsupported(struct onnx_ctx *c, const char *name, int64_t v)
 	return onnx_node_err(c, "%s=%lld is not supported", name, (long long)v);
 }
 
-static int check_auto_pad(struct onnx_ctx *c, int *valid)
+/* auto_pad: 0 NOTSET, 1 VALID, 2 SAME_UPPER, 3 SAME_LOWER. */
+static int auto_pad_mode(struct onnx_ctx *c, int *mode)
 {
+	static const char *const modes[] = { "NOTSET", "VALID", "SAME_UPPER",
+		"SAME_LOWER" };
 	char s[32] = "NOTSET";
 	int ret = onnx_attr_string(c, "auto_pad", s, sizeof(s));
 
-	*valid = !strcmp(s, "VALID");
-	if (!ret && strcmp(s, "NOTSET") && !*valid)
-		return onnx_node_err(c, "auto_pad=%s is not supported", s);
-	return ret;
+	for (*mode = 0; !ret && *mode < 4; (*mode)++)
+		if (!strcmp(s, modes[*mode]))
+			return 0;
+	return ret ? ret : onnx_node_err(c, "auto_pad=%s is not supported", s);
 }
 
-/* kernel_shape, strides, pads, dilations of a 2-D window. */
-static int window_attrs(struct onnx_ctx *c, uint32_t *kernel, uint32_t *stride,
-			uint32_t *pad, uint32_t *dil, int need_kernel)
+/*
+ * kernel_shape, strides, pads, dilations of a 2-D window over an input
+ * of in[0] x in[1]; kernel defaults to kdef (NULL: required).  With
+ * ceil_mode the end pads grow so that the output size rounds up, as
+ * long as the last window starts inside the input or its begin padding
+ * (the rule of ONNX and PyTorch).
+ */
+static int window_attrs(struct onnx_ctx *c, const uint32_t *in,
+			const uint32_t *kdef, int ceil_mode, uint32_t *kernel,
+			uint32_t *stride, uint32_t *pad, uint32_t *dil)
 {
 	int64_t k[4] = { 0, 0 }, s[4] = { 1, 1 }, p[4] = { 0 }, d[4] = { 1, 1 };
 	size_t nk = 2, ns = 2, np = 4, nd = 2, i;
-	int valid, ret;
+	int mode, ret;
 
-	ret = check_auto_pad(c, &valid);
+	ret = auto_pad_mode(c, &mode);
 	if (!ret)
 		ret = onnx_attr_ints(c, "kernel_shape", k, 4, &nk);
 	if (!ret)
@@ -173,18 +183,15 @@ static int window_attrs(struct onnx_ctx *c, uint32_t *kernel, uint32_t *stride,
 		ret = onnx_attr_ints(c, "dilations", d, 4, &nd);
 	if (ret)
 		return ret;
-	if (need_kernel && !onnx_attr(c, "kernel_shape"))
+	if (!kdef && !onnx_attr(c, "kernel_shape"))
 		return onnx_node_err(c, "attribute kernel_shape is missing");
+	if (kdef && !onnx_attr(c, "kernel_shape"))
+		for (i = 0; i < 2; i++)
+			k[i] = kdef[i];
 	if (nk != 2 || ns != 2 || np != 4 || nd != 2)
 		return onnx_node_err(c, "only 2-D windows are supported");
-	for (i = 0; i < 4; i++) {
-		if (p[i] < 0 || p[i] > 1 << 16 || (valid && p[i]))
-			return onnx_node_err(c, "pads value %lld is not supported",
-					     (long long)p[i]);
-		pad[i] = (uint32_t)p[i];
-	}
 	for (i = 0; i < 2; i++) {
-		if (k[i] < 0 || k[i] > 1 << 16 || s[i] < 1 || s[i] > 1 << 16 ||
+		if (k[i] < 1 || k[i] > 1 << 16 || s[i] < 1 || s[i] > 1 << 16 ||
 		    d[i] < 1 || d[i] > 1 << 16)
 			return onnx_node_err(c, "kernel_shape, strides or dilations out of range");
 		kernel[i] = (uint32_t)k[i];
@@ -192,7 +199,34 @@ static int window_attrs(struct onnx_ctx *c, uint32_t *kernel, uint32_t *stride,
 		if (dil)
 			dil[i] = (uint32_t)d[i];
 		else if (d[i] != 1)
-			return onnx_node_err(c, "dilations other than 1 are not supported");
+			return onnx_node_err(c, "dilations other than 1 are not supported for pools");
+	}
+	for (i = 0; i < 4; i++) {
+		if (p[i] < 0 || p[i] > 1 << 16 || (mode && p[i]))
+			return onnx_node_err(c, "pads value %lld is not supported",
+					     (long long)p[i]);
+		pad[i] = (uint32_t)p[i];
+	}
+	for (i = 0; i < 2 && mode >= 2; i++) {	/* SAME_*: output = ceil(in / s) */
+		int64_t out = (in[i] + s[i] - 1) / s[i];
+		int64_t tot = (out - 1) * s[i] + (k[i] - 1) * d[i] + 1 - in[i];
+
+		tot = tot > 0 ? tot : 0;
+		pad[i] = (uint32_t)(mode == 2 ? tot / 2 : tot - tot / 2);
+		pad[2 + i] = (uint32_t)tot - pad[i];
+	}
+	for (i = 0; i < 2 && ceil_mode; i++) {
+		int64_t span = (k[i] - 1) * d[i] + 1;
+		int64_t tot = (int64_t)in[i] + pad[i] + pad[2 + i] - span;
+		int64_t out;
+
+		if (tot < 0)
+			continue;	/* the shape check reports it */
+		out = (tot + s[i] - 1) / s[i] + 1;
+		if ((out - 1) * s[i] >= (int64_t)in[i] + pad[i])
+			out--;
+		if ((out - 1) * s[i] + span > (int64_t)in[i] + pad[i] + pad[2 + i])
+			pad[2 + i] = (uint32_t)((out - 1) * s[i] + span - in[i] - pad[i]);
 	}
 	return 0;
 }
@@ -207,15 +241,23 @@ static int op_conv(struct onnx_ctx *c)
 	int64_t group = 1;
 	int ret;
 
+	const struct cim_tensor *x;
+	uint32_t kdef[2];
+
 	ret = check_node(c, known, 2, 3);
 	if (!ret)
+		ret = need_tensor(c, 0, &x);
+	if (!ret)
 		ret = need_tensor(c, 1, &w);
-	if (!ret && w->rank != 4)
+	if (!ret && (w->rank != 4 || x->rank != 4))
 		ret = onnx_node_err(c, "only 2-D convolutions are supported (weights of rank %u)",
 				    w->rank);
-	if (!ret)
-		ret = window_attrs(c, a.conv.kernel, a.conv.stride, a.conv.pad,
-				   a.conv.dilation, 0);
+	if (ret)
+		return ret;
+	kdef[0] = w->dims[2];
+	kdef[1] = w->dims[3];
+	ret = window_attrs(c, x->dims + 2, kdef, 0, a.conv.kernel, a.conv.stride,
+			   a.conv.pad, a.conv.dilation);
 	if (!ret)
 		ret = onnx_attr_int(c, "group", &group);
 	if (ret)
@@ -405,25 +447,6 @@ static int op_clip(struct onnx_ctx *c)
 	return ret ? ret : add(c, CIM_NODE_CLIP, &x, 1, &a, NULL);
 }
 
-static int op_add(struct onnx_ctx *c)
-{
-	static const char *const known[] = { NULL };
-	const char *ins[2] = { in_name(c, 0), in_name(c, 1) };
-	const struct cim_tensor *a, *b;
-	int ret;
-
-	ret = check_node(c, known, 2, 2);
-	if (!ret)
-		ret = need_tensor(c, 0, &a);
-	if (!ret)
-		ret = need_tensor(c, 1, &b);
-	if (ret)
-		return ret;
-	if (a->data || b->data)
-		return onnx_node_err(c, "adding a constant is not supported");
-	return add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
-}
-
 static int op_pool(struct onnx_ctx *c, int op)
 {
 	static const char *const known_max[] = { "auto_pad", "ceil_mode",
@@ -433,24 +456,35 @@ static int op_pool(struct onnx_ctx *c, int op)
 	union cim_node_attrs a = { 0 };
 	const char *x = in_name(c, 0);
 	int64_t ceil_mode = 0, cip = 0, order = 0;
+	const struct cim_tensor *xt;
+	uint32_t given[4];
 	int ret;
 
 	ret = check_node(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg, 1, 1);
 	if (!ret)
 		ret = one_output(c);
 	if (!ret)
-		ret = window_attrs(c, a.pool.kernel, a.pool.stride, a.pool.pad,
-				   NULL, 1);
+		ret = need_tensor(c, 0, &xt);
+	if (!ret && xt->rank != 4)
+		ret = onnx_node_err(c, "only 2-D pools are supported (input of rank %u)",
+				    xt->rank);
 	if (!ret)
 		ret = onnx_attr_int(c, "ceil_mode", &ceil_mode);
 	if (!ret)
 		ret = onnx_attr_int(c, "count_include_pad", &cip);
 	if (!ret)
 		ret = onnx_attr_int(c, "storage_order", &order);
+	if (!ret)
+		ret = window_attrs(c, xt->dims + 2, NULL, 0, a.pool.kernel,
+				   a.pool.stride, given, NULL);
+	if (!ret)
+		ret = window_attrs(c, xt->dims + 2, NULL, ceil_mode != 0,
+				   a.pool.kernel, a.pool.stride, a.pool.pad, NULL);
 	if (ret)
 		return ret;
-	if (ceil_mode)
-		return unsupported(c, "ceil_mode", ceil_mode);
+	/* PyTorch divides by the window clipped to input + pads, not ceil's */
+	if (op == CIM_NODE_AVGPOOL && cip && memcmp(given, a.pool.pad, sizeof(given)))
+		return onnx_node_err(c, "ceil_mode=1 with count_include_pad=1 is not supported when it adds padding");
 	if (order)
 		return unsupported(c, "storage_order", order);
 	a.pool.count_include_pad = cip != 0;
@@ -533,9 +567,10 @@ static int op_concat(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "axis", NULL };
 	const char *ins[CIM_MAX_NODE_INPUTS];
+	char mid[2][NAME_LEN];
 	union cim_node_attrs a = { 0 };
 	int64_t axis = 0;
-	size_t i, n = c->node->n_input;
+	size_t i, n = c->node->n_input, at = 0, k = 0;
 	int ret;
 
 	ret = onnx_attrs_known(c, known);
@@ -546,18 +581,38 @@ static int op_concat(struct onnx_ctx *c)
 	ret = onnx_attr_int(c, "axis", &axis);
 	if (ret)
 		return ret;
-	if (n < 1 || n > CIM_MAX_NODE_INPUTS)
-		return onnx_node_err(c, "has %zu inputs, 1 to %d are supported", n,
-				     CIM_MAX_NODE_INPUTS);
-	for (i = 0; i < n; i++) {
-		ins[i] = in_name(c, i);
-		if (!ins[i])
+	if (n < 1)
+		return onnx_node_err(c, "has no inputs");
+	for (i = 0; i < n; i++)
+		if (!in_name(c, i))
 			return onnx_node_err(c, "input %zu is missing", i);
-	}
 	if (axis < -CIM_MAX_RANK || axis >= CIM_MAX_RANK)
 		return onnx_node_err(c, "axis %lld is out of range", (long long)axis);
 	a.axis = (int32_t)axis;
-	return add(c, CIM_NODE_CONCAT, ins, (uint32_t)n, &a, NULL);
+	/* more inputs than a node takes: a chain of concatenations */
+	while (!ret) {
+		size_t take = n - at;
+		const char *out = NULL;
+
+		if (k)
+			ins[0] = mid[(k - 1) & 1];
+		if (take > CIM_MAX_NODE_INPUTS - (k ? 1 : 0))
+			take = CIM_MAX_NODE_INPUTS - (k ? 1 : 0);
+		for (i = 0; i < take; i++)
+			ins[i + (k ? 1 : 0)] = in_name(c, at + i);
+		at += take;
+		if (at < n) {
+			snprintf(mid[k & 1], NAME_LEN, "%.400s:part%zu",
+				 c->node->output[0], k);
+			out = mid[k & 1];
+		}
+		ret = add(c, CIM_NODE_CONCAT, ins, (uint32_t)(take + (k ? 1 : 0)),
+			  &a, out);
+		if (at == n)
+			break;
+		k++;
+	}
+	return ret;
 }
 
 static int op_transpose(struct onnx_ctx *c)
@@ -644,43 +699,88 @@ static int op_passthrough(struct onnx_ctx *c, int dropout)
 	return onnx_add_alias(c, c->node->output[0], in_name(c, 0));
 }
 
+/* A Constant's value: "value" (a tensor) or, from opset 12, value_*. */
 static int op_constant(struct onnx_ctx *c)
 {
-	static const char *const known[] = { "value", NULL };
-	const Onnx__AttributeProto *v = onnx_attr(c, "value");
-	const char *why;
-	float *f;
-	int ret, n;
+	static const char *const known[] = { "value", "value_float",
+		"value_floats", "value_int", "value_ints", NULL };
+	static const Onnx__TensorProto init = ONNX__TENSOR_PROTO__INIT;
+	const Onnx__AttributeProto *v;
+	Onnx__TensorProto *t, **o;
+	int ret;
 
 	ret = onnx_attrs_known(c, known);
 	if (ret)
 		return ret;
-	if (!v)
-		return onnx_node_err(c, "attribute value is missing");
-	if (v->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR || !v->t)
-		return onnx_node_err(c, "attribute value is not a tensor");
-	ret = onnx_add_const(c, c->node->output[0], v->t);
-	if (ret || !v->t->has_data_type ||
-	    v->t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-		return ret;
-	n = onnx_tensor_floats(v->t, &f, &why);
-	if (n < 0)
-		return n == -ENOMEM ? n : onnx_node_err(c, "value %s", why);
-	if (n > 0 && v->t->n_dims <= CIM_MAX_RANK) {
-		uint32_t dims[CIM_MAX_RANK] = { 1 }, rank = 1;
-		size_t d;
-
-		if (v->t->n_dims)
-			rank = (uint32_t)v->t->n_dims;
-		for (d = 0; d < v->t->n_dims; d++)
-			dims[d] = (uint32_t)v->t->dims[d];
-		ret = cim_graph_add_initializer(c->g, c->node->output[0], rank,
-						dims, f);
-		if (ret == -EINVAL)
-			ret = onnx_node_err(c, "%s", cim_graph_error(c->g));
+	if (c->node->n_attribute != 1)
+		return onnx_node_err(c, "needs exactly one value attribute");
+	v = c->node->attribute[0];
+	if (!strcmp(v->name, "value")) {
+		if (v->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR || !v->t)
+			return onnx_node_err(c, "attribute value is not a tensor");
+		return onnx_publish_const(c, c->node->output[0], v->t);
 	}
-	free(f);
-	return ret < 0 ? ret : 0;
+	/* value_*: a TensorProto pointing into the attribute's arrays */
+	t = malloc(sizeof(*t));
+	o = realloc(c->owned, (c->n_owned + 1) * sizeof(*o));
+	if (o)
+		c->owned = o;
+	if (!t || !o) {
+		free(t);
+		return -ENOMEM;
+	}
+	*t = init;
+	t->has_data_type = 1;
+	t->name = strdup(c->node->output[0]);
+	t->dims = malloc(sizeof(int64_t));
+	if (!t->name || !t->dims) {
+		free(t->name);
+		free(t->dims);
+		free(t);
+		return -ENOMEM;
+	}
+	c->owned[c->n_owned++] = t;
+	switch (v->type) {
+	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT:
+		t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+		t->float_data = malloc(sizeof(float));
+		if (!t->float_data)
+			return -ENOMEM;
+		t->float_data[0] = v->f;
+		t->n_float_data = 1;
+		break;
+	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT:
+		t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+		t->int64_data = malloc(sizeof(int64_t));
+		if (!t->int64_data)
+			return -ENOMEM;
+		t->int64_data[0] = v->i;
+		t->n_int64_data = 1;
+		break;
+	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
+		t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+		t->float_data = malloc((v->n_floats + 1) * sizeof(float));
+		if (!t->float_data)
+			return -ENOMEM;
+		memcpy(t->float_data, v->floats, v->n_floats * sizeof(float));
+		t->n_float_data = v->n_floats;
+		t->n_dims = 1;
+		t->dims[0] = (int64_t)v->n_floats;
+		break;
+	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS:
+		t->data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+		t->int64_data = malloc((v->n_ints + 1) * sizeof(int64_t));
+		if (!t->int64_data)
+			return -ENOMEM;
+		memcpy(t->int64_data, v->ints, v->n_ints * sizeof(int64_t));
+		t->n_int64_data = v->n_ints;
+		t->n_dims = 1;
+		t->dims[0] = (int64_t)v->n_ints;
+		break;
+	default:
+		return onnx_node_err(c, "attribute %s has an unsupported type", v->name);
+	}
+	return onnx_publish_const(c, t->name, t);
 }
 
 /* Each ONNX operator: its translator, or one shared with an argument. */
@@ -697,7 +797,6 @@ static const struct {
 	{ "Relu", .fn_arg = op_unary, .arg = CIM_NODE_RELU },
 	{ "GlobalAveragePool", .fn_arg = op_unary, .arg = CIM_NODE_GLOBAL_AVGPOOL },
 	{ "Clip", .fn = op_clip },
-	{ "Add", .fn = op_add },
 	{ "MaxPool", .fn_arg = op_pool, .arg = CIM_NODE_MAXPOOL },
 	{ "AveragePool", .fn_arg = op_pool, .arg = CIM_NODE_AVGPOOL },
 	{ "Flatten", .fn = op_flatten },
@@ -715,6 +814,10 @@ int onnx_import_node(struct onnx_ctx *c)
 	const char *op = c->node->op_type;
 	size_t i;
 
+	onnx_op_fn more = onnx_more_op(op);
+
+	if (more)
+		return more(c);
 	for (i = 0; i < sizeof(onnx_ops) / sizeof(onnx_ops[0]); i++) {
 		if (strcmp(op, onnx_ops[i].name))
 			continue;
@@ -723,4 +826,34 @@ int onnx_import_node(struct onnx_ctx *c)
 		return onnx_ops[i].fn_arg(c, onnx_ops[i].arg);
 	}
 	return onnx_node_err(c, "operator %.60s is not supported", op);
+}
+
+/* Shared with onnx_ops_more.c. */
+const char *onnx_in_name(struct onnx_ctx *c, size_t i)
+{
+	return in_name(c, i);
+}
+
+int onnx_check_node(struct onnx_ctx *c, const char *const *known, size_t lo,
+		    size_t hi)
+{
+	return check_node(c, known, lo, hi);
+}
+
+int onnx_add_node(struct onnx_ctx *c, enum cim_node_op op,
+		  const char *const *inputs, uint32_t n,
+		  const union cim_node_attrs *attr, const char *output)
+{
+	return add(c, op, inputs, n, attr, output);
+}
+
+const struct cim_tensor *onnx_tensor(struct onnx_ctx *c, const char *name)
+{
+	return name ? tensor(c, name) : NULL;
+}
+
+int onnx_add_init(struct onnx_ctx *c, const char *suffix, uint32_t rank,
+		  const uint32_t *dims, const float *data, char *name)
+{
+	return add_init(c, suffix, rank, dims, data, name);
 }

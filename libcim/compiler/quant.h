@@ -40,6 +40,9 @@ int8_t cqi_q4(float w, float s, int32_t z);
 /* 4-bit min/max parameters over [min(w,0), max(w,0)]. */
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
 
+/* The card's longest im2col vector (its MAX_VECTOR register). */
+#define CQI_MAX_VECTOR		16384
+
 /* Full covariance up to this many inputs per group, else its diagonal. */
 #define CQI_FULL_COV_MAX 64
 

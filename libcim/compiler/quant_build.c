@@ -361,6 +361,100 @@ static void set_window(struct cim_qop *op, const uint32_t *kernel,
 	op->op.pad_right = pad[3];
 }
 
+static int set_input_mults(struct cim_qop *op, double r0, double r1);
+
+/*
+ * Groups per part of a grouped CONV whose im2col vector (all groups) is
+ * longer than the card takes, else 0: the parts run as separate CONV
+ * ops on SLICEs of the input, CONCATed (an exact copy: one scale).
+ */
+static uint32_t split_groups(const struct cim_graph *g, const struct cim_node *n)
+{
+	const struct cim_tensor *w;
+	uint64_t kg;
+
+	if (n->op != CIM_NODE_CONV || n->attr.conv.group < 2)
+		return 0;
+	w = &g->tensors[n->inputs[1]];
+	kg = (uint64_t)w->dims[1] * w->dims[2] * w->dims[3];
+	if (kg * n->attr.conv.group <= CQI_MAX_VECTOR || kg > CQI_MAX_VECTOR)
+		return 0;
+	return (uint32_t)(CQI_MAX_VECTOR / kg);
+}
+
+/* Ops a node may need beyond its first. */
+static uint32_t extra_ops(const struct cim_graph *g, const struct cim_node *n)
+{
+	uint32_t per = split_groups(g, n);
+
+	if (n->op == CIM_NODE_CONCAT && n->n_inputs > 2)
+		return n->n_inputs - 2;
+	return per ? 3 * ((n->attr.conv.group + per - 1) / per) : 0;
+}
+
+/*
+ * The parts of a split grouped CONV: for each run of `per` groups, a
+ * SLICE of its input channels, the CONV of those groups (rows [r0, r0 +
+ * rows) of the weights wr, in the output's scale) and the CONCAT of the
+ * outputs so far.
+ */
+static int conv_parts(struct qb *b, const struct cim_node *n, const float *wr,
+		      const float *bias, const struct tuned *tu, uint32_t K,
+		      uint32_t wbits, const struct cim_qparams *pout)
+{
+	const struct cim_conv_attrs *a = &n->attr.conv;
+	const struct cim_tensor *o = &b->g->tensors[n->output];
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	uint32_t G = a->group, per = split_groups(b->g, n), g0, gi;
+	uint32_t cg = w->dims[1], ng = o->dims[1] / G, in_id = b->qid[n->inputs[0]];
+	uint32_t run = 0;
+	int ret, id;
+
+	for (g0 = 0; g0 < G; g0 += gi) {
+		const struct cim_qtensor *in = &b->q->tensors[in_id];
+		uint32_t r0 = g0 * ng, part;
+		struct cim_qop *op;
+
+		gi = G - g0 < per ? G - g0 : per;
+		op = new_op(b, n, CIM_OP_SLICE, in_id, CIM_TENSOR_NONE);
+		op->op.chan_first = g0 * cg;
+		op->op.out_zp = in->q.zero_point;
+		id = new_qtensor(b, n->inputs[0], gi * cg, in->shape.h, in->shape.w, &in->q);
+		b->qid[n->inputs[0]] = (int32_t)in_id;	/* the input stays the input */
+		if (id < 0)
+			return id;
+		part = (uint32_t)id;
+		op = new_op(b, n, CIM_OP_CONV, part, CIM_TENSOR_NONE);
+		ret = cqi_weights(op, wr + (size_t)r0 * K, bias ? bias + r0 : NULL,
+				  gi * ng, K, wbits, tu->s4 ? tu->s4 + r0 : NULL,
+				  tu->z4 ? tu->z4 + r0 : NULL, in->q.scale,
+				  in->q.zero_point, pout->scale);
+		if (ret)
+			return ret == -EINVAL ? qerr(b, n, "requantization out of range") : ret;
+		set_window(op, a->kernel, a->stride, a->pad);
+		op->op.dil_h = a->dilation[0];
+		op->op.dil_w = a->dilation[1];
+		op->op.groups = gi;
+		op->op.out_zp = pout->zero_point;
+		set_clamp(op, n, pout);
+		id = new_qtensor(b, n->output, gi * ng, o->dims[2], o->dims[3], pout);
+		if (id < 0)
+			return id;
+		if (g0) {
+			op = new_op(b, n, CIM_OP_CONCAT, run, (uint32_t)id);
+			if (set_input_mults(op, 1, 1))
+				return qerr(b, n, "requantization out of range");
+			op->op.out_zp = pout->zero_point;
+			id = new_qtensor(b, n->output, (g0 + gi) * ng, o->dims[2],
+					 o->dims[3], pout);
+			if (id < 0)
+				return id;
+		}
+		run = (uint32_t)id;
+	}
+	return 0;
+}
+
 static int do_fc_conv(struct qb *b, const struct cim_node *n)
 {
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
@@ -416,6 +510,12 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 					dst[k * cg + ci] = src[ci * kk + k];
 		}
 	}
+	if (split_groups(b->g, n)) {
+		ret = conv_parts(b, n, wr, bias, &tu, K, wbits, &pout);
+		free(wr);
+		tuned_free(&tu);
+		return ret;
+	}
 	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
 	ret = cqi_weights(op, wr, bias, N, K, wbits, tu.s4, tu.z4, in->q.scale,
@@ -452,12 +552,13 @@ static int do_pool(struct qb *b, const struct cim_node *n)
 	if (!in || b->g->tensors[n->inputs[0]].rank != 4)
 		return qerr(b, n, "input layout is not supported");
 	p = in->q;	/* pools keep scale and zero point */
-	op = new_op(b, n, n->op == CIM_NODE_MAXPOOL ? CIM_OP_MAXPOOL : CIM_OP_AVGPOOL,
+	op = new_op(b, n, n->op == CIM_NODE_MAXPOOL || n->op == CIM_NODE_GLOBAL_MAXPOOL ?
+		    CIM_OP_MAXPOOL : CIM_OP_AVGPOOL,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
 	op->op.in0_zp = p.zero_point;	/* what COUNT_PAD padding holds */
 	op->op.out_zp = p.zero_point;
 	op->op.dil_h = op->op.dil_w = 1;	/* the format's value for pools */
-	if (n->op == CIM_NODE_GLOBAL_AVGPOOL) {
+	if (n->op == CIM_NODE_GLOBAL_AVGPOOL || n->op == CIM_NODE_GLOBAL_MAXPOOL) {
 		op->op.kernel_h = in->shape.h;
 		op->op.kernel_w = in->shape.w;
 		op->op.stride_h = op->op.stride_w = 1;
@@ -490,6 +591,8 @@ static int do_add(struct qb *b, const struct cim_node *n)
 
 	if (!x0 || !x1)
 		return qerr(b, n, "input layout is not supported");
+	if (!cim_same_shape(&x0->shape, &x1->shape))
+		return qerr(b, n, "a broadcasting add is not supported on the card");
 	op = new_op(b, n, CIM_OP_ADD, (uint32_t)b->qid[n->inputs[0]],
 		    (uint32_t)b->qid[n->inputs[1]]);
 	twice = 2.0 * (x0->q.scale > x1->q.scale ? x0->q.scale : x1->q.scale);
@@ -505,26 +608,116 @@ static int do_add(struct qb *b, const struct cim_node *n)
 	return new_qtensor(b, n->output, x0->shape.c, x0->shape.h, x0->shape.w, &p) < 0;
 }
 
+/*
+ * Concatenation along channels: CONCAT ops of two inputs each, the
+ * first joining inputs 0 and 1, each next one appending an input to the
+ * running result (which holds the output's first channels, in its
+ * scale: the rescale of the running part is exactly 1).
+ */
 static int do_concat(struct qb *b, const struct cim_node *n)
 {
 	const struct cim_tensor *o = &b->g->tensors[n->output];
 	const struct cim_qtensor *x0 = natural(b, n, 0), *x1;
 	struct cim_qparams p = cqi_act_params(b->lo[n->output], b->hi[n->output]);
 	int32_t axis = n->attr.axis < 0 ? n->attr.axis + (int32_t)o->rank : n->attr.axis;
+	uint32_t i, run = b->qid[n->inputs[0]], c = 0, h, w;
 	struct cim_qop *op;
-	int ret;
+	int ret, id = 0;
 
-	x1 = n->n_inputs == 2 ? natural(b, n, 1) : NULL;
-	if (n->n_inputs != 2 || axis != 1 || !x0 || !x1)
-		return qerr(b, n, "only two inputs joined along channels are supported");
-	op = new_op(b, n, CIM_OP_CONCAT, (uint32_t)b->qid[n->inputs[0]],
+	if (axis != 1 || !x0)
+		return qerr(b, n, "only inputs joined along channels are supported");
+	if (n->n_inputs == 1) {	/* torch.cat([x]): the same tensor */
+		b->qid[n->output] = b->qid[n->inputs[0]];
+		return 0;
+	}
+	c = x0->shape.c;
+	h = x0->shape.h;
+	w = x0->shape.w;
+	for (i = 1; i < n->n_inputs; i++) {
+		const struct cim_qtensor *r = &b->q->tensors[run];
+
+		x1 = natural(b, n, i);
+		if (!x1)
+			return qerr(b, n, "input layout is not supported");
+		op = new_op(b, n, CIM_OP_CONCAT, run, (uint32_t)b->qid[n->inputs[i]]);
+		ret = set_input_mults(op, r->q.scale / p.scale, x1->q.scale / p.scale);
+		if (ret)
+			return qerr(b, n, "requantization out of range");
+		op->op.out_zp = p.zero_point;
+		c += x1->shape.c;
+		id = new_qtensor(b, n->output, c, h, w, &p);
+		if (id < 0)
+			return id;
+		run = (uint32_t)id;
+	}
+	return 0;
+}
+
+/* The scale of y = f(x) at the 256 int8 values x: a LUT op. */
+static int do_unary(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_qtensor *in;
+	struct cim_qparams p = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	struct cim_qop *op;
+	int32_t *lut;
+	int i;
+
+	if (b->qid[n->inputs[0]] < 0)
+		return qerr(b, n, "input is not an activation");
+	in = &b->q->tensors[b->qid[n->inputs[0]]];
+	lut = malloc(256 * sizeof(*lut));
+	if (!lut)
+		return -ENOMEM;
+	for (i = 0; i < 256; i++) {
+		float x = in->q.scale * (float)(i - 128 - in->q.zero_point);
+
+		lut[i] = cqi_quantize(&p, cgk_act(n, cgk_unary_fn(n->attr.unary.fn,
+						  n->attr.unary.alpha, n->attr.unary.beta, x)));
+	}
+	op = new_op(b, n, CIM_OP_LUT, (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	op->lut = lut;
+	op->op.out_zp = p.zero_point;
+	return new_qtensor(b, n->output, in->shape.c, in->shape.h, in->shape.w, &p) < 0;
+}
+
+/* x0 times x1 (same shape, or one value per channel): a MUL op. */
+static int do_mul(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_qtensor *x0 = natural(b, n, 0), *x1;
+	const struct cim_tensor *t1 = &b->g->tensors[n->inputs[1]];
+	struct cim_qparams p = cqi_act_params(b->lo[n->output], b->hi[n->output]);
+	struct cim_qop *op;
+
+	x1 = b->qid[n->inputs[1]] >= 0 ? &b->q->tensors[b->qid[n->inputs[1]]] : NULL;
+	if (!x0 || !x1 || !(cim_same_shape(&x0->shape, &x1->shape) ||
+			    (x1->shape.h == 1 && x1->shape.w == 1 &&
+			     x1->shape.c == x0->shape.c && t1->size == x1->shape.c)))
+		return qerr(b, n, "only a product of tensors of one shape, or scaled per channel, is supported");
+	op = new_op(b, n, CIM_OP_MUL, (uint32_t)b->qid[n->inputs[0]],
 		    (uint32_t)b->qid[n->inputs[1]]);
-	ret = set_input_mults(op, x0->q.scale / p.scale, x1->q.scale / p.scale);
-	if (ret)
+	if (cim_quant_multiplier((double)x0->q.scale * x1->q.scale / p.scale,
+				 &op->op.out_mult, &op->op.out_shift))
 		return qerr(b, n, "requantization out of range");
 	op->op.out_zp = p.zero_point;
-	return new_qtensor(b, n->output, x0->shape.c + x1->shape.c, x0->shape.h,
-			   x0->shape.w, &p) < 0;
+	set_clamp(op, n, &p);
+	return new_qtensor(b, n->output, x0->shape.c, x0->shape.h, x0->shape.w, &p) < 0;
+}
+
+/* A run of channels (axis 1, step 1): a SLICE op. */
+static int do_slice(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_qtensor *in = natural(b, n, 0);
+	const struct cim_tensor *o = &b->g->tensors[n->output];
+	struct cim_qop *op;
+	struct cim_qparams p;
+
+	if (!in || n->attr.slice.axis != 1 || n->attr.slice.step != 1)
+		return qerr(b, n, "only a run of channels (axis 1, step 1) is supported");
+	p = in->q;
+	op = new_op(b, n, CIM_OP_SLICE, (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	op->op.chan_first = n->attr.slice.start;
+	op->op.out_zp = p.zero_point;
+	return new_qtensor(b, n->output, o->dims[1], in->shape.h, in->shape.w, &p) < 0;
 }
 
 /* Reshape [1,C,H,W] -> [1,G,C/G,H,W], Transpose 0,2,1,3,4, Reshape back. */
@@ -571,9 +764,18 @@ static int do_node(struct qb *b, uint32_t *i)
 	case CIM_NODE_FC:
 	case CIM_NODE_CONV:
 		return do_fc_conv(b, n);
+	case CIM_NODE_UNARY:
+		return do_unary(b, n);
+	case CIM_NODE_MUL:
+		return do_mul(b, n);
+	case CIM_NODE_SLICE:
+		return do_slice(b, n);
+	case CIM_NODE_PAD:
+		return qerr(b, n, "padding is supported only folded into the convolution or average pool after it");
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:
+	case CIM_NODE_GLOBAL_MAXPOOL:
 		if (n->act != CIM_ACT_NONE)
 			return qerr(b, n, "fused activation is not supported");
 		return do_pool(b, n);
@@ -667,6 +869,8 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 			b.seq = 1;
 	if (b.q) {
 		b.q->cap = g->n_nodes + 1;
+		for (i = 0; i < g->n_nodes; i++)
+			b.q->cap += extra_ops(g, &g->nodes[i]);
 		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
 		b.q->ops = calloc(b.q->cap, sizeof(*b.q->ops));
 		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
@@ -710,6 +914,7 @@ void cim_quantized_free(struct cim_quantized *q)
 		free((void *)q->ops[i].shift);
 		free((void *)q->ops[i].wzp);
 		free((void *)q->ops[i].wscale);
+		free((void *)q->ops[i].lut);
 		free((void *)q->ops[i].name);
 	}
 	for (i = 0; q->tensors && i < q->m.n_tensors; i++)

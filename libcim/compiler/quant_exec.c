@@ -59,6 +59,11 @@ static void env_free(struct refi_env *e, uint32_t n_tensors)
 	free(e->acc);
 }
 
+static const int32_t *qmodel_lut(const void *ctx, uint32_t i)
+{
+	return ((const struct cim_qmodel *)ctx)->ops[i].lut;
+}
+
 /* Buffers of every tensor and scratch for the longest op. */
 static int env_init(struct refi_env *e, const struct cim_qmodel *qm)
 {
@@ -67,7 +72,7 @@ static int env_init(struct refi_env *e, const struct cim_qmodel *qm)
 	uint32_t i;
 
 	*e = (struct refi_env){ .ctx = qm, .mvm = qmodel_mvm,
-				.requant = qmodel_requant };
+				.requant = qmodel_requant, .lut = qmodel_lut };
 	shape = calloc(qm->n_tensors, sizeof(*shape));
 	e->shape = shape;
 	e->ptr = calloc(qm->n_tensors, sizeof(*e->ptr));

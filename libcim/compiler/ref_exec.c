@@ -110,6 +110,11 @@ static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
 	}
 }
 
+static const int32_t *image_lut(const void *ctx, uint32_t i)
+{
+	return cim_image_param(ctx, cim_image_ops(ctx)[i].lut_offset);
+}
+
 static void image_requant(const void *ctx, uint32_t i, const int32_t **mult,
 			  const int32_t **shift)
 {
@@ -154,6 +159,7 @@ static int run_image(const uint8_t *img, size_t size, const int8_t *in,
 	e.ctx = img;
 	e.mvm = image_mvm;
 	e.requant = image_requant;
+	e.lut = image_lut;
 	for (b = 0; b < batch; b++) {
 		const int8_t *res = e.ptr[h->output_tensor];
 		uint32_t n_exit = 0;

@@ -182,6 +182,47 @@ static void shuffle_op(const struct refi_env *e, const struct cim_image_op *op)
 				y[i * G + g] = x[g * per + i];
 }
 
+static void lut_op(const struct refi_env *e, const struct cim_image_op *op,
+		   uint32_t i)
+{
+	const int32_t *lut = e->lut(e->ctx, i);
+	uint64_t k, n = cim_tensor_size(&e->shape[op->out]);
+	const int8_t *x = e->ptr[op->in0];
+	int8_t *y = e->ptr[op->out];
+
+	for (k = 0; k < n; k++)
+		y[k] = cim_clamp8(lut[x[k] + 128], op->act_min, op->act_max);
+}
+
+static void mul_op(const struct refi_env *e, const struct cim_image_op *op)
+{
+	const struct cim_image_tensor *s1 = &e->shape[op->in1];
+	uint64_t k, n = cim_tensor_size(&e->shape[op->out]);
+	uint32_t C = e->shape[op->out].c, bc = s1->h == 1 && s1->w == 1;
+	const int8_t *a = e->ptr[op->in0], *b = e->ptr[op->in1];
+	int8_t *y = e->ptr[op->out];
+
+	for (k = 0; k < n; k++) {
+		int32_t vb = bc ? b[k % C] : b[k];
+
+		y[k] = cim_requant_out((a[k] - op->in0_zp) * (vb - op->in1_zp),
+				       op->out_mult, op->out_shift, op->out_zp,
+				       op->act_min, op->act_max);
+	}
+}
+
+static void slice_op(const struct refi_env *e, const struct cim_image_op *op)
+{
+	const struct cim_image_tensor *s = &e->shape[op->in0];
+	const struct cim_image_tensor *o = &e->shape[op->out];
+	const int8_t *x = e->ptr[op->in0] + op->chan_first;
+	int8_t *y = e->ptr[op->out];
+	uint64_t p, n = (uint64_t)o->h * o->w;
+
+	for (p = 0; p < n; p++, x += s->c, y += o->c)
+		memcpy(y, x, o->c);
+}
+
 /* The top value beats every other value by at least exit_margin. */
 static int exit_op(const struct refi_env *e, const struct cim_image_op *op)
 {
@@ -218,6 +259,15 @@ int refi_op(const struct refi_env *e, const struct cim_image_op *op,
 		return 0;
 	case CIM_OP_SHUFFLE:
 		shuffle_op(e, op);
+		return 0;
+	case CIM_OP_LUT:
+		lut_op(e, op, i);
+		return 0;
+	case CIM_OP_MUL:
+		mul_op(e, op);
+		return 0;
+	case CIM_OP_SLICE:
+		slice_op(e, op);
 		return 0;
 	default:
 		return exit_op(e, op);

@@ -21,6 +21,8 @@ struct refi_env {
 	/* the op's per-output multipliers and shifts */
 	void (*requant)(const void *ctx, uint32_t op, const int32_t **mult,
 			const int32_t **shift);
+	/* a LUT op's 256 entries */
+	const int32_t *(*lut)(const void *ctx, uint32_t op);
 	int8_t *x;		/* scratch: K bytes of the longest op */
 	uint32_t *acc;		/* scratch: N words of the longest op */
 };

@@ -42,8 +42,12 @@ expect missing-model 1 'nothere.onnx' -- \
 	"$cc" "$tmp/nothere.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx"
 expect bad-calib 1 'digits_mlp.onnx' -- \
 	"$cc" "$m/digits_mlp.onnx" --calib "$m/digits_mlp.onnx" -o "$tmp/x.cimx"
-expect too-big 1 'needs [0-9]+ arrays .*the card has 1' -- \
+expect too-big 1 'needs (at least )?[0-9]+ arrays .*the card has 1' -- \
 	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" \
+	--tiles 1 --rows 32 --cols 32
+# a model that cannot fit is refused from its shapes, before calibration
+expect too-big-early 1 'needs at least [0-9]+ arrays of 32x32 cells as int8, the card has 1' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$tmp/no-calib.bin" -o "$tmp/x.cimx" \
 	--tiles 1 --rows 32 --cols 32
 expect no-file-on-error 0 '' -- test ! -e "$tmp/x.cimx"
 

@@ -275,6 +275,73 @@ static void test_simd_ops(void **state)
 	tnet_free(&n);
 }
 
+/* Image version 2.1: LUT, MUL (per channel and same shape), SLICE. */
+static void test_simd_ops_2_1(void **state)
+{
+	static const uint32_t nopad[4] = { 0 };
+	struct thost *t = *state;
+	uint32_t seed = 13, c, l, gp, m, s, m2, i;
+	int32_t lut[256];
+	struct tnet_op o;
+	struct tnet n;
+
+	for (i = 0; i < 256; i++)	/* a steep odd function, saturating */
+		lut[i] = (int32_t)i - 128 > 42 ? 127 : (int32_t)i - 128 < -42 ? -128 :
+			 3 * ((int32_t)i - 128);
+	net_init(&n, 6, 8, 7);
+	c = add_conv(&n, 0, 8, 3, 1, 1, pad1, 1, 8, 0, &seed);
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_LUT;
+	o.op.in0 = c;
+	o.op.act_min = -120;
+	o.op.act_max = 127;
+	o.lut = lut;
+	l = tnet_add(&n, &o, 8, n.t[c].h, n.t[c].w);
+	gp = add_pool(&n, c, CIM_OP_AVGPOOL, 1, 1, nopad, 0);
+	n.ops[gp - 1].op.kernel_h = n.t[c].h;	/* global: 1x1x8 */
+	n.ops[gp - 1].op.kernel_w = n.t[c].w;
+	n.t[gp].h = n.t[gp].w = 1;
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_MUL;
+	o.op.in0 = l;
+	o.op.in1 = gp;
+	o.op.in0_zp = 3;
+	o.op.in1_zp = -5;
+	o.op.out_zp = -2;
+	o.op.out_mult = 0x50000000;
+	o.op.out_shift = -6;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	m = tnet_add(&n, &o, 8, n.t[l].h, n.t[l].w);
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_SLICE;
+	o.op.in0 = m;
+	o.op.chan_first = 3;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	s = tnet_add(&n, &o, 4, n.t[m].h, n.t[m].w);
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_SLICE;
+	o.op.in0 = l;
+	o.op.chan_first = 1;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	m2 = tnet_add(&n, &o, 4, n.t[l].h, n.t[l].w);
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_MUL;	/* same shape */
+	o.op.in0 = s;
+	o.op.in1 = m2;
+	o.op.in0_zp = -1;
+	o.op.in1_zp = 4;
+	o.op.out_mult = 0x40000001;
+	o.op.out_shift = -7;
+	o.op.act_min = -100;
+	o.op.act_max = 100;
+	tnet_add(&n, &o, 4, n.t[s].h, n.t[s].w);
+	run_net(t, &n, 3, 6, -1, NULL);
+	tnet_free(&n);
+}
+
 static uint32_t add_exit(struct tnet *n, uint32_t in, uint32_t margin)
 {
 	struct tnet_op o;
@@ -842,6 +909,7 @@ const struct CMUnitTest ops_tests[] = {
 	TEST(test_conv_im2col),
 	TEST(test_conv_groups),
 	TEST(test_simd_ops),
+	TEST(test_simd_ops_2_1),
 	TEST(test_exits),
 	TEST(test_conv_replicas),
 	TEST(test_replica_pixels),

@@ -473,7 +473,7 @@ static void edit_reserved(struct cim_image_header *h, struct cim_image_op *ops,
 {
 	(void)h;
 	(void)b;
-	ops[0].reserved[2] = 1;
+	ops[0].reserved[1] = 1;
 }
 
 static void test_program_bad_plan(void **state)

@@ -27,6 +27,7 @@ struct tnet_op {
 	struct cim_image_op op;
 	int32_t *w;
 	int32_t *bias, *mult, *shift, *wzp;
+	int32_t *lut;		/* LUT: 256 entries (not freed by tnet_free) */
 };
 
 struct tnet {

@@ -37,7 +37,8 @@ uint32_t tnet_add(struct tnet *n, const struct tnet_op *op, uint32_t c,
 	n->ops[i] = *op;
 	o = &n->ops[i].op;
 	o->out = i + 1;
-	if (o->type != CIM_OP_ADD && o->type != CIM_OP_CONCAT)
+	if (o->type != CIM_OP_ADD && o->type != CIM_OP_CONCAT &&
+	    o->type != CIM_OP_MUL)
 		o->in1 = CIM_TENSOR_NONE;
 	n->t[i + 1].c = c;
 	n->t[i + 1].h = h;
@@ -540,6 +541,10 @@ int tnet_build(struct tnet *n, void **img, size_t *size)
 		struct cim_image_op *op = &n->ops[k].op;
 
 		exits += op->type == CIM_OP_EXIT;
+		if (op->type == CIM_OP_LUT) {
+			op->lut_offset = (uint32_t)params;
+			params += 4 * 256;
+		}
 		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
 			continue;
 		tnet_dims(n, k, &K, &N, &G);
@@ -605,6 +610,9 @@ int tnet_build(struct tnet *n, void **img, size_t *size)
 	for (k = 0; k < n->n_ops; k++) {
 		const struct tnet_op *o = &n->ops[k];
 
+		if (o->op.type == CIM_OP_LUT)
+			memcpy(buf + h.params_offset + o->op.lut_offset, o->lut,
+			       4 * 256);
 		if (o->op.type != CIM_OP_FC && o->op.type != CIM_OP_CONV)
 			continue;
 		N = n->t[o->op.out].c;

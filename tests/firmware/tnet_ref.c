@@ -125,9 +125,12 @@ static void ref_pool(const struct tnet *n, const struct cim_image_op *op,
 			}
 }
 
-static void ref_simple(const struct tnet *n, const struct cim_image_op *op,
+static void ref_simple(const struct tnet *n, const struct tnet_op *o,
 		       int8_t **t)
 {
+	const struct cim_image_op *op = &o->op;
+	const struct cim_image_tensor *s1 = op->in1 == CIM_TENSOR_NONE ? NULL :
+					    &n->t[op->in1];
 	const struct cim_image_tensor *out = &n->t[op->out];
 	uint64_t i, sz = tnet_size(n, op->out), px = (uint64_t)out->h * out->w;
 	uint32_t c, g, ii, c0, c1, G = op->groups;
@@ -161,6 +164,28 @@ static void ref_simple(const struct tnet *n, const struct cim_image_op *op,
 				for (ii = 0; ii < out->c / G; ii++)
 					t[op->out][i * out->c + ii * G + g] =
 						t[op->in0][i * out->c + g * (out->c / G) + ii];
+		break;
+	case CIM_OP_LUT:	/* version 2.1 */
+		for (i = 0; i < sz; i++)
+			t[op->out][i] = clampv(o->lut[t[op->in0][i] + 128], op);
+		break;
+	case CIM_OP_MUL:
+		for (i = 0; i < sz; i++) {
+			int32_t v1 = s1->h * s1->w == 1 ? t[op->in1][i % out->c] :
+							  t[op->in1][i];
+
+			t[op->out][i] = clampv((int64_t)op->out_zp +
+					       cim_requant((t[op->in0][i] - op->in0_zp) *
+							   (v1 - op->in1_zp),
+							   op->out_mult, op->out_shift), op);
+		}
+		break;
+	case CIM_OP_SLICE:
+		c0 = n->t[op->in0].c;
+		for (i = 0; i < px; i++)
+			for (c = 0; c < out->c; c++)
+				t[op->out][i * out->c + c] =
+					t[op->in0][i * c0 + op->chan_first + c];
 		break;
 	default:
 		break;
@@ -214,7 +239,7 @@ void tnet_ref(const struct tnet *n, const int8_t *in, int8_t *out,
 				}
 				e++;
 			} else
-				ref_simple(n, &o->op, t);
+				ref_simple(n, o, t);
 		}
 		if (exits)
 			exits[b] = (uint8_t)(k < n->n_ops ? e : e);

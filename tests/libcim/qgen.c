@@ -236,6 +236,43 @@ uint32_t qg_exit(struct qg_model *m, uint32_t in, uint32_t margin)
 	return op->out;
 }
 
+uint32_t qg_lut(struct qg_model *m, uint32_t in)
+{
+	const struct cim_image_tensor *s = &m->t[in].shape;
+	struct cim_image_op *op = new_op(m, CIM_OP_LUT, in, s->c, s->h, s->w);
+	int32_t *lut = own(m, 256 * sizeof(*lut));
+	uint32_t i;
+
+	for (i = 0; i < 256; i++)
+		lut[i] = rnd(m, -128, 127);
+	m->ops[op->out - 1].lut = lut;
+	return op->out;
+}
+
+uint32_t qg_mul(struct qg_model *m, uint32_t a, uint32_t b)
+{
+	const struct cim_image_tensor *s = &m->t[a].shape;
+	struct cim_image_op *op = new_op(m, CIM_OP_MUL, a, s->c, s->h, s->w);
+
+	op->in1 = b;
+	op->in1_zp = m->t[b].q.zero_point;
+	rescale(m, &op->out_mult, &op->out_shift, -7);
+	return op->out;
+}
+
+uint32_t qg_slice(struct qg_model *m, uint32_t in, uint32_t first, uint32_t c)
+{
+	const struct cim_image_tensor *s = &m->t[in].shape;
+	struct cim_image_op *op = new_op(m, CIM_OP_SLICE, in, c, s->h, s->w);
+
+	op->chan_first = first;
+	op->in0_zp = op->out_zp = 0;
+	op->act_min = -128;
+	op->act_max = 127;
+	m->t[op->out].q = m->t[in].q;
+	return op->out;
+}
+
 void qg_finish(struct qg_model *m)
 {
 	m->qm.output_tensor = m->qm.n_ops;
@@ -264,7 +301,7 @@ static uint32_t stage(struct qg_model *m, uint32_t x)
 	const struct cim_image_tensor *s = &m->t[x].shape;
 	uint32_t c = s->c, n, k, st, dil, pad, y, z, g;
 
-	switch (rnd(m, 0, 5)) {
+	switch (rnd(m, 0, 8)) {
 	case 0:
 	case 1:	/* conv */
 		k = (uint32_t)rnd(m, 1, 3);
@@ -290,6 +327,23 @@ static uint32_t stage(struct qg_model *m, uint32_t x)
 		y = qg_conv(m, x, (uint32_t)rnd(m, 1, 6), 1, 1, 1, 0, 1, wbits(m));
 		z = rnd(m, 0, 1) ? x : qg_pool(m, x, CIM_OP_MAXPOOL, 1, 1, 0, 0);
 		return qg_concat(m, y, z);
+	case 6:	/* elementwise function */
+		return qg_lut(m, x);
+	case 7:	/* squeeze-excite: scale each channel by a pooled value */
+		y = s->h > 1 || s->w > 1 ? qg_pool(m, x, CIM_OP_AVGPOOL, 1, 1, 0, 0) : x;
+		if (s->h > 1 || s->w > 1) {	/* a global pool: 1x1xC */
+			struct cim_image_op *p = &m->ops[y - 1].op;
+
+			p->kernel_h = s->h;
+			p->kernel_w = s->w;
+			m->t[y].shape.h = m->t[y].shape.w = 1;
+		}
+		return qg_mul(m, x, rnd(m, 0, 1) ? y : qg_lut(m, x));
+	case 8:	/* a run of channels */
+		if (c < 2)
+			return x;
+		k = (uint32_t)rnd(m, 1, c - 1);
+		return qg_slice(m, x, (uint32_t)rnd(m, 0, c - k), k);
 	default:	/* shuffle */
 		for (g = 2; g <= c; g++)
 			if (c % g == 0)

@@ -39,6 +39,10 @@ uint32_t qg_add(struct qg_model *m, uint32_t a, uint32_t b);
 uint32_t qg_concat(struct qg_model *m, uint32_t a, uint32_t b);
 uint32_t qg_shuffle(struct qg_model *m, uint32_t in, uint32_t groups);
 uint32_t qg_exit(struct qg_model *m, uint32_t in, uint32_t margin);
+/* Image version 2.1: a random table, a product (b: a's shape or 1x1xC), a slice. */
+uint32_t qg_lut(struct qg_model *m, uint32_t in);
+uint32_t qg_mul(struct qg_model *m, uint32_t a, uint32_t b);
+uint32_t qg_slice(struct qg_model *m, uint32_t in, uint32_t first, uint32_t c);
 
 /* The last tensor is the output. */
 void qg_finish(struct qg_model *m);

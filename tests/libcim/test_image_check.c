@@ -194,6 +194,12 @@ static const struct { const char *what, *why; } mutations[] = {
 	{ "exit with groups", "exit" },
 	{ "n_exits 0", "n_exits" },
 	{ "a tile no block uses", "no block uses" },
+	{ "a 2.1 op in a 2.0 image", "needs image version 2.1" },
+	{ "slice past its input's channels", "slice outside" },
+	{ "lut_offset on a shuffle", "unused by its type" },
+	{ "chan_first on a shuffle", "unused by its type" },
+	{ "lookup table past params", "lookup table outside params" },
+	{ "mul of shapes that do not broadcast", "mul of tensors" },
 };
 #define N_MUT	(sizeof(mutations) / sizeof(mutations[0]))
 
@@ -245,8 +251,8 @@ static int mutate(unsigned int m, uint8_t *b, size_t *size,
 	case 37: h->output_tensor = h->n_tensors; break;
 	case 38: h->output_size++; break;
 	case 39: OP(b, ADD4)->type = 0; break;
-	case 40: OP(b, ADD4)->type = 9; break;
-	case 41: OP(b, CONV0)->reserved[3] = 1; break;
+	case 40: OP(b, ADD4)->type = CIM_OP_MAX + 1; break;
+	case 41: OP(b, CONV0)->reserved[1] = 1; break;
 	case 42: OP(b, FC7)->kernel_h = 1; break;
 	case 43: OP(b, MAXP1)->wbits = 8; break;
 	case 44: OP(b, ADD4)->exit_margin = 1; break;
@@ -334,6 +340,30 @@ static int mutate(unsigned int m, uint8_t *b, size_t *size,
 	case 111: OP(b, EXIT8)->groups = 1; break;
 	case 112: h->n_exits = 0; break;
 	case 113: h->n_vtiles++; break;
+	case 114:
+		h->version_minor = 0;
+		OP(b, SHUF6)->type = CIM_OP_SLICE;
+		OP(b, SHUF6)->groups = 0;
+		break;
+	case 115:
+		OP(b, SHUF6)->type = CIM_OP_SLICE;
+		OP(b, SHUF6)->groups = 0;
+		OP(b, SHUF6)->chan_first = 1;
+		break;
+	case 116: OP(b, SHUF6)->lut_offset = 4; break;
+	case 117: OP(b, SHUF6)->chan_first = 4; break;
+	case 118:
+		OP(b, SHUF6)->type = CIM_OP_LUT;
+		OP(b, SHUF6)->groups = 0;
+		OP(b, SHUF6)->lut_offset = h->params_size - 16;
+		break;
+	case 119:
+		OP(b, ADD4)->type = CIM_OP_MUL;
+		OP(b, ADD4)->left_shift = 0;
+		OP(b, ADD4)->in0_mult = OP(b, ADD4)->in0_shift = 0;
+		OP(b, ADD4)->in1_mult = OP(b, ADD4)->in1_shift = 0;
+		T(b, ADD4 + 1)->w = 1;
+		break;
 	}
 	return 0;
 }

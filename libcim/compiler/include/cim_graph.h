@@ -46,6 +46,26 @@ enum cim_node_op {
 	CIM_NODE_CONCAT,		/* attr.axis */
 	CIM_NODE_TRANSPOSE,	/* attr.perm */
 	CIM_NODE_SOFTMAX,		/* attr.axis: over the last axes from it */
+	/* y = f(x) elementwise, f one of enum cim_unary (attr.unary) */
+	CIM_NODE_UNARY,
+	/* y = a * b, b broadcast to a's shape (numpy rules; a has the output's) */
+	CIM_NODE_MUL,
+	/* attr.slice: elements start, start + step, ... < end along axis */
+	CIM_NODE_SLICE,
+	/* attr.pad: constant padding of a 4-D tensor's H and W */
+	CIM_NODE_PAD,
+	/* max over all of H x W: [1,C,H,W] -> [1,C,1,1] */
+	CIM_NODE_GLOBAL_MAXPOOL,
+};
+
+/* Elementwise functions of one tensor (CIM_NODE_UNARY). */
+enum cim_unary {
+	CIM_UNARY_SIGMOID = 1,
+	CIM_UNARY_HARDSIGMOID,	/* max(0, min(1, alpha x + beta)) */
+	CIM_UNARY_HARDSWISH,	/* x * max(0, min(1, x / 6 + 1 / 2)) */
+	CIM_UNARY_TANH,
+	CIM_UNARY_LEAKYRELU,	/* x >= 0 ? x : alpha x (PRelu's scalar slope) */
+	CIM_UNARY_SILU,		/* x * sigmoid(x) */
 };
 
 /* Activation fused into FC, CONV and ADD nodes by cim_graph_optimize(). */
@@ -84,6 +104,18 @@ union cim_node_attrs {
 	int32_t axis;		/* CONCAT, SOFTMAX; negative counts from the end */
 	uint32_t perm[CIM_MAX_RANK];	/* TRANSPOSE, rank of the input */
 	float epsilon;		/* BATCHNORM */
+	struct {
+		uint32_t fn;	/* enum cim_unary */
+		float alpha, beta;
+	} unary;
+	struct {
+		uint32_t axis;	/* non-negative */
+		uint32_t start, step, len;	/* len elements taken */
+	} slice;
+	struct {
+		uint32_t pad[4];	/* top, left, bottom, right */
+		float value;
+	} pad;
 };
 
 struct cim_tensor {
@@ -164,6 +196,14 @@ int cim_graph_find(const struct cim_graph *g, const char *name);
  * and drop the tensors no node reads any more.  0, -EINVAL or -ENOMEM.
  */
 int cim_graph_optimize(struct cim_graph *g);
+/*
+ * A lower bound of the arrays of rows x cols 4-bit cells the graph's
+ * FC/CONV weights need at wbits (8: two cells per weight, 4: one), from
+ * the shapes alone: cim-compile refuses a model that cannot fit before
+ * calibrating it.  0 or -EINVAL.
+ */
+int cim_graph_min_arrays(const struct cim_graph *g, uint32_t wbits,
+			 uint32_t rows, uint32_t cols, uint64_t *arrays);
 
 /*
  * ONNX import (opsets 11-17, operators listed in docs/compiler.md).  On

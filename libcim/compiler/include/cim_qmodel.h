@@ -51,6 +51,7 @@ struct cim_qop {
 	const int32_t *shift;
 	const int32_t *wzp;
 	const float *wscale;	/* per output channel, informative (report) */
+	const int32_t *lut;	/* LUT: 256 entries, y for x = -128..127 */
 	const char *name;	/* source node name, for messages and reports */
 };
 

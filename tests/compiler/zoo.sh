@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The torchvision zoo (tests/models/gen_zoo.py): 12 classifiers exported
+# from PyTorch with random weights, generated into ZOO (not committed).
+#
+#   zoo.sh check CIMC ZOO_CHECK ZOO    every architecture: the float
+#       import matches PyTorch (1e-4 relative), the int8 model quantized
+#       with 4 samples (calib_small.bin) is at least 5 dB SQNR from PyTorch's
+#       output, and cim-compile --weights int8 writes its .cimx (M1076
+#       card, 4 calibration samples), or, when int8 does not fit the card
+#       (alexnet), --weights int4 does.  Fails if any does not.
+#   zoo.sh bench CIMC ZOO_CHECK ZOO    cim-compile int8 and int4 with the
+#       64 calibration samples: time, peak RSS, and whether it compiles;
+#       prints bench lines, never fails.  ZOO_ARCHS limits the list.
+set -u
+mode=$1 cimc=$2 zcheck=$3 zoo=$4
+archs=${ZOO_ARCHS:-"resnet18 resnet50 regnet_x_400mf squeezenet1_1 googlenet
+densenet121 mobilenet_v3_small mnasnet1_0 efficientnet_b0 shufflenet_v2_x1_0
+mobilenet_v2 alexnet"}
+py=/usr/bin/python3
+here=$(dirname "$0")
+
+gen() {
+	for a in $archs; do
+		[ -f "$zoo/$a.onnx" ] && [ -f "$zoo/${a}_ref.bin" ] && continue
+		echo "zoo: generating the models into $zoo (PyTorch export, a few minutes)"
+		nice $py "$here/../models/gen_zoo.py" "$zoo" || exit 1
+		return
+	done
+	[ -f "$zoo/calib.bin" ] || nice $py "$here/../models/gen_zoo.py" "$zoo" || exit 1
+}
+
+gen
+fail=0
+ok=0
+n=0
+case $mode in
+check)
+	for a in $archs; do
+		n=$((n + 1))
+		if ! "$zcheck" "$zoo/$a.onnx" "$zoo/${a}_ref.bin" "$zoo/calib_small.bin"; then
+			echo "FAIL: zoo $a: does not match PyTorch"
+			fail=$((fail + 1))
+			continue
+		fi
+		# int8, or int4 when int8 does not fit the card (alexnet)
+		if "$cimc" "$zoo/$a.onnx" --calib "$zoo/calib_small.bin" \
+			--weights int8 -o "$zoo/$a.int8.cimx" >"$zoo/$a.log" 2>&1; then
+			ok=$((ok + 1))
+			echo "zoo $a: compiled (int8)"
+		elif grep -q "the card has" "$zoo/$a.log" &&
+			"$cimc" "$zoo/$a.onnx" --calib "$zoo/calib_small.bin" \
+			--weights int4 -o "$zoo/$a.int4.cimx" >>"$zoo/$a.log" 2>&1; then
+			ok=$((ok + 1))
+			echo "zoo $a: compiled (int4; int8: $(grep "the card has" "$zoo/$a.log"))"
+		else
+			echo "FAIL: zoo $a: $(tail -n 1 "$zoo/$a.log")"
+			fail=$((fail + 1))
+		fi
+	done
+	echo "zoo: $ok of $n compiled and match PyTorch"
+	[ $fail -eq 0 ]
+	;;
+bench)
+	compiled=0
+	for a in $archs; do
+		n=$((n + 1))
+		good=0
+		rss=0
+		for w in int8 int4; do
+			rm -f "$zoo/$a.$w.cimx"
+			t0=$(date +%s.%N)
+			if /usr/bin/time -f "%M" -o "$zoo/$a.$w.rss" "$cimc" "$zoo/$a.onnx" \
+				--calib "$zoo/calib.bin" --weights $w \
+				-o "$zoo/$a.$w.cimx" >"$zoo/$a.$w.log" 2>&1; then
+				t1=$(date +%s.%N)
+				echo "bench: zoo_${a}_compile_${w}_s $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
+				good=1
+			else
+				echo "bench: zoo_${a}_compile_${w}_s fail ($(tail -n 1 "$zoo/$a.$w.log"))"
+			fi
+			r=$(tail -n 1 "$zoo/$a.$w.rss")
+			[ "$r" -gt "$rss" ] 2>/dev/null && rss=$r
+		done
+		# compiles: as int8, or as int4 when int8 does not fit (alexnet)
+		echo "bench: zoo_${a}_compiles $good"
+		echo "bench: zoo_${a}_compile_rss_mb $((rss / 1024)) MB"
+		compiled=$((compiled + good))
+	done
+	echo "bench: zoo_compiled $compiled of $n"
+	;;
+esac
