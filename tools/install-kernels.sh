@@ -106,7 +106,8 @@ EOF
 	in_root apt-get install -y -q --no-install-recommends -t trixie-backports \
 		make gcc-14 gcc-14-aarch64-linux-gnu libc6-dev "$himg" cpio \
 		gcc-aarch64-linux-gnu pkgconf protobuf-c-compiler binutils \
-		libc6-dev:arm64 libdrm-dev:arm64 libudev-dev:arm64 libprotobuf-c-dev:arm64
+		libc6-dev:arm64 libdrm-dev:arm64 libudev-dev:arm64 libprotobuf-c-dev:arm64 \
+		libjson-c-dev:arm64
 	# Images (and arm64 headers) are unpacked, not installed: no
 	# initramfs-tools, no bootloader hooks; the headers use the amd64
 	# kbuild tools that $himg brought.
