@@ -26,7 +26,7 @@ cross="CC=aarch64-linux-gnu-gcc"
 unshare -m -- sh -c 'r=$1; shift; mount --bind "$0" "$r/src" && exec chroot "$r" "$@"' \
 	"$top" "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 	PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
-	sh -ec "make -C /src/libcim static B=$in/libcim ONNX_PROTO=$in/onnx.proto $cross
+	sh -ec "make -C /src/libcim static B=$in/libcim FW_B=$in/firmware ONNX_PROTO=$in/onnx.proto $cross
 		make -C /src/tools -f /src/tools/Makefile $in/tools/cimctl B=$in/tools \
 			LIBCIM_A=$in/libcim/libcim.a $cross"
 file "$out/tools/cimctl"

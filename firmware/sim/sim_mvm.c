@@ -8,7 +8,9 @@
  * Bit-exact by construction: the same integer sums, added in another
  * order (tests/firmware/sim checks it against the portable loop).
  */
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
@@ -17,6 +19,20 @@
 #include "sim.h"
 #include "../model/model_int.h"
 
+void sim_mvm_fini(struct cim_hal *h)
+{
+	uint32_t i;
+
+	if (!h->il)
+		return;
+	for (i = 0; i < h->params.tiles; i++)
+		free(h->il[i].buf);
+	free(h->il);
+	h->il = NULL;
+}
+
+/* The vector kernels: x86-64 only (elsewhere the portable loop runs). */
+#if defined(__x86_64__)
 #define SIM_ROWS16	8	/* |x| <= 255: 8 products per 16-bit lane */
 #define SIM_ROWS_S8	16	/* |x| <= 128: 16 (16 * 128 * 15 = 30720) */
 #define SIM_COLS	128	/* 8 accumulators of 16 lanes */
@@ -228,17 +244,6 @@ static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 	return il->buf;
 }
 
-void sim_mvm_fini(struct cim_hal *h)
-{
-	uint32_t i;
-
-	if (!h->il)
-		return;
-	for (i = 0; i < h->params.tiles; i++)
-		free(h->il[i].buf);
-	free(h->il);
-	h->il = NULL;
-}
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
@@ -377,3 +382,23 @@ int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
 	sim_mvm_avx2(cells, stride, nrows, ncols, x, colsum);
 	return 1;
 }
+
+#else /* no AVX2 or AVX-512 here: model_mvm_rows() runs its portable loop */
+
+int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
+		   uint32_t row0, uint32_t nrows, uint32_t col0, uint32_t ncols,
+		   const int16_t *x, int32_t *colsum)
+{
+	(void)h, (void)m, (void)tile, (void)row0, (void)nrows, (void)col0;
+	(void)ncols, (void)x, (void)colsum;
+	return 0;
+}
+
+int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
+			uint32_t ncols, const int16_t *x, int32_t *colsum)
+{
+	(void)cells, (void)stride, (void)nrows, (void)ncols, (void)x;
+	(void)colsum;
+	return 0;
+}
+#endif /* __x86_64__ */
