@@ -28,5 +28,5 @@ unshare -m -- sh -c 'r=$1; shift; mount --bind "$0" "$r/src" && exec chroot "$r"
 	PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
 	sh -ec "make -C /src/libcim static B=$in/libcim FW_B=$in/firmware ONNX_PROTO=$in/onnx.proto $cross
 		make -C /src/tools -f /src/tools/Makefile $in/tools/cimctl B=$in/tools \
-			LIBCIM_A=$in/libcim/libcim.a $cross"
+			LIBCIM_A=\"$in/libcim/libcim-compiler.a $in/libcim/libcim.a\" $cross"
 file "$out/tools/cimctl"
