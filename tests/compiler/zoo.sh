@@ -48,7 +48,7 @@ check)
 			--weights int8 -o "$zoo/$a.int8.cimx" >"$zoo/$a.log" 2>&1; then
 			ok=$((ok + 1))
 			echo "zoo $a: compiled (int8)"
-		elif grep -q "the card has" "$zoo/$a.log" &&
+		elif [ "$a" != densenet121 ] && grep -q "the card has" "$zoo/$a.log" &&
 			"$cimc" "$zoo/$a.onnx" --calib "$zoo/calib_small.bin" \
 			--weights int4 -o "$zoo/$a.int4.cimx" >>"$zoo/$a.log" 2>&1; then
 			ok=$((ok + 1))
@@ -58,6 +58,8 @@ check)
 			# only, so densenet's many narrow 1x1 layers need 123
 			# arrays.  Its import and int8 model were checked above;
 			# the mapping must fail cleanly, with the capacity message.
+			# Its int4 compile (the int4 search re-runs the network per
+			# layer: many minutes for 120 layers) is left to make bench.
 			echo "zoo $a: KNOWN: does not fit: $(grep "the card has" "$zoo/$a.log" | tail -n 1)"
 		else
 			echo "FAIL: zoo $a: $(tail -n 1 "$zoo/$a.log")"
