@@ -107,6 +107,14 @@ for f in "${files[@]}"; do
 		for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
 			mkdir -p "$root$(dirname "$lib")"
 			cp -L "$lib" "$root$lib"
+			# A library of this tree (build/libcim/libcim.so.1)
+			# goes where the loader looks by default too: the
+			# VM's /tmp is a fresh tmpfs, which hides a tree
+			# checked out under /tmp.
+			case "$lib" in
+			/lib/*|/usr/lib/*|/lib64/*) ;;
+			*) mkdir -p "$root/usr/lib"; cp -L "$lib" "$root/usr/lib/" ;;
+			esac
 		done
 	fi
 done
