@@ -271,7 +271,7 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 				    y->name, x->name);
 	}
 	if (n->op == CIM_NODE_UNARY &&
-	    (n->attr.unary.fn < CIM_UNARY_SIGMOID || n->attr.unary.fn > CIM_UNARY_SILU))
+	    (n->attr.unary.fn < CIM_UNARY_SIGMOID || n->attr.unary.fn > CIM_UNARY_LAST))
 		return NERR(g, n, "unknown function %u", n->attr.unary.fn);
 	if (n->op == CIM_NODE_CLIP && !(n->attr.clip.min <= n->attr.clip.max))
 		return NERR(g, n, "min %g is above max %g", n->attr.clip.min,

@@ -34,6 +34,30 @@ float cgk_unary_fn(uint32_t fn, float alpha, float beta, float x)
 		return x >= 0 ? x : alpha * x;
 	case CIM_UNARY_SILU:
 		return (float)(x / (1.0 + exp(-(double)x)));
+	case CIM_UNARY_RECIPROCAL:
+		return 1.0f / x;
+	case CIM_UNARY_NEG:
+		return -x;
+	case CIM_UNARY_ABS:
+		return fabsf(x);
+	case CIM_UNARY_EXP:
+		return expf(x);
+	case CIM_UNARY_LOG:
+		return logf(x);
+	case CIM_UNARY_SQRT:
+		return sqrtf(x);
+	case CIM_UNARY_ELU:
+		return x >= 0 ? x : (float)(alpha * expm1((double)x));
+	case CIM_UNARY_SELU:
+		return beta * (x > 0 ? x : (float)(alpha * expm1((double)x)));
+	case CIM_UNARY_SOFTPLUS:
+		return x > 40 ? x : (float)log1p(exp((double)x));
+	case CIM_UNARY_SOFTSIGN:
+		return x / (1 + fabsf(x));
+	case CIM_UNARY_FLOOR:
+		return floorf(x);
+	case CIM_UNARY_CEIL:
+		return ceilf(x);
 	default:
 		return x;
 	}

@@ -8,7 +8,7 @@
 #include "onnx.pb-c.h"
 #include "compiler.h"
 
-#define ONNX_MIN_OPSET	7
+#define ONNX_MIN_OPSET	1
 #define ONNX_MAX_OPSET	17
 
 /* A constant known at import time: an initializer or a Constant output. */
@@ -37,6 +37,12 @@ struct onnx_ctx {
 	const char *node_name;
 	char *err;
 	size_t errlen;
+	/* a lowering (onnx_lower.c) runs a translator on other tensors:
+	 * inputs 0 and 1 and output 0 renamed, windows of spatial dims */
+	const char *in_over[2];
+	const char *out_over;
+	int spatial;
+	char over_name[512];
 };
 
 /* Message about the current node; returns -EINVAL. */
@@ -102,6 +108,18 @@ int onnx_const_ints(struct onnx_ctx *c, const char *name, int64_t *v,
 		    size_t max, size_t *n);
 int onnx_const_floats(struct onnx_ctx *c, const char *name, float **v,
 		      size_t *n);
+
+/* Lowerings of forms onto the 2-D operators (onnx_lower.c): 1 if the
+ * node is one of them (and was translated or failed: *ret), else 0. */
+int onnx_lower(struct onnx_ctx *c, int *ret);
+/* Translate c->node as its operator would (the table of onnx_ops.c). */
+int onnx_translate(struct onnx_ctx *c);
+/* Sub and Div of two runtime tensors (inputs 0 and 1). */
+int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
+		       const struct cim_tensor *b);
+/* A float32 constant called name (a copy of v). */
+int onnx_publish_floats(struct onnx_ctx *c, const char *name, uint32_t rank,
+			const int64_t *dims, const float *v, size_t n);
 
 /* Operator translation: one node into the graph.  0 or -errno. */
 int onnx_import_node(struct onnx_ctx *c);

@@ -207,6 +207,10 @@ int onnx_attrs_known(struct onnx_ctx *c, const char *const *known)
 		for (j = 0; known[j]; j++)
 			if (name && !strcmp(name, known[j]))
 				break;
+		/* opset-1 versions' buffer-reuse hint, no semantics */
+		if (!known[j] && c->opset < 7 && name &&
+		    !strcmp(name, "consumed_inputs"))
+			continue;
 		if (!known[j])
 			return onnx_node_err(c, "attribute %s is not supported",
 					     name ? name : "(unnamed)");

@@ -217,6 +217,28 @@ static int publish(struct onnx_ctx *c, const char *name, const struct fval *f)
 	return onnx_publish_const(c, t->name, t);
 }
 
+int onnx_publish_floats(struct onnx_ctx *c, const char *name, uint32_t rank,
+			const int64_t *dims, const float *v, size_t n)
+{
+	struct fval f = { .isf = 1, .rank = rank };
+	size_t i;
+	int ret;
+
+	if (rank > FOLD_MAX_RANK)
+		return -EINVAL;
+	memcpy(f.dims, dims, rank * sizeof(*dims));
+	ret = fval_alloc(&f);
+	if (!ret && (size_t)f.n != n)
+		ret = onnx_node_err(c, "constant \"%.100s\" has %zu values for its shape",
+				    name, n);
+	for (i = 0; !ret && i < n; i++)
+		f.v[i] = v[i];
+	if (!ret)
+		ret = publish(c, name, &f);
+	fval_free(&f);
+	return ret;
+}
+
 void onnx_fold_free(struct onnx_ctx *c)
 {
 	size_t i;

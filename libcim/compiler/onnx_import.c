@@ -91,11 +91,22 @@ static int add_input(struct onnx_ctx *c, const Onnx__ValueInfoProto *vi)
 	    !(tt = vi->type->tensor_type) || !tt->shape)
 		return onnx_err(c, "graph input \"%s\" is not a tensor of known shape",
 				vi->name);
-	if (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-		return onnx_err(c, "graph input \"%s\" is not float32", vi->name);
-	if (tt->shape->n_dim == 0 || tt->shape->n_dim > CIM_MAX_RANK)
-		return onnx_err(c, "graph input \"%s\" has rank %zu (1 to %d supported)",
+	/* the graph computes in float32: float16 and double inputs too */
+	if (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
+	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16 &&
+	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16 &&
+	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+		return onnx_err(c, "graph input \"%s\" is not of a floating-point type (data type %d)",
+				vi->name, (int)tt->elem_type);
+	if (tt->shape->n_dim > CIM_MAX_RANK)
+		return onnx_err(c, "graph input \"%s\" has rank %zu (0 to %d supported)",
 				vi->name, tt->shape->n_dim, CIM_MAX_RANK);
+	if (tt->shape->n_dim == 0) {	/* a scalar: one element */
+		dims[0] = 1;
+		ret = cim_graph_add_input(c->g, vi->name, 1, dims);
+		return ret < 0 ? (ret == -ENOMEM ? ret :
+				  onnx_err(c, "%s", cim_graph_error(c->g))) : 0;
+	}
 	for (d = 0; d < tt->shape->n_dim; d++) {
 		const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
 		int is_val = dim->value_case ==
@@ -154,9 +165,59 @@ static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 	return 0;
 }
 
+/*
+ * A graph output that is a constant (folded at import, e.g. a Shape): a
+ * copy of it computed by a Reshape node of the constant, as integers
+ * converted to float.  Returns the name to use.
+ */
+static const char *const_output(struct onnx_ctx *c, const char *name, int *ret)
+{
+	union cim_node_attrs a = { 0 };
+	const Onnx__TensorProto *t = onnx_const(c, name);
+	const char *src;
+	int64_t dims[CIM_MAX_RANK];
+	uint32_t d, rank;
+	float *v;
+	size_t n;
+
+	snprintf(c->over_name, sizeof(c->over_name), "%.400s:const", name);
+	src = c->over_name;
+	if (t) {
+		rank = (uint32_t)t->n_dims;
+		if (rank > CIM_MAX_RANK || onnx_tensor_size(t) < 1) {
+			*ret = onnx_err(c, "graph output \"%s\" is an empty or high-rank constant",
+					name);
+			return NULL;
+		}
+		for (d = 0; d < rank; d++)
+			dims[d] = t->dims[d];
+		if (!rank)
+			dims[rank++] = 1;
+		*ret = onnx_const_floats(c, name, &v, &n);
+		if (*ret)
+			return NULL;
+		*ret = onnx_publish_floats(c, src, rank, dims, v, n);
+		free(v);
+	} else {	/* an initializer */
+		src = onnx_resolve(c, name);
+		rank = c->g->tensors[cim_graph_find(c->g, src)].rank;
+		*ret = 0;
+	}
+	a.reshape.rank = 1;
+	a.reshape.shape[0] = -1;
+	(void)rank;
+	if (!*ret)
+		*ret = cim_graph_add_node(c->g, &(struct cim_node_desc){
+			.name = name, .op = CIM_NODE_RESHAPE, .n_inputs = 1,
+			.inputs = &src, .output = name, .attr = a });
+	if (*ret == -EINVAL)
+		*ret = onnx_err(c, "%s", cim_graph_error(c->g));
+	return *ret < 0 ? NULL : name;
+}
+
 static int add_outputs(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 {
-	size_t i;
+	size_t i, j;
 	int ret;
 
 	if (!gp->n_output)
@@ -164,9 +225,22 @@ static int add_outputs(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 	for (i = 0; i < gp->n_output; i++) {
 		const char *name = gp->output[i]->name;
 
+		if (name && cim_graph_find(c->g, onnx_resolve(c, name)) >= 0 &&
+		    c->g->tensors[cim_graph_find(c->g, onnx_resolve(c, name))].data)
+			name = const_output(c, name, &ret);
+		else if (name && cim_graph_find(c->g, onnx_resolve(c, name)) < 0 &&
+			 onnx_const(c, name))
+			name = const_output(c, name, &ret);
+		else
+			ret = 0;
+		if (ret)
+			return ret;
 		if (!name || cim_graph_find(c->g, onnx_resolve(c, name)) < 0)
 			return onnx_err(c, "graph output \"%s\" is not produced by any node",
 					name ? name : "(unnamed)");
+		for (j = 0; j < i; j++)
+			if (gp->output[j]->name && !strcmp(gp->output[j]->name, name))
+				return onnx_err(c, "graph output \"%s\" is listed twice", name);
 		ret = cim_graph_add_output(c->g, onnx_resolve(c, name));
 		if (ret < 0)
 			return ret == -ENOMEM ? ret : onnx_err(c, "%s", cim_graph_error(c->g));

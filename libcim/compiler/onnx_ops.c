@@ -19,6 +19,8 @@
 /* Input i of the node after aliases, or NULL if absent or empty. */
 static const char *in_name(struct onnx_ctx *c, size_t i)
 {
+	if (i < 2 && c->in_over[i])
+		return c->in_over[i];
 	if (i >= c->node->n_input || !c->node->input[i] || !*c->node->input[i])
 		return NULL;
 	return onnx_resolve(c, c->node->input[i]);
@@ -90,12 +92,13 @@ static int one_tensor_input(struct onnx_ctx *c, const char *const *known,
 	return ret ? ret : need_tensor(c, 0, x);
 }
 
-static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *inputs,
-	       uint32_t n, const union cim_node_attrs *attr, const char *output)
+static int add_one(struct onnx_ctx *c, enum cim_node_op op,
+		   const char *const *inputs, uint32_t n,
+		   const union cim_node_attrs *attr, const char *output)
 {
 	struct cim_node_desc d = {
 		.name = c->node_name, .op = op, .n_inputs = n, .inputs = inputs,
-		.output = output ? output : c->node->output[0],
+		.output = output,
 	};
 	int ret;
 
@@ -105,6 +108,68 @@ static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *input
 	if (ret == -EINVAL)
 		return onnx_err(c, "%s", cim_graph_error(c->g));
 	return ret < 0 ? ret : 0;
+}
+
+#define MAX_FIXED_BATCH	64
+
+/*
+ * A convolution (or a batch norm, which may become one) over a fixed
+ * batch of N > 1 samples: the graph's convolutions take one sample
+ * (docs/compiler.md), so each sample is sliced out, convolved with the
+ * same weights, and the results are concatenated along axis 0.
+ */
+static int add_per_sample(struct onnx_ctx *c, enum cim_node_op op,
+			  const char *const *inputs, uint32_t n,
+			  const union cim_node_attrs *attr, const char *output,
+			  uint32_t batch)
+{
+	char part[2][NAME_LEN], acc[2][NAME_LEN];
+	const char *ins[CIM_MAX_NODE_INPUTS];
+	union cim_node_attrs sa = { 0 }, ca = { .axis = 0 };
+	uint32_t s;
+	int ret = 0;
+
+	if (batch > MAX_FIXED_BATCH)
+		return onnx_node_err(c, "a fixed batch of %u samples (more than %d) is not supported: export with a symbolic batch dimension",
+				     batch, MAX_FIXED_BATCH);
+	memcpy(ins, inputs, n * sizeof(*ins));
+	for (s = 0; s < batch && !ret; s++) {
+		snprintf(part[0], NAME_LEN, "%.400s:s%u", output, s);
+		snprintf(part[1], NAME_LEN, "%.400s:y%u", output, s);
+		sa.slice.axis = 0;
+		sa.slice.start = s;
+		sa.slice.step = 1;
+		sa.slice.len = 1;
+		ret = add_one(c, CIM_NODE_SLICE, inputs, 1, &sa, part[0]);
+		ins[0] = part[0];
+		if (!ret)
+			ret = add_one(c, op, ins, n, attr, part[1]);
+		if (ret || !s) {
+			snprintf(acc[0], NAME_LEN, "%s", part[1]);
+			continue;
+		}
+		/* acc = concat(acc, part): the last one is the output */
+		snprintf(acc[1], NAME_LEN, "%.400s:c%u", output, s);
+		ins[0] = acc[0];
+		ins[1] = part[1];
+		ret = add_one(c, CIM_NODE_CONCAT, ins, 2, &ca,
+			      s + 1 == batch ? output : acc[1]);
+		memcpy(acc[0], acc[1], NAME_LEN);
+	}
+	return ret;
+}
+
+static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *inputs,
+	       uint32_t n, const union cim_node_attrs *attr, const char *output)
+{
+	const struct cim_tensor *x;
+
+	if (!output)
+		output = c->out_over ? c->out_over : c->node->output[0];
+	if ((op == CIM_NODE_CONV || op == CIM_NODE_BATCHNORM) && n >= 1 &&
+	    (x = tensor(c, inputs[0])) && x->rank >= 2 && x->dims[0] > 1)
+		return add_per_sample(c, op, inputs, n, attr, output, x->dims[0]);
+	return add_one(c, op, inputs, n, attr, output);
 }
 
 /* An initializer "<node output>:<suffix>" with the given contents. */
@@ -172,6 +237,12 @@ static int window_attrs(struct onnx_ctx *c, const uint32_t *in,
 	size_t nk = 2, ns = 2, np = 4, nd = 2, i;
 	int mode, ret;
 
+	/* a 1-D window (input [N, C, 1, L], see onnx_lower.c) */
+	if (c->spatial == 1) {
+		nk = ns = nd = 1;
+		np = 2;
+	}
+
 	ret = auto_pad_mode(c, &mode);
 	if (!ret)
 		ret = onnx_attr_ints(c, "kernel_shape", k, 4, &nk);
@@ -187,9 +258,22 @@ static int window_attrs(struct onnx_ctx *c, const uint32_t *in,
 		return onnx_node_err(c, "attribute kernel_shape is missing");
 	if (kdef && !onnx_attr(c, "kernel_shape"))
 		for (i = 0; i < 2; i++)
-			k[i] = kdef[i];
+			k[i] = c->spatial == 1 ? kdef[1] : kdef[i];
+	if (c->spatial == 1 && nk == 1 && ns == 1 && np == 2 && nd == 1) {
+		k[1] = k[0];
+		k[0] = 1;
+		s[1] = s[0];
+		s[0] = 1;
+		d[1] = d[0];
+		d[0] = 1;
+		p[3] = p[1];
+		p[1] = p[0];
+		p[0] = p[2] = 0;
+		nk = ns = nd = 2;
+		np = 4;
+	}
 	if (nk != 2 || ns != 2 || np != 4 || nd != 2)
-		return onnx_node_err(c, "only 2-D windows are supported");
+		return onnx_node_err(c, "only 1-D and 2-D windows are supported");
 	for (i = 0; i < 2; i++) {
 		if (k[i] < 1 || k[i] > 1 << 16 || s[i] < 1 || s[i] > 1 << 16 ||
 		    d[i] < 1 || d[i] > 1 << 16)
@@ -343,11 +427,14 @@ out:
 static int op_gemm(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "alpha", "beta", "transA", "transB", NULL };
+	/* Gemm-6: broadcast=1 lets C broadcast, as it always does from 7 */
+	static const char *const known6[] = { "alpha", "beta", "transA",
+		"transB", "broadcast", NULL };
 	int64_t ta = 0, tb = 0;
 	float alpha = 1, beta = 1;
 	int ret;
 
-	ret = check_node(c, known, 2, 3);
+	ret = check_node(c, c->opset < 7 ? known6 : known, 2, 3);
 	if (!ret)
 		ret = onnx_attr_int(c, "transA", &ta);
 	if (!ret)
@@ -372,7 +459,7 @@ static int op_matmul(struct onnx_ctx *c)
 static int op_batchnorm(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "epsilon", "momentum",
-		"training_mode", "spatial", NULL };
+		"training_mode", "spatial", "is_test", NULL };
 	const char *ins[5];
 	union cim_node_attrs a = { .epsilon = 1e-5f };
 	int64_t training = 0, spatial = 1;
@@ -538,16 +625,32 @@ static int op_flatten(struct onnx_ctx *c)
 static int op_reshape(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "allowzero", NULL };
+	static const char *const known4[] = { "shape", NULL };
 	union cim_node_attrs a = { 0 };
 	const char *xn = in_name(c, 0);
 	int64_t allowzero = 0, *shape;
 	int ret, n, i;
 
-	ret = check_node(c, known, 2, 2);
-	if (!ret)
-		ret = onnx_attr_int(c, "allowzero", &allowzero);
-	if (!ret)
-		ret = const_values(c, in_name(c, 1), NULL, &shape, &n);
+	if (c->opset < 5) {	/* Reshape-1: the shape is an attribute */
+		const Onnx__AttributeProto *sa = onnx_attr(c, "shape");
+
+		ret = check_node(c, known4, 1, 1);
+		if (!ret && (!sa || sa->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS))
+			ret = onnx_node_err(c, "attribute shape is missing or not INTS");
+		if (ret)
+			return ret;
+		n = (int)(sa->n_ints > CIM_MAX_RANK + 1 ? CIM_MAX_RANK + 1 : sa->n_ints);
+		shape = malloc((n ? (size_t)n : 1) * sizeof(*shape));
+		if (!shape)
+			return -ENOMEM;
+		memcpy(shape, sa->ints, (size_t)n * sizeof(*shape));
+	} else {
+		ret = check_node(c, known, 2, 2);
+		if (!ret)
+			ret = onnx_attr_int(c, "allowzero", &allowzero);
+		if (!ret)
+			ret = const_values(c, in_name(c, 1), NULL, &shape, &n);
+	}
 	if (ret)
 		return ret;
 	if (n < 1 || n > CIM_MAX_RANK)
@@ -576,7 +679,9 @@ static int op_concat(struct onnx_ctx *c)
 	ret = onnx_attrs_known(c, known);
 	if (ret)
 		return ret;
-	if (!onnx_attr(c, "axis"))
+	if (c->opset < 4)
+		axis = 1;	/* Concat-1's default */
+	else if (!onnx_attr(c, "axis"))
 		return onnx_node_err(c, "attribute axis is missing");
 	ret = onnx_attr_int(c, "axis", &axis);
 	if (ret)
@@ -699,6 +804,32 @@ static int op_passthrough(struct onnx_ctx *c, int dropout)
 	return onnx_add_alias(c, c->node->output[0], in_name(c, 0));
 }
 
+/*
+ * Cast of a runtime tensor: the graph computes in float32, so a cast to
+ * float32 or double is the identity; a cast that rounds (float16,
+ * bfloat16) or changes the kind of data (integers, bool, string) is not
+ * supported.
+ */
+static int op_cast(struct onnx_ctx *c)
+{
+	static const char *const known[] = { "to", "saturate", NULL };
+	int64_t to = 0;
+	int ret = check_node(c, known, 1, 1);
+
+	if (!ret)
+		ret = onnx_attr_int(c, "to", &to);
+	if (ret)
+		return ret;
+	if (to != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
+	    to != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+		return onnx_node_err(c, "a cast of a runtime tensor to data type %lld is not supported (only to float or double, computed as float32)",
+				     (long long)to);
+	if (!tensor(c, in_name(c, 0)))
+		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
+				     in_name(c, 0));
+	return onnx_add_alias(c, c->node->output[0], in_name(c, 0));
+}
+
 /* A Constant's value: "value" (a tensor) or, from opset 12, value_*. */
 static int op_constant(struct onnx_ctx *c)
 {
@@ -807,9 +938,19 @@ static const struct {
 	{ "Identity", .fn_arg = op_passthrough, .arg = 0 },
 	{ "Dropout", .fn_arg = op_passthrough, .arg = 1 },
 	{ "Constant", .fn = op_constant },
+	{ "Cast", .fn = op_cast },
 };
 
 int onnx_import_node(struct onnx_ctx *c)
+{
+	int ret;
+
+	if (onnx_lower(c, &ret))
+		return ret;
+	return onnx_translate(c);
+}
+
+int onnx_translate(struct onnx_ctx *c)
 {
 	const char *op = c->node->op_type;
 	size_t i;

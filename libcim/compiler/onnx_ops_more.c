@@ -55,6 +55,46 @@ static int op_hardswish(struct onnx_ctx *c)
 	return ret ? ret : unary(c, CIM_UNARY_HARDSWISH, 0, 0);
 }
 
+/* Elementwise functions without parameters, and Elu/Selu. */
+static const struct {
+	const char *name;
+	uint32_t fn;
+} plain_unary[] = {
+	{ "Reciprocal", CIM_UNARY_RECIPROCAL }, { "Neg", CIM_UNARY_NEG },
+	{ "Abs", CIM_UNARY_ABS }, { "Exp", CIM_UNARY_EXP },
+	{ "Log", CIM_UNARY_LOG }, { "Sqrt", CIM_UNARY_SQRT },
+	{ "Softplus", CIM_UNARY_SOFTPLUS }, { "Softsign", CIM_UNARY_SOFTSIGN },
+	{ "Floor", CIM_UNARY_FLOOR }, { "Ceil", CIM_UNARY_CEIL },
+};
+
+static int op_plain_unary(struct onnx_ctx *c)
+{
+	size_t i;
+	int ret = onnx_check_node(c, no_attrs, 1, 1);
+
+	for (i = 0; !ret && i < sizeof(plain_unary) / sizeof(plain_unary[0]); i++)
+		if (!strcmp(c->node->op_type, plain_unary[i].name))
+			return unary(c, plain_unary[i].fn, 0, 0);
+	return ret;
+}
+
+static int op_elu(struct onnx_ctx *c)
+{
+	static const char *const known_elu[] = { "alpha", NULL };
+	static const char *const known_selu[] = { "alpha", "gamma", NULL };
+	int selu = !strcmp(c->node->op_type, "Selu");
+	float alpha = selu ? 1.67326319217681884765625f : 1.0f;
+	float gamma = 1.05070102214813232421875f;
+	int ret = onnx_check_node(c, selu ? known_selu : known_elu, 1, 1);
+
+	if (!ret)
+		ret = onnx_attr_float(c, "alpha", &alpha);
+	if (!ret && selu)
+		ret = onnx_attr_float(c, "gamma", &gamma);
+	return ret ? ret : unary(c, selu ? CIM_UNARY_SELU : CIM_UNARY_ELU,
+				 alpha, gamma);
+}
+
 static int op_hardsigmoid(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "alpha", "beta", NULL };
@@ -179,8 +219,68 @@ out:
 	return ret;
 }
 
+/*
+ * Opset < 7: with broadcast=1 and axis, B's dimensions line up with A's
+ * from axis on: append ones to B so that numpy's rules (suffix matching)
+ * give the same.  *n1 becomes the renamed B.
+ */
+static int legacy_broadcast(struct onnx_ctx *c, const char **n1)
+{
+	const char *orig = *n1;
+	const struct cim_tensor *a = onnx_tensor(c, onnx_in_name(c, 0));
+	const Onnx__TensorProto *kt = onnx_const(c, orig);
+	const struct cim_tensor *b = onnx_tensor(c, orig);
+	int64_t bc = 0, axis = -1, kd[CIM_MAX_RANK];
+	uint32_t rb, d, r;
+	union cim_node_attrs at = { 0 };
+	float *v;
+	size_t n;
+	int ret = onnx_attr_int(c, "broadcast", &bc);
+
+	if (!ret)
+		ret = onnx_attr_int(c, "axis", &axis);
+	if (ret || !bc || axis < 0)
+		return ret;
+	if (!a || (!kt && !b))
+		return onnx_node_err(c, "input A must be a tensor, B a tensor or a constant");
+	rb = kt ? (uint32_t)kt->n_dims : b->rank;
+	if (axis + rb > a->rank || a->rank > CIM_MAX_RANK)
+		return onnx_node_err(c, "axis %lld does not fit B of rank %u in A of rank %u",
+				     (long long)axis, rb, a->rank);
+	if (axis + rb == a->rank)
+		return 0;	/* already suffix-aligned */
+	r = a->rank - (uint32_t)axis;
+	for (d = 0; d < r; d++)
+		kd[d] = d < rb ? (kt ? kt->dims[d] : b->dims[d]) : 1;
+	snprintf(c->over_name, sizeof(c->over_name), "%.400s:bcast",
+		 c->node->output[0]);
+	c->in_over[1] = c->over_name;
+	*n1 = c->over_name;
+	if (!kt) {
+		at.reshape.rank = r;
+		memcpy(at.reshape.shape, kd, r * sizeof(kd[0]));
+		return onnx_add_node(c, CIM_NODE_RESHAPE, &orig, 1, &at, c->over_name);
+	}
+	ret = onnx_const_floats(c, orig, &v, &n);
+	if (ret)
+		return ret;
+	ret = onnx_publish_floats(c, c->over_name, r, kd, v, n);
+	free(v);
+	return ret;
+}
+
 /* Add, Sub, Mul, Div of tensors (broadcasting) or with a constant. */
+static int arith(struct onnx_ctx *c);
+
 static int op_arith(struct onnx_ctx *c)
+{
+	int ret = arith(c);
+
+	c->in_over[1] = NULL;
+	return ret;
+}
+
+static int arith(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "broadcast", "axis", NULL };
 	const char *op = c->node->op_type;
@@ -191,8 +291,13 @@ static int op_arith(struct onnx_ctx *c)
 
 	if (ret)
 		return ret;
-	if (onnx_attr(c, "axis"))
-		return onnx_node_err(c, "attribute axis (opset < 7 broadcasting) is not supported");
+	if (onnx_attr(c, "axis") || onnx_attr(c, "broadcast")) {
+		if (c->opset >= 7)
+			return onnx_node_err(c, "attributes axis and broadcast are not supported from opset 7 on");
+		ret = legacy_broadcast(c, &n1);
+		if (ret)
+			return ret;
+	}
 	a = onnx_tensor(c, n0);
 	b = onnx_tensor(c, n1);
 	if (a && !a->data && (!b || b->data) && onnx_const(c, n1))
@@ -205,7 +310,7 @@ static int op_arith(struct onnx_ctx *c)
 	if (ret)
 		return ret;
 	if (strcmp(op, "Add") && strcmp(op, "Mul"))
-		return onnx_node_err(c, "%s of two runtime tensors is not supported", op);
+		return onnx_lower_sub_div(c, a, b);
 	/* the larger first: the second broadcasts to it */
 	ins[0] = a->size >= b->size ? n0 : n1;
 	ins[1] = a->size >= b->size ? n1 : n0;
@@ -280,7 +385,7 @@ static int op_global_maxpool(struct onnx_ctx *c)
 
 static int op_pad(struct onnx_ctx *c)
 {
-	static const char *const known[] = { "mode", "pads", "value", NULL };
+	static const char *const known[] = { "mode", "pads", "value", "paddings", NULL };
 	union cim_node_attrs a = { 0 };
 	const struct cim_tensor *x;
 	const char *xn = onnx_in_name(c, 0);
@@ -299,7 +404,9 @@ static int op_pad(struct onnx_ctx *c)
 	if (strcmp(mode, "constant"))
 		return onnx_node_err(c, "mode=%s is not supported (only constant)", mode);
 	if (c->opset < 11) {
-		ret = onnx_attr_ints(c, "pads", pads, 2 * CIM_MAX_RANK, &n);
+		/* Pad-1 calls the attribute paddings */
+		ret = onnx_attr_ints(c, c->opset < 2 ? "paddings" : "pads", pads,
+				     2 * CIM_MAX_RANK, &n);
 		if (!ret)
 			ret = onnx_attr_float(c, "value", &value);
 	} else {
@@ -489,6 +596,18 @@ static const struct {
 	onnx_op_fn fn;
 } more_ops[] = {
 	{ "Sigmoid", op_sigmoid },
+	{ "Reciprocal", op_plain_unary },
+	{ "Neg", op_plain_unary },
+	{ "Abs", op_plain_unary },
+	{ "Exp", op_plain_unary },
+	{ "Log", op_plain_unary },
+	{ "Sqrt", op_plain_unary },
+	{ "Softplus", op_plain_unary },
+	{ "Softsign", op_plain_unary },
+	{ "Floor", op_plain_unary },
+	{ "Ceil", op_plain_unary },
+	{ "Elu", op_elu },
+	{ "Selu", op_elu },
 	{ "Tanh", op_tanh },
 	{ "HardSigmoid", op_hardsigmoid },
 	{ "HardSwish", op_hardswish },

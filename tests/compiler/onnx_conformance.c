@@ -29,7 +29,9 @@ static const char *const supported[] = {
 	"Identity", "Dropout", "Constant", "Sigmoid", "Tanh", "HardSigmoid",
 	"HardSwish", "LeakyRelu", "PRelu", "ReduceMean", "ReduceMax", "Pad",
 	"Split", "Slice", "Squeeze", "Unsqueeze", "Shape", "Gather", "Cast",
-	"Range", "Expand", "ConstantOfShape", NULL,
+	"Range", "Expand", "ConstantOfShape", "Reciprocal", "Neg", "Abs",
+	"Exp", "Log", "Sqrt", "Softplus", "Softsign", "Floor", "Ceil", "Elu",
+	"Selu", NULL,
 };
 
 static void *slurp(const char *path, size_t *len)
@@ -69,27 +71,140 @@ static int ops_supported(const void *buf, size_t len)
 	return ok;
 }
 
-/* A float32 TensorProto file into *v (count returned), else -1. */
-static long read_floats(const char *path, float **v)
+static float half_to_float(uint16_t h)
+{
+	int e = (h >> 10) & 31, m = h & 1023;
+	float v = e == 0 ? ldexpf((float)m, -24) :
+		  e == 31 ? (m ? NAN : INFINITY) : ldexpf((float)(m | 1024), e - 25);
+
+	return (h & 0x8000) ? -v : v;
+}
+
+static float bf16_to_float(uint16_t b)
+{
+	uint32_t u = (uint32_t)b << 16;
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+/* Element i of a TensorProto as a float (types the runner knows). */
+static int elem(const Onnx__TensorProto *t, size_t i, float *out)
+{
+	const uint8_t *r = t->has_raw_data ? t->raw_data.data : NULL;
+	uint64_t u = 0;
+	size_t es, b;
+	double d;
+	float f;
+
+	switch (t->data_type) {
+	case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32: es = 4; break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64: es = 8; break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT16:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__UINT16: es = 2; break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
+	case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL: es = 1; break;
+	default: return -1;
+	}
+	if (r) {
+		if ((i + 1) * es > t->raw_data.len)
+			return -1;
+		for (b = es; b > 0; b--)
+			u = u << 8 | r[i * es + b - 1];
+	} else {
+		switch (t->data_type) {
+		case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+			if (i >= t->n_float_data)
+				return -1;
+			*out = t->float_data[i];
+			return 0;
+		case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+			if (i >= t->n_double_data)
+				return -1;
+			*out = (float)t->double_data[i];
+			return 0;
+		case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+			if (i >= t->n_int64_data)
+				return -1;
+			*out = (float)t->int64_data[i];
+			return 0;
+		case ONNX__TENSOR_PROTO__DATA_TYPE__UINT32:
+		case ONNX__TENSOR_PROTO__DATA_TYPE__UINT64:
+			if (i >= t->n_uint64_data)
+				return -1;
+			*out = (float)t->uint64_data[i];
+			return 0;
+		default:	/* the 32-bit field holds the narrower types */
+			if (i >= t->n_int32_data)
+				return -1;
+			u = (uint32_t)t->int32_data[i];
+		}
+	}
+	switch (t->data_type) {
+	case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+		memcpy(&f, &u, 4);
+		*out = f;
+		break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+		memcpy(&d, &u, 8);
+		*out = (float)d;
+		break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16:
+		*out = half_to_float((uint16_t)u);
+		break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16:
+		*out = bf16_to_float((uint16_t)u);
+		break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT64: *out = (float)(int64_t)u; break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: *out = (float)(int32_t)(uint32_t)u; break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT16: *out = (int16_t)(uint16_t)u; break;
+	case ONNX__TENSOR_PROTO__DATA_TYPE__INT8: *out = (int8_t)(uint8_t)u; break;
+	default: *out = (float)u; break;
+	}
+	return 0;
+}
+
+static int is_float_type(int32_t type)
+{
+	return type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ||
+	       type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ||
+	       type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16 ||
+	       type == ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16;
+}
+
+/*
+ * A TensorProto file into *v as floats (count returned), else -1.
+ * Inputs must be of a floating-point type (the graph computes in
+ * float32; float16/bfloat16/double values convert exactly or round as a
+ * cast would); expected outputs may also be integers (constant results
+ * such as Shape), compared as floats: exact below 2^24.
+ */
+static long read_tensor(const char *path, float **v, int any_type)
 {
 	size_t len, i;
 	void *buf = slurp(path, &len);
 	Onnx__TensorProto *t = buf ? onnx__tensor_proto__unpack(NULL, len, buf) : NULL;
 	long n = -1;
 
-	if (t && t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) {
+	if (t && (is_float_type(t->data_type) || any_type)) {
 		n = 1;
 		for (i = 0; i < t->n_dims; i++)
 			n *= t->dims[i];
 		*v = malloc((n ? (size_t)n : 1) * sizeof(float));
-		if (t->has_raw_data && t->raw_data.len == (size_t)n * 4)
-			memcpy(*v, t->raw_data.data, (size_t)n * 4);
-		else if (t->n_float_data == (size_t)n)
-			memcpy(*v, t->float_data, (size_t)n * 4);
-		else {
-			free(*v);
-			n = -1;
-		}
+		for (i = 0; *v && i < (size_t)n; i++)
+			if (elem(t, i, &(*v)[i])) {
+				free(*v);
+				n = -1;
+				break;
+			}
 	}
 	if (t)
 		onnx__tensor_proto__free_unpacked(t, NULL);
@@ -118,7 +233,7 @@ static int run_sets(struct cim_graph *g, const char *dir, int verbose)
 			break;
 		for (i = 0; i < g->n_inputs && i < 16 && ok; i++) {
 			snprintf(path, sizeof(path), "%s/test_data_set_%d/input_%u.pb", dir, set, i);
-			ok = read_floats(path, &in[i]) == (long)g->tensors[g->inputs[i]].size;
+			ok = read_tensor(path, &in[i], 0) == (long)g->tensors[g->inputs[i]].size;
 		}
 		for (i = 0; i < g->n_outputs && i < 16 && ok; i++)
 			ok = (out[i] = malloc(g->tensors[g->outputs[i]].size * sizeof(float))) != NULL;
@@ -135,7 +250,7 @@ static int run_sets(struct cim_graph *g, const char *dir, int verbose)
 			long n;
 
 			snprintf(path, sizeof(path), "%s/test_data_set_%d/output_%u.pb", dir, set, i);
-			n = read_floats(path, &want);
+			n = read_tensor(path, &want, 1);
 			if (n != (long)g->tensors[g->outputs[i]].size) {
 				result = n < 0 ? -1 : 0;
 				if (n >= 0)
@@ -143,7 +258,8 @@ static int run_sets(struct cim_graph *g, const char *dir, int verbose)
 				break;
 			}
 			for (k = 0; k < (uint32_t)n; k++)
-				if (!(fabsf(out[i][k] - want[k]) <= 1e-4f + 1e-3f * fabsf(want[k])) &&
+				if (out[i][k] != want[k] &&
+				    !(fabsf(out[i][k] - want[k]) <= 1e-4f + 1e-3f * fabsf(want[k])) &&
 				    !(isnan(want[k]) && isnan(out[i][k]))) {
 					if (verbose)
 						fprintf(stderr, "%s: output %u[%u] = %g, want %g\n",

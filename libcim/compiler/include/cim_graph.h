@@ -66,6 +66,19 @@ enum cim_unary {
 	CIM_UNARY_TANH,
 	CIM_UNARY_LEAKYRELU,	/* x >= 0 ? x : alpha x (PRelu's scalar slope) */
 	CIM_UNARY_SILU,		/* x * sigmoid(x) */
+	CIM_UNARY_RECIPROCAL,	/* 1 / x */
+	CIM_UNARY_NEG,
+	CIM_UNARY_ABS,
+	CIM_UNARY_EXP,
+	CIM_UNARY_LOG,
+	CIM_UNARY_SQRT,
+	CIM_UNARY_ELU,		/* x >= 0 ? x : alpha (e^x - 1) */
+	CIM_UNARY_SELU,		/* beta (x > 0 ? x : alpha (e^x - 1)) */
+	CIM_UNARY_SOFTPLUS,	/* ln(1 + e^x) */
+	CIM_UNARY_SOFTSIGN,	/* x / (1 + |x|) */
+	CIM_UNARY_FLOOR,
+	CIM_UNARY_CEIL,
+	CIM_UNARY_LAST = CIM_UNARY_CEIL
 };
 
 /* Activation fused into FC, CONV and ADD nodes by cim_graph_optimize(). */
