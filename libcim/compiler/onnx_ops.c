@@ -124,7 +124,7 @@ static int add_per_sample(struct onnx_ctx *c, enum cim_node_op op,
 			  uint32_t batch)
 {
 	char part[2][NAME_LEN], acc[2][NAME_LEN];
-	const char *ins[CIM_MAX_NODE_INPUTS];
+	const char *ins[CIM_MAX_NODE_INPUTS], *cat[2];
 	union cim_node_attrs sa = { 0 }, ca = { .axis = 0 };
 	uint32_t s;
 	int ret = 0;
@@ -150,9 +150,9 @@ static int add_per_sample(struct onnx_ctx *c, enum cim_node_op op,
 		}
 		/* acc = concat(acc, part): the last one is the output */
 		snprintf(acc[1], NAME_LEN, "%.400s:c%u", output, s);
-		ins[0] = acc[0];
-		ins[1] = part[1];
-		ret = add_one(c, CIM_NODE_CONCAT, ins, 2, &ca,
+		cat[0] = acc[0];
+		cat[1] = part[1];
+		ret = add_one(c, CIM_NODE_CONCAT, cat, 2, &ca,
 			      s + 1 == batch ? output : acc[1]);
 		memcpy(acc[0], acc[1], NAME_LEN);
 	}

@@ -141,6 +141,63 @@ static int op_prelu(struct onnx_ctx *c)
 }
 
 /*
+ * x op k with a constant k that broadcasts to x (numpy rules) but is not
+ * one per channel of a 4-D x: an Add or Mul of x and an initializer
+ * (k, -k or 1/k); k - x and k / x take -x or 1/x first.
+ */
+static int const_binary(struct onnx_ctx *c, const char *op,
+			const struct cim_tensor *x, uint32_t xi,
+			const char *kname)
+{
+	const Onnx__TensorProto *kt = onnx_const(c, kname);
+	char kn[ONNX_NAME_LEN], tn[ONNX_NAME_LEN], mn[ONNX_NAME_LEN];
+	uint32_t kd[CIM_MAX_RANK], kr = (uint32_t)kt->n_dims, d, one = 1;
+	union cim_node_attrs u = { .unary = { CIM_UNARY_RECIPROCAL, 0, 0 } };
+	int add = !strcmp(op, "Add") || !strcmp(op, "Sub");
+	const char *ins[2] = { x->name, kn };
+	float *k = NULL, m1 = -1;
+	size_t n, i;
+	int ret;
+
+	if (kr > x->rank)
+		return onnx_node_err(c, "constant \"%.100s\" has more dimensions than the tensor",
+				     kname);
+	for (d = 0; d < kr; d++) {
+		kd[d] = (uint32_t)kt->dims[d];
+		if (kd[d] != 1 && kd[d] != x->dims[x->rank - kr + d])
+			return onnx_node_err(c, "constant \"%.100s\" does not broadcast to the tensor's shape",
+					     kname);
+	}
+	if (!kr)
+		kd[kr++] = 1;
+	ret = onnx_const_floats(c, kname, &k, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(op, "Sub") && xi == 0)
+			k[i] = -k[i];
+		else if (!strcmp(op, "Div") && xi == 0)
+			k[i] = 1 / k[i];
+	}
+	ret = onnx_add_init(c, "k", kr, kd, k, kn);
+	free(k);
+	snprintf(tn, sizeof(tn), "%.400s:x", c->node->output[0]);
+	if (!ret && xi == 1 && !strcmp(op, "Sub")) {	/* k - x = -x + k */
+		const char *nx[2] = { x->name, mn };
+
+		ret = onnx_add_init(c, "m1", 1, &one, &m1, mn);
+		if (!ret)
+			ret = onnx_add_node(c, CIM_NODE_MUL, nx, 2, NULL, tn);
+		ins[0] = tn;
+	} else if (!ret && xi == 1 && !strcmp(op, "Div")) {	/* k / x */
+		ret = onnx_add_node(c, CIM_NODE_UNARY, ins, 1, &u, tn);
+		ins[0] = tn;
+	}
+	return ret ? ret : onnx_add_node(c, add ? CIM_NODE_ADD : CIM_NODE_MUL,
+					 ins, 2, NULL, NULL);
+}
+
+/*
  * x op k with a constant k that is one value or one per channel of a
  * 4-D x: a depthwise 1x1 convolution y = w[c] x + b[c].
  */
@@ -157,8 +214,7 @@ static int affine(struct onnx_ctx *c, const char *op, const struct cim_tensor *x
 	int ret;
 
 	if (x->rank != 4)
-		return onnx_node_err(c, "%s of a rank-%u tensor and a constant is not supported (only 4-D, per channel)",
-				     op, x->rank);
+		return const_binary(c, op, x, xi, kname);
 	C = x->dims[1];
 	kr = (uint32_t)kt->n_dims;
 	for (d = 0; d < kr; d++) {
@@ -166,8 +222,7 @@ static int affine(struct onnx_ctx *c, const char *op, const struct cim_tensor *x
 		uint32_t xa = 4 - kr + d;
 
 		if (kr > 4 || (kd != 1 && !(xa == 1 && kd == C)))
-			return onnx_node_err(c, "constant \"%.100s\" varies along more than the channels",
-					     kname);
+			return const_binary(c, op, x, xi, kname);
 	}
 	ret = onnx_const_floats(c, kname, &k, &n);
 	if (ret)
