@@ -19,6 +19,27 @@ static float hsig(float x, float alpha, float beta)
 	return y < 0 ? 0 : y > 1 ? 1 : y;
 }
 
+/*
+ * x rounded to nearest-even with `bits` fraction bits and exponents down
+ * to min_exp (subnormals below), overflowing to infinity above max.
+ */
+static float round_float(float x, int bits, int min_exp, double max)
+{
+	double ax = fabs((double)x), q, r;
+	int e;
+
+	if (isnan(x) || isinf(x) || ax == 0)
+		return x;
+	frexp(ax, &e);			/* ax = m 2^e, m in [0.5, 1) */
+	if (e - 1 < min_exp)
+		e = min_exp + 1;
+	q = ldexp(1.0, e - 1 - bits);
+	r = nearbyint(ax / q) * q;
+	if (r > max)
+		r = INFINITY;
+	return (float)(x < 0 ? -r : r);
+}
+
 float cgk_unary_fn(uint32_t fn, float alpha, float beta, float x)
 {
 	switch (fn) {
@@ -58,6 +79,16 @@ float cgk_unary_fn(uint32_t fn, float alpha, float beta, float x)
 		return floorf(x);
 	case CIM_UNARY_CEIL:
 		return ceilf(x);
+	case CIM_UNARY_ROUND_F16:
+		return round_float(x, 10, -14, 65504.0);
+	case CIM_UNARY_ROUND_BF16: {	/* truncated, as ONNX's Cast (< 19) */
+		uint32_t u;
+
+		memcpy(&u, &x, 4);
+		u &= isnan(x) ? 0xffffffffu : 0xffff0000u;
+		memcpy(&x, &u, 4);
+		return x;
+	}
 	default:
 		return x;
 	}

@@ -820,13 +820,22 @@ static int op_cast(struct onnx_ctx *c)
 		ret = onnx_attr_int(c, "to", &to);
 	if (ret)
 		return ret;
-	if (to != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
-	    to != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-		return onnx_node_err(c, "a cast of a runtime tensor to data type %lld is not supported (only to float or double, computed as float32)",
-				     (long long)to);
 	if (!tensor(c, in_name(c, 0)))
 		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
 				     in_name(c, 0));
+	if (to == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16 ||
+	    to == ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16) {
+		union cim_node_attrs a = { .unary = {
+			to == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16 ?
+			CIM_UNARY_ROUND_F16 : CIM_UNARY_ROUND_BF16, 0, 0 } };
+		const char *x = in_name(c, 0);
+
+		return add(c, CIM_NODE_UNARY, &x, 1, &a, NULL);
+	}
+	if (to != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
+	    to != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+		return onnx_node_err(c, "a cast of a runtime tensor to data type %lld is not supported (only to floating-point types, computed in float32)",
+				     (long long)to);
 	return onnx_add_alias(c, c->node->output[0], in_name(c, 0));
 }
 

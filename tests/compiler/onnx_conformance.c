@@ -82,7 +82,7 @@ static const char *const limit_names[LIM_COUNT] = {
 };
 
 /* Graph input element types, for data files that store them as bits. */
-static int32_t in_types[16];
+static int32_t in_types[16], out_types[16];
 
 struct names {
 	const char **v;
@@ -197,6 +197,9 @@ static enum limit graph_limit(const Onnx__GraphProto *gr)
 	for (i = 0; i < gr->n_output && l == LIM_NONE; i++) {
 		const Onnx__ValueInfoProto *vo = gr->output[i];
 
+		if (i < 16 && vo->type && vo->type->tensor_type)
+			out_types[i] = vo->type->tensor_type->elem_type;
+
 		if (vo->type && vo->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
 		    vo->type->tensor_type &&
 		    vo->type->tensor_type->elem_type == ONNX__TENSOR_PROTO__DATA_TYPE__STRING)
@@ -228,6 +231,7 @@ static int ops_supported(const void *buf, size_t len, enum limit *lim)
 
 	*lim = LIM_NONE;
 	memset(in_types, 0, sizeof(in_types));
+	memset(out_types, 0, sizeof(out_types));
 	for (i = 0; ok && i < m->graph->n_node; i++) {
 		for (j = 0; supported[j]; j++)
 			if (!strcmp(m->graph->node[i]->op_type, supported[j]))
@@ -428,7 +432,7 @@ static int run_sets(struct cim_graph *g, const char *dir, int verbose)
 			long n;
 
 			snprintf(path, sizeof(path), "%s/test_data_set_%d/output_%u.pb", dir, set, i);
-			n = read_tensor(path, &want, 1, 0);
+			n = read_tensor(path, &want, 1, i < 16 ? out_types[i] : 0);
 			if (n != (long)g->tensors[g->outputs[i]].size) {
 				result = n < 0 ? -1 : 0;
 				if (n >= 0)

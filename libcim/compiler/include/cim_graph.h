@@ -78,7 +78,9 @@ enum cim_unary {
 	CIM_UNARY_SOFTSIGN,	/* x / (1 + |x|) */
 	CIM_UNARY_FLOOR,
 	CIM_UNARY_CEIL,
-	CIM_UNARY_LAST = CIM_UNARY_CEIL
+	CIM_UNARY_ROUND_F16,	/* to the nearest float16 (Cast) */
+	CIM_UNARY_ROUND_BF16,	/* to bfloat16, truncating (Cast before 19) */
+	CIM_UNARY_LAST = CIM_UNARY_ROUND_BF16
 };
 
 /* Activation fused into FC, CONV and ADD nodes by cim_graph_optimize(). */
