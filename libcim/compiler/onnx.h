@@ -117,6 +117,13 @@ int onnx_translate(struct onnx_ctx *c);
 /* Sub and Div of two runtime tensors (inputs 0 and 1). */
 int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
 		       const struct cim_tensor *b);
+/* Window forms lowered onto 2-D operators (onnx_lower_win.c). */
+int onnx_lower_3d(struct onnx_ctx *c, const struct cim_tensor *x);
+int onnx_lower_dilated_maxpool(struct onnx_ctx *c, const struct cim_tensor *x,
+			       const uint32_t *kernel, const uint32_t *stride,
+			       const uint32_t *pad, const uint32_t *dil);
+int onnx_lower_pad_mode(struct onnx_ctx *c, const struct cim_tensor *x,
+			const int64_t *pads, int reflect);
 /* A float32 constant called name (a copy of v). */
 int onnx_publish_floats(struct onnx_ctx *c, const char *name, uint32_t rank,
 			const int64_t *dims, const float *v, size_t n);

@@ -286,6 +286,11 @@ int onnx_lower(struct onnx_ctx *c, int *ret)
 		*ret = lower_1d(c, x);
 		return 1;
 	}
+	if (x->rank == 5 && (!strcmp(op, "Conv") || !strcmp(op, "MaxPool") ||
+			     !strcmp(op, "AveragePool"))) {
+		*ret = onnx_lower_3d(c, x);
+		return 1;
+	}
 	if (x->rank != 4 && !strcmp(op, "BatchNormalization")) {
 		*ret = lower_bn(c, x);
 		return 1;

@@ -544,7 +544,7 @@ static int op_pool(struct onnx_ctx *c, int op)
 	const char *x = in_name(c, 0);
 	int64_t ceil_mode = 0, cip = 0, order = 0;
 	const struct cim_tensor *xt;
-	uint32_t given[4];
+	uint32_t given[4], dil[2] = { 1, 1 };
 	int ret;
 
 	ret = check_node(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg, 1, 1);
@@ -563,12 +563,18 @@ static int op_pool(struct onnx_ctx *c, int op)
 		ret = onnx_attr_int(c, "storage_order", &order);
 	if (!ret)
 		ret = window_attrs(c, xt->dims + 2, NULL, 0, a.pool.kernel,
-				   a.pool.stride, given, NULL);
+				   a.pool.stride, given, op == CIM_NODE_MAXPOOL ? dil : NULL);
 	if (!ret)
 		ret = window_attrs(c, xt->dims + 2, NULL, ceil_mode != 0,
-				   a.pool.kernel, a.pool.stride, a.pool.pad, NULL);
+				   a.pool.kernel, a.pool.stride, a.pool.pad,
+				   op == CIM_NODE_MAXPOOL ? dil : NULL);
 	if (ret)
 		return ret;
+	if (order)
+		return unsupported(c, "storage_order", order);
+	if (op == CIM_NODE_MAXPOOL && (dil[0] != 1 || dil[1] != 1))
+		return onnx_lower_dilated_maxpool(c, xt, a.pool.kernel, a.pool.stride,
+						  a.pool.pad, dil);
 	/* PyTorch divides by the window clipped to input + pads, not ceil's */
 	if (op == CIM_NODE_AVGPOOL && cip && memcmp(given, a.pool.pad, sizeof(given)))
 		return onnx_node_err(c, "ceil_mode=1 with count_include_pad=1 is not supported when it adds padding");

@@ -456,8 +456,9 @@ static int op_pad(struct onnx_ctx *c)
 		ret = onnx_attr_string(c, "mode", mode, sizeof(mode));
 	if (ret)
 		return ret;
-	if (strcmp(mode, "constant"))
-		return onnx_node_err(c, "mode=%s is not supported (only constant)", mode);
+	if (strcmp(mode, "constant") && strcmp(mode, "reflect") && strcmp(mode, "edge"))
+		return onnx_node_err(c, "mode=%s is not supported (constant, reflect, edge are)",
+				     mode);
 	if (c->opset < 11) {
 		/* Pad-1 calls the attribute paddings */
 		ret = onnx_attr_ints(c, c->opset < 2 ? "paddings" : "pads", pads,
@@ -490,6 +491,8 @@ static int op_pad(struct onnx_ctx *c)
 		return onnx_add_alias(c, c->node->output[0], xn);
 	if (x->rank != 4 || pads[0] || pads[1] || pads[4] || pads[5])
 		return onnx_node_err(c, "only padding of H and W of a 4-D tensor is supported");
+	if (strcmp(mode, "constant"))
+		return onnx_lower_pad_mode(c, x, pads, !strcmp(mode, "reflect"));
 	a.pad.pad[0] = (uint32_t)pads[2];
 	a.pad.pad[1] = (uint32_t)pads[3];
 	a.pad.pad[2] = (uint32_t)pads[6];
