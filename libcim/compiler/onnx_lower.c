@@ -38,10 +38,15 @@ static int lower_1d(struct onnx_ctx *c, const struct cim_tensor *x)
 	char xn[ONNX_NAME_LEN], wn[ONNX_NAME_LEN], yn[ONNX_NAME_LEN];
 	uint32_t dims[4] = { x->dims[0], x->dims[1], 1, x->dims[2] };
 	const struct cim_tensor *w = NULL, *y;
+	struct cim_tensor wv;
 	int is_conv = !strcmp(c->node->op_type, "Conv"), ret;
 
 	if (is_conv) {
 		w = onnx_tensor(c, onnx_in_name(c, 1));
+		if (w) {
+			wv = *w;
+			w = &wv;
+		}
 		if (!w || !w->data)
 			return onnx_node_err(c, "input 1 \"%.100s\" must be an initializer (weights)",
 					     onnx_in_name(c, 1) ? onnx_in_name(c, 1) : "");
@@ -255,7 +260,7 @@ int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
 	const char *ins[2];
 	uint32_t one = 1;
 	float m1 = -1;
-	int ret = 0;
+	int ret = 0, a_first = a->size >= b->size;
 
 	tmp_name(c, tn, is_div ? "recip" : "neg");
 	ins[0] = onnx_in_name(c, 1);
@@ -268,8 +273,8 @@ int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
 			ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, tn);
 	}
 	/* the larger first: the second broadcasts to it */
-	ins[0] = a->size >= b->size ? onnx_in_name(c, 0) : tn;
-	ins[1] = a->size >= b->size ? tn : onnx_in_name(c, 0);
+	ins[0] = a_first ? onnx_in_name(c, 0) : tn;
+	ins[1] = a_first ? tn : onnx_in_name(c, 0);
 	return ret ? ret : onnx_add_node(c, is_div ? CIM_NODE_MUL : CIM_NODE_ADD,
 					 ins, 2, NULL, NULL);
 }
@@ -277,10 +282,14 @@ int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
 int onnx_lower(struct onnx_ctx *c, int *ret)
 {
 	const char *op = c->node->op_type;
-	const struct cim_tensor *x = onnx_tensor(c, onnx_in_name(c, 0));
+	const struct cim_tensor *xp = onnx_tensor(c, onnx_in_name(c, 0));
+	/* a copy: adding nodes moves the graph's tensor array */
+	struct cim_tensor xv;
+	const struct cim_tensor *x = &xv;
 
-	if (!x || c->in_over[0])
+	if (!xp || c->in_over[0])
 		return 0;
+	xv = *xp;
 	if (x->rank == 3 && (!strcmp(op, "Conv") || !strcmp(op, "MaxPool") ||
 			     !strcmp(op, "AveragePool"))) {
 		*ret = lower_1d(c, x);

@@ -161,6 +161,7 @@ static int lower_pool3d(struct onnx_ctx *c, const struct cim_tensor *x)
 	char n1[ONNX_NAME_LEN], n2[ONNX_NAME_LEN], n3[ONNX_NAME_LEN], n4[ONNX_NAME_LEN];
 	int64_t ceil_mode = 0, cip = 0, order = 0;
 	const struct cim_tensor *y;
+	struct cim_tensor yv;
 	union cim_node_attrs a = { 0 };
 	struct win3 w, given;
 	uint32_t dims[5];
@@ -215,7 +216,8 @@ static int lower_pool3d(struct onnx_ctx *c, const struct cim_tensor *x)
 		ret = onnx_add_node(c, op, (const char *const[]){ n1 }, 1, &a, n2);
 	if (ret)
 		return ret;
-	y = onnx_tensor(c, n2);
+	yv = *onnx_tensor(c, n2);
+	y = &yv;
 	/* D over [N, C, D, H'*W'] */
 	dims[1] = x->dims[1];
 	dims[2] = x->dims[2];
@@ -243,6 +245,7 @@ static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
 	static const char *const known[] = { "auto_pad", "dilations", "group",
 		"kernel_shape", "pads", "strides", NULL };
 	const struct cim_tensor *wt;
+	struct cim_tensor wv;
 	char xn[ONNX_NAME_LEN], wn[ONNX_NAME_LEN], sn[ONNX_NAME_LEN], rn[ONNX_NAME_LEN];
 	char yn[ONNX_NAME_LEN], (*parts)[ONNX_NAME_LEN] = NULL;
 	const char *cur = onnx_in_name(c, 0), *ins[3];
@@ -256,6 +259,10 @@ static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
 	if (ret)
 		return ret;
 	wt = onnx_tensor(c, onnx_in_name(c, 1));
+	if (wt) {	/* a copy: adding nodes moves the tensor array */
+		wv = *wt;
+		wt = &wv;
+	}
 	if (!wt || !wt->data)
 		return onnx_node_err(c, "input 1 \"%.100s\" must be an initializer (weights)",
 				     onnx_in_name(c, 1));
@@ -381,7 +388,8 @@ int onnx_lower_dilated_maxpool(struct onnx_ctx *c, const struct cim_tensor *x,
 		memcpy(cur, nxt, sizeof(cur));
 	}
 	for (ax = 0; ax < 2 && !ret; ax++) {
-		const struct cim_tensor *t = onnx_tensor(c, cur);
+		struct cim_tensor tv = *onnx_tensor(c, cur);
+		const struct cim_tensor *t = &tv;
 		uint32_t span = (kernel[ax] - 1) * dil[ax] + 1;
 		const char *src = cur;
 
@@ -428,10 +436,11 @@ int onnx_lower_dilated_maxpool(struct onnx_ctx *c, const struct cim_tensor *x,
 }
 
 /* Pad modes reflect and edge of H and W of a 4-D tensor. */
-int onnx_lower_pad_mode(struct onnx_ctx *c, const struct cim_tensor *x,
+int onnx_lower_pad_mode(struct onnx_ctx *c, const struct cim_tensor *xp,
 			const int64_t *pads, int reflect)
 {
 	char cur[ONNX_NAME_LEN], (*parts)[ONNX_NAME_LEN];
+	const struct cim_tensor xv = *xp, *x = &xv;
 	uint32_t ax, i, n, total = 0;
 	int ret = 0;
 

@@ -423,10 +423,10 @@ static int op_reduce(struct onnx_ctx *c)
 		return onnx_add_node(c, is_max ? CIM_NODE_GLOBAL_MAXPOOL :
 				     CIM_NODE_GLOBAL_AVGPOOL, &xn, 1, NULL, NULL);
 	snprintf(mid, sizeof(mid), "%.400s:keep", c->node->output[0]);
+	dims[0] = x->dims[0];	/* before the node moves the tensor array */
+	dims[1] = x->dims[1];
 	ret = onnx_add_node(c, is_max ? CIM_NODE_GLOBAL_MAXPOOL : CIM_NODE_GLOBAL_AVGPOOL,
 			    &xn, 1, NULL, mid);
-	dims[0] = x->dims[0];
-	dims[1] = x->dims[1];
 	return ret ? ret : reshape_to(c, mid, 2, dims, NULL);
 }
 
@@ -565,7 +565,7 @@ static int op_split(struct onnx_ctx *c)
 	const struct cim_tensor *x;
 	const char *xn = onnx_in_name(c, 0);
 	size_t n = 0, i, outs = c->node->n_output;
-	uint32_t ax;
+	uint32_t ax, axis_len;
 	int ret = onnx_check_node(c, known, 1, 2);
 
 	if (!ret)
@@ -594,6 +594,7 @@ static int op_split(struct onnx_ctx *c)
 	}
 	if (n != outs)
 		return onnx_node_err(c, "split has %zu parts for %zu outputs", n, outs);
+	axis_len = x->dims[ax];	/* before nodes move the tensor array */
 	for (i = 0; i < n && !ret; i++) {
 		if (!c->node->output[i] || !*c->node->output[i]) {
 			at += split[i];
@@ -602,9 +603,9 @@ static int op_split(struct onnx_ctx *c)
 		ret = slice_node(c, xn, ax, at, 1, split[i], c->node->output[i]);
 		at += split[i];
 	}
-	if (!ret && at != x->dims[ax])
+	if (!ret && at != axis_len)
 		ret = onnx_node_err(c, "the parts add up to %lld, the axis has %u",
-				    (long long)at, x->dims[ax]);
+				    (long long)at, axis_len);
 	return ret;
 }
 
