@@ -212,6 +212,8 @@ static const char *const_output(struct onnx_ctx *c, const char *name, int *ret)
 			.inputs = &src, .output = name, .attr = a });
 	if (*ret == -EINVAL)
 		*ret = onnx_err(c, "%s", cim_graph_error(c->g));
+	if (*ret > 0)
+		*ret = 0;	/* the node's index */
 	return *ret < 0 ? NULL : name;
 }
 

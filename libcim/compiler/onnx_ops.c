@@ -352,16 +352,104 @@ static int op_conv(struct onnx_ctx *c)
 	return add(c, CIM_NODE_CONV, ins, ins[2] ? 3 : 2, &a, NULL);
 }
 
-/* Gemm and MatMul: Y = alpha op(A) op(B) + beta C as FC with W = [N, K]. */
+/*
+ * C of Gemm: a per-output bias when it is one value or a row of N (then
+ * it goes into the FC), else (a matrix [M, N] or [M, 1], or a tensor
+ * computed at run time) an Add after the FC of beta C.  *bias_form says
+ * which; for a bias *cv gets beta C spread over the N outputs.
+ */
+static int gemm_c(struct onnx_ctx *c, const char *c_name, uint32_t n,
+		  float beta, float *bias, int *bias_form)
+{
+	const Onnx__TensorProto *ct = onnx_const(c, c_name);
+	float *cv = NULL;
+	int ret, nc = 0;
+	uint32_t i;
+
+	*bias_form = 0;
+	if (!ct)
+		return 0;
+	if (ct->n_dims > 2 || (ct->n_dims == 2 && ct->dims[0] != 1))
+		return 0;
+	ret = const_values(c, c_name, &cv, NULL, &nc);
+	if (ret)
+		return ret;
+	if (nc != 1 && (uint32_t)nc != n) {
+		free(cv);
+		return onnx_node_err(c, "input C must have 1 or N=%u elements (a per-output bias), has %d",
+				     n, nc);
+	}
+	for (i = 0; i < n; i++)
+		bias[i] = beta * cv[nc == 1 ? 0 : i];
+	free(cv);
+	*bias_form = 1;
+	return 0;
+}
+
+/* y = fc_out + beta C, C not a bias: an Add with broadcasting. */
+static int gemm_add_c(struct onnx_ctx *c, const char *fc_out, const char *c_name,
+		      float beta)
+{
+	const Onnx__TensorProto *ct = onnx_const(c, c_name);
+	char kn[NAME_LEN], sn[NAME_LEN];
+	const char *ins[2] = { fc_out, c_name };
+	const struct cim_tensor *ctt;
+	int ret = 0;
+
+	if (ct) {	/* a constant matrix: beta C as an initializer */
+		int64_t dims[CIM_MAX_RANK];
+		float *cv;
+		int nc, i;
+
+		ret = const_values(c, c_name, &cv, NULL, &nc);
+		if (ret)
+			return ret;
+		for (i = 0; i < nc; i++)
+			cv[i] *= beta;
+		for (i = 0; i < (int)ct->n_dims; i++)
+			dims[i] = ct->dims[i];
+		snprintf(kn, sizeof(kn), "%.400s:C", c->node->output[0]);
+		ret = onnx_publish_floats(c, kn, (uint32_t)ct->n_dims, dims, cv,
+					  (size_t)nc);
+		free(cv);
+		ins[1] = kn;
+		if (!ret && !tensor(c, kn))
+			ret = onnx_node_err(c, "input C of rank %d is not supported",
+					    (int)ct->n_dims);
+		return ret ? ret : add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
+	}
+	ctt = tensor(c, c_name);
+	if (!ctt)
+		return onnx_node_err(c, "input C \"%.100s\" is not defined before the node",
+				     c_name);
+	if (beta != 1) {
+		uint32_t one = 1;
+		const char *m[2] = { c_name, kn };
+
+		ret = add_init(c, "beta", 1, &one, &beta, kn);
+		snprintf(sn, sizeof(sn), "%.400s:betaC", c->node->output[0]);
+		if (!ret)
+			ret = add(c, CIM_NODE_MUL, m, 2, NULL, sn);
+		ins[1] = sn;
+	}
+	return ret ? ret : add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
+}
+
+/*
+ * Gemm and MatMul: Y = alpha op(A) op(B) + beta C as FC with W = [N, K].
+ * A MatMul of rank above 2 is a batch of FCs with the same weights: the
+ * leading axes are folded into the rows and unfolded after.
+ */
 static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		 float beta, const char *c_name)
 {
 	const char *ins[3];
 	char wname[NAME_LEN], bname[NAME_LEN], tname[NAME_LEN];
+	char rows[NAME_LEN], fco[NAME_LEN];
 	const struct cim_tensor *a, *b;
-	uint32_t k, n, i, j, wd[2];
-	float *w = NULL, *bias = NULL, *cv = NULL;
-	int ret, nc = 0;
+	uint32_t k, n, i, j, wd[2], ar, adims[CIM_MAX_RANK], m = 1;
+	float *w = NULL, *bias = NULL;
+	int ret, bias_form = 1, batched;
 
 	ret = need_tensor(c, 0, &a);
 	if (!ret)
@@ -370,9 +458,14 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		return ret;
 	if (!b->data)
 		return onnx_node_err(c, "input B must be an initializer (weights)");
-	if (a->rank != 2 || b->rank != 2)
+	batched = a->rank > 2 && !c_name && !trans_a;
+	if ((a->rank != 2 && !batched) || b->rank != 2)
 		return onnx_node_err(c, "only 2-D inputs are supported (A has rank %u, B %u)",
 				     a->rank, b->rank);
+	ar = a->rank;
+	memcpy(adims, a->dims, sizeof(adims));	/* adding nodes moves a */
+	for (i = 0; i + 1 < ar; i++)
+		m *= adims[i];
 	k = trans_b ? b->dims[1] : b->dims[0];
 	n = trans_b ? b->dims[0] : b->dims[1];
 	w = malloc((size_t)k * n * sizeof(*w));
@@ -386,16 +479,9 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 			w[(size_t)i * k + j] = alpha * (trans_b ? b->data[(size_t)i * k + j] :
 							b->data[(size_t)j * n + i]);
 	if (c_name) {
-		ret = const_values(c, c_name, &cv, NULL, &nc);
+		ret = gemm_c(c, c_name, n, beta, bias, &bias_form);
 		if (ret)
 			goto out;
-		if (nc != 1 && (uint32_t)nc != n) {
-			ret = onnx_node_err(c, "input C must have 1 or N=%u elements (a per-output bias), has %d",
-					    n, nc);
-			goto out;
-		}
-		for (i = 0; i < n; i++)
-			bias[i] = beta * cv[nc == 1 ? 0 : i];
 	}
 	wd[0] = n;
 	wd[1] = k;
@@ -405,6 +491,16 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	if (ret)
 		goto out;
 	ins[0] = in_name(c, 0);
+	if (batched) {
+		uint32_t rd[2] = { m, adims[ar - 1] };
+
+		snprintf(rows, sizeof(rows), "%.400s:rows", c->node->output[0]);
+		ret = onnx_add_node(c, CIM_NODE_RESHAPE, ins, 1, &(union cim_node_attrs){
+			.reshape = { .rank = 2, .shape = { rd[0], rd[1] } } }, rows);
+		if (ret)
+			goto out;
+		ins[0] = rows;
+	}
 	if (trans_a) {
 		union cim_node_attrs t = { .perm = { 1, 0 } };
 
@@ -416,11 +512,22 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	}
 	ins[1] = wname;
 	ins[2] = bname;
-	ret = add(c, CIM_NODE_FC, ins, 3, NULL, NULL);
+	snprintf(fco, sizeof(fco), "%.400s:fc", c->node->output[0]);
+	ret = add(c, CIM_NODE_FC, ins, 3, NULL, batched || !bias_form ? fco : NULL);
+	if (!ret && batched) {
+		union cim_node_attrs r = { .reshape = { .rank = ar } };
+
+		for (i = 0; i + 1 < ar; i++)
+			r.reshape.shape[i] = adims[i];
+		r.reshape.shape[ar - 1] = n;
+		ins[0] = fco;
+		ret = add(c, CIM_NODE_RESHAPE, ins, 1, &r, NULL);
+	}
+	if (!ret && !bias_form)
+		ret = gemm_add_c(c, fco, c_name, beta);
 out:
 	free(w);
 	free(bias);
-	free(cv);
 	return ret;
 }
 
