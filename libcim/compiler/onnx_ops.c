@@ -393,8 +393,21 @@ static int gemm_add_c(struct onnx_ctx *c, const char *fc_out, const char *c_name
 	const Onnx__TensorProto *ct = onnx_const(c, c_name);
 	char kn[NAME_LEN], sn[NAME_LEN];
 	const char *ins[2] = { fc_out, c_name };
-	const struct cim_tensor *ctt;
+	const struct cim_tensor *ctt, *y = tensor(c, fc_out);
+	uint32_t cr, d, ydims[2] = { y->dims[0], y->dims[1] };
 	int ret = 0;
+
+	ctt = ct ? NULL : tensor(c, c_name);
+	cr = ct ? (uint32_t)ct->n_dims : ctt ? ctt->rank : 0;
+	for (d = 0; d < cr && cr <= 2; d++) {
+		int64_t cd = ct ? ct->dims[d] : ctt->dims[d];
+
+		if (cd != 1 && cd != ydims[2 - cr + d])
+			break;
+	}
+	if ((ct || ctt) && (cr > 2 || d < cr))
+		return onnx_node_err(c, "input C does not broadcast to the output's %ux%u",
+				     ydims[0], ydims[1]);
 
 	if (ct) {	/* a constant matrix: beta C as an initializer */
 		int64_t dims[CIM_MAX_RANK];
@@ -418,7 +431,6 @@ static int gemm_add_c(struct onnx_ctx *c, const char *fc_out, const char *c_name
 					    (int)ct->n_dims);
 		return ret ? ret : add(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
 	}
-	ctt = tensor(c, c_name);
 	if (!ctt)
 		return onnx_node_err(c, "input C \"%.100s\" is not defined before the node",
 				     c_name);

@@ -2,7 +2,7 @@
 /*
  * onnx_conformance: ONNX's own backend test data (Debian
  * libonnx-testdata) through the importer and the float executor.
- *   onnx_conformance [-v] DIR...   each DIR holds test directories
+ *   onnx_conformance [-v] [-m MIN] DIR...   each DIR holds test directories
  *   (model.onnx, test_data_set_N/input_K.pb, output_K.pb)
  * A test whose operators are all ones the importer translates counts as
  * supported; it passes if it imports and every data set's outputs match
@@ -10,7 +10,7 @@
  * fails (a documented refusal: an attribute, a dtype), and "wrong" if it
  * runs and differs.  Prints the counts and the bench lines
  * onnx_conformance_pass / _total (supported tests); exit 1 on any wrong
- * output.
+ * output, or (-m) when fewer than MIN supported tests pass.
  */
 #include <dirent.h>
 #include <math.h>
@@ -472,6 +472,7 @@ int main(int argc, char **argv)
 	unsigned int total = 0, pass = 0, wrong = 0, refused = 0, skipped = 0;
 	unsigned int limited[LIM_COUNT] = { 0 }, n_limited = 0, l;
 	int a, i, verbose = 0;
+	long min_pass = 0;
 
 	for (a = 1; a < argc; a++) {
 		struct dirent **ents;
@@ -479,6 +480,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[a], "-v")) {
 			verbose = 1;
+			continue;
+		}
+		if (!strcmp(argv[a], "-m") && a + 1 < argc) {
+			min_pass = strtol(argv[++a], NULL, 10);
 			continue;
 		}
 		n = scandir(argv[a], &ents, NULL, by_name);
@@ -551,5 +556,8 @@ int main(int argc, char **argv)
 	printf("bench: onnx_conformance_pass %u\n", pass);
 	printf("bench: onnx_conformance_total %u\n", total);
 	printf("bench: onnx_conformance_at_limit %u\n", n_limited);
-	return wrong ? 1 : 0;
+	if (pass < min_pass)
+		printf("onnx conformance: %u pass, fewer than the %ld expected\n", pass,
+		       min_pass);
+	return wrong || pass < min_pass ? 1 : 0;
 }
