@@ -221,7 +221,7 @@ int cim_graph_min_arrays(const struct cim_graph *g, uint32_t wbits,
 			 uint32_t rows, uint32_t cols, uint64_t *arrays);
 
 /*
- * ONNX import (opsets 11-17, operators listed in docs/compiler.md).  On
+ * ONNX import (opsets 1-17, operators listed in docs/compiler.md).  On
  * success *out is a new graph (already optimized when optimize is set).
  * On failure returns -EINVAL (malformed or unsupported model: err says
  * which node, operator and what), -ENOENT/-EIO (file), -ENOMEM; err
