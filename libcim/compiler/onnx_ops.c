@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "onnx.h"
+#include "quant.h"
 
 #define NAME_LEN	512
 
@@ -448,6 +449,74 @@ static int gemm_add_c(struct onnx_ctx *c, const char *fc_out, const char *c_name
 }
 
 /*
+ * FC of x [M, K] with W [N, K] and bias [N] into out.  A K longer than
+ * the card's longest vector (CQI_MAX_VECTOR) is split over rows: FCs of
+ * column SLICEs of x with the matching rows of W (the bias in the first),
+ * summed by ADDs.
+ */
+static int fc_rows(struct onnx_ctx *c, const char *x, const float *w,
+		   uint32_t n, uint32_t k, const float *bias, const char *out)
+{
+	char wname[NAME_LEN], bname[NAME_LEN], xs[NAME_LEN], part[NAME_LEN];
+	char acc[2][NAME_LEN], suffix[32];
+	uint32_t parts = (k + CQI_MAX_VECTOR - 1) / CQI_MAX_VECTOR, p, i, wd[2];
+	float *wp = NULL, *zero = NULL;
+	const char *ins[3];
+	int ret = 0;
+
+	if (parts <= 1) {
+		wd[0] = n;
+		wd[1] = k;
+		ret = add_init(c, "W", 2, wd, w, wname);
+		if (!ret)
+			ret = add_init(c, "B", 1, &n, bias, bname);
+		ins[0] = x;
+		ins[1] = wname;
+		ins[2] = bname;
+		return ret ? ret : add(c, CIM_NODE_FC, ins, 3, NULL, out);
+	}
+	wp = malloc((size_t)n * CQI_MAX_VECTOR * sizeof(*wp));
+	zero = calloc(n, sizeof(*zero));
+	if (!wp || !zero)
+		ret = -ENOMEM;
+	for (p = 0; p < parts && !ret; p++) {
+		uint32_t at = p * CQI_MAX_VECTOR;
+		uint32_t len = k - at < CQI_MAX_VECTOR ? k - at : CQI_MAX_VECTOR;
+		union cim_node_attrs sa = { .slice = { 1, at, 1, len } };
+
+		for (i = 0; i < n; i++)
+			memcpy(wp + (size_t)i * len, w + (size_t)i * k + at, len * sizeof(*wp));
+		wd[0] = n;
+		wd[1] = len;
+		snprintf(suffix, sizeof(suffix), "W%u", p);
+		ret = add_init(c, suffix, 2, wd, wp, wname);
+		snprintf(suffix, sizeof(suffix), "B%u", p);
+		if (!ret)
+			ret = add_init(c, suffix, 1, &n, p ? zero : bias, bname);
+		if (!p)
+			snprintf(acc[0], NAME_LEN, "%.400s:ksum0", out);
+		snprintf(xs, sizeof(xs), "%.400s:krows%u", out, p);
+		snprintf(part, sizeof(part), "%.400s:kfc%u", out, p);
+		if (!ret)
+			ret = add(c, CIM_NODE_SLICE, &x, 1, &sa, xs);
+		ins[0] = xs;
+		ins[1] = wname;
+		ins[2] = bname;
+		if (!ret)
+			ret = add(c, CIM_NODE_FC, ins, 3, NULL, p ? part : acc[0]);
+		if (ret || !p)
+			continue;
+		snprintf(acc[p & 1], NAME_LEN, "%.400s:ksum%u", out, p);
+		ins[0] = acc[(p - 1) & 1];
+		ins[1] = part;
+		ret = add(c, CIM_NODE_ADD, ins, 2, NULL, p + 1 == parts ? out : acc[p & 1]);
+	}
+	free(wp);
+	free(zero);
+	return ret;
+}
+
+/*
  * Gemm and MatMul: Y = alpha op(A) op(B) + beta C as FC with W = [N, K].
  * A MatMul of rank above 2 is a batch of FCs with the same weights: the
  * leading axes are folded into the rows and unfolded after.
@@ -456,10 +525,9 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		 float beta, const char *c_name)
 {
 	const char *ins[3];
-	char wname[NAME_LEN], bname[NAME_LEN], tname[NAME_LEN];
-	char rows[NAME_LEN], fco[NAME_LEN];
+	char tname[NAME_LEN], rows[NAME_LEN], fco[NAME_LEN];
 	const struct cim_tensor *a, *b;
-	uint32_t k, n, i, j, wd[2], ar, adims[CIM_MAX_RANK], m = 1;
+	uint32_t k, n, i, j, ar, adims[CIM_MAX_RANK], m = 1;
 	float *w = NULL, *bias = NULL;
 	int ret, bias_form = 1, batched;
 
@@ -495,13 +563,6 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		if (ret)
 			goto out;
 	}
-	wd[0] = n;
-	wd[1] = k;
-	ret = add_init(c, "W", 2, wd, w, wname);
-	if (!ret)
-		ret = add_init(c, "B", 1, &n, bias, bname);
-	if (ret)
-		goto out;
 	ins[0] = in_name(c, 0);
 	if (batched) {
 		uint32_t rd[2] = { m, adims[ar - 1] };
@@ -522,10 +583,9 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 			goto out;
 		ins[0] = tname;
 	}
-	ins[1] = wname;
-	ins[2] = bname;
 	snprintf(fco, sizeof(fco), "%.400s:fc", c->node->output[0]);
-	ret = add(c, CIM_NODE_FC, ins, 3, NULL, batched || !bias_form ? fco : NULL);
+	ret = fc_rows(c, ins[0], w, n, k, bias, batched || !bias_form ? fco :
+		      c->out_over ? c->out_over : c->node->output[0]);
 	if (!ret && batched) {
 		union cim_node_attrs r = { .reshape = { .rank = ar } };
 

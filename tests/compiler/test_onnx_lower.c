@@ -349,6 +349,50 @@ static void test_gemm_forms_batch_matmul(void **state)
 	near(z, wz, 24);
 }
 
+/* A MatMul whose 20000 rows exceed the card's vector: split over rows. */
+static void test_fc_split_rows(void **state)
+{
+	enum { K = 20000, N = 3 };
+	float *x = malloc(K * 4), *w = malloc(K * N * 4), y[N], want[N];
+	const float *in[] = { x };
+	float *out[] = { y };
+	struct cim_graph *g = NULL;
+	struct ob *b = ob_new(13);
+	uint32_t i, slices = 0;
+	char err[256];
+	size_t len;
+	uint8_t *buf;
+	int j;
+	(void)state;
+
+	fill(x, K, 15);
+	fill(w, K * N, 16);
+	ob_input(b, "x", 2, I64(1, K));
+	ob_output(b, "y");
+	ob_init(b, "w", 2, I64(K, N), w);
+	ob_node(b, "MatMul", "mm", "x,w", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	free(buf);
+	ob_free(b);
+	for (i = 0; i < g->n_nodes; i++)
+		slices += g->nodes[i].op == CIM_NODE_SLICE;
+	assert_int_equal(slices, 2);	/* 16384 + 3616 rows */
+	assert_int_equal(cim_graph_run(g, in, out), 0);
+	for (j = 0; j < N; j++) {
+		double s = 0;
+
+		for (i = 0; i < K; i++)
+			s += (double)x[i] * w[i * N + j];
+		want[j] = (float)s;
+	}
+	for (j = 0; j < N; j++)
+		assert_true(fabsf(y[j] - want[j]) <= 1e-3f * (1 + fabsf(want[j])));
+	cim_graph_free(g);
+	free(x);
+	free(w);
+}
+
 /* Cast to float16 rounds; Shape of the input is a constant output. */
 static void test_cast_f16_const_output(void **state)
 {
@@ -384,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_conv3d_pool3d),
 		cmocka_unit_test(test_gemm_forms_batch_matmul),
 		cmocka_unit_test(test_cast_f16_const_output),
+		cmocka_unit_test(test_fc_split_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
