@@ -114,6 +114,78 @@ static int add_one(struct onnx_ctx *c, enum cim_node_op op,
 #define MAX_FIXED_BATCH	64
 
 /*
+ * A convolution (one group) whose im2col vector C*KH*KW is longer than
+ * the card's (CQI_MAX_VECTOR): split over input channels, the parts'
+ * convolutions (the bias in the first) summed by ADDs.
+ */
+static int add_conv(struct onnx_ctx *c, const char *const *inputs, uint32_t n,
+		    const union cim_node_attrs *attr, const char *output)
+{
+	const struct cim_tensor *wt = tensor(c, inputs[1]);
+	char xs[NAME_LEN], wn[NAME_LEN], bn[NAME_LEN], part[NAME_LEN];
+	char acc[2][NAME_LEN], suffix[32];
+	uint32_t wd[4], taps, cp, parts, p, o, C;
+	float *wp = NULL, *zero = NULL;
+	const float *w;
+	const char *ins[3];
+	int ret = 0;
+
+	if (!wt || !wt->data || wt->rank != 4 || attr->conv.group != 1 ||
+	    (uint64_t)wt->dims[1] * wt->dims[2] * wt->dims[3] <= CQI_MAX_VECTOR ||
+	    (uint64_t)wt->dims[2] * wt->dims[3] > CQI_MAX_VECTOR)
+		return add_one(c, CIM_NODE_CONV, inputs, n, attr, output);
+	memcpy(wd, wt->dims, sizeof(wd));	/* adding nodes moves wt */
+	w = wt->data;
+	C = wd[1];
+	taps = wd[2] * wd[3];
+	cp = CQI_MAX_VECTOR / taps;
+	parts = (C + cp - 1) / cp;
+	wp = malloc((size_t)wd[0] * cp * taps * sizeof(*wp));
+	zero = calloc(wd[0], sizeof(*zero));
+	if (!wp || !zero)
+		ret = -ENOMEM;
+	for (p = 0; p < parts && !ret; p++) {
+		uint32_t at = p * cp, len = C - at < cp ? C - at : cp;
+		union cim_node_attrs sa = { .slice = { 1, at, 1, len } };
+		uint32_t pd[4] = { wd[0], len, wd[2], wd[3] };
+
+		for (o = 0; o < wd[0]; o++)
+			memcpy(wp + (size_t)o * len * taps, w + ((size_t)o * C + at) * taps,
+			       (size_t)len * taps * sizeof(*wp));
+		snprintf(suffix, sizeof(suffix), "cW%u", p);
+		snprintf(xs, sizeof(xs), "%.400s:crows%u", output, p);
+		snprintf(part, sizeof(part), "%.400s:cpart%u", output, p);
+		if (!p)
+			snprintf(acc[0], NAME_LEN, "%.400s:csum0", output);
+		ret = onnx_add_init(c, suffix, 4, pd, wp, wn);
+		snprintf(suffix, sizeof(suffix), "cB%u", p);
+		if (!ret) {
+			const struct cim_tensor *bt = n > 2 ? tensor(c, inputs[2]) : NULL;
+
+			ret = onnx_add_init(c, suffix, 1, wd, bt && bt->data && !p ?
+				       bt->data : zero, bn);
+		}
+		if (!ret)
+			ret = add_one(c, CIM_NODE_SLICE, inputs, 1, &sa, xs);
+		ins[0] = xs;
+		ins[1] = wn;
+		ins[2] = bn;
+		if (!ret)
+			ret = add_one(c, CIM_NODE_CONV, ins, 3, attr, p ? part : acc[0]);
+		if (ret || !p)
+			continue;
+		snprintf(acc[p & 1], NAME_LEN, "%.400s:csum%u", output, p);
+		ins[0] = acc[(p - 1) & 1];
+		ins[1] = part;
+		ret = add_one(c, CIM_NODE_ADD, ins, 2, NULL,
+			      p + 1 == parts ? output : acc[p & 1]);
+	}
+	free(wp);
+	free(zero);
+	return ret;
+}
+
+/*
  * A convolution (or a batch norm, which may become one) over a fixed
  * batch of N > 1 samples: the graph's convolutions take one sample
  * (docs/compiler.md), so each sample is sliced out, convolved with the
@@ -143,7 +215,9 @@ static int add_per_sample(struct onnx_ctx *c, enum cim_node_op op,
 		sa.slice.len = 1;
 		ret = add_one(c, CIM_NODE_SLICE, inputs, 1, &sa, part[0]);
 		ins[0] = part[0];
-		if (!ret)
+		if (!ret && op == CIM_NODE_CONV)
+			ret = add_conv(c, ins, n, attr, part[1]);
+		else if (!ret)
 			ret = add_one(c, op, ins, n, attr, part[1]);
 		if (ret || !s) {
 			snprintf(acc[0], NAME_LEN, "%s", part[1]);
@@ -170,6 +244,8 @@ static int add(struct onnx_ctx *c, enum cim_node_op op, const char *const *input
 	if ((op == CIM_NODE_CONV || op == CIM_NODE_BATCHNORM) && n >= 1 &&
 	    (x = tensor(c, inputs[0])) && x->rank >= 2 && x->dims[0] > 1)
 		return add_per_sample(c, op, inputs, n, attr, output, x->dims[0]);
+	if (op == CIM_NODE_CONV)
+		return add_conv(c, inputs, n, attr, output);
 	return add_one(c, op, inputs, n, attr, output);
 }
 

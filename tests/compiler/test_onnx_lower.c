@@ -393,6 +393,52 @@ static void test_fc_split_rows(void **state)
 	free(w);
 }
 
+/* A 3x3 Conv over 2000 channels (18000 > 16384): split over channels. */
+static void test_conv_split_channels(void **state)
+{
+	enum { C = 2000, OC = 2 };
+	float *x = malloc(C * 9 * 4), *w = malloc(OC * C * 9 * 4), bias[OC] = { 0.5f, -1 };
+	float y[OC], want[OC];
+	const float *in[] = { x };
+	float *out[] = { y };
+	struct cim_graph *g = NULL;
+	struct ob *b = ob_new(13);
+	uint32_t i, slices = 0;
+	char err[256];
+	size_t len;
+	uint8_t *buf;
+	int o;
+	(void)state;
+
+	fill(x, C * 9, 17);
+	fill(w, OC * C * 9, 18);
+	ob_input(b, "x", 4, I64(1, C, 3, 3));
+	ob_output(b, "y");
+	ob_init(b, "w", 4, I64(OC, C, 3, 3), w);
+	ob_init(b, "b", 1, I64(OC), bias);
+	ob_node(b, "Conv", "conv", "x,w,b", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	free(buf);
+	ob_free(b);
+	for (i = 0; i < g->n_nodes; i++)
+		slices += g->nodes[i].op == CIM_NODE_SLICE;
+	assert_int_equal(slices, 2);	/* 1820 + 180 channels */
+	assert_int_equal(cim_graph_run(g, in, out), 0);
+	for (o = 0; o < OC; o++) {
+		double s = bias[o];
+
+		for (i = 0; i < C * 9; i++)
+			s += (double)x[i] * w[(size_t)o * C * 9 + i];
+		want[o] = (float)s;
+	}
+	for (o = 0; o < OC; o++)
+		assert_true(fabsf(y[o] - want[o]) <= 1e-3f * (1 + fabsf(want[o])));
+	cim_graph_free(g);
+	free(x);
+	free(w);
+}
+
 /* Cast to float16 rounds; Shape of the input is a constant output. */
 static void test_cast_f16_const_output(void **state)
 {
@@ -429,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_gemm_forms_batch_matmul),
 		cmocka_unit_test(test_cast_f16_const_output),
 		cmocka_unit_test(test_fc_split_rows),
+		cmocka_unit_test(test_conv_split_channels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
