@@ -711,6 +711,8 @@ static int op_matmul(struct onnx_ctx *c)
 	return ret ? ret : to_fc(c, 0, 0, 1, 1, NULL);
 }
 
+static int legacy_is_test(struct onnx_ctx *c);
+
 static int op_batchnorm(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "epsilon", "momentum",
@@ -734,6 +736,9 @@ static int op_batchnorm(struct onnx_ctx *c)
 		return ret;
 	if (training)
 		return unsupported(c, "training_mode", training);
+	ret = legacy_is_test(c);
+	if (ret)
+		return ret;
 	if (spatial != 1)
 		return unsupported(c, "spatial", spatial);
 	for (i = 0; i < 5; i++)
@@ -1045,6 +1050,20 @@ static int const_false(const Onnx__TensorProto *t)
 	return t->n_int32_data == 1 && !t->int32_data[0];
 }
 
+/* Before opset 7, BatchNormalization and Dropout default to training. */
+static int legacy_is_test(struct onnx_ctx *c)
+{
+	int64_t is_test = 0;
+	int ret;
+
+	if (c->opset >= 7)
+		return 0;
+	ret = onnx_attr_int(c, "is_test", &is_test);
+	if (!ret && !is_test)
+		ret = onnx_node_err(c, "is_test=0 (training mode, the default before opset 7) is not supported");
+	return ret;
+}
+
 /* Identity and inference-mode Dropout: the output is the input. */
 static int op_passthrough(struct onnx_ctx *c, int dropout)
 {
@@ -1059,6 +1078,8 @@ static int op_passthrough(struct onnx_ctx *c, int dropout)
 		return ret;
 	if (dropout && in_name(c, 2) && !const_false(onnx_const(c, in_name(c, 2))))
 		return onnx_node_err(c, "training_mode must be a constant false");
+	if (dropout && (ret = legacy_is_test(c)))
+		return ret;
 	if (!tensor(c, in_name(c, 0)) && !onnx_const(c, in_name(c, 0)))
 		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
 				     in_name(c, 0));

@@ -210,6 +210,18 @@ static void test_unsupported_ops_and_inputs(void **state)
 	ob_attr_i(b, n, "axis", 1);
 	fails_with(b, "node \"add6\" (Add): axis 1 does not fit B of rank 2 in A of rank 2");
 
+	b = ob_new(6);		/* BatchNormalization-6 defaults to training */
+	ob_input(b, "x", 4, I64(1, 1, 1, 1));
+	ob_output(b, "y");
+	ob_init(b, "v", 1, I64(1), FLOATS(1));
+	ob_node(b, "BatchNormalization", "bn6", "x,v,v,v,v", "y");
+	fails_with(b, "node \"bn6\" (BatchNormalization): is_test=0 (training mode, the default before opset 7) is not supported");
+	b = ob_new(6);		/* so does Dropout-6 */
+	ob_input(b, "x", 2, I64(1, 4));
+	ob_output(b, "y");
+	ob_attr_i(b, ob_node(b, "Dropout", "do6", "x", "y"), "is_test", 0);
+	fails_with(b, "node \"do6\" (Dropout): is_test=0 (training mode, the default before opset 7) is not supported");
+
 	b = ob_new(13);		/* legacy attributes from opset 7 on */
 	ob_input(b, "x", 2, I64(2, 3));
 	ob_input(b, "z", 1, I64(3));
