@@ -60,6 +60,8 @@ int8_t cqi_quantize(const struct cim_qparams *p, float x)
 {
 	double v = round(x / p->scale) + p->zero_point;
 
+	if (isnan(v))	/* e.g. a lookup table of log or sqrt below 0 */
+		v = p->zero_point;
 	return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
 }
 
