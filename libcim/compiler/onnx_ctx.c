@@ -176,7 +176,8 @@ int onnx_attr_ints(struct onnx_ctx *c, const char *name, int64_t *v,
 	if (a->n_ints > max)
 		return onnx_node_err(c, "attribute %s has %zu values, at most %zu are supported",
 				     name, a->n_ints, max);
-	memcpy(v, a->ints, a->n_ints * sizeof(*v));
+	if (a->n_ints)	/* an empty list has no array */
+		memcpy(v, a->ints, a->n_ints * sizeof(*v));
 	*n = a->n_ints;
 	return 0;
 }

@@ -75,6 +75,9 @@ static void test_unsupported_attributes(void **state)
 	b = conv_model(13, &n);
 	ob_attr_ints(b, n, "kernel_shape", 1, I64(3));
 	fails_with(b, "node \"conv3\" (Conv): only 1-D and 2-D windows are supported");
+	b = conv_model(13, &n);	/* an empty list (found by fuzzing: memcpy of NULL) */
+	ob_attr_ints(b, n, "pads", 0, I64(0));
+	fails_with(b, "node \"conv3\" (Conv): only 1-D and 2-D windows are supported");
 	b = conv_model(13, &n);
 	ob_attr_i(b, n, "group", 0);
 	fails_with(b, "node \"conv3\" (Conv): group=0 is not supported");

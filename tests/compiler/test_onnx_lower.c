@@ -20,7 +20,9 @@
 
 #include <cmocka.h>
 
+#include "cim_quantize.h"
 #include "onnx_build.h"
+#include "ref_private.h"
 #include "tutil.h"
 
 #define I64(...)	(const int64_t[]){ __VA_ARGS__ }
@@ -463,6 +465,52 @@ static void test_cast_f16_const_output(void **state)
 	near(s, ws, 2);
 }
 
+/* Sqrt's lookup table on the card: NaN below 0 quantizes to zero. */
+static void test_sqrt_lut_quantized(void **state)
+{
+	struct cim_dataset d = { .n = 1, .len = 256 };
+	struct cim_quant_options o = { .wbits = 8 };
+	const struct cim_qmodel *m;
+	struct cim_quantized *q;
+	struct cim_graph *g = NULL;
+	int8_t in[256], out[256];
+	float x[256];
+	char err[256];
+	struct ob *b = ob_new(13);
+	uint8_t *buf;
+	size_t len;
+	int i;
+	(void)state;
+
+	ob_input(b, "x", 4, I64(1, 256, 1, 1));
+	ob_output(b, "y");
+	ob_node(b, "Sqrt", "sqrt", "x", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	free(buf);
+	ob_free(b);
+	for (i = 0; i < 256; i++)
+		x[i] = (float)(i - 128) / 32;
+	d.data = x;
+	assert_int_equal(cim_quantize(g, &d, &o, &q, err, sizeof(err)), 0);
+	m = cim_quantized_model(q);
+	assert_int_equal(m->n_ops, 1);
+	assert_int_equal(m->ops[0].op.type, CIM_OP_LUT);
+	for (i = 0; i < 256; i++)
+		in[i] = (int8_t)(i - 128);
+	assert_int_equal(cim_qmodel_run(m, in, out, NULL), 0);
+	for (i = 0; i < 256; i++) {
+		const struct cim_qparams *pi = &m->tensors[0].q, *po = &m->tensors[1].q;
+		double r = pi->scale * (in[i] - pi->zero_point);
+		double qv = r < 0 ? po->zero_point : round(sqrt(r) / po->scale) + po->zero_point;
+
+		qv = qv < -128 ? -128 : qv > 127 ? 127 : qv;
+		assert_int_equal(out[i], (int8_t)qv);
+	}
+	cim_quantized_free(q);
+	cim_graph_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_cast_f16_const_output),
 		cmocka_unit_test(test_fc_split_rows),
 		cmocka_unit_test(test_conv_split_channels),
+		cmocka_unit_test(test_sqrt_lut_quantized),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
