@@ -114,6 +114,9 @@ int onnx_const_floats(struct onnx_ctx *c, const char *name, float **v,
 int onnx_lower(struct onnx_ctx *c, int *ret);
 /* Translate c->node as its operator would (the table of onnx_ops.c). */
 int onnx_translate(struct onnx_ctx *c);
+/* Gemm and MatMul (onnx_gemm.c). */
+int onnx_op_gemm(struct onnx_ctx *c);
+int onnx_op_matmul(struct onnx_ctx *c);
 /* Sub and Div of two runtime tensors (inputs 0 and 1). */
 int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
 		       const struct cim_tensor *b);
