@@ -186,6 +186,59 @@ static int reduce_axes(struct onnx_ctx *c, const struct cim_tensor *x,
 	return 0;
 }
 
+/* A depthwise 1x1 CONV of x [N, C, H, W] by w[C] (no bias) into out. */
+static int dw_scale(struct onnx_ctx *c, const char *x, uint32_t C,
+		    const float *w, const char *suffix, const char *out)
+{
+	union cim_node_attrs a = { 0 };
+	uint32_t wd[4] = { C, 1, 1, 1 };
+	char wn[ONNX_NAME_LEN];
+	const char *ins[2] = { x, wn };
+	int ret = onnx_add_init(c, suffix, 4, wd, w, wn);
+
+	a.conv = (struct cim_conv_attrs){ .kernel = { 1, 1 }, .stride = { 1, 1 },
+		.dilation = { 1, 1 }, .group = C };
+	return ret ? ret : onnx_add_node(c, CIM_NODE_CONV, ins, 2, &a, out);
+}
+
+/*
+ * PRelu of a 4-D x with a slope per channel, in operators the card runs:
+ * relu(x) + (-slope) relu(-x), the scalings depthwise 1x1 convolutions.
+ */
+static int prelu_per_channel(struct onnx_ctx *c, const struct cim_tensor *x,
+			     const float *slope, size_t n)
+{
+	char rn[ONNX_NAME_LEN], nn[ONNX_NAME_LEN], qn[ONNX_NAME_LEN], sn[ONNX_NAME_LEN];
+	uint32_t C = x->dims[1], ch;
+	float *w = malloc(C * sizeof(*w));
+	const char *ins[2];
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	tmp_name(c, rn, "relu");
+	tmp_name(c, nn, "negx");
+	tmp_name(c, qn, "relu_negx");
+	tmp_name(c, sn, "scaled");
+	for (ch = 0; ch < C; ch++)
+		w[ch] = -1;
+	ret = dw_scale(c, onnx_in_name(c, 0), C, w, "neg_w", nn);
+	ins[0] = nn;
+	if (!ret)
+		ret = onnx_add_node(c, CIM_NODE_RELU, ins, 1, NULL, qn);
+	for (ch = 0; ch < C; ch++)
+		w[ch] = -slope[n == 1 ? 0 : ch];
+	if (!ret)
+		ret = dw_scale(c, qn, C, w, "slope_w", sn);
+	free(w);
+	ins[0] = onnx_in_name(c, 0);
+	if (!ret)
+		ret = onnx_add_node(c, CIM_NODE_RELU, ins, 1, NULL, rn);
+	ins[0] = rn;
+	ins[1] = sn;
+	return ret ? ret : onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
+}
+
 /* PRelu: y = relu(x) + slope * (x - relu(x)), slope a constant. */
 static int lower_prelu(struct onnx_ctx *c, const struct cim_tensor *x)
 {
@@ -221,6 +274,15 @@ static int lower_prelu(struct onnx_ctx *c, const struct cim_tensor *x)
 		free(slope);
 		return onnx_node_err(c, "slope of rank %u for an input of rank %u",
 				     sr, x->rank);
+	}
+	/* one value per channel of a 4-D x: depthwise convolutions */
+	for (d = 0; x->rank == 4 && d < sr; d++)
+		if (sd[d] != 1 && !(4 - sr + d == 1 && sd[d] == x->dims[1]))
+			break;
+	if (x->rank == 4 && d == sr) {
+		ret = prelu_per_channel(c, x, slope, n);
+		free(slope);
+		return ret;
 	}
 	ret = onnx_add_init(c, "slope", sr, sd, slope, kn);
 	free(slope);

@@ -199,6 +199,38 @@ static void test_prelu_sub_div(void **state)
 	near(q, wq, 12);
 }
 
+/* PRelu per channel of a 4-D tensor: only convolutions, Relu and Add. */
+static void test_prelu_4d_card_ops(void **state)
+{
+	float x[2 * 3 * 2 * 2], y[24], want[24], sl[3] = { 0.25f, -1.5f, 3 };
+	const float *in[] = { x };
+	float *out[] = { y };
+	struct cim_graph *g = NULL;
+	struct ob *b = ob_new(13);
+	char err[256];
+	uint32_t i;
+	uint8_t *buf;
+	size_t len;
+	(void)state;
+
+	fill(x, 24, 19);
+	ob_input(b, "x", 4, I64(2, 3, 2, 2));
+	ob_output(b, "y");
+	ob_init(b, "s", 3, I64(3, 1, 1), sl);
+	ob_node(b, "PRelu", "pr", "x,s", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	free(buf);
+	ob_free(b);
+	for (i = 0; i < g->n_nodes; i++)
+		assert_true(g->nodes[i].op != CIM_NODE_MUL);
+	assert_int_equal(cim_graph_run(g, in, out), 0);
+	for (i = 0; i < 24; i++)
+		want[i] = x[i] >= 0 ? x[i] : sl[(i / 4) % 3] * x[i];
+	near(y, want, 24);
+	cim_graph_free(g);
+}
+
 /* Pad reflect on H, edge on W (two nodes); a dilated max pool. */
 static void test_pad_modes_dilated_pool(void **state)
 {
@@ -518,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_conv1d_fixed_batch),
 		cmocka_unit_test(test_reduce_any_axes),
 		cmocka_unit_test(test_prelu_sub_div),
+		cmocka_unit_test(test_prelu_4d_card_ops),
 		cmocka_unit_test(test_pad_modes_dilated_pool),
 		cmocka_unit_test(test_conv3d_pool3d),
 		cmocka_unit_test(test_gemm_forms_batch_matmul),
