@@ -312,28 +312,21 @@ static int lower_prelu(struct onnx_ctx *c, const struct cim_tensor *x)
 	return ret ? ret : onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
 }
 
-/* Sub and Div of two runtime tensors: a + (-1 * b), a * (1 / b). */
+/* Sub and Div of two runtime tensors: a + (-b), a * (1 / b). */
 int onnx_lower_sub_div(struct onnx_ctx *c, const struct cim_tensor *a,
 		       const struct cim_tensor *b)
 {
 	int is_div = !strcmp(c->node->op_type, "Div");
-	char kn[ONNX_NAME_LEN], tn[ONNX_NAME_LEN];
-	union cim_node_attrs u = { .unary = { CIM_UNARY_RECIPROCAL, 0, 0 } };
+	char tn[ONNX_NAME_LEN];
+	union cim_node_attrs u = { .unary = { is_div ? CIM_UNARY_RECIPROCAL :
+					      CIM_UNARY_NEG, 0, 0 } };
 	const char *ins[2];
-	uint32_t one = 1;
-	float m1 = -1;
-	int ret = 0, a_first = a->size >= b->size;
+	int ret, a_first = a->size >= b->size;
 
+	/* 1/b or -b: a lookup table on the card */
 	tmp_name(c, tn, is_div ? "recip" : "neg");
 	ins[0] = onnx_in_name(c, 1);
-	if (is_div) {
-		ret = onnx_add_node(c, CIM_NODE_UNARY, ins, 1, &u, tn);
-	} else {
-		ret = onnx_add_init(c, "m1", 1, &one, &m1, kn);
-		ins[1] = kn;
-		if (!ret)
-			ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, tn);
-	}
+	ret = onnx_add_node(c, CIM_NODE_UNARY, ins, 1, &u, tn);
 	/* the larger first: the second broadcasts to it */
 	ins[0] = a_first ? onnx_in_name(c, 0) : tn;
 	ins[1] = a_first ? tn : onnx_in_name(c, 0);

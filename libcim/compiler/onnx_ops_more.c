@@ -150,12 +150,12 @@ static int const_binary(struct onnx_ctx *c, const char *op,
 			const char *kname)
 {
 	const Onnx__TensorProto *kt = onnx_const(c, kname);
-	char kn[ONNX_NAME_LEN], tn[ONNX_NAME_LEN], mn[ONNX_NAME_LEN];
-	uint32_t kd[CIM_MAX_RANK], kr = (uint32_t)kt->n_dims, d, one = 1;
+	char kn[ONNX_NAME_LEN], tn[ONNX_NAME_LEN];
+	uint32_t kd[CIM_MAX_RANK], kr = (uint32_t)kt->n_dims, d;
 	union cim_node_attrs u = { .unary = { CIM_UNARY_RECIPROCAL, 0, 0 } };
 	int add = !strcmp(op, "Add") || !strcmp(op, "Sub");
 	const char *ins[2] = { x->name, kn };
-	float *k = NULL, m1 = -1;
+	float *k = NULL;
 	size_t n, i;
 	int ret;
 
@@ -183,11 +183,8 @@ static int const_binary(struct onnx_ctx *c, const char *op,
 	free(k);
 	snprintf(tn, sizeof(tn), "%.400s:x", c->node->output[0]);
 	if (!ret && xi == 1 && !strcmp(op, "Sub")) {	/* k - x = -x + k */
-		const char *nx[2] = { x->name, mn };
-
-		ret = onnx_add_init(c, "m1", 1, &one, &m1, mn);
-		if (!ret)
-			ret = onnx_add_node(c, CIM_NODE_MUL, nx, 2, NULL, tn);
+		u.unary.fn = CIM_UNARY_NEG;
+		ret = onnx_add_node(c, CIM_NODE_UNARY, ins, 1, &u, tn);
 		ins[0] = tn;
 	} else if (!ret && xi == 1 && !strcmp(op, "Div")) {	/* k / x */
 		ret = onnx_add_node(c, CIM_NODE_UNARY, ins, 1, &u, tn);
