@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <cmocka.h>
 
 #include "cim_fw.h"
@@ -102,6 +103,20 @@ static double accuracy(const struct net *nt, const struct data *d,
 	return 100.0 * ok / d->n;
 }
 
+/* rms of the outputs against the CPU reference (the ideal card), LSB */
+static double rms_err(const struct net *nt, const struct data *d,
+		      const int8_t *out)
+{
+	size_t i, n = (size_t)d->n * nt->out_size;
+	double e, s = 0;
+
+	for (i = 0; i < n; i++) {
+		e = (double)out[i] - nt->ref[i];
+		s += e * e;
+	}
+	return n ? sqrt(s / n) : 0;
+}
+
 static void load_net(struct net *nt, const char *name, const char *path,
 		     const struct cim_dataset *ds, int8_t **q)
 {
@@ -140,6 +155,7 @@ static void load_net(struct net *nt, const char *name, const char *path,
 struct run_stats {
 	uint64_t program_pulses, adc_clips, adc_reranges;
 	uint32_t spare_used;
+	double rms;		/* of the int8 outputs against the reference */
 };
 
 static struct cim_cpl exec_ok(struct thost *t, const struct cim_desc *d,
@@ -241,6 +257,7 @@ static double analog_acc_seed(const struct net *nt, const struct data *d,
 	p.adc_bits = bits;
 	run_card(&p, nt, in, d->n, mode, age_s, out, st);
 	acc = accuracy(nt, d, out);
+	st->rms = rms_err(nt, d, out);
 	free(out);
 	return acc;
 }
@@ -313,6 +330,35 @@ static void table(const struct net *nt, const struct data *d,
 						  ages[a].s, &st));
 }
 
+/*
+ * The default card with seeds 1..N_SEEDS: the figure a user can expect,
+ * and how much of one run is the draw.
+ */
+static void seeds(const struct net *nt, const struct data *d,
+		  const int8_t *in, const char *name, double facc)
+{
+	struct run_stats st;
+	double acc = 0, rms = 0, lo = 0, hi = 0, a;
+	uint32_t i;
+
+	for (i = 1; i <= N_SEEDS; i++) {
+		a = analog_acc_seed(nt, d, in, 8, CAL, 0, i, &st);
+		acc += a;
+		rms += st.rms * st.rms;
+		lo = i == 1 || a < lo ? a : lo;
+		hi = i == 1 || a > hi ? a : hi;
+	}
+	acc /= N_SEEDS;
+	printf("bench: digits_cnn_%s_analog_acc_seeds_mean %.2f %%\n", name,
+	       acc);
+	printf("bench: digits_cnn_%s_analog_acc_seeds_min %.2f %%\n", name, lo);
+	printf("bench: digits_cnn_%s_analog_acc_seeds_max %.2f %%\n", name, hi);
+	printf("bench: digits_cnn_%s_analog_gap_mean %.2f points\n", name,
+	       facc - acc);
+	printf("bench: digits_cnn_%s_analog_rms_seeds %.3f LSB\n", name,
+	       sqrt(rms / N_SEEDS));
+}
+
 int main(int argc, char **argv)
 {
 	static const uint32_t bits8[] = { 8 };
@@ -321,8 +367,7 @@ int main(int argc, char **argv)
 	struct data d;
 	struct run_stats st;
 	char err[256];
-	double facc, acc, iacc, lo = 0, hi = 0;
-	uint32_t i;
+	double facc, acc, iacc;
 	int have8;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -359,18 +404,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.adc_clips);
 	printf("bench: digits_cnn_int4_analog_adc_reranges %llu conversions\n",
 	       (unsigned long long)st.adc_reranges);
-	/* the same card with other seeds: how much is the draw */
-	for (acc = 0, i = 1; i <= N_SEEDS; i++) {
-		double a = analog_acc_seed(&n4, &d, d.q4, 8, CAL, 0, i, &st);
-
-		acc += a;
-		lo = i == 1 || a < lo ? a : lo;
-		hi = i == 1 || a > hi ? a : hi;
-	}
-	printf("bench: digits_cnn_int4_analog_acc_seeds_mean %.2f %%\n",
-	       acc / N_SEEDS);
-	printf("bench: digits_cnn_int4_analog_acc_seeds_min %.2f %%\n", lo);
-	printf("bench: digits_cnn_int4_analog_acc_seeds_max %.2f %%\n", hi);
+	printf("bench: digits_cnn_int4_ideal_gap %.2f points\n", facc - iacc);
+	seeds(&n4, &d, d.q4, "int4", facc);
 	if (getenv("BENCH_DIGITS_QUICK"))
 		goto out4;
 	table(&n4, &d, d.q4, adc_bits, sizeof(adc_bits) / sizeof(adc_bits[0]));
@@ -383,6 +418,7 @@ int main(int argc, char **argv)
 		printf("bench: digits_cnn_int8_analog_acc %.2f %%\n", acc);
 		printf("bench: digits_cnn_int8_analog_gap %.2f points\n",
 		       facc - acc);
+		seeds(&n8, &d, d.q8, "int8", facc);
 		table(&n8, &d, d.q8, bits8, 1);
 		cim_model_free(n8.m);
 		free(n8.ref);
