@@ -41,6 +41,8 @@
 #define N_SEEDS		8	/* seeds 1..8 for the spread of the default */
 
 static const uint32_t adc_bits[] = { 6, 7, 8 };
+/* 1: the analog card without range calibration (adc_cal_sigma_q4 = 0) */
+static int range_off;
 static const struct {
 	const char *name;
 	uint64_t s;
@@ -255,6 +257,8 @@ static double analog_acc_seed(const struct net *nt, const struct data *d,
 	cim_fw_analog_defaults(&p);
 	p.analog = 1;
 	p.adc_bits = bits;
+	if (range_off)
+		p.adc_cal_sigma_q4 = 0;
 	run_card(&p, nt, in, d->n, mode, age_s, out, st);
 	acc = accuracy(nt, d, out);
 	st->rms = rms_err(nt, d, out);
@@ -340,6 +344,20 @@ static void seeds(const struct net *nt, const struct data *d,
 	struct run_stats st;
 	double acc = 0, rms = 0, lo = 0, hi = 0, a;
 	uint32_t i;
+
+	/* the same without range calibration: what it brings */
+	range_off = 1;
+	for (i = 1; i <= N_SEEDS; i++) {
+		acc += analog_acc_seed(nt, d, in, 8, CAL, 0, i, &st);
+		rms += st.rms * st.rms;
+	}
+	range_off = 0;
+	printf("bench: digits_cnn_%s_analog_norange_acc_seeds_mean %.2f %%\n",
+	       name, acc / N_SEEDS);
+	printf("bench: digits_cnn_%s_analog_norange_rms_seeds %.3f LSB\n", name,
+	       sqrt(rms / N_SEEDS));
+	acc = 0;
+	rms = 0;
 
 	for (i = 1; i <= N_SEEDS; i++) {
 		a = analog_acc_seed(nt, d, in, 8, CAL, 0, i, &st);
