@@ -78,11 +78,11 @@ int cim_quant_report(const struct cim_quantized *q, struct cim_graph *g,
 
 		sqnr[i] = noise[t] > 0 ? 10 * log10(sig[t] / noise[t]) : INFINITY;
 		if (f)
-			fprintf(f, "layer %-40s %-8s w%-2u sqnr %6.2f dB\n",
+			fprintf(f, "layer %-40s %-8s w%-2u sqnr %6.2f dB  weights %s\n",
 				m->ops[i].name ? m->ops[i].name : "?",
 				type_name(m->ops[i].op.type),
 				m->ops[i].op.type <= CIM_OP_CONV ? m->ops[i].op.wbits : 0,
-				sqnr[i]);
+				sqnr[i], cqi_wsrc_name(q, i));
 	}
 	free(sig);
 	free(noise);
