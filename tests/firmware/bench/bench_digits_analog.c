@@ -17,7 +17,10 @@
  * nonzero otherwise.  Prints "bench: <name> <value> <unit>" lines
  * (docs/analog-model.md); run by make -C firmware bench-digits.
  *
- * Usage: bench-digits INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt
+ * Usage: bench-digits INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt [HWA4.cimx]
+ * HWA4.cimx: the hardware-aware retrained CNN (tests/models/
+ * gen_digits_hwa.py) compiled with --weights int4: lines digits_cnn_hwa_int4_*,
+ * gaps against the float model of ACCURACY.txt (the one users start from).
  */
 #include <stdarg.h>
 #include <setjmp.h>
@@ -80,7 +83,7 @@ struct net {
 struct data {
 	uint32_t n;
 	int32_t *labels;
-	int8_t *q4, *q8;		/* quantized inputs per model */
+	int8_t *q4, *q8, *qh;		/* quantized inputs per model */
 };
 
 /* Class with the largest int8 output; the first on ties. */
@@ -338,8 +341,8 @@ static void table(const struct net *nt, const struct data *d,
  * The default card with seeds 1..N_SEEDS: the figure a user can expect,
  * and how much of one run is the draw.
  */
-static void seeds(const struct net *nt, const struct data *d,
-		  const int8_t *in, const char *name, double facc)
+static double seeds(const struct net *nt, const struct data *d,
+		    const int8_t *in, const char *name, double facc)
 {
 	struct run_stats st;
 	double acc = 0, rms = 0, lo = 0, hi = 0, a;
@@ -375,6 +378,7 @@ static void seeds(const struct net *nt, const struct data *d,
 	       facc - acc);
 	printf("bench: digits_cnn_%s_analog_rms_seeds %.3f LSB\n", name,
 	       sqrt(rms / N_SEEDS));
+	return acc;
 }
 
 int main(int argc, char **argv)
@@ -389,8 +393,8 @@ int main(int argc, char **argv)
 	int have8;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 5)
-		die("usage: %s INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt",
+	if (argc != 5 && argc != 6)
+		die("usage: %s INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt [HWA4.cimx]",
 		    argv[0]);
 	if (cim_dataset_load(argv[3], &ds, err, sizeof(err)))
 		die("%s: %s", argv[3], err);
@@ -424,6 +428,23 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.adc_reranges);
 	printf("bench: digits_cnn_int4_ideal_gap %.2f points\n", facc - iacc);
 	seeds(&n4, &d, d.q4, "int4", facc);
+	if (argc == 6) {
+		struct net nh;
+
+		load_net(&nh, "hwa_int4", argv[5], ds, &d.qh);
+		nh.ref_acc = accuracy(&nh, &d, nh.ref);
+		printf("bench: digits_cnn_hwa_int4_ref_acc %.2f %%\n", nh.ref_acc);
+		acc = ideal_acc(&nh, &d, d.qh);
+		printf("bench: digits_cnn_hwa_int4_ideal_acc %.2f %%\n", acc);
+		printf("bench: digits_cnn_hwa_int4_ideal_gap %.2f points\n",
+		       facc - acc);
+		/* and against the retrained model's own (grid, no noise) */
+		printf("bench: digits_cnn_hwa_int4_analog_loss_mean %.2f points\n",
+		       acc - seeds(&nh, &d, d.qh, "hwa_int4", facc));
+		cim_model_free(nh.m);
+		free(nh.ref);
+		free(d.qh);
+	}
 	if (getenv("BENCH_DIGITS_QUICK"))
 		goto out4;
 	table(&n4, &d, d.q4, adc_bits, sizeof(adc_bits) / sizeof(adc_bits[0]));
