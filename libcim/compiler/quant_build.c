@@ -89,6 +89,15 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 	}
 	for (t = 0; t < g->n_nodes; t++)
 		cqi_stats_finish(&b->st[t]);
+	/* a QDQ model's activation parameters win over the range seen */
+	for (t = 0; t < g->n_tensors; t++) {
+		const struct cim_graph_qdq *qd = cim_graph_qdq(g, g->tensors[t].name);
+
+		if (qd) {
+			b->lo[t] = qd->scale * (float)(-128 - qd->zero_point);
+			b->hi[t] = qd->scale * (float)(127 - qd->zero_point);
+		}
+	}
 	return 0;
 }
 
@@ -222,6 +231,18 @@ static int tune(struct qb *b, const struct cim_node *n,
 	memset(tu, 0, sizeof(*tu));
 	tu->wsrc = wbits == 8 ? CQI_WSRC_INT8 : grid ? CQI_WSRC_GRID :
 		   CQI_WSRC_MINMAX;
+	if (grid) {
+		/* each channel's own grid, kept as it is */
+		tu->s4 = malloc(N * sizeof(float));
+		tu->z4 = malloc(N * sizeof(int32_t));
+		if (!tu->s4 || !tu->z4) {
+			tuned_free(tu);
+			return -ENOMEM;
+		}
+		for (r = 0; r < N; r++)
+			cqi_w4_on_grid(w->data + (size_t)r * K, K, &tu->s4[r],
+				       &tu->z4[r]);
+	}
 	if (!st->done || st->kg != K || (!search && !corr))
 		return 0;
 	if (search)
@@ -281,7 +302,12 @@ static int tune(struct qb *b, const struct cim_node *n,
 			float sc;
 			int32_t z;
 
-			cqi_w4_minmax(wr, K, &sc, &z);
+			if (grid) {
+				sc = tu->s4[r];
+				z = tu->z4[r];
+			} else {
+				cqi_w4_minmax(wr, K, &sc, &z);
+			}
 			for (i = 0; i < K; i++)
 				shift += (double)wr[i] * muf[i] -
 					 (double)sc * (cqi_q4(wr[i], sc, z) - z) * mu[i];

@@ -17,14 +17,12 @@
 /* A weight within this fraction of a step of its grid point is on it. */
 #define CQI_GRID_TOL	1e-3f
 
-int cqi_w4_on_grid(const float *w, uint32_t k, float *s, int32_t *z)
+static int on_grid(const float *w, uint32_t k, float sc, int32_t zp)
 {
-	float sc, u;
-	int32_t zp;
+	float u;
 	uint32_t i;
 
-	cqi_w4_minmax(w, k, &sc, &zp);
-	if (!(sc > 0))
+	if (!(sc > 0) || zp < 0 || zp > 15)
 		return 0;
 	for (i = 0; i < k; i++) {
 		u = w[i] / sc + (float)zp;
@@ -32,11 +30,38 @@ int cqi_w4_on_grid(const float *w, uint32_t k, float *s, int32_t *z)
 		    roundf(u) > 15)
 			return 0;
 	}
-	if (s)
-		*s = sc;
-	if (z)
-		*z = zp;
 	return 1;
+}
+
+/*
+ * The min/max grid (16 levels from min(w, 0) to max(w, 0)), or one of
+ * fewer levels over the same span (a symmetric -7..7 grid spans 14
+ * steps), zero point where 0 falls.
+ */
+int cqi_w4_on_grid(const float *w, uint32_t k, float *s, int32_t *z)
+{
+	float lo = 0, hi = 0, sc;
+	int32_t zp, m;
+	uint32_t i;
+
+	for (i = 0; i < k; i++) {
+		lo = w[i] < lo ? w[i] : lo;
+		hi = w[i] > hi ? w[i] : hi;
+	}
+	if (!(hi > lo))
+		return 0;
+	for (m = 15; m >= 1; m--) {
+		sc = (hi - lo) / (float)m;
+		zp = (int32_t)roundf(-lo / sc);
+		if (!on_grid(w, k, sc, zp))
+			continue;
+		if (s)
+			*s = sc;
+		if (z)
+			*z = zp;
+		return 1;
+	}
+	return 0;
 }
 
 int cqi_layer_on_grid(const float *w, uint32_t n, uint32_t k)
