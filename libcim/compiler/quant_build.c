@@ -217,8 +217,12 @@ static int tune(struct qb *b, const struct cim_node *n,
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
 	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
 	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, i;
-	/* weights already on a 4-bit grid stay there (quant_grid.c) */
-	int grid = wbits == 4 && cqi_layer_on_grid(w->data, N, K);
+	/*
+	 * weights already on a 4-bit grid stay there (quant_grid.c), unless
+	 * the caller asked for the plain min/max scheme
+	 */
+	int grid = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX) &&
+		   cqi_layer_on_grid(w->data, N, K);
 	int search = wbits == 4 && !grid && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
 	int corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR);
 	int gptq = search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
