@@ -174,6 +174,9 @@ check-built: all unit vm-check matrix package-check
 unit: libcim firmware tools models examples
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
+	sh tests/compiler/test_w4_grid.sh $(CIMC) $(MODELS)
+	sh tests/compiler/test_qdq.sh $(CIMC) $(MODELS)
+	/usr/bin/python3 tests/models/test_cim_hwa.py
 	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS) \
 		$(B)/examples
 	sh tests/test_make_test.sh

@@ -65,6 +65,13 @@ struct cim_card_params {
 	uint32_t adc_fs_sigma_q4;	/* ADC window, column sigmas, 1/16 */
 	uint32_t weak_col_ppm;		/* columns that cannot verify, ppm */
 	uint32_t weak_col;		/* injected: (tile << 16 | col) + 1 */
+	/*
+	 * Range calibration: CALIBRATE sets each column's ADC window to
+	 * this many (1/16) sigmas of the column's measured spread for the
+	 * rows a conversion drives; 0: the array's default window
+	 * (adc_fs_sigma_q4 of the targets' spread).  Analog only.
+	 */
+	uint32_t adc_cal_sigma_q4;
 };
 
 struct cim_fw_slot {

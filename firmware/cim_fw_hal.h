@@ -96,6 +96,13 @@ struct cim_hal_conv {
 	const int16_t *x;
 	const int32_t *cal_b;		/* [n]: offset per active row, q16 */
 	const uint32_t *cal_inva;	/* [n]: 1 / gain, q16, 0 = 1.0 */
+	/*
+	 * [n] or NULL: the column's window scale^2, q16, as CALIBRATE
+	 * measured it (0: the array's default window); cal_k_q4: window
+	 * half-width in those sigmas, 1/16.
+	 */
+	const uint32_t *cal_win;
+	uint32_t cal_k_q4;
 	/* out */
 	uint32_t enc;			/* drive encoding used */
 	uint32_t m[CIM_HAL_CONV_PLANES];	/* active rows per plane */

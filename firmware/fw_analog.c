@@ -18,7 +18,7 @@ static size_t fw_an_align8(size_t n)
 
 static size_t fw_an_tile_bytes(const struct cim_card_params *p)
 {
-	return fw_an_align8(sizeof(struct fw_an_tile) + (size_t)p->cols * 8);
+	return fw_an_align8(sizeof(struct fw_an_tile) + (size_t)p->cols * 12);
 }
 
 size_t cim_fw_analog_bytes(const struct cim_card_params *p)
@@ -42,6 +42,7 @@ void cim_fw_analog_defaults(struct cim_card_params *p)
 	p->adc_fs_sigma_q4 = 64;	/* +-4 sigma */
 	p->weak_col_ppm = 200;
 	p->weak_col = 0;
+	p->adc_cal_sigma_q4 = 48;	/* +-3 measured sigmas */
 }
 
 struct fw_an_card *fw_an_card(struct cim_fw *fw)
@@ -67,6 +68,11 @@ int32_t *fw_an_cal_b(struct cim_fw *fw, struct fw_an_tile *t)
 uint32_t *fw_an_cal_inva(struct cim_fw *fw, struct fw_an_tile *t)
 {
 	return (uint32_t *)(t + 1) + fw->p.cols;
+}
+
+uint32_t *fw_an_cal_win(struct cim_fw *fw, struct fw_an_tile *t)
+{
+	return (uint32_t *)(t + 1) + 2 * fw->p.cols;
 }
 
 /* murmur3's finalizer over a few words: cheap, well mixed. */

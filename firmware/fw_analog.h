@@ -29,6 +29,7 @@ struct fw_an_card {
 	struct cim_hal_conv conv;
 	int32_t exp[FW_AN_PLANES][FW_AN_CHUNK];	/* from the targets */
 	int64_t cal[4][FW_AN_CHUNK];	/* calibration regression sums */
+	int64_t win[4][FW_AN_CHUNK];	/* range calibration sums */
 	int16_t cal_x[FW_AN_MAX_ROWS];	/* calibration test vector */
 	uint16_t cal_rows[FW_AN_MAX_ROWS];	/* programmed rows, shuffled */
 	uint8_t line[CIM_FW_MAX_LINE];	/* one row read back */
@@ -42,6 +43,8 @@ struct fw_an_tile {
 	/*
 	 * then: int32_t cal_b[cols]   offset per active row, q16
 	 *       uint32_t cal_inva[cols]  1 / gain, q16 (0 = 1.0)
+	 *       uint32_t cal_win[cols]   ADC window scale^2, q16 (0: the
+	 *                                array's default window)
 	 */
 };
 
@@ -49,6 +52,7 @@ struct fw_an_card *fw_an_card(struct cim_fw *fw);
 struct fw_an_tile *fw_an_tile(struct cim_fw *fw, uint32_t ptile);
 int32_t *fw_an_cal_b(struct cim_fw *fw, struct fw_an_tile *t);
 uint32_t *fw_an_cal_inva(struct cim_fw *fw, struct fw_an_tile *t);
+uint32_t *fw_an_cal_win(struct cim_fw *fw, struct fw_an_tile *t);
 
 /*
  * fw_analog.c: arithmetic the firmware needs, also used by the array

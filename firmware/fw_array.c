@@ -28,6 +28,7 @@ void fw_array_erase(struct cim_fw *fw, uint32_t ptile)
 	for (c = 0; c < fw->p.cols; c++) {
 		fw_an_cal_b(fw, t)[c] = 0;
 		fw_an_cal_inva(fw, t)[c] = 0;
+		fw_an_cal_win(fw, t)[c] = 0;
 	}
 	t->cal_loss_ppm = 0;
 	t->st.flags = 0;
@@ -87,6 +88,8 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 	cv->x = x;
 	cv->cal_b = fw_an_cal_b(fw, t) + col0;
 	cv->cal_inva = fw_an_cal_inva(fw, t) + col0;
+	cv->cal_win = fw_an_cal_win(fw, t) + col0;
+	cv->cal_k_q4 = fw->p.adc_cal_sigma_q4;
 	cim_hal_array_convert(fw->hal, ptile, cv);
 	t->st.adc_reranges += cv->reranges;
 	t->st.adc_clips += cv->clips;

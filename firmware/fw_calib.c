@@ -21,6 +21,13 @@
  *	a = cov(F, y) / var(F),  b = (mean(y) - a * mean(F)) / m0 - a * mu.
  * Columns whose driven cells all hold one level (var(F) = 0) keep gain 1
  * and get their offset only.
+ *
+ * Range calibration (adc_cal_sigma_q4 != 0): the same samples give each
+ * column's window scale rho = var(y) / var(E), how much wider the column
+ * reads than its targets' sums spread (gain and drift squared, plus the
+ * cells' residual errors and read noise).  The array then sizes the
+ * column's ADC window from rho and the spread of the rows each
+ * conversion actually drives (docs/analog-model.md).
  */
 #include "fw_analog.h"
 #include "fw_string.h"
@@ -160,6 +167,40 @@ static int fw_cal_offset(struct cim_fw *fw, uint32_t ptile, uint32_t nrows,
 	return 1;
 }
 
+/* One sample of column c: reading y and expected sum e, both q8. */
+static void fw_cal_win_add(struct fw_an_card *cd, uint32_t c, int64_t y,
+			   int64_t e)
+{
+	cd->win[0][c] += y;
+	cd->win[1][c] += (y * y) >> 8;
+	cd->win[2][c] += e;
+	cd->win[3][c] += (e * e) >> 8;
+}
+
+/*
+ * Window scale of columns col0..col0+n, q16, from cd->win: 0 (the
+ * array's default window) when off, or for a column whose targets do
+ * not vary; clamped to 1/4..4.
+ */
+static void fw_cal_fit_win(struct cim_fw *fw, struct fw_an_tile *t,
+			   uint32_t col0, uint32_t n)
+{
+	struct fw_an_card *cd = fw_an_card(fw);
+	int64_t cnt = FW_AN_CAL_VECTORS * FW_AN_BITS, vy, ve, rho;
+	uint32_t c;
+
+	for (c = 0; c < n; c++) {
+		vy = cnt * cd->win[1][c] - ((cd->win[0][c] * cd->win[0][c]) >> 8);
+		ve = cnt * cd->win[3][c] - ((cd->win[2][c] * cd->win[2][c]) >> 8);
+		rho = ve > 0 && vy > 0 ? fw_cal_ratio_q16(vy, ve) : 0;
+		if (rho)
+			rho = FW_MIN(FW_MAX(rho, (int64_t)16384),
+				     (int64_t)262144);
+		fw_an_cal_win(fw, t)[col0 + c] =
+			fw->p.adc_cal_sigma_q4 ? (uint32_t)rho : 0;
+	}
+}
+
 /* Fit columns col0..col0+n from the sums in cd->cal. */
 static void fw_cal_fit(struct cim_fw *fw, struct fw_an_tile *t,
 		       uint32_t np, uint32_t col0, uint32_t n)
@@ -227,6 +268,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 	}
 	/* measure without the old compensation */
 	memset(fw_an_cal_inva(fw, t), 0, fw->p.cols * sizeof(uint32_t));
+	memset(fw_an_cal_win(fw, t), 0, fw->p.cols * sizeof(uint32_t));
 	for (col0 = 0; col0 < fw->p.cols; col0 += n) {
 		fw_progress(fw, 1);	/* the host sees a long calibration move */
 		n = FW_MIN(fw->p.cols - col0, (uint32_t)FW_AN_CHUNK);
@@ -257,6 +299,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 		}
 		psig = sig;
 		memset(cd->cal, 0, sizeof(cd->cal));
+		memset(cd->win, 0, sizeof(cd->win));
 		for (k = 0; k < FW_AN_CAL_VECTORS; k++) {
 			fw_cal_vector(fw, ptile, k, row0, span, np);
 			fw_an_measure(fw, ptile, row0, span, col0, n,
@@ -266,6 +309,8 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 				mu = (cd->conv.s1[c] << 8) / np;
 				for (b = 0; b < FW_AN_BITS; b++) {
 					y = cd->conv.meas[b][c];
+					fw_cal_win_add(cd, c, y,
+						(int64_t)cd->exp[b][c] * 256);
 					if (have_off) {
 						/* q8: E and y - b m */
 						f = (int64_t)cd->exp[b][c] * 256;
@@ -287,6 +332,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 			fw_cal_fit_gain(fw, t, off, col0, n);
 		else
 			fw_cal_fit(fw, t, np, col0, n);
+		fw_cal_fit_win(fw, t, col0, n);
 	}
 	/* every test vector is one MVM of the whole tile */
 	fw_charge_ns(fw, (uint64_t)(mvms ? mvms : FW_AN_CAL_VECTORS) *

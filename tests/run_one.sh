@@ -88,6 +88,11 @@ test_cimctl_run|test_cimctl_run.sh)
 test_cim_compile|test_cim_compile.sh)
 	$make -s -C tools >/dev/null
 	shell_suite sh tests/compiler/test_cim_compile.sh "$b/tools/cim-compile" ;;
+test_w4_grid|test_w4_grid.sh|test_qdq|test_qdq.sh)
+	$make -s -C tools >/dev/null
+	shell_suite sh "tests/compiler/${name%.sh}.sh" "$b/tools/cim-compile" tests/models ;;
+test_cim_hwa|test_cim_hwa.py)
+	shell_suite /usr/bin/python3 tests/models/test_cim_hwa.py ;;
 test_cimctl_sim|test_cimctl_sim.sh)
 	$make -s models examples >/dev/null
 	shell_suite sh tests/libcim/test_cimctl_sim.sh "$b/tools/cimctl" \

@@ -189,6 +189,26 @@ static void model_accumulate(struct cim_hal *h, struct cim_model *m,
 	}
 }
 
+/*
+ * The window of a range-calibrated column: k measured sigmas of the
+ * active rows' sum, sig the spread of an nzs-row sum of the span's
+ * targets (q8), win the column's measured scale^2 (q16).  nzs of the ns
+ * rows are drawn from the span without replacement, so their sum
+ * spreads by sqrt((ns - nzs) / (ns - 1)) less than nzs independent rows'
+ * would: a plane that drives most of the span has a narrow window.
+ */
+static uint32_t model_cal_window(uint32_t sig, uint32_t win, uint32_t k_q4,
+				 uint32_t nzs, uint32_t ns)
+{
+	uint64_t f;
+
+	if (ns < 2 || nzs >= ns)
+		return 0;
+	f = fw_div_u64_u32((uint64_t)win * (ns - nzs), ns - 1);	/* q16 */
+	sig = (uint32_t)(((uint64_t)sig * model_isqrt(f << 16)) >> 16);
+	return (uint32_t)(((uint64_t)sig * k_q4) >> 4);
+}
+
 void cim_hal_array_convert(struct cim_hal *h, uint32_t tile,
 			   struct cim_hal_conv *cv)
 {
@@ -249,8 +269,12 @@ void cim_hal_array_convert(struct cim_hal *h, uint32_t tile,
 			sig = ns ? (uint32_t)fw_div_u64_u32(
 				(uint64_t)model_isqrt((uint64_t)nzs * var) << 8,
 				ns) : 0;
-			fs = (uint32_t)(((uint64_t)sig *
-					 m->p.adc_fs_sigma_q4) >> 4);
+			if (cv->cal_win && cv->cal_win[c] && cv->cal_k_q4)
+				fs = model_cal_window(sig, cv->cal_win[c],
+						      cv->cal_k_q4, nzs, ns);
+			else
+				fs = (uint32_t)(((uint64_t)sig *
+						 m->p.adc_fs_sigma_q4) >> 4);
 			if (fs < 8 * 256)
 				fs = 8 * 256;
 			cv->meas[b][c] = model_convert1(m, cv,

@@ -73,7 +73,8 @@ struct cim_sim_config {
 	 * mvm_fixed_ns row_group adcs xfer_ps xfer_fixed_ns
 	 * schedule=pipelined|naive analog seed spare_cols prog_tol_q8
 	 * pulse_cap pulse_ns read_noise_q8 drift_ppm gain_sigma_ppm
-	 * offset_q8 adc_fs_sigma_q4 weak_col_ppm weak_col age_s; and the
+	 * offset_q8 adc_fs_sigma_q4 adc_cal_sigma_q4 weak_col_ppm weak_col
+	 * age_s; and the
 	 * card's own: threads=N.
 	 */
 	const char *options;

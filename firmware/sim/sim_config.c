@@ -32,6 +32,7 @@ static const struct sim_key {
 	SIM_KNOB(pulse_cap), SIM_KNOB(pulse_ns), SIM_KNOB(read_noise_q8),
 	SIM_KNOB(drift_ppm), SIM_KNOB(gain_sigma_ppm), SIM_KNOB(offset_q8),
 	SIM_KNOB(adc_fs_sigma_q4), SIM_KNOB(weak_col_ppm),
+	SIM_KNOB(adc_cal_sigma_q4),
 };
 
 static int sim_err(char *err, size_t len, const char *fmt, ...)

@@ -69,6 +69,7 @@ static int analog, seed = -1, spare_cols = -1, prog_tol_q8 = -1;
 static int pulse_cap = -1, pulse_ns = -1, read_noise_q8 = -1;
 static int drift_ppm = -1, gain_sigma_ppm = -1, offset_q8 = -1;
 static int adc_fs_sigma_q4 = -1, weak_col_ppm = -1, weak_col = -1;
+static int adc_cal_sigma_q4 = -1;
 module_param(analog, int, 0444);
 MODULE_PARM_DESC(analog, "Array model: 0 ideal (bit-exact), 1 analog");
 module_param(seed, int, 0444);
@@ -91,6 +92,8 @@ module_param(offset_q8, int, 0444);
 MODULE_PARM_DESC(offset_q8, "Column reference error rms per active row, 1/256 level (-1 = 13)");
 module_param(adc_fs_sigma_q4, int, 0444);
 MODULE_PARM_DESC(adc_fs_sigma_q4, "ADC window, column sigmas in 1/16 (-1 = 64)");
+module_param(adc_cal_sigma_q4, int, 0444);
+MODULE_PARM_DESC(adc_cal_sigma_q4, "Range calibration: ADC window, measured column sigmas in 1/16, 0 = off (-1 = 48)");
 module_param(weak_col_ppm, int, 0444);
 MODULE_PARM_DESC(weak_col_ppm, "Columns that cannot verify levels above 3, ppm (-1 = 200)");
 module_param(weak_col, int, 0444);
@@ -169,6 +172,7 @@ static void vcard_pick_analog(struct cim_card_params *p)
 	VCARD_KNOB(gain_sigma_ppm, gain_sigma_ppm);
 	VCARD_KNOB(offset_q8, offset_q8);
 	VCARD_KNOB(adc_fs_sigma_q4, adc_fs_sigma_q4);
+	VCARD_KNOB(adc_cal_sigma_q4, adc_cal_sigma_q4);
 	VCARD_KNOB(weak_col_ppm, weak_col_ppm);
 #undef VCARD_KNOB
 	p->weak_col = weak_col >= 0 ? (u32)weak_col + 1 : 0;

@@ -34,6 +34,7 @@ void cim_graph_free(struct cim_graph *g)
 	free(g->nodes);
 	free(g->inputs);
 	free(g->outputs);
+	cim_graph_qdq_free(g);
 	free(g);
 }
 

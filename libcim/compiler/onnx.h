@@ -32,8 +32,9 @@ struct onnx_ctx {
 	/* constants folded at import (onnx_fold.c), freed with the context */
 	Onnx__TensorProto **owned;
 	size_t n_owned;
-	/* the node being imported, for messages */
+	/* the node being imported, for messages; its graph */
 	const Onnx__NodeProto *node;
+	const Onnx__GraphProto *gp;
 	const char *node_name;
 	char *err;
 	size_t errlen;
@@ -136,6 +137,8 @@ int onnx_import_node(struct onnx_ctx *c);
 /* The translators of onnx_ops_more.c; NULL if op is not one of them. */
 typedef int (*onnx_op_fn)(struct onnx_ctx *c);
 onnx_op_fn onnx_more_op(const char *op);
+/* QuantizeLinear / DequantizeLinear (onnx_qdq.c); NULL if op is not. */
+onnx_op_fn onnx_qdq_op(const char *op);
 /* Shared by the translators (onnx_ops.c). */
 const char *onnx_in_name(struct onnx_ctx *c, size_t i);
 int onnx_check_node(struct onnx_ctx *c, const char *const *known, size_t lo,

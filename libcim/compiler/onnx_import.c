@@ -138,6 +138,7 @@ static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 		const Onnx__NodeProto *n = gp->node[i];
 
 		c->node = n;
+		c->gp = gp;
 		if (n->name && *n->name) {
 			c->node_name = n->name;
 		} else if (n->n_output && n->output[0] && *n->output[0]) {

@@ -964,7 +964,7 @@ int onnx_translate(struct onnx_ctx *c)
 	const char *op = c->node->op_type;
 	size_t i;
 
-	onnx_op_fn more = onnx_more_op(op);
+	onnx_op_fn more = onnx_qdq_op(op) ? onnx_qdq_op(op) : onnx_more_op(op);
 
 	if (more)
 		return more(c);

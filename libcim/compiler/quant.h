@@ -12,8 +12,25 @@ struct cim_quantized {
 	struct cim_qtensor *tensors;
 	struct cim_qop *ops;
 	uint32_t *src;		/* per qtensor: the graph tensor it holds */
+	uint8_t *wsrc;		/* per op: where its weights came from */
 	uint32_t cap;
 };
+
+/* quant_grid.c: weights already on a 4-bit grid, and their origin. */
+enum cqi_wsrc {
+	CQI_WSRC_NONE,		/* no weights */
+	CQI_WSRC_INT8,		/* 8-bit symmetric per channel */
+	CQI_WSRC_MINMAX,	/* 4-bit, min/max of the channel */
+	CQI_WSRC_SEARCH,	/* 4-bit, clipping search (+ GPTQ) on calib data */
+	CQI_WSRC_GRID,		/* 4-bit grid found in the file, kept exactly */
+};
+/* 1 if the k weights lie on their 4-bit min/max grid (then *s, *z). */
+int cqi_w4_on_grid(const float *w, uint32_t k, float *s, int32_t *z);
+/* 1 if every one of n rows of k weights does. */
+int cqi_layer_on_grid(const float *w, uint32_t n, uint32_t k);
+void cqi_set_wsrc(struct cim_quantized *q, const struct cim_qop *op,
+		  uint8_t src);
+const char *cqi_wsrc_name(const struct cim_quantized *q, uint32_t op);
 
 /* Asymmetric int8 parameters covering [lo, hi] (and 0). */
 struct cim_qparams cqi_act_params(float lo, float hi);

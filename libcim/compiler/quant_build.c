@@ -89,6 +89,15 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 	}
 	for (t = 0; t < g->n_nodes; t++)
 		cqi_stats_finish(&b->st[t]);
+	/* a QDQ model's activation parameters win over the range seen */
+	for (t = 0; t < g->n_tensors; t++) {
+		const struct cim_graph_qdq *qd = cim_graph_qdq(g, g->tensors[t].name);
+
+		if (qd) {
+			b->lo[t] = qd->scale * (float)(-128 - qd->zero_point);
+			b->hi[t] = qd->scale * (float)(127 - qd->zero_point);
+		}
+	}
 	return 0;
 }
 
@@ -182,6 +191,7 @@ struct tuned {
 	int32_t *z4;	/* 4-bit zero point per output channel */
 	float *bc;	/* corrected bias */
 	float *wq;	/* dequantized weights of the GPTQ rounding */
+	uint8_t wsrc;	/* enum cqi_wsrc */
 };
 
 static void tuned_free(struct tuned *t)
@@ -207,7 +217,13 @@ static int tune(struct qb *b, const struct cim_node *n,
 	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
 	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
 	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, i;
-	int search = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
+	/*
+	 * weights already on a 4-bit grid stay there (quant_grid.c), unless
+	 * the caller asked for the plain min/max scheme
+	 */
+	int grid = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX) &&
+		   cqi_layer_on_grid(w->data, N, K);
+	int search = wbits == 4 && !grid && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
 	int corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR);
 	int gptq = search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
 	int refit = search && st->full && b->seq;
@@ -217,8 +233,24 @@ static int tune(struct qb *b, const struct cim_node *n,
 	int ok = 0;
 
 	memset(tu, 0, sizeof(*tu));
+	tu->wsrc = wbits == 8 ? CQI_WSRC_INT8 : grid ? CQI_WSRC_GRID :
+		   CQI_WSRC_MINMAX;
+	if (grid) {
+		/* each channel's own grid, kept as it is */
+		tu->s4 = malloc(N * sizeof(float));
+		tu->z4 = malloc(N * sizeof(int32_t));
+		if (!tu->s4 || !tu->z4) {
+			tuned_free(tu);
+			return -ENOMEM;
+		}
+		for (r = 0; r < N; r++)
+			cqi_w4_on_grid(w->data + (size_t)r * K, K, &tu->s4[r],
+				       &tu->z4[r]);
+	}
 	if (!st->done || st->kg != K || (!search && !corr))
 		return 0;
+	if (search)
+		tu->wsrc = CQI_WSRC_SEARCH;
 	e = malloc(K * sizeof(double));
 	tu->bc = malloc(N * sizeof(float));
 	if (search) {
@@ -274,7 +306,12 @@ static int tune(struct qb *b, const struct cim_node *n,
 			float sc;
 			int32_t z;
 
-			cqi_w4_minmax(wr, K, &sc, &z);
+			if (grid) {
+				sc = tu->s4[r];
+				z = tu->z4[r];
+			} else {
+				cqi_w4_minmax(wr, K, &sc, &z);
+			}
 			for (i = 0; i < K; i++)
 				shift += (double)wr[i] * muf[i] -
 					 (double)sc * (cqi_q4(wr[i], sc, z) - z) * mu[i];
@@ -425,6 +462,7 @@ static int conv_parts(struct qb *b, const struct cim_node *n, const float *wr,
 			return id;
 		part = (uint32_t)id;
 		op = new_op(b, n, CIM_OP_CONV, part, CIM_TENSOR_NONE);
+		cqi_set_wsrc(b->q, op, tu->wsrc);
 		ret = cqi_weights(op, wr + (size_t)r0 * K, bias ? bias + r0 : NULL,
 				  gi * ng, K, wbits, tu->s4 ? tu->s4 + r0 : NULL,
 				  tu->z4 ? tu->z4 + r0 : NULL, in->q.scale,
@@ -518,6 +556,7 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	}
 	op = new_op(b, n, n->op == CIM_NODE_FC ? CIM_OP_FC : CIM_OP_CONV,
 		    (uint32_t)b->qid[n->inputs[0]], CIM_TENSOR_NONE);
+	cqi_set_wsrc(b->q, op, tu.wsrc);
 	ret = cqi_weights(op, wr, bias, N, K, wbits, tu.s4, tu.z4, in->q.scale,
 			  in->q.zero_point, pout.scale);
 	free(wr);
@@ -874,6 +913,7 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
 		b.q->ops = calloc(b.q->cap, sizeof(*b.q->ops));
 		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
+		b.q->wsrc = calloc(b.q->cap, 1);	/* informative: may be NULL */
 	}
 	ret = -ENOMEM;
 	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
@@ -922,5 +962,6 @@ void cim_quantized_free(struct cim_quantized *q)
 	free(q->tensors);
 	free(q->ops);
 	free(q->src);
+	free(q->wsrc);
 	free(q);
 }

@@ -73,16 +73,26 @@ int cim_quant_report(const struct cim_quantized *q, struct cim_graph *g,
 		}
 		cim_graph_values_free(g, fv);
 	}
+	if (!ret && f && m->n_tensors)
+		fprintf(f, "input %-40s %s scale %.9g zp %d\n",
+			g->tensors[q->src[0]].name,
+			cim_graph_qdq(g, g->tensors[q->src[0]].name) ?
+			"qdq-from-file" : "calibrated",
+			(double)m->tensors[0].q.scale, m->tensors[0].q.zero_point);
 	for (i = 0; i < m->n_ops && !ret; i++) {
 		uint32_t t = m->ops[i].op.out;
 
 		sqnr[i] = noise[t] > 0 ? 10 * log10(sig[t] / noise[t]) : INFINITY;
 		if (f)
-			fprintf(f, "layer %-40s %-8s w%-2u sqnr %6.2f dB\n",
+			fprintf(f, "layer %-40s %-8s w%-2u sqnr %6.2f dB  weights %s  out %s scale %.9g zp %d\n",
 				m->ops[i].name ? m->ops[i].name : "?",
 				type_name(m->ops[i].op.type),
 				m->ops[i].op.type <= CIM_OP_CONV ? m->ops[i].op.wbits : 0,
-				sqnr[i]);
+				sqnr[i], cqi_wsrc_name(q, i),
+				cim_graph_qdq(g, g->tensors[q->src[t]].name) ?
+				"qdq-from-file" : "calibrated",
+				(double)m->tensors[t].q.scale,
+				m->tensors[t].q.zero_point);
 	}
 	free(sig);
 	free(noise);

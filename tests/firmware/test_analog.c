@@ -392,6 +392,60 @@ static void test_calibration(void **state)
 }
 
 /*
+ * Range calibration (adc_cal_sigma_q4): CALIBRATE sizes each column's
+ * ADC window from its measured spread and the rows each conversion
+ * drives.  The same card (same seed, cells, inputs) with it off and on:
+ * the windows are set only when on, erase clears them, and the error
+ * against the ideal card is lower with them, at 8 and at 6 ADC bits.
+ */
+static double range_err(uint32_t k_q4, uint32_t bits, int check)
+{
+	struct cim_card_params p = aparams(1);
+	struct fw_an_tile *t;
+	struct acard *a;
+	uint32_t c, set = 0;
+	double e;
+
+	p.adc_bits = bits;
+	p.adc_cal_sigma_q4 = k_q4;
+	a = acard_new(&p);
+	acard_program(a, 31);
+	fw_calibrate_tile(a->fw, 1);
+	t = fw_an_tile(a->fw, 1);
+	for (c = 0; c < AC; c++)
+		set += fw_an_cal_win(a->fw, t)[c] != 0;
+	assert_int_equal(set, k_q4 ? AC : 0);
+	for (c = 0; c < AC && k_q4; c++) {
+		/* window scale^2 near 1: gain 1 +- 2 %, small noise */
+		assert_in_range(fw_an_cal_win(a->fw, t)[c], 52000, 80000);
+	}
+	e = rel_err(a, 700);
+	if (check) {
+		fw_array_erase(a->fw, 1);
+		for (c = 0; c < AC; c++)
+			assert_int_equal(fw_an_cal_win(a->fw, t)[c], 0);
+	}
+	acard_free(a);
+	return e;
+}
+
+static void test_range_calibration(void **state)
+{
+	static const uint32_t bits[] = { 8, 6 };
+	double off, on;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		off = range_err(0, bits[i], 0);
+		on = range_err(48, bits[i], 1);
+		print_message("range calibration, %u-bit ADC: relative error %.4f off, %.4f on\n",
+			      bits[i], off, on);
+		assert_true(on < 0.95 * off);
+	}
+}
+
+/*
  * A sparsely programmed tile (the first 16 rows; the other 240 erased):
  * CALIBRATE measures each column's reference error on erased rows alone
  * (no signal there), then its gain through the origin.  b must be the
@@ -686,7 +740,7 @@ static void test_offset_drive(void **state)
 {
 	struct cim_card_params p = aparams(0);
 	struct acard *a = acard_new(&p);
-	double e_raw, e_off;
+	double e_raw, e_off, e_cal;
 
 	(void)state;
 	/* ideal: both drives are exact */
@@ -699,9 +753,11 @@ static void test_offset_drive(void **state)
 	 * Analog, measured with seed 1: uncalibrated (column gain and
 	 * offset errors act on -128 * sum q) raw 0.264 / offset 0.067;
 	 * calibrated 0.0065 / 0.0042; a month of drift after calibration
-	 * (a common gain error) 0.406 / 0.105.
+	 * (a common gain error) 0.406 / 0.105.  With the array's default
+	 * ADC window (range calibration off); then with it on.
 	 */
 	p = aparams(1);
+	p.adc_cal_sigma_q4 = 0;
 	a = acard_new(&p);
 	acard_program(a, 71);
 	e_raw = zp_err(a, 0, 5);
@@ -711,10 +767,25 @@ static void test_offset_drive(void **state)
 	e_raw = zp_err(a, 0, 5);
 	e_off = zp_err(a, 1, 5);
 	assert_true(e_off < 0.005 && e_off < 0.75 * e_raw);
+	e_cal = e_off;
 	cim_hal_clock_advance(a->t->hal, 30 * DAY_NS);
 	e_raw = zp_err(a, 0, 5);
 	e_off = zp_err(a, 1, 5);
 	assert_true(e_raw > 0.3 && e_off < 0.15);
+	acard_free(a);
+
+	/*
+	 * Range calibration sizes the windows for the rows each plane
+	 * drives: both drives gain (measured 0.0041 / 0.0037), the offset
+	 * drive stays the better one.
+	 */
+	p = aparams(1);
+	a = acard_new(&p);
+	acard_program(a, 71);
+	fw_calibrate_tile(a->fw, 1);
+	e_raw = zp_err(a, 0, 5);
+	e_off = zp_err(a, 1, 5);
+	assert_true(e_off < e_cal && e_off < e_raw);
 	acard_free(a);
 }
 
@@ -872,6 +943,7 @@ const struct CMUnitTest analog_tests[] = {
 	cmocka_unit_test(test_weak_column),
 	cmocka_unit_test(test_calibration),
 	cmocka_unit_test(test_calibration_erased_rows),
+	cmocka_unit_test(test_range_calibration),
 	cmocka_unit_test(test_drift_and_reprogram),
 	cmocka_unit_test(test_refresh_recalibrate),
 	cmocka_unit_test(test_adc_clipping),

@@ -258,6 +258,18 @@ result $? reload_analog_same_seed
 export CIM_VMTEST_DET=compare
 suite analog_det
 unset CIM_VMTEST_DET
+# Range calibration off, then on (the default), same seed and model: the
+# error after CALIBRATE is lower with it.
+rm -f /tmp/analog_range.txt
+unload && analog_load adc_cal_sigma_q4=0
+result $? load_analog_range_off
+export CIM_VMTEST_RANGE=save
+suite analog_range
+unload && analog_load
+result $? load_analog_range_on
+export CIM_VMTEST_RANGE=compare
+suite analog_range
+unset CIM_VMTEST_RANGE
 # The userspace card ran the same model with the same seed and card
 # parameters at build time (tests/sim/simcmp.c): a fresh card here gives
 # the same output bytes and the same modeled device time.

@@ -162,7 +162,23 @@ struct cim_graph {
 	uint32_t *outputs;	/* tensor indices of the graph outputs */
 	char err[CIM_GRAPH_ERR_LEN];	/* last failure, see cim_graph_error() */
 	uint32_t cap_tensors, cap_nodes;	/* internal */
+	/* activation parameters of a QDQ model, by tensor name */
+	struct cim_graph_qdq *qdq;
+	uint32_t n_qdq;
 };
+
+/* int8 scale and zero point a QDQ model gives a tensor (graph_qdq.c). */
+struct cim_graph_qdq {
+	char *name;
+	float scale;
+	int32_t zero_point;
+};
+int cim_graph_set_qdq(struct cim_graph *g, const char *name, float scale,
+		      int32_t zp);
+/* The tensor's QDQ parameters, or NULL (then: calibration). */
+const struct cim_graph_qdq *cim_graph_qdq(const struct cim_graph *g,
+					  const char *name);
+void cim_graph_qdq_free(struct cim_graph *g);
 
 /* What cim_graph_add_node() takes; names refer to existing tensors. */
 struct cim_node_desc {

@@ -17,13 +17,17 @@
  * nonzero otherwise.  Prints "bench: <name> <value> <unit>" lines
  * (docs/analog-model.md); run by make -C firmware bench-digits.
  *
- * Usage: bench-digits INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt
+ * Usage: bench-digits INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt [HWA4.cimx]
+ * HWA4.cimx: the hardware-aware retrained CNN (tests/models/
+ * gen_digits_hwa.py) compiled with --weights int4: lines digits_cnn_hwa_int4_*,
+ * gaps against the float model of ACCURACY.txt (the one users start from).
  */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <cmocka.h>
 
 #include "cim_fw.h"
@@ -40,6 +44,8 @@
 #define N_SEEDS		8	/* seeds 1..8 for the spread of the default */
 
 static const uint32_t adc_bits[] = { 6, 7, 8 };
+/* 1: the analog card without range calibration (adc_cal_sigma_q4 = 0) */
+static int range_off;
 static const struct {
 	const char *name;
 	uint64_t s;
@@ -77,7 +83,7 @@ struct net {
 struct data {
 	uint32_t n;
 	int32_t *labels;
-	int8_t *q4, *q8;		/* quantized inputs per model */
+	int8_t *q4, *q8, *qh;		/* quantized inputs per model */
 };
 
 /* Class with the largest int8 output; the first on ties. */
@@ -100,6 +106,20 @@ static double accuracy(const struct net *nt, const struct data *d,
 		ok += argmax(out + (size_t)i * nt->out_size, nt->out_size) ==
 		      (uint32_t)d->labels[i];
 	return 100.0 * ok / d->n;
+}
+
+/* rms of the outputs against the CPU reference (the ideal card), LSB */
+static double rms_err(const struct net *nt, const struct data *d,
+		      const int8_t *out)
+{
+	size_t i, n = (size_t)d->n * nt->out_size;
+	double e, s = 0;
+
+	for (i = 0; i < n; i++) {
+		e = (double)out[i] - nt->ref[i];
+		s += e * e;
+	}
+	return n ? sqrt(s / n) : 0;
 }
 
 static void load_net(struct net *nt, const char *name, const char *path,
@@ -140,6 +160,7 @@ static void load_net(struct net *nt, const char *name, const char *path,
 struct run_stats {
 	uint64_t program_pulses, adc_clips, adc_reranges;
 	uint32_t spare_used;
+	double rms;		/* of the int8 outputs against the reference */
 };
 
 static struct cim_cpl exec_ok(struct thost *t, const struct cim_desc *d,
@@ -239,8 +260,11 @@ static double analog_acc_seed(const struct net *nt, const struct data *d,
 	cim_fw_analog_defaults(&p);
 	p.analog = 1;
 	p.adc_bits = bits;
+	if (range_off)
+		p.adc_cal_sigma_q4 = 0;
 	run_card(&p, nt, in, d->n, mode, age_s, out, st);
 	acc = accuracy(nt, d, out);
+	st->rms = rms_err(nt, d, out);
 	free(out);
 	return acc;
 }
@@ -313,6 +337,50 @@ static void table(const struct net *nt, const struct data *d,
 						  ages[a].s, &st));
 }
 
+/*
+ * The default card with seeds 1..N_SEEDS: the figure a user can expect,
+ * and how much of one run is the draw.
+ */
+static double seeds(const struct net *nt, const struct data *d,
+		    const int8_t *in, const char *name, double facc)
+{
+	struct run_stats st;
+	double acc = 0, rms = 0, lo = 0, hi = 0, a;
+	uint32_t i;
+
+	/* the same without range calibration: what it brings */
+	range_off = 1;
+	for (i = 1; i <= N_SEEDS; i++) {
+		acc += analog_acc_seed(nt, d, in, 8, CAL, 0, i, &st);
+		rms += st.rms * st.rms;
+	}
+	range_off = 0;
+	printf("bench: digits_cnn_%s_analog_norange_acc_seeds_mean %.2f %%\n",
+	       name, acc / N_SEEDS);
+	printf("bench: digits_cnn_%s_analog_norange_rms_seeds %.3f LSB\n", name,
+	       sqrt(rms / N_SEEDS));
+	acc = 0;
+	rms = 0;
+
+	for (i = 1; i <= N_SEEDS; i++) {
+		a = analog_acc_seed(nt, d, in, 8, CAL, 0, i, &st);
+		acc += a;
+		rms += st.rms * st.rms;
+		lo = i == 1 || a < lo ? a : lo;
+		hi = i == 1 || a > hi ? a : hi;
+	}
+	acc /= N_SEEDS;
+	printf("bench: digits_cnn_%s_analog_acc_seeds_mean %.2f %%\n", name,
+	       acc);
+	printf("bench: digits_cnn_%s_analog_acc_seeds_min %.2f %%\n", name, lo);
+	printf("bench: digits_cnn_%s_analog_acc_seeds_max %.2f %%\n", name, hi);
+	printf("bench: digits_cnn_%s_analog_gap_mean %.2f points\n", name,
+	       facc - acc);
+	printf("bench: digits_cnn_%s_analog_rms_seeds %.3f LSB\n", name,
+	       sqrt(rms / N_SEEDS));
+	return acc;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint32_t bits8[] = { 8 };
@@ -321,13 +389,12 @@ int main(int argc, char **argv)
 	struct data d;
 	struct run_stats st;
 	char err[256];
-	double facc, acc, iacc, lo = 0, hi = 0;
-	uint32_t i;
+	double facc, acc, iacc;
 	int have8;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 5)
-		die("usage: %s INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt",
+	if (argc != 5 && argc != 6)
+		die("usage: %s INT4.cimx INT8.cimx|- TEST.bin ACCURACY.txt [HWA4.cimx]",
 		    argv[0]);
 	if (cim_dataset_load(argv[3], &ds, err, sizeof(err)))
 		die("%s: %s", argv[3], err);
@@ -359,18 +426,25 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.adc_clips);
 	printf("bench: digits_cnn_int4_analog_adc_reranges %llu conversions\n",
 	       (unsigned long long)st.adc_reranges);
-	/* the same card with other seeds: how much is the draw */
-	for (acc = 0, i = 1; i <= N_SEEDS; i++) {
-		double a = analog_acc_seed(&n4, &d, d.q4, 8, CAL, 0, i, &st);
+	printf("bench: digits_cnn_int4_ideal_gap %.2f points\n", facc - iacc);
+	seeds(&n4, &d, d.q4, "int4", facc);
+	if (argc == 6) {
+		struct net nh;
 
-		acc += a;
-		lo = i == 1 || a < lo ? a : lo;
-		hi = i == 1 || a > hi ? a : hi;
+		load_net(&nh, "hwa_int4", argv[5], ds, &d.qh);
+		nh.ref_acc = accuracy(&nh, &d, nh.ref);
+		printf("bench: digits_cnn_hwa_int4_ref_acc %.2f %%\n", nh.ref_acc);
+		acc = ideal_acc(&nh, &d, d.qh);
+		printf("bench: digits_cnn_hwa_int4_ideal_acc %.2f %%\n", acc);
+		printf("bench: digits_cnn_hwa_int4_ideal_gap %.2f points\n",
+		       facc - acc);
+		/* and against the retrained model's own (grid, no noise) */
+		printf("bench: digits_cnn_hwa_int4_analog_loss_mean %.2f points\n",
+		       acc - seeds(&nh, &d, d.qh, "hwa_int4", facc));
+		cim_model_free(nh.m);
+		free(nh.ref);
+		free(d.qh);
 	}
-	printf("bench: digits_cnn_int4_analog_acc_seeds_mean %.2f %%\n",
-	       acc / N_SEEDS);
-	printf("bench: digits_cnn_int4_analog_acc_seeds_min %.2f %%\n", lo);
-	printf("bench: digits_cnn_int4_analog_acc_seeds_max %.2f %%\n", hi);
 	if (getenv("BENCH_DIGITS_QUICK"))
 		goto out4;
 	table(&n4, &d, d.q4, adc_bits, sizeof(adc_bits) / sizeof(adc_bits[0]));
@@ -383,6 +457,7 @@ int main(int argc, char **argv)
 		printf("bench: digits_cnn_int8_analog_acc %.2f %%\n", acc);
 		printf("bench: digits_cnn_int8_analog_gap %.2f points\n",
 		       facc - acc);
+		seeds(&n8, &d, d.q8, "int8", facc);
 		table(&n8, &d, d.q8, bits8, 1);
 		cim_model_free(n8.m);
 		free(n8.ref);

@@ -3,7 +3,7 @@
  * cim-vmtest: the integration suite run inside the VM against cim.ko and
  * the virtual card.  usage: cim-vmtest [all|ioctl|jobs|lib|resident|exits|
  * admin|sched|recovery|progress|stress|core|race|persist_pre|
- * persist_post|analog_ideal|analog_det|analog|analog_verify [TEST]] |
+ * persist_post|analog_ideal|analog_det|analog_range|analog|analog_verify [TEST]] |
  * test NAME | hold SECONDS | bench | fuzz [OPTIONS] (the ioctl fuzzer,
  * fuzz.c)
  * (the analog groups need the card loaded as check.sh does, see
@@ -133,6 +133,7 @@ static const struct {
 	{ "exits", vm_exit_tests, 1 },
 	{ "analog_ideal", vm_analog_ideal_tests, 0 },
 	{ "analog_det", vm_analog_det_tests, 0 },
+	{ "analog_range", vm_analog_range_tests, 0 },
 	{ "analog", vm_analog_tests, 0 },
 	{ "analog_verify", vm_analog_verify_tests, 0 },
 	{ "persist_pre", vm_persist_pre_tests, 0 },

@@ -8,6 +8,10 @@
  *  analog_det      analog=1, first thing after a load: outputs saved
  *                  (CIM_VMTEST_DET=save) or compared (=compare) with the
  *                  run after an earlier load with the same seed;
+ *  analog_range    analog=1, loaded with adc_cal_sigma_q4=0 (range
+ *                  calibration off; CIM_VMTEST_RANGE=save) and then with
+ *                  the default (on; =compare): the error after CALIBRATE
+ *                  is lower with it;
  *  analog_verify   analog=1, spare_cols=0, weak_col=0: a tile that cannot
  *                  verify fails the load and the image is not used.
  */
@@ -29,6 +33,8 @@
 #define SYSDEV		"/sys/class/accel/accel0/device/"
 #define AGE_PARAM	"/sys/module/cim_vcard/parameters/age_s"
 #define DET_FILE	"/tmp/analog_det.bin"
+#define RANGE_FILE	"/tmp/analog_range.txt"
+#define RANGE_PARAM	"/sys/module/cim_vcard/parameters/adc_cal_sigma_q4"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -658,6 +664,59 @@ static void analog_noise_bounded_and_deterministic(void)
 	vm_model_free(&m);
 }
 
+/*
+ * Range calibration lowers the column error: the same model, seed and
+ * inputs on a card loaded with range calibration off (save) and then on
+ * (compare), each calibrated after programming.  Outputs spread over
+ * +-30 LSB: the column sums' errors show in them.
+ */
+static void analog_range_lowers_error(void)
+{
+	const char *mode = getenv("CIM_VMTEST_RANGE");
+	long long k = sys_read_ll(RANGE_PARAM), mae, saved = -1;
+	struct cim_dev *dev;
+	struct cim_image *img;
+	struct vm_model m;
+	int max_err;
+	FILE *f;
+
+	CHECK(mode != NULL);
+	if (!mode)
+		return;
+	CHECK_EQ(sys_read_ll(SYSDEV "analog"), 1);
+	CHECK_EQ(fc_model(256, 64, 41, &m), 0);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
+	mae = run_mae(dev, img, &m, 256, 6, &max_err, NULL);
+	CHECK(mae > 0);
+	printf("  range calibration %s (adc_cal_sigma_q4 %lld): mean abs error %lld.%03lld LSB, max %d\n",
+	       k ? "on" : "off", k, mae / 1000, mae % 1000, max_err);
+	if (!strcmp(mode, "save")) {
+		CHECK_EQ(k, 0);
+		f = fopen(RANGE_FILE, "w");
+		CHECK(f != NULL);
+		if (f) {
+			fprintf(f, "%lld\n", mae);
+			fclose(f);
+		}
+	} else {
+		CHECK(k != 0);		/* -1: the default, on */
+		f = fopen(RANGE_FILE, "r");
+		CHECK(f != NULL);
+		if (f) {
+			CHECK_EQ(fscanf(f, "%lld", &saved), 1);
+			fclose(f);
+		}
+		printf("  without range calibration it was %lld.%03lld LSB\n",
+		       saved / 1000, saved % 1000);
+		CHECK(saved > 0);
+		CHECK(mae < saved);
+	}
+	cim_image_free(img);
+	cim_close(dev);
+	vm_model_free(&m);
+}
+
 /* Calibration reduces the error: measured before and after `calibrate`. */
 static void analog_calibration_reduces_error(void)
 {
@@ -974,6 +1033,11 @@ const struct vm_test vm_exit_tests[] = {
 
 const struct vm_test vm_analog_ideal_tests[] = {
 	{ "analog_ideal_is_bit_exact", analog_ideal_is_bit_exact },
+	{ NULL, NULL },
+};
+
+const struct vm_test vm_analog_range_tests[] = {
+	{ "analog_range_lowers_error", analog_range_lowers_error },
 	{ NULL, NULL },
 };
 

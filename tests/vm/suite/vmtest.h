@@ -68,6 +68,7 @@ extern const struct vm_test vm_persist_post_tests[];
 extern const struct vm_test vm_exit_tests[];
 extern const struct vm_test vm_analog_ideal_tests[];
 extern const struct vm_test vm_analog_det_tests[];
+extern const struct vm_test vm_analog_range_tests[];
 extern const struct vm_test vm_analog_tests[];
 extern const struct vm_test vm_analog_verify_tests[];
 extern const struct vm_test vm_core_tests[];

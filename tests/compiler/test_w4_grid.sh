@@ -1,0 +1,32 @@
+#!/bin/sh
+# Weights already on a 4-bit grid per channel (the hardware-aware
+# retrained digits CNN, tests/models/gen_digits_hwa.py) are detected and
+# kept; the report says where each layer's weights came from.
+# usage: test_w4_grid.sh CIM-COMPILE MODELS-DIR
+set -eu
+cc=$1
+models=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_w4_grid: $*" >&2; exit 1; }
+
+"$cc" "$models/digits_cnn_hwa.onnx" --calib "$models/digits_calib.bin" \
+	--weights int4 -o "$tmp/hwa.cimx" --report \
+	--eval "$models/digits_test.bin" >"$tmp/hwa" || fail "compile hwa"
+n=$(grep -c '^layer .* w4 .*weights int4-grid-from-file  out ' "$tmp/hwa" || true)
+[ "$n" = 6 ] || fail "hwa: $n of 6 layers kept on their grid"
+grep '^layer .* w4 ' "$tmp/hwa" | grep -v 'int4-grid-from-file' && fail "hwa: a layer left its grid"
+# the grid is kept exactly: only the activations' rounding is left
+q=$(sed -n 's/.*quant_acc \([0-9.]*\) %.*/\1/p' "$tmp/hwa")
+[ -n "$q" ] || fail "hwa: no eval"
+awk -v q="$q" 'BEGIN { exit !(q >= 97.0) }' || fail "hwa: int4 accuracy $q % < 97 %"
+
+"$cc" "$models/digits_cnn.onnx" --calib "$models/digits_calib.bin" \
+	--weights int4 -o "$tmp/f.cimx" --report >"$tmp/f" || fail "compile float"
+n=$(grep -c '^layer .* w4 .*weights int4-search  out ' "$tmp/f" || true)
+[ "$n" = 6 ] || fail "float model: $n of 6 layers searched"
+"$cc" "$models/digits_cnn_hwa.onnx" --calib "$models/digits_calib.bin" \
+	--weights int8 -o "$tmp/h8.cimx" --report >"$tmp/h8" || fail "compile int8"
+n=$(grep -c '^layer .* w8 .*weights int8-symmetric  out ' "$tmp/h8" || true)
+[ "$n" = 6 ] || fail "int8: $n of 6 layers"
+echo "test_w4_grid: ok (hwa int4 $q %)"
