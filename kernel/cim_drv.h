@@ -156,6 +156,7 @@ struct cim_device {
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
 	atomic_t sched_jobs;	/* pushed to drm_sched, not yet freed */
+	long job_timeout;	/* jiffies; drm_sched's copy is sched.timeout */
 	u64 fence_context;
 	atomic64_t fence_seqno;
 
@@ -358,9 +359,13 @@ void cim_job_fail_inflight(struct cim_device *cdev, int err);
 int cim_status_errno(u32 status);
 int cim_ioctl_submit(struct drm_device *drm, void *data,
 		     struct drm_file *file);
-struct dma_fence *cim_job_repush(struct cim_job *job);
+struct dma_fence *cim_job_to_card(struct cim_job *job);
+int cim_job_resubmit(struct cim_job *job);
+void cim_job_fence_fail(struct cim_job *job, int err);
+void cim_job_free(struct drm_sched_job *sched_job);
 void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms);
 unsigned int cim_job_timeout_ms(struct cim_device *cdev);
+long cim_job_timeout_jiffies(struct cim_device *cdev);
 
 /* cim_image.c */
 int cim_ioctl_image_load(struct drm_device *drm, void *data,
