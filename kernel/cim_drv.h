@@ -130,12 +130,15 @@ struct cim_tile_tel {
  *   cdev->ring_lock     spin    SQ, CQ, inflight, next_tag, hw_up (irq-safe)
  *   img->lock           spin    the image's state, error and programming
  *                               fence (irq-safe; cim_image_set_state())
+ *   cfile->jobs_lock    spin    the file's jobs list (DRM_CIM_CANCEL looks
+ *                               a job up there; cim_job_free() unlists it)
  *   files_lock, tel_lock, knob_lock, xa_lock(cfile->images): leaves
  *
  * Order (outer first; never take an earlier one while holding a later):
  *
  *   alloc_lock -> push_lock -> BO dma_resv -> img->lock
  *   cmd_lock -> ring_lock -> img->lock
+ *   push_lock -> jobs_lock -> ring_lock
  *   sg_lock -> (nothing of ours)
  *
  * alloc_lock is held across a PROGRAM's push (a new image must not be
@@ -257,6 +260,8 @@ struct cim_file {
 	struct xarray images;			/* handle -> struct cim_image */
 	struct cim_queue queue[2];		/* DRM_CIM_PRIO_* */
 	struct list_head node;			/* in cdev->files */
+	spinlock_t jobs_lock;			/* jobs */
+	struct list_head jobs;			/* pushed, not yet freed */
 	pid_t pid;
 	struct kref ref;			/* the file and its jobs */
 };
@@ -305,7 +310,9 @@ struct cim_job {
 	u64 device_time_ns;
 	struct cim_queue *queue;	/* NULL for kernel-internal jobs */
 	struct cim_file *owner;		/* holds a reference while queued */
-	bool cancel;			/* its file closed: abort it (cim_hw.c) */
+	bool cancel;			/* abort it on the card (cim_hw.c) */
+	bool cancel_req;		/* DRM_CIM_CANCEL: never run, or abort */
+	struct list_head file_node;	/* in owner->jobs from push to free */
 	ktime_t pushed;			/* when it went on the ring */
 	bool pm_ref;			/* holds a runtime PM reference */
 };
@@ -326,6 +333,7 @@ int cim_hw_reinit(struct cim_device *cdev);
 u32 cim_hw_suspend(struct cim_device *cdev);
 int cim_hw_resume(struct cim_device *cdev, u32 progress);
 void cim_hw_cancel_file(struct cim_device *cdev, struct cim_file *cfile);
+int cim_hw_cancel_job(struct cim_device *cdev, struct cim_job *job);
 void cim_hw_reap(struct cim_device *cdev);
 u32 cim_hw_read(struct cim_device *cdev, u32 reg);
 void cim_hw_write(struct cim_device *cdev, u32 reg, u32 val);
@@ -358,6 +366,8 @@ void cim_job_complete(struct cim_job *job, const struct cim_cpl *cpl);
 void cim_job_fail_inflight(struct cim_device *cdev, int err);
 int cim_status_errno(u32 status);
 int cim_ioctl_submit(struct drm_device *drm, void *data,
+		     struct drm_file *file);
+int cim_ioctl_cancel(struct drm_device *drm, void *data,
 		     struct drm_file *file);
 struct dma_fence *cim_job_to_card(struct cim_job *job);
 int cim_job_resubmit(struct cim_job *job);

@@ -81,6 +81,7 @@ struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
 	job->cdev = cdev;
 	job->opcode = opcode;
 	INIT_LIST_HEAD(&job->node);
+	INIT_LIST_HEAD(&job->file_node);
 	/* A job keeps the card awake from submission until it is freed. */
 	ret = cim_pm_get(cdev);
 	if (ret) {
@@ -275,6 +276,8 @@ static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 
 	if (sched_job->s_fence->finished.error)
 		fence = ERR_PTR(sched_job->s_fence->finished.error);
+	else if (READ_ONCE(job->cancel_req))
+		fence = ERR_PTR(-ECANCELED);	/* DRM_CIM_CANCEL */
 	else
 		fence = cim_job_to_card(job);
 	if (IS_ERR(fence))
@@ -284,8 +287,14 @@ static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 
 void cim_job_free(struct drm_sched_job *sched_job)
 {
-	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
 
+	if (job->owner) {
+		spin_lock(&job->owner->jobs_lock);
+		list_del_init(&job->file_node);
+		spin_unlock(&job->owner->jobs_lock);
+	}
 	drm_sched_job_cleanup(sched_job);
 	cim_job_put(to_cim_job(sched_job));
 	atomic_dec(&cdev->sched_jobs);
@@ -540,6 +549,9 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		drm_syncobj_replace_fence(syncobj, finished);
 	atomic64_inc(&queue->submitted);
 	atomic_inc(&job->cdev->sched_jobs);
+	spin_lock(&cfile->jobs_lock);
+	list_add_tail(&job->file_node, &cfile->jobs);
+	spin_unlock(&cfile->jobs_lock);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&queue->push_lock);
 	dma_fence_put(finished);
@@ -696,5 +708,43 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 fail:
 	kfree(handles);
 	cim_job_put(job);
+	return ret;
+}
+
+/*
+ * DRM_CIM_CANCEL: the job of this file whose out-fence the syncobj holds
+ * never runs, or the card aborts it (docs/uapi.md).  Its fence then
+ * signals with -ECANCELED; other jobs are not touched.
+ */
+int cim_ioctl_cancel(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct cim_device *cdev = to_cim_device(drm);
+	struct cim_file *cfile = file->driver_priv;
+	struct drm_cim_cancel *args = data;
+	struct dma_fence *f;
+	struct cim_job *job;
+	int ret, idx;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	ret = drm_syncobj_find_fence(file, args->syncobj, 0, 0, &f);
+	if (ret)
+		return ret;
+	if (!drm_dev_enter(drm, &idx)) {
+		dma_fence_put(f);
+		return -ENODEV;
+	}
+	ret = dma_fence_is_signaled(f) ? -EALREADY : -ESRCH;
+	spin_lock(&cfile->jobs_lock);
+	list_for_each_entry(job, &cfile->jobs, file_node) {
+		if (&job->base.s_fence->finished == f) {
+			ret = cim_hw_cancel_job(cdev, job);
+			break;
+		}
+	}
+	spin_unlock(&cfile->jobs_lock);
+	drm_dev_exit(idx);
+	dma_fence_put(f);
 	return ret;
 }
