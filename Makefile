@@ -180,6 +180,7 @@ unit: libcim firmware tools models examples
 	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS) \
 		$(B)/examples
 	sh tests/test_make_test.sh
+	sh tests/test_sched_internals.sh
 	$(MAKE) -C tests/compiler zoo-check
 	$(MAKE) -C tests/compiler onnx-conformance
 	$(MAKE) -C firmware check

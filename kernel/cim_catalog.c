@@ -240,7 +240,7 @@ static int cim_catalog_reprogram(struct cim_device *cdev, struct cim_image *img)
 	ret = cim_image_program_map(job, img);
 	if (ret)
 		goto put;
-	f = cim_job_repush(job);
+	f = cim_job_to_card(job);
 	if (IS_ERR(f)) {
 		ret = PTR_ERR(f);
 		goto put;

@@ -107,18 +107,6 @@ static inline u64 compat_drm_client_id(struct drm_file *file)
 #endif
 }
 
-/* ---- Linux 6.13: drm_sched_start() takes an errno ---------------- */
-/* (set on the jobs left without a hardware fence at the restart)    */
-#ifndef CIM_HAVE_SCHED_START_ERRNO
-static inline void compat_drm_sched_start(struct drm_gpu_scheduler *sched,
-					  int errno)
-{
-	drm_sched_start(sched);
-}
-#else
-#define compat_drm_sched_start drm_sched_start
-#endif
-
 /* ---- Linux 6.17: DRM_GPU_SCHED_STAT_NOMINAL is renamed _RESET ---- */
 #ifndef CIM_HAVE_SCHED_STAT_RESET
 #define DRM_GPU_SCHED_STAT_RESET	DRM_GPU_SCHED_STAT_NOMINAL
@@ -126,13 +114,18 @@ static inline void compat_drm_sched_start(struct drm_gpu_scheduler *sched,
 
 /*
  * ---- Linux 6.17: DRM_GPU_SCHED_STAT_NO_HANG ----------------------
- * The timeout handler returns compat_drm_sched_no_hang(job)
- * when the job is still making progress: the scheduler puts it back on
- * its pending list and re-arms the timeout.  Before 6.17 the scheduler
- * had taken the job off the list and expects a reset; the driver puts
- * it back itself (what the upstream change moved into the scheduler):
- * with the pending-list walk below, the only scheduler fields this
- * header touches, and only on kernels that have no interface for it.
+ * ("drm/sched: Allow drivers to skip the reset and keep on running",
+ * 6.17.)  The timeout handler returns
+ * compat_drm_sched_no_hang(job) when the job is not hung (it makes
+ * progress): the scheduler puts it back on its pending list and re-arms
+ * the timeout.
+ *
+ * Before 6.17 the scheduler has taken the job off its list and no
+ * exported function puts it back without also dropping the hardware
+ * fence of every other pending job (drm_sched_stop(), whose
+ * drm_sched_start() then cancels them).  So on those kernels the driver
+ * does what 6.17 moved into the scheduler: the one place cim.ko touches scheduler internals,
+ * fenced by the markers that tests/test_sched_internals.sh allows.
  * A job that completes in that window is freed with the next one.
  */
 static inline enum drm_gpu_sched_stat
@@ -141,11 +134,13 @@ compat_drm_sched_no_hang(struct drm_sched_job *job)
 #ifdef CIM_HAVE_SCHED_STAT_NO_HANG
 	return DRM_GPU_SCHED_STAT_NO_HANG;
 #else
+	/* CIM_SCHED_INTERNALS_BEGIN: before 6.17 only */
 	struct drm_gpu_scheduler *sched = job->sched;
 
 	spin_lock(&sched->job_list_lock);
 	list_add(&job->list, &sched->pending_list);
 	spin_unlock(&sched->job_list_lock);
+	/* CIM_SCHED_INTERNALS_END */
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 #endif
 }
@@ -162,21 +157,6 @@ compat_drm_sched_no_hang(struct drm_sched_job *job)
 #define CIM_SCHED_CANCEL_JOB(fn)	.cancel_job = (fn),
 #else
 #define CIM_SCHED_CANCEL_JOB(fn)
-#endif
-
-/*
- * ---- drm_sched_for_each_pending_job(): after 6.17 (7.3 has it) ---
- * The scheduler's own iterator: walks a stopped
- * scheduler's pending jobs (it WARNs when the scheduler runs).  Before,
- * drivers walked sched->pending_list, which drm_sched_stop() leaves to
- * them.
- */
-#ifdef CIM_HAVE_SCHED_FOR_EACH_PENDING
-#define compat_drm_sched_for_each_pending_job drm_sched_for_each_pending_job
-#else
-#define compat_drm_sched_for_each_pending_job(__job, __sched, __entity)	\
-	list_for_each_entry((__job), &(__sched)->pending_list, list)		\
-		if ((__entity) && (__job)->entity != (__entity)) {} else
 #endif
 
 /* ---- Linux 6.16: drm_gem_vmap_unlocked() is renamed drm_gem_vmap() */

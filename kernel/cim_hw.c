@@ -284,6 +284,8 @@ int cim_hw_reinit(struct cim_device *cdev)
 	return cim_hw_start(cdev, true);
 }
 
+static void cim_hw_cancel_next(struct cim_device *cdev);
+
 /* Put one descriptor on the submission ring and ring the doorbell. */
 int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
 		const struct cim_desc *desc)
@@ -314,8 +316,42 @@ int cim_hw_push(struct cim_device *cdev, struct cim_job *job,
 	/* The descriptor must be visible before the doorbell. */
 	dma_wmb();
 	cim_wr(cdev, CIM_REG_SQ_TAIL, next);
+	/* DRM_CIM_CANCEL came while run_job was putting it here. */
+	if (job->cancel_req && cdev->has_progress) {
+		job->cancel = true;
+		cim_hw_cancel_next(cdev);
+	}
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
 	return 0;
+}
+
+/*
+ * DRM_CIM_CANCEL: mark the job so that it never reaches the card, or,
+ * if it is there, have the card abort it (interface 1.3).  -EALREADY if
+ * it has ended, -EOPNOTSUPP if it is on a card that cannot abort.
+ */
+int cim_hw_cancel_job(struct cim_device *cdev, struct cim_job *job)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&cdev->ring_lock, flags);
+	if (job->done && dma_fence_is_signaled(job->done)) {
+		ret = -EALREADY;
+	} else if (!list_empty(&job->node)) {
+		if (cdev->has_progress) {
+			job->cancel_req = true;
+			job->cancel = true;
+			cim_hw_cancel_next(cdev);
+		} else {
+			ret = -EOPNOTSUPP;
+		}
+	} else {
+		/* not on the card yet (or held by a reset): never runs */
+		job->cancel_req = true;
+	}
+	spin_unlock_irqrestore(&cdev->ring_lock, flags);
+	return ret;
 }
 
 static struct cim_job *cim_find_inflight(struct cim_device *cdev, u64 tag)

@@ -81,6 +81,7 @@ struct cim_job *cim_job_alloc(struct cim_device *cdev, u32 opcode)
 	job->cdev = cdev;
 	job->opcode = opcode;
 	INIT_LIST_HEAD(&job->node);
+	INIT_LIST_HEAD(&job->file_node);
 	/* A job keeps the card awake from submission until it is freed. */
 	ret = cim_pm_get(cdev);
 	if (ret) {
@@ -203,47 +204,69 @@ static int cim_job_build_desc(struct cim_job *job, struct cim_desc *d)
 }
 
 /*
- * Put the job's descriptor on the ring with a new hardware fence.  Also
- * used by recovery to run again a job a reset took off the card; the old
- * fence, if any, is retired with -ECANCELED (nobody waits on it then).
+ * Put the job's descriptor on the ring under its hardware fence
+ * (job->done, the driver's own: the card's completion signals it).
  */
-struct dma_fence *cim_job_repush(struct cim_job *job)
+static int cim_job_ring(struct cim_job *job)
 {
 	struct cim_device *cdev = job->cdev;
-	struct dma_fence *fence;
 	struct cim_desc desc;
 	int idx, ret;
 
 	if (!drm_dev_enter(&cdev->drm, &idx))
-		return ERR_PTR(-ENODEV);
+		return -ENODEV;
 	ret = cim_job_build_desc(job, &desc);
-	if (ret)
-		goto out;
-	fence = cim_fence_create(cdev);
-	if (!fence) {
-		ret = -ENOMEM;
-		goto out;
+	if (!ret) {
+		job->pushed = ktime_get();
+		ret = cim_hw_push(cdev, job, &desc);
 	}
-	if (job->done) {
-		if (!dma_fence_is_signaled(job->done)) {
-			dma_fence_set_error(job->done, -ECANCELED);
-			dma_fence_signal(job->done);
-		}
-		dma_fence_put(job->done);
-	}
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/* Signal a job's hardware fence with err: its work will not run. */
+void cim_job_fence_fail(struct cim_job *job, int err)
+{
+	if (!job->done || dma_fence_is_signaled(job->done))
+		return;
+	dma_fence_set_error(job->done, err);
+	dma_fence_signal(job->done);
+}
+
+/*
+ * First run of a job: a new hardware fence, and the job on the ring.
+ * Returns the fence (a reference for the caller), or an ERR_PTR with
+ * the job's fence, if made, signalled with the error.
+ */
+struct dma_fence *cim_job_to_card(struct cim_job *job)
+{
+	struct dma_fence *fence;
+	int ret;
+
+	if (WARN_ON_ONCE(job->done))
+		return ERR_PTR(-EINVAL);
+	fence = cim_fence_create(job->cdev);
+	if (!fence)
+		return ERR_PTR(-ENOMEM);
 	job->done = dma_fence_get(fence);
-	job->pushed = ktime_get();
-	ret = cim_hw_push(cdev, job, &desc);
+	ret = cim_job_ring(job);
 	if (ret) {
+		cim_job_fence_fail(job, ret);
 		dma_fence_put(fence);
-		goto out;
+		return ERR_PTR(ret);
 	}
 	cim_queue_ran(job, fence);
-	drm_dev_exit(idx);
 	return fence;
-out:
-	drm_dev_exit(idx);
-	return ERR_PTR(ret);
+}
+
+/*
+ * Recovery: run again a job a reset took off the card, under the same
+ * hardware fence, so that whoever waits on it (drm_sched included) sees
+ * one completion.  The caller fails the fence if this fails.
+ */
+int cim_job_resubmit(struct cim_job *job)
+{
+	return cim_job_ring(job);
 }
 
 static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
@@ -253,17 +276,25 @@ static struct dma_fence *cim_job_run(struct drm_sched_job *sched_job)
 
 	if (sched_job->s_fence->finished.error)
 		fence = ERR_PTR(sched_job->s_fence->finished.error);
+	else if (READ_ONCE(job->cancel_req))
+		fence = ERR_PTR(-ECANCELED);	/* DRM_CIM_CANCEL */
 	else
-		fence = cim_job_repush(job);
+		fence = cim_job_to_card(job);
 	if (IS_ERR(fence))
 		cim_queue_done(job, PTR_ERR(fence));
 	return fence;
 }
 
-static void cim_job_free(struct drm_sched_job *sched_job)
+void cim_job_free(struct drm_sched_job *sched_job)
 {
-	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
 
+	if (job->owner) {
+		spin_lock(&job->owner->jobs_lock);
+		list_del_init(&job->file_node);
+		spin_unlock(&job->owner->jobs_lock);
+	}
 	drm_sched_job_cleanup(sched_job);
 	cim_job_put(to_cim_job(sched_job));
 	atomic_dec(&cdev->sched_jobs);
@@ -306,6 +337,7 @@ int cim_sched_init(struct cim_device *cdev)
 	int ret;
 
 	cdev->fence_context = dma_fence_context_alloc(1);
+	cdev->job_timeout = msecs_to_jiffies(job_timeout_ms);
 	/*
 	 * run_job is on every job's latency path: high-priority workers.
 	 * Ordered, as drm_sched's own default: a per-CPU queue let
@@ -365,15 +397,27 @@ unsigned long cim_job_timeout(void)
 	return msecs_to_jiffies(job_timeout_ms);
 }
 
-/* sysfs job_timeout_ms: drm_sched reads the timeout each time it arms. */
+/*
+ * sysfs job_timeout_ms: drm_sched reads the timeout each time it arms
+ * (no interface sets it after drm_sched_init(): the one scheduler field
+ * the driver writes).  The driver reads its own copy.
+ */
 void cim_job_set_timeout_ms(struct cim_device *cdev, unsigned int ms)
 {
-	WRITE_ONCE(cdev->sched.timeout, (long)msecs_to_jiffies(ms));
+	long t = msecs_to_jiffies(ms);
+
+	WRITE_ONCE(cdev->job_timeout, t);
+	WRITE_ONCE(cdev->sched.timeout, t);
 }
 
 unsigned int cim_job_timeout_ms(struct cim_device *cdev)
 {
-	return jiffies_to_msecs(READ_ONCE(cdev->sched.timeout));
+	return jiffies_to_msecs(READ_ONCE(cdev->job_timeout));
+}
+
+long cim_job_timeout_jiffies(struct cim_device *cdev)
+{
+	return READ_ONCE(cdev->job_timeout);
 }
 
 void cim_sched_fini(struct cim_device *cdev)
@@ -505,6 +549,9 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		drm_syncobj_replace_fence(syncobj, finished);
 	atomic64_inc(&queue->submitted);
 	atomic_inc(&job->cdev->sched_jobs);
+	spin_lock(&cfile->jobs_lock);
+	list_add_tail(&job->file_node, &cfile->jobs);
+	spin_unlock(&cfile->jobs_lock);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&queue->push_lock);
 	dma_fence_put(finished);
@@ -661,5 +708,43 @@ int cim_ioctl_submit(struct drm_device *drm, void *data,
 fail:
 	kfree(handles);
 	cim_job_put(job);
+	return ret;
+}
+
+/*
+ * DRM_CIM_CANCEL: the job of this file whose out-fence the syncobj holds
+ * never runs, or the card aborts it (docs/uapi.md).  Its fence then
+ * signals with -ECANCELED; other jobs are not touched.
+ */
+int cim_ioctl_cancel(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct cim_device *cdev = to_cim_device(drm);
+	struct cim_file *cfile = file->driver_priv;
+	struct drm_cim_cancel *args = data;
+	struct dma_fence *f;
+	struct cim_job *job;
+	int ret, idx;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	ret = drm_syncobj_find_fence(file, args->syncobj, 0, 0, &f);
+	if (ret)
+		return ret;
+	if (!drm_dev_enter(drm, &idx)) {
+		dma_fence_put(f);
+		return -ENODEV;
+	}
+	ret = dma_fence_is_signaled(f) ? -EALREADY : -ESRCH;
+	spin_lock(&cfile->jobs_lock);
+	list_for_each_entry(job, &cfile->jobs, file_node) {
+		if (&job->base.s_fence->finished == f) {
+			ret = cim_hw_cancel_job(cdev, job);
+			break;
+		}
+	}
+	spin_unlock(&cfile->jobs_lock);
+	drm_dev_exit(idx);
+	dma_fence_put(f);
 	return ret;
 }

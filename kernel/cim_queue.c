@@ -34,6 +34,8 @@ struct cim_file *cim_file_alloc(struct cim_device *cdev)
 	cfile->cdev = cdev;
 	kref_init(&cfile->ref);
 	INIT_LIST_HEAD(&cfile->node);
+	spin_lock_init(&cfile->jobs_lock);
+	INIT_LIST_HEAD(&cfile->jobs);
 	xa_init_flags(&cfile->images, XA_FLAGS_ALLOC1);
 	for (p = 0; p < ARRAY_SIZE(cfile->queue); p++)
 		mutex_init(&cfile->queue[p].push_lock);

@@ -5,14 +5,16 @@
  * (IRQ_ERROR) or a debugfs force_reset resets the card and reboots its
  * firmware, without rmmod:
  *
- *  1. drm_sched_stop() parks the scheduler and detaches it from the
- *     hardware fences of the jobs on the card;
+ *  1. drm_sched_wqueue_stop() parks the scheduler's submit and free
+ *     work; the jobs stay on its pending list, attached to their
+ *     hardware fences (job->done, the driver's own);
  *  2. completions the card posted are reaped, then the jobs still on the
- *     card are taken off the in-flight list;
+ *     card are taken off the in-flight list (cdev->inflight, the
+ *     driver's own list of what the card holds);
  *  3. the oldest of them is guilty (the card runs its ring in order, so it
- *     is the one the card was working on): it fails with -ETIMEDOUT after
- *     a timeout, -ECONNRESET after a crash; a forced reset has no guilty
- *     job;
+ *     is the one the card was working on): its hardware fence fails with
+ *     -ETIMEDOUT after a timeout, -ECONNRESET after a crash; a forced
+ *     reset has no guilty job;
  *  4. the card is reset and the boot handshake runs again; the settings
  *     held in card registers (cim_knobs.c) are written again.  A reset
  *     that fails is retried with back-off, then escalated: a full
@@ -25,11 +27,19 @@
  *  5. cim_catalog_restore() makes the images programmed before the reset
  *     runnable again (a reset forgets the firmware's image slots);
  *  6. every other job the card held goes back on the ring in its old
- *     order with a fresh hardware fence (what the deprecated
- *     drm_sched_resubmit_jobs() did, without its karma rules), and
- *     drm_sched_start() re-attaches the scheduler;
- *  7. a KOBJ_CHANGE uevent with CIM_RESET=1 announces it; resets are
+ *     order under the same hardware fence, so drm_sched, which never
+ *     let go of that fence, sees one completion; if the card is gone or
+ *     failed, those fences fail instead;
+ *  7. drm_sched_wqueue_start() lets the scheduler run again, and the
+ *     timeout restarts for the jobs back on the card;
+ *  8. a KOBJ_CHANGE uevent with CIM_RESET=1 announces it; resets are
  *     counted (sysfs, debugfs).
+ *
+ * Only the scheduler's supported interfaces are used (docs/kernels.md,
+ * "Recovery"): no drm_sched_stop()/drm_sched_start() pair, which drops
+ * every unsignalled job's hardware fence and then cancels the job; no
+ * drm_sched_resubmit_jobs() (deprecated); no write to a job's parent
+ * fence.  tests/test_sched_internals.sh keeps it so.
  *
  * A timeout is a hang only if the card made no progress: an interface
  * 1.3 card counts work steps in PROGRESS, and a job whose card count
@@ -93,7 +103,7 @@ long cim_fence_wait_progress(struct cim_device *cdev, struct dma_fence *f)
 
 	do {
 		left = dma_fence_wait_timeout(f, false,
-					      READ_ONCE(cdev->sched.timeout));
+					      cim_job_timeout_jiffies(cdev));
 	} while (left == 0 && cim_card_progressed(cdev));
 	return left;
 }
@@ -109,18 +119,6 @@ static void cim_job_fail_guilty(struct cim_job *job, int err)
 	cim_queue_done(job, err);
 	dma_fence_set_error(job->done, err);
 	dma_fence_signal(job->done);
-}
-
-/* A signalled fence carrying err, for a job that cannot run again. */
-static struct dma_fence *cim_fence_failed(struct cim_device *cdev, int err)
-{
-	struct dma_fence *f = cim_fence_create(cdev);
-
-	if (f) {
-		dma_fence_set_error(f, err);
-		dma_fence_signal(f);
-	}
-	return f;	/* NULL: drm_sched_start() fails the job, -ECANCELED */
 }
 
 /*
@@ -243,35 +241,22 @@ bool cim_card_progressed(struct cim_device *cdev)
 }
 
 /*
- * Give every job drm_sched_stop() detached a hardware fence again: its
- * own if it has signalled (it finished before the reset, or it is the
- * guilty one), else a new one from running it again; err != 0 when the
- * card is gone or dead and nothing can run.  The scheduler is parked:
- * its pending list is ours to walk.
+ * Step 6: the jobs a reset took off the card (held, in ring order) go
+ * back on it under their own hardware fences; err != 0 when the card is
+ * gone or dead and nothing can run: their fences fail with it.
  */
-static void cim_recover_reattach(struct cim_device *cdev, int err)
+static void cim_recover_resubmit(struct list_head *held, int err)
 {
-	struct drm_sched_job *s_job;
-	struct dma_fence *fence;
-	struct cim_job *job;
+	struct cim_job *job, *tmp;
+	int ret;
 
-	compat_drm_sched_for_each_pending_job(s_job, &cdev->sched, NULL) {
-		job = to_cim_job(s_job);
-		if (job->done && dma_fence_is_signaled(job->done)) {
-			fence = dma_fence_get(job->done);
-		} else if (err) {
-			cim_queue_done(job, err);
-			fence = cim_fence_failed(cdev, err);
-		} else {
-			fence = cim_job_repush(job);
-			if (IS_ERR(fence)) {
-				cim_queue_done(job, PTR_ERR(fence));
-				fence = cim_fence_failed(cdev, PTR_ERR(fence));
-			}
+	list_for_each_entry_safe(job, tmp, held, node) {
+		list_del_init(&job->node);
+		ret = err ? err : cim_job_resubmit(job);
+		if (ret) {
+			cim_queue_done(job, ret);
+			cim_job_fence_fail(job, ret);
 		}
-		/* 6.12's drm_sched_stop() already dropped it; older did not */
-		dma_fence_put(s_job->s_fence->parent);
-		s_job->s_fence->parent = fence;
 	}
 }
 
@@ -304,17 +289,17 @@ static int cim_recover_run(struct cim_device *cdev, enum cim_reset_reason why)
 	return err;
 }
 
-static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
-			struct drm_sched_job *bad)
+/* The recovery itself, steps 1-7. */
+static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why)
 {
 	struct drm_gpu_scheduler *sched = &cdev->sched;
-	struct cim_job *job, *tmp, *guilty = NULL;
+	struct cim_job *guilty = NULL;
 	unsigned long flags;
 	LIST_HEAD(held);
 	bool gone, reset;
 	int idx, err = 0;
 
-	drm_sched_stop(sched, bad);
+	drm_sched_wqueue_stop(sched);
 	gone = !drm_dev_enter(&cdev->drm, &idx);
 	if (!gone)
 		cim_hw_reap(cdev);
@@ -329,20 +314,17 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 	}
 	spin_unlock_irqrestore(&cdev->ring_lock, flags);
 	if (!reset && !gone) {
-		/* Late completions: re-attach the fences that signalled. */
-		cim_recover_reattach(cdev, 0);
-		compat_drm_sched_start(sched, 0);
+		drm_sched_wqueue_start(sched);
 		drm_dev_exit(idx);
 		return;
 	}
 
-	if (why != CIM_RESET_FORCED && !list_empty(&held))
+	if (why != CIM_RESET_FORCED && !list_empty(&held)) {
 		guilty = list_first_entry(&held, struct cim_job, node);
-	list_for_each_entry_safe(job, tmp, &held, node)
-		list_del_init(&job->node);
-	if (guilty)
+		list_del_init(&guilty->node);
 		cim_job_fail_guilty(guilty, why == CIM_RESET_TIMEOUT ?
 					    -ETIMEDOUT : -ECONNRESET);
+	}
 
 	if (gone) {
 		err = -ENODEV;
@@ -353,20 +335,40 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why,
 		err = cim_recover_run(cdev, why);
 	}
 
-	cim_recover_reattach(cdev, err);
-	compat_drm_sched_start(sched, 0);
+	cim_recover_resubmit(&held, err);
+	drm_sched_wqueue_start(sched);
+	/* The jobs back on the card get a whole timeout from now. */
+	drm_sched_resume_timeout(sched, cim_job_timeout_jiffies(cdev));
 	if (!gone)
 		drm_dev_exit(idx);
 }
 
+/*
+ * drm_sched's timeout handler.  The scheduler took the job off its
+ * pending list; it is given back (compat_drm_sched_no_hang()) when it
+ * runs on, and released here once a recovery has signalled its hardware
+ * fence: drm_sched leaves a timed-out job it no longer lists to the
+ * driver (kernel-doc of drm_sched_stop(), which we do not use).
+ */
 enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job)
 {
-	struct cim_device *cdev = to_cim_job(sched_job)->cdev;
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
 
 	/* A long job is not a hung one: it runs on while the card counts. */
 	if (READ_ONCE(cdev->suspended) || cim_card_progressed(cdev))
 		return compat_drm_sched_no_hang(sched_job);
-	cim_recover(cdev, CIM_RESET_TIMEOUT, sched_job);
+	cim_recover(cdev, CIM_RESET_TIMEOUT);
+	/*
+	 * Its hardware fence has signalled: it was the guilty one, or it
+	 * had completed (a late completion).  No fence: run_job failed it
+	 * before the card, and drm_sched signalled it then.  Else it was
+	 * not on the card's ring when the timer fired (run_job was putting
+	 * it there), so it is not hung: it goes back to the scheduler.
+	 */
+	if (job->done && !dma_fence_is_signaled(job->done))
+		return compat_drm_sched_no_hang(sched_job);
+	cim_job_free(sched_job);
 	return DRM_GPU_SCHED_STAT_RESET;
 }
 
@@ -376,11 +378,11 @@ static void cim_reset_work(struct work_struct *work)
 					       reset_work);
 
 	if (test_and_clear_bit(CIM_RESET_FORCED, &cdev->reset_pending))
-		cim_recover(cdev, CIM_RESET_FORCED, NULL);
+		cim_recover(cdev, CIM_RESET_FORCED);
 	/* A timeout may have reset the card since the interrupt. */
 	if (test_and_clear_bit(CIM_RESET_CRASH, &cdev->reset_pending) &&
 	    (cim_hw_read(cdev, CIM_REG_STATUS) & CIM_STATUS_ERROR))
-		cim_recover(cdev, CIM_RESET_CRASH, NULL);
+		cim_recover(cdev, CIM_RESET_CRASH);
 }
 
 /* From the interrupt: the firmware stopped with an error. */

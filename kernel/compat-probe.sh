@@ -29,12 +29,9 @@ echo "#ifndef CIM_COMPAT_GEN_H"
 echo "#define CIM_COMPAT_GEN_H"
 have SCHED_INIT_ARGS drm/gpu_scheduler.h 'struct drm_sched_init_args \{'
 have SCHED_JOB_INIT_CLIENT_ID drm/gpu_scheduler.h 'int drm_sched_job_init\([^)]*u64 [a-z_]*\)'
-have SCHED_START_ERRNO drm/gpu_scheduler.h 'void drm_sched_start\([^)]*, *int [a-z_]*\)'
 have SCHED_STAT_RESET drm/gpu_scheduler.h 'DRM_GPU_SCHED_STAT_RESET'
 have SCHED_STAT_NO_HANG drm/gpu_scheduler.h 'DRM_GPU_SCHED_STAT_NO_HANG'
 have SCHED_CANCEL_JOB drm/gpu_scheduler.h '\(\*cancel_job\)\(struct drm_sched_job'
-have SCHED_FOR_EACH_PENDING drm/gpu_scheduler.h 'define drm_sched_for_each_pending_job'
-have SCHED_IS_STOPPED drm/gpu_scheduler.h 'bool drm_sched_is_stopped\('
 have GEM_VMAP_UNLOCKED drm/drm_gem.h 'int drm_gem_vmap_unlocked\('
 have DRM_FILE_CLIENT_ID drm/drm_file.h 'u64 client_id'
 have WQ_PERCPU linux/workqueue.h 'WQ_PERCPU[[:space:]]*='

@@ -59,6 +59,8 @@ int cim_job_status_errno(uint32_t status)
 		return -ECONNRESET;
 	case DRM_CIM_JOB_TILE_FAULT:
 		return -EHWPOISON;
+	case DRM_CIM_JOB_CANCELED:
+		return -ECANCELED;
 	case DRM_CIM_JOB_DMA_ERROR:
 	default:
 		return -EIO;
@@ -86,6 +88,8 @@ const char *cim_job_status_str(uint32_t status)
 		return "card firmware crashed running the job";
 	case DRM_CIM_JOB_TILE_FAULT:
 		return "a flash tile failed";
+	case DRM_CIM_JOB_CANCELED:
+		return "canceled";
 	case CIMI_RESULT_PENDING:
 		return "no result written";
 	default:

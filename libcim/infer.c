@@ -41,6 +41,31 @@ static void drop_buffers(struct cim_dev *dev)
 	dev->infer_out = NULL;
 }
 
+/*
+ * How long a job that was cancelled may take to end: the card aborts it
+ * at its next batch item or op (card interface 1.3).
+ */
+#define CANCEL_WAIT_NS	(5 * 1000000000ll)
+
+/*
+ * The wait gave up: cancel the job (only that one: other threads' jobs
+ * on the device run on) and let it end, so that the buffers it would
+ * have written are free again.  If it cannot be cancelled or does not
+ * end in time, the buffers go with it.
+ */
+static void give_up(struct cim_dev *dev, struct cim_job *job)
+{
+	int c = cim_job_cancel(job), w = -ETIME;
+
+	if (!c || c == -EALREADY)
+		w = cim_job_wait(job, CANCEL_WAIT_NS);
+	if (w == -ETIME)
+		drop_buffers(dev);
+	cimi_set_error(dev, "inference did not finish within the timeout (%s)",
+		       w == -ETIME ? "it may still run" :
+				     c ? "it ended meanwhile" : "canceled");
+}
+
 static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 		     const int8_t *in, int8_t *out, uint32_t batch,
 		     const struct cim_submit_opts *opts,
@@ -64,10 +89,8 @@ static int run_chunk(struct cim_dev *dev, struct cim_image *img,
 	if (ret)
 		return ret;
 	ret = cim_job_wait(job, cimi_job_timeout(dev, img, batch));
-	if (ret == -ETIME) {
-		cimi_set_error(dev, "inference did not finish within the timeout");
-		drop_buffers(dev);
-	}
+	if (ret == -ETIME)
+		give_up(dev, job);
 	if (!cim_job_stats(job, &st)) {
 		if (!ret)
 			cimi_job_took(img, batch, st.host_time_ns);

@@ -246,6 +246,25 @@ int cim_job_wait(struct cim_job *job, int64_t timeout_ns)
 	return job->ret;
 }
 
+int cim_job_cancel(struct cim_job *job)
+{
+	struct drm_cim_cancel req = { 0 };
+	int ret;
+
+	if (!job)
+		return -EINVAL;
+	if (job->done)
+		return -EALREADY;
+	req.syncobj = job->syncobj;
+	ret = cimi_ioctl(job->dev, DRM_IOCTL_CIM_CANCEL, &req);
+	/* A driver before minor 1, or the userspace card: no such ioctl. */
+	if (ret == -ENOTTY || ret == -EINVAL)
+		ret = -EOPNOTSUPP;
+	if (ret && ret != -EALREADY)
+		cimi_set_error(job->dev, "cancel failed: %s", strerror(-ret));
+	return ret;
+}
+
 int cim_job_stats(const struct cim_job *job, struct cim_run_stats *stats)
 {
 	if (!job || !stats)

@@ -501,6 +501,20 @@ int cim_submit_ex(struct cim_dev *dev, struct cim_image *img,
 int cim_job_wait(struct cim_job *job, int64_t timeout_ns);
 
 /**
+ * Cancel a job: it never runs if it has not reached the card, else the
+ * card aborts it at its next batch item (card interface 1.3).  Other
+ * jobs are not touched.  Wait for the job afterwards: it ends with
+ * -ECANCELED (or its own result, if it ended first).
+ *
+ * @return 0 once the cancel is under way; -EALREADY if the job already
+ *         ended; -EOPNOTSUPP if the driver (before minor 1), the card
+ *         (before interface 1.3, for a job already on it) or the
+ *         userspace card cannot cancel one job; -ESRCH if the driver no
+ *         longer holds the job.
+ */
+int cim_job_cancel(struct cim_job *job);
+
+/**
  * Result of a job that cim_job_wait() saw end.
  *
  * @return 0, or -EBUSY if the job has not been seen to end.

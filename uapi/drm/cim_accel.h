@@ -28,6 +28,7 @@ extern "C" {
 #define DRM_CIM_IMAGE_LOAD		0x04
 #define DRM_CIM_IMAGE_RELEASE		0x05
 #define DRM_CIM_SUBMIT			0x06
+#define DRM_CIM_CANCEL			0x07	/* driver minor 1 */
 
 /* Query kinds for struct drm_cim_query.query. */
 #define DRM_CIM_QUERY_DEVICE_INFO	0
@@ -233,6 +234,8 @@ struct drm_cim_submit {
 #define DRM_CIM_JOB_CARD_ERROR		7
 /* A flash tile the job used failed. */
 #define DRM_CIM_JOB_TILE_FAULT		8
+/* Aborted on the host's request (DRM_CIM_CANCEL, or its file closed). */
+#define DRM_CIM_JOB_CANCELED		9
 
 /*
  * Flags for struct drm_cim_submit.flags.
@@ -389,6 +392,29 @@ struct drm_cim_tiles {
 	__u64 pe_sum;
 };
 
+/**
+ * struct drm_cim_cancel - cancel one job (driver minor 1, DRM_CIM_CANCEL)
+ * @syncobj: a syncobj of this file holding the job's fence (the
+ *           out_syncobj of its DRM_CIM_SUBMIT).
+ * @flags: 0.
+ *
+ * The job never runs if it has not reached the card; on the card (card
+ * interface 1.3 and later) the card aborts it at its next batch item.
+ * Either way its fence signals with -ECANCELED; other jobs are not
+ * touched.  0 once the cancel is under way (wait on the fence for the
+ * end); -EALREADY if the job has already ended; -ESRCH if the fence is
+ * not one of a job of this file still held by the driver; -EOPNOTSUPP
+ * if the job is on a card that cannot abort (before interface 1.3).
+ * Appended after uapi v1: DRM_CIM_UAPI_VERSION is unchanged, the DRM
+ * driver minor (drmGetVersion()) is 1; a driver with minor 0 fails it
+ * with -EINVAL.
+ */
+struct drm_cim_cancel {
+	__u32 syncobj;
+	__u32 flags;
+	__u64 pad;
+};
+
 #define DRM_IOCTL_CIM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_QUERY, struct drm_cim_query)
 #define DRM_IOCTL_CIM_BO_CREATE \
@@ -406,6 +432,8 @@ struct drm_cim_tiles {
 		struct drm_cim_image_release)
 #define DRM_IOCTL_CIM_SUBMIT \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_SUBMIT, struct drm_cim_submit)
+#define DRM_IOCTL_CIM_CANCEL \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_CANCEL, struct drm_cim_cancel)
 
 #if defined(__cplusplus)
 }

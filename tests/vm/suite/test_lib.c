@@ -8,9 +8,22 @@
 #include <unistd.h>
 
 #include <drm/cim_accel.h>
+#include "admin.h"
 #include "vmtest.h"
 
 static const uint32_t dims[] = { 64, 96, 64 };
+
+/* debugfs resets: jobs_canceled, the jobs the card aborted; -1 if unread. */
+static long long dbg_canceled(void)
+{
+	static char buf[2048];
+	char *p;
+
+	if (vm_read_file(vm_dbg_path("resets"), buf, sizeof(buf) - 1) <= 0)
+		return -1;
+	p = strstr(buf, "jobs_canceled ");
+	return p ? atoll(p + 14) : -1;
+}
 
 static void lib_lists_and_opens(void)
 {
@@ -205,6 +218,41 @@ int vm_hold(int seconds)
 	return ret == 0 || ret == -ENODEV ? 0 : 1;
 }
 
+
+/*
+ * cim_infer() gives up on a job (its wait timed out): libcim cancels
+ * that job (DRM_IOCTL_CIM_CANCEL), the card aborts it, the call says so,
+ * and the next inference on the same device works.
+ */
+static void lib_give_up_cancels_job(void)
+{
+	enum { BATCH = 16384 };
+	long long c0 = dbg_canceled();
+	struct cim_dev *dev;
+	struct vm_model m;
+	struct cim_image *img;
+	struct cim_run_stats st;
+	int8_t *in = malloc((size_t)BATCH * 64), *out = malloc((size_t)BATCH * 64);
+
+	CHECK(in && out && c0 >= 0);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(vm_model_build(dims, 2, 71, 256, 256, &m), 0);
+	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
+	vm_fill_random(in, (size_t)BATCH * 64, 71);
+	CHECK_EQ(cim_set_timeout(dev, 20000000), 0);	/* 20 ms */
+	CHECK_EQ(cim_infer(dev, img, in, out, BATCH, &st), -ETIME);
+	printf("  %s\n", cim_last_error(dev));
+	CHECK(strstr(cim_last_error(dev), "(canceled)") != NULL);
+	CHECK_EQ(dbg_canceled(), c0 + 1);
+	CHECK_EQ(cim_set_timeout(dev, CIM_TIMEOUT_INFINITE), 0);
+	cim_image_free(img);
+	vm_model_free(&m);
+	CHECK_EQ(infer_and_check(dev, 72, 3), 0);
+	cim_close(dev);
+	free(in);
+	free(out);
+}
+
 const struct vm_test vm_lib_tests[] = {
 	{ "lib_lists_and_opens", lib_lists_and_opens },
 	{ "lib_infer_matches_reference", lib_infer_matches_reference },
@@ -212,5 +260,6 @@ const struct vm_test vm_lib_tests[] = {
 	{ "lib_fence_fd_polls", lib_fence_fd_polls },
 	{ "lib_two_processes_at_once", lib_two_processes_at_once },
 	{ "lib_handles_are_per_file", lib_handles_are_per_file },
+	{ "lib_give_up_cancels_job", lib_give_up_cancels_job },
 	{ NULL, NULL },
 };

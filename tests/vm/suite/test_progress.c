@@ -386,6 +386,97 @@ static void killed_mid_job_releases_card(void)
 	close(fd);
 }
 
+
+/* DRM_IOCTL_CIM_CANCEL on the job whose fence syncobj holds. */
+static int cancel_job(int fd, uint32_t syncobj, uint32_t flags)
+{
+	struct drm_cim_cancel cn = { .syncobj = syncobj, .flags = flags };
+
+	return vm_ioctl(fd, DRM_IOCTL_CIM_CANCEL, &cn);
+}
+
+/*
+ * Single-job cancel (DRM_IOCTL_CIM_CANCEL), on one file: A a long RUN
+ * the card is working on, NOPs behind it that fill the ring (drm_sched's
+ * credit limit), Y a RUN that therefore waits in the scheduler, B a short
+ * RUN behind it.  Y is cancelled before it reaches the card, A on the
+ * card: both fences end with -ECANCELED, B completes with the right
+ * outputs, nothing was reset, the card aborted exactly one job (A), and
+ * it takes new work after.
+ */
+static void cancel_one_job_others_complete(void)
+{
+	enum { BATCH = 16384, FILL = 64 };
+	long long c0 = dbg_field("resets", "jobs_canceled");
+	long long r0 = vm_read_num(vm_dev_path("reset_count"));
+	struct drm_cim_submit a = { 0 }, y = { 0 };
+	struct drm_cim_submit nop = { .flags = DRM_CIM_SUBMIT_NOP };
+	struct vm_ctx c;
+	int tries, i;
+
+	CHECK(c0 >= 0);
+	CHECK_EQ(vm_ctx_open(&c, 3, BATCH, 61), 0);
+	a = (struct drm_cim_submit){ .image_handle = c.img,
+				     .in_handle = c.s[0].in,
+				     .out_handle = c.s[0].out, .batch = BATCH,
+				     .out_syncobj = c.s[0].sync };
+	CHECK_EQ(vm_ioctl(c.fd, DRM_IOCTL_CIM_SUBMIT, &a), 0);
+	for (i = 0; i < FILL; i++)
+		CHECK_EQ(vm_ioctl(c.fd, DRM_IOCTL_CIM_SUBMIT, &nop), 0);
+	y = (struct drm_cim_submit){ .image_handle = c.img,
+				     .in_handle = c.s[2].in,
+				     .out_handle = c.s[2].out, .batch = 8,
+				     .out_syncobj = c.s[2].sync };
+	CHECK_EQ(vm_ioctl(c.fd, DRM_IOCTL_CIM_SUBMIT, &y), 0);
+	CHECK_EQ(vm_ctx_submit(&c, 1, 8, 0), 0);
+	for (tries = 0; tries < 500 && dbg_field("progress", "job_tag") <= 0;
+	     tries++)
+		usleep(10000);
+	CHECK(dbg_field("progress", "job_tag") > 0);
+
+	/* malformed requests change nothing */
+	CHECK_EQ(cancel_job(c.fd, c.s[0].sync, 1), -EINVAL);
+	CHECK_EQ(cancel_job(c.fd, 0xdead, 0), -ENOENT);
+
+	CHECK_EQ(cancel_job(c.fd, c.s[2].sync, 0), 0);	/* Y, queued */
+	CHECK_EQ(cancel_job(c.fd, c.s[0].sync, 0), 0);	/* A, on the card */
+	CHECK_EQ(vm_wait_fence(c.fd, c.s[0].sync, 60 * SEC), -ECANCELED);
+	CHECK_EQ(vm_wait_fence(c.fd, c.s[2].sync, 30 * SEC), -ECANCELED);
+	CHECK_EQ(vm_ctx_wait(&c, 1, 30 * SEC), 0);
+	/* an ended job: nothing to cancel */
+	CHECK_EQ(cancel_job(c.fd, c.s[0].sync, 0), -EALREADY);
+	CHECK_EQ(dbg_field("resets", "jobs_canceled"), c0 + 1);
+	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0);
+	CHECK(state_is("ok"));
+	/* the card and the file take new work */
+	CHECK_EQ(vm_ctx_submit(&c, 1, 8, 0), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 1, 30 * SEC), 0);
+	vm_ctx_close(&c);
+}
+
+/*
+ * Another file cannot cancel a job: the syncobj, shared through a file
+ * descriptor, holds the fence of a job the second file does not own.
+ */
+static void cancel_other_files_job_refused(void)
+{
+	struct vm_ctx c;
+	int fd2 = vm_open_card(), sfd = -1;
+	uint32_t h2 = 0;
+
+	CHECK(fd2 >= 0);
+	CHECK_EQ(vm_ctx_open(&c, 1, 4096, 62), 0);
+	CHECK_EQ(vm_ctx_submit(&c, 0, 4096, 0), 0);
+	CHECK_EQ(drmSyncobjHandleToFD(c.fd, c.s[0].sync, &sfd), 0);
+	CHECK_EQ(drmSyncobjFDToHandle(fd2, sfd, &h2), 0);
+	CHECK(cancel_job(fd2, h2, 0) == -ESRCH ||
+	      cancel_job(fd2, h2, 0) == -EALREADY);
+	CHECK_EQ(vm_ctx_wait(&c, 0, 60 * SEC), 0);
+	close(sfd);
+	close(fd2);
+	vm_ctx_close(&c);
+}
+
 const struct vm_test vm_progress_tests[] = {
 	{ "long_job_outlives_timeout", long_job_outlives_timeout },
 	{ "reset_failing_once_is_retried", reset_failing_once_is_retried },
@@ -395,5 +486,7 @@ const struct vm_test vm_progress_tests[] = {
 	  reset_always_failing_leaves_failed_then_recovers },
 	{ "suspend_resume_with_jobs_queued", suspend_resume_with_jobs_queued },
 	{ "killed_mid_job_releases_card", killed_mid_job_releases_card },
+	{ "cancel_one_job_others_complete", cancel_one_job_others_complete },
+	{ "cancel_other_files_job_refused", cancel_other_files_job_refused },
 	{ NULL, NULL }
 };

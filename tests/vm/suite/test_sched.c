@@ -12,7 +12,7 @@
 #include "admin.h"
 
 #define SEC	1000000000ll
-/* kernel/cim_drv.h CIM_FAIR_INFLIGHT: jobs a queue may have on the card */
+/* kernel/cim_dev.h CIM_FAIR_INFLIGHT: jobs a queue may have on the card */
 #define CIM_FAIR_INFLIGHT_TEST	8
 
 /*
