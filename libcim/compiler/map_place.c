@@ -13,9 +13,9 @@
  * array whose free rows (below the blocks already there) hold it, or
  * else whose free columns (right of them) do, so that every block lies
  * wholly below or wholly right of the earlier ones (the staircase rule
- * of uapi/cim_image.h).  Small matrices thus share arrays: narrow
- * blocks (the diagonal runs of grouped and depthwise layers, the few
- * outputs of a 1x1 layer) stand side by side, short ones stack.
+ * of uapi/cim_image.h).  Small matrices thus share arrays, and the
+ * narrow diagonal runs of grouped and depthwise layers stand side by
+ * side (other blocks only stack, their arrays' columns being full).
  * With CIM_MAP_NO_PACK every block gets arrays of its own.
  */
 #include <errno.h>
@@ -87,7 +87,7 @@ static int put(struct placer *pl, const struct mapi_block *b)
 		for (a = pl->first_open; a < p->n_vtiles; a++) {
 			if (pl->row_end[a] + need <= rows)
 				break;
-			if (pl->col_end[a] + width <= cols) {
+			if (b->g_count > 1 && pl->col_end[a] + width <= cols) {
 				right = 1;
 				break;
 			}
