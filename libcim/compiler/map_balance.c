@@ -18,8 +18,9 @@
  * first array where it fits by the staircase rule of uapi/cim_image.h
  * without taking that array's MVM work (or its SIMD unit's, for a
  * replica's first block, its home) past T; else onto a new array.  The
- * mapping is that of the smallest T (binary search) whose packing needs
- * at most max_tiles arrays.  LATENCY first tries packings in which an
+ * mapping is that of the smallest T (binary search, then a scan below
+ * it, packing not being monotonic in T) whose packing needs at most
+ * max_tiles arrays.  LATENCY first tries packings in which an
  * array holds blocks of one op only.
  */
 #include <errno.h>
@@ -245,12 +246,18 @@ static uint32_t pack(struct balancer *bl, uint64_t T, int emit)
 }
 
 /* The smallest period whose packing fits; its packing (UINT32_MAX: no memory). */
+/* Periods tried below the binary search's, down to 3/4 of it. */
+#define SEARCH_BELOW	48
+
 static uint32_t search(struct balancer *bl, uint64_t hi)
 {
 	uint64_t lo = 0, mid;
 
 	if (pack(bl, hi, 0) > bl->max)
 		return bl->max + 1;
+	uint64_t t;
+	uint32_t i;
+
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (pack(bl, mid, 0) <= bl->max)
@@ -258,6 +265,16 @@ static uint32_t search(struct balancer *bl, uint64_t hi)
 		else
 			lo = mid + 1;
 	}
+	/*
+	 * First-fit packing is not monotonic in T: a slightly shorter
+	 * period may still fit (other replica counts, other packing).
+	 */
+	for (i = 1, t = lo; i <= SEARCH_BELOW; i++) {
+		mid = lo - lo * i / (4 * SEARCH_BELOW);
+		if (pack(bl, mid, 0) <= bl->max)
+			t = mid;
+	}
+	lo = t;
 	bl->p->n_blocks = 0;
 	return pack(bl, lo, 1);
 }

@@ -19,19 +19,23 @@
 static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 {
 	const struct cim_qmodel *qm = p->qm;
-	uint64_t *load = calloc(2 * (size_t)p->n_vtiles + 1, sizeof(*load));
+	uint64_t *load = calloc(4 * (size_t)p->n_vtiles + 1, sizeof(*load));
+	uint64_t *top;		/* per array and SIMD unit: most work of one op */
+	uint32_t *top_op = calloc(2 * (size_t)p->n_vtiles + 1, sizeof(*top_op));
 	uint64_t *digital = calloc(qm->n_ops, sizeof(*digital)), *simd;
 	uint32_t *src = malloc(qm->n_tensors * sizeof(*src));
 	uint32_t i, k, b = 0, R, per, r, n, j, N, K, G;
 	uint64_t simd_ps = p->cost.simd_ps_per_elem, e;
 
-	if (!load || !digital || !src) {
+	if (!load || !digital || !src || !top_op) {
+		free(top_op);
 		free(load);
 		free(digital);
 		free(src);
 		return -ENOMEM;
 	}
 	simd = load + p->n_vtiles;
+	top = load + 2 * (size_t)p->n_vtiles;
 	src[0] = UINT32_MAX;
 	for (k = 0; k < qm->n_ops; k++) {
 		const struct cim_image_op *op = &qm->ops[k].op;
@@ -60,6 +64,11 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 				uint64_t t = per * mapi_block_ps(p, bl);
 
 				load[bl->vtile] += t;
+				/* blocks of one op's replica on one array: one run */
+				if (t > top[bl->vtile]) {
+					top[bl->vtile] = t;
+					top_op[bl->vtile] = k;
+				}
 				rep->work_ps += t;
 				e += (uint64_t)bl->g_count * bl->outs * simd_ps *
 				     (op->in0_zp ? 2 : 1);
@@ -67,19 +76,30 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 					rep->macs += (uint64_t)mapi_pixels(qm, k) *
 						     bl->g_count * bl->rows * bl->outs;
 			}
-			simd[p->blocks[b].vtile] += per * e + (digital[k] + R - 1) / R;
+			e = per * e + (digital[k] + R - 1) / R;
+			i = p->blocks[b].vtile;
+			simd[i] += e;
+			if (e > top[p->n_vtiles + i]) {
+				top[p->n_vtiles + i] = e;
+				top_op[p->n_vtiles + i] = k;
+			}
 		}
 	}
 	rep->period_ps = 0;
 	for (i = 0; i < 2 * p->n_vtiles; i++)
-		if (load[i] > rep->period_ps)
+		if (load[i] > rep->period_ps) {
 			rep->period_ps = load[i];
+			rep->limit_simd = i >= p->n_vtiles;
+			rep->limit_tile = i % p->n_vtiles;
+			rep->limit_op = top_op[i];
+		}
 	/* MACs per ps of array time over one full array's MACs per ps */
 	rep->bound = rep->work_ps ?
 		     (double)rep->macs / rep->work_ps /
 		     ((double)p->opts.geom.tile_rows * p->opts.geom.tile_cols /
 		      (p->cost.mvm_ns * 1e3)) : 0;
 	free(load);
+	free(top_op);
 	free(digital);
 	free(src);
 	return 0;
@@ -214,5 +234,14 @@ int cim_map_report_format(const struct cim_map_report *rep,
 	    rep->period_ps / 1e6);
 	say(&o, "efficiency bound %.3f (MACs per array time over one array's peak)\n",
 	    rep->bound);
+	if (rep->period_ps)
+		say(&o, "period set by    the %s of array %u (most of it: op %u %s)\n",
+		    rep->limit_simd ? "SIMD unit" : "MVMs", rep->limit_tile,
+		    rep->limit_op,
+		    qm && rep->limit_op < qm->n_ops && qm->ops[rep->limit_op].name ?
+		    qm->ops[rep->limit_op].name : "");
+	if (rep->period_ps && rep->card_tiles)
+		say(&o, "balance          %.3f (array work over card arrays x period)\n",
+		    (double)rep->work_ps / rep->period_ps / rep->card_tiles);
 	return (int)(o.at > INT32_MAX ? INT32_MAX : o.at);
 }

@@ -115,6 +115,11 @@ struct cim_map_report {
 	 */
 	uint64_t macs, work_ps, period_ps;
 	double bound;
+	/*
+	 * What sets the period: the array (limit_simd 0) or SIMD unit (1)
+	 * of virtual tile limit_tile, and the op with the most work there.
+	 */
+	uint32_t limit_tile, limit_op, limit_simd;
 	uint32_t objective, batch;
 	uint32_t n_ops;			/* entries of ops[] */
 	struct cim_map_op_report *ops;	/* malloc'ed: cim_map_report_free() */
