@@ -15,7 +15,8 @@
  * most T, and for which the SIMD work of a replica's home tile
  * (partial sums, requantization, the digital ops that run on it) does
  * too.  Then every block, op by op and replica by replica, goes to the
- * first array where it fits by the staircase rule of uapi/cim_image.h
+ * first array where it fits by the staircase rule of uapi/cim_image.h,
+ * spanning no more row groups and ADC passes than its size needs,
  * without taking that array's MVM work (or its SIMD unit's, for a
  * replica's first block, its home) past T; else onto a new array.  The
  * mapping is that of the smallest T (binary search, then a scan below
@@ -160,20 +161,38 @@ static int add_block(struct balancer *bl, const struct mapi_block *b)
 	return 0;
 }
 
+/*
+ * First row (column) at or after `at` where n rows (cells) span no more
+ * row groups (ADC passes) than n needs: an MVM drives the groups and
+ * digitizes the passes its block spans, so a block straddling one more
+ * boundary than its size requires would cost more than the time model
+ * charges.  Packing keeps every block's span minimal.
+ */
+static uint32_t snap(uint32_t at, uint32_t n, uint32_t unit)
+{
+	uint32_t need = (n + unit - 1) / unit;
+
+	if (!n || (at + n - 1) / unit - at / unit + 1 == need)
+		return at;
+	return (at + unit - 1) / unit * unit;
+}
+
 /* Staircase: below everything at column 0, or right of everything at row 0. */
 static int fits(const struct balancer *bl, const struct btile *t, uint32_t h,
 		uint32_t w, uint32_t *row, uint32_t *col)
 {
 	const struct cim_geometry *g = &bl->p->opts.geom;
+	uint32_t r = snap(t->row_end, h, bl->p->cost.row_group);
+	uint32_t c = snap(t->col_end, w, bl->p->cost.adcs);
 
-	if (t->row_end + h <= g->tile_rows && w <= g->tile_cols) {
-		*row = t->row_end;
+	if ((uint64_t)r + h <= g->tile_rows && w <= g->tile_cols) {
+		*row = r;
 		*col = 0;
 		return 1;
 	}
-	if (h <= g->tile_rows && t->col_end + w <= g->tile_cols) {
+	if (h <= g->tile_rows && (uint64_t)c + w <= g->tile_cols) {
 		*row = 0;
-		*col = t->col_end;
+		*col = c;
 		return 1;
 	}
 	return 0;

@@ -71,6 +71,19 @@ static void random_models_agree(void **state)
 		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
 		h = img;
 		balanced += o.objective != CIM_MAP_AREA;
+		/* balanced packing: no block spans more row groups or ADC
+		 * passes (128 each, the M1076 default) than its size needs */
+		for (i = 0; o.objective && i < h->n_blocks; i++) {
+			const struct cim_image_block *bk = &cim_image_blocks(img)[i];
+			uint32_t bh = bk->g_count * bk->rows;
+			uint32_t bw = bk->g_count * bk->outs *
+				      cim_image_ops(img)[bk->op].wbits / 4;
+
+			assert_int_equal((bk->array_row + bh - 1) / 128 -
+					 bk->array_row / 128, (bh - 1) / 128);
+			assert_int_equal((bk->array_col + bw - 1) / 128 -
+					 bk->array_col / 128, (bw - 1) / 128);
+		}
 		for (i = 0; i < h->n_ops; i++)
 			replicated += cim_image_ops(img)[i].replicas > 1;
 		if (o.max_tiles)
