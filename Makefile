@@ -152,7 +152,7 @@ $(B)/models/digits_%.cimx: tools
 	@mkdir -p $(dir $@)
 	$(CIMC) $(MODELS)/digits_$(word 1,$(subst _, ,$*)).onnx \
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
-		--tiles 8 --rows 256 --cols 256 -o $@
+		--preset small -o $@
 
 initramfs: modules tools examples vmtest models $(SIM_RUNS)
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \

@@ -42,12 +42,18 @@ static uint64_t fw_res_take(struct fw_sched *sc, struct fw_res *r,
 		return ready;
 	if (r->n == r->cap) {
 		/*
-		 * Give up the earliest gap: work is placed roughly in time
-		 * order (fw_sched_wavefront), so it is the least likely to
-		 * be of use to what comes next.
+		 * Give up the shortest gap (the earliest of equals): it can
+		 * take the least work of what comes next, while the long
+		 * gaps an item leaves (its pipeline bubbles) stay open for
+		 * the items after it.
 		 */
-		e[0] = e[1];
-		for (k = 1; k + 1 < r->n; k++) {
+		uint32_t g = 0;
+
+		for (k = 1; k + 1 < r->n; k++)
+			if (s[k + 1] - e[k] < s[g + 1] - e[g])
+				g = k;
+		e[g] = e[g + 1];
+		for (k = g + 1; k + 1 < r->n; k++) {
 			s[k] = s[k + 1];
 			e[k] = e[k + 1];
 		}

@@ -19,7 +19,8 @@
 
 struct compile_opts {
 	const char *onnx, *calib, *out, *builtin, *eval;
-	uint32_t wbits, tiles, rows, cols, flags;
+	const char *preset;
+	uint32_t wbits, tiles, rows, cols, flags, objective, batch;
 	int report;
 };
 
@@ -28,7 +29,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: cim-compile MODEL.onnx --calib FILE -o MODEL.cimx\n"
 		"                   [--weights int8|int4] [--report] [--eval FILE]\n"
-		"                   [--tiles N] [--rows R] [--cols C] [--no-pack]\n"
+		"                   [--objective throughput|latency|area] [--batch N]\n"
+		"                   [--preset m1076|small] [--tiles N] [--rows R] [--cols C]\n"
+		"                   [--no-pack]\n"
 		"       cim-compile --builtin NAME -o MODEL.cimx [...]\n"
 		"\n"
 		"Quantize a float model with calibration inputs, map it onto a card's\n"
@@ -39,15 +42,24 @@ static void usage(FILE *f)
 		"                     docs/compiler.md)\n"
 		"  -o, --output FILE  the .cimx to write\n"
 		"  --weights W        int8 (default; two cells per weight) or int4 (one)\n"
-		"  --report           print the mapping report (arrays, utilization) and,\n"
-		"                     for ONNX, each layer's SQNR on the calibration data,\n"
-		"                     where its weights and output scale came from (QDQ\n"
-		"                     file, 4-bit grid kept, calibration)\n"
+		"  --report           print the mapping report (arrays, utilization, period,\n"
+		"                     efficiency bound), the predicted fps and latency at\n"
+		"                     batch 1, 8 and 16 (the firmware scheduler on the\n"
+		"                     userspace card of the preset) and, for ONNX, each\n"
+		"                     layer's SQNR on the calibration data, where its\n"
+		"                     weights and output scale came from (QDQ file, 4-bit\n"
+		"                     grid kept, calibration)\n"
+		"  --objective O      throughput (default): replicate layers and balance\n"
+		"                     the arrays' work; latency: the same, an array holding\n"
+		"                     one layer's blocks when there is room; area: fewest\n"
+		"                     arrays, one copy of each layer\n"
+		"  --batch N          items per job the mapping is for (default 8)\n"
+		"  --preset P         the card: m1076 (default) or small (docs/vcard.md)\n"
 		"  --eval FILE        labelled CIMD samples, or X.npy,LABELS.npy: print the\n"
 		"                     top-1 accuracy of the float model and of the compiled\n"
 		"                     one (CPU reference)\n"
-		"  --tiles N          arrays of the card (default 76)\n"
-		"  --rows R, --cols C cells per array (default 1024 x 1024)\n"
+		"  --tiles N          arrays of the card (default: the preset's)\n"
+		"  --rows R, --cols C cells per array (default: the preset's)\n"
 		"  --no-pack          one block per array, no diagonal packing\n"
 		"  --builtin NAME     compile a built-in FC model (mlp2, tiny) instead\n"
 		"                     of an ONNX file\n");
@@ -60,9 +72,9 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 
 	memset(o, 0, sizeof(*o));
 	o->wbits = 8;
-	o->tiles = CIM_M1076_TILES;
-	o->rows = CIM_M1076_ROWS;
-	o->cols = CIM_M1076_COLS;
+	o->objective = CIM_MAP_THROUGHPUT;
+	o->batch = 8;
+	o->preset = "m1076";
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		uint32_t *num = NULL;
@@ -88,7 +100,8 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 		if (strcmp(a, "--calib") && strcmp(a, "-o") && strcmp(a, "--output") &&
 		    strcmp(a, "--weights") && strcmp(a, "--tiles") &&
 		    strcmp(a, "--rows") && strcmp(a, "--cols") && strcmp(a, "--builtin") &&
-		    strcmp(a, "--eval")) {
+		    strcmp(a, "--eval") && strcmp(a, "--objective") &&
+		    strcmp(a, "--batch") && strcmp(a, "--preset")) {
 			snprintf(err, len, "unknown option %s", a);
 			return CIMCTL_ARGS_ERROR;
 		}
@@ -105,6 +118,26 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 			o->builtin = v;
 		else if (!strcmp(a, "--eval"))
 			o->eval = v;
+		else if (!strcmp(a, "--preset"))
+			o->preset = v;
+		else if (!strcmp(a, "--objective")) {
+			if (!strcmp(v, "throughput"))
+				o->objective = CIM_MAP_THROUGHPUT;
+			else if (!strcmp(v, "latency"))
+				o->objective = CIM_MAP_LATENCY;
+			else if (!strcmp(v, "area"))
+				o->objective = CIM_MAP_AREA;
+			else {
+				snprintf(err, len, "--objective must be throughput, latency or area, not '%s'", v);
+				return CIMCTL_ARGS_ERROR;
+			}
+		}
+		else if (!strcmp(a, "--batch")) {
+			if (cimctl_parse_u32(v, 1, 65535, &o->batch)) {
+				snprintf(err, len, "bad %s '%s'", a, v);
+				return CIMCTL_ARGS_ERROR;
+			}
+		}
 		else if (!strcmp(a, "--weights")) {
 			if (strcmp(v, "int8") && strcmp(v, "int4")) {
 				snprintf(err, len, "--weights must be int8 or int4, not '%s'", v);
@@ -321,7 +354,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct cim_map_opts mo = { { 0, 0, 4 }, 0, 0 };
+	struct cim_map_opts mo;
 	struct compile_opts o;
 	struct cim_map_report rep;
 	struct cim_qmodel *qm = NULL;
@@ -330,7 +363,14 @@ int main(int argc, char **argv)
 	size_t size;
 	int r;
 
+	memset(&mo, 0, sizeof(mo));
+
 	r = parse(argc, argv, &o, err, sizeof(err));
+	if (!r && cim_map_preset(o.preset, &mo)) {
+		snprintf(err, sizeof(err), "unknown --preset '%s' (m1076, small)",
+			 o.preset);
+		r = CIMCTL_ARGS_ERROR;
+	}
 	if (r == CIMCTL_ARGS_HELP) {
 		usage(stdout);
 		return 0;
@@ -349,13 +389,22 @@ int main(int argc, char **argv)
 		ctx_free(&o, ctx);
 		return 1;
 	}
-	mo.geom.tile_rows = o.rows;
-	mo.geom.tile_cols = o.cols;
-	mo.max_tiles = o.tiles;
+	if (o.rows)
+		mo.geom.tile_rows = o.rows;
+	if (o.cols)
+		mo.geom.tile_cols = o.cols;
+	if (o.tiles)
+		mo.max_tiles = o.tiles;
 	mo.flags = o.flags;
-	snprintf(opts, sizeof(opts), "weights=int%u tiles=%u rows=%u cols=%u%s",
-		 o.wbits, o.tiles, o.rows, o.cols,
-		 o.flags & CIM_MAP_NO_PACK ? " no-pack" : "");
+	mo.objective = o.objective;
+	mo.batch = o.batch;
+	snprintf(opts, sizeof(opts),
+		 "weights=int%u tiles=%u rows=%u cols=%u%s objective=%s batch=%u preset=%s",
+		 o.wbits, mo.max_tiles, mo.geom.tile_rows, mo.geom.tile_cols,
+		 o.flags & CIM_MAP_NO_PACK ? " no-pack" : "",
+		 o.objective == CIM_MAP_THROUGHPUT ? "throughput" :
+		 o.objective == CIM_MAP_LATENCY ? "latency" : "area", o.batch,
+		 o.preset);
 	r = cim_compile_qmodel(qm, &mo, opts, &out, &size, &rep);
 	if (r) {
 		ctx_free(&o, ctx);
@@ -374,6 +423,11 @@ int main(int argc, char **argv)
 		}
 	}
 	cim_map_report_free(&rep);
+	if (o.report && compile_predict(out, size, o.preset)) {
+		ctx_free(&o, ctx);
+		free(out);
+		return 1;
+	}
 	if (o.report && o.onnx)
 		report_sqnr(ctx);
 	if (o.eval && evaluate(ctx, out, size, o.eval)) {

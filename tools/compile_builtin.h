@@ -3,6 +3,7 @@
 #ifndef CIM_COMPILE_BUILTIN_H
 #define CIM_COMPILE_BUILTIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cim.h"
@@ -15,5 +16,12 @@
  */
 int compile_builtin(const char *name, uint32_t wbits, struct cim_qmodel **qm,
 		    void **ctx);
+
+/*
+ * cim-compile --report: print the predicted fps and job time at batch 1,
+ * 8 and 16 of a compiled model on the userspace card "sim:PRESET"
+ * (compile_predict.c).  Returns 0 or nonzero after a message on stderr.
+ */
+int compile_predict(const void *cimx, size_t size, const char *preset);
 
 #endif /* CIM_COMPILE_BUILTIN_H */

@@ -74,6 +74,7 @@ static void put_ops(const struct mapi_plan *p, uint8_t *img)
 		while (b < p->n_blocks && p->blocks[b].op == i)
 			b++;
 		op->block_count = b - op->block_first;
+		op->replicas = p->replicas[i] > 1 ? p->replicas[i] : 0;
 		put_array(params, &at, q->bias, N, &op->bias_offset);
 		put_array(params, &at, q->mult, N, &op->mult_offset);
 		put_array(params, &at, q->shift, N, &op->shift_offset);

@@ -31,6 +31,9 @@ struct mapi_plan {
 	uint32_t n_blocks;
 	uint32_t n_vtiles;
 	uint32_t n_exits;
+	uint32_t *replicas;		/* of each op (0: one copy) */
+	struct cim_map_cost cost;	/* opts.cost, defaults filled */
+	uint64_t bit_ps;		/* one ADC bit-cycle of an MVM */
 	/* Layout of the image (mapi_layout()). */
 	uint64_t tensors_off, ops_off, blocks_off, params_off, params_size;
 	uint64_t cells_off, cells_size, total;
@@ -60,6 +63,24 @@ int mapi_arena(const struct cim_qmodel *qm, uint32_t *offsets,
  * blocks, n_blocks, n_vtiles.  Returns 0 or -ENOMEM.
  */
 int mapi_place(struct mapi_plan *p);
+
+/* Time model (map_cost.c): fill cost and bit_ps from the options. */
+void mapi_cost_init(struct mapi_plan *p);
+/* Modeled ps of one MVM over rows x cells, and of block b. */
+uint64_t mapi_mvm_ps(const struct mapi_plan *p, uint32_t rows, uint32_t cells);
+uint64_t mapi_block_ps(const struct mapi_plan *p, const struct mapi_block *b);
+/* MVMs per item of each block of FC/CONV op i (CONV: its output pixels). */
+uint32_t mapi_pixels(const struct cim_qmodel *qm, uint32_t i);
+/* SIMD elements per item of non-MVM op i, as the firmware charges them. */
+uint64_t mapi_digital_elems(const struct cim_qmodel *qm, uint32_t i);
+
+/*
+ * The balanced mapper (map_balance.c): replicas and blocks for the
+ * THROUGHPUT and LATENCY objectives.  Fills blocks, n_blocks, n_vtiles
+ * (past max_tiles when the model does not fit) and replicas.  Returns
+ * 0 or -ENOMEM.
+ */
+int mapi_balance(struct mapi_plan *p);
 
 /* Arrays and used cells of the unpacked layout (see cim_map_report). */
 void mapi_unpacked(const struct cim_qmodel *qm, const struct cim_geometry *g,

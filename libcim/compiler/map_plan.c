@@ -66,7 +66,10 @@ static int geometry_ok(const struct cim_map_opts *o)
 	return g->cell_bits == 4 && g->tile_rows >= 1 && g->tile_rows <= 65535 &&
 	       g->tile_cols >= 2 && g->tile_cols <= 65535 &&
 	       o->max_tiles <= CIM_IMAGE_MAX_VTILES &&
-	       !(o->flags & ~(uint32_t)CIM_MAP_NO_PACK);
+	       !(o->flags & ~(uint32_t)CIM_MAP_NO_PACK) &&
+	       o->objective <= CIM_MAP_LATENCY &&
+	       (!o->cost.mvm_ns || (o->cost.mvm_ns >= o->cost.mvm_fixed_ns &&
+				    o->cost.row_group && o->cost.adcs));
 }
 
 static int fail(struct cim_map_report *rep, int err, const char *msg)
@@ -94,14 +97,16 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 	p->opts = *o;
 	card = o->max_tiles ? o->max_tiles : CIM_IMAGE_MAX_VTILES;
 	p->opts.max_tiles = card;
+	mapi_cost_init(p);
 	p->offsets = malloc(qm->n_tensors * sizeof(*p->offsets));
-	if (!p->offsets)
+	p->replicas = calloc(qm->n_ops, sizeof(*p->replicas));
+	if (!p->offsets || !p->replicas)
 		return fail(rep, -ENOMEM, "out of memory");
 	r = mapi_arena(qm, p->offsets, &p->arena_size);
 	if (r)
 		return fail(rep, r, r == -ENOMEM ? "out of memory" :
 				    "activations need an arena past 4 GiB");
-	r = mapi_place(p);
+	r = o->objective == CIM_MAP_AREA ? mapi_place(p) : mapi_balance(p);
 	if (r)
 		return fail(rep, r, "out of memory");
 	if (!p->n_blocks)
@@ -127,6 +132,7 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 void mapi_plan_free(struct mapi_plan *p)
 {
 	free(p->offsets);
+	free(p->replicas);
 	free(p->blocks);
 	memset(p, 0, sizeof(*p));
 }

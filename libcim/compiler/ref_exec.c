@@ -81,7 +81,9 @@ static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
 
 	for (o = 0; o < N; o++)
 		acc[o] = (uint32_t)bias[o];
-	for (b = op->block_first; b < op->block_first + op->block_count; b++) {
+	/* replica 0's blocks hold the whole matrix (uapi/cim_image.h) */
+	for (b = op->block_first; b < op->block_first + op->block_count /
+		     (op->replicas ? op->replicas : 1); b++) {
 		const struct cim_image_block *blk = &cim_image_blocks(img)[b];
 		uint32_t rb = (blk->outs * (op->wbits / 4) + 1) / 2;
 		const uint8_t *cells = img + h->cells_offset + blk->cells_offset;

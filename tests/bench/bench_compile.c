@@ -122,7 +122,8 @@ static void synth_free(struct synth *s)
 static int run(uint32_t layers, const char *name, int rss)
 {
 	struct cim_map_opts o = {
-		{ CIM_M1076_ROWS, CIM_M1076_COLS, 4 }, CIM_M1076_TILES, 0,
+		.geom = { CIM_M1076_ROWS, CIM_M1076_COLS, 4 },
+		.max_tiles = CIM_M1076_TILES,
 	};
 	struct cim_map_report rep;
 	struct synth s;

@@ -64,5 +64,30 @@ expect eval 0 'float_acc 96.30 % quant_acc 9[0-9]\.[0-9]+ %' -- \
 	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/3.cimx" \
 	--eval "$m/digits_test.bin"
 
+# Objectives (docs/cim-compile.md): the default (throughput) replicates
+# layers over the card, area keeps one copy on the fewest arrays; the
+# report predicts fps at batch 1, 8 and 16 on the userspace card, and
+# the replicated mapping is several times faster there.
+expect bad-objective 2 'throughput, latency or area' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" --objective fast
+expect bad-preset 2 "unknown --preset 'm2000'" -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" --preset m2000
+expect bad-batch 2 "bad --batch '0'" -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" --batch 0
+for o in throughput latency area; do
+	expect "objective-$o" 0 '^predicted b16 +[0-9.]+ fps' -- \
+		"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" \
+		-o "$tmp/a/$o.cimx" --objective $o --report
+	cp "$tmp/out" "$tmp/$o.report"
+done
+fps() { awk -v b="$2" '$1 == "predicted" && $2 == b { print int($3) }' "$tmp/$1.report"; }
+arrays() { awk '$1 == "arrays" { print $2 }' "$tmp/$1.report"; }
+expect area-one-copy 0 '' -- test "$(arrays area)" -lt "$(arrays throughput)"
+expect replicas-reported 0 '' -- grep -q -E ' [2-9][0-9]* +[0-9.]+$' "$tmp/throughput.report"
+expect throughput-faster 0 '' -- test "$(fps throughput b8)" -gt $((4 * $(fps area b8)))
+expect small-preset 0 'arrays +[0-9] of the card.s 8' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/s.cimx" \
+	--preset small --report
+
 echo "cim-compile tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -29,7 +29,7 @@ static void agree(const char *onnx, uint32_t wbits, uint32_t map_flags,
 		  uint32_t rows)
 {
 	struct cim_quant_options qo = { .wbits = wbits };
-	struct cim_map_opts mo = { { rows, rows, 4 }, 0, map_flags };
+	struct cim_map_opts mo = { .geom = { rows, rows, 4 }, .max_tiles = 0, .flags = map_flags };
 	struct cim_dataset *test, *calib;
 	const struct cim_qmodel *qm;
 	struct cim_map_report rep;

@@ -12,8 +12,18 @@
 #   zoo.sh bench CIMC ZOO_CHECK ZOO    cim-compile int8 and int4 with the
 #       64 calibration samples: time, peak RSS, and whether it compiles;
 #       prints bench lines, never fails.  ZOO_ARCHS limits the list.
+#       For resnet18, resnet50, mobilenet_v2 and efficientnet_b0 (ZOO_FPS
+#       changes the list) also the throughput figures of issue 14, from
+#       cim-compile --report's prediction (the compiled image on the
+#       firmware scheduler of the userspace M1076-class card, modeled
+#       device time): zoo_<arch>_<w>_b{1,8,16}_fps, _b16_efficiency
+#       (MACs per second over the card's peak, 76 arrays of 1024x1024
+#       cells, one MAC per cell per 4 us), _b16_efficiency_bound (the
+#       mapping's ceiling, cim-compile's "efficiency bound") and
+#       _hailo8_ratio (fps at batch 8 over Hailo-8's published figure).
 set -u
 mode=$1 cimc=$2 zcheck=$3 zoo=$4
+fps_archs=${ZOO_FPS:-"resnet18 resnet50 mobilenet_v2 efficientnet_b0"}
 archs=${ZOO_ARCHS:-"resnet18 resnet50 regnet_x_400mf squeezenet1_1 googlenet
 densenet121 mobilenet_v3_small mnasnet1_0 efficientnet_b0 shufflenet_v2_x1_0
 mobilenet_v2 alexnet"}
@@ -28,6 +38,32 @@ gen() {
 		return
 	done
 	[ -f "$zoo/calib.bin" ] || nice $py "$here/../models/gen_zoo.py" "$zoo" || exit 1
+}
+
+# Hailo-8's published fps at batch 8 (hailo_model_zoo; efficientnet_b0:
+# their EfficientNet-lite0).
+hailo8() {
+	case $1 in
+	resnet18) echo 2718 ;; resnet50) echo 1372 ;;
+	mobilenet_v2) echo 2597 ;; efficientnet_b0) echo 1952 ;; *) echo 0 ;;
+	esac
+}
+
+# Throughput lines of arch $1, weights $2, from the --report log $3.
+fps_lines() {
+	awk -v n="zoo_$1_$2" -v h="$(hailo8 "$1")" '
+	/^macs / { macs = $2 }
+	/^efficiency bound / { bound = $3 }
+	/^predicted b/ { b = substr($2, 2); fps[b] = $3; ms[b] = $5 }
+	END {
+		if (!macs || !fps[16]) { print "bench: " n "_b8_fps fail (no prediction)"; exit }
+		peak = 76 * 1024 * 1024 / 4e-6
+		for (b = 1; b <= 16; b++)
+			if (b in fps) printf "bench: %s_b%d_fps %.1f fps\n", n, b, fps[b]
+		printf "bench: %s_b16_efficiency %.3f ratio\n", n, macs * fps[16] / peak
+		printf "bench: %s_b16_efficiency_bound %.3f ratio\n", n, bound
+		printf "bench: %s_hailo8_ratio %.3f ratio\n", n, fps[8] / h
+	}' "$3"
 }
 
 gen
@@ -48,19 +84,11 @@ check)
 			--weights int8 -o "$zoo/$a.int8.cimx" >"$zoo/$a.log" 2>&1; then
 			ok=$((ok + 1))
 			echo "zoo $a: compiled (int8)"
-		elif [ "$a" != densenet121 ] && grep -q "the card has" "$zoo/$a.log" &&
+		elif grep -q "the card has" "$zoo/$a.log" &&
 			"$cimc" "$zoo/$a.onnx" --calib "$zoo/calib_small.bin" \
 			--weights int4 -o "$zoo/$a.int4.cimx" >>"$zoo/$a.log" 2>&1; then
 			ok=$((ok + 1))
 			echo "zoo $a: compiled (int4; int8: $(grep "the card has" "$zoo/$a.log"))"
-		elif [ "$a" = densenet121 ] && grep -q "the card has 76" "$zoo/$a.log"; then
-			# Known: the placer stacks dense blocks on arrays by rows
-			# only, so densenet's many narrow 1x1 layers need 123
-			# arrays.  Its import and int8 model were checked above;
-			# the mapping must fail cleanly, with the capacity message.
-			# Its int4 compile (the int4 search re-runs the network per
-			# layer: many minutes for 120 layers) is left to make bench.
-			echo "zoo $a: KNOWN: does not fit: $(grep "the card has" "$zoo/$a.log" | tail -n 1)"
 		else
 			echo "FAIL: zoo $a: $(tail -n 1 "$zoo/$a.log")"
 			fail=$((fail + 1))
@@ -84,6 +112,12 @@ bench)
 				t1=$(date +%s.%N)
 				echo "bench: zoo_${a}_compile_${w}_s $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
 				good=1
+				case " $fps_archs " in *" $a "*)
+					"$cimc" "$zoo/$a.onnx" --calib "$zoo/calib.bin" \
+						--weights $w --report -o "$zoo/$a.$w.cimx" \
+						>"$zoo/$a.$w.report" 2>&1
+					fps_lines "$a" "$w" "$zoo/$a.$w.report" ;;
+				esac
 			else
 				echo "bench: zoo_${a}_compile_${w}_s fail ($(tail -n 1 "$zoo/$a.$w.log"))"
 			fi

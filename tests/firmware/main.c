@@ -23,7 +23,7 @@ static const struct {
 	const size_t *count;
 } suites[] = {
 	SUITE(host_if), SUITE(program), SUITE(run), SUITE(dma), SUITE(time), SUITE(ops),
-	SUITE(analog), SUITE(catalog), SUITE(fault), SUITE(array),
+	SUITE(analog), SUITE(catalog), SUITE(fault), SUITE(array), SUITE(mapper),
 };
 
 /* Tests of a group the pattern names. */

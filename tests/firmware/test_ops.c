@@ -873,6 +873,11 @@ static void test_tile_activity_exact(void **state)
 	}
 	assert_int_equal(tiles_used, n.n_vtiles);
 	assert_int_equal(macs, batch * item_macs);
+	/* the product mapper's period bounds every array's work per item */
+	assert_true(n.period_ps > 0);
+	for (i = 0; i < THAL_TILES; i++)
+		assert_true(t->hal->tstats[i].busy_ns * 1000 <=
+			    batch * n.period_ps);
 	for (i = 0; i < THAL_TILES; i++)
 		if (want[i].mvms)
 			uneven += want[i].mvms * tiles_used != mvms;

@@ -64,5 +64,6 @@ TEST_LIST(analog);
 TEST_LIST(catalog);
 TEST_LIST(fault);
 TEST_LIST(array);
+TEST_LIST(mapper);
 
 #endif /* _CIM_FW_TESTS_H_ */

@@ -43,10 +43,11 @@ struct tnet {
 	uint32_t tile_fill;		/* rows per tile used, 0: all */
 	int pack2d;			/* staircase: side by side, then below */
 	/*
-	 * Balanced mapping (balance_tiles > 0): replicate FC/CONV ops and
-	 * pack their blocks onto at most balance_tiles tiles so that the
-	 * modeled MVM work per item of every tile is about the same (ops'
-	 * own replicas fields are then ignored).  MVM cost as the card's:
+	 * Balanced mapping (balance_tiles > 0): libcim's product mapper
+	 * replicates FC/CONV ops and packs their blocks onto at most
+	 * balance_tiles tiles so that the modeled work per item of every
+	 * tile is about the same (ops' own replicas fields are then
+	 * ignored).  MVM cost as the card's:
 	 */
 	uint32_t balance_tiles;
 	uint32_t mvm_ns, mvm_fixed_ns, row_group, adcs, adc_bits;
@@ -72,6 +73,12 @@ uint64_t tnet_mvm_ps(const struct tnet *n, uint32_t rows, uint32_t cells);
 
 /* Build the image: 0, or -1 if the net does not map. */
 int tnet_build(struct tnet *n, void **img, size_t *size);
+/*
+ * The image of a balanced mapping, by libcim's product mapper (objective
+ * THROUGHPUT for balance_tiles arrays and the time model above): 0, or
+ * -1 if it does not fit (n_vtiles then says how many arrays it needs).
+ */
+int tnet_product_map(struct tnet *n, void **img, size_t *size);
 
 /*
  * Reference: item by item, from in (batch * input size) into out (batch

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Format-2 image builder of the firmware tests and the bench: arena by
- * tensor lifetimes (first fit), blocks by a simple mapper (matrices split
- * to the tile, groups packed diagonally, blocks packed onto tiles in
- * order), params, cells and CRC.  Independent of libcim's compiler.
+ * Format-2 image builder of the firmware tests: arena by tensor
+ * lifetimes (first fit), blocks by a simple mapper (matrices split to
+ * the tile, groups packed diagonally, blocks packed onto tiles in
+ * order), params, cells and CRC, independent of libcim's compiler, so
+ * that the tests can lay blocks out as they please.  A balanced mapping
+ * (balance_tiles: replicas, period balancing, packing) is libcim's
+ * product mapper's (tnet_map.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -71,7 +74,7 @@ void tnet_rand_mvm(struct tnet_op *o, uint32_t K, uint32_t N, uint32_t G,
 	if (wbits == 4)
 		o->wzp = xzalloc(N * sizeof(int32_t));
 	for (i = 0; i < K * Ng; i++)
-		o->w[i] = wbits == 8 ? (int32_t)(trand(seed) % 256) - 128 :
+		o->w[i] = wbits == 8 ? (int32_t)(trand(seed) % 255) - 127 :
 				       (int32_t)(trand(seed) % 16);
 	/* |acc| ~ sqrt(Kg) * 73 * wstd: scale it to about +-60 */
 	spread = sqrt((double)Kg) * 73.0 * wstd / 60.0;
@@ -148,11 +151,9 @@ struct tmap {
 	uint32_t nb, cap;
 	uint32_t vt, row;	/* current tile and its first free row */
 	int any;
-	/* staircase state per tile: largest end row and column, MVM load */
+	/* staircase state per tile: largest end row and column */
 	uint32_t nt;
 	uint32_t row_end[TMAP_TILES], col_end[TMAP_TILES];
-	uint64_t load[TMAP_TILES];
-	uint64_t simd[TMAP_TILES];	/* SIMD work per item */
 };
 
 static void tmap_append(struct tmap *m, const struct cim_image_block *b)
@@ -288,169 +289,8 @@ uint64_t tnet_mvm_ps(const struct tnet *n, uint32_t rows, uint32_t cells)
 	       bits * bit_ps;
 }
 
-/* The blocks of one copy of each FC/CONV op, their pixels and MVM times. */
-struct tshape {
-	struct cim_image_block *b;
-	uint64_t *t;		/* ps per MVM of each block */
-	uint32_t nb, pix, cpw, rmax;
-	uint64_t tmax;		/* slowest block */
-	uint64_t simd_pix;	/* SIMD ps per pixel: partial sums, requant */
-	uint64_t simd_item;	/* SIMD ps per item of the digital ops after */
-};
-
-/* SIMD ps per item of replica home of op sh with R replicas. */
-static uint64_t tbal_simd(const struct tshape *sh, uint32_t R)
-{
-	return (uint64_t)((sh->pix + R - 1) / R) * sh->simd_pix +
-	       (sh->simd_item + R - 1) / R;
-}
-
-static uint32_t tbal_reps(const struct tshape *sh, uint64_t T)
-{
-	uint32_t R;
-
-	for (R = 1; R < sh->rmax; R++)
-		if ((uint64_t)((sh->pix + R - 1) / R) * sh->tmax <= T &&
-		    tbal_simd(sh, R) <= T)
-			break;
-	return R;
-}
-
-/*
- * Balanced packing for period T: each op gets the fewest replicas whose
- * slowest block does at most T of work per item, then every block, in
- * block order, goes to the first tile it fits on by the staircase rule
- * without taking the tile's work past T (else a new tile).  Returns the
- * tiles used (TMAP_TILES + 1: too many); with out, emits the blocks.
- */
-static uint32_t tbal_pack(struct tnet *n, const struct tshape *sh,
-			  uint64_t T, struct tmap *m, int emit)
-{
-	uint32_t k, r, i, R, vt, row = 0, col = 0, h, w, per;
-	struct cim_image_block b;
-	uint64_t l, sl;
-
-	m->nt = 0;
-	memset(m->row_end, 0, sizeof(m->row_end));
-	memset(m->col_end, 0, sizeof(m->col_end));
-	memset(m->load, 0, sizeof(m->load));
-	memset(m->simd, 0, sizeof(m->simd));
-	for (k = 0; k < n->n_ops; k++) {
-		if (!sh[k].nb)
-			continue;
-		R = tbal_reps(&sh[k], T);
-		per = (sh[k].pix + R - 1) / R;
-		sl = tbal_simd(&sh[k], R);
-		if (emit) {
-			n->ops[k].op.replicas = R > 1 ? R : 0;
-			n->ops[k].op.block_first = m->nb;
-			n->ops[k].op.block_count = R * sh[k].nb;
-		}
-		for (r = 0; r < R; r++) {
-			for (i = 0; i < sh[k].nb; i++) {
-				b = sh[k].b[i];
-				h = b.g_count * b.rows;
-				w = b.g_count * b.outs * sh[k].cpw;
-				l = per * sh[k].t[i];
-				for (vt = 0; vt < m->nt; vt++)
-					if (m->load[vt] + l <= T &&
-					    (i || m->simd[vt] + sl <= T) &&
-					    tmap_fit(n, m, vt, h, w,
-						     n->tile_rows, &row, &col))
-						break;
-				if (vt == m->nt) {
-					if (vt == TMAP_TILES)
-						return TMAP_TILES + 1;
-					row = col = 0;
-				}
-				m->load[vt] += l;
-				if (!i)	/* the replica's home */
-					m->simd[vt] += sl;
-				tmap_put(m, &b, vt, row, col, h, w);
-				if (emit)
-					tmap_append(m, &b);
-			}
-		}
-	}
-	return m->nt;
-}
-
 static void tnet_dims(const struct tnet *n, uint32_t k, uint32_t *K,
 		      uint32_t *N, uint32_t *G);
-
-/* The balanced mapper: the smallest period that fits balance_tiles. */
-static void tbal_map(struct tnet *n, struct tmap *m)
-{
-	struct tshape *sh = xzalloc(n->n_ops * sizeof(*sh));
-	uint64_t lo = 0, hi = 0, mid;
-	uint32_t k, i, K, N, G;
-
-	uint32_t *src = xzalloc((n->n_ops + 1) * sizeof(*src));
-
-	src[0] = UINT32_MAX;
-	for (k = 0; k < n->n_ops; k++) {
-		const struct cim_image_op *op = &n->ops[k].op;
-		uint64_t out = tnet_size(n, op->out), e;
-
-		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV) {
-			/* digital ops run in place on their input's tiles */
-			src[k + 1] = op->type == CIM_OP_EXIT ? UINT32_MAX :
-				     src[op->in0];
-			e = op->type == CIM_OP_ADD ? 3 * out :
-			    op->type == CIM_OP_EXIT ? 2 * out :
-			    op->type == CIM_OP_MAXPOOL ||
-			    op->type == CIM_OP_AVGPOOL ?
-			    out * op->kernel_h * op->kernel_w : out;
-			if (src[k + 1] != UINT32_MAX)
-				sh[src[k + 1]].simd_item += e * n->simd_ps;
-			continue;
-		}
-		src[k + 1] = k;
-		tnet_dims(n, k, &K, &N, &G);
-		sh[k].nb = tshape_op(n, k, K, N, G, &sh[k].b);
-		sh[k].t = xzalloc(sh[k].nb * sizeof(uint64_t));
-		sh[k].cpw = op->wbits / 4;
-		sh[k].pix = op->type == CIM_OP_CONV ?
-			    n->t[op->out].h * n->t[op->out].w : 1;
-		sh[k].simd_pix = (uint64_t)N * n->simd_ps;
-		sh[k].rmax = sh[k].pix < CIM_IMAGE_MAX_REPLICAS ?
-			     sh[k].pix : CIM_IMAGE_MAX_REPLICAS;
-		for (i = 0; i < sh[k].nb; i++) {
-			const struct cim_image_block *b = &sh[k].b[i];
-
-			sh[k].t[i] = tnet_mvm_ps(n, b->g_count * b->rows,
-						 b->g_count * b->outs *
-						 sh[k].cpw);
-			if (sh[k].t[i] > sh[k].tmax)
-				sh[k].tmax = sh[k].t[i];
-			sh[k].simd_pix += (uint64_t)b->g_count * b->outs *
-					  n->simd_ps;
-			hi += (uint64_t)sh[k].pix * sh[k].t[i];
-		}
-	}
-	for (k = 0; k < n->n_ops; k++)
-		if (sh[k].nb)
-			hi += tbal_simd(&sh[k], 1);
-	/* hi: no replicas, as few tiles as the area allows */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (tbal_pack(n, sh, mid, m, 0) <= n->balance_tiles)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	tbal_pack(n, sh, lo, m, 1);
-	n->period_ps = 0;
-	for (i = 0; i < m->nt; i++)
-		if (m->load[i] > n->period_ps)
-			n->period_ps = m->load[i];
-	for (k = 0; k < n->n_ops; k++) {
-		free(sh[k].b);
-		free(sh[k].t);
-	}
-	free(sh);
-	free(src);
-}
 
 static void tmap_op(struct tnet *n, struct tmap *m, uint32_t k,
 		    uint32_t K, uint32_t N, uint32_t G)
@@ -535,8 +375,10 @@ int tnet_build(struct tnet *n, void **img, size_t *size)
 	for (k = 0; k < n->n_ops; k++)
 		if (n->ops[k].op.type == CIM_OP_FC)
 			n->ops[k].op.groups = 1;
-	if (n->balance_tiles)
-		tbal_map(n, mp);
+	if (n->balance_tiles) {	/* the product mapper (tnet_map.c) */
+		free(mp);
+		return tnet_product_map(n, img, size);
+	}
 	for (k = 0; k < n->n_ops; k++) {
 		struct cim_image_op *op = &n->ops[k].op;
 
@@ -548,8 +390,7 @@ int tnet_build(struct tnet *n, void **img, size_t *size)
 		if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
 			continue;
 		tnet_dims(n, k, &K, &N, &G);
-		if (!n->balance_tiles)
-			tmap_op(n, mp, k, K, N, G);
+		tmap_op(n, mp, k, K, N, G);
 		op->bias_offset = (uint32_t)params;
 		op->mult_offset = (uint32_t)params + 4 * N;
 		op->shift_offset = (uint32_t)params + 8 * N;
@@ -564,8 +405,7 @@ int tnet_build(struct tnet *n, void **img, size_t *size)
 			&m.b[i], n->ops[m.b[i].op].op.wbits);
 		cells += m.b[i].cells_size;
 	}
-	n->n_vtiles = !m.nb ? 0 : n->balance_tiles || n->pack2d ? m.nt :
-		      m.vt + 1;
+	n->n_vtiles = !m.nb ? 0 : n->pack2d ? m.nt : m.vt + 1;
 	n->n_blocks = m.nb;
 
 	memset(&h, 0, sizeof(h));

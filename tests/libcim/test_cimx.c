@@ -21,7 +21,7 @@
 #include "qgen.h"
 #include "testutil.h"
 
-static const struct cim_map_opts opts = { { 64, 64, 4 }, 0, 0 };
+static const struct cim_map_opts opts = { .geom = { 64, 64, 4 }, .max_tiles = 0, .flags = 0 };
 
 static void build(struct qg_model *m, uint64_t seed)
 {

@@ -35,7 +35,7 @@ static int setup(void **state)
 {
 	static struct fixture f;
 	static uint64_t s = 1234;
-	struct cim_map_opts o = { { 8, 8, 4 }, 0, 0 };
+	struct cim_map_opts o = { .geom = { 8, 8, 4 }, .max_tiles = 0, .flags = 0 };
 	struct qg_model *m = &f.model;
 	uint32_t t;
 

@@ -21,7 +21,7 @@
 
 static struct cim_map_opts opts(uint32_t rows, uint32_t cols, uint32_t flags)
 {
-	struct cim_map_opts o = { { rows, cols, 4 }, 0, flags };
+	struct cim_map_opts o = { .geom = { rows, cols, 4 }, .max_tiles = 0, .flags = flags };
 
 	return o;
 }
@@ -32,7 +32,7 @@ static const uint32_t geo[] = { 4, 8, 16, 32, 64, 256, 1024 };
 static void random_models_agree(void **state)
 {
 	uint32_t seen[CIM_OP_MAX + 1] = { 0 }, mapped = 0, exits = 0, diag = 0;
-	uint32_t splits = 0, shared = 0, w4 = 0;
+	uint32_t splits = 0, shared = 0, w4 = 0, replicated = 0, balanced = 0;
 	uint64_t s = 99;
 	int round;
 
@@ -55,6 +55,9 @@ static void random_models_agree(void **state)
 		size_t size;
 		int r;
 
+		/* every objective: the balanced ones replicate (at most 4..32 arrays) */
+		o.objective = (uint32_t)round % 3;
+		o.max_tiles = o.objective ? 4 + (uint32_t)round % 29 : 0;
 		qg_random(&m, &s);
 		r = cim_map_qmodel(&m.qm, &o, &img, &size, &rep);
 		if (r == -ENOSPC) {
@@ -67,6 +70,25 @@ static void random_models_agree(void **state)
 		mapped++;
 		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
 		h = img;
+		balanced += o.objective != CIM_MAP_AREA;
+		/* balanced packing: no block spans more row groups or ADC
+		 * passes (128 each, the M1076 default) than its size needs */
+		for (i = 0; o.objective && i < h->n_blocks; i++) {
+			const struct cim_image_block *bk = &cim_image_blocks(img)[i];
+			uint32_t bh = bk->g_count * bk->rows;
+			uint32_t bw = bk->g_count * bk->outs *
+				      cim_image_ops(img)[bk->op].wbits / 4;
+
+			assert_int_equal((bk->array_row + bh - 1) / 128 -
+					 bk->array_row / 128, (bh - 1) / 128);
+			assert_int_equal((bk->array_col + bw - 1) / 128 -
+					 bk->array_col / 128, (bw - 1) / 128);
+		}
+		for (i = 0; i < h->n_ops; i++)
+			replicated += cim_image_ops(img)[i].replicas > 1;
+		if (o.max_tiles)
+			assert_true(h->n_vtiles <= o.max_tiles);
+		assert_true(rep.period_ps > 0 && rep.macs > 0 && rep.bound > 0);
 		b = cim_image_blocks(img);
 		for (i = 0; i < h->n_blocks; i++) {
 			diag += b[i].g_count > 1;
@@ -103,9 +125,11 @@ static void random_models_agree(void **state)
 		qg_free(&m);
 	}
 	print_message("mapped %u models: %u diagonal blocks, %u split blocks, "
-		      "%u blocks sharing arrays with other ops, %u 4-bit blocks\n",
-		      mapped, diag, splits, shared, w4);
+		      "%u blocks sharing arrays with other ops, %u 4-bit blocks, "
+		      "%u balanced, %u replicated ops\n",
+		      mapped, diag, splits, shared, w4, balanced, replicated);
 	assert_true(mapped > 300);
+	assert_true(balanced > 150 && replicated > 50);
 	for (round = 1; round <= CIM_OP_MAX; round++)
 		if (!seen[round])
 			fail_msg("op type %d never generated", round);

@@ -83,7 +83,7 @@ static int one_layer(uint64_t *s, const struct layer *L)
 	struct cim_qtensor t[2];
 	struct cim_qop q;
 	struct cim_qmodel qm = { 2, t, 1, &q, 1, 0 };
-	struct cim_map_opts o = { { 64, 64, 4 }, 0, 0 };
+	struct cim_map_opts o = { .geom = { 64, 64, 4 }, .max_tiles = 0, .flags = 0 };
 	xnn_operator_t op = NULL;
 	enum xnn_status st;
 	void *img;

@@ -31,11 +31,53 @@ extern "C" {
 #define CIM_M1076_ROWS		1024
 #define CIM_M1076_COLS		1024
 
+/*
+ * What a mapping optimizes (cim_map_opts.objective):
+ *   AREA        fewest arrays, one copy of every matrix (the default);
+ *   THROUGHPUT  items per second at cim_map_opts.batch: every FC/CONV op
+ *               gets as many replicas as keep its work per item under a
+ *               period T, and the blocks are packed onto at most
+ *               max_tiles arrays so that no array's (nor its SIMD unit's)
+ *               work per item passes T; T is the smallest that fits;
+ *   LATENCY     one item's device time: the same balancing, but an array
+ *               holds blocks of one op only when the card has room, so
+ *               that the layers of an item never queue behind each other.
+ * docs/compiler-backend.md, "Objectives".
+ */
+#define CIM_MAP_AREA		0
+#define CIM_MAP_THROUGHPUT	1
+#define CIM_MAP_LATENCY		2
+
+/*
+ * The card's time model as the firmware scheduler charges it
+ * (docs/firmware.md): an MVM over a block of rows x cells costs
+ * mvm_fixed_ns + ceil(rows / row_group) * ceil(cells / adcs) * adc_bits
+ * bit-cycles, a bit-cycle such that a full-array MVM costs mvm_ns; a
+ * SIMD element simd_ps_per_elem; a tile-to-tile transfer xfer_fixed_ns
+ * plus xfer_ps_per_byte a byte.  All zero: the M1076-class preset's.
+ */
+struct cim_map_cost {
+	uint32_t mvm_ns, mvm_fixed_ns;
+	uint32_t row_group, adcs, adc_bits;
+	uint32_t simd_ps_per_elem;
+	uint32_t xfer_ps_per_byte, xfer_fixed_ns;
+};
+
 struct cim_map_opts {
 	struct cim_geometry geom;
 	uint32_t max_tiles;	/* the card's arrays; 0: CIM_IMAGE_MAX_VTILES */
 	uint32_t flags;		/* CIM_MAP_* */
+	uint32_t objective;	/* CIM_MAP_AREA, _THROUGHPUT, _LATENCY */
+	uint32_t batch;		/* items per job mapped for (0: 1) */
+	struct cim_map_cost cost;
 };
+
+/*
+ * Fill o with a card preset of the emulated cards (firmware/model,
+ * docs/vcard.md): "m1076" or "small".  Keeps o->flags, objective and
+ * batch.  Returns 0 or -EINVAL for an unknown name.
+ */
+int cim_map_preset(const char *name, struct cim_map_opts *o);
 
 /* One FC/CONV op of a mapping. */
 struct cim_map_op_report {
@@ -43,7 +85,10 @@ struct cim_map_op_report {
 	uint32_t type;		/* CIM_OP_FC or CIM_OP_CONV */
 	uint32_t K, N, groups, wbits;
 	uint32_t blocks;	/* weight blocks it was split into */
-	uint64_t cells;		/* cells its weights occupy */
+	uint64_t cells;		/* cells its weights occupy (all replicas) */
+	uint32_t replicas;	/* copies of its matrix (1: one) */
+	uint64_t pixels;	/* MVMs per item of each block (CONV: Ho * Wo) */
+	uint64_t mvm_ps;	/* modeled MVM time per item, one copy */
 };
 
 /*
@@ -60,6 +105,22 @@ struct cim_map_report {
 	double util_unpacked;
 	uint32_t arena_size;		/* activation bytes per batch item */
 	uint32_t image_size;
+	/*
+	 * The mapping's time model (cim_map_opts.cost), per item: MACs,
+	 * modeled MVM time summed over all arrays (work_ps), the period
+	 * (the busiest array's or SIMD unit's work, ps).  bound: the
+	 * efficiency ceiling of the mapping, MACs per second of array time
+	 * over one array's full peak (rows * cols MACs per mvm_ns): what
+	 * the card reaches with every array busy all the time.
+	 */
+	uint64_t macs, work_ps, period_ps;
+	double bound;
+	/*
+	 * What sets the period: the array (limit_simd 0) or SIMD unit (1)
+	 * of virtual tile limit_tile, and the op with the most work there.
+	 */
+	uint32_t limit_tile, limit_op, limit_simd;
+	uint32_t objective, batch;
 	uint32_t n_ops;			/* entries of ops[] */
 	struct cim_map_op_report *ops;	/* malloc'ed: cim_map_report_free() */
 	char msg[256];			/* why a mapping failed, "" otherwise */

@@ -297,7 +297,7 @@ static void exit_model_free(struct exit_model *e)
 
 static void exits_taken_and_time_saved(void)
 {
-	struct cim_map_opts mo = { { 256, 256, 4 }, 8, 0 };
+	struct cim_map_opts mo = { .geom = { 256, 256, 4 }, .max_tiles = 8, .flags = 0 };
 	struct cim_submit_opts o = CIM_SUBMIT_OPTS_INIT;
 	struct cim_run_stats s_all, s_none, s_img;
 	struct exit_model e;
@@ -380,7 +380,7 @@ static void exits_taken_and_time_saved(void)
 /* The raw ioctl: flag and margin checks, the record and exit bytes. */
 static void exits_raw_ioctl(void)
 {
-	struct cim_map_opts mo = { { 256, 256, 4 }, 8, 0 };
+	struct cim_map_opts mo = { .geom = { 256, 256, 4 }, .max_tiles = 8, .flags = 0 };
 	struct drm_cim_job_result *rec;
 	struct drm_cim_submit s;
 	struct exit_model e;
@@ -493,7 +493,7 @@ static void exits_cimctl_run(void)
 	/* the last: no option, the margins compiled into the image (20) */
 	static const char *const margins[4] = { "0", "10", "off", NULL };
 	static const uint32_t mvals[] = { 0, 10, CIM_EXIT_MARGIN_OFF, 0 };
-	struct cim_map_opts mo = { { 256, 256, 4 }, 8, 0 };
+	struct cim_map_opts mo = { .geom = { 256, 256, 4 }, .max_tiles = 8, .flags = 0 };
 	struct cim_submit_opts o = CIM_SUBMIT_OPTS_INIT;
 	struct cim_run_stats st;
 	struct cim_image *img;
