@@ -27,7 +27,9 @@ CIM_CC_CPPFLAGS := $(CIM_RT_CPPFLAGS) -I$(TOP)/libcim/compiler/include \
 # their .pc files say: Requires.private, Libs.private).
 RT_PC_REQUIRES := libdrm libudev
 RT_SYSLIBS := -lpthread -lm
-CC_PC_REQUIRES := libprotobuf-c
+CC_PC_REQUIRES := libprotobuf-c openblas
+# OpenBLAS's own cblas.h (the float executor's GEMM, kernels_gemm.c)
+BLAS_CFLAGS := $(shell $(PKG_CONFIG) --cflags openblas 2>/dev/null)
 CC_SYSLIBS := -lm
 RT_LIBS := $(shell $(PKG_CONFIG) --libs $(RT_PC_REQUIRES) 2>/dev/null) \
 	   $(RT_SYSLIBS)

@@ -10,18 +10,6 @@
 
 #include "compiler.h"
 
-float cgk_act(const struct cim_node *n, float x)
-{
-	switch (n->act) {
-	case CIM_ACT_RELU:
-		return x > 0 ? x : 0;
-	case CIM_ACT_CLIP:
-		return x < n->act_min ? n->act_min : x > n->act_max ? n->act_max : x;
-	default:
-		return x;
-	}
-}
-
 static void run_elementwise(const struct cim_graph *g, const struct cim_node *n,
 			    float *const *v)
 {
