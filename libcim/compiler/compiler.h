@@ -33,6 +33,9 @@ void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
 	    float *const *v);
 void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
 	      float *const *v);
+/* One node of the float executor: v[t] holds tensor t (output allocated). */
+void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v);
 /* The same without the GEMM: loops (depthwise, fallback, tests). */
 void cgk_fc_direct(const struct cim_graph *g, const struct cim_node *n,
 		   float *const *v);

@@ -100,4 +100,21 @@ int cqi_gptq_prep(const double *C, uint32_t k, double *U, double *tmp);
 void cqi_gptq_row(const float *w, uint32_t k, const double *U, float s,
 		  int32_t z, float *out, double *r);
 
+/*
+ * Sequential statistics (quant_seq.c): the float graph and the quantized
+ * model built so far, advanced over the calibration set one layer at a
+ * time, each sample keeping only the tensors later nodes read.
+ */
+struct cqi_seq;
+struct refi_env;
+/* The quantized model's executor callbacks (quant_exec.c) into e. */
+void cqi_qmodel_env(struct refi_env *e, const struct cim_qmodel *qm);
+int cqi_seq_init(struct cqi_seq **s, struct cim_graph *g,
+		 const struct cim_dataset *d, uint32_t cap);
+/* st: statistics of n's input, quantized (model so far) and float. */
+int cqi_seq_stats(struct cqi_seq *s, struct cim_quantized *q,
+		  const int32_t *qid, const struct cim_node *n,
+		  struct cqi_stats *st);
+void cqi_seq_free(struct cqi_seq *s);
+
 #endif

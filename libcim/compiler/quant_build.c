@@ -24,6 +24,7 @@ struct qb {
 	struct cqi_stats *st;	/* per graph node: FC/CONV input statistics */
 	const struct cim_dataset *calib;
 	int seq;		/* statistics from the quantized model so far */
+	struct cqi_seq *sq;	/* ... kept per sample (quant_seq.c) */
 	char *err;
 	size_t errlen;
 };
@@ -478,7 +479,8 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
 		return qerr(b, n, "more than one row (batch) is not supported");
 	if (b->seq && wants_stats(b, n)) {
-		ret = seq_stats(b, n, st);
+		ret = getenv("CIM_OLD_SEQ") ? seq_stats(b, n, st) :
+		      cqi_seq_stats(b->sq, b->q, b->qid, n, st);
 		if (ret)
 			return ret;
 	}
@@ -878,8 +880,11 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	ret = -ENOMEM;
 	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
 		ret = calibrate(&b, calib);
+	if (!ret && b.seq)
+		ret = cqi_seq_init(&b.sq, g, calib, b.q->cap);
 	if (!ret)
 		ret = build(&b);
+	cqi_seq_free(b.sq);
 	free(b.lo);
 	free(b.hi);
 	free(b.qid);
