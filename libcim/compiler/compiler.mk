@@ -29,5 +29,7 @@ $(B)/asan/obj/gen/%.o: $(GEN)/%.c
 
 # BLAS_CFLAGS: OpenBLAS's cblas.h (the float executor's GEMM, calibration).
 $(B)/obj/compiler/%.o $(B)/asan/obj/compiler/%.o: CPPFLAGS += -I$(GEN) $(BLAS_CFLAGS)
+# The calibration, weight-search and integer-executor loops vectorize at -O3.
+$(addprefix $(B)/obj/compiler/,quant_search.o quant_exec.o): CFLAGS += -O3
 $(COMPILER_SRCS:%.c=$(B)/obj/compiler/%.o): | $(GEN)/onnx.pb-c.h
 $(COMPILER_SRCS:%.c=$(B)/asan/obj/compiler/%.o): | $(GEN)/onnx.pb-c.h

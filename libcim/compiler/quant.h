@@ -17,6 +17,36 @@ struct cim_quantized {
 
 /* Asymmetric int8 parameters covering [lo, hi] (and 0). */
 struct cim_qparams cqi_act_params(float lo, float hi);
+/*
+ * roundf(v) (halves away from 0) without the libm call or branches: the
+ * weight searches round millions of quotients, and this vectorizes.
+ * Same value for every v (a huge v, or a NaN, comes back as it is; the
+ * sign of a zero result may differ, which no caller sees).
+ */
+static inline float cqi_roundf(float v)
+{
+	int small = (v > -8388608.0f) & (v < 8388608.0f);	/* else integral */
+	float a = small ? v : 0.0f, t = (float)(int32_t)a, d = a - t;
+
+	t += (d >= 0.5f ? 1.0f : 0.0f) - (d <= -0.5f ? 1.0f : 0.0f);
+	return small ? t : v;
+}
+
+/* 4-bit weights: cell clamp(round(w/s) + z, 0, 15).  Inline: hot. */
+static inline float cqi_q4f(float w, float s, int32_t z)
+{
+	float v = cqi_roundf(w / s) + (float)z;
+	int below = v < 0.0f, above = v > 15.0f;	/* both: no branch */
+
+	v = below ? 0.0f : v;
+	return above ? 15.0f : v;
+}
+
+static inline int8_t cqi_q4(float w, float s, int32_t z)
+{
+	return (int8_t)cqi_q4f(w, s, z);
+}
+
 /* round(x / scale) + zp clamped to int8. */
 int8_t cqi_quantize(const struct cim_qparams *p, float x);
 
@@ -35,8 +65,6 @@ int cqi_weights(struct cim_qop *op, const float *w, const float *b,
 /* 8-bit weights: symmetric scale max|w|/127, value clamp(round(w/s)). */
 float cqi_w8_scale(const float *w, uint32_t k);
 int8_t cqi_q8(float w, float s);
-/* 4-bit weights: cell clamp(round(w/s) + z, 0, 15). */
-int8_t cqi_q4(float w, float s, int32_t z);
 /* 4-bit min/max parameters over [min(w,0), max(w,0)]. */
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
 

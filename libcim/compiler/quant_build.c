@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,47 +203,35 @@ static void tuned_free(struct tuned *t)
  * corrected so that the mean output matches the float graph's (bc):
  * b' = b + w.mu_f - w_hat.mu.  Outputs stay NULL without statistics.
  */
-static int tune(struct qb *b, const struct cim_node *n,
-		const struct cqi_stats *st, uint32_t wbits, struct tuned *tu)
+/* One thread's share of tune(): rows first, first + step, ... */
+struct tune_job {
+	const float *wd, *bias;
+	const struct cqi_stats *st;
+	struct tuned *tu;
+	uint32_t N, K, wbits, first, step;
+	int search, corr, gptq, refit, ret;
+};
+
+static void *tune_rows(void *arg)
 {
-	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
-	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
-	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, i;
-	int search = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
-	int corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR);
-	int gptq = search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
-	int refit = search && st->full && b->seq;
-	uint32_t grp_done = UINT32_MAX;
-	double *e, *U = NULL, *tmp = NULL;
-	float *rf = NULL;
+	struct tune_job *j = arg;
+	const struct cqi_stats *st = j->st;
+	struct tuned *tu = j->tu;
+	uint32_t N = j->N, K = j->K, r, i, grp_done = UINT32_MAX;
+	double *e = malloc(K * sizeof(double)), *U = NULL, *tmp = NULL;
+	float *rf = j->search ? malloc(K * sizeof(float)) : NULL;
 	int ok = 0;
 
-	memset(tu, 0, sizeof(*tu));
-	if (!st->done || st->kg != K || (!search && !corr))
-		return 0;
-	e = malloc(K * sizeof(double));
-	tu->bc = malloc(N * sizeof(float));
-	if (search) {
-		tu->s4 = malloc(N * sizeof(float));
-		tu->z4 = malloc(N * sizeof(int32_t));
-		tu->wq = malloc((size_t)N * K * sizeof(float));
-		rf = malloc(K * sizeof(float));
-	}
-	if (gptq || refit) {
+	if (j->gptq || j->refit) {
 		U = malloc((size_t)K * K * sizeof(double));
 		tmp = malloc((size_t)K * K * sizeof(double));
 	}
-	if (!e || !tu->bc || (search && (!tu->s4 || !tu->z4 || !tu->wq || !rf)) ||
-	    ((gptq || refit) && (!U || !tmp))) {
-		free(e);
-		free(U);
-		free(tmp);
-		free(rf);
-		tuned_free(tu);
-		return -ENOMEM;
+	if (!e || (j->search && !rf) || ((j->gptq || j->refit) && (!U || !tmp))) {
+		j->ret = -ENOMEM;
+		goto out;
 	}
-	for (r = 0; r < N; r++) {
-		const float *wr = w->data + (size_t)r * K;
+	for (r = j->first; r < N; r += j->step) {
+		const float *wr = j->wd + (size_t)r * K;
 		uint32_t grp = r / (N / st->groups);
 		const double *mu = st->sum + (size_t)grp * K;
 		const double *muf = st->sumf + (size_t)grp * K;
@@ -250,19 +239,19 @@ static int tune(struct qb *b, const struct cim_node *n,
 		const double *C = st->m2 + off;
 		double shift = 0;
 
-		if (search) {
+		if (j->search) {
 			const float *src = wr;
 			float *o = tu->wq + (size_t)r * K, sc;
 			int32_t z;
 
-			if (refit && !cqi_refit(wr, K, C, st->cross + off, rf, tmp, e))
+			if (j->refit && !cqi_refit(wr, K, C, st->cross + off, rf, tmp, e))
 				src = rf;
 			cqi_w4_search(src, K, C, st->full, e, &sc, &z);
-			if (gptq && grp != grp_done) {
+			if (j->gptq && grp != grp_done) {
 				ok = !cqi_gptq_prep(C, K, U, tmp);
 				grp_done = grp;
 			}
-			if (gptq && ok)
+			if (j->gptq && ok)
 				cqi_gptq_row(src, K, U, sc, z, o, e);
 			else
 				for (i = 0; i < K; i++)
@@ -271,7 +260,7 @@ static int tune(struct qb *b, const struct cim_node *n,
 			tu->z4[r] = z;
 			for (i = 0; i < K; i++)
 				shift += (double)wr[i] * muf[i] - (double)o[i] * mu[i];
-		} else if (wbits == 4) {
+		} else if (j->wbits == 4) {
 			float sc;
 			int32_t z;
 
@@ -286,13 +275,67 @@ static int tune(struct qb *b, const struct cim_node *n,
 				shift += (double)wr[i] * muf[i] -
 					 (double)sc * cqi_q8(wr[i], sc) * mu[i];
 		}
-		tu->bc[r] = (float)((bias ? bias[r] : 0) + (corr ? shift : 0));
+		tu->bc[r] = (float)((j->bias ? j->bias[r] : 0) + (j->corr ? shift : 0));
 	}
+out:
 	free(e);
 	free(U);
 	free(tmp);
 	free(rf);
-	return 0;
+	return NULL;
+}
+
+#define TUNE_THREADS 2
+
+static int tune(struct qb *b, const struct cim_node *n,
+		const struct cqi_stats *st, uint32_t wbits, struct tuned *tu)
+{
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), t;
+	struct tune_job jobs[TUNE_THREADS];
+	pthread_t th[TUNE_THREADS];
+	int started[TUNE_THREADS] = { 0 }, ret = 0;
+	struct tune_job j0 = {
+		.wd = w->data, .st = st, .tu = tu, .N = N, .K = K, .wbits = wbits,
+		.bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL,
+		.search = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX),
+		.corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR),
+		.step = TUNE_THREADS,
+	};
+
+	j0.gptq = j0.search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
+	j0.refit = j0.search && st->full && b->seq;
+	memset(tu, 0, sizeof(*tu));
+	if (!st->done || st->kg != K || (!j0.search && !j0.corr))
+		return 0;
+	tu->bc = malloc(N * sizeof(float));
+	if (j0.search) {
+		tu->s4 = malloc(N * sizeof(float));
+		tu->z4 = malloc(N * sizeof(int32_t));
+		tu->wq = malloc((size_t)N * K * sizeof(float));
+	}
+	if (!tu->bc || (j0.search && (!tu->s4 || !tu->z4 || !tu->wq))) {
+		tuned_free(tu);
+		return -ENOMEM;
+	}
+	/* Rows are independent: each thread takes every TUNE_THREADS-th. */
+	for (t = 0; t < TUNE_THREADS; t++) {
+		jobs[t] = j0;
+		jobs[t].first = t;
+		if (t && N > t)
+			started[t] = !pthread_create(&th[t], NULL, tune_rows, &jobs[t]);
+	}
+	for (t = 0; t < TUNE_THREADS; t++)
+		if (!started[t])
+			tune_rows(&jobs[t]);	/* thread 0, or no thread */
+	for (t = 0; t < TUNE_THREADS; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		ret = ret ? ret : jobs[t].ret;
+	}
+	if (ret)
+		tuned_free(tu);
+	return ret;
 }
 
 /*

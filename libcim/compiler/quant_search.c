@@ -241,13 +241,6 @@ void cqi_stats_finish(struct cqi_stats *s)
 	s->done = 1;
 }
 
-int8_t cqi_q4(float w, float s, int32_t z)
-{
-	double v = round(w / s) + z;
-
-	return (int8_t)(v < 0 ? 0 : v > 15 ? 15 : v);
-}
-
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z)
 {
 	float lo = 0, hi = 0;
@@ -322,7 +315,7 @@ void cqi_w4_search(const float *w, uint32_t k, const double *C, int full,
 			zz = round(-l / cs);
 			cz = (int32_t)(zz < 0 ? 0 : zz > 15 ? 15 : zz);
 			for (i = 0; i < k; i++)
-				e[i] = (double)cs * (cqi_q4(w[i], cs, cz) - cz) - w[i];
+				e[i] = (double)cs * (cqi_q4f(w[i], cs, cz) - (float)cz) - w[i];
 			err = quad(e, k, C, full);
 			if (err < best) {
 				best = err;
