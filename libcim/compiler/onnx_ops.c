@@ -277,7 +277,7 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	const struct cim_tensor *a, *b;
 	uint32_t k, n, i, j, wd[2];
 	float *w = NULL, *bias = NULL, *cv = NULL;
-	int ret, nc = 0;
+	int ret, nc = 0, reuse;
 
 	ret = need_tensor(c, 0, &a);
 	if (!ret)
@@ -291,13 +291,16 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 				     a->rank, b->rank);
 	k = trans_b ? b->dims[1] : b->dims[0];
 	n = trans_b ? b->dims[0] : b->dims[1];
-	w = malloc((size_t)k * n * sizeof(*w));
+	/* B^T as it is (PyTorch's nn.Linear): the FC reads it, no copy. */
+	reuse = trans_b && alpha == 1.0f && in_name(c, 1) &&
+		strlen(in_name(c, 1)) < NAME_LEN;
+	w = reuse ? NULL : malloc((size_t)k * n * sizeof(*w));
 	bias = calloc(n, sizeof(*bias));
-	if (!w || !bias) {
+	if ((!reuse && !w) || !bias) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; !reuse && i < n; i++)
 		for (j = 0; j < k; j++)
 			w[(size_t)i * k + j] = alpha * (trans_b ? b->data[(size_t)i * k + j] :
 							b->data[(size_t)j * n + i]);
@@ -315,7 +318,9 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	}
 	wd[0] = n;
 	wd[1] = k;
-	ret = add_init(c, "W", 2, wd, w, wname);
+	if (reuse)
+		snprintf(wname, sizeof(wname), "%s", in_name(c, 1));
+	ret = reuse ? 0 : add_init(c, "W", 2, wd, w, wname);
 	if (!ret)
 		ret = add_init(c, "B", 1, &n, bias, bname);
 	if (ret)

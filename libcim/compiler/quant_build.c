@@ -55,11 +55,74 @@ static int wants_stats(struct qb *b, const struct cim_node *n)
 	return wbits_of(b, n) == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
 }
 
+static void update_range(struct qb *b, uint32_t t, const float *v)
+{
+	float lo = b->lo[t], hi = b->hi[t];
+	uint64_t i;
+
+	for (i = 0; i < b->g->tensors[t].size; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	b->lo[t] = lo;
+	b->hi[t] = hi;
+}
+
+/*
+ * One sample through the float graph, node by node: each node's output
+ * range and its input statistics as soon as it has run, and each tensor
+ * freed after the last node that reads it (last[t]), so that only the
+ * live activations are held, not all of them.
+ */
+static int calib_sample(struct qb *b, const float *in, const int64_t *last,
+			float **v)
+{
+	struct cim_graph *g = b->g;
+	uint32_t k, t, x = g->inputs[0];
+	int ret = 0;
+
+	for (t = 0; t < g->n_tensors; t++)
+		v[t] = g->tensors[t].data;
+	v[x] = (float *)in;
+	update_range(b, x, in);
+	for (k = 0; k < g->n_nodes && !ret; k++) {
+		const struct cim_node *n = &g->nodes[k];
+
+		v[n->output] = malloc(g->tensors[n->output].size * sizeof(float));
+		if (!v[n->output]) {
+			ret = -ENOMEM;
+			break;
+		}
+		cgk_run_node(g, n, v);
+		update_range(b, n->output, v[n->output]);
+		if (n->n_inputs)
+			cqi_stats_add(&b->st[k], g, n, v[n->inputs[0]], v[n->inputs[0]]);
+		for (t = 0; t < n->n_inputs; t++) {
+			uint32_t u = n->inputs[t];
+
+			if (last[u] == k && !g->tensors[u].data && u != x) {
+				free(v[u]);
+				v[u] = NULL;
+			}
+		}
+		if (last[n->output] < (int64_t)k) {	/* read by no node */
+			free(v[n->output]);
+			v[n->output] = NULL;
+		}
+	}
+	for (t = 0; t < g->n_tensors; t++)	/* the outputs; all on errors */
+		if (v[t] && !g->tensors[t].data && t != x)
+			free(v[t]);
+	return ret;
+}
+
 static int calibrate(struct qb *b, const struct cim_dataset *d)
 {
 	struct cim_graph *g = b->g;
-	uint32_t s, t;
-	uint64_t i;
+	uint32_t s, t, j;
+	int64_t *last;
+	float **v;
+	int ret = 0;
 
 	for (t = 0; t < g->n_tensors; t++) {
 		b->lo[t] = INFINITY;
@@ -69,26 +132,24 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 		if (!b->seq && wants_stats(b, &g->nodes[t]) &&
 		    cqi_stats_init(&b->st[t], g, &g->nodes[t]))
 			return -ENOMEM;
-	for (s = 0; s < d->n; s++) {
-		const float *in = d->data + (size_t)s * d->len;
-		float **v;
-		int ret = cim_graph_run_all(g, &in, &v);
-
-		if (ret)
-			return ret;
-		for (t = 0; t < g->n_tensors; t++) {
-			for (i = 0; v[t] && i < g->tensors[t].size; i++) {
-				b->lo[t] = v[t][i] < b->lo[t] ? v[t][i] : b->lo[t];
-				b->hi[t] = v[t][i] > b->hi[t] ? v[t][i] : b->hi[t];
-			}
-		}
-		for (t = 0; t < g->n_nodes; t++)
-			if (g->nodes[t].n_inputs)
-				cqi_stats_add(&b->st[t], g, &g->nodes[t],
-					      v[g->nodes[t].inputs[0]],
-					      v[g->nodes[t].inputs[0]]);
-		cim_graph_values_free(g, v);
+	last = malloc((g->n_tensors ? g->n_tensors : 1) * sizeof(*last));
+	v = calloc(g->n_tensors ? g->n_tensors : 1, sizeof(*v));
+	if (!last || !v) {
+		free(last);
+		free(v);
+		return -ENOMEM;
 	}
+	for (t = 0; t < g->n_tensors; t++)
+		last[t] = -1;
+	for (t = 0; t < g->n_nodes; t++)
+		for (j = 0; j < g->nodes[t].n_inputs; j++)
+			last[g->nodes[t].inputs[j]] = t;
+	for (s = 0; s < d->n && !ret; s++)
+		ret = calib_sample(b, d->data + (size_t)s * d->len, last, v);
+	free(last);
+	free(v);
+	if (ret)
+		return ret;
 	for (t = 0; t < g->n_nodes; t++)
 		cqi_stats_finish(&b->st[t]);
 	return 0;
