@@ -402,7 +402,8 @@ static int tune(struct qb *b, const struct cim_node *n,
 /*
  * Sequential mode: the statistics of n's input as the quantized model
  * built so far computes it, next to the float graph's, over the
- * calibration set.
+ * calibration set, both networks re-run from the start for each sample:
+ * the plain reference (CIM_QUANT_SEQ_RERUN) of cqi_seq_stats().
  */
 static int seq_stats(struct qb *b, const struct cim_node *n,
 		     struct cqi_stats *st)
@@ -583,7 +584,7 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
 		return qerr(b, n, "more than one row (batch) is not supported");
 	if (b->seq && wants_stats(b, n)) {
-		ret = getenv("CIM_OLD_SEQ") ? seq_stats(b, n, st) :
+		ret = flags_of(b) & CIM_QUANT_SEQ_RERUN ? seq_stats(b, n, st) :
 		      cqi_seq_stats(b->sq, b->q, b->qid, n, st);
 		if (ret)
 			return ret;
@@ -984,7 +985,7 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	ret = -ENOMEM;
 	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
 		ret = calibrate(&b, calib);
-	if (!ret && b.seq)
+	if (!ret && b.seq && !(flags_of(&b) & CIM_QUANT_SEQ_RERUN))
 		ret = cqi_seq_init(&b.sq, g, calib, b.q->cap);
 	if (!ret)
 		ret = build(&b);
