@@ -9,7 +9,7 @@
  * the direct loop, which is faster there.  When scratch cannot be
  * allocated the direct loops (kernels_float.c) run instead.
  */
-#include <cblas.h>
+#include "blas.h"
 #include <stdlib.h>
 
 #include "compiler.h"

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
+#include "blas.h"
 
 #include "quant.h"
 
