@@ -138,8 +138,14 @@ struct refi_env;
 /* The quantized model's executor callbacks (quant_exec.c) into e. */
 void cqi_qmodel_env(struct refi_env *e, const struct cim_qmodel *qm);
 int cqi_seq_init(struct cqi_seq **s, struct cim_graph *g,
-		 const struct cim_dataset *d, uint32_t cap);
-/* st: statistics of n's input, quantized (model so far) and float. */
+		 const struct cim_dataset *d, uint32_t cap, const uint8_t *fl);
+/*
+ * st: statistics of n's input, quantized (model so far) and float.  On
+ * entry st holds calibration's unfinished float statistics of n; nodes
+ * fl[] (cqi_seq_init) did not mark take their float sums from it, the
+ * others get the float inputs too (for cov(xf, x)): the float graph
+ * runs only up to the last marked node.
+ */
 int cqi_seq_stats(struct cqi_seq *s, struct cim_quantized *q,
 		  const int32_t *qid, const struct cim_node *n,
 		  struct cqi_stats *st);

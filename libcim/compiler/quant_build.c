@@ -128,8 +128,12 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 		b->lo[t] = INFINITY;
 		b->hi[t] = -INFINITY;
 	}
+	/*
+	 * Sequential mode keeps these float statistics unfinished: the
+	 * layers that need no float inputs later take their float sums.
+	 */
 	for (t = 0; t < g->n_nodes; t++)
-		if (!b->seq && wants_stats(b, &g->nodes[t]) &&
+		if (wants_stats(b, &g->nodes[t]) &&
 		    cqi_stats_init(&b->st[t], g, &g->nodes[t]))
 			return -ENOMEM;
 	last = malloc((g->n_tensors ? g->n_tensors : 1) * sizeof(*last));
@@ -150,7 +154,7 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 	free(v);
 	if (ret)
 		return ret;
-	for (t = 0; t < g->n_nodes; t++)
+	for (t = 0; t < g->n_nodes && !b->seq; t++)
 		cqi_stats_finish(&b->st[t]);
 	return 0;
 }
@@ -415,7 +419,10 @@ static int seq_stats(struct qb *b, const struct cim_node *n,
 	uint32_t hw = qt->shape.h * qt->shape.w, c, p, s;
 	float *xq = malloc(t->size * sizeof(float));
 	int8_t *in = malloc(cim_tensor_size(&q->tensors[0].shape));
-	int ret = cqi_stats_init(st, g, n);
+	int ret;
+
+	cqi_stats_free(st);	/* calibration's float statistics */
+	ret = cqi_stats_init(st, g, n);
 
 	if (!xq || !in || cim_tensor_size(&qt->shape) != t->size)
 		ret = ret ? ret : (xq && in ? -EINVAL : -ENOMEM);
@@ -985,8 +992,15 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	ret = -ENOMEM;
 	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
 		ret = calibrate(&b, calib);
-	if (!ret && b.seq && !(flags_of(&b) & CIM_QUANT_SEQ_RERUN))
-		ret = cqi_seq_init(&b.sq, g, calib, b.q->cap);
+	if (!ret && b.seq && !(flags_of(&b) & CIM_QUANT_SEQ_RERUN)) {
+		uint8_t *fl = calloc(g->n_nodes ? g->n_nodes : 1, 1);
+
+		/* float inputs: the layers whose refit wants cov(xf, x) */
+		for (i = 0; fl && i < g->n_nodes; i++)
+			fl[i] = wants_stats(&b, &g->nodes[i]) && b.st[i].full;
+		ret = fl ? cqi_seq_init(&b.sq, g, calib, b.q->cap, fl) : -ENOMEM;
+		free(fl);
+	}
 	if (!ret)
 		ret = build(&b);
 	cqi_seq_free(b.sq);

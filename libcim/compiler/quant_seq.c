@@ -7,7 +7,10 @@
  * forward: each calibration sample keeps the float graph's tensors and
  * the quantized model's int8 tensors that a later node still reads (its
  * frontier), and a layer's statistics run only the float nodes and the
- * quantized ops added since the previous layer's.  Each node and each op
+ * quantized ops added since the previous layer's.  The float inputs are
+ * needed only by layers whose refit wants cov(xf, x) (full covariance);
+ * the others take their float sums from calibration, so the float graph
+ * stops, and its tensors go, after the last such layer.  Each node and each op
  * runs once per sample in total, as in one inference, instead of once
  * per 4-bit layer.  The int8 ops of the samples run on two threads.
  */
@@ -34,6 +37,8 @@ struct cqi_seq {
 	int8_t ***qv;		/* per sample, per qtensor */
 	struct cim_image_tensor *shape;	/* per qtensor */
 	uint64_t kmax, nmax;	/* scratch sizes of the ops so far */
+	int64_t last_float;	/* last node that wants float inputs, -1 */
+	const uint8_t *fl;	/* per node: wants them */
 };
 
 /* Float tensors the sequence owns: not initializers, not the input. */
@@ -63,11 +68,12 @@ void cqi_seq_free(struct cqi_seq *s)
 	free(s->qv);
 	free(s->last);
 	free(s->shape);
+	free((void *)s->fl);
 	free(s);
 }
 
 int cqi_seq_init(struct cqi_seq **out, struct cim_graph *g,
-		 const struct cim_dataset *d, uint32_t cap)
+		 const struct cim_dataset *d, uint32_t cap, const uint8_t *fl)
 {
 	struct cqi_seq *s = calloc(1, sizeof(*s));
 	uint32_t i, j, t;
@@ -80,9 +86,17 @@ int cqi_seq_init(struct cqi_seq **out, struct cim_graph *g,
 	s->cap = cap;
 	s->last = malloc((g->n_tensors ? g->n_tensors : 1) * sizeof(*s->last));
 	s->shape = calloc(cap, sizeof(*s->shape));
+	s->fl = malloc(g->n_nodes ? g->n_nodes : 1);
+	s->last_float = -1;
+	if (s->fl)
+		for (i = 0; i < g->n_nodes; i++) {
+			((uint8_t *)s->fl)[i] = fl[i];
+			if (fl[i])
+				s->last_float = i;
+		}
 	s->fv = calloc(d->n ? d->n : 1, sizeof(*s->fv));
 	s->qv = calloc(d->n ? d->n : 1, sizeof(*s->qv));
-	if (!s->last || !s->shape || !s->fv || !s->qv)
+	if (!s->last || !s->shape || !s->fv || !s->qv || !s->fl)
 		return -ENOMEM;
 	for (t = 0; t < g->n_tensors; t++)
 		s->last[t] = -1;
@@ -99,6 +113,21 @@ int cqi_seq_init(struct cqi_seq **out, struct cim_graph *g,
 		s->fv[i][g->inputs[0]] = (float *)(d->data + (size_t)i * d->len);
 	}
 	return 0;
+}
+
+/* No node wants float inputs any more: the float tensors go. */
+static void float_drop(struct cqi_seq *s)
+{
+	uint32_t i, t;
+
+	for (t = 0; t < s->g->n_tensors; t++) {
+		if (!owned(s->g, t))
+			continue;
+		for (i = 0; i < s->d->n; i++) {
+			free(s->fv[i][t]);
+			s->fv[i][t] = NULL;
+		}
+	}
 }
 
 /* Float nodes [fdone, upto) of every sample; dead tensors freed. */
@@ -256,6 +285,8 @@ int cqi_seq_stats(struct cqi_seq *s, struct cim_quantized *q,
 	uint32_t node = (uint32_t)(n - g->nodes), in = n->inputs[0], i, c, p;
 	const struct cim_tensor *t = &g->tensors[in];
 	const struct cim_qtensor *qt;
+	int with_float = s->fl[node];
+	struct cqi_stats ns;
 	uint32_t hw;
 	float *xq;
 	int ret;
@@ -266,21 +297,25 @@ int cqi_seq_stats(struct cqi_seq *s, struct cim_quantized *q,
 	hw = qt->shape.h * qt->shape.w;
 	if (cim_tensor_size(&qt->shape) != t->size)
 		return -EINVAL;
+	if (!with_float && !st->sumf)
+		return -EINVAL;	/* no float statistics from calibration */
 	q->m.tensors = q->tensors;
 	q->m.ops = q->ops;
 	q->m.output_tensor = 0;
-	ret = float_upto(s, node);
+	ret = with_float ? float_upto(s, node) : 0;
 	if (!ret)
 		ret = quant_upto(s, q, qid, node);
 	if (!ret)
-		ret = cqi_stats_init(st, g, n);
+		ret = cqi_stats_init(&ns, g, n);
+	if (ret)
+		return ret;
 	xq = malloc(t->size * sizeof(float));
-	if (!ret && !xq)
+	if (!xq)
 		ret = -ENOMEM;
 	for (i = 0; i < s->d->n && !ret; i++) {
 		const int8_t *v = s->qv[i][qid[in]];
 
-		if (!v || !s->fv[i][in]) {
+		if (!v || (with_float && !s->fv[i][in])) {
 			ret = -EINVAL;
 			break;
 		}
@@ -288,10 +323,20 @@ int cqi_seq_stats(struct cqi_seq *s, struct cim_quantized *q,
 			for (p = 0; p < hw; p++)
 				xq[(size_t)c * hw + p] = qt->q.scale *
 					(v[(size_t)p * qt->shape.c + c] - qt->q.zero_point);
-		cqi_stats_add(st, g, n, xq, s->fv[i][in]);
+		cqi_stats_add(&ns, g, n, xq, with_float ? s->fv[i][in] : xq);
 	}
 	free(xq);
-	if (!ret)
-		cqi_stats_finish(st);
-	return ret;
+	if ((int64_t)node >= s->last_float)
+		float_drop(s);	/* no later node wants float inputs */
+	if (ret) {
+		cqi_stats_free(&ns);
+		return ret;
+	}
+	/* The float sums: the same values in the same order as calibration's. */
+	if (!with_float)
+		memcpy(ns.sumf, st->sumf, (size_t)ns.groups * ns.kg * sizeof(double));
+	cqi_stats_finish(&ns);
+	cqi_stats_free(st);
+	*st = ns;
+	return 0;
 }
