@@ -27,7 +27,11 @@ CIM_CC_CPPFLAGS := $(CIM_RT_CPPFLAGS) -I$(TOP)/libcim/compiler/include \
 # their .pc files say: Requires.private, Libs.private).
 RT_PC_REQUIRES := libdrm libudev
 RT_SYSLIBS := -lpthread -lm
-CC_PC_REQUIRES := libprotobuf-c
+# OpenBLAS (the compiler's float executor and calibration, blas.h) when
+# pkg-config finds it; else plain loops (slow; e.g. the arm64 cross build).
+HAVE_BLAS := $(shell $(PKG_CONFIG) --exists openblas 2>/dev/null && echo 1)
+CC_PC_REQUIRES := libprotobuf-c $(if $(HAVE_BLAS),openblas)
+BLAS_CFLAGS := $(if $(HAVE_BLAS),-DCIM_HAVE_BLAS $(shell $(PKG_CONFIG) --cflags openblas 2>/dev/null))
 CC_SYSLIBS := -lm
 RT_LIBS := $(shell $(PKG_CONFIG) --libs $(RT_PC_REQUIRES) 2>/dev/null) \
 	   $(RT_SYSLIBS)

@@ -7,7 +7,7 @@ PKGS_MAIN="build-essential pkg-config libdrm-dev libudev-dev libkmod-dev
 libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse
 device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
-libonnx-dev libxnnpack-dev libpthreadpool-dev
+libonnx-dev libxnnpack-dev libpthreadpool-dev libopenblas-dev
 debootstrap qemu-system-arm gcc-aarch64-linux-gnu
 python3-torch python3-torchvision python3-onnx libonnx-testdata"
 # Packaging and its tests: make install/deb, DKMS, lintian, the clean

@@ -33,6 +33,22 @@ void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
 	    float *const *v);
 void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
 	      float *const *v);
+/* One node of the float executor: v[t] holds tensor t (output allocated). */
+void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v);
+/* The same without the GEMM: loops (depthwise, fallback, tests). */
+void cgk_fc_direct(const struct cim_graph *g, const struct cim_node *n,
+		   float *const *v);
+void cgk_conv_direct(const struct cim_graph *g, const struct cim_node *n,
+		     float *const *v);
+/*
+ * The im2col matrix (K x cols, row-major) of output positions [p0, p0 +
+ * cols) of one group of a CONV: row (ic, ky, kx), 0 in the padding.  xg:
+ * the group's cpg input planes of h x wd; ow: output width.
+ */
+void cgk_im2col(const struct cim_conv_attrs *a, const float *xg, uint32_t cpg,
+		uint32_t h, uint32_t wd, uint32_t ow, size_t p0, size_t cols,
+		float *col);
 void cgk_pool(const struct cim_graph *g, const struct cim_node *n,
 	      float *const *v);
 void cgk_transpose(const struct cim_graph *g, const struct cim_node *n,
@@ -43,7 +59,18 @@ void cgk_softmax(const struct cim_graph *g, const struct cim_node *n,
 		 float *const *v);
 void cgk_batchnorm(const struct cim_graph *g, const struct cim_node *n,
 		   float *const *v);
-float cgk_act(const struct cim_node *n, float x);
+/* A node's fused activation. */
+static inline float cgk_act(const struct cim_node *n, float x)
+{
+	switch (n->act) {
+	case CIM_ACT_RELU:
+		return x > 0 ? x : 0;
+	case CIM_ACT_CLIP:
+		return x < n->act_min ? n->act_min : x > n->act_max ? n->act_max : x;
+	default:
+		return x;
+	}
+}
 float cgk_unary_fn(uint32_t fn, float alpha, float beta, float x);
 void cgk_unary(const struct cim_graph *g, const struct cim_node *n,
 	       float *const *v);

@@ -2,9 +2,9 @@
 # libcim/compiler/), public headers, and the protoc-c step.
 
 COMPILER_SRCS := graph.c graph_node.c graph_pass.c graph_exec.c \
-	kernels_float.c kernels_elem.c graph_size.c dataset_npy.c onnx_ctx.c onnx_fold.c onnx_ops_more.c onnx_tensor.c onnx_import.c onnx_ops.c onnx_lower.c onnx_lower_win.c onnx_gemm.c \
+	kernels_float.c kernels_gemm.c blas_fallback.c kernels_elem.c graph_size.c dataset_npy.c onnx_ctx.c onnx_fold.c onnx_ops_more.c onnx_tensor.c onnx_import.c onnx_ops.c onnx_lower.c onnx_lower_win.c onnx_gemm.c \
 	dataset.c quant_params.c quant_build.c quant_exec.c quant_report.c quant_grid.c onnx_qdq.c graph_qdq.c \
-	quant_search.c map_arena.c map_check.c map_emit.c map_place.c \
+	quant_search.c quant_seq.c map_arena.c map_check.c map_emit.c map_place.c \
 	map_plan.c map_report.c map_cost.c map_balance.c cimx_write.c image_build.c model_check.c \
 	ref_desc.c ref_exec.c ref_ops.c
 
@@ -27,6 +27,9 @@ $(B)/asan/obj/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
-$(B)/obj/compiler/%.o $(B)/asan/obj/compiler/%.o: CPPFLAGS += -I$(GEN)
+# BLAS_CFLAGS: OpenBLAS's cblas.h, if found (blas.h).
+$(B)/obj/compiler/%.o $(B)/asan/obj/compiler/%.o: CPPFLAGS += -I$(GEN) $(BLAS_CFLAGS)
+# The calibration, weight-search and integer-executor loops vectorize at -O3.
+$(addprefix $(B)/obj/compiler/,quant_search.o quant_exec.o): CFLAGS += -O3
 $(COMPILER_SRCS:%.c=$(B)/obj/compiler/%.o): | $(GEN)/onnx.pb-c.h
 $(COMPILER_SRCS:%.c=$(B)/asan/obj/compiler/%.o): | $(GEN)/onnx.pb-c.h

@@ -10,18 +10,6 @@
 
 #include "compiler.h"
 
-float cgk_act(const struct cim_node *n, float x)
-{
-	switch (n->act) {
-	case CIM_ACT_RELU:
-		return x > 0 ? x : 0;
-	case CIM_ACT_CLIP:
-		return x < n->act_min ? n->act_min : x > n->act_max ? n->act_max : x;
-	default:
-		return x;
-	}
-}
-
 static void run_elementwise(const struct cim_graph *g, const struct cim_node *n,
 			    float *const *v)
 {
@@ -51,8 +39,8 @@ static void run_elementwise(const struct cim_graph *g, const struct cim_node *n,
 	}
 }
 
-static void run_node(const struct cim_graph *g, const struct cim_node *n,
-		     float *const *v)
+void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v)
 {
 	switch (n->op) {
 	case CIM_NODE_FC:
@@ -147,7 +135,7 @@ static int run(struct cim_graph *g, const float *const *in, float ***out)
 		memcpy(v[g->inputs[i]], in[i],
 		       g->tensors[g->inputs[i]].size * sizeof(float));
 	for (i = 0; i < g->n_nodes; i++)
-		run_node(g, &g->nodes[i], v);
+		cgk_run_node(g, &g->nodes[i], v);
 	*out = v;
 	return 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Float kernels of the graph executor.  Straightforward loops, double
- * accumulators: this is the reference the quantized model is measured
- * against, not a fast path.
+ * accumulators where it matters.  FC and CONV run on a GEMM
+ * (kernels_gemm.c); their direct loops here are its fallback, the
+ * depthwise path, and what the tests compare the GEMM with.
  */
 #include <math.h>
 #include <string.h>
@@ -12,8 +13,8 @@
 #define T(i)	(&g->tensors[n->inputs[i]])
 #define OUT	(&g->tensors[n->output])
 
-void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
-	    float *const *v)
+void cgk_fc_direct(const struct cim_graph *g, const struct cim_node *n,
+		   float *const *v)
 {
 	const float *x = v[n->inputs[0]], *w = v[n->inputs[1]];
 	const float *b = n->n_inputs > 2 ? v[n->inputs[2]] : NULL;
@@ -40,8 +41,8 @@ void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
  * output plane.  The inner loop runs over a row's valid outputs with no
  * bounds checks, so it vectorizes; float accumulators, as PyTorch's.
  */
-void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
-	      float *const *v)
+void cgk_conv_direct(const struct cim_graph *g, const struct cim_node *n,
+		     float *const *v)
 {
 	const struct cim_conv_attrs *a = &n->attr.conv;
 	const float *x = v[n->inputs[0]], *w = v[n->inputs[1]];

@@ -142,7 +142,8 @@ static int gemm_add_c(struct onnx_ctx *c, const char *fc_out, const char *c_name
  * summed by ADDs.
  */
 static int fc_rows(struct onnx_ctx *c, const char *x, const float *w,
-		   uint32_t n, uint32_t k, const float *bias, const char *out)
+		   const char *w_init, uint32_t n, uint32_t k, const float *bias,
+		   const char *out)
 {
 	char wname[ONNX_NAME_LEN], bname[ONNX_NAME_LEN], xs[ONNX_NAME_LEN], part[ONNX_NAME_LEN];
 	char acc[2][ONNX_NAME_LEN], suffix[32];
@@ -154,7 +155,10 @@ static int fc_rows(struct onnx_ctx *c, const char *x, const float *w,
 	if (parts <= 1) {
 		wd[0] = n;
 		wd[1] = k;
-		ret = onnx_add_init(c, "W", 2, wd, w, wname);
+		if (w_init)	/* the graph's own [N, K] initializer */
+			snprintf(wname, sizeof(wname), "%s", w_init);
+		else
+			ret = onnx_add_init(c, "W", 2, wd, w, wname);
 		if (!ret)
 			ret = onnx_add_init(c, "B", 1, &n, bias, bname);
 		ins[0] = x;
@@ -215,6 +219,7 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	char tname[ONNX_NAME_LEN], rows[ONNX_NAME_LEN], fco[ONNX_NAME_LEN];
 	const struct cim_tensor *a, *b;
 	uint32_t k, n, i, j, ar, adims[CIM_MAX_RANK], m = 1;
+	const char *w_init;
 	float *w = NULL, *bias = NULL;
 	int ret, bias_form = 1, batched;
 
@@ -235,13 +240,17 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		m *= adims[i];
 	k = trans_b ? b->dims[1] : b->dims[0];
 	n = trans_b ? b->dims[0] : b->dims[1];
-	w = malloc((size_t)k * n * sizeof(*w));
+	/* B^T as it is (PyTorch's nn.Linear): the FC reads it, no copy. */
+	w_init = trans_b && alpha == 1.0f && k <= CQI_MAX_VECTOR &&
+		 onnx_in_name(c, 1) && strlen(onnx_in_name(c, 1)) < ONNX_NAME_LEN ?
+		 onnx_in_name(c, 1) : NULL;
+	w = w_init ? NULL : malloc((size_t)k * n * sizeof(*w));
 	bias = calloc(n, sizeof(*bias));
-	if (!w || !bias) {
+	if ((!w_init && !w) || !bias) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; !w_init && i < n; i++)
 		for (j = 0; j < k; j++)
 			w[(size_t)i * k + j] = alpha * (trans_b ? b->data[(size_t)i * k + j] :
 							b->data[(size_t)j * n + i]);
@@ -271,7 +280,7 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 		ins[0] = tname;
 	}
 	snprintf(fco, sizeof(fco), "%.400s:fc", c->node->output[0]);
-	ret = fc_rows(c, ins[0], w, n, k, bias, batched || !bias_form ? fco :
+	ret = fc_rows(c, ins[0], w, w_init, n, k, bias, batched || !bias_form ? fco :
 		      c->out_over ? c->out_over : c->node->output[0]);
 	if (!ret && batched) {
 		union cim_node_attrs r = { .reshape = { .rank = ar } };

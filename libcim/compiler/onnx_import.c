@@ -276,24 +276,14 @@ static int import_model(struct onnx_ctx *c, const Onnx__ModelProto *m)
 	return ret;
 }
 
-int cim_onnx_import(const void *buf, size_t size, int optimize,
-		    struct cim_graph **out, char *err, size_t errlen)
+/* The graph of an unpacked model, which it frees. */
+static int import_unpacked(Onnx__ModelProto *m, int optimize,
+			   struct cim_graph **out, char *err, size_t errlen)
 {
 	struct onnx_ctx c = { .err = err, .errlen = errlen };
-	Onnx__ModelProto *m;
 	size_t i;
 	int ret;
 
-	if (err && errlen)
-		err[0] = 0;
-	if (!out || (!buf && size))
-		return -EINVAL;
-	*out = NULL;
-	if (size > MAX_MODEL_BYTES)
-		return onnx_err(&c, "model is larger than 2 GiB");
-	m = onnx__model_proto__unpack(NULL, size, buf);
-	if (!m)
-		return onnx_err(&c, "not an ONNX model (protobuf parse error)");
 	c.g = cim_graph_new();
 	ret = c.g ? import_model(&c, m) : -ENOMEM;
 	if (!ret && optimize) {
@@ -319,10 +309,40 @@ int cim_onnx_import(const void *buf, size_t size, int optimize,
 	return 0;
 }
 
+/* Unpack buf (protobuf-c copies what it keeps: buf may go after). */
+static int unpack(const void *buf, size_t size, Onnx__ModelProto **m,
+		  char *err, size_t errlen)
+{
+	struct onnx_ctx c = { .err = err, .errlen = errlen };
+
+	if (size > MAX_MODEL_BYTES)
+		return onnx_err(&c, "model is larger than 2 GiB");
+	*m = onnx__model_proto__unpack(NULL, size, buf);
+	if (!*m)
+		return onnx_err(&c, "not an ONNX model (protobuf parse error)");
+	return 0;
+}
+
+int cim_onnx_import(const void *buf, size_t size, int optimize,
+		    struct cim_graph **out, char *err, size_t errlen)
+{
+	Onnx__ModelProto *m;
+	int ret;
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!out || (!buf && size))
+		return -EINVAL;
+	*out = NULL;
+	ret = unpack(buf, size, &m, err, errlen);
+	return ret ? ret : import_unpacked(m, optimize, out, err, errlen);
+}
+
 int cim_onnx_import_file(const char *path, int optimize,
 			 struct cim_graph **out, char *err, size_t errlen)
 {
 	struct onnx_ctx c = { .err = err, .errlen = errlen };
+	Onnx__ModelProto *m;
 	size_t len;
 	void *buf;
 	int ret, opened;
@@ -340,7 +360,11 @@ int cim_onnx_import_file(const char *path, int optimize,
 		onnx_err(&c, "%s: cannot read", path);
 		return -EIO;
 	}
-	ret = cim_onnx_import(buf, len, optimize, out, err, errlen);
+	/* The file's bytes go before the graph's floats come: one copy less. */
+	if (err && errlen)
+		err[0] = 0;
+	*out = NULL;
+	ret = unpack(buf, len, &m, err, errlen);
 	free(buf);
-	return ret;
+	return ret ? ret : import_unpacked(m, optimize, out, err, errlen);
 }

@@ -34,6 +34,36 @@ const char *cqi_wsrc_name(const struct cim_quantized *q, uint32_t op);
 
 /* Asymmetric int8 parameters covering [lo, hi] (and 0). */
 struct cim_qparams cqi_act_params(float lo, float hi);
+/*
+ * roundf(v) (halves away from 0) without the libm call or branches: the
+ * weight searches round millions of quotients, and this vectorizes.
+ * Same value for every v (a huge v, or a NaN, comes back as it is; the
+ * sign of a zero result may differ, which no caller sees).
+ */
+static inline float cqi_roundf(float v)
+{
+	int small = (v > -8388608.0f) & (v < 8388608.0f);	/* else integral */
+	float a = small ? v : 0.0f, t = (float)(int32_t)a, d = a - t;
+
+	t += (d >= 0.5f ? 1.0f : 0.0f) - (d <= -0.5f ? 1.0f : 0.0f);
+	return small ? t : v;
+}
+
+/* 4-bit weights: cell clamp(round(w/s) + z, 0, 15).  Inline: hot. */
+static inline float cqi_q4f(float w, float s, int32_t z)
+{
+	float v = cqi_roundf(w / s) + (float)z;
+	int below = v < 0.0f, above = v > 15.0f;	/* both: no branch */
+
+	v = below ? 0.0f : v;
+	return above ? 15.0f : v;
+}
+
+static inline int8_t cqi_q4(float w, float s, int32_t z)
+{
+	return (int8_t)cqi_q4f(w, s, z);
+}
+
 /* round(x / scale) + zp clamped to int8. */
 int8_t cqi_quantize(const struct cim_qparams *p, float x);
 
@@ -52,8 +82,6 @@ int cqi_weights(struct cim_qop *op, const float *w, const float *b,
 /* 8-bit weights: symmetric scale max|w|/127, value clamp(round(w/s)). */
 float cqi_w8_scale(const float *w, uint32_t k);
 int8_t cqi_q8(float w, float s);
-/* 4-bit weights: cell clamp(round(w/s) + z, 0, 15). */
-int8_t cqi_q4(float w, float s, int32_t z);
 /* 4-bit min/max parameters over [min(w,0), max(w,0)]. */
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
 
@@ -116,5 +144,28 @@ int cqi_refit(const float *w, uint32_t k, const double *C, const double *X,
 int cqi_gptq_prep(const double *C, uint32_t k, double *U, double *tmp);
 void cqi_gptq_row(const float *w, uint32_t k, const double *U, float s,
 		  int32_t z, float *out, double *r);
+
+/*
+ * Sequential statistics (quant_seq.c): the float graph and the quantized
+ * model built so far, advanced over the calibration set one layer at a
+ * time, each sample keeping only the tensors later nodes read.
+ */
+struct cqi_seq;
+struct refi_env;
+/* The quantized model's executor callbacks (quant_exec.c) into e. */
+void cqi_qmodel_env(struct refi_env *e, const struct cim_qmodel *qm);
+int cqi_seq_init(struct cqi_seq **s, struct cim_graph *g,
+		 const struct cim_dataset *d, uint32_t cap, const uint8_t *fl);
+/*
+ * st: statistics of n's input, quantized (model so far) and float.  On
+ * entry st holds calibration's unfinished float statistics of n; nodes
+ * fl[] (cqi_seq_init) did not mark take their float sums from it, the
+ * others get the float inputs too (for cov(xf, x)): the float graph
+ * runs only up to the last marked node.
+ */
+int cqi_seq_stats(struct cqi_seq *s, struct cim_quantized *q,
+		  const int32_t *qid, const struct cim_node *n,
+		  struct cqi_stats *st);
+void cqi_seq_free(struct cqi_seq *s);
 
 #endif

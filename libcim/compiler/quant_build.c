@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct qb {
 	struct cqi_stats *st;	/* per graph node: FC/CONV input statistics */
 	const struct cim_dataset *calib;
 	int seq;		/* statistics from the quantized model so far */
+	struct cqi_seq *sq;	/* ... kept per sample (quant_seq.c) */
 	char *err;
 	size_t errlen;
 };
@@ -53,41 +55,106 @@ static int wants_stats(struct qb *b, const struct cim_node *n)
 	return wbits_of(b, n) == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
 }
 
+static void update_range(struct qb *b, uint32_t t, const float *v)
+{
+	float lo = b->lo[t], hi = b->hi[t];
+	uint64_t i;
+
+	for (i = 0; i < b->g->tensors[t].size; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	b->lo[t] = lo;
+	b->hi[t] = hi;
+}
+
+/*
+ * One sample through the float graph, node by node: each node's output
+ * range and its input statistics as soon as it has run, and each tensor
+ * freed after the last node that reads it (last[t]), so that only the
+ * live activations are held, not all of them.
+ */
+static int calib_sample(struct qb *b, const float *in, const int64_t *last,
+			float **v)
+{
+	struct cim_graph *g = b->g;
+	uint32_t k, t, x = g->inputs[0];
+	int ret = 0;
+
+	for (t = 0; t < g->n_tensors; t++)
+		v[t] = g->tensors[t].data;
+	v[x] = (float *)in;
+	update_range(b, x, in);
+	for (k = 0; k < g->n_nodes && !ret; k++) {
+		const struct cim_node *n = &g->nodes[k];
+
+		v[n->output] = malloc(g->tensors[n->output].size * sizeof(float));
+		if (!v[n->output]) {
+			ret = -ENOMEM;
+			break;
+		}
+		cgk_run_node(g, n, v);
+		update_range(b, n->output, v[n->output]);
+		if (n->n_inputs)
+			cqi_stats_add(&b->st[k], g, n, v[n->inputs[0]], v[n->inputs[0]]);
+		for (t = 0; t < n->n_inputs; t++) {
+			uint32_t u = n->inputs[t];
+
+			if (last[u] == k && !g->tensors[u].data && u != x) {
+				free(v[u]);
+				v[u] = NULL;
+			}
+		}
+		if (last[n->output] < (int64_t)k) {	/* read by no node */
+			free(v[n->output]);
+			v[n->output] = NULL;
+		}
+	}
+	for (t = 0; t < g->n_tensors; t++)	/* the outputs; all on errors */
+		if (v[t] && !g->tensors[t].data && t != x)
+			free(v[t]);
+	return ret;
+}
+
 static int calibrate(struct qb *b, const struct cim_dataset *d)
 {
 	struct cim_graph *g = b->g;
-	uint32_t s, t;
-	uint64_t i;
+	uint32_t s, t, j;
+	int64_t *last;
+	float **v;
+	int ret = 0;
 
 	for (t = 0; t < g->n_tensors; t++) {
 		b->lo[t] = INFINITY;
 		b->hi[t] = -INFINITY;
 	}
+	/*
+	 * Sequential mode keeps these float statistics unfinished: the
+	 * layers that need no float inputs later take their float sums.
+	 */
 	for (t = 0; t < g->n_nodes; t++)
-		if (!b->seq && wants_stats(b, &g->nodes[t]) &&
+		if (wants_stats(b, &g->nodes[t]) &&
 		    cqi_stats_init(&b->st[t], g, &g->nodes[t]))
 			return -ENOMEM;
-	for (s = 0; s < d->n; s++) {
-		const float *in = d->data + (size_t)s * d->len;
-		float **v;
-		int ret = cim_graph_run_all(g, &in, &v);
-
-		if (ret)
-			return ret;
-		for (t = 0; t < g->n_tensors; t++) {
-			for (i = 0; v[t] && i < g->tensors[t].size; i++) {
-				b->lo[t] = v[t][i] < b->lo[t] ? v[t][i] : b->lo[t];
-				b->hi[t] = v[t][i] > b->hi[t] ? v[t][i] : b->hi[t];
-			}
-		}
-		for (t = 0; t < g->n_nodes; t++)
-			if (g->nodes[t].n_inputs)
-				cqi_stats_add(&b->st[t], g, &g->nodes[t],
-					      v[g->nodes[t].inputs[0]],
-					      v[g->nodes[t].inputs[0]]);
-		cim_graph_values_free(g, v);
+	last = malloc((g->n_tensors ? g->n_tensors : 1) * sizeof(*last));
+	v = calloc(g->n_tensors ? g->n_tensors : 1, sizeof(*v));
+	if (!last || !v) {
+		free(last);
+		free(v);
+		return -ENOMEM;
 	}
+	for (t = 0; t < g->n_tensors; t++)
+		last[t] = -1;
 	for (t = 0; t < g->n_nodes; t++)
+		for (j = 0; j < g->nodes[t].n_inputs; j++)
+			last[g->nodes[t].inputs[j]] = t;
+	for (s = 0; s < d->n && !ret; s++)
+		ret = calib_sample(b, d->data + (size_t)s * d->len, last, v);
+	free(last);
+	free(v);
+	if (ret)
+		return ret;
+	for (t = 0; t < g->n_nodes && !b->seq; t++)
 		cqi_stats_finish(&b->st[t]);
 	/* a QDQ model's activation parameters win over the range seen */
 	for (t = 0; t < g->n_tensors; t++) {
@@ -211,69 +278,35 @@ static void tuned_free(struct tuned *t)
  * corrected so that the mean output matches the float graph's (bc):
  * b' = b + w.mu_f - w_hat.mu.  Outputs stay NULL without statistics.
  */
-static int tune(struct qb *b, const struct cim_node *n,
-		const struct cqi_stats *st, uint32_t wbits, struct tuned *tu)
+/* One thread's share of tune(): rows first, first + step, ... */
+struct tune_job {
+	const float *wd, *bias;
+	const struct cqi_stats *st;
+	struct tuned *tu;
+	uint32_t N, K, wbits, first, step;
+	int search, grid, corr, gptq, refit, ret;
+};
+
+static void *tune_rows(void *arg)
 {
-	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
-	const float *bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL;
-	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), r, i;
-	/*
-	 * weights already on a 4-bit grid stay there (quant_grid.c), unless
-	 * the caller asked for the plain min/max scheme
-	 */
-	int grid = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX) &&
-		   cqi_layer_on_grid(w->data, N, K);
-	int search = wbits == 4 && !grid && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
-	int corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR);
-	int gptq = search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
-	int refit = search && st->full && b->seq;
-	uint32_t grp_done = UINT32_MAX;
-	double *e, *U = NULL, *tmp = NULL;
-	float *rf = NULL;
+	struct tune_job *j = arg;
+	const struct cqi_stats *st = j->st;
+	struct tuned *tu = j->tu;
+	uint32_t N = j->N, K = j->K, r, i, grp_done = UINT32_MAX;
+	double *e = malloc(K * sizeof(double)), *U = NULL, *tmp = NULL;
+	float *rf = j->search ? malloc(K * sizeof(float)) : NULL;
 	int ok = 0;
 
-	memset(tu, 0, sizeof(*tu));
-	tu->wsrc = wbits == 8 ? CQI_WSRC_INT8 : grid ? CQI_WSRC_GRID :
-		   CQI_WSRC_MINMAX;
-	if (grid) {
-		/* each channel's own grid, kept as it is */
-		tu->s4 = malloc(N * sizeof(float));
-		tu->z4 = malloc(N * sizeof(int32_t));
-		if (!tu->s4 || !tu->z4) {
-			tuned_free(tu);
-			return -ENOMEM;
-		}
-		for (r = 0; r < N; r++)
-			cqi_w4_on_grid(w->data + (size_t)r * K, K, &tu->s4[r],
-				       &tu->z4[r]);
-	}
-	if (!st->done || st->kg != K || (!search && !corr))
-		return 0;
-	if (search)
-		tu->wsrc = CQI_WSRC_SEARCH;
-	e = malloc(K * sizeof(double));
-	tu->bc = malloc(N * sizeof(float));
-	if (search) {
-		tu->s4 = malloc(N * sizeof(float));
-		tu->z4 = malloc(N * sizeof(int32_t));
-		tu->wq = malloc((size_t)N * K * sizeof(float));
-		rf = malloc(K * sizeof(float));
-	}
-	if (gptq || refit) {
+	if (j->gptq || j->refit) {
 		U = malloc((size_t)K * K * sizeof(double));
 		tmp = malloc((size_t)K * K * sizeof(double));
 	}
-	if (!e || !tu->bc || (search && (!tu->s4 || !tu->z4 || !tu->wq || !rf)) ||
-	    ((gptq || refit) && (!U || !tmp))) {
-		free(e);
-		free(U);
-		free(tmp);
-		free(rf);
-		tuned_free(tu);
-		return -ENOMEM;
+	if (!e || (j->search && !rf) || ((j->gptq || j->refit) && (!U || !tmp))) {
+		j->ret = -ENOMEM;
+		goto out;
 	}
-	for (r = 0; r < N; r++) {
-		const float *wr = w->data + (size_t)r * K;
+	for (r = j->first; r < N; r += j->step) {
+		const float *wr = j->wd + (size_t)r * K;
 		uint32_t grp = r / (N / st->groups);
 		const double *mu = st->sum + (size_t)grp * K;
 		const double *muf = st->sumf + (size_t)grp * K;
@@ -281,19 +314,19 @@ static int tune(struct qb *b, const struct cim_node *n,
 		const double *C = st->m2 + off;
 		double shift = 0;
 
-		if (search) {
+		if (j->search) {
 			const float *src = wr;
 			float *o = tu->wq + (size_t)r * K, sc;
 			int32_t z;
 
-			if (refit && !cqi_refit(wr, K, C, st->cross + off, rf, tmp, e))
+			if (j->refit && !cqi_refit(wr, K, C, st->cross + off, rf, tmp, e))
 				src = rf;
 			cqi_w4_search(src, K, C, st->full, e, &sc, &z);
-			if (gptq && grp != grp_done) {
+			if (j->gptq && grp != grp_done) {
 				ok = !cqi_gptq_prep(C, K, U, tmp);
 				grp_done = grp;
 			}
-			if (gptq && ok)
+			if (j->gptq && ok)
 				cqi_gptq_row(src, K, U, sc, z, o, e);
 			else
 				for (i = 0; i < K; i++)
@@ -302,11 +335,11 @@ static int tune(struct qb *b, const struct cim_node *n,
 			tu->z4[r] = z;
 			for (i = 0; i < K; i++)
 				shift += (double)wr[i] * muf[i] - (double)o[i] * mu[i];
-		} else if (wbits == 4) {
+		} else if (j->wbits == 4) {
 			float sc;
 			int32_t z;
 
-			if (grid) {
+			if (j->grid) {
 				sc = tu->s4[r];
 				z = tu->z4[r];
 			} else {
@@ -322,19 +355,96 @@ static int tune(struct qb *b, const struct cim_node *n,
 				shift += (double)wr[i] * muf[i] -
 					 (double)sc * cqi_q8(wr[i], sc) * mu[i];
 		}
-		tu->bc[r] = (float)((bias ? bias[r] : 0) + (corr ? shift : 0));
+		tu->bc[r] = (float)((j->bias ? j->bias[r] : 0) + (j->corr ? shift : 0));
 	}
+out:
 	free(e);
 	free(U);
 	free(tmp);
 	free(rf);
-	return 0;
+	return NULL;
+}
+
+#define TUNE_THREADS 2
+
+static int tune(struct qb *b, const struct cim_node *n,
+		const struct cqi_stats *st, uint32_t wbits, struct tuned *tu)
+{
+	const struct cim_tensor *w = &b->g->tensors[n->inputs[1]];
+	uint32_t N = w->dims[0], K = (uint32_t)(w->size / N), t, r;
+	struct tune_job jobs[TUNE_THREADS];
+	pthread_t th[TUNE_THREADS];
+	int started[TUNE_THREADS] = { 0 }, ret = 0;
+	struct tune_job j0 = {
+		.wd = w->data, .st = st, .tu = tu, .N = N, .K = K, .wbits = wbits,
+		.bias = n->n_inputs > 2 ? b->g->tensors[n->inputs[2]].data : NULL,
+		/*
+		 * weights already on a 4-bit grid stay there (quant_grid.c),
+		 * unless the caller asked for the plain min/max scheme
+		 */
+		.grid = wbits == 4 && !(flags_of(b) & CIM_QUANT_W4_MINMAX) &&
+			cqi_layer_on_grid(w->data, N, K),
+		.corr = !(flags_of(b) & CIM_QUANT_NO_BIAS_CORR),
+		.step = TUNE_THREADS,
+	};
+
+	j0.search = wbits == 4 && !j0.grid && !(flags_of(b) & CIM_QUANT_W4_MINMAX);
+	j0.gptq = j0.search && st->full && !(flags_of(b) & CIM_QUANT_NO_GPTQ);
+	j0.refit = j0.search && st->full && b->seq;
+	memset(tu, 0, sizeof(*tu));
+	tu->wsrc = wbits == 8 ? CQI_WSRC_INT8 : j0.grid ? CQI_WSRC_GRID :
+		   CQI_WSRC_MINMAX;
+	if (j0.grid) {
+		/* each channel's own grid, kept as it is */
+		tu->s4 = malloc(N * sizeof(float));
+		tu->z4 = malloc(N * sizeof(int32_t));
+		if (!tu->s4 || !tu->z4) {
+			tuned_free(tu);
+			return -ENOMEM;
+		}
+		for (r = 0; r < N; r++)
+			cqi_w4_on_grid(w->data + (size_t)r * K, K, &tu->s4[r],
+				       &tu->z4[r]);
+	}
+	if (!st->done || st->kg != K || (!j0.search && !j0.corr))
+		return 0;
+	if (j0.search)
+		tu->wsrc = CQI_WSRC_SEARCH;
+	tu->bc = malloc(N * sizeof(float));
+	if (j0.search) {
+		tu->s4 = malloc(N * sizeof(float));
+		tu->z4 = malloc(N * sizeof(int32_t));
+		tu->wq = malloc((size_t)N * K * sizeof(float));
+	}
+	if (!tu->bc || (j0.search && (!tu->s4 || !tu->z4 || !tu->wq))) {
+		tuned_free(tu);
+		return -ENOMEM;
+	}
+	/* Rows are independent: each thread takes every TUNE_THREADS-th. */
+	for (t = 0; t < TUNE_THREADS; t++) {
+		jobs[t] = j0;
+		jobs[t].first = t;
+		if (t && N > t)
+			started[t] = !pthread_create(&th[t], NULL, tune_rows, &jobs[t]);
+	}
+	for (t = 0; t < TUNE_THREADS; t++)
+		if (!started[t])
+			tune_rows(&jobs[t]);	/* thread 0, or no thread */
+	for (t = 0; t < TUNE_THREADS; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		ret = ret ? ret : jobs[t].ret;
+	}
+	if (ret)
+		tuned_free(tu);
+	return ret;
 }
 
 /*
  * Sequential mode: the statistics of n's input as the quantized model
  * built so far computes it, next to the float graph's, over the
- * calibration set.
+ * calibration set, both networks re-run from the start for each sample:
+ * the plain reference (CIM_QUANT_SEQ_RERUN) of cqi_seq_stats().
  */
 static int seq_stats(struct qb *b, const struct cim_node *n,
 		     struct cqi_stats *st)
@@ -346,7 +456,10 @@ static int seq_stats(struct qb *b, const struct cim_node *n,
 	uint32_t hw = qt->shape.h * qt->shape.w, c, p, s;
 	float *xq = malloc(t->size * sizeof(float));
 	int8_t *in = malloc(cim_tensor_size(&q->tensors[0].shape));
-	int ret = cqi_stats_init(st, g, n);
+	int ret;
+
+	cqi_stats_free(st);	/* calibration's float statistics */
+	ret = cqi_stats_init(st, g, n);
 
 	if (!xq || !in || cim_tensor_size(&qt->shape) != t->size)
 		ret = ret ? ret : (xq && in ? -EINVAL : -ENOMEM);
@@ -516,7 +629,8 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
 		return qerr(b, n, "more than one row (batch) is not supported");
 	if (b->seq && wants_stats(b, n)) {
-		ret = seq_stats(b, n, st);
+		ret = flags_of(b) & CIM_QUANT_SEQ_RERUN ? seq_stats(b, n, st) :
+		      cqi_seq_stats(b->sq, b->q, b->qid, n, st);
 		if (ret)
 			return ret;
 	}
@@ -918,8 +1032,18 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	ret = -ENOMEM;
 	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
 		ret = calibrate(&b, calib);
+	if (!ret && b.seq && !(flags_of(&b) & CIM_QUANT_SEQ_RERUN)) {
+		uint8_t *fl = calloc(g->n_nodes ? g->n_nodes : 1, 1);
+
+		/* float inputs: the layers whose refit wants cov(xf, x) */
+		for (i = 0; fl && i < g->n_nodes; i++)
+			fl[i] = wants_stats(&b, &g->nodes[i]) && b.st[i].full;
+		ret = fl ? cqi_seq_init(&b.sq, g, calib, b.q->cap, fl) : -ENOMEM;
+		free(fl);
+	}
 	if (!ret)
 		ret = build(&b);
+	cqi_seq_free(b.sq);
 	free(b.lo);
 	free(b.hi);
 	free(b.qid);

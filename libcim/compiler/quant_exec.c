@@ -64,6 +64,14 @@ static const int32_t *qmodel_lut(const void *ctx, uint32_t i)
 	return ((const struct cim_qmodel *)ctx)->ops[i].lut;
 }
 
+void cqi_qmodel_env(struct refi_env *e, const struct cim_qmodel *qm)
+{
+	e->ctx = qm;
+	e->mvm = qmodel_mvm;
+	e->requant = qmodel_requant;
+	e->lut = qmodel_lut;
+}
+
 /* Buffers of every tensor and scratch for the longest op. */
 static int env_init(struct refi_env *e, const struct cim_qmodel *qm)
 {

@@ -112,7 +112,7 @@ float cqi_w8_scale(const float *w, uint32_t k)
 
 int8_t cqi_q8(float w, float s)
 {
-	double v = round(w / s);
+	double v = cqi_roundf(w / s);
 
 	return (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
 }

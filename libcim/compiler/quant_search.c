@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
+
 #include "quant.h"
 
 int cqi_stats_init(struct cqi_stats *s, const struct cim_graph *g,
@@ -88,10 +90,105 @@ static void add_vec(struct cqi_stats *s, uint32_t grp)
 	}
 }
 
+/* Elements per im2col block of the CONV statistics. */
+#define STATS_BLOCK	(1u << 18)
+
+/*
+ * The vectors of one group: X, Xf (K x cols, row-major, one vector per
+ * column; Xf may be X) added at once, with BLAS: C += X X^T (upper
+ * triangle), cross += Xf X^T.
+ */
+static void add_block(struct cqi_stats *s, uint32_t grp, const double *X,
+		      const double *Xf, size_t cols)
+{
+	uint32_t K = s->kg, i;
+	double *sum = s->sum + (size_t)grp * K, *sumf = s->sumf + (size_t)grp * K;
+	size_t j;
+
+	for (i = 0; i < K; i++) {
+		const double *xr = X + (size_t)i * cols, *fr = Xf + (size_t)i * cols;
+		double a = 0, af = 0, sq = 0;
+
+		for (j = 0; j < cols; j++) {
+			a += xr[j];
+			af += fr[j];
+			sq += xr[j] * xr[j];
+		}
+		sum[i] += a;
+		sumf[i] += af;
+		if (!s->full)
+			s->m2[(size_t)grp * K + i] += sq;
+	}
+	if (!s->full)
+		return;
+	cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)K, (int)cols,
+		    1.0, X, (int)cols, 1.0, s->m2 + (size_t)grp * K * K, (int)K);
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)K, (int)K,
+		    (int)cols, 1.0, Xf, (int)cols, X, (int)cols, 1.0,
+		    s->cross + (size_t)grp * K * K, (int)K);
+}
+
+static void to_double(const float *f, double *d, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		d[i] = f[i];
+}
+
+/* A CONV's input vectors, im2col blocks at a time; -ENOMEM (not added). */
+static int add_conv(struct cqi_stats *s, const struct cim_graph *g,
+		    const struct cim_node *n, const float *in, const float *inf)
+{
+	const struct cim_conv_attrs *a = &n->attr.conv;
+	const struct cim_tensor *t = &g->tensors[n->inputs[0]];
+	const struct cim_tensor *o = &g->tensors[n->output];
+	uint32_t C = t->dims[1], H = t->dims[2], W = t->dims[3];
+	uint32_t cpg = C / a->group, grp, K = s->kg;
+	size_t plane = (size_t)o->dims[2] * o->dims[3], blk, p0;
+	int same = in == inf;
+	float *col;
+	double *X, *Xf;
+
+	blk = STATS_BLOCK / K ? STATS_BLOCK / K : 1;
+	blk = blk > plane ? plane : blk;
+	for (;;) {	/* smaller blocks when memory is short */
+		col = malloc((size_t)K * blk * sizeof(float));
+		X = malloc((size_t)K * blk * sizeof(double) * (same ? 1 : 2));
+		if (col && X)
+			break;
+		free(col);
+		free(X);
+		if (blk == 1)
+			return -ENOMEM;
+		blk /= 2;
+	}
+	Xf = same ? X : X + (size_t)K * blk;
+	for (grp = 0; grp < a->group; grp++) {
+		size_t goff = (size_t)grp * cpg * H * W;
+
+		for (p0 = 0; p0 < plane; p0 += blk) {
+			size_t cols = plane - p0 < blk ? plane - p0 : blk;
+
+			cgk_im2col(a, in + goff, cpg, H, W, o->dims[3], p0, cols, col);
+			to_double(col, X, (size_t)K * cols);
+			if (!same) {
+				cgk_im2col(a, inf + goff, cpg, H, W, o->dims[3], p0,
+					   cols, col);
+				to_double(col, Xf, (size_t)K * cols);
+			}
+			add_block(s, grp, X, Xf, cols);
+		}
+	}
+	s->count += plane;
+	free(col);
+	free(X);
+	return 0;
+}
+
 void cqi_stats_add(struct cqi_stats *s, const struct cim_graph *g,
 		   const struct cim_node *n, const float *in, const float *inf)
 {
-	const struct cim_tensor *t = &g->tensors[n->inputs[0]];
 	uint32_t i, K = s->kg;
 
 	if (!s->sum || !in || !inf)
@@ -105,36 +202,7 @@ void cqi_stats_add(struct cqi_stats *s, const struct cim_graph *g,
 		s->count++;
 		return;
 	}
-	{
-		const struct cim_conv_attrs *a = &n->attr.conv;
-		const struct cim_tensor *o = &g->tensors[n->output];
-		uint32_t C = t->dims[1], H = t->dims[2], W = t->dims[3];
-		uint32_t cpg = C / a->group, oy, ox, grp, ic, ky, kx;
-
-		for (oy = 0; oy < o->dims[2]; oy++)
-		for (ox = 0; ox < o->dims[3]; ox++) {
-			for (grp = 0; grp < a->group; grp++) {
-				double *x = s->x;
-
-				for (ic = 0; ic < cpg; ic++)
-				for (ky = 0; ky < a->kernel[0]; ky++)
-				for (kx = 0; kx < a->kernel[1]; kx++) {
-					int64_t iy = (int64_t)oy * a->stride[0] +
-						     (int64_t)ky * a->dilation[0] - a->pad[0];
-					int64_t ix = (int64_t)ox * a->stride[1] +
-						     (int64_t)kx * a->dilation[1] - a->pad[1];
-
-					size_t at = ((size_t)(grp * cpg + ic) * H + iy) * W + ix;
-					int pad = iy < 0 || ix < 0 || iy >= H || ix >= W;
-
-					x[K] = pad ? 0 : inf[at];
-					*x++ = pad ? 0 : in[at];
-				}
-				add_vec(s, grp);
-			}
-			s->count++;
-		}
-	}
+	add_conv(s, g, n, in, inf);
 }
 
 void cqi_stats_finish(struct cqi_stats *s)
@@ -171,13 +239,6 @@ void cqi_stats_finish(struct cqi_stats *s)
 		}
 	}
 	s->done = 1;
-}
-
-int8_t cqi_q4(float w, float s, int32_t z)
-{
-	double v = round(w / s) + z;
-
-	return (int8_t)(v < 0 ? 0 : v > 15 ? 15 : v);
 }
 
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z)
@@ -254,7 +315,7 @@ void cqi_w4_search(const float *w, uint32_t k, const double *C, int full,
 			zz = round(-l / cs);
 			cz = (int32_t)(zz < 0 ? 0 : zz > 15 ? 15 : zz);
 			for (i = 0; i < k; i++)
-				e[i] = (double)cs * (cqi_q4(w[i], cs, cz) - cz) - w[i];
+				e[i] = (double)cs * (cqi_q4f(w[i], cs, cz) - (float)cz) - w[i];
 			err = quad(e, k, C, full);
 			if (err < best) {
 				best = err;

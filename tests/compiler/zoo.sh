@@ -10,7 +10,7 @@
 #       card, 4 calibration samples), or, when int8 does not fit the card
 #       (alexnet), --weights int4 does.  Fails if any does not.
 #   zoo.sh bench CIMC ZOO_CHECK ZOO    cim-compile int8 and int4 with the
-#       64 calibration samples: time, peak RSS, and whether it compiles;
+#       64 calibration samples: wall and CPU time, peak RSS, and whether it compiles;
 #       prints bench lines, never fails.  ZOO_ARCHS limits the list.
 #       For resnet18, resnet50, mobilenet_v2 and efficientnet_b0 (ZOO_FPS
 #       changes the list) also the throughput figures of issue 14, from
@@ -106,7 +106,7 @@ bench)
 		for w in int8 int4; do
 			rm -f "$zoo/$a.$w.cimx"
 			t0=$(date +%s.%N)
-			if /usr/bin/time -f "%M" -o "$zoo/$a.$w.rss" "$cimc" "$zoo/$a.onnx" \
+			if /usr/bin/time -f "%M %U %S" -o "$zoo/$a.$w.rss" "$cimc" "$zoo/$a.onnx" \
 				--calib "$zoo/calib.bin" --weights $w \
 				-o "$zoo/$a.$w.cimx" >"$zoo/$a.$w.log" 2>&1; then
 				t1=$(date +%s.%N)
@@ -121,7 +121,9 @@ bench)
 			else
 				echo "bench: zoo_${a}_compile_${w}_s fail ($(tail -n 1 "$zoo/$a.$w.log"))"
 			fi
-			r=$(tail -n 1 "$zoo/$a.$w.rss")
+			# CPU time (user + system): less sensitive to other load than the wall time
+			echo "bench: zoo_${a}_compile_${w}_cpu_s $(tail -n 1 "$zoo/$a.$w.rss" | awk '{ printf "%.1f", $2 + $3 }') s"
+			r=$(tail -n 1 "$zoo/$a.$w.rss" | cut -d' ' -f1)
 			[ "$r" -gt "$rss" ] 2>/dev/null && rss=$r
 		done
 		# compiles: as int8, or as int4 when int8 does not fit (alexnet)

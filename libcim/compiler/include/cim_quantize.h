@@ -39,6 +39,9 @@ struct cim_quant_options {
 #define CIM_QUANT_NO_BIAS_CORR	0x2	/* no bias correction */
 #define CIM_QUANT_NO_GPTQ	0x4	/* 4-bit: round to nearest, no GPTQ */
 #define CIM_QUANT_NO_SEQ	0x8	/* statistics from the float graph only */
+#define CIM_QUANT_SEQ_RERUN	0x10	/* sequential statistics re-run both
+					   networks per layer: the slow
+					   reference of the default (tests) */
 
 /* A quantized model and the arrays it points into. */
 struct cim_quantized;
