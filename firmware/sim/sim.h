@@ -88,6 +88,8 @@ struct cim_hal {
 		uint8_t *buf;
 		uint32_t stamp, valid;
 	} *il;
+	/* sim_colsum.c: column sums of blocks; firmware thread only */
+	struct sim_csum *csum;
 
 	/*
 	 * sim_pool.c: workers that take column blocks of a large MVM with
@@ -134,6 +136,9 @@ void sim_dma_fini(struct cim_hal *h);
 
 /* sim_mvm.c */
 void sim_mvm_fini(struct cim_hal *h);
+
+/* sim_colsum.c */
+void sim_colsum_fini(struct cim_hal *h);
 
 /* sim_pool.c: run fn(arg, 0..chunks-1) on the pool and this thread */
 int sim_pool_start(struct cim_hal *h);

@@ -58,6 +58,7 @@ static void *sim_fw_thread(void *arg)
 static void sim_free(struct cim_hal *h)
 {
 	sim_mvm_fini(h);
+	sim_colsum_fini(h);
 	sim_flash_close(h);
 	sim_dma_fini(h);
 	if (h->irq_fd >= 0)
