@@ -123,7 +123,6 @@ int sim_config_params(const struct cim_sim_config *cfg, struct cim_hal *h,
 /* sim_regs.c */
 void sim_regs_init(struct cim_hal *h);
 uint64_t sim_now_ns(void);
-void sim_sensors_update(struct cim_hal *h);	/* reg_lock held */
 
 /* sim_flash.c */
 int sim_flash_open(struct cim_hal *h, const char *path, char *err,

@@ -17,20 +17,26 @@
 
 #define SIM_CSUM_SLOTS	1024u	/* a power of two */
 
+/* A block of a tile, as of the tile's wstamp. */
+struct sim_csum_key {
+	uint32_t tile, stamp, row0, nrows, col0, ncols;
+};
+
 struct sim_csum {
-	uint32_t tile, stamp, row0, nrows, col0, ncols, valid, cap;
+	struct sim_csum_key key;
+	uint32_t valid, cap;
 	int32_t *v;
 };
 
-static uint32_t sim_csum_hash(uint32_t tile, uint32_t row0, uint32_t nrows,
-			      uint32_t col0, uint32_t ncols)
+static uint32_t sim_csum_hash(const struct sim_csum_key *key)
 {
-	uint32_t k = tile * 0x9e3779b1u;
+	const uint32_t *w = (const uint32_t *)key;
+	uint32_t k = 0, i;
 
-	k = (k ^ row0) * 0x85ebca6bu;
-	k = (k ^ nrows) * 0xc2b2ae35u;
-	k = (k ^ col0) * 0x27d4eb2fu;
-	k = (k ^ ncols) * 0x165667b1u;
+	/* the stamp is not hashed: a rewritten block reuses its entry */
+	for (i = 0; i < sizeof(*key) / sizeof(*w); i++)
+		if (i != 1)
+			k = (k ^ w[i]) * 0x9e3779b1u;
 	return (k ^ k >> 16) & (SIM_CSUM_SLOTS - 1);
 }
 
@@ -52,7 +58,9 @@ int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		      uint32_t row0, uint32_t nrows, uint32_t col0,
 		      uint32_t ncols, int32_t *sum)
 {
-	uint32_t stamp = model_tile(m, tile)->wstamp;
+	struct sim_csum_key key = {
+		tile, model_tile(m, tile)->wstamp, row0, nrows, col0, ncols
+	};
 	struct sim_csum *e;
 	int32_t *v;
 
@@ -61,10 +69,8 @@ int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		if (!h->csum)
 			return 0;
 	}
-	e = &h->csum[sim_csum_hash(tile, row0, nrows, col0, ncols)];
-	if (!(e->valid && e->tile == tile && e->stamp == stamp &&
-	      e->row0 == row0 && e->nrows == nrows && e->col0 == col0 &&
-	      e->ncols == ncols)) {
+	e = &h->csum[sim_csum_hash(&key)];
+	if (!e->valid || memcmp(&e->key, &key, sizeof(key))) {
 		if (e->cap < ncols) {
 			v = realloc(e->v, ncols * sizeof(*v));
 			if (!v)
@@ -73,12 +79,7 @@ int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 			e->cap = ncols;
 		}
 		sim_csum_compute(m, tile, row0, nrows, col0, ncols, e->v);
-		e->tile = tile;
-		e->stamp = stamp;
-		e->row0 = row0;
-		e->nrows = nrows;
-		e->col0 = col0;
-		e->ncols = ncols;
+		e->key = key;
 		e->valid = 1;
 	}
 	memcpy(sum, e->v, ncols * sizeof(*sum));

@@ -46,6 +46,15 @@ static void build(struct built *b)
 	assert_int_equal(cim_image_build(&b->m.desc, &g, &b->img, &b->size), 0);
 }
 
+static void unbuild(struct built *b, struct cim_dev *dev,
+		    struct cim_image *img)
+{
+	cim_image_free(img);
+	free(b->img);
+	tu_model_free(&b->m);
+	cim_close(dev);
+}
+
 /* A fresh card (its own spec) with a job timeout of ms. */
 static struct cim_dev *open_card(const char *spec, const char *ms)
 {
@@ -95,10 +104,7 @@ static void hung_job_reset_and_restored(void **state)
 	assert_int_equal(cim_infer(dev, img, in, out, 4, NULL), 0);
 	assert_memory_equal(out, want, sizeof(want));
 
-	cim_image_free(img);
-	free(a.img);
-	tu_model_free(&a.m);
-	cim_close(dev);
+	unbuild(&a, dev, img);
 }
 
 /* An image the card lost and no copy of which is kept fails. */
@@ -124,10 +130,7 @@ static void crash_resets_too(void **state)
 	assert_int_equal(c->jobs_timed_out, 0);
 	assert_int_equal(cim_infer(dev, img, in, out, 1, NULL), 0);
 	assert_memory_equal(out, want, sizeof(want));
-	cim_image_free(img);
-	free(a.img);
-	tu_model_free(&a.m);
-	cim_close(dev);
+	unbuild(&a, dev, img);
 }
 
 /* A job longer than the timeout that makes progress runs to its end. */
@@ -161,10 +164,7 @@ static void long_job_not_reset(void **state)
 	assert_true(dt > 0.1);
 	free(in);
 	free(out);
-	cim_image_free(img);
-	free(a.img);
-	tu_model_free(&a.m);
-	cim_close(dev);
+	unbuild(&a, dev, img);
 }
 
 int main(void)
