@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "sim.h"
 #include "../model/model_int.h"
@@ -211,6 +212,25 @@ static uint32_t sim_il_groups(const struct cim_model *m)
 	return (m->p.rows + 3) / 4;
 }
 
+/*
+ * A tile's interleaved cells on huge pages where the host has them: an
+ * MVM walks a block's row groups, a page (4 KiB) apart on a 1024-column
+ * tile, and small pages would miss the TLB at every group.
+ */
+#define SIM_HUGE	(2u << 20)
+
+static uint8_t *sim_il_alloc(size_t bytes)
+{
+	size_t size = (bytes + SIM_HUGE - 1) & ~(size_t)(SIM_HUGE - 1);
+	uint8_t *p = aligned_alloc(SIM_HUGE, size);
+
+	if (p) {
+		madvise(p, size, MADV_HUGEPAGE);	/* a hint: may fail */
+		memset(p, 0, size);
+	}
+	return p;
+}
+
 /* The tile's interleaved cells, rebuilt when they were written since. */
 static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile)
@@ -230,7 +250,7 @@ static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 	if (il->valid && il->stamp == t->wstamp)
 		return il->buf;
 	if (!il->buf) {
-		il->buf = calloc((size_t)sim_il_groups(m) * 4, cols);
+		il->buf = sim_il_alloc((size_t)sim_il_groups(m) * 4 * cols);
 		if (!il->buf)
 			return NULL;
 	}
