@@ -87,6 +87,9 @@ struct cim_hal {
 	struct sim_il {
 		uint8_t *buf;
 		uint32_t stamp, valid;
+		/* two cells a byte, columns c and c + 16 of each 32 */
+		uint8_t *pk;
+		uint32_t pk_stamp, pk_valid;
 	} *il;
 	/* sim_colsum.c: column sums of blocks; firmware thread only */
 	struct sim_csum *csum;

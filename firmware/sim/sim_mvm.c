@@ -26,8 +26,10 @@ void sim_mvm_fini(struct cim_hal *h)
 
 	if (!h->il)
 		return;
-	for (i = 0; i < h->params.tiles; i++)
+	for (i = 0; i < h->params.tiles; i++) {
 		free(h->il[i].buf);
+		free(h->il[i].pk);
+	}
 	free(h->il);
 	h->il = NULL;
 }
@@ -231,22 +233,27 @@ static uint8_t *sim_il_alloc(size_t bytes)
 	return p;
 }
 
+/* The tiles' host layouts, made on first use. */
+static struct sim_il *sim_il_of(struct cim_hal *h, const struct cim_model *m,
+				uint32_t tile)
+{
+	if (!h->il)
+		h->il = calloc(m->p.tiles, sizeof(*h->il));
+	return h->il ? &h->il[tile] : NULL;
+}
+
 /* The tile's interleaved cells, rebuilt when they were written since. */
 static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile)
 {
 	const struct model_tile *t = model_tile(m, tile);
 	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
+	struct sim_il *il = sim_il_of(h, m, tile);
 	uint32_t cols = m->p.cols, r, c;
-	struct sim_il *il;
 	uint8_t *d;
 
-	if (!h->il) {
-		h->il = calloc(m->p.tiles, sizeof(*h->il));
-		if (!h->il)
-			return NULL;
-	}
-	il = &h->il[tile];
+	if (!il)
+		return NULL;
 	if (il->valid && il->stamp == t->wstamp)
 		return il->buf;
 	if (!il->buf) {
@@ -264,6 +271,85 @@ static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 	return il->buf;
 }
 
+/*
+ * The tile's cells packed two to a byte, for blocks whose columns start
+ * on a multiple of 32 (the cells are 4-bit levels): per row group and
+ * unit of 32 columns, 64 bytes whose lane j holds, in byte k, row 4g + k
+ * of column 32u + j in the low nibble and of column 32u + 16 + j in the
+ * high one.  Half the bytes of sim_il() to stream per MVM.
+ */
+static const uint8_t *sim_pk(struct cim_hal *h, struct cim_model *m,
+			     uint32_t tile)
+{
+	const struct model_tile *t = model_tile(m, tile);
+	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
+	uint32_t cols = m->p.cols, r, u, j;
+	struct sim_il *il = sim_il_of(h, m, tile);
+	const uint8_t *row;
+	uint8_t *d;
+
+	if (cols % 32 || !il)
+		return NULL;
+	if (il->pk_valid && il->pk_stamp == t->wstamp)
+		return il->pk;
+	if (!il->pk) {
+		il->pk = sim_il_alloc((size_t)sim_il_groups(m) * 2 * cols);
+		if (!il->pk)
+			return NULL;
+	}
+	for (r = 0; r < m->p.rows; r++) {
+		row = cells + (size_t)r * cols;
+		for (u = 0; u < cols / 32; u++) {
+			d = il->pk + (size_t)(r / 4) * 2 * cols + 64 * u + r % 4;
+			for (j = 0; j < 16; j++)
+				d[4 * j] = (uint8_t)(row[32 * u + j] |
+						     row[32 * u + 16 + j] << 4);
+		}
+	}
+	il->pk_stamp = t->wstamp;
+	il->pk_valid = 1;
+	return il->pk;
+}
+
+/* Like sim_vnni_block() on packed cells: c0 and nb * 16 multiples of 32. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void sim_vnni_block_pk(const uint8_t *pk, size_t gstride, uint32_t g0,
+			      uint32_t ng, const uint32_t *xb, uint32_t c0,
+			      uint32_t nb, int mode_u, int neg, int32_t *colsum)
+{
+	__m512i acc[SIM_IL_COLS / 16], bx, v, lo, hi;
+	const __m512i nib = _mm512_set1_epi8(0x0f);
+	int32_t tmp[16];
+	uint32_t g, b, c;
+
+	for (b = 0; b < nb; b++)
+		acc[b] = _mm512_setzero_si512();
+	for (g = 0; g < ng; g++) {
+		if (!xb[g])
+			continue;	/* four rows not driven */
+		bx = _mm512_set1_epi32((int32_t)xb[g]);
+		for (b = 0; b < nb; b += 2) {
+			v = _mm512_loadu_si512(pk + (g0 + g) * gstride +
+					       2 * (c0 + 16 * b));
+			lo = _mm512_and_si512(v, nib);
+			hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), nib);
+			if (mode_u) {
+				acc[b] = _mm512_dpbusd_epi32(acc[b], bx, lo);
+				acc[b + 1] = _mm512_dpbusd_epi32(acc[b + 1],
+								 bx, hi);
+			} else {
+				acc[b] = _mm512_dpbusd_epi32(acc[b], lo, bx);
+				acc[b + 1] = _mm512_dpbusd_epi32(acc[b + 1],
+								 hi, bx);
+			}
+		}
+	}
+	for (b = 0; b < nb; b++) {
+		_mm512_storeu_si512(tmp, acc[b]);
+		for (c = 0; c < 16; c++)
+			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
+	}
+}
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
@@ -297,6 +383,7 @@ static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
 /* One MVM's blocks, shared by the pool (sim_pool.c). */
 struct sim_vnni_job {
 	const uint8_t *il;
+	int packed;			/* il is sim_pk()'s */
 	size_t gstride;
 	uint32_t g0, ng, col0, full;
 	const uint32_t *xb;
@@ -312,8 +399,14 @@ static void sim_vnni_chunk(void *arg, uint32_t chunk)
 	uint32_t c = chunk * SIM_IL_COLS;
 	uint32_t n = j->full - c < SIM_IL_COLS ? j->full - c : SIM_IL_COLS;
 
-	sim_vnni_block(j->il, j->gstride, j->g0, j->ng, j->xb, j->col0 + c,
-		       n / 16, j->mode_u, j->neg, j->colsum + c);
+	if (j->packed)
+		sim_vnni_block_pk(j->il, j->gstride, j->g0, j->ng, j->xb,
+				  j->col0 + c, n / 16, j->mode_u, j->neg,
+				  j->colsum + c);
+	else
+		sim_vnni_block(j->il, j->gstride, j->g0, j->ng, j->xb,
+			       j->col0 + c, n / 16, j->mode_u, j->neg,
+			       j->colsum + c);
 }
 
 static int sim_has_vnni(void)
@@ -351,7 +444,12 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 	else
 		return 0;
 	neg = mode_u && hi <= 0;
-	il = sim_il(h, m, tile);
+	/* packed cells when the block's columns start on a unit of 32 */
+	job.packed = !(col0 % 32);
+	il = job.packed ? sim_pk(h, m, tile) : NULL;
+	job.packed = il != NULL;
+	if (!il)
+		il = sim_il(h, m, tile);
 	if (!il)
 		return 0;
 	/* the row groups the rows touch; rows outside drive 0 */
@@ -363,9 +461,9 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		rel = row0 + r - 4 * g0;
 		xb[rel / 4] |= (uint32_t)(v & 0xff) << (8 * (rel % 4));
 	}
-	full = ncols - ncols % 16;
+	full = ncols - ncols % (job.packed ? 32 : 16);
 	job.il = il;
-	job.gstride = (size_t)4 * m->p.cols;
+	job.gstride = (size_t)(job.packed ? 2 : 4) * m->p.cols;
 	job.g0 = g0;
 	job.ng = ng;
 	job.xb = xb;

@@ -17,6 +17,7 @@
 #include "tmodel.h"
 #include "cim_fw.h"
 #include "model/model_int.h"
+#include "sim.h"
 
 #define WAIT_MS	20000
 
@@ -439,6 +440,72 @@ static void test_sim_mvm_kernel(void **state)
 	free(cells);
 }
 
+/*
+ * The card's own exact MVM (cim_hal_array_mvm()) on a tile's cells, as
+ * the firmware calls it, against a plain loop: blocks whose columns start
+ * on a unit of 32 take the packed-cell kernel, others the interleaved
+ * one; every drive range, row offsets, column counts off the widths, and
+ * cells rewritten between calls (the host layouts follow the wstamp).
+ */
+static void test_sim_mvm_host(void **state)
+{
+	static const uint32_t col0s[] = { 0, 32, 64, 16, 5 };
+	static const uint32_t ncols[] = { 192, 96, 37, 32, 1 };
+	struct cim_sim_config cfg;
+	struct cim_sim *sim;
+	struct cim_hal *h;
+	struct cim_model *m;
+	int32_t got[256], want[256];
+	uint32_t st = 91, mode, i, k, r, c, row0, nrows, round;
+	uint8_t *cells;
+	int16_t x[256];
+
+	(void)state;
+	cim_sim_config_init(&cfg);
+	assert_int_equal(cim_sim_config_parse(&cfg, "sim:small"), 0);
+	assert_int_equal(cim_sim_create(&cfg, &sim), 0);
+	h = (struct cim_hal *)sim;
+	m = &h->model;
+	assert_int_equal(m->p.cols, 256);
+	cells = m->cells + (size_t)3 * m->p.rows * m->p.cols;
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < m->p.rows * m->p.cols; i++)
+			cells[i] = (uint8_t)(trand(&st) % 16);
+		model_tile(m, 3)->wstamp++;	/* as a program_row does */
+		for (mode = 0; mode < 4; mode++) {
+			row0 = mode * 13;
+			nrows = 256 - row0 - mode * 7;
+			for (r = 0; r < nrows; r++) {
+				int32_t v = (int32_t)(trand(&st) % 511) - 255;
+
+				if (mode == 0)
+					v = (int8_t)v;
+				else if (mode == 1)
+					v = v < 0 ? -v : v;
+				else if (mode == 2)
+					v = v > 0 ? -v : v;
+				x[r] = (int16_t)(trand(&st) % 4 ? v : 0);
+			}
+			for (i = 0; i < 5; i++) {
+				for (k = 0; k < 5; k++) {
+					memset(want, 0, sizeof(want));
+					for (r = 0; r < nrows; r++)
+						for (c = 0; c < ncols[k]; c++)
+							want[c] += x[r] *
+							cells[(row0 + r) * 256 +
+							      col0s[i] + c];
+					cim_hal_array_mvm(h, 3, row0, nrows,
+							  col0s[i], ncols[k],
+							  x, got);
+					assert_memory_equal(got, want,
+							    ncols[k] * 4);
+				}
+			}
+		}
+	}
+	cim_sim_destroy(sim);
+}
+
 /* Worker threads share a large MVM: same outputs, same modeled time. */
 static void test_sim_threads(void **state)
 {
@@ -477,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_sim_faults),
 		cmocka_unit_test(test_sim_analog_seeded),
 		cmocka_unit_test(test_sim_mvm_kernel),
+		cmocka_unit_test(test_sim_mvm_host),
 		cmocka_unit_test(test_sim_threads),
 	};
 
