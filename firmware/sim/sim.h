@@ -82,7 +82,7 @@ struct cim_hal {
 
 	/*
 	 * sim_mvm.c: each tile's cells four rows interleaved (for the dot
-	 * product instruction), as of the tile's wstamp; firmware thread only
+	 * product instruction), as of the tile's wstamp (layout_lock)
 	 */
 	struct sim_il {
 		uint8_t *buf;
@@ -91,7 +91,7 @@ struct cim_hal {
 		uint8_t *pk;
 		uint32_t pk_stamp, pk_valid;
 	} *il;
-	/* sim_colsum.c: column sums of blocks; firmware thread only */
+	/* sim_colsum.c: column sums of blocks (layout_lock) */
 	struct sim_csum *csum;
 
 	/*
@@ -109,7 +109,13 @@ struct cim_hal {
 		void (*fn)(void *arg, uint32_t chunk);
 		void *arg;
 		uint32_t chunks, next;		/* next: taken atomically */
+		int active;			/* a job is out: run inline */
 	} pool;
+	/* batch items run at once (cim_hal_lanes()): lanes 1.. memory */
+	void *lane_mem[8];
+	uint32_t lane_bytes;
+	/* sim_mvm.c and sim_colsum.c: their layouts, shared by the lanes */
+	pthread_mutex_t layout_lock;
 
 	/* sensors (sim_regs.c) */
 	uint64_t busy_ns;		/* host time the firmware worked */
@@ -147,5 +153,6 @@ int sim_pool_start(struct cim_hal *h);
 void sim_pool_stop(struct cim_hal *h);
 void sim_pool_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t chunk),
 		  void *arg, uint32_t chunks);
+void sim_lanes_fini(struct cim_hal *h);
 
 #endif /* _CIM_SIM_INT_H_ */

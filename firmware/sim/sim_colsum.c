@@ -7,7 +7,7 @@
  * tile's cells are written: an entry is keyed by the block and the
  * tile's wstamp.  The same integers as the plain loop, so bit-exact;
  * modeled time does not depend on it (the scheduler charges the plan).
- * Firmware thread only.
+ * The lanes share it (layout_lock).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,17 +64,19 @@ int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 	struct sim_csum *e;
 	int32_t *v;
 
-	if (!h->csum) {
+	int ret = 0;
+
+	pthread_mutex_lock(&h->layout_lock);
+	if (!h->csum)
 		h->csum = calloc(SIM_CSUM_SLOTS, sizeof(*h->csum));
-		if (!h->csum)
-			return 0;
-	}
+	if (!h->csum)
+		goto out;
 	e = &h->csum[sim_csum_hash(&key)];
 	if (!e->valid || memcmp(&e->key, &key, sizeof(key))) {
 		if (e->cap < ncols) {
 			v = realloc(e->v, ncols * sizeof(*v));
 			if (!v)
-				return 0;
+				goto out;
 			e->v = v;
 			e->cap = ncols;
 		}
@@ -83,7 +85,10 @@ int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		e->valid = 1;
 	}
 	memcpy(sum, e->v, ncols * sizeof(*sum));
-	return 1;
+	ret = 1;
+out:
+	pthread_mutex_unlock(&h->layout_lock);
+	return ret;
 }
 
 void sim_colsum_fini(struct cim_hal *h)

@@ -445,11 +445,13 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		return 0;
 	neg = mode_u && hi <= 0;
 	/* packed cells when the block's columns start on a unit of 32 */
+	pthread_mutex_lock(&h->layout_lock);
 	job.packed = !(col0 % 32);
 	il = job.packed ? sim_pk(h, m, tile) : NULL;
 	job.packed = il != NULL;
 	if (!il)
 		il = sim_il(h, m, tile);
+	pthread_mutex_unlock(&h->layout_lock);
 	if (!il)
 		return 0;
 	/* the row groups the rows touch; rows outside drive 0 */

@@ -534,6 +534,79 @@ static void test_sim_threads(void **state)
 	tmodel_free(&m);
 }
 
+/* A two-entry SG table: n1 bytes at a (mapped), then n2 at b. */
+static void ref2(struct shost *s, struct cim_dma_ref *ref, const void *a,
+		 size_t n1, const void *b, size_t n2)
+{
+	struct cim_sg_entry *sg = shost_alloc(s, 2 * sizeof(*sg));
+
+	sg[0].addr = (uintptr_t)a;
+	sg[0].len = (uint32_t)n1;
+	sg[1].addr = (uintptr_t)b;
+	sg[1].len = (uint32_t)n2;
+	memset(ref, 0, sizeof(*ref));
+	ref->sg_addr = (uintptr_t)sg;
+	ref->sg_count = 2;
+	ref->length = n1 + n2;
+}
+
+/*
+ * Items run in lanes (threads=3) end as one at a time does: a bus error
+ * on the input of item 3 completes items 0..2 (batch_done 3, their
+ * outputs exact), one on the output of item 1 stops at 1.
+ */
+static void test_sim_lanes_dma_error(void **state)
+{
+	const uint32_t batch = 5;
+	int8_t *in, *want, *src, *dst, *lost;
+	struct shost *s = shost_new("sim:small,threads=3", NULL);
+	struct cim_desc d;
+	struct cim_cpl c;
+	struct tmodel m;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(shost_start(s), 0);
+	small_model(&m, 6);
+	assert_int_equal(program(s, 0, &m).status, CIM_ST_OK);
+	in = malloc(batch * m.in_size);
+	want = malloc(batch * m.out_size);
+	lost = malloc(batch * m.in_size);	/* never mapped */
+	trand_fill(in, batch * m.in_size, 31);
+	tnet_ref(&m.net, in, want, NULL, batch, -1);
+	src = shost_alloc(s, batch * m.in_size);
+	dst = shost_alloc(s, batch * m.out_size);
+	memcpy(src, in, batch * m.in_size);
+
+	memset(&d, 0, sizeof(d));
+	d.opcode = CIM_OPC_RUN;
+	d.tag = 0x51;
+	d.batch = batch;
+	ref2(s, &d.src, src, 3 * m.in_size, lost, 2 * m.in_size);
+	shost_ref(s, &d.dst, dst, batch * m.out_size);
+	c = exec(s, &d);
+	assert_int_equal(c.status, CIM_ST_DMA_ERROR);
+	assert_int_equal(c.batch_done, 3);
+	assert_memory_equal(dst, want, 3 * m.out_size);
+
+	memset(dst, 0, batch * m.out_size);
+	d.tag = 0x52;
+	shost_ref(s, &d.src, src, batch * m.in_size);
+	ref2(s, &d.dst, dst, m.out_size, lost, (batch - 1) * m.out_size);
+	c = exec(s, &d);
+	assert_int_equal(c.status, CIM_ST_DMA_ERROR);
+	assert_int_equal(c.batch_done, 1);
+	assert_memory_equal(dst, want, m.out_size);
+
+	/* and the whole batch runs exact */
+	run_exact(s, 0, &m, batch, 31);
+	free(in);
+	free(want);
+	free(lost);
+	tmodel_free(&m);
+	shost_free(s);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -546,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_sim_mvm_kernel),
 		cmocka_unit_test(test_sim_mvm_host),
 		cmocka_unit_test(test_sim_threads),
+		cmocka_unit_test(test_sim_lanes_dma_error),
 	};
 
 	/* make test T=NAME: CIM_TEST names the test (or a pattern) to run */
