@@ -253,24 +253,6 @@ uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size)
 	return mcu_act;
 }
 
-/* One batch item at a time (cim_fw_hal.h). */
-uint32_t cim_hal_lanes(struct cim_hal *h, uint32_t max, uint32_t bytes,
-		       void **mem)
-{
-	(void)h, (void)max, (void)bytes, (void)mem;
-	return 1;
-}
-
-void cim_hal_lanes_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t k),
-		       void *arg, uint32_t n)
-{
-	uint32_t k;
-
-	(void)h;
-	for (k = 0; k < n; k++)
-		fn(arg, k);
-}
-
 static uint32_t mcu_param(uint32_t off)
 {
 	return mmio_read32(MCU_PARAM_BASE + off);

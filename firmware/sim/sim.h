@@ -85,11 +85,10 @@ struct cim_hal {
 	 * product instruction), as of the tile's wstamp (layout_lock)
 	 */
 	struct sim_il {
-		uint8_t *buf;
-		uint32_t stamp, valid;
-		/* two cells a byte, columns c and c + 16 of each 32 */
-		uint8_t *pk;
-		uint32_t pk_stamp, pk_valid;
+		struct sim_layout {
+			uint8_t *buf;
+			uint32_t stamp, valid;
+		} il, pk;	/* pk: two cells a byte (sim_pk()) */
 	} *il;
 	/* sim_colsum.c: column sums of blocks (layout_lock) */
 	struct sim_csum *csum;

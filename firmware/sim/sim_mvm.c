@@ -27,8 +27,8 @@ void sim_mvm_fini(struct cim_hal *h)
 	if (!h->il)
 		return;
 	for (i = 0; i < h->params.tiles; i++) {
-		free(h->il[i].buf);
-		free(h->il[i].pk);
+		free(h->il[i].il.buf);
+		free(h->il[i].pk.buf);
 	}
 	free(h->il);
 	h->il = NULL;
@@ -233,42 +233,49 @@ static uint8_t *sim_il_alloc(size_t bytes)
 	return p;
 }
 
-/* The tiles' host layouts, made on first use. */
-static struct sim_il *sim_il_of(struct cim_hal *h, const struct cim_model *m,
-				uint32_t tile)
+/*
+ * A host layout of the tile's cells, bytes long: NULL when there is none
+ * to be had, else its buffer, which *build says must be (re)built because
+ * the tile was written since (its wstamp moved).
+ */
+static uint8_t *sim_layout(struct cim_hal *h, const struct cim_model *m,
+			   uint32_t tile, int packed, size_t bytes, int *build)
 {
+	uint32_t stamp = model_tile((struct cim_model *)m, tile)->wstamp;
+	struct sim_layout *l;
+
 	if (!h->il)
 		h->il = calloc(m->p.tiles, sizeof(*h->il));
-	return h->il ? &h->il[tile] : NULL;
+	if (!h->il)
+		return NULL;
+	l = packed ? &h->il[tile].pk : &h->il[tile].il;
+	*build = !l->valid || l->stamp != stamp;
+	if (!l->buf)
+		l->buf = sim_il_alloc(bytes);
+	if (l->buf && *build) {
+		l->stamp = stamp;	/* the caller builds it now */
+		l->valid = 1;
+	}
+	return l->buf;
 }
 
 /* The tile's interleaved cells, rebuilt when they were written since. */
 static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile)
 {
-	const struct model_tile *t = model_tile(m, tile);
 	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
-	struct sim_il *il = sim_il_of(h, m, tile);
 	uint32_t cols = m->p.cols, r, c;
-	uint8_t *d;
+	uint8_t *buf, *d;
+	int build;
 
-	if (!il)
-		return NULL;
-	if (il->valid && il->stamp == t->wstamp)
-		return il->buf;
-	if (!il->buf) {
-		il->buf = sim_il_alloc((size_t)sim_il_groups(m) * 4 * cols);
-		if (!il->buf)
-			return NULL;
-	}
-	for (r = 0; r < m->p.rows; r++) {
-		d = il->buf + (size_t)(r / 4) * 4 * cols + r % 4;
+	buf = sim_layout(h, m, tile, 0, (size_t)sim_il_groups(m) * 4 * cols,
+			 &build);
+	for (r = 0; buf && build && r < m->p.rows; r++) {
+		d = buf + (size_t)(r / 4) * 4 * cols + r % 4;
 		for (c = 0; c < cols; c++)
 			d[4 * c] = cells[(size_t)r * cols + c];
 	}
-	il->stamp = t->wstamp;
-	il->valid = 1;
-	return il->buf;
+	return buf;
 }
 
 /*
@@ -281,34 +288,26 @@ static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 static const uint8_t *sim_pk(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile)
 {
-	const struct model_tile *t = model_tile(m, tile);
 	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
 	uint32_t cols = m->p.cols, r, u, j;
-	struct sim_il *il = sim_il_of(h, m, tile);
 	const uint8_t *row;
-	uint8_t *d;
+	uint8_t *buf, *d;
+	int build;
 
-	if (cols % 32 || !il)
+	if (cols % 32)
 		return NULL;
-	if (il->pk_valid && il->pk_stamp == t->wstamp)
-		return il->pk;
-	if (!il->pk) {
-		il->pk = sim_il_alloc((size_t)sim_il_groups(m) * 2 * cols);
-		if (!il->pk)
-			return NULL;
-	}
-	for (r = 0; r < m->p.rows; r++) {
+	buf = sim_layout(h, m, tile, 1, (size_t)sim_il_groups(m) * 2 * cols,
+			 &build);
+	for (r = 0; buf && build && r < m->p.rows; r++) {
 		row = cells + (size_t)r * cols;
 		for (u = 0; u < cols / 32; u++) {
-			d = il->pk + (size_t)(r / 4) * 2 * cols + 64 * u + r % 4;
+			d = buf + (size_t)(r / 4) * 2 * cols + 64 * u + r % 4;
 			for (j = 0; j < 16; j++)
 				d[4 * j] = (uint8_t)(row[32 * u + j] |
 						     row[32 * u + 16 + j] << 4);
 		}
 	}
-	il->pk_stamp = t->wstamp;
-	il->pk_valid = 1;
-	return il->pk;
+	return buf;
 }
 
 /* Like sim_vnni_block() on packed cells: c0 and nb * 16 multiples of 32. */

@@ -148,22 +148,6 @@ uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size)
 	return h->act;
 }
 
-/* One batch item at a time (cim_fw_hal.h). */
-uint32_t cim_hal_lanes(struct cim_hal *h, uint32_t max, uint32_t bytes,
-		       void **mem)
-{
-	return 1;
-}
-
-void cim_hal_lanes_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t k),
-		       void *arg, uint32_t n)
-{
-	uint32_t k;
-
-	for (k = 0; k < n; k++)
-		fn(arg, k);
-}
-
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)
 {
 	*p = h->params;
