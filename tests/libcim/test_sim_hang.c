@@ -36,14 +36,20 @@ struct built {
 	size_t size;
 };
 
-static void build(struct built *b)
+static void build_n(struct built *b, uint32_t n, const uint32_t *lens)
 {
-	uint32_t lens[] = { 40, 300, 10 };
 	struct cim_geometry g = { 256, 256, 4 };
 	uint64_t s = 4242;
 
-	tu_model_random(&b->m, &s, 2, lens);
+	tu_model_random(&b->m, &s, n, lens);
 	assert_int_equal(cim_image_build(&b->m.desc, &g, &b->img, &b->size), 0);
+}
+
+static void build(struct built *b)
+{
+	static const uint32_t lens[] = { 40, 300, 10 };
+
+	build_n(b, 2, lens);
 }
 
 static void unbuild(struct built *b, struct cim_dev *dev,
@@ -79,7 +85,7 @@ static void hung_job_reset_and_restored(void **state)
 	double t0, dt;
 
 	(void)state;
-	dev = open_card("sim:small,seed=101", "300");
+	dev = open_card("sim:small,seed=101", "1000");
 	build(&a);
 	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
 	tu_fill_i8(&s, in, sizeof(in));
@@ -91,7 +97,7 @@ static void hung_job_reset_and_restored(void **state)
 	t0 = now_s();
 	assert_int_equal(cim_infer(dev, img, in, out, 4, NULL), -ETIMEDOUT);
 	dt = now_s() - t0;
-	assert_true(dt >= 0.3);
+	assert_true(dt >= 1.0);
 	assert_true(dt < 20);
 	assert_int_equal(cim_sim_reg_read(c->hw, CIM_REG_DBG_FIRED), 1);
 	assert_int_equal(c->jobs_timed_out, 1);
@@ -118,7 +124,7 @@ static void crash_resets_too(void **state)
 	uint64_t s = 10;
 
 	(void)state;
-	dev = open_card("sim:small,seed=102", "300");
+	dev = open_card("sim:small,seed=102", "1000");
 	build(&a);
 	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
 	tu_fill_i8(&s, in, sizeof(in));
@@ -133,9 +139,15 @@ static void crash_resets_too(void **state)
 	unbuild(&a, dev, img);
 }
 
-/* A job longer than the timeout that makes progress runs to its end. */
+/*
+ * A job longer than the timeout that makes progress runs to its end.  The
+ * timeout (1 s; cim.ko's default is 10 s) is long enough that a firmware
+ * thread the host's scheduler holds off for a while on a loaded machine
+ * still shows progress; the job takes several seconds.
+ */
 static void long_job_not_reset(void **state)
 {
+	static const uint32_t lens[] = { 200, 256, 256, 256, 10 };
 	const uint32_t batch = 65535;
 	struct cim_image *img;
 	struct cim_dev *dev;
@@ -146,22 +158,22 @@ static void long_job_not_reset(void **state)
 	double t0, dt;
 
 	(void)state;
-	dev = open_card("sim:small,seed=103", "20");
-	build(&a);
+	dev = open_card("sim:small,seed=103,threads=1", "1000");
+	build_n(&a, 4, lens);
 	assert_int_equal(cim_image_load(dev, a.img, a.size, &img), 0);
-	in = malloc((size_t)batch * 40);
+	in = malloc((size_t)batch * 200);
 	out = malloc((size_t)batch * 10);
 	assert_non_null(in);
 	assert_non_null(out);
-	tu_fill_i8(&s, in, (size_t)batch * 40);
+	tu_fill_i8(&s, in, (size_t)batch * 200);
 	t0 = now_s();
 	assert_int_equal(cim_infer(dev, img, in, out, batch, NULL), 0);
 	dt = now_s() - t0;
 	c = sim_file(dev)->card;
 	assert_int_equal(c->resets, 0);
 	/* it did outlast the timeout, checked every 50 ms */
-	print_message("long job: %.3f s, job timeout 0.020 s\n", dt);
-	assert_true(dt > 0.1);
+	print_message("long job: %.3f s, job timeout 1 s\n", dt);
+	assert_true(dt > 1.2);
 	free(in);
 	free(out);
 	unbuild(&a, dev, img);
