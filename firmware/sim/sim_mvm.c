@@ -310,6 +310,21 @@ static const uint8_t *sim_pk(struct cim_hal *h, struct cim_model *m,
 	return buf;
 }
 
+/* colsum[16 * b + c] += (or -=) the nb accumulators of 16 columns. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static inline void sim_vnni_store(const __m512i *acc, uint32_t nb, int neg,
+				  int32_t *colsum)
+{
+	int32_t tmp[16];
+	uint32_t b, c;
+
+	for (b = 0; b < nb; b++) {
+		_mm512_storeu_si512(tmp, acc[b]);
+		for (c = 0; c < 16; c++)
+			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
+	}
+}
+
 /* Like sim_vnni_block() on packed cells: c0 and nb * 16 multiples of 32. */
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static void sim_vnni_block_pk(const uint8_t *pk, size_t gstride, uint32_t g0,
@@ -318,8 +333,7 @@ static void sim_vnni_block_pk(const uint8_t *pk, size_t gstride, uint32_t g0,
 {
 	__m512i acc[SIM_IL_COLS / 16], bx, v, lo, hi;
 	const __m512i nib = _mm512_set1_epi8(0x0f);
-	int32_t tmp[16];
-	uint32_t g, b, c;
+	uint32_t g, b;
 
 	for (b = 0; b < nb; b++)
 		acc[b] = _mm512_setzero_si512();
@@ -343,11 +357,7 @@ static void sim_vnni_block_pk(const uint8_t *pk, size_t gstride, uint32_t g0,
 			}
 		}
 	}
-	for (b = 0; b < nb; b++) {
-		_mm512_storeu_si512(tmp, acc[b]);
-		for (c = 0; c < 16; c++)
-			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
-	}
+	sim_vnni_store(acc, nb, neg, colsum);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
@@ -356,8 +366,7 @@ static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
 			   uint32_t nb, int mode_u, int neg, int32_t *colsum)
 {
 	__m512i acc[SIM_IL_COLS / 16], bx, v;
-	int32_t tmp[16];
-	uint32_t g, b, c;
+	uint32_t g, b;
 
 	for (b = 0; b < nb; b++)
 		acc[b] = _mm512_setzero_si512();
@@ -372,11 +381,7 @@ static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
 					  _mm512_dpbusd_epi32(acc[b], v, bx);
 		}
 	}
-	for (b = 0; b < nb; b++) {
-		_mm512_storeu_si512(tmp, acc[b]);
-		for (c = 0; c < 16; c++)
-			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
-	}
+	sim_vnni_store(acc, nb, neg, colsum);
 }
 
 /* One MVM's blocks, shared by the pool (sim_pool.c). */
