@@ -211,6 +211,7 @@ bench-host: libcim firmware tools models $(BENCH_SIM)
 	$(BENCH_SIM) digits_cnn $(B)/models/m1076/digits_cnn_int8.cimx 8 sim
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
 	$(MAKE) -s -C tests/compiler zoo-bench
+	sh tests/bench/sim_zoo.sh $(CIMC) $(BENCH_SIM) $(B)/zoo
 	$(MAKE) -s -C tests/compiler onnx-conformance
 	$(MAKE) -s -C libcim bench
 	$(MAKE) -s -C firmware bench

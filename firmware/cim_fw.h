@@ -133,6 +133,22 @@ struct cim_tile_stats {
 	uint64_t program_pulses;	/* program-and-verify pulses */
 };
 
+/*
+ * What the executor (fw_exec.c) works in for one batch item: the item's
+ * activations and its scratch.  The firmware has one (cim_fw.x); a
+ * platform that runs several items at once (cim_hal_lanes()) gives each
+ * other lane its own.
+ */
+struct fw_xctx {
+	int8_t *arena;				/* the item's activations */
+	uint32_t lane;				/* 0: the firmware's own */
+	int8_t col[CIM_FW_MAX_VECTOR];		/* im2col vector */
+	int16_t xb[CIM_FW_MAX_LINE];		/* one block's MVM input */
+	int32_t colq[CIM_FW_MAX_LINE];		/* its columns' weight sums */
+	int32_t acc[CIM_FW_MAX_VECTOR];
+	int32_t colsum[CIM_FW_MAX_LINE];
+};
+
 struct cim_fw {
 	struct cim_hal *hal;
 	struct cim_card_params p;
@@ -156,13 +172,9 @@ struct cim_fw {
 	struct cim_check_state check;
 	struct cim_telemetry tele;
 	struct fw_sched sched;
-	/* scratch of the executor and of PROGRAM */
-	int8_t col[CIM_FW_MAX_VECTOR];		/* im2col vector */
-	int16_t xb[CIM_FW_MAX_LINE];		/* one block's MVM input */
-	int32_t colq[CIM_FW_MAX_LINE];		/* its columns' weight sums */
+	/* scratch of the executor (lane 0) and of PROGRAM */
+	struct fw_xctx x;
 	uint8_t cells[CIM_FW_MAX_LINE];		/* one row being programmed */
-	int32_t acc[CIM_FW_MAX_VECTOR];
-	int32_t colsum[CIM_FW_MAX_LINE];
 	/* 8-byte aligned: records of 64-bit fields are built in it */
 	uint8_t chunk[4096] __attribute__((aligned(8)));
 	/* fault injection (fw_fault.c) */

@@ -154,6 +154,20 @@ uint8_t *cim_hal_act_mem(struct cim_hal *h, uint32_t *size);
 uint32_t cim_hal_tile_pe(struct cim_hal *h, uint32_t tile);
 void cim_hal_tile_pe_inc(struct cim_hal *h, uint32_t tile);
 
+/*
+ * Batch items executed at once: a platform with threads of its own (the
+ * userspace card) may run up to cim_hal_lanes() items of a RUN together,
+ * each in its own struct fw_xctx; the card MCU and the kernel virtual
+ * card run one at a time (they return 1).  Lane 0 is the firmware's
+ * own; for lanes k = 1.. the platform sets mem[k] to bytes of 8-byte
+ * aligned memory it keeps.  Returns the lanes (1..max).
+ */
+uint32_t cim_hal_lanes(struct cim_hal *h, uint32_t max, uint32_t bytes,
+		       void **mem);
+/* fn(arg, k) for k = 0..n-1, at once; returns when every call returned. */
+void cim_hal_lanes_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t k),
+		       void *arg, uint32_t n);
+
 /* Model parameters of this card. */
 void cim_hal_params(struct cim_hal *h, struct cim_card_params *p);
 

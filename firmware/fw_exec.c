@@ -16,7 +16,12 @@
 
 int8_t *fw_tensor(struct cim_fw *fw, const uint8_t *plan, uint32_t t)
 {
-	return fw->arena + cim_image_tensors(plan)[t].offset;
+	return fw_xtensor(&fw->x, plan, t);
+}
+
+int8_t *fw_xtensor(struct fw_xctx *xc, const uint8_t *plan, uint32_t t)
+{
+	return xc->arena + cim_image_tensors(plan)[t].offset;
 }
 
 /* Input row of window row o, tap k: may be outside [0, in). */
@@ -27,7 +32,7 @@ static int32_t fw_win_at(uint32_t o, uint32_t k, uint32_t stride,
 }
 
 /* The K-long im2col vector of output pixel (oy, ox), group-major. */
-static void fw_im2col(struct cim_fw *fw, const struct cim_image_op *op,
+static void fw_im2col(struct fw_xctx *xc, const struct cim_image_op *op,
 		      const struct cim_image_tensor *in, const int8_t *x,
 		      uint32_t oy, uint32_t ox)
 {
@@ -42,7 +47,7 @@ static void fw_im2col(struct cim_fw *fw, const struct cim_image_op *op,
 		for (kx = 0; kx < op->kernel_w; kx++) {
 			ix = fw_win_at(ox, kx, op->stride_w, op->dil_w,
 				       op->pad_left);
-			dst = fw->col + (ky * op->kernel_w + kx) * Cg;
+			dst = xc->col + (ky * op->kernel_w + kx) * Cg;
 			for (g = 0; g < G; g++, dst += Kg) {
 				if (iy < 0 || ix < 0 || (uint32_t)iy >= in->h ||
 				    (uint32_t)ix >= in->w)
@@ -57,7 +62,7 @@ static void fw_im2col(struct cim_fw *fw, const struct cim_image_op *op,
 
 /*
  * One block's MVM on its array for input vector x (K long), added into
- * fw->acc.  Group j of the block sees rows j * rows.. and columns
+ * xc->acc.  Group j of the block sees rows j * rows.. and columns
  * j * outs * cpw.. of the MVM; the other groups' cells there are erased.
  *
  * The arrays are driven with u = x - zp, zp the op's input zero point,
@@ -86,15 +91,16 @@ static int32_t fw_drive(int16_t *xb, uint32_t n, int32_t zp)
 	return 0;
 }
 
-static void fw_block(struct cim_fw *fw, const uint8_t *plan,
-		     const struct cim_fw_slot *s, const struct cim_image_op *op,
+static void fw_block(struct cim_fw *fw, struct fw_xctx *xc,
+		     const uint8_t *plan, const struct cim_fw_slot *s,
+		     const struct cim_image_op *op,
 		     const struct cim_image_block *b, uint32_t Kg, uint32_t Ng,
 		     const int8_t *x)
 {
 	const int32_t *wzp = op->wbits == 4 ?
 			     cim_image_param(plan, op->wzp_offset) : NULL;
 	uint32_t cpw = op->wbits / 4, part = b->outs * cpw;
-	uint32_t *acc = (uint32_t *)fw->acc;
+	uint32_t *acc = (uint32_t *)xc->acc;
 	uint32_t nr = b->g_count * b->rows, nc = b->g_count * part;
 	const int8_t *xg;
 	const int32_t *cs;
@@ -104,21 +110,21 @@ static void fw_block(struct cim_fw *fw, const uint8_t *plan,
 
 	for (j = 0; j < b->g_count; j++) {
 		xg = x + (b->g_first + j) * Kg + b->row_base;
-		xb = fw->xb + j * b->rows;
+		xb = xc->xb + j * b->rows;
 		for (r = 0; r < b->rows; r++)
 			xb[r] = xg[r];
 	}
-	off = op->in0_zp ? fw_drive(fw->xb, nr, op->in0_zp) : 0;
+	off = op->in0_zp ? fw_drive(xc->xb, nr, op->in0_zp) : 0;
 	fw_array_mvm(fw, s->map[b->vtile], b->array_row, nr, b->array_col, nc,
-		     fw->xb, fw->colsum);
+		     xc->xb, xc->colsum);
 	if (off) {
 		/* + off * sum of the cells: the column sums of the raw x */
 		fw_array_colq(fw, s->map[b->vtile], b->array_row, nr,
-			      b->array_col, nc, fw->colq);
+			      b->array_col, nc, xc->colq);
 		for (n = 0; n < nc; n++)
-			fw->colsum[n] = (int32_t)((uint32_t)fw->colsum[n] +
+			xc->colsum[n] = (int32_t)((uint32_t)xc->colsum[n] +
 						  (uint32_t)off *
-						  (uint32_t)fw->colq[n]);
+						  (uint32_t)xc->colq[n]);
 	}
 
 	for (j = 0; j < b->g_count; j++) {
@@ -126,7 +132,7 @@ static void fw_block(struct cim_fw *fw, const uint8_t *plan,
 		xsum = 0;
 		for (r = 0; r < b->rows; r++)
 			xsum += (uint32_t)(int32_t)xg[r];
-		cs = fw->colsum + j * part;
+		cs = xc->colsum + j * part;
 		n = (b->g_first + j) * Ng + b->col_base;
 		for (o = 0; o < b->outs; o++, n++) {
 			if (cpw == 2)	/* w = 16 * hi + lo - 128 */
@@ -139,8 +145,8 @@ static void fw_block(struct cim_fw *fw, const uint8_t *plan,
 	}
 }
 
-static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
-		      const struct cim_fw_slot *s,
+static void fw_op_mvm(struct cim_fw *fw, struct fw_xctx *xc,
+		      const uint8_t *plan, const struct cim_fw_slot *s,
 		      const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *t = cim_image_tensors(plan);
@@ -149,8 +155,8 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 	const int32_t *bias = cim_image_param(plan, op->bias_offset);
 	const int32_t *mult = cim_image_param(plan, op->mult_offset);
 	const int32_t *shift = cim_image_param(plan, op->shift_offset);
-	const int8_t *in0 = fw_tensor(fw, plan, op->in0), *x = in0;
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *in0 = fw_xtensor(xc, plan, op->in0), *x = in0;
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	uint32_t N = out->c, G = op->type == CIM_OP_CONV ? op->groups : 1;
 	uint32_t K = op->type == CIM_OP_CONV ?
 		     op->kernel_h * op->kernel_w * in->c :
@@ -159,21 +165,22 @@ static void fw_op_mvm(struct cim_fw *fw, const uint8_t *plan,
 	uint32_t oy, ox, n, i, p = 0, first;
 
 	for (oy = 0; oy < out->h; oy++) {
-		fw_progress(fw, 1);
+		if (!xc->lane)
+			fw_progress(fw, 1);
 		for (ox = 0; ox < out->w; ox++) {
 			if (op->type == CIM_OP_CONV) {
-				fw_im2col(fw, op, in, in0, oy, ox);
-				x = fw->col;
+				fw_im2col(xc, op, in, in0, oy, ox);
+				x = xc->col;
 			}
 			for (n = 0; n < N; n++)
-				fw->acc[n] = bias[n];
+				xc->acc[n] = bias[n];
 			/* pixel p on replica p % R (an FC has one pixel) */
 			first = op->block_first + (p++ % R) * per;
 			for (i = 0; i < per; i++)
-				fw_block(fw, plan, s, op, &blocks[first + i],
+				fw_block(fw, xc, plan, s, op, &blocks[first + i],
 					 K / G, N / G, x);
 			for (n = 0; n < N; n++)
-				y[n] = cim_requant_out(fw->acc[n], mult[n],
+				y[n] = cim_requant_out(xc->acc[n], mult[n],
 						       shift[n], op->out_zp,
 						       op->act_min,
 						       op->act_max);
@@ -188,13 +195,13 @@ static int32_t fw_div_round(int32_t s, int32_t n)
 	return s >= 0 ? (s + n / 2) / n : -((-s + n / 2) / n);
 }
 
-static void fw_op_pool(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_pool(struct fw_xctx *xc, const uint8_t *plan,
 		       const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *t = cim_image_tensors(plan);
 	const struct cim_image_tensor *in = &t[op->in0], *out = &t[op->out];
-	const int8_t *x = fw_tensor(fw, plan, op->in0);
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x = fw_xtensor(xc, plan, op->in0);
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	int avg = op->type == CIM_OP_AVGPOOL;
 	int pad = op->flags & CIM_OPF_COUNT_PAD;
 	uint32_t oy, ox, ky, kx, c;
@@ -237,13 +244,13 @@ static void fw_op_pool(struct cim_fw *fw, const uint8_t *plan,
 	}
 }
 
-static void fw_op_add(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_add(struct fw_xctx *xc, const uint8_t *plan,
 		      const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
-	const int8_t *x0 = fw_tensor(fw, plan, op->in0);
-	const int8_t *x1 = fw_tensor(fw, plan, op->in1);
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x0 = fw_xtensor(xc, plan, op->in0);
+	const int8_t *x1 = fw_xtensor(xc, plan, op->in1);
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	uint64_t i, n = cim_tensor_size(out);
 	int32_t a, b;
 	uint32_t sum;
@@ -259,15 +266,15 @@ static void fw_op_add(struct cim_fw *fw, const uint8_t *plan,
 	}
 }
 
-static void fw_op_concat(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_concat(struct fw_xctx *xc, const uint8_t *plan,
 			 const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *t = cim_image_tensors(plan);
 	uint32_t c0 = t[op->in0].c, c1 = t[op->in1].c;
 	uint64_t p, np = (uint64_t)t[op->out].h * t[op->out].w;
-	const int8_t *x0 = fw_tensor(fw, plan, op->in0);
-	const int8_t *x1 = fw_tensor(fw, plan, op->in1);
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x0 = fw_xtensor(xc, plan, op->in0);
+	const int8_t *x1 = fw_xtensor(xc, plan, op->in1);
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	uint32_t c;
 
 	for (p = 0; p < np; p++) {
@@ -282,14 +289,14 @@ static void fw_op_concat(struct cim_fw *fw, const uint8_t *plan,
 	}
 }
 
-static void fw_op_shuffle(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_shuffle(struct fw_xctx *xc, const uint8_t *plan,
 			  const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
 	uint32_t C = out->c, G = op->groups, Cg = C / G, i, g;
 	uint64_t p, np = (uint64_t)out->h * out->w;
-	const int8_t *x = fw_tensor(fw, plan, op->in0);
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x = fw_xtensor(xc, plan, op->in0);
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 
 	for (p = 0; p < np; p++, x += C, y += C)
 		for (g = 0; g < G; g++)
@@ -298,13 +305,13 @@ static void fw_op_shuffle(struct cim_fw *fw, const uint8_t *plan,
 }
 
 /* LUT: one table lookup per value (version 2.1). */
-static void fw_op_lut(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_lut(struct fw_xctx *xc, const uint8_t *plan,
 		      const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
 	const int32_t *lut = cim_image_param(plan, op->lut_offset);
-	const int8_t *x = fw_tensor(fw, plan, op->in0);
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x = fw_xtensor(xc, plan, op->in0);
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	uint64_t i, n = cim_tensor_size(out);
 
 	for (i = 0; i < n; i++)
@@ -312,14 +319,14 @@ static void fw_op_lut(struct cim_fw *fw, const uint8_t *plan,
 }
 
 /* MUL: product of the zero-point-free values, requantized (2.1). */
-static void fw_op_mul(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_mul(struct fw_xctx *xc, const uint8_t *plan,
 		      const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *t = cim_image_tensors(plan);
 	const struct cim_image_tensor *out = &t[op->out], *s1 = &t[op->in1];
-	const int8_t *x0 = fw_tensor(fw, plan, op->in0);
-	const int8_t *x1 = fw_tensor(fw, plan, op->in1);
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x0 = fw_xtensor(xc, plan, op->in0);
+	const int8_t *x1 = fw_xtensor(xc, plan, op->in1);
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	uint64_t i, n = cim_tensor_size(out);
 	uint32_t c = 0, per = s1->h == 1 && s1->w == 1 && out->h * out->w > 1;
 
@@ -335,13 +342,13 @@ static void fw_op_mul(struct cim_fw *fw, const uint8_t *plan,
 }
 
 /* SLICE: a run of each pixel's channels (2.1). */
-static void fw_op_slice(struct cim_fw *fw, const uint8_t *plan,
+static void fw_op_slice(struct fw_xctx *xc, const uint8_t *plan,
 			const struct cim_image_op *op)
 {
 	const struct cim_image_tensor *t = cim_image_tensors(plan);
 	const struct cim_image_tensor *in = &t[op->in0], *out = &t[op->out];
-	const int8_t *x = fw_tensor(fw, plan, op->in0) + op->chan_first;
-	int8_t *y = fw_tensor(fw, plan, op->out);
+	const int8_t *x = fw_xtensor(xc, plan, op->in0) + op->chan_first;
+	int8_t *y = fw_xtensor(xc, plan, op->out);
 	uint64_t p, np = (uint64_t)out->h * out->w;
 
 	for (p = 0; p < np; p++, x += in->c, y += out->c)
@@ -349,15 +356,15 @@ static void fw_op_slice(struct cim_fw *fw, const uint8_t *plan,
 }
 
 /* EXIT: copy, and does the top value beat every other by the margin? */
-static int fw_op_exit(struct cim_fw *fw, const uint8_t *plan,
+static int fw_op_exit(struct fw_xctx *xc, const uint8_t *plan,
 		      const struct cim_image_op *op, uint32_t margin)
 {
 	const struct cim_image_tensor *in = &cim_image_tensors(plan)[op->in0];
-	const int8_t *x = fw_tensor(fw, plan, op->in0);
+	const int8_t *x = fw_xtensor(xc, plan, op->in0);
 	uint64_t i, n = cim_tensor_size(in);
 	int32_t top = -129, second = -129;
 
-	memcpy(fw_tensor(fw, plan, op->out), x, n);
+	memcpy(fw_xtensor(xc, plan, op->out), x, n);
 	for (i = 0; i < n; i++) {
 		if (x[i] > top) {
 			second = top;
@@ -370,9 +377,10 @@ static int fw_op_exit(struct cim_fw *fw, const uint8_t *plan,
 	return n == 1 || (uint32_t)(top - second) >= margin;
 }
 
-uint32_t fw_exec_item(struct cim_fw *fw, const uint8_t *plan,
-		      const struct cim_fw_slot *s, int use_margin,
-		      uint32_t margin, uint32_t *exit_idx, uint32_t *result)
+uint32_t fw_exec_item(struct cim_fw *fw, struct fw_xctx *xc,
+		      const uint8_t *plan, const struct cim_fw_slot *s,
+		      int use_margin, uint32_t margin, uint32_t *exit_idx,
+		      uint32_t *result)
 {
 	const struct cim_image_header *h = (const void *)plan;
 	const struct cim_image_op *op = cim_image_ops(plan);
@@ -381,36 +389,37 @@ uint32_t fw_exec_item(struct cim_fw *fw, const uint8_t *plan,
 	*exit_idx = h->n_exits;
 	*result = h->output_tensor;
 	for (k = 0; k < h->n_ops; k++, op++) {
-		fw_progress(fw, 1);
+		if (!xc->lane)
+			fw_progress(fw, 1);
 		switch (op->type) {
 		case CIM_OP_FC:
 		case CIM_OP_CONV:
-			fw_op_mvm(fw, plan, s, op);
+			fw_op_mvm(fw, xc, plan, s, op);
 			break;
 		case CIM_OP_MAXPOOL:
 		case CIM_OP_AVGPOOL:
-			fw_op_pool(fw, plan, op);
+			fw_op_pool(xc, plan, op);
 			break;
 		case CIM_OP_ADD:
-			fw_op_add(fw, plan, op);
+			fw_op_add(xc, plan, op);
 			break;
 		case CIM_OP_CONCAT:
-			fw_op_concat(fw, plan, op);
+			fw_op_concat(xc, plan, op);
 			break;
 		case CIM_OP_SHUFFLE:
-			fw_op_shuffle(fw, plan, op);
+			fw_op_shuffle(xc, plan, op);
 			break;
 		case CIM_OP_LUT:
-			fw_op_lut(fw, plan, op);
+			fw_op_lut(xc, plan, op);
 			break;
 		case CIM_OP_MUL:
-			fw_op_mul(fw, plan, op);
+			fw_op_mul(xc, plan, op);
 			break;
 		case CIM_OP_SLICE:
-			fw_op_slice(fw, plan, op);
+			fw_op_slice(xc, plan, op);
 			break;
 		case CIM_OP_EXIT:
-			if (fw_op_exit(fw, plan, op, use_margin ? margin :
+			if (fw_op_exit(xc, plan, op, use_margin ? margin :
 				       op->exit_margin)) {
 				*exit_idx = exits;
 				*result = op->in0;

@@ -40,6 +40,7 @@ void cim_fw_reset(struct cim_fw *fw, struct cim_hal *hal)
 		fw->p.cols = CIM_FW_MAX_LINE;
 	fw_time_init(fw);
 	fw->arena = (int8_t *)cim_hal_act_mem(hal, &fw->arena_size);
+	fw->x.arena = fw->arena;
 
 	fw_set_reg(fw, CIM_REG_FW_ERROR, CIM_FWERR_NONE);
 	fw_set_reg(fw, CIM_REG_FW_VERSION, 0);

@@ -83,14 +83,17 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 
 /* fw_exec.c: the ops of one batch item, in the arena */
 int8_t *fw_tensor(struct cim_fw *fw, const uint8_t *plan, uint32_t t);
+/* Tensor t of the item in xc (fw_tensor(): the firmware's own, lane 0). */
+int8_t *fw_xtensor(struct fw_xctx *xc, const uint8_t *plan, uint32_t t);
 /*
  * Run the item's ops from the input in tensor 0; returns the ops run
  * (the plan's n_ops, or one past the exit taken) and sets *exit_idx to
  * the exit taken (n_exits: none) and *result to the result tensor.
  */
-uint32_t fw_exec_item(struct cim_fw *fw, const uint8_t *plan,
-		      const struct cim_fw_slot *s, int use_margin,
-		      uint32_t margin, uint32_t *exit_idx, uint32_t *result);
+uint32_t fw_exec_item(struct cim_fw *fw, struct fw_xctx *xc,
+		      const uint8_t *plan, const struct cim_fw_slot *s,
+		      int use_margin, uint32_t margin, uint32_t *exit_idx,
+		      uint32_t *result);
 
 /* fw_sched.c: modeled time of a RUN, item by item */
 void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan);

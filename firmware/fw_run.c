@@ -52,41 +52,101 @@ static void fw_run_record(struct cim_fw *fw, const struct cim_desc *d,
 }
 
 /*
- * Item i: input into tensor 0, the ops, the result out.  The DMA time of
- * each direction is measured (charges are held) for the scheduler.
- * 0, or -1 on a DMA error.
+ * Items run in lanes: up to FW_LANES at once where the platform has the
+ * threads (cim_hal_lanes()), one at a time elsewhere.  Their inputs are
+ * read in item order, the items executed together, then their outputs
+ * written and their work scheduled in item order: the outputs, the
+ * completion and the modeled time are those of one item at a time.
  */
-static int fw_run_item(struct cim_fw *fw, const struct cim_desc *d,
-		       const uint8_t *plan, const struct cim_fw_slot *s,
-		       uint32_t i, struct fw_sg_cursor *cur, uint32_t *exited)
+#define FW_LANES	8
+
+struct fw_lanes {
+	struct cim_fw *fw;
+	const struct cim_desc *d;
+	const uint8_t *plan;
+	const struct cim_fw_slot *s;
+	struct fw_xctx *x[FW_LANES];
+	uint64_t in_ns[FW_LANES];
+	uint32_t n_run[FW_LANES], exit_idx[FW_LANES], result[FW_LANES];
+};
+
+static void fw_run_lane(void *arg, uint32_t k)
 {
-	const struct cim_image_header *h = (const void *)plan;
-	uint64_t in_ns, out_ns;
-	uint32_t n_run, exit_idx, result;
+	struct fw_lanes *l = arg;
+
+	l->n_run[k] = fw_exec_item(l->fw, l->x[k], l->plan, l->s,
+				   l->d->flags & CIM_DESCF_EXIT_MARGIN,
+				   l->d->exit_margin, &l->exit_idx[k],
+				   &l->result[k]);
+}
+
+/* The lanes of this RUN: 1 on an analog card (its noise comes in order). */
+static uint32_t fw_run_lanes(struct cim_fw *fw, struct fw_lanes *l)
+{
+	void *mem[FW_LANES] = { NULL };
+	size_t xsize = (sizeof(struct fw_xctx) + 7) & ~(size_t)7;
+	uint32_t n = 1, k;
+
+	l->x[0] = &fw->x;
+	if (!fw->p.analog)
+		n = cim_hal_lanes(fw->hal, FW_LANES,
+				  (uint32_t)xsize + fw->arena_size, mem);
+	for (k = 1; k < n; k++) {
+		l->x[k] = mem[k];
+		l->x[k]->arena = (int8_t *)mem[k] + xsize;
+		l->x[k]->lane = k;
+	}
+	return n ? n : 1;
+}
+
+/*
+ * Items i..i+n-1: inputs into tensor 0 of their lanes (the DMA time of
+ * each measured: charges are held, for the scheduler), then the ops.
+ * Returns the items read (< n after a DMA error).
+ */
+static uint32_t fw_run_in(struct cim_fw *fw, struct fw_lanes *l, uint32_t i,
+			  uint32_t n, struct fw_sg_cursor *cur)
+{
+	const struct cim_image_header *h = (const void *)l->plan;
+	uint32_t k;
+
+	for (k = 0; k < n; k++) {
+		fw->held_ns = 0;
+		if (fw_sg_read(fw, &cur[0], (uint64_t)(i + k) * h->input_size,
+			       fw_xtensor(l->x[k], l->plan, 0), h->input_size))
+			break;
+		l->in_ns[k] = fw->held_ns;
+	}
+	if (k > 1)
+		cim_hal_lanes_run(fw->hal, fw_run_lane, l, k);
+	else if (k)
+		fw_run_lane(l, 0);
+	return k;
+}
+
+/* Item i + k, run in lane k: its result out, its work scheduled.  0 or -1. */
+static int fw_run_out(struct cim_fw *fw, struct fw_lanes *l, uint32_t i,
+		      uint32_t k, struct fw_sg_cursor *cur, uint32_t *exited)
+{
+	const struct cim_image_header *h = (const void *)l->plan;
+	const struct cim_desc *d = l->d;
+	uint32_t exit_idx = l->exit_idx[k];
 	uint8_t e;
 
 	fw->held_ns = 0;
-	if (fw_sg_read(fw, &cur[0], (uint64_t)i * h->input_size,
-		       fw_tensor(fw, plan, 0), h->input_size))
-		return -1;
-	in_ns = fw->held_ns;
-
-	n_run = fw_exec_item(fw, plan, s, d->flags & CIM_DESCF_EXIT_MARGIN,
-			     d->exit_margin, &exit_idx, &result);
-
-	fw->held_ns = 0;
-	if (fw_sg_write(fw, &cur[1], (uint64_t)i * h->output_size,
-			fw_tensor(fw, plan, result), h->output_size))
+	if (fw_sg_write(fw, &cur[1], (uint64_t)(i + k) * h->output_size,
+			fw_xtensor(l->x[k], l->plan, l->result[k]),
+			h->output_size))
 		return -1;
 	if (fw_run_exit_bytes(d)) {
 		e = (uint8_t)FW_MIN(exit_idx, 255u);
 		if (fw_sg_write(fw, &cur[2],
-				sizeof(struct cim_job_record) + i, &e, 1))
+				sizeof(struct cim_job_record) + i + k, &e, 1))
 			return -1;
 	}
-	out_ns = fw->held_ns;
 	*exited += exit_idx < h->n_exits;
-	fw_sched_item(fw, plan, s, n_run, result, in_ns, out_ns);
+	fw_sched_item(fw, l->plan, l->s, l->n_run[k], l->result[k],
+		      l->in_ns[k], fw->held_ns);
 	return 0;
 }
 
@@ -95,9 +155,10 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 {
 	const struct cim_fw_slot *s = &fw->slots[d->slot];
 	const uint8_t *plan = cim_hal_plan_mem(fw->hal, d->slot);
+	uint32_t i, k, n, nin, lanes, exited = 0;
 	struct fw_sg_cursor cur[3];
-	uint32_t i, exited = 0;
 	uint64_t naive, rerange;
+	struct fw_lanes l;
 
 	if (!s->valid)
 		c->status = CIM_ST_NO_IMAGE;
@@ -110,16 +171,26 @@ void fw_run(struct cim_fw *fw, const struct cim_desc *d, struct cim_cpl *c,
 		fw_sched_begin(fw, plan);
 		fw->rerange_ps = 0;
 		fw->hold = 1;
-		for (i = 0; i < d->batch; i++) {
-			if (fw_run_item(fw, d, plan, s, i, cur, &exited)) {
-				c->status = CIM_ST_DMA_ERROR;
-				break;
-			}
-			c->batch_done = i + 1;
-			/* the host asked to abort it (CANCEL_TAG) */
-			if (fw_progress(fw, 1)) {
-				c->status = CIM_ST_CANCELED;
-				break;
+		l.fw = fw;
+		l.d = d;
+		l.plan = plan;
+		l.s = s;
+		lanes = fw_run_lanes(fw, &l);
+		for (i = 0; i < d->batch && c->status == CIM_ST_OK; i += n) {
+			n = FW_MIN(lanes, d->batch - i);
+			nin = fw_run_in(fw, &l, i, n, cur);
+			for (k = 0; k < n; k++) {
+				if (k == nin ||
+				    fw_run_out(fw, &l, i, k, cur, &exited)) {
+					c->status = CIM_ST_DMA_ERROR;
+					break;
+				}
+				c->batch_done = i + k + 1;
+				/* the host asked to abort it (CANCEL_TAG) */
+				if (fw_progress(fw, 1)) {
+					c->status = CIM_ST_CANCELED;
+					break;
+				}
 			}
 		}
 		fw->hold = 0;

@@ -10,4 +10,7 @@ FW_UAPI := cim_image_check.c cim_crc.c cim_requant.c
 # The emulators' array model (firmware/model/): the virtual cards and the
 # host tests, never the MCU image.  Paths relative to firmware/.
 FW_MODEL := model/model_array.c model/model_cells.c model/model_convert.c \
-	    model/model_presets.c model/model_sensors.c
+	    model/model_presets.c model/model_sensors.c model/model_regs.c
+# The HAL's lanes for the platforms that run one batch item at a time
+# (the MCU, cim_vcard.ko, the host tests; not the userspace card).
+FW_ONE_LANE := hal_one_lane.c

@@ -12,7 +12,10 @@
 
 #include "internal.h"
 
-#define LIBCIM_VERSION	"1.0.0"
+/* LIBCIM_VERSION: the top-level VERSION file, from libcim/Makefile. */
+#ifndef LIBCIM_VERSION
+#error "LIBCIM_VERSION comes from the VERSION file (libcim/Makefile)"
+#endif
 
 int cimi_ioctl(struct cim_dev *dev, unsigned long req, void *arg)
 {

@@ -51,9 +51,9 @@ struct cim_model_thermal {
 	uint32_t power_uw;		/* over the last interval */
 };
 void cim_model_thermal_init(struct cim_model_thermal *th, uint64_t now_ns);
+/* At the performance mode and power state in the registers r[]. */
 void cim_model_thermal_update(struct cim_model_thermal *th, uint64_t now_ns,
-			      uint64_t busy_ns, uint32_t perf_mode,
-			      int asleep);
+			      uint64_t busy_ns, const uint32_t *r);
 
 /*
  * A TEL_* register (CIM_REG_TEL_*, uapi/cim_card.h) of the tile whose
@@ -62,7 +62,36 @@ void cim_model_thermal_update(struct cim_model_thermal *th, uint64_t now_ns,
 uint32_t cim_model_tel_read(const struct cim_tile_stats *s, uint32_t pe,
 			    uint32_t reg);
 
+/*
+ * The register file as the host sees it (model_regs.c): r is the
+ * platform's CIM_REG_SPACE / 4 registers, its lock held around each call.
+ * Power-on values of the identification registers:
+ */
+void cim_model_regs_init(uint32_t *r, const struct cim_card_params *p,
+			 uint32_t plan_bytes, uint32_t act_bytes);
+/* A host read: the clock, the TEL_* window, the sensors, else r[]. */
+uint32_t cim_model_reg_read(struct cim_hal *h, const uint32_t *r,
+			    uint64_t clock_ns,
+			    const struct cim_model_thermal *th, uint32_t off);
+/*
+ * A host write (off < CIM_REG_SPACE, 4-aligned): CIM_MODEL_WR_KICK when
+ * the firmware must look at the rings, CIM_MODEL_WR_RESET when RESET was
+ * written (status reads 0 from now on; the platform drops the old
+ * firmware's writes and resets it), else 0.
+ */
+#define CIM_MODEL_WR_KICK	1u
+#define CIM_MODEL_WR_RESET	2u
+uint32_t cim_model_reg_write(struct cim_hal *h, uint32_t *r,
+			     uint32_t adc_bits, uint32_t off, uint32_t val);
+/* Modeled time ns at the performance mode in r[]: slower when saving power. */
+uint64_t cim_model_clock_scale(const uint32_t *r, uint64_t ns);
+
 /* The platform's: the model of this card. */
 struct cim_model *cim_hal_model(struct cim_hal *h);
+/*
+ * The platform's: bring the thermal model up to now (its time source and
+ * busy time), before the power state or mode changes.  Lock held.
+ */
+void cim_model_sensors_update(struct cim_hal *h);
 
 #endif /* _CIM_MODEL_H_ */

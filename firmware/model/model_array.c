@@ -363,6 +363,11 @@ void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
 	memset(sum, 0, ncols * sizeof(*sum));
 	if (!model_range_ok(m, tile, row0, nrows, col0, ncols))
 		return;
+#ifdef MODEL_HOST_SIMD
+	if (m->stuck_tile < 0 &&
+	    model_colsum_host(h, m, tile, row0, nrows, col0, ncols, sum))
+		nrows = 0;
+#endif
 	for (r = 0; r < nrows; r++) {
 		row = model_tile_cells(m, tile) +
 		      (size_t)(row0 + r) * m->p.cols + col0;

@@ -68,6 +68,14 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		   const int16_t *x, int32_t *colsum);
 int model_mvm_rows_host(const uint8_t *cells, size_t stride, uint32_t nrows,
 			uint32_t ncols, const int16_t *x, int32_t *colsum);
+/*
+ * And model_colsum_host(): sum[c] = the cells' column sums of a block
+ * (spares not applied), 1 when it filled them (the platform may keep
+ * them from an earlier call while the tile's wstamp is unchanged).
+ */
+int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
+		      uint32_t row0, uint32_t nrows, uint32_t col0,
+		      uint32_t ncols, int32_t *sum);
 
 /* model_cells.c: the physics of one cell or column */
 uint64_t model_rand(struct model_card *cd, uint32_t seed);

@@ -31,9 +31,11 @@ void cim_model_thermal_init(struct cim_model_thermal *th, uint64_t now_ns)
 }
 
 void cim_model_thermal_update(struct cim_model_thermal *th, uint64_t now_ns,
-			      uint64_t busy_ns, uint32_t perf_mode, int asleep)
+			      uint64_t busy_ns, const uint32_t *r)
 {
+	uint32_t perf_mode = r[CIM_REG_PERF_MODE / 4];
 	uint32_t mode = perf_mode > 2 ? 2 : perf_mode;
+	int asleep = r[CIM_REG_POWER_STATE / 4] == CIM_POWER_SLEEP;
 	uint64_t dt_ns = now_ns - th->last_ns, util_ppm, dt_ms;
 	uint64_t busy = busy_ns - th->busy_last;
 	int64_t target, t;

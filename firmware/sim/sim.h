@@ -82,12 +82,16 @@ struct cim_hal {
 
 	/*
 	 * sim_mvm.c: each tile's cells four rows interleaved (for the dot
-	 * product instruction), as of the tile's wstamp; firmware thread only
+	 * product instruction), as of the tile's wstamp (layout_lock)
 	 */
 	struct sim_il {
-		uint8_t *buf;
-		uint32_t stamp, valid;
+		struct sim_layout {
+			uint8_t *buf;
+			uint32_t stamp, valid;
+		} il, pk;	/* pk: two cells a byte (sim_pk()) */
 	} *il;
+	/* sim_colsum.c: column sums of blocks (layout_lock) */
+	struct sim_csum *csum;
 
 	/*
 	 * sim_pool.c: workers that take column blocks of a large MVM with
@@ -104,7 +108,13 @@ struct cim_hal {
 		void (*fn)(void *arg, uint32_t chunk);
 		void *arg;
 		uint32_t chunks, next;		/* next: taken atomically */
+		int active;			/* a job is out: run inline */
 	} pool;
+	/* batch items run at once (cim_hal_lanes()): lanes 1.. memory */
+	void *lane_mem[8];
+	uint32_t lane_bytes;
+	/* sim_mvm.c and sim_colsum.c: their layouts, shared by the lanes */
+	pthread_mutex_t layout_lock;
 
 	/* sensors (sim_regs.c) */
 	uint64_t busy_ns;		/* host time the firmware worked */
@@ -121,7 +131,6 @@ int sim_config_params(const struct cim_sim_config *cfg, struct cim_hal *h,
 /* sim_regs.c */
 void sim_regs_init(struct cim_hal *h);
 uint64_t sim_now_ns(void);
-void sim_sensors_update(struct cim_hal *h);	/* reg_lock held */
 
 /* sim_flash.c */
 int sim_flash_open(struct cim_hal *h, const char *path, char *err,
@@ -135,10 +144,14 @@ void sim_dma_fini(struct cim_hal *h);
 /* sim_mvm.c */
 void sim_mvm_fini(struct cim_hal *h);
 
+/* sim_colsum.c */
+void sim_colsum_fini(struct cim_hal *h);
+
 /* sim_pool.c: run fn(arg, 0..chunks-1) on the pool and this thread */
 int sim_pool_start(struct cim_hal *h);
 void sim_pool_stop(struct cim_hal *h);
 void sim_pool_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t chunk),
 		  void *arg, uint32_t chunks);
+void sim_lanes_fini(struct cim_hal *h);
 
 #endif /* _CIM_SIM_INT_H_ */

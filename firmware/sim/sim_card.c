@@ -58,6 +58,8 @@ static void *sim_fw_thread(void *arg)
 static void sim_free(struct cim_hal *h)
 {
 	sim_mvm_fini(h);
+	sim_colsum_fini(h);
+	sim_lanes_fini(h);
 	sim_flash_close(h);
 	sim_dma_fini(h);
 	if (h->irq_fd >= 0)
@@ -66,6 +68,7 @@ static void sim_free(struct cim_hal *h)
 	free(h->fw);
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->irq_lock);
+	pthread_mutex_destroy(&h->layout_lock);
 	pthread_mutex_destroy(&h->dma_lock);
 	pthread_mutex_destroy(&h->reg_lock);
 	free(h);
@@ -91,6 +94,7 @@ int cim_sim_create(const struct cim_sim_config *cfg, struct cim_sim **out)
 	pthread_mutex_init(&h->reg_lock, NULL);
 	pthread_mutex_init(&h->dma_lock, NULL);
 	pthread_mutex_init(&h->irq_lock, NULL);
+	pthread_mutex_init(&h->layout_lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	ret = sim_config_params(cfg, h, &age_s, err, errlen);
 	if (ret)

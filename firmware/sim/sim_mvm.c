@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "sim.h"
 #include "../model/model_int.h"
@@ -25,8 +26,10 @@ void sim_mvm_fini(struct cim_hal *h)
 
 	if (!h->il)
 		return;
-	for (i = 0; i < h->params.tiles; i++)
-		free(h->il[i].buf);
+	for (i = 0; i < h->params.tiles; i++) {
+		free(h->il[i].il.buf);
+		free(h->il[i].pk.buf);
+	}
 	free(h->il);
 	h->il = NULL;
 }
@@ -211,39 +214,151 @@ static uint32_t sim_il_groups(const struct cim_model *m)
 	return (m->p.rows + 3) / 4;
 }
 
+/*
+ * A tile's interleaved cells on huge pages where the host has them: an
+ * MVM walks a block's row groups, a page (4 KiB) apart on a 1024-column
+ * tile, and small pages would miss the TLB at every group.
+ */
+#define SIM_HUGE	(2u << 20)
+
+static uint8_t *sim_il_alloc(size_t bytes)
+{
+	size_t size = (bytes + SIM_HUGE - 1) & ~(size_t)(SIM_HUGE - 1);
+	uint8_t *p = aligned_alloc(SIM_HUGE, size);
+
+	if (p) {
+		madvise(p, size, MADV_HUGEPAGE);	/* a hint: may fail */
+		memset(p, 0, size);
+	}
+	return p;
+}
+
+/*
+ * A host layout of the tile's cells, bytes long: NULL when there is none
+ * to be had, else its buffer, which *build says must be (re)built because
+ * the tile was written since (its wstamp moved).
+ */
+static uint8_t *sim_layout(struct cim_hal *h, const struct cim_model *m,
+			   uint32_t tile, int packed, size_t bytes, int *build)
+{
+	uint32_t stamp = model_tile((struct cim_model *)m, tile)->wstamp;
+	struct sim_layout *l;
+
+	if (!h->il)
+		h->il = calloc(m->p.tiles, sizeof(*h->il));
+	if (!h->il)
+		return NULL;
+	l = packed ? &h->il[tile].pk : &h->il[tile].il;
+	*build = !l->valid || l->stamp != stamp;
+	if (!l->buf)
+		l->buf = sim_il_alloc(bytes);
+	if (l->buf && *build) {
+		l->stamp = stamp;	/* the caller builds it now */
+		l->valid = 1;
+	}
+	return l->buf;
+}
+
 /* The tile's interleaved cells, rebuilt when they were written since. */
 static const uint8_t *sim_il(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile)
 {
-	const struct model_tile *t = model_tile(m, tile);
 	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
 	uint32_t cols = m->p.cols, r, c;
-	struct sim_il *il;
-	uint8_t *d;
+	uint8_t *buf, *d;
+	int build;
 
-	if (!h->il) {
-		h->il = calloc(m->p.tiles, sizeof(*h->il));
-		if (!h->il)
-			return NULL;
-	}
-	il = &h->il[tile];
-	if (il->valid && il->stamp == t->wstamp)
-		return il->buf;
-	if (!il->buf) {
-		il->buf = calloc((size_t)sim_il_groups(m) * 4, cols);
-		if (!il->buf)
-			return NULL;
-	}
-	for (r = 0; r < m->p.rows; r++) {
-		d = il->buf + (size_t)(r / 4) * 4 * cols + r % 4;
+	buf = sim_layout(h, m, tile, 0, (size_t)sim_il_groups(m) * 4 * cols,
+			 &build);
+	for (r = 0; buf && build && r < m->p.rows; r++) {
+		d = buf + (size_t)(r / 4) * 4 * cols + r % 4;
 		for (c = 0; c < cols; c++)
 			d[4 * c] = cells[(size_t)r * cols + c];
 	}
-	il->stamp = t->wstamp;
-	il->valid = 1;
-	return il->buf;
+	return buf;
 }
 
+/*
+ * The tile's cells packed two to a byte, for blocks whose columns start
+ * on a multiple of 32 (the cells are 4-bit levels): per row group and
+ * unit of 32 columns, 64 bytes whose lane j holds, in byte k, row 4g + k
+ * of column 32u + j in the low nibble and of column 32u + 16 + j in the
+ * high one.  Half the bytes of sim_il() to stream per MVM.
+ */
+static const uint8_t *sim_pk(struct cim_hal *h, struct cim_model *m,
+			     uint32_t tile)
+{
+	const uint8_t *cells = m->cells + (size_t)tile * m->p.rows * m->p.cols;
+	uint32_t cols = m->p.cols, r, u, j;
+	const uint8_t *row;
+	uint8_t *buf, *d;
+	int build;
+
+	if (cols % 32)
+		return NULL;
+	buf = sim_layout(h, m, tile, 1, (size_t)sim_il_groups(m) * 2 * cols,
+			 &build);
+	for (r = 0; buf && build && r < m->p.rows; r++) {
+		row = cells + (size_t)r * cols;
+		for (u = 0; u < cols / 32; u++) {
+			d = buf + (size_t)(r / 4) * 2 * cols + 64 * u + r % 4;
+			for (j = 0; j < 16; j++)
+				d[4 * j] = (uint8_t)(row[32 * u + j] |
+						     row[32 * u + 16 + j] << 4);
+		}
+	}
+	return buf;
+}
+
+/* colsum[16 * b + c] += (or -=) the nb accumulators of 16 columns. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static inline void sim_vnni_store(const __m512i *acc, uint32_t nb, int neg,
+				  int32_t *colsum)
+{
+	int32_t tmp[16];
+	uint32_t b, c;
+
+	for (b = 0; b < nb; b++) {
+		_mm512_storeu_si512(tmp, acc[b]);
+		for (c = 0; c < 16; c++)
+			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
+	}
+}
+
+/* Like sim_vnni_block() on packed cells: c0 and nb * 16 multiples of 32. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void sim_vnni_block_pk(const uint8_t *pk, size_t gstride, uint32_t g0,
+			      uint32_t ng, const uint32_t *xb, uint32_t c0,
+			      uint32_t nb, int mode_u, int neg, int32_t *colsum)
+{
+	__m512i acc[SIM_IL_COLS / 16], bx, v, lo, hi;
+	const __m512i nib = _mm512_set1_epi8(0x0f);
+	uint32_t g, b;
+
+	for (b = 0; b < nb; b++)
+		acc[b] = _mm512_setzero_si512();
+	for (g = 0; g < ng; g++) {
+		if (!xb[g])
+			continue;	/* four rows not driven */
+		bx = _mm512_set1_epi32((int32_t)xb[g]);
+		for (b = 0; b < nb; b += 2) {
+			v = _mm512_loadu_si512(pk + (g0 + g) * gstride +
+					       2 * (c0 + 16 * b));
+			lo = _mm512_and_si512(v, nib);
+			hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), nib);
+			if (mode_u) {
+				acc[b] = _mm512_dpbusd_epi32(acc[b], bx, lo);
+				acc[b + 1] = _mm512_dpbusd_epi32(acc[b + 1],
+								 bx, hi);
+			} else {
+				acc[b] = _mm512_dpbusd_epi32(acc[b], lo, bx);
+				acc[b + 1] = _mm512_dpbusd_epi32(acc[b + 1],
+								 hi, bx);
+			}
+		}
+	}
+	sim_vnni_store(acc, nb, neg, colsum);
+}
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
@@ -251,8 +366,7 @@ static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
 			   uint32_t nb, int mode_u, int neg, int32_t *colsum)
 {
 	__m512i acc[SIM_IL_COLS / 16], bx, v;
-	int32_t tmp[16];
-	uint32_t g, b, c;
+	uint32_t g, b;
 
 	for (b = 0; b < nb; b++)
 		acc[b] = _mm512_setzero_si512();
@@ -267,16 +381,13 @@ static void sim_vnni_block(const uint8_t *il, size_t gstride, uint32_t g0,
 					  _mm512_dpbusd_epi32(acc[b], v, bx);
 		}
 	}
-	for (b = 0; b < nb; b++) {
-		_mm512_storeu_si512(tmp, acc[b]);
-		for (c = 0; c < 16; c++)
-			colsum[16 * b + c] += neg ? -tmp[c] : tmp[c];
-	}
+	sim_vnni_store(acc, nb, neg, colsum);
 }
 
 /* One MVM's blocks, shared by the pool (sim_pool.c). */
 struct sim_vnni_job {
 	const uint8_t *il;
+	int packed;			/* il is sim_pk()'s */
 	size_t gstride;
 	uint32_t g0, ng, col0, full;
 	const uint32_t *xb;
@@ -292,8 +403,14 @@ static void sim_vnni_chunk(void *arg, uint32_t chunk)
 	uint32_t c = chunk * SIM_IL_COLS;
 	uint32_t n = j->full - c < SIM_IL_COLS ? j->full - c : SIM_IL_COLS;
 
-	sim_vnni_block(j->il, j->gstride, j->g0, j->ng, j->xb, j->col0 + c,
-		       n / 16, j->mode_u, j->neg, j->colsum + c);
+	if (j->packed)
+		sim_vnni_block_pk(j->il, j->gstride, j->g0, j->ng, j->xb,
+				  j->col0 + c, n / 16, j->mode_u, j->neg,
+				  j->colsum + c);
+	else
+		sim_vnni_block(j->il, j->gstride, j->g0, j->ng, j->xb,
+			       j->col0 + c, n / 16, j->mode_u, j->neg,
+			       j->colsum + c);
 }
 
 static int sim_has_vnni(void)
@@ -331,7 +448,14 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 	else
 		return 0;
 	neg = mode_u && hi <= 0;
-	il = sim_il(h, m, tile);
+	/* packed cells when the block's columns start on a unit of 32 */
+	pthread_mutex_lock(&h->layout_lock);
+	job.packed = !(col0 % 32);
+	il = job.packed ? sim_pk(h, m, tile) : NULL;
+	job.packed = il != NULL;
+	if (!il)
+		il = sim_il(h, m, tile);
+	pthread_mutex_unlock(&h->layout_lock);
 	if (!il)
 		return 0;
 	/* the row groups the rows touch; rows outside drive 0 */
@@ -343,9 +467,9 @@ int model_mvm_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 		rel = row0 + r - 4 * g0;
 		xb[rel / 4] |= (uint32_t)(v & 0xff) << (8 * (rel % 4));
 	}
-	full = ncols - ncols % 16;
+	full = ncols - ncols % (job.packed ? 32 : 16);
 	job.il = il;
-	job.gstride = (size_t)4 * m->p.cols;
+	job.gstride = (size_t)(job.packed ? 2 : 4) * m->p.cols;
 	job.g0 = g0;
 	job.ng = ng;
 	job.xb = xb;

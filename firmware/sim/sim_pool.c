@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Worker threads of the userspace card: the column blocks of one large
- * MVM are shared among the firmware thread and threads - 1 workers.
- * Each block writes its own columns, so the sums, and the modeled time,
- * do not depend on how many threads there are.
+ * Worker threads of the userspace card: the batch items of a RUN
+ * (cim_hal_lanes(): the firmware core runs up to `threads` of them at
+ * once, each in its own lane), or the column blocks of one large MVM,
+ * are shared among the firmware thread and threads - 1 workers.  Each
+ * item and each block writes its own outputs, so the results, and the
+ * modeled time, do not depend on how many threads there are.  A job
+ * posted while one is out (an MVM inside a lane) runs on its caller.
  */
+#include <stdlib.h>
 #include <unistd.h>
+
+#include "../cim_fw_hal.h"
 
 #include "sim.h"
 
@@ -78,18 +84,35 @@ void sim_pool_stop(struct cim_hal *h)
 	pthread_mutex_destroy(&p->lock);
 }
 
+static void sim_pool_post(struct sim_pool *p,
+			  void (*fn)(void *arg, uint32_t chunk), void *arg,
+			  uint32_t chunks);
+
 void sim_pool_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t chunk),
 		  void *arg, uint32_t chunks)
 {
 	struct sim_pool *p = &h->pool;
 	uint32_t c;
 
-	if (!p->n || chunks < 2) {
-		for (c = 0; c < chunks; c++)
-			fn(arg, c);
-		return;
+	if (p->n && chunks >= 2) {
+		pthread_mutex_lock(&p->lock);
+		if (p->active) {
+			pthread_mutex_unlock(&p->lock);
+		} else {
+			p->active = 1;
+			sim_pool_post(p, fn, arg, chunks);
+			return;
+		}
 	}
-	pthread_mutex_lock(&p->lock);
+	for (c = 0; c < chunks; c++)
+		fn(arg, c);
+}
+
+/* Run it on the workers and this thread; p->lock held, dropped. */
+static void sim_pool_post(struct sim_pool *p,
+			  void (*fn)(void *arg, uint32_t chunk), void *arg,
+			  uint32_t chunks)
+{
 	p->fn = fn;
 	p->arg = arg;
 	p->chunks = chunks;
@@ -102,5 +125,48 @@ void sim_pool_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t chunk),
 	pthread_mutex_lock(&p->lock);
 	while (p->pending)
 		pthread_cond_wait(&p->done, &p->lock);
+	p->active = 0;
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* --- the firmware's lanes (cim_fw_hal.h) ---------------------------- */
+
+uint32_t cim_hal_lanes(struct cim_hal *h, uint32_t max, uint32_t bytes,
+		       void **mem)
+{
+	uint32_t n = h->threads < max ? h->threads : max, k;
+
+	/* an injected stuck cell is rewritten as the arrays are read */
+	if (h->model.stuck_tile >= 0 || n > 8)
+		n = 1;
+	if (h->lane_bytes < bytes) {
+		for (k = 1; k < 8; k++) {
+			free(h->lane_mem[k]);
+			h->lane_mem[k] = NULL;
+		}
+		h->lane_bytes = bytes;
+	}
+	for (k = 1; k < n; k++) {
+		if (!h->lane_mem[k])
+			h->lane_mem[k] = aligned_alloc(64, (bytes + 63) &
+						       ~(size_t)63);
+		if (!h->lane_mem[k])
+			break;
+		mem[k] = h->lane_mem[k];
+	}
+	return k < n ? k : n;
+}
+
+void cim_hal_lanes_run(struct cim_hal *h, void (*fn)(void *arg, uint32_t k),
+		       void *arg, uint32_t n)
+{
+	sim_pool_run(h, fn, arg, n);
+}
+
+void sim_lanes_fini(struct cim_hal *h)
+{
+	uint32_t k;
+
+	for (k = 1; k < 8; k++)
+		free(h->lane_mem[k]);
 }

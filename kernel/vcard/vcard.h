@@ -57,9 +57,7 @@ void vcard_regs_init(struct cim_hal *vc);
 /* vcard_flash.c */
 int vcard_flash_init(struct cim_hal *vc);
 void vcard_flash_fini(struct cim_hal *vc);
-/* vcard_sensors.c; called with reg_lock held */
+/* vcard_sensors.c (and cim_model_sensors_update(), reg_lock held) */
 void vcard_sensors_init(struct cim_hal *vc);
-void vcard_sensors_update(struct cim_hal *vc);
-u32 vcard_tel_read(struct cim_hal *vc, unsigned int reg);
 
 #endif /* __CIM_VCARD_H__ */

@@ -163,16 +163,8 @@ void cim_hal_clock_advance(struct cim_hal *h, uint64_t ns)
 	unsigned long flags;
 
 	spin_lock_irqsave(&h->reg_lock, flags);
-	/* Slower clocks in the power-saving modes: balanced 5/4, efficiency 2x. */
-	switch (h->regs[CIM_REG_PERF_MODE / 4]) {
-	case CIM_PERF_BALANCED:
-		ns += ns / 4;
-		break;
-	case CIM_PERF_EFFICIENCY:
-		ns *= 2;
-		break;
-	}
-	h->clock_ns += ns;
+	/* Slower clocks in the power-saving modes (model_regs.c). */
+	h->clock_ns += cim_model_clock_scale(h->regs, ns);
 	spin_unlock_irqrestore(&h->reg_lock, flags);
 	vcard_yield();
 }

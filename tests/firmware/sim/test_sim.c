@@ -17,6 +17,7 @@
 #include "tmodel.h"
 #include "cim_fw.h"
 #include "model/model_int.h"
+#include "sim.h"
 
 #define WAIT_MS	20000
 
@@ -439,6 +440,72 @@ static void test_sim_mvm_kernel(void **state)
 	free(cells);
 }
 
+/*
+ * The card's own exact MVM (cim_hal_array_mvm()) on a tile's cells, as
+ * the firmware calls it, against a plain loop: blocks whose columns start
+ * on a unit of 32 take the packed-cell kernel, others the interleaved
+ * one; every drive range, row offsets, column counts off the widths, and
+ * cells rewritten between calls (the host layouts follow the wstamp).
+ */
+static void test_sim_mvm_host(void **state)
+{
+	static const uint32_t col0s[] = { 0, 32, 64, 16, 5 };
+	static const uint32_t ncols[] = { 192, 96, 37, 32, 1 };
+	struct cim_sim_config cfg;
+	struct cim_sim *sim;
+	struct cim_hal *h;
+	struct cim_model *m;
+	int32_t got[256], want[256];
+	uint32_t st = 91, mode, i, k, r, c, row0, nrows, round;
+	uint8_t *cells;
+	int16_t x[256];
+
+	(void)state;
+	cim_sim_config_init(&cfg);
+	assert_int_equal(cim_sim_config_parse(&cfg, "sim:small"), 0);
+	assert_int_equal(cim_sim_create(&cfg, &sim), 0);
+	h = (struct cim_hal *)sim;
+	m = &h->model;
+	assert_int_equal(m->p.cols, 256);
+	cells = m->cells + (size_t)3 * m->p.rows * m->p.cols;
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < m->p.rows * m->p.cols; i++)
+			cells[i] = (uint8_t)(trand(&st) % 16);
+		model_tile(m, 3)->wstamp++;	/* as a program_row does */
+		for (mode = 0; mode < 4; mode++) {
+			row0 = mode * 13;
+			nrows = 256 - row0 - mode * 7;
+			for (r = 0; r < nrows; r++) {
+				int32_t v = (int32_t)(trand(&st) % 511) - 255;
+
+				if (mode == 0)
+					v = (int8_t)v;
+				else if (mode == 1)
+					v = v < 0 ? -v : v;
+				else if (mode == 2)
+					v = v > 0 ? -v : v;
+				x[r] = (int16_t)(trand(&st) % 4 ? v : 0);
+			}
+			for (i = 0; i < 5; i++) {
+				for (k = 0; k < 5; k++) {
+					memset(want, 0, sizeof(want));
+					for (r = 0; r < nrows; r++)
+						for (c = 0; c < ncols[k]; c++)
+							want[c] += x[r] *
+							cells[(row0 + r) * 256 +
+							      col0s[i] + c];
+					cim_hal_array_mvm(h, 3, row0, nrows,
+							  col0s[i], ncols[k],
+							  x, got);
+					assert_memory_equal(got, want,
+							    ncols[k] * 4);
+				}
+			}
+		}
+	}
+	cim_sim_destroy(sim);
+}
+
 /* Worker threads share a large MVM: same outputs, same modeled time. */
 static void test_sim_threads(void **state)
 {
@@ -467,6 +534,79 @@ static void test_sim_threads(void **state)
 	tmodel_free(&m);
 }
 
+/* A two-entry SG table: n1 bytes at a (mapped), then n2 at b. */
+static void ref2(struct shost *s, struct cim_dma_ref *ref, const void *a,
+		 size_t n1, const void *b, size_t n2)
+{
+	struct cim_sg_entry *sg = shost_alloc(s, 2 * sizeof(*sg));
+
+	sg[0].addr = (uintptr_t)a;
+	sg[0].len = (uint32_t)n1;
+	sg[1].addr = (uintptr_t)b;
+	sg[1].len = (uint32_t)n2;
+	memset(ref, 0, sizeof(*ref));
+	ref->sg_addr = (uintptr_t)sg;
+	ref->sg_count = 2;
+	ref->length = n1 + n2;
+}
+
+/*
+ * Items run in lanes (threads=3) end as one at a time does: a bus error
+ * on the input of item 3 completes items 0..2 (batch_done 3, their
+ * outputs exact), one on the output of item 1 stops at 1.
+ */
+static void test_sim_lanes_dma_error(void **state)
+{
+	const uint32_t batch = 5;
+	int8_t *in, *want, *src, *dst, *lost;
+	struct shost *s = shost_new("sim:small,threads=3", NULL);
+	struct cim_desc d;
+	struct cim_cpl c;
+	struct tmodel m;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(shost_start(s), 0);
+	small_model(&m, 6);
+	assert_int_equal(program(s, 0, &m).status, CIM_ST_OK);
+	in = malloc(batch * m.in_size);
+	want = malloc(batch * m.out_size);
+	lost = malloc(batch * m.in_size);	/* never mapped */
+	trand_fill(in, batch * m.in_size, 31);
+	tnet_ref(&m.net, in, want, NULL, batch, -1);
+	src = shost_alloc(s, batch * m.in_size);
+	dst = shost_alloc(s, batch * m.out_size);
+	memcpy(src, in, batch * m.in_size);
+
+	memset(&d, 0, sizeof(d));
+	d.opcode = CIM_OPC_RUN;
+	d.tag = 0x51;
+	d.batch = batch;
+	ref2(s, &d.src, src, 3 * m.in_size, lost, 2 * m.in_size);
+	shost_ref(s, &d.dst, dst, batch * m.out_size);
+	c = exec(s, &d);
+	assert_int_equal(c.status, CIM_ST_DMA_ERROR);
+	assert_int_equal(c.batch_done, 3);
+	assert_memory_equal(dst, want, 3 * m.out_size);
+
+	memset(dst, 0, batch * m.out_size);
+	d.tag = 0x52;
+	shost_ref(s, &d.src, src, batch * m.in_size);
+	ref2(s, &d.dst, dst, m.out_size, lost, (batch - 1) * m.out_size);
+	c = exec(s, &d);
+	assert_int_equal(c.status, CIM_ST_DMA_ERROR);
+	assert_int_equal(c.batch_done, 1);
+	assert_memory_equal(dst, want, m.out_size);
+
+	/* and the whole batch runs exact */
+	run_exact(s, 0, &m, batch, 31);
+	free(in);
+	free(want);
+	free(lost);
+	tmodel_free(&m);
+	shost_free(s);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -477,7 +617,9 @@ int main(void)
 		cmocka_unit_test(test_sim_faults),
 		cmocka_unit_test(test_sim_analog_seeded),
 		cmocka_unit_test(test_sim_mvm_kernel),
+		cmocka_unit_test(test_sim_mvm_host),
 		cmocka_unit_test(test_sim_threads),
+		cmocka_unit_test(test_sim_lanes_dma_error),
 	};
 
 	/* make test T=NAME: CIM_TEST names the test (or a pattern) to run */
