@@ -154,6 +154,17 @@ $(B)/models/digits_%.cimx: tools
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
 		--tiles 8 --rows 256 --cols 256 -o $@
 
+# The digits-trained torchvision zoo (tests/models/gen_digits_zoo.py):
+# trained and exported here, 78 MB of float models, so not committed.
+DZOO	:= $(B)/digits_zoo
+ZOO_CHECK := $(B)/libcim/compiler-tests/zoo_check
+.PHONY: digits-zoo
+digits-zoo: $(DZOO)/accuracy.txt
+
+$(DZOO)/accuracy.txt: tests/models/gen_digits_zoo.py
+	rm -f $@
+	nice /usr/bin/python3 $< $(DZOO)
+
 initramfs: modules tools examples vmtest models $(SIM_RUNS)
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
@@ -171,13 +182,15 @@ demo: deps
 
 check-built: all unit vm-check matrix package-check
 
-unit: libcim firmware tools models examples
+unit: libcim firmware tools models examples digits-zoo
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
 	sh tests/libcim/test_cimctl_sim.sh $(B)/tools/cimctl $(B)/models $(MODELS) \
 		$(B)/examples
 	sh tests/test_make_test.sh
 	$(MAKE) -C tests/compiler zoo-check
+	$(MAKE) -C tests/compiler $(ZOO_CHECK)
+	sh tests/models/digits_zoo.sh check $(CIMC) $(B)/tools/cimctl $(ZOO_CHECK) $(DZOO)
 	$(MAKE) -C tests/compiler onnx-conformance
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
@@ -203,9 +216,10 @@ $(BENCH_SIM): $(TOP)/tests/bench/bench_sim.c libcim
 	@mkdir -p $(dir $@)
 	$(CC) $(VM_CFLAGS) -o $@ $< $(VM_LIBS)
 
-bench-host: libcim firmware tools models $(BENCH_SIM)
+bench-host: libcim firmware tools models $(BENCH_SIM) digits-zoo
 	$(BENCH_SIM) digits_cnn $(B)/models/m1076/digits_cnn_int8.cimx 8 sim
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
+	sh tests/models/digits_zoo.sh bench $(CIMC) $(B)/tools/cimctl $(DZOO)
 	$(MAKE) -s -C tests/compiler zoo-bench
 	$(MAKE) -s -C tests/compiler onnx-conformance
 	$(MAKE) -s -C libcim bench
