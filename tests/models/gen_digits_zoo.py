@@ -23,6 +23,7 @@ Writes into OUT (default build/digits_zoo):
   <arch>_ref.bin    PyTorch's float logits on the first REF calibration
                     samples (CIMD; tests/compiler/zoo_check)
   test.bin          the held-out set, 3xSIZExSIZE, with labels (CIMD)
+  test16.bin        its first 16 samples (the VM suite's input)
   calib.bin         N_CALIB training samples, no labels (CIMD)
   calib_small.bin   the first REF of them (zoo_check's quantization)
   accuracy.txt      "digits_<arch>_float_acc PERCENT CORRECT TOTAL", PyTorch
@@ -156,6 +157,8 @@ def main():
     np.random.seed(SEED)
     xtr, ytr, xte, yte = data()
     write_cimd(os.path.join(out, "test.bin"), xte.numpy(), yte.numpy())
+    write_cimd(os.path.join(out, "test16.bin"), xte[:16].numpy(),
+               yte[:16].numpy())
     write_cimd(os.path.join(out, "calib.bin"), xtr[:N_CALIB].numpy())
     write_cimd(os.path.join(out, "calib_small.bin"), xtr[:REF].numpy())
     acc = os.path.join(out, "accuracy.txt")
