@@ -6,7 +6,7 @@
 #   digits_zoo.sh check CIMC CIMCTL ZOO_CHECK ZOO
 #       every architecture: the float import matches PyTorch and the int8
 #       model quantized with 4 samples keeps its SQNR (zoo_check); then
-#       cim-compile --weights int8 (M1076-class card, the 64 calibration
+#       cim-compile --weights int8 (M1076-class card, the 200 calibration
 #       samples) and the first CHECK_N held-out samples on the userspace
 #       card (cimctl run --dev sim): bit-exact to the CPU reference, and
 #       the card's top-1 on them within CHECK_PTS points of PyTorch's float
@@ -19,7 +19,7 @@
 #       digits_<arch>_int8_acc and _int4_acc (the card, top-1 percent),
 #       and the compile time of each.  Never fails on a target; fails if
 #       a run is not bit-exact to the CPU reference.
-# DIGITS_ZOO_ARCHS limits the list.
+# DIGITS_ZOO_ARCHS limits the list, DIGITS_ZOO_WEIGHTS the bench's modes.
 set -u
 mode=$1
 shift
@@ -29,6 +29,7 @@ bench) cimc=$1 cimctl=$2 zoo=$3 ;;
 *) echo "usage: digits_zoo.sh check|bench ..." >&2; exit 2 ;;
 esac
 archs=${DIGITS_ZOO_ARCHS:-"resnet18 mobilenet_v2 shufflenet_v2_x1_0 efficientnet_b0 squeezenet1_1"}
+weights=${DIGITS_ZOO_WEIGHTS:-"int8 int4"}
 CHECK_N=${CHECK_N:-100}
 CHECK_PTS=5
 pass=0
@@ -88,7 +89,7 @@ for a in $archs; do
 		;;
 	bench)
 		echo "bench: digits_${a}_float_acc $f %"
-		for w in int8 int4; do
+		for w in $weights; do
 			t0=$(date +%s.%N)
 			if ! compile "$a" $w; then
 				echo "bench: digits_${a}_${w}_acc fail ($(tail -n 1 "$zoo/${a}_$w.log"))"

@@ -57,7 +57,7 @@ ARCHS = {
     "squeezenet1_1": ("sgd", 3e-3, 30),
 }
 SIZE = 24
-N_CALIB = 64
+N_CALIB = 200
 REF = 4
 SEED = 0
 
