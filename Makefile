@@ -154,13 +154,39 @@ $(B)/models/digits_%.cimx: tools
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
 		--preset small -o $@
 
-initramfs: modules tools examples vmtest models $(SIM_RUNS)
+# The digits-trained torchvision zoo (tests/models/gen_digits_zoo.py):
+# trained and exported here, 78 MB of float models, so not committed.
+DZOO	:= $(B)/digits_zoo
+ZOO_CHECK := $(B)/libcim/compiler-tests/zoo_check
+.PHONY: digits-zoo
+digits-zoo: $(DZOO)/accuracy.txt
+
+$(DZOO)/accuracy.txt: tests/models/gen_digits_zoo.py
+	rm -f $@
+	nice /usr/bin/python3 $< $(DZOO)
+
+# The zoo in the VM (tests/vm/check.sh): none of it fits the small card,
+# so the suite reloads the virtual card as the M1076-class one and runs
+# these, compiled for it, on 16 held-out samples.
+VM_ZOO	:= squeezenet1_1 shufflenet_v2_x1_0
+VM_ZOO_FILES := $(foreach a,$(VM_ZOO),$(B)/models/zoo/digits_$(a)_int8.cimx) \
+	$(B)/models/zoo/digits_zoo_test16.bin
+
+$(B)/models/zoo/digits_%_int8.cimx: $(DZOO)/accuracy.txt tools
+	@mkdir -p $(dir $@)
+	$(CIMC) $(DZOO)/$*.onnx --calib $(DZOO)/calib.bin --weights int8 -o $@
+
+$(B)/models/zoo/digits_zoo_test16.bin: $(DZOO)/accuracy.txt
+	@mkdir -p $(dir $@)
+	cp $(DZOO)/test16.bin $@
+
+initramfs: modules tools examples vmtest models $(SIM_RUNS) $(VM_ZOO_FILES)
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
 		$(SIMCMP) $(SIM_RUNS) \
-		tests/vm/fuzz.sh
+		tests/vm/fuzz.sh $(VM_ZOO_FILES)
 
 # The two commands README.md gives: each installs what is missing first.
 check: deps
@@ -171,7 +197,7 @@ demo: deps
 
 check-built: all unit vm-check matrix package-check
 
-unit: libcim firmware tools models examples
+unit: libcim firmware tools models examples digits-zoo
 	$(MAKE) -C libcim check
 	sh tests/compiler/test_cim_compile.sh $(CIMC)
 	sh tests/compiler/test_w4_grid.sh $(CIMC) $(MODELS)
@@ -182,6 +208,8 @@ unit: libcim firmware tools models examples
 	sh tests/test_make_test.sh
 	sh tests/test_sched_internals.sh
 	$(MAKE) -C tests/compiler zoo-check
+	$(MAKE) -C tests/compiler $(ZOO_CHECK)
+	sh tests/models/digits_zoo.sh check $(CIMC) $(B)/tools/cimctl $(ZOO_CHECK) $(DZOO)
 	$(MAKE) -C tests/compiler onnx-conformance
 	$(MAKE) -C firmware check
 	$(MAKE) -C dts check
@@ -207,9 +235,10 @@ $(BENCH_SIM): $(TOP)/tests/bench/bench_sim.c libcim
 	@mkdir -p $(dir $@)
 	$(CC) $(VM_CFLAGS) -o $@ $< $(VM_LIBS)
 
-bench-host: libcim firmware tools models $(BENCH_SIM)
+bench-host: libcim firmware tools models $(BENCH_SIM) digits-zoo
 	$(BENCH_SIM) digits_cnn $(B)/models/m1076/digits_cnn_int8.cimx 8 sim
 	sh tests/bench/digits_acc.sh $(CIMC) $(MODELS) $(B)/bench
+	sh tests/models/digits_zoo.sh bench $(CIMC) $(B)/tools/cimctl $(DZOO)
 	$(MAKE) -s -C tests/compiler zoo-bench
 	sh tests/bench/sim_zoo.sh $(CIMC) $(BENCH_SIM) $(B)/zoo
 	$(MAKE) -s -C tests/compiler onnx-conformance
@@ -246,12 +275,12 @@ fuzz-built: libcim initramfs
 check-debug: deps
 	$(MAKE) check-debug-built
 
-check-debug-built: tools examples vmtest models
+check-debug-built: tools examples vmtest models $(VM_ZOO_FILES)
 	bash tests/vm/check-debug.sh $(B) \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
-		tests/vm/fuzz.sh
+		tests/vm/fuzz.sh $(VM_ZOO_FILES)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

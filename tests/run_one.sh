@@ -3,7 +3,7 @@
 #   NAME may be a cmocka test binary (test_device), a cmocka test function
 #   of tests/libcim or tests/compiler (open_no_card) or of the firmware
 #   host tests, a firmware suite (dma), a shell suite (test_cimctl_run,
-#   test_cim_compile, test_cimctl_sim), or a VM test or group of the C suite
+#   test_cim_compile, test_cimctl_sim, digits_zoo), or a VM test or group of the C suite
 #   (one_job_matches_reference, jobs): the VM boots for it alone.
 #   Function names may hold the wildcards * and ?.
 # Runs from the top of the tree with KVER and INITRD from the Makefile;
@@ -93,6 +93,11 @@ test_w4_grid|test_w4_grid.sh|test_qdq|test_qdq.sh)
 	shell_suite sh "tests/compiler/${name%.sh}.sh" "$b/tools/cim-compile" tests/models ;;
 test_cim_hwa|test_cim_hwa.py)
 	shell_suite /usr/bin/python3 tests/models/test_cim_hwa.py ;;
+digits_zoo|digits_zoo.sh)
+	$make -s tools digits-zoo >/dev/null &&
+		$make -s -C tests/compiler "$b/libcim/compiler-tests/zoo_check" >/dev/null
+	shell_suite sh tests/models/digits_zoo.sh check "$b/tools/cim-compile" \
+		"$b/tools/cimctl" "$b/libcim/compiler-tests/zoo_check" "$b/digits_zoo" ;;
 test_cimctl_sim|test_cimctl_sim.sh)
 	$make -s models examples >/dev/null
 	shell_suite sh tests/libcim/test_cimctl_sim.sh "$b/tools/cimctl" \

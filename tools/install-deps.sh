@@ -10,6 +10,8 @@ device-tree-compiler dt-schema protobuf-c-compiler libprotobuf-c-dev
 libonnx-dev libxnnpack-dev libpthreadpool-dev libopenblas-dev
 debootstrap qemu-system-arm gcc-aarch64-linux-gnu
 python3-torch python3-torchvision python3-onnx libonnx-testdata"
+# The digits-trained zoo (tests/models/gen_digits_zoo.py): sklearn's digits.
+PKGS_MAIN="$PKGS_MAIN python3-sklearn"
 # Packaging and its tests: make install/deb, DKMS, lintian, the clean
 # chroot, cimctl --json (json-c; jsonschema checks it), Python bindings.
 PKGS_MAIN="$PKGS_MAIN libjson-c-dev go-md2man dkms debhelper dh-dkms dh-python

@@ -381,9 +381,14 @@ static int window_attrs(struct onnx_ctx *c, const uint32_t *in,
 		int64_t tot = (int64_t)in[i] + pad[i] + pad[2 + i] - span;
 		int64_t out;
 
-		if (tot < 0)
+		/*
+		 * A window larger than the padded input still gives one
+		 * output when it starts inside: ceil(tot / s) + 1 = 1 for
+		 * -s < tot < 0 (squeezenet1_1's last pool on a 2x2 map).
+		 */
+		if (tot <= -s[i])
 			continue;	/* the shape check reports it */
-		out = (tot + s[i] - 1) / s[i] + 1;
+		out = tot < 0 ? 1 : (tot + s[i] - 1) / s[i] + 1;
 		if ((out - 1) * s[i] >= (int64_t)in[i] + pad[i])
 			out--;
 		if ((out - 1) * s[i] + span > (int64_t)in[i] + pad[i] + pad[2 + i])

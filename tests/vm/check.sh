@@ -284,6 +284,24 @@ suite analog_ideal
 cim-simcmp compare /tests/sim_ideal_b8.bin /tests/digits_cnn_int8.cimx 8
 result $? sim_ideal_same_as_vcard
 
+# The digits-trained torchvision zoo (tests/models/gen_digits_zoo.py):
+# none of it fits the small card (squeezenet1_1 needs 23 arrays of
+# 256x256 as int8), so the virtual card is reloaded as the default
+# M1076-class card, for which these were compiled (the Makefile's
+# VM_ZOO): 16 held-out samples, bit-exact to the CPU reference.
+unload && insmod /modules/cim_vcard.ko && insmod /modules/cim.ko
+result $? load_m1076_card
+for a in squeezenet1_1 shufflenet_v2_x1_0; do
+	cimctl run /tests/digits_${a}_int8.cimx --input /tests/digits_zoo_test16.bin \
+		--show 0 >/tmp/out 2>&1
+	rc=$?
+	grep -E '^(image|mismatches|max_abs|device_time|top1)' /tmp/out
+	[ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out &&
+		grep -q '^mismatches 0 of 160$' /tmp/out &&
+		grep -q '^device_time_ns [1-9]' /tmp/out
+	result $? "digits_${a}_int8_on_m1076_card_bit_exact"
+done
+
 unload
 result $? final_unload
 
