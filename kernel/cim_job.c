@@ -505,6 +505,8 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 		drm_syncobj_replace_fence(syncobj, finished);
 	atomic64_inc(&queue->submitted);
 	atomic_inc(&job->cdev->sched_jobs);
+	dma_fence_put(queue->last_pushed);
+	queue->last_pushed = dma_fence_get(&job->base.s_fence->scheduled);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&queue->push_lock);
 	dma_fence_put(finished);
