@@ -308,12 +308,10 @@ int cim_sched_init(struct cim_device *cdev)
 	cdev->fence_context = dma_fence_context_alloc(1);
 	/*
 	 * run_job is on every job's latency path: high-priority workers.
-	 * Ordered, as drm_sched's own default: a per-CPU queue let
-	 * run_job_work and free_job_work of one scheduler run on two CPUs
-	 * at once, and the VM suite caught an entity freed under
-	 * drm_sched_run_job_work (rb_next on poisoned memory) after the
-	 * 8-thread fence-order test.  Timeouts and our own resets share
-	 * one ordered queue: serialized.
+	 * Ordered, as drm_sched's own default.  (The entity seen freed
+	 * under drm_sched_run_job_work was a file closing with jobs
+	 * queued: cim_file_entities_fini().)  Timeouts and our own resets
+	 * share one ordered queue: serialized.
 	 * One ring entry stays free for the driver's own commands (cim_cmd.c).
 	 */
 	cdev->submit_wq = alloc_ordered_workqueue("cim-submit",
