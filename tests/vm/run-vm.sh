@@ -69,7 +69,7 @@ fi
 if tr -d '\r' <"$log" | grep -qE '^[0-9]+ passed, [1-9][0-9]* failed'; then
 	fail=1
 fi
-bad=$(tr -d '\r' <"$log" | grep -nE 'WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection|Objects remaining|leak|not clean|Kernel panic|refcount_t:|list_(add|del) corruption|KFENCE:' | grep -v 'VM-' | head -n 20)
+bad=$(tr -d '\r' <"$log" | grep -nE 'WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection|Objects remaining|leak|not clean|Kernel panic|refcount_t:|list_(add|del) corruption|KFENCE:|UBSAN:|blocked for more than' | grep -v 'VM-' | head -n 20)
 if [ -n "$bad" ]; then
 	echo "vm: kernel log reports problems:"
 	echo "$bad"
