@@ -69,21 +69,29 @@ void cim_file_put(struct cim_file *cfile)
  * An exiting process waits at most a second; one killed with SIGKILL not
  * at all: drm_sched_entity_fini() then kills what is left.
  */
-static void cim_queue_drain(struct cim_queue *q)
+static void cim_queue_drain(struct cim_device *cdev, struct cim_queue *q)
 {
+	bool exiting = current->flags & PF_EXITING;
+	unsigned long end = jiffies + HZ;
 	struct dma_fence *last;
+	long ret;
 
-	if ((current->flags & PF_EXITING) && current->exit_code == SIGKILL)
+	if (exiting && current->exit_code == SIGKILL)
 		return;
 	mutex_lock(&q->push_lock);
 	last = dma_fence_get(q->last_pushed);
 	mutex_unlock(&q->push_lock);
 	if (!last)
 		return;
-	if (current->flags & PF_EXITING)
-		dma_fence_wait_timeout(last, false, HZ);
-	else
-		dma_fence_wait(last, true);
+	/*
+	 * In slices: a scheduler torn down under us (the card unplugged)
+	 * never schedules what is left, and the wait must end then.
+	 */
+	do {
+		if (!READ_ONCE(cdev->sched_ready))
+			break;
+		ret = dma_fence_wait_timeout(last, !exiting, HZ / 10);
+	} while (!ret && (!exiting || time_before(jiffies, end)));
 	dma_fence_put(last);
 }
 
@@ -126,7 +134,7 @@ void cim_file_entities_fini(struct cim_file *cfile)
 	int p;
 
 	for (p = ARRAY_SIZE(cfile->queue) - 1; p >= 0; p--)
-		cim_queue_drain(&cfile->queue[p]);
+		cim_queue_drain(cfile->cdev, &cfile->queue[p]);
 	INIT_WORK_ONSTACK(&f.work, cim_entities_fini_work);
 	queue_work(cfile->cdev->reset_wq, &f.work);
 	flush_work(&f.work);
