@@ -241,11 +241,12 @@ fuzz-built: libcim initramfs
 check-debug: deps
 	$(MAKE) check-debug-built
 
-check-debug-built: tools examples vmtest models
+check-debug-built: tools examples vmtest models $(SIM_RUNS)
 	bash tests/vm/check-debug.sh $(B) \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		$(SIMCMP) $(SIM_RUNS) \
 		tests/vm/fuzz.sh
 
 clean:
