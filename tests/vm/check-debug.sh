@@ -25,7 +25,7 @@ mod=$dk/mod
 rm -rf "$mod"
 mkdir -p "$mod"
 cp "$top/Kbuild" "$mod/"
-(cd "$top" && find kernel firmware uapi \( -name '*.[ch]' -o -name '*.mk' \) | cpio -pdm --quiet "$mod")
+(cd "$top" && find kernel firmware uapi \( -name '*.[ch]' -o -name '*.mk' -o -name '*.sh' \) | cpio -pdm --quiet "$mod")
 nice make -s -C "$dk/obj" M="$mod" -j"$(nproc)" modules
 echo "check-debug: modules built after $(($(date +%s) - start)) s"
 
