@@ -275,11 +275,12 @@ fuzz-built: libcim initramfs
 check-debug: deps
 	$(MAKE) check-debug-built
 
-check-debug-built: tools examples vmtest models $(VM_ZOO_FILES)
+check-debug-built: tools examples vmtest models $(SIM_RUNS) $(VM_ZOO_FILES)
 	bash tests/vm/check-debug.sh $(B) \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
 		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		$(SIMCMP) $(SIM_RUNS) \
 		tests/vm/fuzz.sh $(VM_ZOO_FILES)
 
 clean:

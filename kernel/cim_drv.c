@@ -52,8 +52,7 @@ static void cim_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct cim_file *cfile = file->driver_priv;
 
-	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_HIGH]);
-	drm_sched_entity_destroy(&cfile->entity[DRM_CIM_PRIO_NORMAL]);
+	cim_file_entities_fini(cfile);
 	/* What it left on the card is aborted there, not run for no one. */
 	cim_hw_cancel_file(cfile->cdev, cfile);
 	cim_file_images_fini(cfile);

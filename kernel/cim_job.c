@@ -340,12 +340,10 @@ int cim_sched_init(struct cim_device *cdev)
 	cdev->job_timeout = msecs_to_jiffies(job_timeout_ms);
 	/*
 	 * run_job is on every job's latency path: high-priority workers.
-	 * Ordered, as drm_sched's own default: a per-CPU queue let
-	 * run_job_work and free_job_work of one scheduler run on two CPUs
-	 * at once, and the VM suite caught an entity freed under
-	 * drm_sched_run_job_work (rb_next on poisoned memory) after the
-	 * 8-thread fence-order test.  Timeouts and our own resets share
-	 * one ordered queue: serialized.
+	 * Ordered, as drm_sched's own default.  (The entity seen freed
+	 * under drm_sched_run_job_work was a file closing with jobs
+	 * queued: cim_file_entities_fini().)  Timeouts and our own resets
+	 * share one ordered queue: serialized.
 	 * One ring entry stays free for the driver's own commands (cim_cmd.c).
 	 */
 	cdev->submit_wq = alloc_ordered_workqueue("cim-submit",
@@ -552,6 +550,8 @@ int cim_job_push(struct cim_file *cfile, struct cim_job *job,
 	spin_lock(&cfile->jobs_lock);
 	list_add_tail(&job->file_node, &cfile->jobs);
 	spin_unlock(&cfile->jobs_lock);
+	dma_fence_put(queue->last_pushed);
+	queue->last_pushed = dma_fence_get(&job->base.s_fence->scheduled);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&queue->push_lock);
 	dma_fence_put(finished);

@@ -24,6 +24,8 @@ struct cim_queue {
 	/* hw fences of the last CIM_FAIR_INFLIGHT jobs this queue ran */
 	struct dma_fence *recent[CIM_FAIR_INFLIGHT];
 	u32 next;
+	/* scheduled fence of the last job pushed (push_lock): cim_queue_drain() */
+	struct dma_fence *last_pushed;
 	atomic64_t submitted, completed, failed;
 	atomic64_t busy_ns;			/* device time of its jobs */
 };
@@ -42,6 +44,7 @@ struct cim_file {
 };
 
 struct cim_file *cim_file_alloc(struct cim_device *cdev);
+void cim_file_entities_fini(struct cim_file *cfile);
 void cim_file_put(struct cim_file *cfile);
 struct dma_fence *cim_queue_prepare_job(struct drm_sched_job *sched_job,
 					struct drm_sched_entity *entity);

@@ -25,7 +25,7 @@ mod=$dk/mod
 rm -rf "$mod"
 mkdir -p "$mod"
 cp "$top/Kbuild" "$mod/"
-(cd "$top" && find kernel firmware uapi \( -name '*.[ch]' -o -name '*.mk' \) | cpio -pdm --quiet "$mod")
+(cd "$top" && find kernel firmware uapi \( -name '*.[ch]' -o -name '*.mk' -o -name '*.sh' \) | cpio -pdm --quiet "$mod")
 nice make -s -C "$dk/obj" M="$mod" -j"$(nproc)" modules
 echo "check-debug: modules built after $(($(date +%s) - start)) s"
 
@@ -41,7 +41,7 @@ for mode in ${CIM_DEBUG_MODES:-check}; do
 	CIM_VM_KERNEL=$dk/obj/arch/x86/boot/bzImage \
 	CIM_VM_MEM=${CIM_VM_MEM:-2048} \
 	CIM_VM_TIMEOUT=${CIM_VM_TIMEOUT:-7200} \
-	CIM_VM_APPEND="cim.fuzz_ioctls=${CIM_DEBUG_FUZZ_IOCTLS:-100000} ${CIM_VM_APPEND:-}" \
+	CIM_VM_APPEND="cim.kunit=1 cim.fuzz_ioctls=${CIM_DEBUG_FUZZ_IOCTLS:-100000} ${CIM_VM_APPEND:-}" \
 		bash "$top/tests/vm/run-vm.sh" "$kver" "$initrd" "$mode" \
 		"$b/vm/debug-$mode.log" || fail=1
 done

@@ -31,6 +31,26 @@ result $? load_modules
 [ -c /dev/accel/accel0 ]
 result $? accel_node_exists
 
+# KUnit (kernel/tests/): in a kernel with CONFIG_KUNIT the suites ran when
+# cim.ko loaded; each suite's "# NAME: pass:P fail:F" line from the kernel
+# log is one result here.  cim.kunit=1 (the debug-kernel lane) requires
+# them; Debian's kernels have no KUnit and print none.
+kunit() {
+	dmesg | grep -E '# cim_[a-z_]+: pass:[0-9]+ fail:[0-9]+' |
+		sed 's/.*# \(cim_[a-z_]*\): pass:\([0-9]*\) fail:\([0-9]*\).*/\1 \2 \3/' >/tmp/kunit
+	dmesg | grep -E '^\[[ 0-9.]*\] +not ok [0-9]+ ' | sed 's/^/  kunit: /'
+	while read -r s p f; do
+		echo "  kunit $s: $p passed, $f failed"
+		[ "$f" = 0 ] && [ "$p" -gt 0 ]
+		result $? "kunit_$s"
+	done </tmp/kunit
+	if grep -q 'cim\.kunit=1' /proc/cmdline; then
+		[ "$(wc -l </tmp/kunit)" -ge 2 ]
+		result $? kunit_suites_ran
+	fi
+}
+kunit
+
 # make test T=NAME: that test (or group) of the C suite alone.
 if [ -n "$CIM_TEST" ]; then
 	suite test "$CIM_TEST"
@@ -45,12 +65,10 @@ suite all
 
 # The ioctl fuzzer (tests/vm/suite/fuzz.c): 100k ioctls with a printed
 # seed, racing image loads and releases among them (the user leak of
-# issue 15 is fixed; core ioctl numbers, --core, are swept by the core
-# group instead: the fuzzer does not yet count EBADF from PRIME and
-# syncobj fd imports as documented); then an
+# issue 15 is fixed) and random core DRM ioctls (--core); then an
 # unload that must leave drm_mm clean (run-vm.sh fails on any WARN in
 # the kernel log) and a fresh load for what follows.
-suite fuzz --ioctls 100000 --race-images
+suite fuzz --ioctls 100000 --race-images --core
 unload && load
 result $? reload_after_fuzz
 

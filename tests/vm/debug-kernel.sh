@@ -24,10 +24,14 @@ if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$obj/.config" ];
 	mkdir -p "$src"
 	echo "debug-kernel: unpacking $tarball" >&2
 	tar xJf "$tarball" -C "$src" --strip-components=1
-	# Give the two library symbols our driver needs a prompt.
+	# Give the library symbols our driver needs a prompt.
 	sed -i '/^config DRM_GEM_SHMEM_HELPER$/,/^$/s/^\ttristate$/\ttristate "GEM shmem helper"/;
 		/^config DRM_SCHED$/,/^$/s/^\ttristate$/\ttristate "GPU scheduler"/' \
 		"$src/drivers/gpu/drm/Kconfig"
+	sed -i '/^config REGMAP_MMIO$/,/^$/s/^\ttristate$/\ttristate "regmap MMIO"/' \
+		"$src/drivers/base/regmap/Kconfig"
+	sed -i '/^config CRYPTO_LIB_SHA256$/,/^$/s/^\ttristate$/\ttristate "SHA-256 library"/' \
+		"$src/lib/crypto/Kconfig"
 	mkdir -p "$obj"
 	make -s -C "$src" O="$obj" tinyconfig >&2
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$here/debug.config" >/dev/null

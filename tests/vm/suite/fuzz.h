@@ -69,6 +69,13 @@ int fz_call(struct fz_thread *t, int fd, unsigned long req, void *arg,
 #define FZ_ANY		0	/* any documented errno, or success */
 #define FZ_OK		1	/* a valid call: must succeed (or ENOSPC/ENOMEM) */
 #define FZ_FAIL		2	/* a broken field: must fail */
+/*
+ * A core DRM ioctl with random arguments (--core): any documented errno,
+ * and EBADF / EMFILE from the fd-passing ones (docs/uapi.md, core ioctls):
+ * PRIME_FD_TO_HANDLE of a number that is no open file, an fd export with
+ * the process's table full.
+ */
+#define FZ_CORE		3
 
 int vm_fuzz(int argc, char **argv);
 

@@ -24,8 +24,19 @@
  * (Kernels from about 6.17 name a signalled fence "detached-driver-...",
  * which no longer fits sync_file_info.name; there the name must be read
  * before the job ends, which this test does not guarantee.)
+ *
+ * close_with_queued_jobs: processes go (killed with SIGKILL while close()
+ * waits for their jobs, or by a plain exit) with jobs still queued on
+ * both of their entities while
+ * another file keeps the scheduler busy.  drm_sched (6.12) could put a
+ * dying entity back into its run queue's tree while popping a job, and
+ * the driver then freed it there: the next pick walked freed memory (an
+ * oops seen after fence_order_threads_one_fd).  The kernel log check of
+ * run-vm.sh catches that; here every job of the surviving file must
+ * still end without error and the card must take new work.
  */
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,8 +467,133 @@ static void fence_order_threads_one_fd(void)
 	close(f.fd);
 }
 
+/* ---- files closed with jobs queued ----------------------------------- */
+
+#define CQ_ROUNDS	160
+#define CQ_JOBS		300
+
+struct cq_busy {
+	int fd;
+	volatile int stop;
+	uint32_t jobs;
+	int errors;
+};
+
+/* Keeps another entity's jobs going through the scheduler. */
+static void *cq_busy_worker(void *arg)
+{
+	struct cq_busy *b = arg;
+	struct drm_cim_submit sub;
+	uint32_t sync;
+	int ret;
+
+	if (drmSyncobjCreate(b->fd, 0, &sync)) {
+		b->errors++;
+		return NULL;
+	}
+	while (!b->stop) {
+		memset(&sub, 0, sizeof(sub));
+		sub.flags = DRM_CIM_SUBMIT_NOP;
+		sub.out_syncobj = sync;
+		ret = vm_ioctl(b->fd, DRM_IOCTL_CIM_SUBMIT, &sub);
+		if (!ret && (b->jobs++ & 7) == 7)
+			ret = drmSyncobjWait(b->fd, &sync, 1, INT64_MAX, 0, NULL);
+		if (ret) {
+			if (b->errors++ < 3)
+				printf("  busy file: %d\n", ret);
+			break;
+		}
+	}
+	ret = drmSyncobjWait(b->fd, &sync, 1, INT64_MAX, 0, NULL);
+	if (ret)
+		b->errors++;
+	drmSyncobjDestroy(b->fd, sync);
+	return NULL;
+}
+
+/*
+ * A child: many NOP jobs on both priorities (the scheduler pops them as
+ * fast as it can), then gone with some still queued.
+ */
+static void cq_child(int round, int ready)
+{
+	struct drm_cim_submit sub;
+	int fd = vm_open_card(), i;
+
+	if (fd < 0)
+		_exit(2);
+	for (i = 0; i < CQ_JOBS; i++) {
+		memset(&sub, 0, sizeof(sub));
+		sub.flags = DRM_CIM_SUBMIT_NOP;
+		sub.priority = (i & 1) ? DRM_CIM_PRIO_HIGH : DRM_CIM_PRIO_NORMAL;
+		if (vm_ioctl(fd, DRM_IOCTL_CIM_SUBMIT, &sub))
+			_exit(3);
+	}
+	/* most rounds: killed while close() waits for the queued jobs */
+	if (round % 4) {
+		if (write(ready, "r", 1) != 1)
+			_exit(4);
+		close(fd);
+	}
+	_exit(0);
+}
+
+static void close_with_queued_jobs(void)
+{
+	struct drm_cim_submit sub;
+	struct cq_busy b;
+	pthread_t t;
+	uint32_t sync;
+	int round, status, killed = 0, ready[2];
+	pid_t pid;
+	char c;
+
+	memset(&b, 0, sizeof(b));
+	b.fd = vm_open_card();
+	CHECK(b.fd >= 0);
+	CHECK_EQ(pthread_create(&t, NULL, cq_busy_worker, &b), 0);
+	for (round = 0; round < CQ_ROUNDS; round++) {
+		CHECK_EQ(pipe(ready), 0);
+		pid = fork();
+		if (pid == 0) {
+			close(ready[0]);
+			cq_child(round, ready[1]);
+		}
+		CHECK(pid > 0);
+		close(ready[1]);
+		if (read(ready[0], &c, 1) == 1) {
+			usleep(200 * (round % 5));
+			kill(pid, SIGKILL);
+		}
+		close(ready[0]);
+		CHECK_EQ(waitpid(pid, &status, 0), pid);
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			killed++;
+		else
+			CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	b.stop = 1;
+	pthread_join(t, NULL);
+	printf("  %d processes gone with %d jobs submitted (%d killed), %u jobs on the busy file\n",
+	       CQ_ROUNDS, CQ_JOBS, killed, b.jobs);
+	CHECK_EQ(b.errors, 0);
+	/* a child whose jobs all ran before the kill exits by itself */
+	CHECK(killed > 0);
+	CHECK(b.jobs > 0);
+	/* The card still takes and finishes work. */
+	CHECK_EQ(drmSyncobjCreate(b.fd, 0, &sync), 0);
+	memset(&sub, 0, sizeof(sub));
+	sub.flags = DRM_CIM_SUBMIT_NOP;
+	sub.out_syncobj = sync;
+	CHECK_EQ(vm_ioctl(b.fd, DRM_IOCTL_CIM_SUBMIT, &sub), 0);
+	CHECK_EQ(drmSyncobjWait(b.fd, &sync, 1, INT64_MAX, 0, NULL), 0);
+	drmSyncobjDestroy(b.fd, sync);
+	close(b.fd);
+}
+
 const struct vm_test vm_race_tests[] = {
 	{ "race_load_release_one_fd", race_load_release_one_fd },
 	{ "fence_order_threads_one_fd", fence_order_threads_one_fd },
+	{ "close_with_queued_jobs", close_with_queued_jobs },
 	{ NULL, NULL },
 };
