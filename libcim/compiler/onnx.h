@@ -53,6 +53,12 @@ int onnx_node_err(struct onnx_ctx *c, const char *fmt, ...)
 int onnx_err(struct onnx_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Input i of the node as a runtime or initializer tensor, or an error. */
+int onnx_need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t);
+/* A RESHAPE of x to dims[rank] called out (NULL: the node's output). */
+int onnx_add_reshape(struct onnx_ctx *c, const char *x, uint32_t rank,
+		     const uint32_t *dims, const char *out);
+
 /* Name after Identity/Dropout removal. */
 const char *onnx_resolve(const struct onnx_ctx *c, const char *name);
 int onnx_add_alias(struct onnx_ctx *c, const char *from, const char *to);

@@ -12,22 +12,6 @@
 
 #include "onnx.h"
 #include "quant.h"
-
-/* A runtime or initializer tensor input i of the node, or an error. */
-static int need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t)
-{
-	const char *name = onnx_in_name(c, i);
-
-	*t = name ? onnx_tensor(c, name) : NULL;
-	if (!*t && name && onnx_const(c, name))
-		return onnx_node_err(c, "input \"%.100s\" is not a float32 tensor of rank 1 to %d",
-				     name, CIM_MAX_RANK);
-	if (!*t)
-		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",
-				     name ? name : c->node->input[i]);
-	return 0;
-}
-
 /* The constant called name as floats. */
 static int const_values(struct onnx_ctx *c, const char *name, float **f,
 			int64_t **unused, int *n)
@@ -223,9 +207,9 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	float *w = NULL, *bias = NULL;
 	int ret, bias_form = 1, batched;
 
-	ret = need_tensor(c, 0, &a);
+	ret = onnx_need_tensor(c, 0, &a);
 	if (!ret)
-		ret = need_tensor(c, 1, &b);
+		ret = onnx_need_tensor(c, 1, &b);
 	if (ret)
 		return ret;
 	if (!b->data)

@@ -15,18 +15,6 @@
 
 #include "onnx.h"
 
-static int reshape(struct onnx_ctx *c, const char *x, uint32_t rank,
-		   const uint32_t *dims, const char *out)
-{
-	union cim_node_attrs a = { 0 };
-	uint32_t d;
-
-	a.reshape.rank = rank;
-	for (d = 0; d < rank; d++)
-		a.reshape.shape[d] = dims[d];
-	return onnx_add_node(c, CIM_NODE_RESHAPE, &x, 1, &a, out);
-}
-
 static void tmp_name(struct onnx_ctx *c, char *buf, const char *suffix)
 {
 	snprintf(buf, ONNX_NAME_LEN, "%.400s:%s", c->node->output[0], suffix);
@@ -55,7 +43,7 @@ static int lower_1d(struct onnx_ctx *c, const struct cim_tensor *x)
 					     w->rank);
 	}
 	tmp_name(c, xn, "2d_in");
-	ret = reshape(c, onnx_in_name(c, 0), 4, dims, xn);
+	ret = onnx_add_reshape(c, onnx_in_name(c, 0), 4, dims, xn);
 	if (!ret && is_conv) {
 		uint32_t wd[4] = { w->dims[0], w->dims[1], 1, w->dims[2] };
 
@@ -78,7 +66,7 @@ static int lower_1d(struct onnx_ctx *c, const struct cim_tensor *x)
 	dims[0] = y->dims[0];
 	dims[1] = y->dims[1];
 	dims[2] = y->dims[3];
-	return reshape(c, yn, 3, dims, c->node->output[0]);
+	return onnx_add_reshape(c, yn, 3, dims, c->node->output[0]);
 }
 
 /* BatchNormalization of rank 2, 3, 5, 6: over [N, C, rest, 1]. */
@@ -92,7 +80,7 @@ static int lower_bn(struct onnx_ctx *c, const struct cim_tensor *x)
 		dims[2] *= x->dims[d];
 	tmp_name(c, xn, "4d_in");
 	tmp_name(c, yn, "4d_out");
-	ret = reshape(c, onnx_in_name(c, 0), 4, dims, xn);
+	ret = onnx_add_reshape(c, onnx_in_name(c, 0), 4, dims, xn);
 	if (ret)
 		return ret;
 	c->in_over[0] = xn;
@@ -100,7 +88,7 @@ static int lower_bn(struct onnx_ctx *c, const struct cim_tensor *x)
 	ret = onnx_translate(c);
 	c->in_over[0] = NULL;
 	c->out_over = NULL;
-	return ret ? ret : reshape(c, yn, x->rank, x->dims, c->node->output[0]);
+	return ret ? ret : onnx_add_reshape(c, yn, x->rank, x->dims, c->node->output[0]);
 }
 
 /*
@@ -138,7 +126,7 @@ static int lower_reduce(struct onnx_ctx *c, const struct cim_tensor *x,
 	tmp_name(c, rn, "r4");
 	tmp_name(c, pn, "pool");
 	if (!ret)
-		ret = reshape(c, cur, 4, r4, rn);
+		ret = onnx_add_reshape(c, cur, 4, r4, rn);
 	cur = rn;
 	if (!ret)
 		ret = onnx_add_node(c, is_max ? CIM_NODE_GLOBAL_MAXPOOL :
@@ -150,7 +138,7 @@ static int lower_reduce(struct onnx_ctx *c, const struct cim_tensor *x,
 			dims[od++] = 1;
 	if (!od)
 		dims[od++] = 1;	/* a scalar: one element */
-	return ret ? ret : reshape(c, pn, od, dims, c->node->output[0]);
+	return ret ? ret : onnx_add_reshape(c, pn, od, dims, c->node->output[0]);
 }
 
 static int reduce_axes(struct onnx_ctx *c, const struct cim_tensor *x,

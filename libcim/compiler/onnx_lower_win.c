@@ -27,18 +27,6 @@ struct win3 {
 	int64_t k[3], s[3], p[6], d[3];
 };
 
-static int reshape(struct onnx_ctx *c, const char *x, uint32_t rank,
-		   const uint32_t *dims, const char *out)
-{
-	union cim_node_attrs a = { 0 };
-	uint32_t d;
-
-	a.reshape.rank = rank;
-	for (d = 0; d < rank; d++)
-		a.reshape.shape[d] = dims[d];
-	return onnx_add_node(c, CIM_NODE_RESHAPE, &x, 1, &a, out);
-}
-
 static void tname(struct onnx_ctx *c, char *buf, const char *what, uint32_t i)
 {
 	snprintf(buf, ONNX_NAME_LEN, "%.400s:%s%u", c->node->output[0], what, i);
@@ -67,7 +55,7 @@ static int concat_chain(struct onnx_ctx *c, char (*names)[ONNX_NAME_LEN],
 	int ret = 0;
 
 	if (n == 1)
-		return reshape(c, names[0], onnx_tensor(c, names[0])->rank,
+		return onnx_add_reshape(c, names[0], onnx_tensor(c, names[0])->rank,
 			       onnx_tensor(c, names[0])->dims, out);
 	while (!ret && at < n) {
 		m = 0;
@@ -202,7 +190,7 @@ static int lower_pool3d(struct onnx_ctx *c, const struct cim_tensor *x)
 	tname(c, n2, "hw_out", 0);
 	tname(c, n3, "d_in", 0);
 	tname(c, n4, "d_out", 0);
-	ret = reshape(c, onnx_in_name(c, 0), 4, dims, n1);
+	ret = onnx_add_reshape(c, onnx_in_name(c, 0), 4, dims, n1);
 	a.pool.count_include_pad = cip != 0;
 	a.pool.kernel[0] = (uint32_t)w.k[1];
 	a.pool.kernel[1] = (uint32_t)w.k[2];
@@ -223,7 +211,7 @@ static int lower_pool3d(struct onnx_ctx *c, const struct cim_tensor *x)
 	dims[2] = x->dims[2];
 	dims[3] = y->dims[2] * y->dims[3];
 	dims[4] = y->dims[3];
-	ret = reshape(c, n2, 4, dims, n3);
+	ret = onnx_add_reshape(c, n2, 4, dims, n3);
 	a.pool.kernel[0] = (uint32_t)w.k[0];
 	a.pool.kernel[1] = 1;
 	a.pool.stride[0] = (uint32_t)w.s[0];
@@ -237,7 +225,7 @@ static int lower_pool3d(struct onnx_ctx *c, const struct cim_tensor *x)
 		return ret;
 	dims[2] = onnx_tensor(c, n4)->dims[2];
 	dims[3] = y->dims[2];
-	return reshape(c, n4, 5, dims, c->node->output[0]);
+	return onnx_add_reshape(c, n4, 5, dims, c->node->output[0]);
 }
 
 static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
@@ -290,7 +278,7 @@ static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
 		dims[2] = x->dims[2];
 		dims[3] = x->dims[3] * x->dims[4];
 		tname(c, xn, "dflat", 0);
-		ret = reshape(c, cur, 4, dims, xn);
+		ret = onnx_add_reshape(c, cur, 4, dims, xn);
 		pa.pad.pad[0] = (uint32_t)w.p[0];
 		pa.pad.pad[2] = (uint32_t)w.p[3];
 		tname(c, sn, "dpad", 0);
@@ -302,7 +290,7 @@ static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
 		dims[4] = x->dims[4];
 		tname(c, xn, "dpadded", 0);
 		if (!ret)
-			ret = reshape(c, sn, 5, dims, xn);
+			ret = onnx_add_reshape(c, sn, 5, dims, xn);
 		cur = xn;
 		if (ret)
 			return ret;
@@ -342,7 +330,7 @@ static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
 		dims[2] = x->dims[3];
 		dims[3] = x->dims[4];
 		if (!ret)
-			ret = reshape(c, sn, 4, dims, rn);
+			ret = onnx_add_reshape(c, sn, 4, dims, rn);
 		ins[0] = rn;
 		if (!ret)
 			ret = onnx_add_node(c, CIM_NODE_CONV, ins, ins[2] ? 3 : 2, &a, yn);
@@ -353,7 +341,7 @@ static int lower_conv3d(struct onnx_ctx *c, const struct cim_tensor *x)
 		dims[2] = 1;
 		dims[3] = y->dims[2];
 		dims[4] = y->dims[3];
-		ret = reshape(c, yn, 5, dims, parts[od]);
+		ret = onnx_add_reshape(c, yn, 5, dims, parts[od]);
 	}
 	if (!ret)
 		ret = concat_chain(c, parts, outd, 2, "dcat", c->node->output[0]);
@@ -408,7 +396,7 @@ int onnx_lower_dilated_maxpool(struct onnx_ctx *c, const struct cim_tensor *x,
 			dims[2] = 1;
 			dims[3] = (ax ? t->dims[2] : t->dims[3]) * len;
 			if (!ret)
-				ret = reshape(c, sn, 4, dims, parts[i]);
+				ret = onnx_add_reshape(c, sn, 4, dims, parts[i]);
 		}
 		tname(c, nxt, ax ? "wstack" : "hstack", 0);
 		if (!ret)
@@ -424,14 +412,14 @@ int onnx_lower_dilated_maxpool(struct onnx_ctx *c, const struct cim_tensor *x,
 		dims[3] = ax ? len : t->dims[3];
 		tname(c, nxt, ax ? "wout" : "hout", 0);
 		if (!ret)
-			ret = reshape(c, cur, 4, dims, nxt);
+			ret = onnx_add_reshape(c, cur, 4, dims, nxt);
 		memcpy(cur, nxt, sizeof(cur));
 	}
 	free(parts);
 	(void)x;
 	if (ret)
 		return ret;
-	return reshape(c, cur, 4, onnx_tensor(c, cur)->dims,
+	return onnx_add_reshape(c, cur, 4, onnx_tensor(c, cur)->dims,
 		       c->out_over ? c->out_over : c->node->output[0]);
 }
 

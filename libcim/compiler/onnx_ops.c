@@ -70,7 +70,7 @@ static const struct cim_tensor *tensor(struct onnx_ctx *c, const char *name)
 }
 
 /* A runtime or initializer tensor the node reads, or an error. */
-static int need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t)
+int onnx_need_tensor(struct onnx_ctx *c, size_t i, const struct cim_tensor **t)
 {
 	const char *name = in_name(c, i);
 
@@ -90,7 +90,7 @@ static int one_tensor_input(struct onnx_ctx *c, const char *const *known,
 {
 	int ret = check_node(c, known, 1, 1);
 
-	return ret ? ret : need_tensor(c, 0, x);
+	return ret ? ret : onnx_need_tensor(c, 0, x);
 }
 
 static int add_one(struct onnx_ctx *c, enum cim_node_op op,
@@ -412,9 +412,9 @@ static int op_conv(struct onnx_ctx *c)
 
 	ret = check_node(c, known, 2, 3);
 	if (!ret)
-		ret = need_tensor(c, 0, &x);
+		ret = onnx_need_tensor(c, 0, &x);
 	if (!ret)
-		ret = need_tensor(c, 1, &w);
+		ret = onnx_need_tensor(c, 1, &w);
 	if (!ret && (w->rank != 4 || x->rank != 4))
 		ret = onnx_node_err(c, "only 2-D convolutions are supported (weights of rank %u)",
 				    w->rank);
@@ -534,7 +534,7 @@ static int op_pool(struct onnx_ctx *c, int op)
 	if (!ret)
 		ret = one_output(c);
 	if (!ret)
-		ret = need_tensor(c, 0, &xt);
+		ret = onnx_need_tensor(c, 0, &xt);
 	if (!ret && xt->rank != 4)
 		ret = onnx_node_err(c, "only 2-D pools are supported (input of rank %u)",
 				    xt->rank);
@@ -1011,4 +1011,17 @@ int onnx_add_init(struct onnx_ctx *c, const char *suffix, uint32_t rank,
 		  const uint32_t *dims, const float *data, char *name)
 {
 	return add_init(c, suffix, rank, dims, data, name);
+}
+
+/* A RESHAPE of x to dims[rank] called out (NULL: the node's output). */
+int onnx_add_reshape(struct onnx_ctx *c, const char *x, uint32_t rank,
+		     const uint32_t *dims, const char *out)
+{
+	union cim_node_attrs a = { 0 };
+	uint32_t d;
+
+	a.reshape.rank = rank;
+	for (d = 0; d < rank; d++)
+		a.reshape.shape[d] = dims[d];
+	return onnx_add_node(c, CIM_NODE_RESHAPE, &x, 1, &a, out);
 }

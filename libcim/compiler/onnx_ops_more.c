@@ -380,18 +380,6 @@ static int axes_of(struct onnx_ctx *c, int from_input, int64_t *axes,
 	return onnx_attr_ints(c, "axes", axes, CIM_MAX_RANK, n);
 }
 
-static int reshape_to(struct onnx_ctx *c, const char *x, uint32_t rank,
-		      const uint32_t *dims, const char *out)
-{
-	union cim_node_attrs a = { 0 };
-	uint32_t d;
-
-	a.reshape.rank = rank;
-	for (d = 0; d < rank; d++)
-		a.reshape.shape[d] = dims[d];
-	return onnx_add_node(c, CIM_NODE_RESHAPE, &x, 1, &a, out);
-}
-
 static int op_reduce(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "axes", "keepdims", "noop_with_empty_axes", NULL };
@@ -424,7 +412,7 @@ static int op_reduce(struct onnx_ctx *c)
 	dims[1] = x->dims[1];
 	ret = onnx_add_node(c, is_max ? CIM_NODE_GLOBAL_MAXPOOL : CIM_NODE_GLOBAL_AVGPOOL,
 			    &xn, 1, NULL, mid);
-	return ret ? ret : reshape_to(c, mid, 2, dims, NULL);
+	return ret ? ret : onnx_add_reshape(c, mid, 2, dims, NULL);
 }
 
 static int op_global_maxpool(struct onnx_ctx *c)
@@ -644,7 +632,7 @@ static int op_squeeze(struct onnx_ctx *c)
 		if (!r)
 			dims[r++] = 1;
 	}
-	return reshape_to(c, onnx_in_name(c, 0), r, dims, NULL);
+	return onnx_add_reshape(c, onnx_in_name(c, 0), r, dims, NULL);
 }
 
 static const struct {
