@@ -161,7 +161,7 @@ ZOO_CHECK := $(B)/libcim/compiler-tests/zoo_check
 .PHONY: digits-zoo
 digits-zoo: $(DZOO)/accuracy.txt
 
-$(DZOO)/accuracy.txt: tests/models/gen_digits_zoo.py
+$(DZOO)/accuracy.txt: tests/models/gen_digits_zoo.py tests/models/gen_zoo.py
 	rm -f $@
 	nice /usr/bin/python3 $< $(DZOO)
 

@@ -34,7 +34,6 @@ generates them (tests/models/digits_zoo.sh).  Usage:
   /usr/bin/python3 tests/models/gen_digits_zoo.py [OUT] [ARCH...]
 """
 import os
-import struct
 import sys
 import time
 
@@ -44,6 +43,8 @@ import torch.nn as nn
 import torchvision
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
+
+from gen_zoo import write_cimd  # the CIMD writer of the 224 zoo
 
 ARCHS = {
     # arch: (optimizer, learning rate, epochs).  Adam's large early steps
@@ -60,22 +61,6 @@ SIZE = 24
 N_CALIB = 200
 REF = 4
 SEED = 0
-
-
-def write_cimd(path, x, labels=None):
-    """CIMD: 64-byte header, float32 samples, then optional int32 labels."""
-    x = np.ascontiguousarray(x, dtype='<f4')
-    n = x.shape[0]
-    dims = list(x.shape[1:]) + [1] * (4 - (x.ndim - 1))
-    flags = 1 if labels is not None else 0
-    hdr = struct.pack('<4sIII4II', b'CIMD', 1, n, x.ndim - 1, *dims, flags)
-    hdr += b'\0' * (64 - len(hdr))
-    with open(path + ".tmp", 'wb') as f:
-        f.write(hdr)
-        f.write(x.tobytes())
-        if labels is not None:
-            f.write(np.asarray(labels, dtype='<i4').tobytes())
-    os.replace(path + ".tmp", path)
 
 
 def upsample(x):
