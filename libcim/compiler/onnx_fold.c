@@ -934,21 +934,32 @@ int onnx_slice_const(struct onnx_ctx *c, uint32_t rank, const int64_t *dims,
 	return ret;
 }
 
-int onnx_const_ints(struct onnx_ctx *c, const char *name, int64_t *v,
-		    size_t max, size_t *n)
+/* The constant called name, read as values, or an error about the node. */
+static int read_named_const(struct onnx_ctx *c, const char *name, struct fval *f)
 {
 	const Onnx__TensorProto *t = onnx_const(c, name);
-	struct fval f;
 	const char *why;
-	int64_t i;
 	int ret;
 
 	if (!t)
 		return onnx_node_err(c, "input \"%.100s\" must be a constant", name);
-	ret = read_const(t, &f, &why);
+	ret = read_const(t, f, &why);
 	if (ret)
 		return ret == -ENOMEM ? ret :
 		       onnx_node_err(c, "constant \"%.100s\" %s", name, why);
+	return 0;
+}
+
+int onnx_const_ints(struct onnx_ctx *c, const char *name, int64_t *v,
+		    size_t max, size_t *n)
+{
+	struct fval f;
+	int64_t i;
+	int ret;
+
+	ret = read_named_const(c, name, &f);
+	if (ret)
+		return ret;
 	if ((size_t)f.n > max)
 		ret = onnx_node_err(c, "constant \"%.100s\" has more than %zu values",
 				    name, max);
@@ -962,18 +973,13 @@ int onnx_const_ints(struct onnx_ctx *c, const char *name, int64_t *v,
 int onnx_const_floats(struct onnx_ctx *c, const char *name, float **v,
 		      size_t *n)
 {
-	const Onnx__TensorProto *t = onnx_const(c, name);
 	struct fval f;
-	const char *why;
 	int64_t i;
 	int ret;
 
-	if (!t)
-		return onnx_node_err(c, "input \"%.100s\" must be a constant", name);
-	ret = read_const(t, &f, &why);
+	ret = read_named_const(c, name, &f);
 	if (ret)
-		return ret == -ENOMEM ? ret :
-		       onnx_node_err(c, "constant \"%.100s\" %s", name, why);
+		return ret;
 	*v = malloc((f.n ? (size_t)f.n : 1) * sizeof(float));
 	if (!*v) {
 		fval_free(&f);
