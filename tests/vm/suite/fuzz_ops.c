@@ -679,13 +679,18 @@ static void op_core(struct fz_thread *t)
 	 * The fd exports (PRIME_HANDLE_TO_FD, SYNCOBJ_HANDLE_TO_FD) with a
 	 * handle that exists make a new fd: read it back and close it, or
 	 * a long run fills the fd table.
+	 *
+	 * Only on the shared file: GEM_CLOSE, SYNCOBJ_DESTROY or
+	 * GEM_CHANGE_HANDLE with a small random handle would otherwise drop
+	 * or rename the kit's BOs, and the kit's next valid SUBMIT, which
+	 * must succeed, would fail with ENOENT (seed 0x87bfcaaa485949b3).
 	 */
 	if (nr == 0x2d || nr == 0xc1) {
 		dir = _IOC_READ | _IOC_WRITE;
 		size = size < 12 ? 12 : size;
 		((int32_t *)arg)[2] = -1;
 	}
-	if (!fz_call(t, fz_fd(t), _IOC(dir, DRM_IOCTL_BASE, nr, size), arg,
+	if (!fz_call(t, t->shared_fd, _IOC(dir, DRM_IOCTL_BASE, nr, size), arg,
 		     "core ioctl", FZ_CORE) && (nr == 0x2d || nr == 0xc1) &&
 	    ((int32_t *)arg)[2] >= 0)
 		close(((int32_t *)arg)[2]);
