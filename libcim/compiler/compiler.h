@@ -74,6 +74,8 @@ static inline float cgk_act(const struct cim_node *n, float x)
 float cgk_unary_fn(uint32_t fn, float alpha, float beta, float x);
 void cgk_unary(const struct cim_graph *g, const struct cim_node *n,
 	       float *const *v);
+void cgk_matmul(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v);
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
 void cgk_slice(const struct cim_graph *g, const struct cim_node *n,

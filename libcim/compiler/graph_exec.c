@@ -63,7 +63,12 @@ void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
 		break;
 	case CIM_NODE_ADD:
 	case CIM_NODE_MUL:
+	case CIM_NODE_MAX:
+	case CIM_NODE_MIN:
 		cgk_binary(g, n, v);
+		break;
+	case CIM_NODE_MATMUL:
+		cgk_matmul(g, n, v);
 		break;
 	case CIM_NODE_SLICE:
 		cgk_slice(g, n, v);

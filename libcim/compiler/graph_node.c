@@ -25,6 +25,8 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_UNARY] = "Unary", [CIM_NODE_MUL] = "Mul",
 		[CIM_NODE_SLICE] = "Slice", [CIM_NODE_PAD] = "Pad",
 		[CIM_NODE_GLOBAL_MAXPOOL] = "GlobalMaxPool",
+		[CIM_NODE_MATMUL] = "MatMul", [CIM_NODE_MAX] = "Max",
+		[CIM_NODE_MIN] = "Min",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -253,7 +255,8 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 	uint32_t i;
 	int ret;
 
-	uint32_t two = n->op == CIM_NODE_ADD || n->op == CIM_NODE_MUL;
+	uint32_t two = n->op == CIM_NODE_ADD || n->op == CIM_NODE_MUL ||
+		       n->op == CIM_NODE_MAX || n->op == CIM_NODE_MIN;
 
 	ret = want_inputs(g, n, 1 + two, 1 + two);
 	if (ret)
@@ -431,6 +434,41 @@ static int shape_transpose(struct cim_graph *g, const struct cim_node *n,
 	return 0;
 }
 
+/* A[..., M, K] B[..., K, N]: the leading axes broadcast (numpy rules). */
+static int shape_matmul(struct cim_graph *g, const struct cim_node *n,
+			uint32_t *rank, uint32_t *dims)
+{
+	const struct cim_tensor *a, *b;
+	uint32_t r, i;
+	int ret;
+
+	ret = want_inputs(g, n, 2, 2);
+	if (ret)
+		return ret;
+	a = in_t(g, n, 0);
+	b = in_t(g, n, 1);
+	if (a->rank < 2 || b->rank < 2)
+		return NERR(g, n, "inputs must have rank 2 or more (have %u and %u)",
+			    a->rank, b->rank);
+	if (a->dims[a->rank - 1] != b->dims[b->rank - 2])
+		return NERR(g, n, "inner dimensions differ (%u and %u)",
+			    a->dims[a->rank - 1], b->dims[b->rank - 2]);
+	r = a->rank > b->rank ? a->rank : b->rank;
+	for (i = 0; i + 2 < r; i++) {
+		uint32_t da = i + a->rank >= r ? a->dims[i + a->rank - r] : 1;
+		uint32_t db = i + b->rank >= r ? b->dims[i + b->rank - r] : 1;
+
+		if (da != db && da != 1 && db != 1)
+			return NERR(g, n, "leading axis %u does not broadcast (%u and %u)",
+				    i, da, db);
+		dims[i] = da > db ? da : db;
+	}
+	dims[r - 2] = a->dims[a->rank - 2];
+	dims[r - 1] = b->dims[b->rank - 1];
+	*rank = r;
+	return 0;
+}
+
 int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 		    uint32_t *rank, uint32_t *dims)
 {
@@ -449,7 +487,11 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 	case CIM_NODE_SOFTMAX:
 	case CIM_NODE_UNARY:
 	case CIM_NODE_MUL:
+	case CIM_NODE_MAX:
+	case CIM_NODE_MIN:
 		return same_as_input(g, n, rank, dims);
+	case CIM_NODE_MATMUL:
+		return shape_matmul(g, n, rank, dims);
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:

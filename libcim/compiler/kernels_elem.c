@@ -106,7 +106,21 @@ void cgk_unary(const struct cim_graph *g, const struct cim_node *n,
 					       n->attr.unary.beta, x[i]));
 }
 
-/* ADD, MUL: input 1 broadcast to input 0's shape. */
+static float binary_fn(enum cim_node_op op, float a, float b)
+{
+	switch (op) {
+	case CIM_NODE_MUL:
+		return a * b;
+	case CIM_NODE_MAX:	/* NaN propagates, as numpy's maximum */
+		return isnan(a) || isnan(b) ? a + b : a > b ? a : b;
+	case CIM_NODE_MIN:
+		return isnan(a) || isnan(b) ? a + b : a < b ? a : b;
+	default:
+		return a + b;
+	}
+}
+
+/* ADD, MUL, MAX, MIN: input 1 broadcast to input 0's shape. */
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v)
 {
@@ -123,7 +137,7 @@ void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		s *= b->dims[d];
 	}
 	for (i = 0; i < a->size; i++) {
-		float r = n->op == CIM_NODE_MUL ? x[i] * z[bi] : x[i] + z[bi];
+		float r = binary_fn(n->op, x[i], z[bi]);
 
 		y[i] = cgk_act(n, r);
 		for (d = (int)a->rank - 1; d >= 0; d--) {

@@ -150,3 +150,40 @@ void cgk_conv(const struct cim_graph *g, const struct cim_node *n,
 	}
 	free(col);
 }
+
+/* Offset of matrix `batch` of t (rank r of the output) under broadcasting. */
+static size_t bcast_matrix(const struct cim_tensor *t, const struct cim_tensor *o,
+			   uint64_t batch)
+{
+	size_t off = 0, stride = (size_t)t->dims[t->rank - 2] * t->dims[t->rank - 1];
+	int d;
+
+	for (d = (int)o->rank - 3; d >= 0; d--) {
+		uint32_t od = o->dims[d], idx = (uint32_t)(batch % od);
+		int td = d - (int)(o->rank - t->rank);
+
+		batch /= od;
+		if (td < 0)
+			continue;
+		if (t->dims[td] != 1)
+			off += idx * stride;
+		stride *= t->dims[td];
+	}
+	return off;
+}
+
+/* MATMUL: one sgemm per matrix of the leading (broadcast) axes. */
+void cgk_matmul(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v)
+{
+	const struct cim_tensor *a = T(0), *b = T(1), *o = OUT;
+	uint32_t m = a->dims[a->rank - 2], k = a->dims[a->rank - 1];
+	uint32_t nn = b->dims[b->rank - 1];
+	uint64_t batches = o->size / ((uint64_t)m * nn), i;
+
+	for (i = 0; i < batches; i++)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m,
+			    (int)nn, (int)k, 1.0f, v[n->inputs[0]] + bcast_matrix(a, o, i),
+			    (int)k, v[n->inputs[1]] + bcast_matrix(b, o, i), (int)nn,
+			    0.0f, v[n->output] + i * m * nn, (int)nn);
+}

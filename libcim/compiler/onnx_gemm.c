@@ -192,6 +192,56 @@ static int fc_rows(struct onnx_ctx *c, const char *x, const float *w,
 }
 
 /*
+ * B computed at run time (not a weight): Y = alpha op(A) op(B) + beta C
+ * as a MATMUL of two run-time tensors (TRANSPOSEs for transA/transB, a
+ * MUL by alpha, an Add of beta C).  The float executor runs it; the card
+ * compiler refuses it (its arrays hold weights programmed into flash).
+ */
+static int to_matmul(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
+		     float beta, const char *c_name, int gemm)
+{
+	char tn[2][ONNX_NAME_LEN], mm[ONNX_NAME_LEN], an[ONNX_NAME_LEN], sn[ONNX_NAME_LEN];
+	const char *ins[2] = { onnx_in_name(c, 0), onnx_in_name(c, 1) };
+	const char *out = c->out_over ? c->out_over : c->node->output[0];
+	const struct cim_tensor *a, *b;
+	int ret, i, tr[2] = { trans_a, trans_b };
+	uint32_t one = 1;
+
+	ret = onnx_need_tensor(c, 0, &a);
+	if (!ret)
+		ret = onnx_need_tensor(c, 1, &b);
+	if (ret)
+		return ret;
+	if (gemm ? a->rank != 2 || b->rank != 2 : a->rank < 2 || b->rank < 2)
+		return onnx_node_err(c, "a product of two run-time tensors takes %s inputs (A has rank %u, B %u)",
+				     gemm ? "2-D" : "rank 2 or more", a->rank, b->rank);
+	for (i = 0; i < 2; i++) {
+		union cim_node_attrs t = { .perm = { 1, 0 } };
+
+		if (!tr[i])
+			continue;
+		snprintf(tn[i], sizeof(tn[i]), "%.400s:%ct", c->node->output[0], "AB"[i]);
+		ret = onnx_add_node(c, CIM_NODE_TRANSPOSE, &ins[i], 1, &t, tn[i]);
+		if (ret)
+			return ret;
+		ins[i] = tn[i];
+	}
+	snprintf(mm, sizeof(mm), "%.400s:mm", c->node->output[0]);
+	ret = onnx_add_node(c, CIM_NODE_MATMUL, ins, 2, NULL,
+			    alpha != 1 || c_name ? mm : out);
+	if (!ret && alpha != 1) {
+		const char *m[2] = { mm, an };
+
+		snprintf(sn, sizeof(sn), "%.400s:alpha", c->node->output[0]);
+		ret = onnx_add_init(c, "alpha", 1, &one, &alpha, an);
+		if (!ret)
+			ret = onnx_add_node(c, CIM_NODE_MUL, m, 2, NULL, c_name ? sn : out);
+		snprintf(mm, sizeof(mm), "%s", sn);
+	}
+	return ret || !c_name ? ret : gemm_add_c(c, mm, c_name, beta);
+}
+
+/*
  * Gemm and MatMul: Y = alpha op(A) op(B) + beta C as FC with W = [N, K].
  * A MatMul of rank above 2 is a batch of FCs with the same weights: the
  * leading axes are folded into the rows and unfolded after.
@@ -213,7 +263,8 @@ static int to_fc(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	if (ret)
 		return ret;
 	if (!b->data)
-		return onnx_node_err(c, "input B must be an initializer (weights)");
+		return to_matmul(c, trans_a, trans_b, alpha, beta, c_name,
+				 !!strcmp(c->node->op_type, "MatMul"));
 	batched = a->rank > 2 && !c_name && !trans_a;
 	if ((a->rank != 2 && !batched) || b->rank != 2)
 		return onnx_node_err(c, "only 2-D inputs are supported (A has rank %u, B %u)",

@@ -497,6 +497,51 @@ static int clip_bound(struct onnx_ctx *c, size_t i, float *v)
 	return ret;
 }
 
+/* Clip's bound i is given and computed at run time. */
+static int clip_runtime(struct onnx_ctx *c, size_t i)
+{
+	const char *name = in_name(c, i);
+
+	return name && !onnx_const(c, name);
+}
+
+/*
+ * A bound computed at run time: y = min(max(x, lo), hi) as MAX and MIN
+ * nodes (ONNX's order: a min above max gives max); a constant bound is
+ * a one-sided CLIP.
+ */
+static int clip_rt(struct onnx_ctx *c)
+{
+	char mid[ONNX_NAME_LEN];
+	const char *cur = in_name(c, 0);
+	int ret = 0, i, last = in_name(c, 2) ? 2 : 1;
+
+	snprintf(mid, sizeof(mid), "%.400s:lo", c->node->output[0]);
+	for (i = 1; i <= last && !ret; i++) {
+		const char *b = in_name(c, (size_t)i), *ins[2] = { cur, b };
+		const char *out = i == last ? NULL : mid;
+		union cim_node_attrs a = { .clip = { -FLT_MAX, FLT_MAX } };
+		const struct cim_tensor *t;
+
+		if (!b)
+			continue;
+		if (clip_runtime(c, (size_t)i)) {
+			ret = onnx_need_tensor(c, (size_t)i, &t);
+			if (!ret && t->size != 1)
+				ret = onnx_node_err(c, "input \"%.100s\" must be a scalar", b);
+			if (!ret)
+				ret = add(c, i == 1 ? CIM_NODE_MAX : CIM_NODE_MIN, ins, 2,
+					  NULL, out);
+		} else {
+			ret = clip_bound(c, (size_t)i, i == 1 ? &a.clip.min : &a.clip.max);
+			if (!ret)
+				ret = add(c, CIM_NODE_CLIP, &cur, 1, &a, out);
+		}
+		cur = mid;
+	}
+	return ret;
+}
+
 static int op_clip(struct onnx_ctx *c)
 {
 	static const char *const known[] = { "min", "max", NULL };
@@ -510,6 +555,8 @@ static int op_clip(struct onnx_ctx *c)
 		ret = onnx_attr_float(c, "min", &a.clip.min);
 	if (!ret)
 		ret = onnx_attr_float(c, "max", &a.clip.max);
+	if (!ret && (clip_runtime(c, 1) || clip_runtime(c, 2)))
+		return clip_rt(c);
 	if (!ret)
 		ret = clip_bound(c, 1, &a.clip.min);
 	if (!ret)

@@ -945,6 +945,11 @@ static int do_node(struct qb *b, uint32_t *i)
 		b->q->m.flags |= CIM_QMODEL_HOST_SOFTMAX;
 		b->qid[n->output] = b->qid[n->inputs[0]];
 		return 0;
+	case CIM_NODE_MATMUL:
+		return qerr(b, n, "a product of two run-time tensors is not supported on the card (its arrays hold weights programmed into flash before a run)");
+	case CIM_NODE_MAX:
+	case CIM_NODE_MIN:
+		return qerr(b, n, "a maximum or minimum of two run-time tensors is not supported on the card (the tile SIMD has no such op)");
 	default:
 		return qerr(b, n, "not supported on the card (not fused into a preceding layer)");
 	}

@@ -56,6 +56,15 @@ enum cim_node_op {
 	CIM_NODE_PAD,
 	/* max over all of H x W: [1,C,H,W] -> [1,C,1,1] */
 	CIM_NODE_GLOBAL_MAXPOOL,
+	/*
+	 * Y[..., M, N] = A[..., M, K] B[..., K, N], both computed at run
+	 * time (leading axes broadcast, numpy rules).  Float executor only:
+	 * the card's arrays hold weights programmed into flash before a run.
+	 */
+	CIM_NODE_MATMUL,
+	/* y = max(a, b) / min(a, b), b broadcast to a's shape (as MUL) */
+	CIM_NODE_MAX,
+	CIM_NODE_MIN,
 };
 
 /* Elementwise functions of one tensor (CIM_NODE_UNARY). */
