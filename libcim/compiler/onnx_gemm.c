@@ -232,7 +232,7 @@ static int to_matmul(struct onnx_ctx *c, int trans_a, int trans_b, float alpha,
 	if (!ret && alpha != 1) {
 		const char *m[2] = { mm, an };
 
-		snprintf(sn, sizeof(sn), "%.400s:alpha", c->node->output[0]);
+		snprintf(sn, sizeof(sn), "%.400s:alphaAB", c->node->output[0]);
 		ret = onnx_add_init(c, "alpha", 1, &one, &alpha, an);
 		if (!ret)
 			ret = onnx_add_node(c, CIM_NODE_MUL, m, 2, NULL, c_name ? sn : out);

@@ -471,6 +471,7 @@ int main(int argc, char **argv)
 {
 	unsigned int total = 0, pass = 0, wrong = 0, refused = 0, skipped = 0;
 	unsigned int limited[LIM_COUNT] = { 0 }, n_limited = 0, l;
+	unsigned int lim_pass[LIM_COUNT] = { 0 }, n_lim_pass = 0;
 	int a, i, verbose = 0;
 	long min_pass = 0;
 
@@ -531,9 +532,13 @@ int main(int argc, char **argv)
 			r = run_sets(g, dir, verbose);
 			if (r > 0 && lim == LIM_NONE)
 				pass++;
-			else if (r > 0)
-				fprintf(stderr, "%s: passes although at a limit (%s)\n",
-					dir, limit_names[lim]);
+			else if (r > 0) {
+				lim_pass[lim]++;
+				n_lim_pass++;
+				if (verbose)
+					fprintf(stderr, "%s: passes in the float executor although at a limit (%s)\n",
+						dir, limit_names[lim]);
+			}
 			else if (r == 0) {
 				wrong++;
 				printf("WRONG: %s\n", dir);
@@ -550,12 +555,16 @@ int main(int argc, char **argv)
 	printf("onnx conformance: %u tests of supported operators, %u of them at a documented limit:\n",
 	       total + n_limited, n_limited);
 	for (l = 1; l < LIM_COUNT; l++)
-		printf("  %3u at the limit: %s\n", limited[l], limit_names[l]);
+		printf("  %3u at the limit (%u of them pass in the float executor): %s\n",
+		       limited[l], lim_pass[l], limit_names[l]);
 	printf("onnx conformance: %u supported tests: %u pass, %u refused, %u wrong (%u tests with other operators)\n",
 	       total, pass, refused, wrong, skipped);
 	printf("bench: onnx_conformance_pass %u\n", pass);
 	printf("bench: onnx_conformance_total %u\n", total);
 	printf("bench: onnx_conformance_at_limit %u\n", n_limited);
+	/* the plain wording: every test whose operators are supported */
+	printf("bench: onnx_conformance_plain_pass %u\n", pass + n_lim_pass);
+	printf("bench: onnx_conformance_plain_total %u\n", total + n_limited);
 	if (pass < min_pass)
 		printf("onnx conformance: %u pass, fewer than the %ld expected\n", pass,
 		       min_pass);
