@@ -93,7 +93,8 @@ static int want_weighted(struct cim_graph *g, const struct cim_node *n,
 		ret = want_rank(g, n, 0, rank);
 	if (!ret)
 		ret = want_rank(g, n, 1, rank);
-	if (!ret)
+	/* a CONV's weights may be computed at run time (float executor only) */
+	if (!ret && n->op != CIM_NODE_CONV)
 		ret = want_const(g, n, 1);
 	return ret;
 }

@@ -197,7 +197,7 @@ static int fold_batchnorms(struct cim_graph *g)
 		p = sole_producer(g, bn->inputs[0]);
 		/* fold_into() may move g->nodes: no pointers kept across it */
 		if (p && (p->op == CIM_NODE_CONV || p->op == CIM_NODE_FC) &&
-		    p->act == CIM_ACT_NONE) {
+		    p->act == CIM_ACT_NONE && g->tensors[p->inputs[1]].data) {
 			uint32_t pi = (uint32_t)(p - g->nodes);
 
 			ret = fold_into(g, p, bn, k, s);

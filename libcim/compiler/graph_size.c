@@ -24,7 +24,7 @@ int cim_graph_min_arrays(const struct cim_graph *g, uint32_t wbits,
 		const struct cim_node *n = &g->nodes[i];
 
 		if ((n->op == CIM_NODE_FC || n->op == CIM_NODE_CONV) &&
-		    n->n_inputs > 1)
+		    n->n_inputs > 1 && g->tensors[n->inputs[1]].data)
 			cells += g->tensors[n->inputs[1]].size * (wbits / 4);
 	}
 	*arrays = (cells + per - 1) / per;

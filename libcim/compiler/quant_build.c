@@ -1015,6 +1015,10 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 			 calib->len, g->n_inputs ? (unsigned long long)g->tensors[g->inputs[0]].size : 0ull);
 		return -EINVAL;
 	}
+	for (i = 0; i < g->n_nodes; i++)
+		if ((g->nodes[i].op == CIM_NODE_FC || g->nodes[i].op == CIM_NODE_CONV) &&
+		    !g->tensors[g->nodes[i].inputs[1]].data)
+			return qerr(&b, &g->nodes[i], "weights computed at run time are not supported on the card (its arrays hold weights programmed into flash before a run)");
 	b.q = calloc(1, sizeof(*b.q));
 	b.lo = malloc(g->n_tensors * sizeof(float));
 	b.hi = malloc(g->n_tensors * sizeof(float));
