@@ -154,12 +154,19 @@ static void test_unsupported_ops_and_inputs(void **state)
 	ob_attr_i(b, n, "training_mode", 1);
 	fails_with(b, "node \"bn\" (BatchNormalization): training_mode=1 is not supported");
 
-	b = ob_new(13);		/* weights computed at run time */
+	b = ob_new(13);		/* a run-time B of rank 1 */
 	ob_input(b, "x", 2, I64(1, 2));
-	ob_input(b, "w", 2, I64(2, 2));
+	ob_input(b, "w", 1, I64(2));
 	ob_output(b, "y");
 	ob_node(b, "MatMul", "mm", "x,w", "y");
-	fails_with(b, "node \"mm\" (MatMul): input B must be an initializer (weights)");
+	fails_with(b, "node \"mm\" (MatMul): a product of two run-time tensors takes rank 2 or more inputs (A has rank 2, B 1)");
+
+	b = ob_new(13);		/* a run-time Clip bound that is not a scalar */
+	ob_input(b, "x", 2, I64(1, 2));
+	ob_input(b, "lo", 1, I64(2));
+	ob_output(b, "y");
+	ob_node(b, "Clip", "c", "x,lo", "y");
+	fails_with(b, "node \"c\" (Clip): input \"lo\" must be a scalar");
 
 	b = ob_new(13);
 	ob_input(b, "x", 2, I64(1, 2));

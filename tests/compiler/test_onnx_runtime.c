@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Operands computed at run time that the float executor runs and the
+ * card compiler refuses: MatMul/Gemm of two run-time tensors, Clip with
+ * run-time bounds, Conv with run-time weights.  Values against hand
+ * computation; the refusal message names the node and the reason.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cim_quantize.h"
+#include "onnx_build.h"
+#include "tutil.h"
+
+#define I64(...)	(const int64_t[]){ __VA_ARGS__ }
+#define FLOATS(...)	(const float[]){ __VA_ARGS__ }
+
+/* Import (plain and optimized), run inputs in[], compare output 0. */
+static void check(struct ob *b, const float *const *in, const float *want,
+		  size_t n)
+{
+	size_t len;
+	uint8_t *buf = ob_pack(b, &len);
+	float *out = calloc(n, sizeof(float));
+	int opt;
+
+	for (opt = 0; opt < 2; opt++) {
+		struct cim_graph *g = NULL;
+		char err[256];
+
+		if (cim_onnx_import(buf, len, opt, &g, err, sizeof(err)))
+			fail_msg("import failed: %s", err);
+		assert_int_equal(g->tensors[g->outputs[0]].size, n);
+		assert_int_equal(cim_graph_run(g, in, &out), 0);
+		tu_assert_close(out, want, n, 1e-5);
+		cim_graph_free(g);
+	}
+	free(out);
+	free(buf);
+	ob_free(b);
+}
+
+static void test_matmul_batched(void **state)
+{
+	struct ob *b = ob_new(13);
+	/* A [2,1,2] times B [2,2] broadcast over A's leading axis */
+	const float a[] = { 1, 2, 3, 4 }, w[] = { 1, 0, 2, -1 };
+	const float *in[] = { a, w };
+	(void)state;
+
+	ob_input(b, "a", 3, I64(2, 1, 2));
+	ob_input(b, "b", 2, I64(2, 2));
+	ob_output(b, "y");
+	ob_node(b, "MatMul", "mm", "a,b", "y");
+	check(b, in, FLOATS(5, -2, 11, -4), 4);
+
+	/* A [2,2] times B [2,2,1]: A broadcast over B's leading axis */
+	b = ob_new(13);
+	ob_input(b, "a", 2, I64(2, 2));
+	ob_input(b, "b", 3, I64(2, 2, 1));
+	ob_output(b, "y");
+	ob_node(b, "MatMul", "mm", "a,b", "y");
+	check(b, in, FLOATS(1, 3, 0, 2), 4);
+}
+
+static void test_gemm_runtime(void **state)
+{
+	struct ob *b = ob_new(13);
+	Onnx__NodeProto *n;
+	/* A^T [2,2] (A stored [2,2]), B^T [2,2], C [2] as a run-time row */
+	const float a[] = { 1, 2, 3, 4 }, w[] = { 1, 2, 0, 1 }, c[] = { 10, 20 };
+	const float *in[] = { a, w, c };
+	(void)state;
+
+	ob_input(b, "a", 2, I64(2, 2));
+	ob_input(b, "b", 2, I64(2, 2));
+	ob_input(b, "c", 1, I64(2));
+	ob_output(b, "y");
+	n = ob_node(b, "Gemm", "g", "a,b,c", "y");
+	ob_attr_i(b, n, "transA", 1);
+	ob_attr_i(b, n, "transB", 1);
+	ob_attr_f(b, n, "alpha", 2);
+	ob_attr_f(b, n, "beta", 0.5f);
+	/* A^T = [[1,3],[2,4]], B^T = [[1,0],[2,1]]: A^T B^T = [[7,3],[10,4]] */
+	check(b, in, FLOATS(19, 16, 25, 18), 4);
+}
+
+static void test_clip_runtime(void **state)
+{
+	struct ob *b = ob_new(13);
+	const float x[] = { -3, -1, 0, 2, 5 }, lo[] = { -1.5f }, hi[] = { 3 };
+	const float *in[] = { x, lo, hi }, *in_hi[] = { x, hi };
+	(void)state;
+
+	ob_input(b, "x", 1, I64(5));
+	ob_input(b, "lo", 0, NULL);
+	ob_input(b, "hi", 0, NULL);
+	ob_output(b, "y");
+	ob_node(b, "Clip", "c", "x,lo,hi", "y");
+	check(b, in, FLOATS(-1.5f, -1, 0, 2, 3), 5);
+
+	/* only max, at run time */
+	b = ob_new(13);
+	ob_input(b, "x", 1, I64(5));
+	ob_input(b, "hi", 0, NULL);
+	ob_output(b, "y");
+	ob_node(b, "Clip", "c", "x,,hi", "y");
+	check(b, in_hi, FLOATS(-3, -1, 0, 2, 3), 5);
+
+	/* min constant, max at run time, min above max: max wins (ONNX) */
+	b = ob_new(13);
+	ob_input(b, "x", 1, I64(5));
+	ob_input(b, "hi", 0, NULL);
+	ob_init(b, "lo", 0, NULL, FLOATS(4));
+	ob_output(b, "y");
+	ob_node(b, "Clip", "c", "x,lo,hi", "y");
+	check(b, in_hi, FLOATS(3, 3, 3, 3, 3), 5);
+}
+
+static void test_conv_runtime_weights(void **state)
+{
+	struct ob *b = ob_new(13);
+	Onnx__NodeProto *n;
+	const float x[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, w[] = { 1, 0, 0, -1 };
+	const float *in[] = { x, w };
+	(void)state;
+
+	ob_input(b, "x", 4, I64(1, 1, 3, 3));
+	ob_input(b, "w", 4, I64(1, 1, 2, 2));
+	ob_output(b, "y");
+	n = ob_node(b, "Conv", "cv", "x,w", "y");
+	ob_attr_ints(b, n, "kernel_shape", 2, I64(2, 2));
+	check(b, in, FLOATS(-4, -4, -4, -4), 4);
+}
+
+/* One graph input: B = x reshaped to a column, computed at run time. */
+static void test_card_refuses(void **state)
+{
+	struct cim_dataset d = { .n = 1, .len = 2, .rank = 2, .dims = { 1, 2 },
+				 .data = (float[]){ 1, 2 } };
+	struct cim_quantized *q = NULL;
+	struct cim_graph *g = NULL;
+	struct ob *b = ob_new(13);
+	uint8_t *buf;
+	char err[256];
+	size_t len;
+	(void)state;
+
+	ob_input(b, "x", 2, I64(1, 2));
+	ob_output(b, "y");
+	ob_init_i64(b, "shape", 1, I64(2), I64(2, 1));
+	ob_node(b, "Reshape", "r", "x,shape", "xr");
+	ob_node(b, "MatMul", "mm", "x,xr", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	assert_int_equal(cim_quantize(g, &d, NULL, &q, err, sizeof(err)), -EINVAL);
+	assert_null(q);
+	assert_non_null(strstr(err, "(MatMul): a product of two run-time tensors is not supported on the card"));
+	cim_graph_free(g);
+	free(buf);
+	ob_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matmul_batched),
+		cmocka_unit_test(test_gemm_runtime),
+		cmocka_unit_test(test_clip_runtime),
+		cmocka_unit_test(test_conv_runtime_weights),
+		cmocka_unit_test(test_card_refuses),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
