@@ -227,20 +227,57 @@ static int prelu_per_channel(struct onnx_ctx *c, const struct cim_tensor *x,
 	return ret ? ret : onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
 }
 
-/* PRelu: y = relu(x) + slope * (x - relu(x)), slope a constant. */
-static int lower_prelu(struct onnx_ctx *c, const struct cim_tensor *x)
+/* y = relu(x) + slope * min(x, 0), the slope tensor called kn. */
+static int prelu_chain(struct onnx_ctx *c, const char *kn)
 {
 	char rn[ONNX_NAME_LEN], nn[ONNX_NAME_LEN], mn[ONNX_NAME_LEN];
-	char sn[ONNX_NAME_LEN], kn[ONNX_NAME_LEN], one[ONNX_NAME_LEN];
-	const Onnx__TensorProto *st = onnx_const(c, onnx_in_name(c, 1));
-	uint32_t sd[CIM_MAX_RANK], sr, d, u1 = 1;
+	char sn[ONNX_NAME_LEN], one[ONNX_NAME_LEN];
 	const char *ins[2];
-	float *slope = NULL, m1 = -1;
+	uint32_t u1 = 1;
+	float m1 = -1;
+	int ret;
+
+	ret = onnx_add_init(c, "m1", 1, &u1, &m1, one);
+	tmp_name(c, rn, "relu");
+	tmp_name(c, nn, "negrelu");
+	tmp_name(c, mn, "neg");
+	tmp_name(c, sn, "scaled");
+	ins[0] = onnx_in_name(c, 0);
+	if (!ret)
+		ret = onnx_add_node(c, CIM_NODE_RELU, ins, 1, NULL, rn);
+	ins[0] = rn;
+	ins[1] = one;
+	if (!ret)
+		ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, nn);
+	ins[0] = onnx_in_name(c, 0);
+	ins[1] = nn;
+	if (!ret)	/* min(x, 0) */
+		ret = onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, mn);
+	ins[0] = mn;
+	ins[1] = kn;
+	if (!ret)
+		ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, sn);
+	ins[0] = rn;
+	ins[1] = sn;
+	return ret ? ret : onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
+}
+
+/*
+ * PRelu: y = relu(x) + slope * min(x, 0).  A slope computed at run time
+ * (float executor only: the card compiler refuses the product of two
+ * run-time tensors) must broadcast to x.
+ */
+static int lower_prelu(struct onnx_ctx *c, const struct cim_tensor *x)
+{
+	char kn[ONNX_NAME_LEN];
+	const Onnx__TensorProto *st = onnx_const(c, onnx_in_name(c, 1));
+	uint32_t sd[CIM_MAX_RANK], sr, d;
+	float *slope = NULL;
 	size_t n;
 	int ret;
 
 	if (!st)
-		return onnx_node_err(c, "a slope computed at run time is not supported (it is a weight)");
+		return prelu_chain(c, onnx_in_name(c, 1));
 	ret = onnx_const_floats(c, onnx_in_name(c, 1), &slope, &n);
 	if (ret)
 		return ret;
@@ -274,30 +311,7 @@ static int lower_prelu(struct onnx_ctx *c, const struct cim_tensor *x)
 	}
 	ret = onnx_add_init(c, "slope", sr, sd, slope, kn);
 	free(slope);
-	if (!ret)
-		ret = onnx_add_init(c, "m1", 1, &u1, &m1, one);
-	tmp_name(c, rn, "relu");
-	tmp_name(c, nn, "negrelu");
-	tmp_name(c, mn, "neg");
-	tmp_name(c, sn, "scaled");
-	ins[0] = onnx_in_name(c, 0);
-	if (!ret)
-		ret = onnx_add_node(c, CIM_NODE_RELU, ins, 1, NULL, rn);
-	ins[0] = rn;
-	ins[1] = one;
-	if (!ret)
-		ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, nn);
-	ins[0] = onnx_in_name(c, 0);
-	ins[1] = nn;
-	if (!ret)	/* min(x, 0) */
-		ret = onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, mn);
-	ins[0] = mn;
-	ins[1] = kn;
-	if (!ret)
-		ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, sn);
-	ins[0] = rn;
-	ins[1] = sn;
-	return ret ? ret : onnx_add_node(c, CIM_NODE_ADD, ins, 2, NULL, NULL);
+	return ret ? ret : prelu_chain(c, kn);
 }
 
 /* Sub and Div of two runtime tensors: a + (-b), a * (1 / b). */

@@ -2,7 +2,7 @@
 /*
  * Operands computed at run time that the float executor runs and the
  * card compiler refuses: MatMul/Gemm of two run-time tensors, Clip with
- * run-time bounds, Conv with run-time weights.  Values against hand
+ * run-time bounds, Conv with run-time weights, PRelu's run-time slope.  Values against hand
  * computation; the refusal message names the node and the reason.
  */
 #include <errno.h>
@@ -140,6 +140,20 @@ static void test_conv_runtime_weights(void **state)
 	check(b, in, FLOATS(-4, -4, -4, -4), 4);
 }
 
+static void test_prelu_runtime_slope(void **state)
+{
+	struct ob *b = ob_new(13);
+	const float x[] = { -2, 3, -4, 5 }, slope[] = { 0.5f, -1 };
+	const float *in[] = { x, slope };
+	(void)state;
+
+	ob_input(b, "x", 2, I64(2, 2));
+	ob_input(b, "s", 1, I64(2));
+	ob_output(b, "y");
+	ob_node(b, "PRelu", "p", "x,s", "y");
+	check(b, in, FLOATS(-1, 3, -2, 5), 4);
+}
+
 /* One graph input: B = x reshaped to a column, computed at run time. */
 static void test_card_refuses(void **state)
 {
@@ -175,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_gemm_runtime),
 		cmocka_unit_test(test_clip_runtime),
 		cmocka_unit_test(test_conv_runtime_weights),
+		cmocka_unit_test(test_prelu_runtime_slope),
 		cmocka_unit_test(test_card_refuses),
 	};
 
