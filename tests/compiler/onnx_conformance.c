@@ -2,15 +2,17 @@
 /*
  * onnx_conformance: ONNX's own backend test data (Debian
  * libonnx-testdata) through the importer and the float executor.
- *   onnx_conformance [-v] [-m MIN] DIR...   each DIR holds test directories
+ *   onnx_conformance [-v] [-m MIN] [-p MIN] DIR...   each DIR holds test directories
  *   (model.onnx, test_data_set_N/input_K.pb, output_K.pb)
  * A test whose operators are all ones the importer translates counts as
  * supported; it passes if it imports and every data set's outputs match
  * within |got - want| <= 1e-4 + 1e-3 |want|, is "refused" if import
  * fails (a documented refusal: an attribute, a dtype), and "wrong" if it
  * runs and differs.  Prints the counts and the bench lines
- * onnx_conformance_pass / _total (supported tests); exit 1 on any wrong
- * output, or (-m) when fewer than MIN supported tests pass.
+ * onnx_conformance_pass / _total (supported tests) and _plain_pass /
+ * _plain_total (every test of a supported operator, limits included);
+ * exit 1 on any wrong output, or when fewer than MIN supported tests
+ * (-m) or plain tests (-p) pass.
  */
 #include <dirent.h>
 #include <math.h>
@@ -473,7 +475,7 @@ int main(int argc, char **argv)
 	unsigned int limited[LIM_COUNT] = { 0 }, n_limited = 0, l;
 	unsigned int lim_pass[LIM_COUNT] = { 0 }, n_lim_pass = 0;
 	int a, i, verbose = 0;
-	long min_pass = 0;
+	long min_pass = 0, min_plain = 0;
 
 	for (a = 1; a < argc; a++) {
 		struct dirent **ents;
@@ -485,6 +487,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(argv[a], "-m") && a + 1 < argc) {
 			min_pass = strtol(argv[++a], NULL, 10);
+			continue;
+		}
+		if (!strcmp(argv[a], "-p") && a + 1 < argc) {
+			min_plain = strtol(argv[++a], NULL, 10);
 			continue;
 		}
 		n = scandir(argv[a], &ents, NULL, by_name);
@@ -568,5 +574,8 @@ int main(int argc, char **argv)
 	if (pass < min_pass)
 		printf("onnx conformance: %u pass, fewer than the %ld expected\n", pass,
 		       min_pass);
-	return wrong || pass < min_pass ? 1 : 0;
+	if (pass + n_lim_pass < min_plain)
+		printf("onnx conformance: %u plain tests pass, fewer than the %ld expected\n",
+		       pass + n_lim_pass, min_plain);
+	return wrong || pass < min_pass || pass + n_lim_pass < min_plain ? 1 : 0;
 }
