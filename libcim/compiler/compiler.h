@@ -76,6 +76,8 @@ void cgk_unary(const struct cim_graph *g, const struct cim_node *n,
 	       float *const *v);
 void cgk_matmul(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
+void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v);
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
 void cgk_slice(const struct cim_graph *g, const struct cim_node *n,

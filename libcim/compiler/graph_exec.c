@@ -65,10 +65,14 @@ void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
 	case CIM_NODE_MUL:
 	case CIM_NODE_MAX:
 	case CIM_NODE_MIN:
+	case CIM_NODE_DIV:
 		cgk_binary(g, n, v);
 		break;
 	case CIM_NODE_MATMUL:
 		cgk_matmul(g, n, v);
+		break;
+	case CIM_NODE_GATHER:
+		cgk_gather(g, n, v);
 		break;
 	case CIM_NODE_SLICE:
 		cgk_slice(g, n, v);

@@ -26,7 +26,8 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_SLICE] = "Slice", [CIM_NODE_PAD] = "Pad",
 		[CIM_NODE_GLOBAL_MAXPOOL] = "GlobalMaxPool",
 		[CIM_NODE_MATMUL] = "MatMul", [CIM_NODE_MAX] = "Max",
-		[CIM_NODE_MIN] = "Min",
+		[CIM_NODE_MIN] = "Min", [CIM_NODE_DIV] = "Div",
+		[CIM_NODE_GATHER] = "Gather",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -257,7 +258,8 @@ static int same_as_input(struct cim_graph *g, const struct cim_node *n,
 	int ret;
 
 	uint32_t two = n->op == CIM_NODE_ADD || n->op == CIM_NODE_MUL ||
-		       n->op == CIM_NODE_MAX || n->op == CIM_NODE_MIN;
+		       n->op == CIM_NODE_MAX || n->op == CIM_NODE_MIN ||
+		       n->op == CIM_NODE_DIV;
 
 	ret = want_inputs(g, n, 1 + two, 1 + two);
 	if (ret)
@@ -470,6 +472,34 @@ static int shape_matmul(struct cim_graph *g, const struct cim_node *n,
 	return 0;
 }
 
+static int shape_gather(struct cim_graph *g, const struct cim_node *n,
+			uint32_t *rank, uint32_t *dims)
+{
+	const struct cim_tensor *x, *ix;
+	uint32_t r = 0, i;
+	int ret;
+
+	ret = want_inputs(g, n, 2, 2);
+	if (ret)
+		return ret;
+	x = in_t(g, n, 0);
+	ix = in_t(g, n, 1);
+	if (n->attr.axis < 0 || (uint32_t)n->attr.axis >= x->rank)
+		return NERR(g, n, "axis %d is out of range for rank %u",
+			    n->attr.axis, x->rank);
+	if (x->rank - 1 + ix->rank > CIM_MAX_RANK)
+		return NERR(g, n, "output rank %u is above %d",
+			    x->rank - 1 + ix->rank, CIM_MAX_RANK);
+	for (i = 0; i < (uint32_t)n->attr.axis; i++)
+		dims[r++] = x->dims[i];
+	for (i = 0; i < ix->rank; i++)
+		dims[r++] = ix->dims[i];
+	for (i = (uint32_t)n->attr.axis + 1; i < x->rank; i++)
+		dims[r++] = x->dims[i];
+	*rank = r;
+	return 0;
+}
+
 int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 		    uint32_t *rank, uint32_t *dims)
 {
@@ -490,9 +520,12 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 	case CIM_NODE_MUL:
 	case CIM_NODE_MAX:
 	case CIM_NODE_MIN:
+	case CIM_NODE_DIV:
 		return same_as_input(g, n, rank, dims);
 	case CIM_NODE_MATMUL:
 		return shape_matmul(g, n, rank, dims);
+	case CIM_NODE_GATHER:
+		return shape_gather(g, n, rank, dims);
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:

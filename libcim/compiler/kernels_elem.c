@@ -89,6 +89,16 @@ float cgk_unary_fn(uint32_t fn, float alpha, float beta, float x)
 		memcpy(&x, &u, 4);
 		return x;
 	}
+	case CIM_UNARY_TO_INT: {
+		double m = ldexp(1, (int)alpha), t = trunc((double)x), r;
+
+		if (isnan(x))
+			return 0;
+		if (t >= beta && t < beta + m)	/* in range: as is (64-bit types) */
+			return (float)t;
+		r = fmod(t - beta, m);
+		return (float)((r < 0 ? r + m : r) + beta);
+	}
 	default:
 		return x;
 	}
@@ -115,12 +125,14 @@ static float binary_fn(enum cim_node_op op, float a, float b)
 		return isnan(a) || isnan(b) ? a + b : a > b ? a : b;
 	case CIM_NODE_MIN:
 		return isnan(a) || isnan(b) ? a + b : a < b ? a : b;
+	case CIM_NODE_DIV:
+		return a / b;
 	default:
 		return a + b;
 	}
 }
 
-/* ADD, MUL, MAX, MIN: input 1 broadcast to input 0's shape. */
+/* ADD, MUL, MAX, MIN, DIV: input 1 broadcast to input 0's shape. */
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v)
 {
@@ -188,4 +200,33 @@ void cgk_pad(const struct cim_graph *g, const struct cim_node *n,
 		for (r = 0; r < h; r++)
 			memcpy(y + (p * oh + top + r) * ow + left,
 			       src + (p * h + r) * w, w * sizeof(float));
+}
+
+/* GATHER: for each outer block, each index, copy one inner block. */
+void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v)
+{
+	const struct cim_tensor *x = T(0), *ix = T(1);
+	uint32_t axis = (uint32_t)n->attr.axis, d;
+	uint64_t outer = 1, inner = 1, o, j, k;
+	const float *src = v[n->inputs[0]], *idx = v[n->inputs[1]];
+	float *y = v[n->output];
+
+	for (d = 0; d < axis; d++)
+		outer *= x->dims[d];
+	for (d = axis + 1; d < x->rank; d++)
+		inner *= x->dims[d];
+	for (o = 0; o < outer; o++)
+		for (j = 0; j < ix->size; j++) {
+			double i = idx[j] < 0 ? (double)idx[j] + x->dims[axis] : idx[j];
+			float *out = y + (o * ix->size + j) * inner;
+
+			if (!(i >= 0 && i < x->dims[axis])) {
+				for (k = 0; k < inner; k++)
+					out[k] = NAN;
+				continue;
+			}
+			memcpy(out, src + (o * x->dims[axis] + (uint64_t)i) * inner,
+			       inner * sizeof(float));
+		}
 }

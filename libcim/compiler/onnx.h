@@ -43,6 +43,9 @@ struct onnx_ctx {
 	const char *in_over[2];
 	const char *out_over;
 	int spatial;
+	/* run-time tensors of an integer type (onnx_int.c) */
+	struct onnx_int *ints;
+	size_t n_ints;
 	char over_name[512];
 };
 
@@ -137,6 +140,17 @@ int onnx_lower_pad_mode(struct onnx_ctx *c, const struct cim_tensor *x,
 /* A float32 constant called name (a copy of v). */
 int onnx_publish_floats(struct onnx_ctx *c, const char *name, uint32_t rank,
 			const int64_t *dims, const float *v, size_t n);
+
+/* Integer tensors at run time (onnx_int.c). */
+int onnx_is_int_type(int32_t type);
+int32_t onnx_int_of(const struct onnx_ctx *c, const char *name);
+int onnx_int_set(struct onnx_ctx *c, const char *name, int32_t type);
+void onnx_int_free(struct onnx_ctx *c);
+int onnx_add_to_int(struct onnx_ctx *c, const char *x, int32_t type,
+		    const char *out);
+int onnx_op_gather(struct onnx_ctx *c);
+/* 1 if the node has an integer operand (then *ret: 0 or -errno), else 0. */
+int onnx_int_node(struct onnx_ctx *c, int *ret);
 
 /* Operator translation: one node into the graph.  0 or -errno. */
 int onnx_import_node(struct onnx_ctx *c);

@@ -91,12 +91,13 @@ static int add_input(struct onnx_ctx *c, const Onnx__ValueInfoProto *vi)
 	    !(tt = vi->type->tensor_type) || !tt->shape)
 		return onnx_err(c, "graph input \"%s\" is not a tensor of known shape",
 				vi->name);
-	/* the graph computes in float32: float16 and double inputs too */
-	if (tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
+	/* the graph computes in float32: float16, double, integers too */
+	if (!onnx_is_int_type(tt->elem_type) &&
+	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
 	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16 &&
 	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__BFLOAT16 &&
 	    tt->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-		return onnx_err(c, "graph input \"%s\" is not of a floating-point type (data type %d)",
+		return onnx_err(c, "graph input \"%s\" is not of a floating-point or integer type (data type %d)",
 				vi->name, (int)tt->elem_type);
 	if (tt->shape->n_dim > CIM_MAX_RANK)
 		return onnx_err(c, "graph input \"%s\" has rank %zu (0 to %d supported)",
@@ -104,8 +105,10 @@ static int add_input(struct onnx_ctx *c, const Onnx__ValueInfoProto *vi)
 	if (tt->shape->n_dim == 0) {	/* a scalar: one element */
 		dims[0] = 1;
 		ret = cim_graph_add_input(c->g, vi->name, 1, dims);
-		return ret < 0 ? (ret == -ENOMEM ? ret :
-				  onnx_err(c, "%s", cim_graph_error(c->g))) : 0;
+		if (ret < 0)
+			return ret == -ENOMEM ? ret : onnx_err(c, "%s", cim_graph_error(c->g));
+		return onnx_is_int_type(tt->elem_type) ?
+		       onnx_int_set(c, vi->name, tt->elem_type) : 0;
 	}
 	for (d = 0; d < tt->shape->n_dim; d++) {
 		const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
@@ -125,7 +128,7 @@ static int add_input(struct onnx_ctx *c, const Onnx__ValueInfoProto *vi)
 	ret = cim_graph_add_input(c->g, vi->name, (uint32_t)tt->shape->n_dim, dims);
 	if (ret < 0)
 		return ret == -ENOMEM ? ret : onnx_err(c, "%s", cim_graph_error(c->g));
-	return 0;
+	return onnx_is_int_type(tt->elem_type) ? onnx_int_set(c, vi->name, tt->elem_type) : 0;
 }
 
 static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
@@ -157,7 +160,7 @@ static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 		ret = onnx_try_fold(c);
 		if (ret > 0)
 			continue;
-		if (!ret)
+		if (!ret && !onnx_int_node(c, &ret))
 			ret = onnx_import_node(c);
 		if (ret)
 			return ret;
@@ -301,6 +304,7 @@ static int import_unpacked(Onnx__ModelProto *m, int optimize,
 	free(c.aliases);
 	free(c.consts);
 	onnx_fold_free(&c);
+	onnx_int_free(&c);
 	if (ret) {
 		cim_graph_free(c.g);
 		return ret;

@@ -858,9 +858,9 @@ static int op_passthrough(struct onnx_ctx *c, int dropout)
 
 /*
  * Cast of a runtime tensor: the graph computes in float32, so a cast to
- * float32 or double is the identity; a cast that rounds (float16,
- * bfloat16) or changes the kind of data (integers, bool, string) is not
- * supported.
+ * float32 or double is the identity; to float16 or bfloat16 a rounding;
+ * to an integer type a TO_INT (truncation and wrap, onnx_int.c); to
+ * bool or string it is not supported.
  */
 static int op_cast(struct onnx_ctx *c)
 {
@@ -884,9 +884,11 @@ static int op_cast(struct onnx_ctx *c)
 
 		return add(c, CIM_NODE_UNARY, &x, 1, &a, NULL);
 	}
+	if (onnx_is_int_type((int32_t)to))
+		return onnx_add_to_int(c, in_name(c, 0), (int32_t)to, NULL);
 	if (to != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
 	    to != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-		return onnx_node_err(c, "a cast of a runtime tensor to data type %lld is not supported (only to floating-point types, computed in float32)",
+		return onnx_node_err(c, "a cast of a runtime tensor to data type %lld is not supported (only to floating-point and integer types, computed in float32)",
 				     (long long)to);
 	return onnx_add_alias(c, c->node->output[0], in_name(c, 0));
 }

@@ -669,6 +669,7 @@ static const struct {
 	{ "Split", op_split },
 	{ "Squeeze", op_squeeze },
 	{ "Unsqueeze", op_squeeze },
+	{ "Gather", onnx_op_gather },
 };
 
 onnx_op_fn onnx_more_op(const char *op)

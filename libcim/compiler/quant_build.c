@@ -817,6 +817,8 @@ static int do_unary(struct qb *b, const struct cim_node *n)
 
 	if (b->qid[n->inputs[0]] < 0)
 		return qerr(b, n, "input is not an activation");
+	if (n->attr.unary.fn == CIM_UNARY_TO_INT)
+		return qerr(b, n, "integer arithmetic is not supported on the card (it computes on quantized real values)");
 	in = &b->q->tensors[b->qid[n->inputs[0]]];
 	lut = malloc(256 * sizeof(*lut));
 	if (!lut)
@@ -950,6 +952,10 @@ static int do_node(struct qb *b, uint32_t *i)
 	case CIM_NODE_MAX:
 	case CIM_NODE_MIN:
 		return qerr(b, n, "a maximum or minimum of two run-time tensors is not supported on the card (the tile SIMD has no such op)");
+	case CIM_NODE_DIV:
+		return qerr(b, n, "a quotient of two run-time tensors is not supported on the card");
+	case CIM_NODE_GATHER:
+		return qerr(b, n, "a gather by run-time indices is not supported on the card");
 	default:
 		return qerr(b, n, "not supported on the card (not fused into a preceding layer)");
 	}

@@ -416,7 +416,7 @@ static int run_sets(struct cim_graph *g, const char *dir, int verbose)
 			break;
 		for (i = 0; i < g->n_inputs && i < 16 && ok; i++) {
 			snprintf(path, sizeof(path), "%s/test_data_set_%d/input_%u.pb", dir, set, i);
-			ok = read_tensor(path, &in[i], 0, in_types[i]) ==
+			ok = read_tensor(path, &in[i], 1, in_types[i]) ==
 			     (long)g->tensors[g->inputs[i]].size;
 		}
 		for (i = 0; i < g->n_outputs && i < 16 && ok; i++)

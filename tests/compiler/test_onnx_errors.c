@@ -204,12 +204,19 @@ static void test_unsupported_ops_and_inputs(void **state)
 	ob_node(b, "Conv", "cb", "x,w", "y");
 	fails_with(b, "node \"cb\" (Conv): a fixed batch of 65 samples (more than 64) is not supported: export with a symbolic batch dimension");
 
-	b = ob_new(13);		/* Cast of a run-time tensor to integers */
+	b = ob_new(13);		/* Cast of a run-time tensor to bool */
 	ob_input(b, "x", 2, I64(1, 4));
 	ob_output(b, "y");
 	ob_attr_i(b, ob_node(b, "Cast", "cast", "x", "y"), "to",
-		  ONNX__TENSOR_PROTO__DATA_TYPE__INT64);
-	fails_with(b, "node \"cast\" (Cast): a cast of a runtime tensor to data type 7 is not supported (only to floating-point types, computed in float32)");
+		  ONNX__TENSOR_PROTO__DATA_TYPE__BOOL);
+	fails_with(b, "node \"cast\" (Cast): a cast of a runtime tensor to data type 9 is not supported (only to floating-point and integer types, computed in float32)");
+
+	b = ob_new(13);		/* float indices at run time */
+	ob_input(b, "x", 2, I64(3, 4));
+	ob_input(b, "i", 1, I64(2));
+	ob_output(b, "y");
+	ob_node(b, "Gather", "ga", "x,i", "y");
+	fails_with(b, "node \"ga\" (Gather): indices \"i\" must be integers");
 
 	b = ob_new(6);		/* opset 6: Add's broadcast axis must fit */
 	ob_input(b, "x", 2, I64(2, 3));
@@ -403,7 +410,10 @@ static void test_wrong_types(void **state)
 	fails_with(b, "node \"conv3\" (Conv): input \"w\" is not a float32 tensor of rank 1 to 6");
 	b = conv_model(13, &n);
 	b->g.input[0]->type->tensor_type->elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__UINT8;
-	fails_with(b, "graph input \"x\" is not of a floating-point type (data type 2)");
+	fails_with(b, "node \"conv3\" (Conv): integer data (data type 2) is not supported by this operator");
+	b = conv_model(13, &n);
+	b->g.input[0]->type->tensor_type->elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
+	fails_with(b, "graph input \"x\" is not of a floating-point or integer type (data type 9)");
 	b = ob_new(13);
 	ob_input(b, "x", 2, I64(1, 4));
 	ob_output(b, "y");

@@ -2,7 +2,9 @@
 /*
  * Operands computed at run time that the float executor runs and the
  * card compiler refuses: MatMul/Gemm of two run-time tensors, Clip with
- * run-time bounds, Conv with run-time weights, PRelu's run-time slope.  Values against hand
+ * run-time bounds, Conv with run-time weights, PRelu's run-time slope,
+ * integer data (wrapping arithmetic, truncating Div and Cast), Gather by
+ * run-time indices.  Values against hand
  * computation; the refusal message names the node and the reason.
  */
 #include <errno.h>
@@ -154,6 +156,79 @@ static void test_prelu_runtime_slope(void **state)
 	check(b, in, FLOATS(-1, 3, -2, 5), 4);
 }
 
+/* Input k of the model is of ONNX type t. */
+static void input_type(struct ob *b, size_t k, int32_t t)
+{
+	b->g.input[k]->type->tensor_type->elem_type = t;
+}
+
+#define U8	ONNX__TENSOR_PROTO__DATA_TYPE__UINT8
+
+static void test_integer_arithmetic(void **state)
+{
+	static const char *const ops[] = { "Add", "Sub", "Mul", "Div" };
+	static const float want[4][3] = {
+		{ 4, 7, 32 },		/* 250 + 10 wraps */
+		{ 240, 255, 0 },	/* 3 - 4 wraps */
+		{ 196, 12, 0 },		/* 16 * 16 = 256 wraps */
+		{ 25, 0, 1 },		/* 3 / 4 truncates */
+	};
+	const float x[] = { 250, 3, 16 }, y[] = { 10, 4, 16 };
+	const float *in[] = { x, y };
+	int i;
+	(void)state;
+
+	for (i = 0; i < 4; i++) {
+		struct ob *b = ob_new(13);
+
+		ob_input(b, "x", 1, I64(3));
+		ob_input(b, "y", 1, I64(3));
+		input_type(b, 0, U8);
+		input_type(b, 1, U8);
+		ob_output(b, "z");
+		ob_node(b, ops[i], "op", "x,y", "z");
+		check(b, in, want[i], 3);
+	}
+}
+
+static void test_cast_to_int8(void **state)
+{
+	struct ob *b = ob_new(13);
+	const float x[] = { -1.7f, 200, -129, 3.9f };
+	const float *in[] = { x };
+	(void)state;
+
+	ob_input(b, "x", 1, I64(4));
+	ob_output(b, "y");
+	ob_attr_i(b, ob_node(b, "Cast", "c", "x", "y"), "to",
+		  ONNX__TENSOR_PROTO__DATA_TYPE__INT8);
+	check(b, in, FLOATS(-1, -56, 127, 3), 4);
+}
+
+static void test_gather_runtime(void **state)
+{
+	struct ob *b = ob_new(13);
+	const float x[] = { 1, 2, 3, 4, 5, 6 }, i0[] = { 2, -3 }, i1[] = { 1, 1, 0, 1 };
+	const float *in0[] = { x, i0 }, *in1[] = { x, i1 };
+	(void)state;
+
+	ob_input(b, "x", 2, I64(3, 2));
+	ob_input(b, "i", 1, I64(2));
+	input_type(b, 1, ONNX__TENSOR_PROTO__DATA_TYPE__INT64);
+	ob_output(b, "y");
+	ob_node(b, "Gather", "g", "x,i", "y");
+	check(b, in0, FLOATS(5, 6, 1, 2), 4);
+
+	/* axis 1, 2-D indices: y[r][a][b] = x[r][i[a][b]] */
+	b = ob_new(13);
+	ob_input(b, "x", 2, I64(3, 2));
+	ob_input(b, "i", 2, I64(2, 2));
+	input_type(b, 1, ONNX__TENSOR_PROTO__DATA_TYPE__INT32);
+	ob_output(b, "y");
+	ob_attr_i(b, ob_node(b, "Gather", "g", "x,i", "y"), "axis", 1);
+	check(b, in1, FLOATS(2, 2, 1, 2, 4, 4, 3, 4, 6, 6, 5, 6), 12);
+}
+
 /* One graph input: B = x reshaped to a column, computed at run time. */
 static void test_card_refuses(void **state)
 {
@@ -180,6 +255,22 @@ static void test_card_refuses(void **state)
 	cim_graph_free(g);
 	free(buf);
 	ob_free(b);
+
+	/* uint8 arithmetic wraps: not on the card */
+	b = ob_new(13);
+	ob_input(b, "x", 2, I64(1, 2));
+	input_type(b, 0, U8);
+	ob_output(b, "y");
+	ob_node(b, "Add", "add", "x,x", "y");
+	buf = ob_pack(b, &len);
+	g = NULL;
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	assert_int_equal(cim_quantize(g, &d, NULL, &q, err, sizeof(err)), -EINVAL);
+	assert_null(q);
+	assert_non_null(strstr(err, "integer arithmetic is not supported on the card"));
+	cim_graph_free(g);
+	free(buf);
+	ob_free(b);
 }
 
 int main(void)
@@ -190,6 +281,9 @@ int main(void)
 		cmocka_unit_test(test_clip_runtime),
 		cmocka_unit_test(test_conv_runtime_weights),
 		cmocka_unit_test(test_prelu_runtime_slope),
+		cmocka_unit_test(test_integer_arithmetic),
+		cmocka_unit_test(test_cast_to_int8),
+		cmocka_unit_test(test_gather_runtime),
 		cmocka_unit_test(test_card_refuses),
 	};
 

@@ -65,6 +65,15 @@ enum cim_node_op {
 	/* y = max(a, b) / min(a, b), b broadcast to a's shape (as MUL) */
 	CIM_NODE_MAX,
 	CIM_NODE_MIN,
+	/* y = a / b, b broadcast to a's shape (integer Div; float Div is a * 1/b) */
+	CIM_NODE_DIV,
+	/*
+	 * y = data indexed along attr.axis by run-time indices (input 1,
+	 * integers held as floats; negative ones count from the end, one out
+	 * of range gives NaN): data[:axis] + indices + data[axis+1:].
+	 * Float executor only.
+	 */
+	CIM_NODE_GATHER,
 };
 
 /* Elementwise functions of one tensor (CIM_NODE_UNARY). */
@@ -89,7 +98,13 @@ enum cim_unary {
 	CIM_UNARY_CEIL,
 	CIM_UNARY_ROUND_F16,	/* to the nearest float16 (Cast) */
 	CIM_UNARY_ROUND_BF16,	/* to bfloat16, truncating (Cast before 19) */
-	CIM_UNARY_LAST = CIM_UNARY_ROUND_BF16
+	/*
+	 * To an integer type: truncate toward zero, then wrap modulo
+	 * 2^alpha into [beta, beta + 2^alpha) (ONNX's integer arithmetic;
+	 * exact for integers below 2^24).  Float executor only.
+	 */
+	CIM_UNARY_TO_INT,
+	CIM_UNARY_LAST = CIM_UNARY_TO_INT
 };
 
 /* Activation fused into FC, CONV and ADD nodes by cim_graph_optimize(). */
