@@ -183,9 +183,25 @@ static const char *const_output(struct onnx_ctx *c, const char *name, int *ret)
 	uint32_t d, rank;
 	float *v;
 	size_t n;
+	int ti;
 
 	snprintf(c->over_name, sizeof(c->over_name), "%.400s:const", name);
 	src = c->over_name;
+	ti = cim_graph_find(c->g, name);
+	if (ti >= 0 && c->g->tensors[ti].data) {
+		/* the constant is already the graph tensor of that name (every
+		 * node is imported): renamed, the copy takes the name */
+		char *nn = strdup(src);
+
+		if (!nn) {
+			*ret = -ENOMEM;
+			return NULL;
+		}
+		free(c->g->tensors[ti].name);
+		c->g->tensors[ti].name = nn;
+		t = NULL;
+		*ret = 0;
+	}
 	if (t) {
 		rank = (uint32_t)t->n_dims;
 		if (rank > CIM_MAX_RANK || onnx_tensor_size(t) < 1) {
@@ -202,7 +218,7 @@ static const char *const_output(struct onnx_ctx *c, const char *name, int *ret)
 			return NULL;
 		*ret = onnx_publish_floats(c, src, rank, dims, v, n);
 		free(v);
-	} else {	/* an initializer */
+	} else if (ti < 0 || !c->g->tensors[ti].data) {	/* an initializer */
 		src = onnx_resolve(c, name);
 		rank = c->g->tensors[cim_graph_find(c->g, src)].rank;
 		*ret = 0;
@@ -270,8 +286,6 @@ static int import_model(struct onnx_ctx *c, const Onnx__ModelProto *m)
 	ret = add_initializers(c, gp);
 	for (i = 0; !ret && i < gp->n_input; i++)
 		ret = add_input(c, gp->input[i]);
-	if (!ret && !c->g->n_inputs)
-		ret = onnx_err(c, "graph has no inputs");
 	if (!ret)
 		ret = add_nodes(c, gp);
 	if (!ret)

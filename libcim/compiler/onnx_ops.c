@@ -834,6 +834,38 @@ static int legacy_is_test(struct onnx_ctx *c)
 	return ret;
 }
 
+/*
+ * Dropout's mask (output 1, opset 12+ or 7-): in inference mode every
+ * element is kept, a constant of true (1) in x's shape.  Output 2 and
+ * more do not exist.
+ */
+static int dropout_mask(struct onnx_ctx *c)
+{
+	const struct cim_tensor *x = tensor(c, onnx_resolve(c, in_name(c, 0)));
+	int64_t dims[CIM_MAX_RANK];
+	float *ones;
+	uint32_t d;
+	uint64_t i;
+	int ret;
+
+	if (c->node->n_output > 2)
+		return onnx_node_err(c, "has %zu outputs, at most 2", c->node->n_output);
+	if (c->node->n_output < 2 || !c->node->output[1] || !*c->node->output[1])
+		return 0;
+	if (!x)
+		return onnx_node_err(c, "the mask of a constant input is not supported");
+	ones = malloc(x->size * sizeof(*ones));
+	if (!ones)
+		return -ENOMEM;
+	for (i = 0; i < x->size; i++)
+		ones[i] = 1;
+	for (d = 0; d < x->rank; d++)
+		dims[d] = x->dims[d];
+	ret = onnx_publish_floats(c, c->node->output[1], x->rank, dims, ones, x->size);
+	free(ones);
+	return ret;
+}
+
 /* Identity and inference-mode Dropout: the output is the input. */
 static int op_passthrough(struct onnx_ctx *c, int dropout)
 {
@@ -842,13 +874,15 @@ static int op_passthrough(struct onnx_ctx *c, int dropout)
 	int ret;
 
 	ret = check_node(c, dropout ? known_do : known_id, 1, dropout ? 3 : 1);
-	if (!ret)
+	if (!ret && !dropout)
 		ret = one_output(c);
 	if (ret)
 		return ret;
 	if (dropout && in_name(c, 2) && !const_false(onnx_const(c, in_name(c, 2))))
 		return onnx_node_err(c, "training_mode must be a constant false");
 	if (dropout && (ret = legacy_is_test(c)))
+		return ret;
+	if (dropout && (ret = dropout_mask(c)))
 		return ret;
 	if (!tensor(c, in_name(c, 0)) && !onnx_const(c, in_name(c, 0)))
 		return onnx_node_err(c, "input \"%.100s\" is not defined before the node",

@@ -411,7 +411,8 @@ static int run_sets(struct cim_graph *g, const char *dir, int verbose)
 		uint32_t i, k;
 		int ok = 1;
 
-		snprintf(path, sizeof(path), "%s/test_data_set_%d/input_0.pb", dir, set);
+		/* every data set has an output; a graph may have no input */
+		snprintf(path, sizeof(path), "%s/test_data_set_%d/output_0.pb", dir, set);
 		if (access_ok(path) != 0)
 			break;
 		for (i = 0; i < g->n_inputs && i < 16 && ok; i++) {

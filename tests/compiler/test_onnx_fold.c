@@ -308,6 +308,39 @@ static void test_split_slice(void **state)
 	cim_graph_free(g);
 }
 
+/* Constant outputs: a graph without inputs, Dropout's inference mask. */
+static void test_constant_outputs(void **state)
+{
+	const float x[] = { 1, -2, 3, 4 };
+	float y[4], z[4], *outs[2] = { y, z };
+	const float *in[] = { x };
+	struct cim_graph *g;
+	struct ob *b;
+	(void)state;
+
+	b = ob_new(13);		/* ONNX's test_constant: no graph input */
+	ob_output(b, "values");
+	ob_attr_t(b, ob_node(b, "Constant", "k", "", "values"), "value",
+		  ob_tensor(b, "v", 1, I64(3), FLOATS(5, -6, 7)));
+	g = import(b, 1);
+	assert_int_equal(g->n_inputs, 0);
+	assert_int_equal(cim_graph_run(g, NULL, outs), 0);
+	tu_assert_close(y, FLOATS(5, -6, 7), 3, 0);
+	cim_graph_free(g);
+
+	b = ob_new(13);		/* the mask keeps every element */
+	ob_input(b, "x", 2, I64(2, 2));
+	ob_output(b, "y");
+	ob_output(b, "z");
+	ob_node(b, "Dropout", "d", "x", "y,z");
+	g = import(b, 1);
+	assert_int_equal(g->n_outputs, 2);
+	assert_int_equal(cim_graph_run(g, in, outs), 0);
+	tu_assert_close(y, x, 4, 0);
+	tu_assert_close(z, FLOATS(1, 1, 1, 1), 4, 0);
+	cim_graph_free(g);
+}
+
 /* Refusals name the node and what is unsupported; bad graphs fail. */
 static void test_refusals_and_bad_graphs(void **state)
 {
@@ -485,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_gated_activations),
 		cmocka_unit_test(test_broadcast_and_affine),
 		cmocka_unit_test(test_split_slice),
+		cmocka_unit_test(test_constant_outputs),
 		cmocka_unit_test(test_refusals_and_bad_graphs),
 		cmocka_unit_test(test_lut_exact),
 		cmocka_unit_test(test_npy_samples),
