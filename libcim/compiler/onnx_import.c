@@ -160,7 +160,7 @@ static int add_nodes(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 		ret = onnx_try_fold(c);
 		if (ret > 0)
 			continue;
-		if (!ret && !onnx_int_node(c, &ret))
+		if (!ret && !onnx_declared_node(c, &ret) && !onnx_int_node(c, &ret))
 			ret = onnx_import_node(c);
 		if (ret)
 			return ret;

@@ -135,6 +135,12 @@ void ob_output(struct ob *b, const char *name)
 	PUSH(b, b->g.output, b->g.n_output, vi);
 }
 
+void ob_output_shaped(struct ob *b, const char *name, int rank,
+		      const int64_t *dims)
+{
+	PUSH(b, b->g.output, b->g.n_output, value_info(b, name, rank, dims));
+}
+
 static int64_t count(int rank, const int64_t *dims)
 {
 	int64_t n = 1;

@@ -26,6 +26,9 @@ void ob_free(struct ob *b);
 /* dims[i] < 0 makes a symbolic dimension. */
 void ob_input(struct ob *b, const char *name, int rank, const int64_t *dims);
 void ob_output(struct ob *b, const char *name);
+/* An output whose float shape the model declares. */
+void ob_output_shaped(struct ob *b, const char *name, int rank,
+		      const int64_t *dims);
 Onnx__TensorProto *ob_init(struct ob *b, const char *name, int rank,
 			   const int64_t *dims, const float *data);
 Onnx__TensorProto *ob_init_i64(struct ob *b, const char *name, int rank,

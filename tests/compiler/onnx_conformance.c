@@ -79,7 +79,7 @@ static const char *const limit_names[LIM_COUNT] = {
 	[LIM_NOT_TENSOR] = "a sequence or optional input",
 	[LIM_EMPTY] = "a tensor dimension of size 0",
 	[LIM_WEIGHT] = "a weight computed at run time (weights live in flash)",
-	[LIM_SHAPE] = "a shape that depends on run-time values",
+	[LIM_SHAPE] = "a shape operand computed at run time",
 	[LIM_TRAINING] = "a training-mode output or a pool's indices",
 };
 
@@ -169,7 +169,7 @@ static int is_float_elem(int32_t type)
 static enum limit graph_limit(const Onnx__GraphProto *gr)
 {
 	struct names init = { 0 }, run = { 0 };
-	enum limit l = LIM_NONE;
+	enum limit l = LIM_NONE, dl = LIM_NONE;
 	size_t i, j, k = 0;
 
 	for (i = 0; i < gr->n_initializer; i++)
@@ -188,7 +188,7 @@ static enum limit graph_limit(const Onnx__GraphProto *gr)
 		if (k < 16)
 			in_types[k++] = tt ? tt->elem_type : 0;
 		if (!tt || !is_float_elem(tt->elem_type))
-			l = LIM_DATA;
+			dl = LIM_DATA;	/* unless a node's limit says more */
 		for (j = 0; tt && tt->shape && j < tt->shape->n_dim; j++)
 			if (tt->shape->dim[j]->value_case ==
 			    ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
@@ -221,7 +221,7 @@ static enum limit graph_limit(const Onnx__GraphProto *gr)
 	}
 	free(init.v);
 	free(run.v);
-	return l;
+	return l ? l : dl;
 }
 
 /* 1 if every operator is in supported[]; *lim receives a documented limit. */

@@ -4,7 +4,7 @@
  * card compiler refuses: MatMul/Gemm of two run-time tensors, Clip with
  * run-time bounds, Conv with run-time weights, PRelu's run-time slope,
  * integer data (wrapping arithmetic, truncating Div and Cast), Gather by
- * run-time indices.  Values against hand
+ * run-time indices, shape operands fed at run time (declared shapes).  Values against hand
  * computation; the refusal message names the node and the reason.
  */
 #include <errno.h>
@@ -229,6 +229,96 @@ static void test_gather_runtime(void **state)
 	check(b, in1, FLOATS(2, 2, 1, 2, 4, 4, 3, 4, 6, 6, 5, 6), 12);
 }
 
+#define I64T	ONNX__TENSOR_PROTO__DATA_TYPE__INT64
+
+/* Shape operands fed at run time: the declared output shapes are used. */
+static void test_declared_shapes(void **state)
+{
+	const float x[] = { 1, 2, 3, 4, 5, 6 }, unused[] = { 0, 0, 0 };
+	const float *in[] = { x, unused };
+	float o1[2], o2[4], *outs[2] = { o1, o2 };
+	struct cim_graph *g = NULL;
+	struct ob *b;
+	uint8_t *buf;
+	char err[256];
+	size_t len;
+	(void)state;
+
+	b = ob_new(14);		/* Reshape: same order, the declared shape */
+	ob_input(b, "x", 2, I64(2, 3));
+	ob_input(b, "s", 1, I64(2));
+	input_type(b, 1, I64T);
+	ob_output_shaped(b, "y", 2, I64(3, 2));
+	ob_node(b, "Reshape", "r", "x,s", "y");
+	check(b, in, x, 6);
+
+	b = ob_new(13);		/* Unsqueeze */
+	ob_input(b, "x", 2, I64(2, 3));
+	ob_input(b, "a", 1, I64(1));
+	input_type(b, 1, I64T);
+	ob_output_shaped(b, "y", 3, I64(2, 1, 3));
+	ob_node(b, "Unsqueeze", "u", "x,a", "y");
+	check(b, in, x, 6);
+
+	b = ob_new(13);		/* Expand [3,1] to [2,3,2] */
+	ob_input(b, "x", 2, I64(3, 1));
+	ob_input(b, "s", 1, I64(3));
+	input_type(b, 1, I64T);
+	ob_output_shaped(b, "y", 3, I64(2, 3, 2));
+	ob_node(b, "Expand", "e", "x,s", "y");
+	check(b, in, FLOATS(1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3), 12);
+
+	b = ob_new(13);		/* ConstantOfShape, its value attribute */
+	ob_input(b, "s", 1, I64(2));
+	input_type(b, 0, I64T);
+	ob_output_shaped(b, "y", 2, I64(2, 2));
+	ob_attr_t(b, ob_node(b, "ConstantOfShape", "k", "s", "y"), "value",
+		  ob_tensor(b, "v", 1, I64(1), FLOATS(7)));
+	check(b, &in[1], FLOATS(7, 7, 7, 7), 4);
+
+	b = ob_new(13);		/* Split [6] into the declared [2] and [4] */
+	ob_input(b, "x", 1, I64(6));
+	ob_input(b, "p", 1, I64(2));
+	input_type(b, 1, I64T);
+	ob_output_shaped(b, "y1", 1, I64(2));
+	ob_output_shaped(b, "y2", 1, I64(4));
+	ob_node(b, "Split", "sp", "x,p", "y1,y2");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	assert_int_equal(cim_graph_run(g, in, outs), 0);
+	tu_assert_close(o1, FLOATS(1, 2), 2, 0);
+	tu_assert_close(o2, FLOATS(3, 4, 5, 6), 4, 0);
+	cim_graph_free(g);
+	free(buf);
+	ob_free(b);
+
+	b = ob_new(14);		/* no declared shape: refused */
+	ob_input(b, "x", 2, I64(2, 3));
+	ob_input(b, "s", 1, I64(2));
+	input_type(b, 1, I64T);
+	ob_output(b, "y");
+	ob_node(b, "Reshape", "r", "x,s", "y");
+	buf = ob_pack(b, &len);
+	g = NULL;
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), -EINVAL);
+	assert_null(g);
+	assert_string_equal(err, "node \"r\" (Reshape): input \"s\" is computed at run time and the model declares no fixed output shape");
+	free(buf);
+	ob_free(b);
+
+	b = ob_new(14);		/* a declaration of another size: refused */
+	ob_input(b, "x", 2, I64(2, 3));
+	ob_input(b, "s", 1, I64(2));
+	input_type(b, 1, I64T);
+	ob_output_shaped(b, "y", 2, I64(4, 2));
+	ob_node(b, "Reshape", "r", "x,s", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "the declared output shape has 8 elements, the input 6"));
+	free(buf);
+	ob_free(b);
+}
+
 /* One graph input: B = x reshaped to a column, computed at run time. */
 static void test_card_refuses(void **state)
 {
@@ -284,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_integer_arithmetic),
 		cmocka_unit_test(test_cast_to_int8),
 		cmocka_unit_test(test_gather_runtime),
+		cmocka_unit_test(test_declared_shapes),
 		cmocka_unit_test(test_card_refuses),
 	};
 
