@@ -250,6 +250,10 @@ int onnx_declared_node(struct onnx_ctx *c, int *ret)
 	    ((!strcmp(op, "Squeeze") || !strcmp(op, "Unsqueeze")) && c->opset < 13) ||
 	    (!strcmp(op, "Split") && c->opset < 13))
 		return 0;	/* a constant or an attribute: the usual path */
+	if (!onnx_int_of(c, operand)) {
+		*ret = onnx_node_err(c, "input \"%.100s\" must be integers", operand);
+		return 1;
+	}
 	if (!cos) {
 		*ret = onnx_need_tensor(c, 0, &x);
 		if (*ret)
