@@ -78,6 +78,10 @@ void cgk_matmul(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
 void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
+void cgk_slice_rt(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v);
+void cgk_range_rt(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v);
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
 void cgk_slice(const struct cim_graph *g, const struct cim_node *n,

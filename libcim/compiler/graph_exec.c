@@ -74,6 +74,12 @@ void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
 	case CIM_NODE_GATHER:
 		cgk_gather(g, n, v);
 		break;
+	case CIM_NODE_SLICE_RT:
+		cgk_slice_rt(g, n, v);
+		break;
+	case CIM_NODE_RANGE_RT:
+		cgk_range_rt(g, n, v);
+		break;
 	case CIM_NODE_SLICE:
 		cgk_slice(g, n, v);
 		break;

@@ -27,7 +27,8 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_GLOBAL_MAXPOOL] = "GlobalMaxPool",
 		[CIM_NODE_MATMUL] = "MatMul", [CIM_NODE_MAX] = "Max",
 		[CIM_NODE_MIN] = "Min", [CIM_NODE_DIV] = "Div",
-		[CIM_NODE_GATHER] = "Gather",
+		[CIM_NODE_GATHER] = "Gather", [CIM_NODE_SLICE_RT] = "Slice",
+		[CIM_NODE_RANGE_RT] = "Range",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -500,6 +501,38 @@ static int shape_gather(struct cim_graph *g, const struct cim_node *n,
 	return 0;
 }
 
+/* SLICE_RT, RANGE_RT: the shape given (attr.reshape), checked against x. */
+static int shape_declared(struct cim_graph *g, const struct cim_node *n,
+			  uint32_t *rank, uint32_t *dims)
+{
+	const struct cim_tensor *x = in_t(g, n, 0);
+	uint32_t i, r = n->attr.reshape.rank;
+	int range = n->op == CIM_NODE_RANGE_RT;
+	int ret = want_inputs(g, n, 3, range ? 3 : 5);
+
+	if (ret)
+		return ret;
+	for (i = 1; i < n->n_inputs; i++)
+		if (in_t(g, n, i)->size != in_t(g, n, 1)->size ||
+		    (range && in_t(g, n, i)->size != 1))
+			return NERR(g, n, "input %u has %llu elements, expected %llu", i,
+				    (unsigned long long)in_t(g, n, i)->size,
+				    (unsigned long long)(range ? 1 : in_t(g, n, 1)->size));
+	if (range && x->size != 1)
+		return NERR(g, n, "start must be a scalar");
+	if (r < 1 || r > CIM_MAX_RANK || (range ? r != 1 : r != x->rank))
+		return NERR(g, n, "output rank %u does not fit", r);
+	for (i = 0; i < r; i++) {
+		if (n->attr.reshape.shape[i] < 1 ||
+		    (!range && n->attr.reshape.shape[i] > x->dims[i]))
+			return NERR(g, n, "output dimension %u (%lld) does not fit", i,
+				    (long long)n->attr.reshape.shape[i]);
+		dims[i] = (uint32_t)n->attr.reshape.shape[i];
+	}
+	*rank = r;
+	return 0;
+}
+
 int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 		    uint32_t *rank, uint32_t *dims)
 {
@@ -526,6 +559,9 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 		return shape_matmul(g, n, rank, dims);
 	case CIM_NODE_GATHER:
 		return shape_gather(g, n, rank, dims);
+	case CIM_NODE_SLICE_RT:
+	case CIM_NODE_RANGE_RT:
+		return shape_declared(g, n, rank, dims);
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:

@@ -201,32 +201,3 @@ void cgk_pad(const struct cim_graph *g, const struct cim_node *n,
 			memcpy(y + (p * oh + top + r) * ow + left,
 			       src + (p * h + r) * w, w * sizeof(float));
 }
-
-/* GATHER: for each outer block, each index, copy one inner block. */
-void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
-		float *const *v)
-{
-	const struct cim_tensor *x = T(0), *ix = T(1);
-	uint32_t axis = (uint32_t)n->attr.axis, d;
-	uint64_t outer = 1, inner = 1, o, j, k;
-	const float *src = v[n->inputs[0]], *idx = v[n->inputs[1]];
-	float *y = v[n->output];
-
-	for (d = 0; d < axis; d++)
-		outer *= x->dims[d];
-	for (d = axis + 1; d < x->rank; d++)
-		inner *= x->dims[d];
-	for (o = 0; o < outer; o++)
-		for (j = 0; j < ix->size; j++) {
-			double i = idx[j] < 0 ? (double)idx[j] + x->dims[axis] : idx[j];
-			float *out = y + (o * ix->size + j) * inner;
-
-			if (!(i >= 0 && i < x->dims[axis])) {
-				for (k = 0; k < inner; k++)
-					out[k] = NAN;
-				continue;
-			}
-			memcpy(out, src + (o * x->dims[axis] + (uint64_t)i) * inner,
-			       inner * sizeof(float));
-		}
-}

@@ -2,7 +2,7 @@
 /*
  * Shape operands computed at run time (Reshape's shape, Squeeze's and
  * Unsqueeze's axes, Split's split, Expand's shape, ConstantOfShape's
- * input, fed as graph inputs).  The plan is static, so the shape cannot
+ * input, fed as graph inputs; Slice's and Range's operands, below).  The plan is static, so the shape cannot
  * come from the value; it comes from the shape the model declares for
  * the node's outputs (a graph output or value_info with every dimension
  * fixed), and the value is not read.  For these operators the output's
@@ -233,6 +233,74 @@ static int declared_split(struct onnx_ctx *c, const struct cim_tensor *x)
 	return ret;
 }
 
+/*
+ * Slice (opset 10+) and Range with an operand computed at run time: the
+ * values select the elements, so they are read at run time (SLICE_RT,
+ * RANGE_RT) into the declared output shape; values that give another
+ * shape give NaN.
+ */
+static int declared_select(struct onnx_ctx *c, int range)
+{
+	union cim_node_attrs a = { 0 };
+	uint32_t dims[CIM_MAX_RANK], rank, d, nin = (uint32_t)c->node->n_input;
+	const char *ins[5];
+	char axes_name[ONNX_NAME_LEN];
+	const struct cim_tensor *t;
+	size_t i;
+	int ret;
+
+	if (nin < 3 || nin > (range ? 3u : 5u))
+		return onnx_node_err(c, "takes %s inputs, has %u", range ? "3" : "3 to 5", nin);
+	if (!declared(c, c->node->output[0], &rank, dims))
+		return no_declaration(c, c->node->input[1]);
+	for (i = 0; i < nin; i++) {
+		ins[i] = onnx_in_name(c, i);
+		if (!ins[i] && i == 3)
+			continue;	/* axes absent, steps given: 0, 1, ... */
+		ret = onnx_need_tensor(c, i, &t);
+		if (ret)
+			return ret;
+		if (i && !t->data && !onnx_int_of(c, ins[i]) && !range)
+			return onnx_node_err(c, "input \"%.100s\" must be integers", ins[i]);
+	}
+	if (nin == 5 && !ins[3]) {
+		uint32_t k = (uint32_t)onnx_tensor(c, ins[1])->size;
+		float *ax = malloc(k * sizeof(*ax));
+
+		if (!ax)
+			return -ENOMEM;
+		for (d = 0; d < k; d++)
+			ax[d] = (float)d;
+		ret = onnx_add_init(c, "axes", 1, &k, ax, axes_name);
+		free(ax);
+		if (ret)
+			return ret;
+		ins[3] = axes_name;
+	}
+	a.reshape.rank = rank;
+	for (d = 0; d < rank; d++)
+		a.reshape.shape[d] = dims[d];
+	return onnx_add_node(c, range ? CIM_NODE_RANGE_RT : CIM_NODE_SLICE_RT, ins,
+			     nin, &a, NULL);
+}
+
+/* Slice or Range with an operand computed at run time. */
+static int runtime_select(struct onnx_ctx *c)
+{
+	size_t i;
+
+	if (strcmp(c->node->op_type, "Range") &&
+	    (strcmp(c->node->op_type, "Slice") || c->opset < 10))
+		return 0;
+	for (i = strcmp(c->node->op_type, "Range") ? 1 : 0; i < c->node->n_input; i++) {
+		const char *name = onnx_in_name(c, i);
+
+		if (name && !onnx_const(c, name) && onnx_tensor(c, name))
+			return 1;
+	}
+	return 0;
+}
+
 int onnx_declared_node(struct onnx_ctx *c, int *ret)
 {
 	const char *op = c->node->op_type;
@@ -242,6 +310,15 @@ int onnx_declared_node(struct onnx_ctx *c, int *ret)
 	const struct cim_tensor *x = NULL;
 	int32_t type;
 
+	if (runtime_select(c)) {
+		int range = !strcmp(op, "Range");
+
+		*ret = declared_select(c, range);
+		type = onnx_int_of(c, onnx_in_name(c, 0));
+		if (!*ret && type)
+			*ret = onnx_int_set(c, c->node->output[0], type);
+		return 1;
+	}
 	if (!cos && strcmp(op, "Reshape") && strcmp(op, "Squeeze") &&
 	    strcmp(op, "Unsqueeze") && strcmp(op, "Expand") && strcmp(op, "Split"))
 		return 0;

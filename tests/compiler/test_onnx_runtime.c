@@ -8,6 +8,7 @@
  * computation; the refusal message names the node and the reason.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -319,6 +320,54 @@ static void test_declared_shapes(void **state)
 	ob_free(b);
 }
 
+/* Slice and Range by run-time values into the declared shape. */
+static void test_runtime_select(void **state)
+{
+	const float x[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	/* rows 2, 0 (step -2) of x[3,4], columns 1..3 (axis -1) */
+	const float st[] = { 2, 1 }, en[] = { -5, 3 }, ax[] = { 0, -1 }, sp[] = { -2, 1 };
+	const float st_bad[] = { 1, 1 };
+	const float *in[] = { x, st, en, ax, sp }, *in_bad[] = { x, st_bad, en, ax, sp };
+	const float r3[] = { 5 }, rl[] = { -1 }, rd[] = { -3 };
+	const float *rin[] = { r3, rl, rd };
+	float y[4];
+	struct cim_graph *g = NULL;
+	struct ob *b = ob_new(13);
+	uint8_t *buf;
+	char err[256];
+	size_t len;
+	int i;
+	(void)state;
+
+	ob_input(b, "x", 2, I64(3, 4));
+	for (i = 0; i < 4; i++) {
+		ob_input(b, (const char *[]){ "s", "e", "a", "p" }[i], 1, I64(2));
+		input_type(b, (size_t)i + 1, I64T);
+	}
+	ob_output_shaped(b, "y", 2, I64(2, 2));
+	ob_node(b, "Slice", "sl", "x,s,e,a,p", "y");
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	assert_int_equal(cim_graph_run(g, in, (float *[]){ y }), 0);
+	tu_assert_close(y, FLOATS(9, 10, 1, 2), 4, 0);
+	/* starts that give 1 row, not the declared 2: NaN, never a wrong row */
+	assert_int_equal(cim_graph_run(g, in_bad, (float *[]){ y }), 0);
+	for (i = 0; i < 4; i++)
+		assert_true(isnan(y[i]));
+	cim_graph_free(g);
+	free(buf);
+	ob_free(b);
+
+	b = ob_new(13);		/* Range from 5 to -1 by -3 (int32) */
+	for (i = 0; i < 3; i++) {
+		ob_input(b, (const char *[]){ "s", "l", "d" }[i], 0, NULL);
+		input_type(b, (size_t)i, ONNX__TENSOR_PROTO__DATA_TYPE__INT32);
+	}
+	ob_output_shaped(b, "y", 1, I64(2));
+	ob_node(b, "Range", "r", "s,l,d", "y");
+	check(b, rin, FLOATS(5, 2), 2);
+}
+
 /* One graph input: B = x reshaped to a column, computed at run time. */
 static void test_card_refuses(void **state)
 {
@@ -375,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_cast_to_int8),
 		cmocka_unit_test(test_gather_runtime),
 		cmocka_unit_test(test_declared_shapes),
+		cmocka_unit_test(test_runtime_select),
 		cmocka_unit_test(test_card_refuses),
 	};
 

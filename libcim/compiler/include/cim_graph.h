@@ -74,6 +74,14 @@ enum cim_node_op {
 	 * Float executor only.
 	 */
 	CIM_NODE_GATHER,
+	/*
+	 * ONNX Slice by run-time x, starts, ends[, axes[, steps]] into the
+	 * output shape attr.reshape (the model's declaration); values that
+	 * give another shape give NaN.  Float executor only.
+	 */
+	CIM_NODE_SLICE_RT,
+	/* start + i delta (three run-time scalars), i < attr.reshape.shape[0] */
+	CIM_NODE_RANGE_RT,
 };
 
 /* Elementwise functions of one tensor (CIM_NODE_UNARY). */

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Data movement driven by run-time values (float executor only): GATHER
+ * by indices, SLICE_RT by starts/ends/axes/steps, RANGE_RT by
+ * start/limit/delta.  The output shape is fixed when the graph is built
+ * (the model's declaration); a run-time value that disagrees with it
+ * gives NaN outputs instead of a silently different result.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "compiler.h"
+
+#define T(i)	(&g->tensors[n->inputs[i]])
+#define OUT	(&g->tensors[n->output])
+
+static void fill_nan(float *y, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		y[i] = NAN;
+}
+
+/* GATHER: for each outer block, each index, copy one inner block. */
+void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v)
+{
+	const struct cim_tensor *x = T(0), *ix = T(1);
+	uint32_t axis = (uint32_t)n->attr.axis, d;
+	uint64_t outer = 1, inner = 1, o, j;
+	const float *src = v[n->inputs[0]], *idx = v[n->inputs[1]];
+	float *y = v[n->output];
+
+	for (d = 0; d < axis; d++)
+		outer *= x->dims[d];
+	for (d = axis + 1; d < x->rank; d++)
+		inner *= x->dims[d];
+	for (o = 0; o < outer; o++)
+		for (j = 0; j < ix->size; j++) {
+			double i = idx[j] < 0 ? (double)idx[j] + x->dims[axis] : idx[j];
+			float *out = y + (o * ix->size + j) * inner;
+
+			if (!(i >= 0 && i < x->dims[axis])) {
+				fill_nan(out, inner);
+				continue;
+			}
+			memcpy(out, src + (o * x->dims[axis] + (uint64_t)i) * inner,
+			       inner * sizeof(float));
+		}
+}
+
+/* ONNX Slice's start and length of one axis of size dim. */
+static int slice_axis(double st, double en, double sp, double dim,
+		      int64_t *start, int64_t *len)
+{
+	double l;
+
+	if (!(sp != 0) || isnan(st) || isnan(en))
+		return -1;
+	st = st < 0 ? st + dim : st;
+	en = en < 0 ? en + dim : en;
+	if (sp > 0) {
+		st = st < 0 ? 0 : st > dim ? dim : st;
+		en = en < 0 ? 0 : en > dim ? dim : en;
+		l = ceil((en - st) / sp);
+	} else {
+		st = st < 0 ? 0 : st > dim - 1 ? dim - 1 : st;
+		en = en < -1 ? -1 : en > dim - 1 ? dim - 1 : en;
+		l = ceil((st - en) / -sp);
+	}
+	*start = (int64_t)st;
+	*len = l > 0 ? (int64_t)l : 0;
+	return 0;
+}
+
+/* SLICE_RT: x, starts, ends[, axes[, steps]] (axes and steps may be absent). */
+void cgk_slice_rt(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v)
+{
+	const struct cim_tensor *x = T(0), *o = OUT;
+	int64_t start[CIM_MAX_RANK], step[CIM_MAX_RANK], len, at;
+	uint64_t xs[CIM_MAX_RANK], idx[CIM_MAX_RANK] = { 0 }, i, k = T(1)->size;
+	const float *src = v[n->inputs[0]], *axes = n->n_inputs > 3 ? v[n->inputs[3]] : NULL;
+	const float *steps = n->n_inputs > 4 ? v[n->inputs[4]] : NULL;
+	float *y = v[n->output];
+	uint32_t r = x->rank, seen = 0;
+	int d;
+
+	for (d = (int)r - 1, i = 1; d >= 0; d--) {
+		start[d] = 0;
+		step[d] = 1;
+		xs[d] = i;
+		i *= x->dims[d];
+	}
+	for (i = 0; i < k; i++) {
+		double a = axes ? axes[i] : (double)i;
+
+		a = a < 0 ? a + r : a;
+		if (!(a >= 0 && a < r) || (seen & (1u << (int)a)) ||
+		    slice_axis(v[n->inputs[1]][i], v[n->inputs[2]][i],
+			       steps ? steps[i] : 1, x->dims[(int)a], &at, &len) ||
+		    len != (int64_t)o->dims[(int)a]) {
+			fill_nan(y, o->size);
+			return;
+		}
+		seen |= 1u << (int)a;
+		start[(int)a] = at;
+		step[(int)a] = steps ? (int64_t)steps[i] : 1;
+	}
+	for (d = 0; d < (int)r; d++)
+		if (!(seen & (1u << d)) && o->dims[d] != x->dims[d]) {
+			fill_nan(y, o->size);
+			return;
+		}
+	for (i = 0; i < o->size; i++) {
+		uint64_t off = 0;
+
+		for (d = 0; d < (int)r; d++)
+			off += (uint64_t)(start[d] + (int64_t)idx[d] * step[d]) * xs[d];
+		y[i] = src[off];
+		for (d = (int)r - 1; d >= 0; d--) {
+			if (++idx[d] < o->dims[d])
+				break;
+			idx[d] = 0;
+		}
+	}
+}
+
+/* RANGE_RT: y[i] = start + i delta for the declared length. */
+void cgk_range_rt(const struct cim_graph *g, const struct cim_node *n,
+		  float *const *v)
+{
+	double st = v[n->inputs[0]][0], lim = v[n->inputs[1]][0];
+	double dl = v[n->inputs[2]][0], l = dl != 0 ? ceil((lim - st) / dl) : NAN;
+	float *y = v[n->output];
+	uint64_t i;
+
+	if (!((l > 0 ? l : 0) == (double)OUT->size)) {
+		fill_nan(y, OUT->size);
+		return;
+	}
+	for (i = 0; i < OUT->size; i++)
+		y[i] = (float)(st + (double)i * dl);
+}
