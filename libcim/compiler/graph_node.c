@@ -28,7 +28,7 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_MATMUL] = "MatMul", [CIM_NODE_MAX] = "Max",
 		[CIM_NODE_MIN] = "Min", [CIM_NODE_DIV] = "Div",
 		[CIM_NODE_GATHER] = "Gather", [CIM_NODE_SLICE_RT] = "Slice",
-		[CIM_NODE_RANGE_RT] = "Range",
+		[CIM_NODE_RANGE_RT] = "Range", [CIM_NODE_SHAPE_GUARD] = "ShapeGuard",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -562,6 +562,13 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 	case CIM_NODE_SLICE_RT:
 	case CIM_NODE_RANGE_RT:
 		return shape_declared(g, n, rank, dims);
+	case CIM_NODE_SHAPE_GUARD:
+		if (want_inputs(g, n, 2, 3))
+			return -EINVAL;
+		if (n->attr.guard.kind < CIM_GUARD_RESHAPE || n->attr.guard.kind > CIM_GUARD_SHAPE ||
+		    (n->n_inputs < 3 && n->attr.guard.kind != CIM_GUARD_SHAPE))
+			return NERR(g, n, "unknown check %u or x missing", n->attr.guard.kind);
+		return shape_of(in_t(g, n, 0), rank, dims);
 	case CIM_NODE_MAXPOOL:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:

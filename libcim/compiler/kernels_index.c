@@ -2,9 +2,10 @@
 /*
  * Data movement driven by run-time values (float executor only): GATHER
  * by indices, SLICE_RT by starts/ends/axes/steps, RANGE_RT by
- * start/limit/delta.  The output shape is fixed when the graph is built
- * (the model's declaration); a run-time value that disagrees with it
- * gives NaN outputs instead of a silently different result.
+ * start/limit/delta, SHAPE_GUARD of a shape operand.  The output shape
+ * is fixed when the graph is built (the model's declaration); a run-time
+ * value that disagrees with it gives NaN outputs instead of a silently
+ * different result.
  */
 #include <math.h>
 #include <string.h>
@@ -142,4 +143,116 @@ void cgk_range_rt(const struct cim_graph *g, const struct cim_node *n,
 	}
 	for (i = 0; i < OUT->size; i++)
 		y[i] = (float)(st + (double)i * dl);
+}
+
+/* The shape the operand v[k] gives by the guard's rule, into dims. */
+static int guard_shape(const struct cim_node *n, const struct cim_tensor *x,
+		       const float *v, uint64_t k, uint32_t *rank, int64_t *dims)
+{
+	uint32_t r, d, j = 0, mark = 0;
+	int64_t infer = -1, known = 1;
+	uint64_t i;
+
+	switch (n->attr.guard.kind) {
+	case CIM_GUARD_SHAPE:
+	case CIM_GUARD_RESHAPE:
+		if (k < 1 || k > CIM_MAX_RANK)
+			return -1;
+		for (i = 0; i < k; i++) {
+			dims[i] = (int64_t)v[i];
+			if (n->attr.guard.kind == CIM_GUARD_RESHAPE && dims[i] == 0 &&
+			    !n->attr.guard.part) {
+				if (i >= x->rank)
+					return -1;
+				dims[i] = x->dims[i];
+			}
+			if (dims[i] == -1 && n->attr.guard.kind == CIM_GUARD_RESHAPE &&
+			    infer < 0) {
+				infer = (int64_t)i;
+				continue;
+			}
+			if (dims[i] < 1)
+				return -1;
+			known *= dims[i];
+		}
+		if (infer >= 0) {
+			if ((int64_t)x->size % known)
+				return -1;
+			dims[infer] = (int64_t)x->size / known;
+		}
+		*rank = (uint32_t)k;
+		return 0;
+	case CIM_GUARD_UNSQUEEZE:
+	case CIM_GUARD_SQUEEZE:
+		r = n->attr.guard.kind == CIM_GUARD_UNSQUEEZE ? x->rank + (uint32_t)k : x->rank;
+		if (r > CIM_MAX_RANK)
+			return -1;
+		for (i = 0; i < k; i++) {
+			double a = v[i] < 0 ? v[i] + r : v[i];
+
+			if (!(a >= 0 && a < r) || (mark & (1u << (int)a)))
+				return -1;
+			mark |= 1u << (int)a;
+		}
+		*rank = 0;
+		for (d = 0; d < r; d++) {
+			if (n->attr.guard.kind == CIM_GUARD_UNSQUEEZE)
+				dims[(*rank)++] = (mark & (1u << d)) ? 1 : x->dims[j++];
+			else if (k ? !(mark & (1u << d)) : x->dims[d] != 1)
+				dims[(*rank)++] = x->dims[d];
+			else if (x->dims[d] != 1)
+				return -1;
+		}
+		return 0;
+	case CIM_GUARD_EXPAND:
+		r = (uint32_t)k > x->rank ? (uint32_t)k : x->rank;
+		if (k > CIM_MAX_RANK)
+			return -1;
+		for (d = 0; d < r; d++) {
+			int64_t a = d + x->rank >= r ? x->dims[d + x->rank - r] : 1;
+			int64_t b = d + k >= r ? (int64_t)v[d + k - r] : 1;
+
+			if (a != b && a != 1 && b != 1)
+				return -1;
+			dims[d] = a == 1 ? b : a;
+		}
+		*rank = r;
+		return 0;
+	}
+	return -1;
+}
+
+void cgk_shape_guard(const struct cim_graph *g, const struct cim_node *n,
+		     float *const *v)
+{
+	const struct cim_tensor *y = T(0), *x = n->n_inputs > 2 ? T(2) : NULL;
+	const float *op = v[n->inputs[1]];
+	uint64_t k = T(1)->size, i;
+	int64_t dims[CIM_MAX_RANK];
+	uint32_t rank = 0, d;
+	int ok;
+
+	if (n->attr.guard.kind == CIM_GUARD_SPLIT) {
+		double sum = 0;
+
+		for (i = 0; i < k; i++)
+			sum += op[i];
+		ok = n->attr.guard.part < k && x &&
+		     op[n->attr.guard.part] == (float)y->dims[n->attr.guard.axis] &&
+		     sum == (double)x->dims[n->attr.guard.axis];
+	} else {
+		ok = !guard_shape(n, x, op, k, &rank, dims);
+		if (n->attr.guard.kind == CIM_GUARD_SHAPE && !y->size)
+			ok = 0;
+		/* a rank-1 output of one element stands for a scalar */
+		if (ok && !rank && y->rank == 1 && y->dims[0] == 1)
+			rank = 1, dims[0] = 1;
+		for (d = 0; ok && d < y->rank; d++)
+			ok = rank == y->rank && dims[d] == (int64_t)y->dims[d];
+	}
+	if (!ok) {
+		fill_nan(v[n->output], y->size);
+		return;
+	}
+	memcpy(v[n->output], v[n->inputs[0]], y->size * sizeof(float));
 }

@@ -5,12 +5,13 @@
  * input, fed as graph inputs; Slice's and Range's operands, below).  The plan is static, so the shape cannot
  * come from the value; it comes from the shape the model declares for
  * the node's outputs (a graph output or value_info with every dimension
- * fixed), and the value is not read.  For these operators the output's
+ * fixed).  For these operators the output's
  * elements depend on the shapes alone (a reshape keeps the order, a
  * split's parts are its outputs' lengths, an expand broadcasts to its
  * output), so the result is right whenever the declaration is: it is the
- * model's statement of what the value will be.  Without a declaration
- * the node is refused as before (the operand must be a constant).
+ * model's statement of what the value will be.  A SHAPE_GUARD after the
+ * node checks at run time that the value fed gives that shape (NaN
+ * outputs when it does not).  Without a declaration the node is refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,6 +64,27 @@ static uint64_t count(uint32_t rank, const uint32_t *dims)
 	return n;
 }
 
+/*
+ * out = SHAPE_GUARD(y, the operand, x): y where the value fed gives y's
+ * shape by the rule kind, NaN where it does not.
+ */
+static int guard(struct onnx_ctx *c, const char *y, const char *operand,
+		 const char *x, uint32_t kind, uint32_t axis, uint32_t part,
+		 const char *out)
+{
+	union cim_node_attrs a = { .guard = { kind, axis, part } };
+	const char *ins[3] = { y, operand, x };
+
+	return onnx_add_node(c, CIM_NODE_SHAPE_GUARD, ins, x ? 3 : 2, &a, out);
+}
+
+/* "<name>:decl", the declared result before its guard */
+static const char *decl_name(char *buf, const char *name)
+{
+	snprintf(buf, ONNX_NAME_LEN, "%.400s:decl", name);
+	return buf;
+}
+
 static int no_declaration(struct onnx_ctx *c, const char *operand)
 {
 	return onnx_node_err(c, "input \"%.100s\" is computed at run time and the model declares no fixed output shape",
@@ -72,7 +94,11 @@ static int no_declaration(struct onnx_ctx *c, const char *operand)
 /* Reshape, Squeeze, Unsqueeze: a RESHAPE to the declared shape. */
 static int declared_reshape(struct onnx_ctx *c, const struct cim_tensor *x)
 {
+	const char *op = c->node->op_type;
 	uint32_t dims[CIM_MAX_RANK], rank;
+	int64_t allowzero = 0;
+	char dn[ONNX_NAME_LEN];
+	int ret;
 
 	if (!declared(c, c->node->output[0], &rank, dims))
 		return no_declaration(c, onnx_in_name(c, 1));
@@ -80,14 +106,21 @@ static int declared_reshape(struct onnx_ctx *c, const struct cim_tensor *x)
 		return onnx_node_err(c, "the declared output shape has %llu elements, the input %llu",
 				     (unsigned long long)count(rank, dims),
 				     (unsigned long long)x->size);
-	return onnx_add_reshape(c, onnx_in_name(c, 0), rank, dims, NULL);
+	ret = onnx_attr_int(c, "allowzero", &allowzero);
+	if (!ret)
+		ret = onnx_add_reshape(c, onnx_in_name(c, 0), rank, dims,
+				       decl_name(dn, c->node->output[0]));
+	return ret ? ret : guard(c, dn, onnx_in_name(c, 1), onnx_in_name(c, 0),
+				 !strcmp(op, "Reshape") ? CIM_GUARD_RESHAPE :
+				 !strcmp(op, "Squeeze") ? CIM_GUARD_SQUEEZE :
+				 CIM_GUARD_UNSQUEEZE, 0, allowzero != 0, NULL);
 }
 
 /* Expand: x broadcast to the declared shape, as ones * x. */
 static int declared_expand(struct onnx_ctx *c, const struct cim_tensor *x)
 {
 	uint32_t dims[CIM_MAX_RANK], rank, d;
-	char ones_name[ONNX_NAME_LEN];
+	char ones_name[ONNX_NAME_LEN], dn[ONNX_NAME_LEN];
 	const char *ins[2] = { ones_name, onnx_in_name(c, 0) };
 	float *ones;
 	uint64_t i, n;
@@ -109,7 +142,11 @@ static int declared_expand(struct onnx_ctx *c, const struct cim_tensor *x)
 		ones[i] = 1;
 	ret = onnx_add_init(c, "ones", rank, dims, ones, ones_name);
 	free(ones);
-	return ret ? ret : onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL, NULL);
+	if (!ret)
+		ret = onnx_add_node(c, CIM_NODE_MUL, ins, 2, NULL,
+				    decl_name(dn, c->node->output[0]));
+	return ret ? ret : guard(c, dn, onnx_in_name(c, 1), onnx_in_name(c, 0),
+				 CIM_GUARD_EXPAND, 0, 0, NULL);
 }
 
 /* The one number of a 1-element tensor of a numeric type, or -EINVAL. */
@@ -168,8 +205,8 @@ static int one_number(const Onnx__TensorProto *t, float *v)
 static int declared_constant(struct onnx_ctx *c)
 {
 	const Onnx__AttributeProto *va = onnx_attr(c, "value");
-	uint32_t dims[CIM_MAX_RANK], rank, d;
-	int64_t dd[CIM_MAX_RANK];
+	uint32_t dims[CIM_MAX_RANK], rank;
+	char vn[ONNX_NAME_LEN];
 	float value = 0, *v;
 	uint64_t i, n;
 	int ret;
@@ -184,11 +221,10 @@ static int declared_constant(struct onnx_ctx *c)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		v[i] = value;
-	for (d = 0; d < rank; d++)
-		dd[d] = dims[d];
-	ret = onnx_publish_floats(c, c->node->output[0], rank, dd, v, n);
+	ret = onnx_add_init(c, "value", rank, dims, v, vn);
 	free(v);
-	return ret;
+	return ret ? ret : guard(c, vn, onnx_in_name(c, 0), NULL, CIM_GUARD_SHAPE,
+				 0, 0, NULL);
 }
 
 /* Split: SLICEs of the declared output lengths along the axis. */
@@ -211,6 +247,7 @@ static int declared_split(struct onnx_ctx *c, const struct cim_tensor *x)
 	for (o = 0; o < c->node->n_output && !ret; o++) {
 		union cim_node_attrs a = { 0 };
 		const char *xn = onnx_in_name(c, 0);
+		char dn[ONNX_NAME_LEN];
 
 		if (!declared(c, c->node->output[o], &rank, dims))
 			return no_declaration(c, onnx_in_name(c, 1));
@@ -225,7 +262,11 @@ static int declared_split(struct onnx_ctx *c, const struct cim_tensor *x)
 		a.slice.step = 1;
 		a.slice.len = dims[axis];
 		at += dims[axis];
-		ret = onnx_add_node(c, CIM_NODE_SLICE, &xn, 1, &a, c->node->output[o]);
+		ret = onnx_add_node(c, CIM_NODE_SLICE, &xn, 1, &a,
+				    decl_name(dn, c->node->output[o]));
+		if (!ret)
+			ret = guard(c, dn, onnx_in_name(c, 1), xn, CIM_GUARD_SPLIT,
+				    (uint32_t)axis, (uint32_t)o, c->node->output[o]);
 	}
 	if (!ret && at != xdims[axis])
 		return onnx_node_err(c, "the declared outputs take %u of the %u elements along the axis",

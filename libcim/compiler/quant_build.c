@@ -958,6 +958,7 @@ static int do_node(struct qb *b, uint32_t *i)
 		return qerr(b, n, "a gather by run-time indices is not supported on the card");
 	case CIM_NODE_SLICE_RT:
 	case CIM_NODE_RANGE_RT:
+	case CIM_NODE_SHAPE_GUARD:
 		return qerr(b, n, "an operand computed at run time that selects elements is not supported on the card");
 	default:
 		return qerr(b, n, "not supported on the card (not fused into a preceding layer)");

@@ -232,11 +232,44 @@ static void test_gather_runtime(void **state)
 
 #define I64T	ONNX__TENSOR_PROTO__DATA_TYPE__INT64
 
-/* Shape operands fed at run time: the declared output shapes are used. */
+/*
+ * Import; run with the operand `good` (input k) and compare; run with
+ * `bad`, whose shape disagrees with the declaration: all NaN.
+ */
+static void check_guarded(struct ob *b, const float **in, size_t k,
+			  const float *good, const float *bad,
+			  const float *want, size_t n)
+{
+	struct cim_graph *g = NULL;
+	float *out = calloc(n, sizeof(float));
+	char err[256];
+	size_t len, i;
+	uint8_t *buf = ob_pack(b, &len);
+
+	if (cim_onnx_import(buf, len, 1, &g, err, sizeof(err)))
+		fail_msg("import failed: %s", err);
+	assert_int_equal(g->tensors[g->outputs[0]].size, n);
+	in[k] = good;
+	assert_int_equal(cim_graph_run(g, in, &out), 0);
+	tu_assert_close(out, want, n, 0);
+	in[k] = bad;
+	assert_int_equal(cim_graph_run(g, in, &out), 0);
+	for (i = 0; i < n; i++)
+		assert_true(isnan(out[i]));
+	cim_graph_free(g);
+	free(out);
+	free(buf);
+	ob_free(b);
+}
+
+/*
+ * Shape operands fed at run time: the declared output shapes are used,
+ * and a guard checks the value fed against them.
+ */
 static void test_declared_shapes(void **state)
 {
-	const float x[] = { 1, 2, 3, 4, 5, 6 }, unused[] = { 0, 0, 0 };
-	const float *in[] = { x, unused };
+	const float x[] = { 1, 2, 3, 4, 5, 6 };
+	const float *in[2] = { x, NULL };
 	float o1[2], o2[4], *outs[2] = { o1, o2 };
 	struct cim_graph *g = NULL;
 	struct ob *b;
@@ -251,7 +284,7 @@ static void test_declared_shapes(void **state)
 	input_type(b, 1, I64T);
 	ob_output_shaped(b, "y", 2, I64(3, 2));
 	ob_node(b, "Reshape", "r", "x,s", "y");
-	check(b, in, x, 6);
+	check_guarded(b, in, 1, FLOATS(-1, 2), FLOATS(0, -1), x, 6);
 
 	b = ob_new(13);		/* Unsqueeze */
 	ob_input(b, "x", 2, I64(2, 3));
@@ -259,7 +292,15 @@ static void test_declared_shapes(void **state)
 	input_type(b, 1, I64T);
 	ob_output_shaped(b, "y", 3, I64(2, 1, 3));
 	ob_node(b, "Unsqueeze", "u", "x,a", "y");
-	check(b, in, x, 6);
+	check_guarded(b, in, 1, FLOATS(-2), FLOATS(0), x, 6);
+
+	b = ob_new(13);		/* Squeeze */
+	ob_input(b, "x", 3, I64(2, 1, 3));
+	ob_input(b, "a", 1, I64(1));
+	input_type(b, 1, I64T);
+	ob_output_shaped(b, "y", 2, I64(2, 3));
+	ob_node(b, "Squeeze", "q", "x,a", "y");
+	check_guarded(b, in, 1, FLOATS(1), FLOATS(0), x, 6);
 
 	b = ob_new(13);		/* Expand [3,1] to [2,3,2] */
 	ob_input(b, "x", 2, I64(3, 1));
@@ -267,7 +308,8 @@ static void test_declared_shapes(void **state)
 	input_type(b, 1, I64T);
 	ob_output_shaped(b, "y", 3, I64(2, 3, 2));
 	ob_node(b, "Expand", "e", "x,s", "y");
-	check(b, in, FLOATS(1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3), 12);
+	check_guarded(b, in, 1, FLOATS(2, 1, 2), FLOATS(2, 1, 3),
+		      FLOATS(1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3), 12);
 
 	b = ob_new(13);		/* ConstantOfShape, its value attribute */
 	ob_input(b, "s", 1, I64(2));
@@ -275,7 +317,7 @@ static void test_declared_shapes(void **state)
 	ob_output_shaped(b, "y", 2, I64(2, 2));
 	ob_attr_t(b, ob_node(b, "ConstantOfShape", "k", "s", "y"), "value",
 		  ob_tensor(b, "v", 1, I64(1), FLOATS(7)));
-	check(b, &in[1], FLOATS(7, 7, 7, 7), 4);
+	check_guarded(b, in, 0, FLOATS(2, 2), FLOATS(4, 1), FLOATS(7, 7, 7, 7), 4);
 
 	b = ob_new(13);		/* Split [6] into the declared [2] and [4] */
 	ob_input(b, "x", 1, I64(6));
@@ -286,9 +328,14 @@ static void test_declared_shapes(void **state)
 	ob_node(b, "Split", "sp", "x,p", "y1,y2");
 	buf = ob_pack(b, &len);
 	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	in[0] = x;
+	in[1] = FLOATS(2, 4);
 	assert_int_equal(cim_graph_run(g, in, outs), 0);
 	tu_assert_close(o1, FLOATS(1, 2), 2, 0);
 	tu_assert_close(o2, FLOATS(3, 4, 5, 6), 4, 0);
+	in[1] = FLOATS(3, 3);
+	assert_int_equal(cim_graph_run(g, in, outs), 0);
+	assert_true(isnan(o1[0]) && isnan(o2[3]));
 	cim_graph_free(g);
 	free(buf);
 	ob_free(b);

@@ -82,6 +82,13 @@ enum cim_node_op {
 	CIM_NODE_SLICE_RT,
 	/* start + i delta (three run-time scalars), i < attr.reshape.shape[0] */
 	CIM_NODE_RANGE_RT,
+	/*
+	 * y = input 0 when the run-time shape operand (input 1, integers as
+	 * floats) gives input 0's shape by the rule attr.guard.kind (against
+	 * x, input 2, where the rule needs it), else NaN: a shape taken from
+	 * the model's declaration is checked against the value fed.
+	 */
+	CIM_NODE_SHAPE_GUARD,
 };
 
 /* Elementwise functions of one tensor (CIM_NODE_UNARY). */
@@ -163,6 +170,21 @@ union cim_node_attrs {
 		uint32_t pad[4];	/* top, left, bottom, right */
 		float value;
 	} pad;
+	struct {
+		uint32_t kind;	/* enum cim_guard */
+		uint32_t axis;	/* SPLIT: the axis and this output's part */
+		uint32_t part;	/* RESHAPE: allowzero */
+	} guard;
+};
+
+/* What a SHAPE_GUARD checks the run-time operand against (see the node). */
+enum cim_guard {
+	CIM_GUARD_RESHAPE = 1,	/* the shape, 0 and -1 resolved against x */
+	CIM_GUARD_UNSQUEEZE,	/* the axes inserted into x's shape */
+	CIM_GUARD_SQUEEZE,	/* the axes removed from x's shape */
+	CIM_GUARD_EXPAND,	/* x's shape broadcast with the operand */
+	CIM_GUARD_SPLIT,	/* operand[part] is y's length along axis */
+	CIM_GUARD_SHAPE,	/* the operand is y's shape */
 };
 
 struct cim_tensor {
