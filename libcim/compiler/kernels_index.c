@@ -15,6 +15,15 @@
 #define T(i)	(&g->tensors[n->inputs[i]])
 #define OUT	(&g->tensors[n->output])
 
+/* An integer held as a float, if it is one of a size that converts. */
+static int as_int(double f, int64_t *v)
+{
+	if (!(f > -9.0e15 && f < 9.0e15) || f != floor(f))
+		return -1;
+	*v = (int64_t)f;
+	return 0;
+}
+
 static void fill_nan(float *y, uint64_t n)
 {
 	uint64_t i;
@@ -51,13 +60,14 @@ void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
 		}
 }
 
-/* ONNX Slice's start and length of one axis of size dim. */
+/* ONNX Slice's start, step and length of one axis of size dim. */
 static int slice_axis(double st, double en, double sp, double dim,
-		      int64_t *start, int64_t *len)
+		      int64_t *start, int64_t *step, int64_t *len)
 {
 	double l;
 
-	if (!(sp != 0) || isnan(st) || isnan(en))
+	if (!(sp != 0) || isnan(st) || isnan(en) || as_int(sp < -dim ? -dim :
+							    sp > dim ? dim : sp, step))
 		return -1;
 	st = st < 0 ? st + dim : st;
 	en = en < 0 ? en + dim : en;
@@ -80,7 +90,7 @@ void cgk_slice_rt(const struct cim_graph *g, const struct cim_node *n,
 		  float *const *v)
 {
 	const struct cim_tensor *x = T(0), *o = OUT;
-	int64_t start[CIM_MAX_RANK], step[CIM_MAX_RANK], len, at;
+	int64_t start[CIM_MAX_RANK], step[CIM_MAX_RANK], len, at, sp;
 	uint64_t xs[CIM_MAX_RANK], idx[CIM_MAX_RANK] = { 0 }, i, k = T(1)->size;
 	const float *src = v[n->inputs[0]], *axes = n->n_inputs > 3 ? v[n->inputs[3]] : NULL;
 	const float *steps = n->n_inputs > 4 ? v[n->inputs[4]] : NULL;
@@ -100,14 +110,14 @@ void cgk_slice_rt(const struct cim_graph *g, const struct cim_node *n,
 		a = a < 0 ? a + r : a;
 		if (!(a >= 0 && a < r) || (seen & (1u << (int)a)) ||
 		    slice_axis(v[n->inputs[1]][i], v[n->inputs[2]][i],
-			       steps ? steps[i] : 1, x->dims[(int)a], &at, &len) ||
+			       steps ? steps[i] : 1, x->dims[(int)a], &at, &sp, &len) ||
 		    len != (int64_t)o->dims[(int)a]) {
 			fill_nan(y, o->size);
 			return;
 		}
 		seen |= 1u << (int)a;
 		start[(int)a] = at;
-		step[(int)a] = steps ? (int64_t)steps[i] : 1;
+		step[(int)a] = sp;
 	}
 	for (d = 0; d < (int)r; d++)
 		if (!(seen & (1u << d)) && o->dims[d] != x->dims[d]) {
@@ -159,7 +169,8 @@ static int guard_shape(const struct cim_node *n, const struct cim_tensor *x,
 		if (k < 1 || k > CIM_MAX_RANK)
 			return -1;
 		for (i = 0; i < k; i++) {
-			dims[i] = (int64_t)v[i];
+			if (as_int(v[i], &dims[i]))
+				return -1;
 			if (n->attr.guard.kind == CIM_GUARD_RESHAPE && dims[i] == 0 &&
 			    !n->attr.guard.part) {
 				if (i >= x->rank)
@@ -171,9 +182,11 @@ static int guard_shape(const struct cim_node *n, const struct cim_tensor *x,
 				infer = (int64_t)i;
 				continue;
 			}
-			if (dims[i] < 1)
+			if (dims[i] < 1 || dims[i] > (1 << 30))
 				return -1;
 			known *= dims[i];
+			if (known > (int64_t)1 << 40)
+				return -1;
 		}
 		if (infer >= 0) {
 			if ((int64_t)x->size % known)
@@ -210,9 +223,11 @@ static int guard_shape(const struct cim_node *n, const struct cim_tensor *x,
 			return -1;
 		for (d = 0; d < r; d++) {
 			int64_t a = d + x->rank >= r ? x->dims[d + x->rank - r] : 1;
-			int64_t b = d + k >= r ? (int64_t)v[d + k - r] : 1;
+			int64_t b = 1;
 
-			if (a != b && a != 1 && b != 1)
+			if (d + k >= r && as_int(v[d + k - r], &b))
+				return -1;
+			if ((a != b && a != 1 && b != 1) || b < 1)
 				return -1;
 			dims[d] = a == 1 ? b : a;
 		}
