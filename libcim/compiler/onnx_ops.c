@@ -466,6 +466,9 @@ static int op_batchnorm(struct onnx_ctx *c)
 		return unsupported(c, "spatial", spatial);
 	for (i = 0; i < 5; i++)
 		ins[i] = in_name(c, i);
+	for (i = 1; i < 5; i++)	/* a parameter computed at run time */
+		if (ins[i] && !onnx_const(c, ins[i]) && tensor(c, ins[i]))
+			return onnx_bn_runtime(c, a.epsilon);
 	return add(c, CIM_NODE_BATCHNORM, ins, 5, &a, NULL);
 }
 

@@ -3,6 +3,7 @@
  * Operands computed at run time that the float executor runs and the
  * card compiler refuses: MatMul/Gemm of two run-time tensors, Clip with
  * run-time bounds, Conv with run-time weights, PRelu's run-time slope,
+ * BatchNormalization's run-time parameters,
  * integer data (wrapping arithmetic, truncating Div and Cast), Gather by
  * run-time indices, shape operands fed at run time (declared shapes).  Values against hand
  * computation; the refusal message names the node and the reason.
@@ -155,6 +156,25 @@ static void test_prelu_runtime_slope(void **state)
 	ob_output(b, "y");
 	ob_node(b, "PRelu", "p", "x,s", "y");
 	check(b, in, FLOATS(-1, 3, -2, 5), 4);
+}
+
+static void test_batchnorm_runtime(void **state)
+{
+	struct ob *b = ob_new(13);
+	const float x[] = { 1, 2, 3, 4 }, sc[] = { 2, 1 }, bi[] = { 0, 1 };
+	const float mean[] = { 1, 3 }, var[] = { 3, 0 };
+	const float *in[] = { x, sc, bi, mean, var };
+	int i;
+	(void)state;
+
+	ob_input(b, "x", 4, I64(1, 2, 1, 2));
+	for (i = 0; i < 4; i++)
+		ob_input(b, (const char *[]){ "s", "b", "m", "v" }[i], 1, I64(2));
+	ob_output(b, "y");
+	ob_attr_f(b, ob_node(b, "BatchNormalization", "bn", "x,s,b,m,v", "y"),
+		  "epsilon", 1);
+	/* (x - mean) scale / sqrt(var + 1) + bias per channel */
+	check(b, in, FLOATS(0, 1, 1, 2), 4);
 }
 
 /* Input k of the model is of ONNX type t. */
@@ -468,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_clip_runtime),
 		cmocka_unit_test(test_conv_runtime_weights),
 		cmocka_unit_test(test_prelu_runtime_slope),
+		cmocka_unit_test(test_batchnorm_runtime),
 		cmocka_unit_test(test_integer_arithmetic),
 		cmocka_unit_test(test_cast_to_int8),
 		cmocka_unit_test(test_gather_runtime),
