@@ -84,6 +84,8 @@ void cgk_range_rt(const struct cim_graph *g, const struct cim_node *n,
 		  float *const *v);
 void cgk_shape_guard(const struct cim_graph *g, const struct cim_node *n,
 		     float *const *v);
+void cgk_maxpool_index(const struct cim_graph *g, const struct cim_node *n,
+		       float *const *v);
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
 void cgk_slice(const struct cim_graph *g, const struct cim_node *n,

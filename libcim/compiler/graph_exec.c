@@ -83,6 +83,9 @@ void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
 	case CIM_NODE_SHAPE_GUARD:
 		cgk_shape_guard(g, n, v);
 		break;
+	case CIM_NODE_MAXPOOL_INDEX:
+		cgk_maxpool_index(g, n, v);
+		break;
 	case CIM_NODE_SLICE:
 		cgk_slice(g, n, v);
 		break;

@@ -29,6 +29,7 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_MIN] = "Min", [CIM_NODE_DIV] = "Div",
 		[CIM_NODE_GATHER] = "Gather", [CIM_NODE_SLICE_RT] = "Slice",
 		[CIM_NODE_RANGE_RT] = "Range", [CIM_NODE_SHAPE_GUARD] = "ShapeGuard",
+		[CIM_NODE_MAXPOOL_INDEX] = "MaxPoolIndex",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -570,6 +571,7 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 			return NERR(g, n, "unknown check %u or x missing", n->attr.guard.kind);
 		return shape_of(in_t(g, n, 0), rank, dims);
 	case CIM_NODE_MAXPOOL:
+	case CIM_NODE_MAXPOOL_INDEX:
 	case CIM_NODE_AVGPOOL:
 	case CIM_NODE_GLOBAL_AVGPOOL:
 	case CIM_NODE_GLOBAL_MAXPOOL:

@@ -2,7 +2,7 @@
 /*
  * Data movement driven by run-time values (float executor only): GATHER
  * by indices, SLICE_RT by starts/ends/axes/steps, RANGE_RT by
- * start/limit/delta, SHAPE_GUARD of a shape operand.  The output shape
+ * start/limit/delta, SHAPE_GUARD of a shape operand; MaxPool's indices.  The output shape
  * is fixed when the graph is built (the model's declaration); a run-time
  * value that disagrees with it gives NaN outputs instead of a silently
  * different result.
@@ -270,4 +270,40 @@ void cgk_shape_guard(const struct cim_graph *g, const struct cim_node *n,
 		return;
 	}
 	memcpy(v[n->output], v[n->inputs[0]], y->size * sizeof(float));
+}
+
+/* MAXPOOL_INDEX: the flat NCHW index of each window's first maximum. */
+void cgk_maxpool_index(const struct cim_graph *g, const struct cim_node *n,
+		       float *const *v)
+{
+	const struct cim_pool_attrs *a = &n->attr.pool;
+	uint32_t h = T(0)->dims[2], w = T(0)->dims[3];
+	uint32_t oh = OUT->dims[2], ow = OUT->dims[3], oy, ox, ky, kx;
+	uint64_t planes = (uint64_t)OUT->dims[0] * OUT->dims[1], p;
+	const float *x = v[n->inputs[0]];
+	float *y = v[n->output];
+
+	for (p = 0; p < planes; p++)
+	for (oy = 0; oy < oh; oy++)
+	for (ox = 0; ox < ow; ox++) {
+		const float *plane = x + p * h * w;
+		float best = -INFINITY;
+		int64_t at = -1;
+
+		for (ky = 0; ky < a->kernel[0]; ky++)
+		for (kx = 0; kx < a->kernel[1]; kx++) {
+			int64_t iy = (int64_t)oy * a->stride[0] + ky - a->pad[0];
+			int64_t ix = (int64_t)ox * a->stride[1] + kx - a->pad[1];
+
+			if (iy < 0 || ix < 0 || iy >= h || ix >= w)
+				continue;
+			if (at < 0 || plane[iy * w + ix] > best) {
+				best = plane[iy * w + ix];
+				at = iy * w + ix;
+			}
+		}
+		if (at >= 0 && a->count_include_pad)	/* column-major */
+			at = (at % w) * h + at / w;
+		*y++ = at < 0 ? NAN : (float)(p * h * w + (uint64_t)at);
+	}
 }

@@ -580,8 +580,12 @@ static int op_pool(struct onnx_ctx *c, int op)
 	uint32_t given[4], dil[2] = { 1, 1 };
 	int ret;
 
+	/* MaxPool's Indices (output 1) of a plain 2-D pool: MAXPOOL_INDEX */
+	int idx = op == CIM_NODE_MAXPOOL && c->node->n_output == 2 && !c->out_over &&
+		  c->node->output[1] && *c->node->output[1];
+
 	ret = check_node(c, op == CIM_NODE_MAXPOOL ? known_max : known_avg, 1, 1);
-	if (!ret)
+	if (!ret && !idx)
 		ret = one_output(c);
 	if (!ret)
 		ret = onnx_need_tensor(c, 0, &xt);
@@ -603,16 +607,25 @@ static int op_pool(struct onnx_ctx *c, int op)
 				   op == CIM_NODE_MAXPOOL ? dil : NULL);
 	if (ret)
 		return ret;
-	if (order)
+	/* storage_order orders the indices only; 1 is column-major */
+	if (order != 0 && order != 1)
 		return unsupported(c, "storage_order", order);
+	if (idx && (dil[0] != 1 || dil[1] != 1))
+		return onnx_node_err(c, "the indices of a dilated pool are not supported");
 	if (op == CIM_NODE_MAXPOOL && (dil[0] != 1 || dil[1] != 1))
 		return onnx_lower_dilated_maxpool(c, xt, a.pool.kernel, a.pool.stride,
 						  a.pool.pad, dil);
+	if (idx) {
+		union cim_node_attrs ia = a;
+
+		ia.pool.count_include_pad = order != 0;
+		ret = add(c, CIM_NODE_MAXPOOL_INDEX, &x, 1, &ia, c->node->output[1]);
+		if (ret)
+			return ret;
+	}
 	/* PyTorch divides by the window clipped to input + pads, not ceil's */
 	if (op == CIM_NODE_AVGPOOL && cip && memcmp(given, a.pool.pad, sizeof(given)))
 		return onnx_node_err(c, "ceil_mode=1 with count_include_pad=1 is not supported when it adds padding");
-	if (order)
-		return unsupported(c, "storage_order", order);
 	a.pool.count_include_pad = cip != 0;
 	return add(c, op, &x, 1, &a, NULL);
 }

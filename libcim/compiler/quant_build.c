@@ -956,6 +956,8 @@ static int do_node(struct qb *b, uint32_t *i)
 		return qerr(b, n, "a quotient of two run-time tensors is not supported on the card");
 	case CIM_NODE_GATHER:
 		return qerr(b, n, "a gather by run-time indices is not supported on the card");
+	case CIM_NODE_MAXPOOL_INDEX:
+		return qerr(b, n, "a pool's indices are not supported on the card");
 	case CIM_NODE_SLICE_RT:
 	case CIM_NODE_RANGE_RT:
 	case CIM_NODE_SHAPE_GUARD:

@@ -5,7 +5,8 @@
  * run-time bounds, Conv with run-time weights, PRelu's run-time slope,
  * BatchNormalization's run-time parameters,
  * integer data (wrapping arithmetic, truncating Div and Cast), Gather by
- * run-time indices, shape operands fed at run time (declared shapes).  Values against hand
+ * run-time indices, shape operands fed at run time (declared shapes);
+ * MaxPool's Indices output.  Values against hand
  * computation; the refusal message names the node and the reason.
  */
 #include <errno.h>
@@ -175,6 +176,41 @@ static void test_batchnorm_runtime(void **state)
 		  "epsilon", 1);
 	/* (x - mean) scale / sqrt(var + 1) + bias per channel */
 	check(b, in, FLOATS(0, 1, 1, 2), 4);
+}
+
+/* MaxPool's Indices output, row- and column-major. */
+static void test_maxpool_indices(void **state)
+{
+	const float x[] = { 1, 9, 3, 4, 5, 6, 7, 8, 2 };	/* [1,1,3,3] */
+	float y[4], z[4], *outs[2] = { y, z };
+	const float *in[] = { x };
+	int order;
+	(void)state;
+
+	for (order = 0; order < 2; order++) {
+		struct cim_graph *g = NULL;
+		struct ob *b = ob_new(12);
+		Onnx__NodeProto *n;
+		uint8_t *buf;
+		char err[256];
+		size_t len;
+
+		ob_input(b, "x", 4, I64(1, 1, 3, 3));
+		ob_output(b, "y");
+		ob_output(b, "z");
+		n = ob_node(b, "MaxPool", "mp", "x", "y,z");
+		ob_attr_ints(b, n, "kernel_shape", 2, I64(2, 2));
+		ob_attr_i(b, n, "storage_order", order);
+		buf = ob_pack(b, &len);
+		assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+		assert_int_equal(cim_graph_run(g, in, outs), 0);
+		tu_assert_close(y, FLOATS(9, 9, 8, 8), 4, 0);
+		/* (0,1) (0,1) (2,1) (2,1): row-major 1 1 7 7, column-major 3 3 5 5 */
+		tu_assert_close(z, order ? FLOATS(3, 3, 5, 5) : FLOATS(1, 1, 7, 7), 4, 0);
+		cim_graph_free(g);
+		free(buf);
+		ob_free(b);
+	}
 }
 
 /* Input k of the model is of ONNX type t. */
@@ -489,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_conv_runtime_weights),
 		cmocka_unit_test(test_prelu_runtime_slope),
 		cmocka_unit_test(test_batchnorm_runtime),
+		cmocka_unit_test(test_maxpool_indices),
 		cmocka_unit_test(test_integer_arithmetic),
 		cmocka_unit_test(test_cast_to_int8),
 		cmocka_unit_test(test_gather_runtime),

@@ -89,6 +89,13 @@ enum cim_node_op {
 	 * the model's declaration is checked against the value fed.
 	 */
 	CIM_NODE_SHAPE_GUARD,
+	/*
+	 * MaxPool's Indices output: attr.pool as MAXPOOL; the flat NCHW
+	 * index (as a float) of each window's first maximum, row-major
+	 * (attr.pool.count_include_pad 0) or with H and W swapped (1,
+	 * storage_order 1).  Float executor only.
+	 */
+	CIM_NODE_MAXPOOL_INDEX,
 };
 
 /* Elementwise functions of one tensor (CIM_NODE_UNARY). */
