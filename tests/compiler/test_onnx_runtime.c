@@ -514,6 +514,24 @@ static void test_card_refuses(void **state)
 	cim_graph_free(g);
 	free(buf);
 	ob_free(b);
+
+	/* a Clip bound computed at run time (-x of one value): MAX */
+	d.len = 1;
+	d.dims[1] = 1;
+	b = ob_new(13);
+	ob_input(b, "x", 2, I64(1, 1));
+	ob_output(b, "y");
+	ob_node(b, "Neg", "neg", "x", "nx");
+	ob_node(b, "Clip", "clip", "x,nx", "y");
+	buf = ob_pack(b, &len);
+	g = NULL;
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	assert_int_equal(cim_quantize(g, &d, NULL, &q, err, sizeof(err)), -EINVAL);
+	assert_null(q);
+	assert_non_null(strstr(err, "(Max): a maximum or minimum of two run-time tensors is not supported on the card"));
+	cim_graph_free(g);
+	free(buf);
+	ob_free(b);
 }
 
 int main(void)
