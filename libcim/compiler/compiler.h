@@ -86,6 +86,8 @@ void cgk_shape_guard(const struct cim_graph *g, const struct cim_node *n,
 		     float *const *v);
 void cgk_maxpool_index(const struct cim_graph *g, const struct cim_node *n,
 		       float *const *v);
+void cgk_pad_rt(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v);
 void cgk_binary(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v);
 void cgk_slice(const struct cim_graph *g, const struct cim_node *n,

@@ -86,6 +86,9 @@ void cgk_run_node(const struct cim_graph *g, const struct cim_node *n,
 	case CIM_NODE_MAXPOOL_INDEX:
 		cgk_maxpool_index(g, n, v);
 		break;
+	case CIM_NODE_PAD_RT:
+		cgk_pad_rt(g, n, v);
+		break;
 	case CIM_NODE_SLICE:
 		cgk_slice(g, n, v);
 		break;

@@ -29,7 +29,7 @@ const char *cgi_op_name(enum cim_node_op op)
 		[CIM_NODE_MIN] = "Min", [CIM_NODE_DIV] = "Div",
 		[CIM_NODE_GATHER] = "Gather", [CIM_NODE_SLICE_RT] = "Slice",
 		[CIM_NODE_RANGE_RT] = "Range", [CIM_NODE_SHAPE_GUARD] = "ShapeGuard",
-		[CIM_NODE_MAXPOOL_INDEX] = "MaxPoolIndex",
+		[CIM_NODE_MAXPOOL_INDEX] = "MaxPoolIndex", [CIM_NODE_PAD_RT] = "Pad",
 	};
 
 	if ((unsigned)op < sizeof(names) / sizeof(names[0]) && names[op])
@@ -502,18 +502,21 @@ static int shape_gather(struct cim_graph *g, const struct cim_node *n,
 	return 0;
 }
 
-/* SLICE_RT, RANGE_RT: the shape given (attr.reshape), checked against x. */
+/* SLICE_RT, RANGE_RT, PAD_RT: the shape given (attr.reshape), checked. */
 static int shape_declared(struct cim_graph *g, const struct cim_node *n,
 			  uint32_t *rank, uint32_t *dims)
 {
 	const struct cim_tensor *x = in_t(g, n, 0);
 	uint32_t i, r = n->attr.reshape.rank;
-	int range = n->op == CIM_NODE_RANGE_RT;
-	int ret = want_inputs(g, n, 3, range ? 3 : 5);
+	int range = n->op == CIM_NODE_RANGE_RT, pad = n->op == CIM_NODE_PAD_RT;
+	int ret = pad ? want_inputs(g, n, 4, 4) : want_inputs(g, n, 3, range ? 3 : 5);
 
 	if (ret)
 		return ret;
-	for (i = 1; i < n->n_inputs; i++)
+	if (pad && (in_t(g, n, 1)->size != 2 * (uint64_t)x->rank ||
+		    in_t(g, n, 2)->size != 1 || in_t(g, n, 3)->size != 1))
+		return NERR(g, n, "takes 2 x %u pads, one value and one mode", x->rank);
+	for (i = 1; i < n->n_inputs && !pad; i++)
 		if (in_t(g, n, i)->size != in_t(g, n, 1)->size ||
 		    (range && in_t(g, n, i)->size != 1))
 			return NERR(g, n, "input %u has %llu elements, expected %llu", i,
@@ -524,8 +527,8 @@ static int shape_declared(struct cim_graph *g, const struct cim_node *n,
 	if (r < 1 || r > CIM_MAX_RANK || (range ? r != 1 : r != x->rank))
 		return NERR(g, n, "output rank %u does not fit", r);
 	for (i = 0; i < r; i++) {
-		if (n->attr.reshape.shape[i] < 1 ||
-		    (!range && n->attr.reshape.shape[i] > x->dims[i]))
+		if (n->attr.reshape.shape[i] < 1 || n->attr.reshape.shape[i] > (1 << 30) ||
+		    (!range && !pad && n->attr.reshape.shape[i] > x->dims[i]))
 			return NERR(g, n, "output dimension %u (%lld) does not fit", i,
 				    (long long)n->attr.reshape.shape[i]);
 		dims[i] = (uint32_t)n->attr.reshape.shape[i];
@@ -562,6 +565,7 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *cn,
 		return shape_gather(g, n, rank, dims);
 	case CIM_NODE_SLICE_RT:
 	case CIM_NODE_RANGE_RT:
+	case CIM_NODE_PAD_RT:
 		return shape_declared(g, n, rank, dims);
 	case CIM_NODE_SHAPE_GUARD:
 		if (want_inputs(g, n, 2, 3))

@@ -2,7 +2,8 @@
 /*
  * Data movement driven by run-time values (float executor only): GATHER
  * by indices, SLICE_RT by starts/ends/axes/steps, RANGE_RT by
- * start/limit/delta, SHAPE_GUARD of a shape operand; MaxPool's indices.  The output shape
+ * start/limit/delta, PAD_RT by pads, SHAPE_GUARD of a shape operand;
+ * MaxPool's indices.  The output shape
  * is fixed when the graph is built (the model's declaration); a run-time
  * value that disagrees with it gives NaN outputs instead of a silently
  * different result.
@@ -305,5 +306,65 @@ void cgk_maxpool_index(const struct cim_graph *g, const struct cim_node *n,
 		if (at >= 0 && a->count_include_pad)	/* column-major */
 			at = (at % w) * h + at / w;
 		*y++ = at < 0 ? NAN : (float)(p * h * w + (uint64_t)at);
+	}
+}
+
+/* Source coordinate of output coordinate o along an axis of size dim. */
+static int64_t pad_source(int64_t s, int64_t dim, int mode)
+{
+	if (s >= 0 && s < dim)
+		return s;
+	if (mode == 1)		/* edge */
+		return s < 0 ? 0 : dim - 1;
+	if (mode == 2 && dim > 1) {	/* reflect, period 2 (dim - 1) */
+		int64_t p = 2 * (dim - 1);
+
+		s %= p;
+		s = s < 0 ? s + p : s;
+		return s < dim ? s : p - s;
+	}
+	return mode == 2 ? 0 : -1;	/* constant: the value */
+}
+
+void cgk_pad_rt(const struct cim_graph *g, const struct cim_node *n,
+		float *const *v)
+{
+	const struct cim_tensor *x = T(0), *o = OUT;
+	const float *src = v[n->inputs[0]], *pads = v[n->inputs[1]];
+	float value = v[n->inputs[2]][0], *y = v[n->output];
+	int mode = (int)v[n->inputs[3]][0];
+	int64_t begin[CIM_MAX_RANK], end, idx[CIM_MAX_RANK] = { 0 };
+	uint64_t xs[CIM_MAX_RANK], i, s = 1;
+	uint32_t r = x->rank;
+	int d;
+
+	for (d = (int)r - 1; d >= 0; d--) {
+		xs[d] = s;
+		s *= x->dims[d];
+		if (as_int(pads[d], &begin[d]) || as_int(pads[r + d], &end) ||
+		    begin[d] + (int64_t)x->dims[d] + end != (int64_t)o->dims[d] ||
+		    (mode != 0 && (begin[d] < 0 || end < 0))) {
+			fill_nan(y, o->size);
+			return;
+		}
+	}
+	for (i = 0; i < o->size; i++) {
+		uint64_t off = 0;
+		int in = 1;
+
+		for (d = 0; d < (int)r; d++) {
+			int64_t sd = pad_source(idx[d] - begin[d], x->dims[d], mode);
+
+			if (sd < 0)
+				in = 0;
+			else
+				off += (uint64_t)sd * xs[d];
+		}
+		y[i] = in ? src[off] : value;
+		for (d = (int)r - 1; d >= 0; d--) {
+			if (++idx[d] < (int64_t)o->dims[d])
+				break;
+			idx[d] = 0;
+		}
 	}
 }

@@ -325,6 +325,55 @@ static int declared_select(struct onnx_ctx *c, int range)
 			     nin, &a, NULL);
 }
 
+/*
+ * Pad (opset 11+) with pads or the constant value computed at run time:
+ * PAD_RT reads them at run time into the declared shape.
+ */
+static int declared_pad(struct onnx_ctx *c)
+{
+	union cim_node_attrs a = { 0 };
+	uint32_t dims[CIM_MAX_RANK], rank, d, one = 1;
+	char mode[32] = "constant", vn[ONNX_NAME_LEN], mn[ONNX_NAME_LEN];
+	const char *ins[4] = { onnx_in_name(c, 0), onnx_in_name(c, 1),
+			       onnx_in_name(c, 2), mn };
+	const struct cim_tensor *t;
+	float m, zero = 0;
+	size_t i;
+	int ret;
+
+	ret = onnx_check_node(c, (const char *const[]){ "mode", NULL }, 2, 3);
+	if (!ret)
+		ret = onnx_attr_string(c, "mode", mode, sizeof(mode));
+	if (ret)
+		return ret;
+	m = !strcmp(mode, "constant") ? 0 : !strcmp(mode, "edge") ? 1 :
+	    !strcmp(mode, "reflect") ? 2 : -1;
+	if (m < 0)
+		return onnx_node_err(c, "mode=%.20s is not supported (constant, reflect, edge are)",
+				     mode);
+	if (!declared(c, c->node->output[0], &rank, dims))
+		return no_declaration(c, onnx_in_name(c, 1));
+	for (i = 0; i < 3; i++) {
+		if (i == 2 && !ins[2])
+			break;
+		ret = onnx_need_tensor(c, i, &t);
+		if (ret)
+			return ret;
+		if (i == 1 && !t->data && !onnx_int_of(c, ins[1]))
+			return onnx_node_err(c, "input \"%.100s\" must be integers", ins[1]);
+	}
+	if (!ins[2]) {
+		ret = onnx_add_init(c, "pad_value", 1, &one, &zero, vn);
+		ins[2] = vn;
+	}
+	if (!ret)
+		ret = onnx_add_init(c, "pad_mode", 1, &one, &m, mn);
+	a.reshape.rank = rank;
+	for (d = 0; d < rank; d++)
+		a.reshape.shape[d] = dims[d];
+	return ret ? ret : onnx_add_node(c, CIM_NODE_PAD_RT, ins, 4, &a, NULL);
+}
+
 /* Slice or Range with an operand computed at run time. */
 static int runtime_select(struct onnx_ctx *c)
 {
@@ -351,6 +400,17 @@ int onnx_declared_node(struct onnx_ctx *c, int *ret)
 	const struct cim_tensor *x = NULL;
 	int32_t type;
 
+	if (!strcmp(op, "Pad") && c->opset >= 11 &&
+	    ((onnx_in_name(c, 1) && !onnx_const(c, onnx_in_name(c, 1)) &&
+	      onnx_tensor(c, onnx_in_name(c, 1))) ||
+	     (onnx_in_name(c, 2) && !onnx_const(c, onnx_in_name(c, 2)) &&
+	      onnx_tensor(c, onnx_in_name(c, 2))))) {
+		*ret = declared_pad(c);
+		type = onnx_int_of(c, onnx_in_name(c, 0));
+		if (!*ret && type)
+			*ret = onnx_int_set(c, c->node->output[0], type);
+		return 1;
+	}
 	if (runtime_select(c)) {
 		int range = !strcmp(op, "Range");
 

@@ -960,6 +960,7 @@ static int do_node(struct qb *b, uint32_t *i)
 		return qerr(b, n, "a pool's indices are not supported on the card");
 	case CIM_NODE_SLICE_RT:
 	case CIM_NODE_RANGE_RT:
+	case CIM_NODE_PAD_RT:
 	case CIM_NODE_SHAPE_GUARD:
 		return qerr(b, n, "an operand computed at run time that selects elements is not supported on the card");
 	default:

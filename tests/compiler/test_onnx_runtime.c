@@ -5,7 +5,8 @@
  * run-time bounds, Conv with run-time weights, PRelu's run-time slope,
  * BatchNormalization's run-time parameters,
  * integer data (wrapping arithmetic, truncating Div and Cast), Gather by
- * run-time indices, shape operands fed at run time (declared shapes);
+ * run-time indices, shape operands fed at run time (declared shapes),
+ * Pad by run-time pads;
  * MaxPool's Indices output.  Values against hand
  * computation; the refusal message names the node and the reason.
  */
@@ -424,6 +425,34 @@ static void test_declared_shapes(void **state)
 	ob_free(b);
 }
 
+/* Pad by run-time pads: constant (run-time value), edge, reflect. */
+static void test_pad_runtime(void **state)
+{
+	static const char *const modes[] = { "constant", "edge", "reflect" };
+	static const float want[3][6] = {
+		{ 9, 1, 2, 3, 9, 9 }, { 1, 1, 2, 3, 3, 3 }, { 2, 1, 2, 3, 2, 1 },
+	};
+	const float x[] = { 1, 2, 3 }, value[] = { 9 };
+	const float *in[3] = { x, NULL, value };
+	int m;
+	(void)state;
+
+	for (m = 0; m < 3; m++) {
+		struct ob *b = ob_new(13);
+
+		ob_input(b, "x", 1, I64(3));
+		ob_input(b, "p", 1, I64(2));
+		input_type(b, 1, I64T);
+		if (!m)
+			ob_input(b, "v", 0, NULL);
+		ob_output_shaped(b, "y", 1, I64(6));
+		ob_attr_s(b, ob_node(b, "Pad", "pad", m ? "x,p" : "x,p,v", "y"),
+			  "mode", modes[m]);
+		/* one before, two after; 2 and 2 disagree with [6] */
+		check_guarded(b, in, 1, FLOATS(1, 2), FLOATS(2, 2), want[m], 6);
+	}
+}
+
 /* Slice and Range by run-time values into the declared shape. */
 static void test_runtime_select(void **state)
 {
@@ -544,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_prelu_runtime_slope),
 		cmocka_unit_test(test_batchnorm_runtime),
 		cmocka_unit_test(test_maxpool_indices),
+		cmocka_unit_test(test_pad_runtime),
 		cmocka_unit_test(test_integer_arithmetic),
 		cmocka_unit_test(test_cast_to_int8),
 		cmocka_unit_test(test_gather_runtime),

@@ -96,6 +96,14 @@ enum cim_node_op {
 	 * storage_order 1).  Float executor only.
 	 */
 	CIM_NODE_MAXPOOL_INDEX,
+	/*
+	 * ONNX Pad by run-time pads (input 1: begins then ends, integers as
+	 * floats) into the shape attr.reshape; input 2 the constant value
+	 * (one element), input 3 the mode (one element: 0 constant, 1 edge,
+	 * 2 reflect).  Pads that give another shape give NaN.  Float
+	 * executor only.
+	 */
+	CIM_NODE_PAD_RT,
 };
 
 /* Elementwise functions of one tensor (CIM_NODE_UNARY). */
