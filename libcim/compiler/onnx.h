@@ -149,8 +149,10 @@ void onnx_int_free(struct onnx_ctx *c);
 int onnx_add_to_int(struct onnx_ctx *c, const char *x, int32_t type,
 		    const char *out);
 int onnx_op_gather(struct onnx_ctx *c);
-/* BatchNormalization with parameters computed at run time (onnx_bn_rt.c). */
-int onnx_bn_runtime(struct onnx_ctx *c, float epsilon);
+/* BatchNormalization with parameters computed at run time or in training
+ * mode (onnx_bn_rt.c). */
+int onnx_bn_runtime(struct onnx_ctx *c, float epsilon, int training,
+		    float momentum);
 /* 1 if a shape operand is computed at run time (onnx_declared.c). */
 int onnx_declared_node(struct onnx_ctx *c, int *ret);
 /* 1 if the node has an integer operand (then *ret: 0 or -errno), else 0. */

@@ -443,20 +443,25 @@ static int op_batchnorm(struct onnx_ctx *c)
 	const char *ins[5];
 	union cim_node_attrs a = { .epsilon = 1e-5f };
 	int64_t training = 0, spatial = 1;
+	float momentum = 0.9f;
 	size_t i;
 	int ret;
 
 	ret = check_node(c, known, 5, 5);
 	if (!ret)
-		ret = one_output(c);
-	if (!ret)
 		ret = onnx_attr_float(c, "epsilon", &a.epsilon);
 	if (!ret)
+		ret = onnx_attr_float(c, "momentum", &momentum);
+	if (!ret)
 		ret = onnx_attr_int(c, "training_mode", &training);
+	if (!ret && !training)
+		ret = one_output(c);
 	if (!ret)
 		ret = onnx_attr_int(c, "spatial", &spatial);
 	if (ret)
 		return ret;
+	if (training && c->opset >= 14 && !c->in_over[0] && !c->out_over)
+		return onnx_bn_runtime(c, a.epsilon, 1, momentum);
 	if (training)
 		return unsupported(c, "training_mode", training);
 	ret = legacy_is_test(c);
@@ -468,7 +473,7 @@ static int op_batchnorm(struct onnx_ctx *c)
 		ins[i] = in_name(c, i);
 	for (i = 1; i < 5; i++)	/* a parameter computed at run time */
 		if (ins[i] && !onnx_const(c, ins[i]) && tensor(c, ins[i]))
-			return onnx_bn_runtime(c, a.epsilon);
+			return onnx_bn_runtime(c, a.epsilon, 0, 0);
 	return add(c, CIM_NODE_BATCHNORM, ins, 5, &a, NULL);
 }
 

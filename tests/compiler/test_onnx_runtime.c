@@ -3,7 +3,7 @@
  * Operands computed at run time that the float executor runs and the
  * card compiler refuses: MatMul/Gemm of two run-time tensors, Clip with
  * run-time bounds, Conv with run-time weights, PRelu's run-time slope,
- * BatchNormalization's run-time parameters,
+ * BatchNormalization's run-time parameters and training mode,
  * integer data (wrapping arithmetic, truncating Div and Cast), Gather by
  * run-time indices, shape operands fed at run time (declared shapes),
  * Pad by run-time pads;
@@ -212,6 +212,44 @@ static void test_maxpool_indices(void **state)
 		free(buf);
 		ob_free(b);
 	}
+}
+
+/* BatchNormalization in training mode: batch statistics, running ones. */
+static void test_batchnorm_training(void **state)
+{
+	const float x[] = { 1, 3, 5, 7 }, r5 = 1 / sqrtf(5);
+	float y[4], m[1], v[1], *outs[3] = { y, m, v };
+	const float *in[] = { x };
+	struct cim_graph *g = NULL;
+	struct ob *b = ob_new(15);
+	Onnx__NodeProto *n;
+	uint8_t *buf;
+	char err[256];
+	size_t len;
+	(void)state;
+
+	ob_input(b, "x", 4, I64(2, 1, 1, 2));
+	ob_init(b, "s", 1, I64(1), FLOATS(1));
+	ob_init(b, "b", 1, I64(1), FLOATS(0));
+	ob_init(b, "m", 1, I64(1), FLOATS(0));
+	ob_init(b, "v", 1, I64(1), FLOATS(1));
+	ob_output(b, "y");
+	ob_output(b, "rm");
+	ob_output(b, "rv");
+	n = ob_node(b, "BatchNormalization", "bn", "x,s,b,m,v", "y,rm,rv");
+	ob_attr_i(b, n, "training_mode", 1);
+	ob_attr_f(b, n, "momentum", 0.5f);
+	ob_attr_f(b, n, "epsilon", 0);
+	buf = ob_pack(b, &len);
+	assert_int_equal(cim_onnx_import(buf, len, 1, &g, err, sizeof(err)), 0);
+	assert_int_equal(cim_graph_run(g, in, outs), 0);
+	/* batch mean 4, population variance 5 */
+	tu_assert_close(y, FLOATS(-3 * r5, -r5, r5, 3 * r5), 4, 1e-6);
+	tu_assert_close(m, FLOATS(2), 1, 1e-6);	/* 0 * 0.5 + 4 * 0.5 */
+	tu_assert_close(v, FLOATS(3), 1, 1e-6);	/* 1 * 0.5 + 5 * 0.5 */
+	cim_graph_free(g);
+	free(buf);
+	ob_free(b);
 }
 
 /* Input k of the model is of ONNX type t. */
@@ -572,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_conv_runtime_weights),
 		cmocka_unit_test(test_prelu_runtime_slope),
 		cmocka_unit_test(test_batchnorm_runtime),
+		cmocka_unit_test(test_batchnorm_training),
 		cmocka_unit_test(test_maxpool_indices),
 		cmocka_unit_test(test_pad_runtime),
 		cmocka_unit_test(test_integer_arithmetic),
