@@ -131,12 +131,14 @@ static inline u64 compat_drm_client_id(struct drm_file *file)
  * job.  No scheduler internals.
  */
 #ifdef CIM_HAVE_SCHED_STAT_NO_HANG
+#define CIM_SCHED_NO_HANG	1	/* debugfs resets: sched_no_hang */
 static inline enum drm_gpu_sched_stat
 compat_drm_sched_no_hang(struct drm_sched_job *job)
 {
 	return DRM_GPU_SCHED_STAT_NO_HANG;
 }
 #else
+#define CIM_SCHED_NO_HANG	0
 enum drm_gpu_sched_stat cim_sched_keep_job(struct drm_sched_job *job);
 #define compat_drm_sched_no_hang	cim_sched_keep_job
 #endif

@@ -191,6 +191,7 @@ struct cim_device {
 	 * the watchdog that judges the card while there are any.
 	 */
 	atomic_t sched_kept;
+	atomic64_t jobs_kept;		/* ever kept: debugfs resets */
 	struct delayed_work kept_watch;
 	int state;			/* enum cim_state */
 	const char *last_recovery_step;	/* "reset", "retry", "reinit", "flr" */

@@ -419,6 +419,7 @@ enum drm_gpu_sched_stat cim_sched_keep_job(struct drm_sched_job *sched_job)
 	struct cim_device *cdev = job->cdev;
 
 	atomic_inc(&cdev->sched_kept);
+	atomic64_inc(&cdev->jobs_kept);
 	INIT_WORK(&job->kept_free, cim_kept_free);
 	if (dma_fence_add_callback(&sched_job->s_fence->finished,
 				   &job->kept_cb, cim_kept_done))

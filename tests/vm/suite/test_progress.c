@@ -174,6 +174,7 @@ static void hang_behind_long_job_resets_once(void)
 	enum { BATCH = 4096, TIMEOUT_MS = 200 };
 	long long r0 = vm_read_num(vm_dev_path("reset_count"));
 	long long t0 = dbg_field("resets", "jobs_timed_out");
+	long long k0 = dbg_field("resets", "jobs_kept");
 	int64_t start, ms;
 	struct vm_ctx c;
 	int ret0 = -1, ret1 = -1;
@@ -200,6 +201,12 @@ static void hang_behind_long_job_resets_once(void)
 	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
 	CHECK_EQ(dbg_field("resets", "jobs_timed_out"), t0 + 1);
 	CHECK_EQ(vm_read_num(vm_dbg_path("inject_hang")), 0);
+	/* before 6.17 both jobs were kept: the watchdog found the hang */
+	CHECK(k0 >= 0);
+	if (dbg_field("resets", "sched_no_hang") == 0)
+		CHECK(dbg_field("resets", "jobs_kept") >= k0 + 2);
+	else
+		CHECK_EQ(dbg_field("resets", "jobs_kept"), k0);
 	CHECK_EQ(vm_ctx_submit(&c, 2, 8, 0), 0);
 	CHECK_EQ(vm_ctx_wait(&c, 2, 30 * SEC), 0);
 	vm_ctx_close(&c);
