@@ -17,6 +17,7 @@
 
 #define SIM_BOOT_TIMEOUT_NS	(10ll * 1000 * 1000 * 1000)
 #define SIM_JOB_TIMEOUT_MS	10000	/* cim.ko's job_timeout_ms */
+#define SIM_STARVED_TIMEOUTS	10	/* firmware busy, no progress */
 
 static pthread_mutex_t cards_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct sim_card *cards;
@@ -122,7 +123,17 @@ static int hung(struct sim_card *c, uint64_t now, uint32_t *progress,
 		*moved_ns = now;
 		return 0;
 	}
-	return c->job_timeout_ns && now - *moved_ns >= c->job_timeout_ns;
+	if (!c->job_timeout_ns || now - *moved_ns < c->job_timeout_ns)
+		return 0;
+	/*
+	 * The firmware thread is a host thread: on a loaded host it may not
+	 * run for a while, and a job at work would look hung.  A hung
+	 * firmware went back to sleep (cim_sim_fw_idle()); one still at work
+	 * or not yet woken is given SIM_STARVED_TIMEOUTS timeouts (a
+	 * firmware that spins without progress is hung too, only later).
+	 */
+	return cim_sim_fw_idle(c->hw) ||
+	       now - *moved_ns >= SIM_STARVED_TIMEOUTS * c->job_timeout_ns;
 }
 
 int sim_exec(struct sim_card *c, struct cim_desc *desc, struct cim_cpl *cpl)
