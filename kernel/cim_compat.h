@@ -115,35 +115,33 @@ static inline u64 compat_drm_client_id(struct drm_file *file)
 /*
  * ---- Linux 6.17: DRM_GPU_SCHED_STAT_NO_HANG ----------------------
  * ("drm/sched: Allow drivers to skip the reset and keep on running",
- * 6.17.)  The timeout handler returns
- * compat_drm_sched_no_hang(job) when the job is not hung (it makes
- * progress): the scheduler puts it back on its pending list and re-arms
- * the timeout.
+ * 6.17.)  The timeout handler returns compat_drm_sched_no_hang(job)
+ * when the job is not hung (it makes progress): the scheduler puts it
+ * back on its pending list and re-arms the timeout.
  *
- * Before 6.17 the scheduler has taken the job off its list and no
- * exported function puts it back without also dropping the hardware
- * fence of every other pending job (drm_sched_stop(), whose
- * drm_sched_start() then cancels them).  So on those kernels the driver
- * does what 6.17 moved into the scheduler: the one place cim.ko touches scheduler internals,
- * fenced by the markers that tests/test_sched_internals.sh allows.
- * A job that completes in that window is freed with the next one.
+ * Before 6.17 the scheduler has taken the job off its list, and no
+ * exported function puts it back: drm_sched_stop(sched, job) does, but
+ * it also drops the hardware fence of every unsignalled job, and
+ * drm_sched_start() then signals each of those -ECANCELED while the card
+ * still runs it (docs/kernels.md, "Recovery").  So on those kernels the
+ * driver keeps the job itself (cim_sched_keep_job(), cim_reset.c): its
+ * out-fence still signals through the scheduler's callback on the
+ * hardware fence, the driver frees it once that fence has signalled,
+ * and the driver's own watchdog judges the card while it holds such a
+ * job.  No scheduler internals.
  */
+#ifdef CIM_HAVE_SCHED_STAT_NO_HANG
+#define CIM_SCHED_NO_HANG	1	/* debugfs resets: sched_no_hang */
 static inline enum drm_gpu_sched_stat
 compat_drm_sched_no_hang(struct drm_sched_job *job)
 {
-#ifdef CIM_HAVE_SCHED_STAT_NO_HANG
 	return DRM_GPU_SCHED_STAT_NO_HANG;
-#else
-	/* CIM_SCHED_INTERNALS_BEGIN: before 6.17 only */
-	struct drm_gpu_scheduler *sched = job->sched;
-
-	spin_lock(&sched->job_list_lock);
-	list_add(&job->list, &sched->pending_list);
-	spin_unlock(&sched->job_list_lock);
-	/* CIM_SCHED_INTERNALS_END */
-	return DRM_GPU_SCHED_STAT_NOMINAL;
-#endif
 }
+#else
+#define CIM_SCHED_NO_HANG	0
+enum drm_gpu_sched_stat cim_sched_keep_job(struct drm_sched_job *job);
+#define compat_drm_sched_no_hang	cim_sched_keep_job
+#endif
 
 /*
  * ---- Linux 6.17: drm_sched_backend_ops.cancel_job ----------------

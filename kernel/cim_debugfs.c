@@ -64,6 +64,8 @@ static int cim_resets_show(struct seq_file *m, void *unused)
 	seq_printf(m, "last_recovery_us %lld\n", cdev->last_recovery_us);
 	seq_printf(m, "jobs_canceled %lld\n",
 		   atomic64_read(&cdev->jobs_canceled));
+	seq_printf(m, "jobs_kept %lld\n", atomic64_read(&cdev->jobs_kept));
+	seq_printf(m, "sched_no_hang %d\n", CIM_SCHED_NO_HANG);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cim_resets);

@@ -185,6 +185,14 @@ struct cim_device {
 	 */
 	bool has_progress;		/* interface >= 1.3: PROGRESS, CANCEL */
 	u32 progress_seen;
+	/*
+	 * Before 6.17 (no DRM_GPU_SCHED_STAT_NO_HANG): timed-out jobs that
+	 * were not hung, kept by the driver off the scheduler's list, and
+	 * the watchdog that judges the card while there are any.
+	 */
+	atomic_t sched_kept;
+	atomic64_t jobs_kept;		/* ever kept: debugfs resets */
+	struct delayed_work kept_watch;
 	int state;			/* enum cim_state */
 	const char *last_recovery_step;	/* "reset", "retry", "reinit", "flr" */
 	s64 last_recovery_us;		/* host time of the last recovery */

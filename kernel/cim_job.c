@@ -423,6 +423,7 @@ void cim_sched_fini(struct cim_device *cdev)
 	cim_sched_drain(cdev, HZ);
 	if (cdev->sched_ready) {
 		drm_sched_fini(&cdev->sched);
+		cim_reset_watch_fini(cdev);
 		destroy_workqueue(cdev->submit_wq);
 	}
 	cdev->sched_ready = false;

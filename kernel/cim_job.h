@@ -47,6 +47,9 @@ struct cim_job {
 	struct list_head file_node;	/* in owner->jobs from push to free */
 	ktime_t pushed;			/* when it went on the ring */
 	bool pm_ref;			/* holds a runtime PM reference */
+	/* kept by the driver after a timeout, before 6.17 (cim_reset.c) */
+	struct dma_fence_cb kept_cb;
+	struct work_struct kept_free;
 };
 
 static inline struct cim_job *to_cim_job(struct drm_sched_job *job)

@@ -39,11 +39,15 @@
  * "Recovery"): no drm_sched_stop()/drm_sched_start() pair, which drops
  * every unsignalled job's hardware fence and then cancels the job; no
  * drm_sched_resubmit_jobs() (deprecated); no write to a job's parent
- * fence.  tests/test_sched_internals.sh keeps it so.
+ * fence; nothing put on the scheduler's pending list.
+ * tests/test_sched_internals.sh keeps it so.
  *
  * A timeout is a hang only if the card made no progress: an interface
  * 1.3 card counts work steps in PROGRESS, and a job whose card count
- * moved since the last completion or check runs on (the timer re-arms).
+ * moved since the last completion or check runs on: from 6.17 the
+ * scheduler takes it back (DRM_GPU_SCHED_STAT_NO_HANG) and re-arms the
+ * timer; before, the driver keeps it and watches the card itself
+ * (cim_sched_keep_job()).
  *
  * Timeouts (drm_sched's TDR) and our own reset work run on one ordered
  * workqueue, so two recoveries never overlap.
@@ -339,6 +343,9 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why)
 	drm_sched_wqueue_start(sched);
 	/* The jobs back on the card get a whole timeout from now. */
 	drm_sched_resume_timeout(sched, cim_job_timeout_jiffies(cdev));
+	if (atomic_read(&cdev->sched_kept))	/* and the jobs kept too */
+		mod_delayed_work(cdev->reset_wq, &cdev->kept_watch,
+				 cim_job_timeout_jiffies(cdev));
 	if (!gone)
 		drm_dev_exit(idx);
 }
@@ -346,30 +353,100 @@ static void cim_recover(struct cim_device *cdev, enum cim_reset_reason why)
 /*
  * drm_sched's timeout handler.  The scheduler took the job off its
  * pending list; it is given back (compat_drm_sched_no_hang()) when it
- * runs on, and released here once a recovery has signalled its hardware
- * fence: drm_sched leaves a timed-out job it no longer lists to the
- * driver (kernel-doc of drm_sched_stop(), which we do not use).
+ * runs on, and released here once its out-fence has signalled (a
+ * recovery failed it, or it had completed): drm_sched leaves a timed-out
+ * job it no longer lists to the driver (kernel-doc of drm_sched_stop(),
+ * which we do not use).
  */
 enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job)
 {
 	struct cim_job *job = to_cim_job(sched_job);
 	struct cim_device *cdev = job->cdev;
 
-	/* A long job is not a hung one: it runs on while the card counts. */
-	if (READ_ONCE(cdev->suspended) || cim_card_progressed(cdev))
+	/*
+	 * A long job is not a hung one: it runs on while the card counts.
+	 * While the driver keeps an older job (before 6.17), its watchdog
+	 * judges the card, once per timeout: a second look here, just
+	 * after the watchdog's, would see no progress in no time.
+	 */
+	if (READ_ONCE(cdev->suspended) || atomic_read(&cdev->sched_kept) ||
+	    cim_card_progressed(cdev))
 		return compat_drm_sched_no_hang(sched_job);
 	cim_recover(cdev, CIM_RESET_TIMEOUT);
 	/*
-	 * Its hardware fence has signalled: it was the guilty one, or it
-	 * had completed (a late completion).  No fence: run_job failed it
-	 * before the card, and drm_sched signalled it then.  Else it was
-	 * not on the card's ring when the timer fired (run_job was putting
-	 * it there), so it is not hung: it goes back to the scheduler.
+	 * Its out-fence has signalled: it was the guilty one, it had
+	 * completed (a late completion), or run_job failed it before the
+	 * card.  Else it was innocent and is back on the card, or was not on
+	 * the card's ring when the timer fired (run_job was putting it
+	 * there): not hung, it goes back to the scheduler.
 	 */
-	if (job->done && !dma_fence_is_signaled(job->done))
+	if (!dma_fence_is_signaled(&sched_job->s_fence->finished))
 		return compat_drm_sched_no_hang(sched_job);
 	cim_job_free(sched_job);
 	return DRM_GPU_SCHED_STAT_RESET;
+}
+
+/*
+ * Before 6.17 (compat_drm_sched_no_hang() in cim_compat.h): a job that
+ * timed out but is not hung stays the driver's.  The scheduler no longer
+ * lists it, but its callback on the job's hardware fence is still there,
+ * so the out-fence signals as ever when the card completes the job (or a
+ * recovery fails it); once it has, the driver frees the job (in process
+ * context, on reset_wq).  The scheduler re-arms its timer only for jobs
+ * it lists, so the driver's watchdog (cim_kept_watch()) looks at the
+ * card once per job_timeout_ms while it keeps any job, as the timer
+ * would.  Built on every kernel, called only before 6.17.
+ */
+static void cim_kept_free(struct work_struct *work)
+{
+	struct cim_job *job = container_of(work, struct cim_job, kept_free);
+	struct cim_device *cdev = job->cdev;
+
+	cim_job_free(&job->base);
+	atomic_dec(&cdev->sched_kept);
+}
+
+static void cim_kept_done(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct cim_job *job = container_of(cb, struct cim_job, kept_cb);
+
+	queue_work(job->cdev->reset_wq, &job->kept_free);
+}
+
+enum drm_gpu_sched_stat cim_sched_keep_job(struct drm_sched_job *sched_job)
+{
+	struct cim_job *job = to_cim_job(sched_job);
+	struct cim_device *cdev = job->cdev;
+
+	atomic_inc(&cdev->sched_kept);
+	atomic64_inc(&cdev->jobs_kept);
+	INIT_WORK(&job->kept_free, cim_kept_free);
+	if (dma_fence_add_callback(&sched_job->s_fence->finished,
+				   &job->kept_cb, cim_kept_done))
+		cim_kept_done(NULL, &job->kept_cb);	/* it just finished */
+	/* the first job kept starts the watchdog; later ones leave it be */
+	queue_delayed_work(cdev->reset_wq, &cdev->kept_watch,
+			   cim_job_timeout_jiffies(cdev));
+	return DRM_GPU_SCHED_STAT_RESET;
+}
+
+/*
+ * The watchdog for kept jobs, on reset_wq like drm_sched's timer: no
+ * progress for a whole job_timeout_ms is a hang, and the recovery fails
+ * the job the card was running (the oldest it holds), as a timeout would.
+ */
+static void cim_kept_watch(struct work_struct *work)
+{
+	struct cim_device *cdev = container_of(to_delayed_work(work),
+					       struct cim_device, kept_watch);
+
+	if (!atomic_read(&cdev->sched_kept))
+		return;
+	if (!READ_ONCE(cdev->suspended) && !cim_card_progressed(cdev))
+		cim_recover(cdev, CIM_RESET_TIMEOUT);
+	if (atomic_read(&cdev->sched_kept))
+		queue_delayed_work(cdev->reset_wq, &cdev->kept_watch,
+				   cim_job_timeout_jiffies(cdev));
 }
 
 static void cim_reset_work(struct work_struct *work)
@@ -419,6 +496,7 @@ static void cim_reset_wq_destroy(struct drm_device *drm, void *arg)
 int cim_reset_init(struct cim_device *cdev)
 {
 	INIT_WORK(&cdev->reset_work, cim_reset_work);
+	INIT_DELAYED_WORK(&cdev->kept_watch, cim_kept_watch);
 	cdev->reset_wq = alloc_ordered_workqueue("cim-reset", WQ_MEM_RECLAIM);
 	if (!cdev->reset_wq)
 		return -ENOMEM;
@@ -430,4 +508,10 @@ int cim_reset_init(struct cim_device *cdev)
 void cim_reset_fini(struct cim_device *cdev)
 {
 	cancel_work_sync(&cdev->reset_work);
+}
+
+/* After drm_sched_fini(): no timeout can keep a job any more. */
+void cim_reset_watch_fini(struct cim_device *cdev)
+{
+	cancel_delayed_work_sync(&cdev->kept_watch);
 }

@@ -26,6 +26,8 @@ enum cim_state {
 
 int cim_reset_init(struct cim_device *cdev);
 void cim_reset_fini(struct cim_device *cdev);
+void cim_reset_watch_fini(struct cim_device *cdev);
+enum drm_gpu_sched_stat cim_sched_keep_job(struct drm_sched_job *job);
 enum drm_gpu_sched_stat cim_reset_timedout(struct drm_sched_job *sched_job);
 void cim_reset_schedule(struct cim_device *cdev, enum cim_reset_reason why);
 int cim_reset_force(struct cim_device *cdev);

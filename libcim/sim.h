@@ -51,6 +51,8 @@ enum sim_img_state {
 
 struct sim_image {
 	struct sim_image *next;		/* catalog list */
+	struct sim_buf *copy;		/* its bytes once programmed: a reset
+					 * programs it again (NULL: adopted) */
 	int refs;			/* catalog + handles + queued jobs */
 	uint32_t handles;		/* image handles open on it */
 	uint8_t digest[32];
@@ -98,7 +100,12 @@ struct sim_card {
 	uint32_t sq_pos, cq_pos;
 	uint64_t next_tag;
 	int stopping;
+	int dead;			/* a reset failed: every job gets -EIO */
 	int evfd;			/* cim_dev_fd(): counts completions */
+	/* hung jobs (sim_exec()): reset, then the catalog restored */
+	uint64_t job_timeout_ns;	/* without progress; 0: never */
+	uint64_t resets, jobs_timed_out;
+	int need_restore;		/* card reset: images to put back */
 
 	/* catalog and tiles (lock) */
 	struct sim_image *images;
@@ -139,7 +146,10 @@ void sim_wr(struct sim_card *c, uint32_t reg, uint32_t val);
 /*
  * Run one descriptor on the card and wait for its completion: 0 with
  * *cpl filled, -ECANCELED when the card is going away, -EIO if the
- * firmware stopped with an error (the card was reset).
+ * firmware stopped with an error, -ETIMEDOUT if it held the descriptor
+ * for job_timeout_ns without progress (the card was reset in both cases;
+ * need_restore is set; a reset that fails leaves the card dead: -EIO
+ * from then on, as cim.ko's failed state).
  */
 int sim_exec(struct sim_card *c, struct cim_desc *desc, struct cim_cpl *cpl);
 /* A card command reading len bytes into out (READ_WEAR, READ_SLOT). */
@@ -179,6 +189,8 @@ void sim_images_drop_file(struct sim_file *sf);
 int sim_catalog_query(struct sim_card *c, struct drm_cim_query *q);
 int sim_tiles_query(struct sim_card *c, struct drm_cim_query *q);
 int sim_catalog_rebuild(struct sim_card *c);
+/* After a card reset (lock held): images the card lost are programmed again. */
+void sim_catalog_restore(struct sim_card *c);
 void sim_catalog_free(struct sim_card *c);
 
 /* sim_job.c */

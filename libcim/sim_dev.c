@@ -16,6 +16,8 @@
 #include "../firmware/sim/cim_sim.h"
 
 #define SIM_BOOT_TIMEOUT_NS	(10ll * 1000 * 1000 * 1000)
+#define SIM_JOB_TIMEOUT_MS	10000	/* cim.ko's job_timeout_ms */
+#define SIM_STARVED_TIMEOUTS	10	/* firmware busy, no progress */
 
 static pthread_mutex_t cards_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct sim_card *cards;
@@ -106,18 +108,47 @@ static int hw_start(struct sim_card *c, int reset)
 	return 0;
 }
 
+/*
+ * A descriptor the card has held for the job timeout without its
+ * PROGRESS register moving is hung (cim.ko's rule: a long job that makes
+ * progress is never reset).  now: the time of this check.
+ */
+static int hung(struct sim_card *c, uint64_t now, uint32_t *progress,
+		uint64_t *moved_ns)
+{
+	uint32_t p = sim_rd(c, CIM_REG_PROGRESS);
+
+	if (p != *progress) {
+		*progress = p;
+		*moved_ns = now;
+		return 0;
+	}
+	if (!c->job_timeout_ns || now - *moved_ns < c->job_timeout_ns)
+		return 0;
+	/*
+	 * The firmware thread is a host thread: on a loaded host it may not
+	 * run for a while, and a job at work would look hung.  A hung
+	 * firmware went back to sleep (cim_sim_fw_idle()); one still at work
+	 * or not yet woken is given SIM_STARVED_TIMEOUTS timeouts (a
+	 * firmware that spins without progress is hung too, only later).
+	 */
+	return cim_sim_fw_idle(c->hw) ||
+	       now - *moved_ns >= SIM_STARVED_TIMEOUTS * c->job_timeout_ns;
+}
+
 int sim_exec(struct sim_card *c, struct cim_desc *desc, struct cim_cpl *cpl)
 {
 	struct cim_desc *sq = c->sq->p;
 	struct cim_cpl *cq = c->cq->p;
+	uint64_t tag, moved_ns, now;
 	struct timespec ts;
-	uint64_t tag;
-	int ret = 0;
+	uint32_t progress;
+	int ret = 0, err;
 
 	pthread_mutex_lock(&c->exec_mu);
 	pthread_mutex_lock(&c->ring_mu);
-	if (c->stopping) {
-		ret = -ECANCELED;
+	if (c->stopping || c->dead) {
+		ret = c->stopping ? -ECANCELED : -EIO;
 		goto out;
 	}
 	tag = ++c->next_tag;
@@ -125,6 +156,8 @@ int sim_exec(struct sim_card *c, struct cim_desc *desc, struct cim_cpl *cpl)
 	sq[c->sq_pos].tag = tag;
 	c->sq_pos = (c->sq_pos + 1) % SIM_RING_ENTRIES;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
+	progress = sim_rd(c, CIM_REG_PROGRESS);
+	moved_ns = cimi_now_ns();
 	sim_wr(c, CIM_REG_SQ_TAIL, c->sq_pos);
 	for (;;) {
 		if (sim_rd(c, CIM_REG_STATUS) & CIM_STATUS_ERROR) {
@@ -144,7 +177,15 @@ int sim_exec(struct sim_card *c, struct cim_desc *desc, struct cim_cpl *cpl)
 			ret = -ECANCELED;
 			break;
 		}
-		/* The interrupt wakes us; the timeout only guards a lost one. */
+		now = cimi_now_ns();
+		if (hung(c, now, &progress, &moved_ns)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		/*
+		 * The interrupt wakes us; the timeout only guards a lost one
+		 * and looks at the card's progress.
+		 */
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 50 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000) {
@@ -153,10 +194,29 @@ int sim_exec(struct sim_card *c, struct cim_desc *desc, struct cim_cpl *cpl)
 		}
 		pthread_cond_timedwait(&c->ring_cond, &c->ring_mu, &ts);
 	}
-	if (ret == -EIO) {
-		/* The firmware died (FAULT_CRASH): reset the card, as cim.ko's recovery. */
-		if (hw_start(c, 1))
-			c->stopping = 1;
+	if (ret == -EIO || ret == -ETIMEDOUT) {
+		/*
+		 * The firmware died (FAULT_CRASH) or hung: reset the card, as
+		 * cim.ko's recovery; the job fails (-ETIMEDOUT for a hang), and
+		 * the worker puts the card's images back (sim_catalog_restore()).
+		 * After the reset the card touches none of the job's buffers.
+		 */
+		c->resets++;
+		c->jobs_timed_out += ret == -ETIMEDOUT;
+		c->need_restore = 1;
+		/*
+		 * Not under ring_mu: the firmware thread takes it in irq() to
+		 * wake us, and may be on its way there from the crash's own
+		 * interrupt; holding it, the boot handshake below waited for a
+		 * firmware thread that waited for us, until the boot timeout
+		 * failed the reset.  exec_mu keeps every other descriptor off
+		 * the rings meanwhile.
+		 */
+		pthread_mutex_unlock(&c->ring_mu);
+		err = hw_start(c, 1);
+		pthread_mutex_lock(&c->ring_mu);
+		if (err)
+			c->dead = 1;
 	}
 out:
 	pthread_mutex_unlock(&c->ring_mu);
@@ -240,6 +300,24 @@ static void card_free(struct sim_card *c)
 	free(c);
 }
 
+/*
+ * How long a job may hold the card without progress before it is reset:
+ * CIM_SIM_JOB_TIMEOUT_MS (0: never), else cim.ko's job_timeout_ms default.
+ */
+static uint64_t job_timeout_ns(void)
+{
+	const char *e = getenv("CIM_SIM_JOB_TIMEOUT_MS");
+	unsigned long long ms = SIM_JOB_TIMEOUT_MS;
+	char *end;
+
+	if (e && *e) {
+		ms = strtoull(e, &end, 10);
+		if (*end)
+			ms = SIM_JOB_TIMEOUT_MS;
+	}
+	return ms * 1000000ull;
+}
+
 static void init_locks(struct sim_card *c)
 {
 	pthread_condattr_t ca;
@@ -296,6 +374,7 @@ static int card_new(const char *spec, struct sim_card **out)
 		goto fail;
 	}
 	c->analog = sim_rd(c, CIM_REG_ANALOG) == 1;
+	c->job_timeout_ns = job_timeout_ns();
 	c->free_tiles = c->info.tiles;
 	c->sq = sim_buf_new(c, SIM_RING_ENTRIES * sizeof(struct cim_desc));
 	c->cq = sim_buf_new(c, SIM_RING_ENTRIES * sizeof(struct cim_cpl));

@@ -23,10 +23,10 @@ static void touch(struct sim_card *c, struct sim_image *img)
 
 void sim_image_put(struct sim_card *c, struct sim_image *img)
 {
-	(void)c;
 	if (!img || --img->refs)
 		return;
 	sim_fence_put(img->programmed);
+	sim_buf_put(c, img->copy);
 	free(img->tile_map);
 	free(img);
 }
@@ -182,20 +182,56 @@ static int validate(struct sim_card *c, const uint8_t *p, uint64_t size)
 	return 0;
 }
 
+/* The tile map and slot tag PROGRAM and CALIBRATE read. */
+static struct sim_buf *map_new(struct sim_card *c, const struct sim_image *img)
+{
+	size_t map_bytes = CIM_SLOT_TAG_OFFSET(img->n_vtiles) +
+			   sizeof(struct cim_slot_tag);
+	struct sim_buf *map = sim_buf_new(c, map_bytes);
+	struct cim_slot_tag *tag;
+
+	if (!map)
+		return NULL;
+	memcpy(map->p, img->tile_map, img->n_vtiles * sizeof(uint16_t));
+	tag = (struct cim_slot_tag *)((uint8_t *)map->p +
+				      CIM_SLOT_TAG_OFFSET(img->n_vtiles));
+	memcpy(tag->digest, img->digest, 32);
+	tag->size = img->size;
+	return map;
+}
+
+static void program_desc(struct cim_desc *d, const struct sim_image *img,
+			 const struct sim_buf *map, const struct sim_buf *copy)
+{
+	memset(d, 0, sizeof(*d));
+	d->opcode = CIM_OPC_PROGRAM;
+	d->flags = CIM_DESC_F_TAG;
+	d->slot = img->slot;
+	d->map_count = img->n_vtiles;
+	d->map_addr = (uintptr_t)map->p;
+	d->src = sim_ref(copy, 0, img->size);
+}
+
+static void calibrate_desc(struct cim_desc *d, const struct sim_image *img,
+			   const struct sim_buf *map)
+{
+	memset(d, 0, sizeof(*d));
+	d->opcode = CIM_OPC_CALIBRATE;
+	d->map_count = img->n_vtiles;
+	d->map_addr = (uintptr_t)map->p;
+}
+
 /* PROGRAM (and on analog cards CALIBRATE) of a placed image; lock held. */
 static int queue_program(struct sim_card *c, struct sim_image *img,
 			 struct sim_buf *copy)
 {
-	size_t map_bytes = CIM_SLOT_TAG_OFFSET(img->n_vtiles) +
-			   sizeof(struct cim_slot_tag);
 	struct sim_job *pj, *cj = NULL;
-	struct cim_slot_tag *tag;
 	struct sim_buf *map;
 	int calib = c->analog;
 
 	pj = calloc(1, sizeof(*pj));
 	cj = calib ? calloc(1, sizeof(*cj)) : NULL;
-	map = sim_buf_new(c, map_bytes);
+	map = map_new(c, img);
 	img->programmed = sim_fence_new();
 	if (!pj || (calib && !cj) || !map || !img->programmed) {
 		free(pj);
@@ -205,19 +241,9 @@ static int queue_program(struct sim_card *c, struct sim_image *img,
 		img->programmed = NULL;
 		return -ENOMEM;
 	}
-	memcpy(map->p, img->tile_map, img->n_vtiles * sizeof(uint16_t));
-	tag = (struct cim_slot_tag *)((uint8_t *)map->p +
-				      CIM_SLOT_TAG_OFFSET(img->n_vtiles));
-	memcpy(tag->digest, img->digest, 32);
-	tag->size = img->size;
 
 	pj->kind = SIM_JOB_PROGRAM;
-	pj->desc.opcode = CIM_OPC_PROGRAM;
-	pj->desc.flags = CIM_DESC_F_TAG;
-	pj->desc.slot = img->slot;
-	pj->desc.map_count = img->n_vtiles;
-	pj->desc.map_addr = (uintptr_t)map->p;
-	pj->desc.src = sim_ref(copy, 0, img->size);
+	program_desc(&pj->desc, img, map, copy);
 	pj->src = copy;
 	pj->map = map;
 	pj->img = img;
@@ -226,9 +252,7 @@ static int queue_program(struct sim_card *c, struct sim_image *img,
 		/* The image is ready once its columns are calibrated. */
 		pj->done = sim_fence_new();
 		cj->kind = SIM_JOB_CALIBRATE;
-		cj->desc.opcode = CIM_OPC_CALIBRATE;
-		cj->desc.map_count = img->n_vtiles;
-		cj->desc.map_addr = (uintptr_t)map->p;
+		calibrate_desc(&cj->desc, img, map);
 		sim_buf_get(map);
 		cj->map = map;
 		cj->img = img;
@@ -570,4 +594,58 @@ int sim_catalog_rebuild(struct sim_card *c)
 			return ret;
 	}
 	return 0;
+}
+
+/* Is the image still in its slot on the card, with its tag? */
+static int still_resident(struct sim_card *c, const struct sim_image *img)
+{
+	struct cim_slot_info info;
+
+	return !sim_card_read(c, CIM_OPC_READ_SLOT, img->slot, &info,
+			      sizeof(info)) &&
+	       info.valid && info.tag.size == img->size &&
+	       !memcmp(info.tag.digest, img->digest, 32);
+}
+
+/* PROGRAM (and CALIBRATE) of a ready image again, from its copy; 0 or -errno. */
+static int reprogram(struct sim_card *c, struct sim_image *img)
+{
+	struct sim_buf *map = map_new(c, img);
+	struct cim_desc d;
+	struct cim_cpl cpl;
+	int ret;
+
+	if (!map)
+		return -ENOMEM;
+	program_desc(&d, img, map, img->copy);
+	ret = sim_exec(c, &d, &cpl);
+	if (!ret)
+		ret = sim_status_errno(cpl.status);
+	if (!ret && c->analog) {
+		calibrate_desc(&d, img, map);
+		ret = sim_exec(c, &d, &cpl);
+		if (!ret)
+			ret = sim_status_errno(cpl.status);
+	}
+	if (ret != -ECANCELED)
+		sim_buf_put(c, map);
+	return ret;
+}
+
+/*
+ * After a card reset, as cim.ko's cim_catalog_restore(): a ready image
+ * the card no longer holds is programmed again from its copy; one that
+ * cannot be (adopted, so no copy; or its programming fails) is failed:
+ * jobs on it get -ENOEXEC.
+ */
+void sim_catalog_restore(struct sim_card *c)
+{
+	struct sim_image *img;
+
+	for (img = c->images; img; img = img->next) {
+		if (img->state != SIM_IMG_READY || still_resident(c, img))
+			continue;
+		if (!img->copy || reprogram(c, img))
+			img->state = SIM_IMG_FAILED;
+	}
 }

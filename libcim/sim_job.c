@@ -194,8 +194,14 @@ static void finish(struct sim_card *c, struct sim_job *job, int ret,
 {
 	int err = ret ? ret : sim_status_errno(cpl->status);
 
-	if (job->kind == SIM_JOB_PROGRAM)
+	if (job->kind == SIM_JOB_PROGRAM) {
 		job->img->state = err ? SIM_IMG_FAILED : SIM_IMG_READY;
+		/* kept, as cim.ko keeps it, to program again after a reset */
+		if (!err && !job->img->copy) {
+			sim_buf_get(job->src);
+			job->img->copy = job->src;
+		}
+	}
 	/* Programming that failed fails the calibration behind it. */
 	if (job->kind == SIM_JOB_CALIBRATE && job->img->state == SIM_IMG_FAILED &&
 	    !err)
@@ -246,6 +252,10 @@ static void *worker(void *arg)
 		ret = sim_exec(c, &job->desc, &cpl);
 		pthread_mutex_lock(&c->lock);
 		finish(c, job, ret, &cpl);
+		if (c->need_restore && !c->stopping && !c->dead) {
+			c->need_restore = 0;
+			sim_catalog_restore(c);
+		}
 	}
 	/* Stopping: what is still queued never ran. */
 	while (c->queue) {

@@ -141,6 +141,16 @@ int cim_sim_irq_fd(struct cim_sim *sim);
  */
 void cim_sim_age(struct cim_sim *sim, uint64_t seconds);
 
+/*
+ * Is the firmware thread asleep with nothing to do (no doorbell, no
+ * reset pending)?  A host that sees no progress on a job can tell a
+ * hung firmware (it went back to sleep) from one the host's own CPU
+ * scheduler has not run for a while (still at work, or not yet woken):
+ * the userspace card's hang check (libcim/sim_dev.c).  No register of
+ * a real card says this; it is the emulator's own, for its host.
+ */
+int cim_sim_fw_idle(struct cim_sim *sim);
+
 /* What the card was built as: the resolved preset and geometry. */
 struct cim_sim_info {
 	char preset[16];

@@ -77,6 +77,7 @@ struct cim_hal {
 	pthread_t thread;
 	pthread_cond_t wake;		/* with reg_lock */
 	uint32_t events;		/* SIM_EV_*, under reg_lock */
+	int fw_waiting;			/* the fw thread sleeps for events */
 	int stop;
 	int reset_held;			/* RESET written, thread not back */
 

@@ -23,8 +23,10 @@ static void *sim_fw_thread(void *arg)
 
 	pthread_mutex_lock(&h->reg_lock);
 	for (;;) {
+		h->fw_waiting = 1;
 		while (!h->events && !h->stop)
 			pthread_cond_wait(&h->wake, &h->reg_lock);
+		h->fw_waiting = 0;
 		if (h->stop)
 			break;
 		ev = h->events;

@@ -81,6 +81,17 @@ void cim_sim_age(struct cim_sim *sim, uint64_t seconds)
 	pthread_mutex_unlock(&h->reg_lock);
 }
 
+int cim_sim_fw_idle(struct cim_sim *sim)
+{
+	struct cim_hal *h = (struct cim_hal *)sim;
+	int idle;
+
+	pthread_mutex_lock(&h->reg_lock);
+	idle = h->fw_waiting && !h->events;
+	pthread_mutex_unlock(&h->reg_lock);
+	return idle;
+}
+
 void cim_sim_set_irq_handler(struct cim_sim *sim, cim_sim_irq_fn fn,
 			     void *ctx)
 {

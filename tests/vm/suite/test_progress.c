@@ -160,6 +160,59 @@ static void long_job_outlives_timeout(void)
 }
 
 /*
+ * A long job, then a job that hangs as it starts, job_timeout_ms 200.
+ * The long job makes progress through many timeouts and completes with
+ * the right outputs; the one behind it is the one reset (-ETIMEDOUT),
+ * once; a job after the reset runs right.  Before 6.17 the driver keeps
+ * the long job itself after its first timeout (no NO_HANG) and the hang
+ * is found by its own watchdog (cim_sched_keep_job()); from 6.17 by the
+ * scheduler's timer.  Either way no job is left behind: the module's
+ * unload checks the count of jobs (cim_sched_drain()).
+ */
+static void hang_behind_long_job_resets_once(void)
+{
+	enum { BATCH = 4096, TIMEOUT_MS = 200 };
+	long long r0 = vm_read_num(vm_dev_path("reset_count"));
+	long long t0 = dbg_field("resets", "jobs_timed_out");
+	long long k0 = dbg_field("resets", "jobs_kept");
+	int64_t start, ms;
+	struct vm_ctx c;
+	int ret0 = -1, ret1 = -1;
+
+	CHECK_EQ(vm_ctx_open(&c, 3, BATCH, 37), 0);
+	CHECK_EQ(vm_write_file(vm_dev_path("job_timeout_ms"), "200"), 0);
+	if (!vm_ctx_submit(&c, 0, BATCH, 0)) {
+		start = vm_now_ns();	/* the reference is computed by now */
+		/* armed while the long job runs: the next job to start hangs */
+		usleep(3 * TIMEOUT_MS * 1000);
+		if (!vm_write_file(vm_dbg_path("inject_hang"), "1") &&
+		    !vm_ctx_submit(&c, 1, 1, 0)) {
+			ret0 = vm_ctx_wait(&c, 0, 120 * SEC);
+			ms = (vm_now_ns() - start) / 1000000;
+			ret1 = vm_ctx_wait(&c, 1, 60 * SEC);
+			printf("  long job: %d after %lld ms; the job behind it: %d\n",
+			       ret0, (long long)ms, ret1);
+			CHECK(ms >= 5 * TIMEOUT_MS);
+		}
+	}
+	vm_write_file(vm_dev_path("job_timeout_ms"), "10000");
+	CHECK_EQ(ret0, 0);
+	CHECK_EQ(ret1, -ETIMEDOUT);
+	CHECK_EQ(vm_read_num(vm_dev_path("reset_count")), r0 + 1);
+	CHECK_EQ(dbg_field("resets", "jobs_timed_out"), t0 + 1);
+	CHECK_EQ(vm_read_num(vm_dbg_path("inject_hang")), 0);
+	/* before 6.17 both jobs were kept: the watchdog found the hang */
+	CHECK(k0 >= 0);
+	if (dbg_field("resets", "sched_no_hang") == 0)
+		CHECK(dbg_field("resets", "jobs_kept") >= k0 + 2);
+	else
+		CHECK_EQ(dbg_field("resets", "jobs_kept"), k0);
+	CHECK_EQ(vm_ctx_submit(&c, 2, 8, 0), 0);
+	CHECK_EQ(vm_ctx_wait(&c, 2, 30 * SEC), 0);
+	vm_ctx_close(&c);
+}
+
+/*
  * A forced reset with the next `fails` resets of the card failing: the
  * ladder's steps as uevents "event:step ...", the state after, and the
  * image loaded before still runs (when it recovered).
@@ -479,6 +532,7 @@ static void cancel_other_files_job_refused(void)
 
 const struct vm_test vm_progress_tests[] = {
 	{ "long_job_outlives_timeout", long_job_outlives_timeout },
+	{ "hang_behind_long_job_resets_once", hang_behind_long_job_resets_once },
 	{ "reset_failing_once_is_retried", reset_failing_once_is_retried },
 	{ "resets_failing_escalate_to_reinit",
 	  resets_failing_escalate_to_reinit },
