@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "quant.h"
 #include "map_internal.h"
 #include "ref_ops.h"
@@ -36,6 +37,54 @@ static void qmodel_mvm(const void *ctx, uint32_t i, const int8_t *x,
 			a += (uint32_t)(xg[k] * (w[k] - zp));
 		acc[n] = a;
 	}
+}
+
+/*
+ * P vectors at once on sgemm, where that is exact: every product
+ * x * (w - zp) is an integer of at most 2^7 * 2^7, and while K of them
+ * stay below 2^24 in magnitude every partial sum is exact in float, in
+ * whatever order the GEMM adds them, so the int32 sums are the loop's.
+ * One group only (a grouped layer's blocks are small: the loop serves).
+ */
+static int qmodel_mvm_batch(const void *ctx, uint32_t i, const int8_t *x,
+			    uint32_t P, uint32_t *acc)
+{
+	const struct cim_qmodel *qm = ctx;
+	const struct cim_qop *q = &qm->ops[i];
+	uint32_t K, N, G, n, k, p;
+	double wmax = q->op.wbits == 4 ? 15 : 128;
+	float *xf, *wf, *yf;
+
+	mapi_op_dims(qm, i, &K, &N, &G);
+	if (G != 1 || (double)K * 128 * wmax >= 16777216.0)
+		return -1;
+	xf = malloc((size_t)P * K * sizeof(float));
+	wf = malloc((size_t)N * K * sizeof(float));
+	yf = malloc((size_t)P * N * sizeof(float));
+	if (!xf || !wf || !yf) {
+		free(xf);
+		free(wf);
+		free(yf);
+		return -1;
+	}
+	for (k = 0; k < (size_t)P * K; k++)
+		xf[k] = x[k];
+	for (n = 0; n < N; n++) {
+		int32_t zp = q->op.wbits == 4 ? q->wzp[n] : 0;
+
+		for (k = 0; k < K; k++)
+			wf[(size_t)n * K + k] = (float)(q->weights[(size_t)n * K + k] - zp);
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)P, (int)N,
+		    (int)K, 1.0f, xf, (int)K, wf, (int)K, 0.0f, yf, (int)N);
+	for (p = 0; p < P; p++)
+		for (n = 0; n < N; n++)	/* wrapping, as the loop */
+			acc[(size_t)p * N + n] = (uint32_t)q->bias[n] +
+				(uint32_t)(int32_t)yf[(size_t)p * N + n];
+	free(xf);
+	free(wf);
+	free(yf);
+	return 0;
 }
 
 static void qmodel_requant(const void *ctx, uint32_t i, const int32_t **mult,
@@ -68,6 +117,7 @@ void cqi_qmodel_env(struct refi_env *e, const struct cim_qmodel *qm)
 {
 	e->ctx = qm;
 	e->mvm = qmodel_mvm;
+	e->mvm_batch = qmodel_mvm_batch;
 	e->requant = qmodel_requant;
 	e->lut = qmodel_lut;
 }
@@ -80,6 +130,7 @@ static int env_init(struct refi_env *e, const struct cim_qmodel *qm)
 	uint32_t i;
 
 	*e = (struct refi_env){ .ctx = qm, .mvm = qmodel_mvm,
+				.mvm_batch = qmodel_mvm_batch,
 				.requant = qmodel_requant, .lut = qmodel_lut };
 	shape = calloc(qm->n_tensors, sizeof(*shape));
 	e->shape = shape;

@@ -4,6 +4,7 @@
  * uapi/cim_image.h and nothing else, so that the ideal card (written
  * from the same comment) is bit-exact to them.  Pure C11.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ref_ops.h"
@@ -57,6 +58,55 @@ static void im2col(const struct cim_image_op *op,
 	}
 }
 
+/* im2col vectors per mvm_batch call, at most (bytes of x). */
+#define BATCH_BYTES	(1u << 20)
+
+/*
+ * A CONV's pixels through mvm_batch, a run of them at a time; 0, or -1
+ * if mvm_batch declined or scratch could not be had (nothing written).
+ */
+static int mvm_op_batch(const struct refi_env *e, const struct cim_image_op *op,
+			uint32_t i)
+{
+	const struct cim_image_tensor *in = &e->shape[op->in0];
+	const struct cim_image_tensor *out = &e->shape[op->out];
+	uint64_t K, N, P = (uint64_t)out->h * out->w, p0, p, n;
+	const int32_t *mult, *shift;
+	int8_t *y = e->ptr[op->out], *x;
+	uint32_t *acc, run;
+	int ret = 0;
+
+	refi_op_vectors(op, e->shape, &K, &N);
+	run = (uint32_t)(BATCH_BYTES / K ? BATCH_BYTES / K : 1);
+	run = run < P ? run : (uint32_t)P;
+	if (run < 2)
+		return -1;
+	x = malloc((size_t)run * K);
+	acc = malloc((size_t)run * N * sizeof(*acc));
+	if (!x || !acc) {
+		free(x);
+		free(acc);
+		return -1;
+	}
+	e->requant(e->ctx, i, &mult, &shift);
+	for (p0 = 0; p0 < P && !ret; p0 += run) {
+		uint32_t cnt = P - p0 < run ? (uint32_t)(P - p0) : run;
+
+		for (p = 0; p < cnt; p++)
+			im2col(op, in, e->ptr[op->in0], (uint32_t)((p0 + p) / out->w),
+			       (uint32_t)((p0 + p) % out->w), x + p * K);
+		ret = e->mvm_batch(e->ctx, i, x, cnt, acc);
+		for (p = 0; p < cnt && !ret; p++)
+			for (n = 0; n < N; n++)
+				*y++ = cim_requant_out((int32_t)acc[p * N + n], mult[n],
+						       shift[n], op->out_zp,
+						       op->act_min, op->act_max);
+	}
+	free(x);
+	free(acc);
+	return ret ? -1 : 0;	/* declined at the first run, or never */
+}
+
 static void mvm_op(const struct refi_env *e, const struct cim_image_op *op,
 		   uint32_t i)
 {
@@ -67,6 +117,8 @@ static void mvm_op(const struct refi_env *e, const struct cim_image_op *op,
 	const int32_t *mult, *shift;
 	uint32_t oy, ox, n, N = out->c;
 
+	if (op->type == CIM_OP_CONV && e->mvm_batch && !mvm_op_batch(e, op, i))
+		return;
 	e->requant(e->ctx, i, &mult, &shift);
 	for (oy = 0; oy < out->h; oy++)
 		for (ox = 0; ox < out->w; ox++) {

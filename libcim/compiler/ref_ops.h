@@ -21,6 +21,13 @@ struct refi_env {
 	/* the op's per-output multipliers and shifts */
 	void (*requant)(const void *ctx, uint32_t op, const int32_t **mult,
 			const int32_t **shift);
+	/*
+	 * Optional (NULL: none): the mvm of P im2col vectors at once, x P x
+	 * K and acc P x N, the very sums P calls of mvm give; 0 if it did
+	 * them, else nonzero and mvm runs instead.
+	 */
+	int (*mvm_batch)(const void *ctx, uint32_t op, const int8_t *x,
+			 uint32_t P, uint32_t *acc);
 	/* a LUT op's 256 entries */
 	const int32_t *(*lut)(const void *ctx, uint32_t op);
 	int8_t *x;		/* scratch: K bytes of the longest op */

@@ -269,6 +269,61 @@ static int digits(const char *onnx, uint32_t wbits, uint32_t flags,
 	return correct;
 }
 
+/*
+ * The report's "alone" and "repr" columns: the first op reads only the
+ * model input, so alone it is what it is in the model; a MAXPOOL keeps
+ * its input's scale and rounding is monotonic, so alone it is exactly
+ * its output rounded (repr).
+ */
+static void test_report_alone(void **state)
+{
+	struct cim_quant_options opt = { .wbits = 8 };
+	struct cim_dataset *calib;
+	struct cim_quantized *q;
+	struct cim_graph *g;
+	char err[256], *text = NULL, *line, *save = NULL;
+	double sqnr[32];
+	size_t len = 0;
+	uint32_t lines = 0, pools = 0;
+	FILE *f;
+	(void)state;
+
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	assert_int_equal(cim_onnx_import_file(MODELS_DIR "/digits_cnn.onnx", 1, &g,
+					      err, sizeof(err)), 0);
+	assert_int_equal(cim_quantize(g, calib, &opt, &q, err, sizeof(err)), 0);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(cim_quant_report(q, g, calib, sqnr, f), 0);
+	fclose(f);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[128], type[16];
+		double s, alone, repr;
+		unsigned int wb;
+
+		if (strncmp(line, "layer ", 6))
+			continue;
+		assert_int_equal(sscanf(line, "layer %127s %15s w%u sqnr %lf dB alone %lf dB repr %lf dB",
+					name, type, &wb, &s, &alone, &repr), 6);
+		assert_true(isfinite(alone) && isfinite(repr) && repr > 0);
+		assert_true(fabs(s - sqnr[lines]) < 0.006);
+		if (!lines)
+			assert_true(fabs(alone - s) < 1e-9);
+		if (!strcmp(type, "MAXPOOL")) {
+			assert_true(fabs(alone - repr) < 1e-9);
+			pools++;
+		}
+		lines++;
+	}
+	assert_int_equal(lines, cim_quantized_model(q)->n_ops);
+	assert_true(pools > 0);
+	free(text);
+	cim_quantized_free(q);
+	cim_graph_free(g);
+	cim_dataset_free(calib);
+}
+
 /* Float: MLP 528/540, CNN 520/540 (digits_accuracy.txt). */
 static void test_digits_mlp(void **state)
 {
@@ -618,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_digits_mlp),
 		cmocka_unit_test(test_digits_cnn),
+		cmocka_unit_test(test_report_alone),
 		cmocka_unit_test(test_rejects),
 	};
 
