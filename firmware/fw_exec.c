@@ -145,6 +145,32 @@ static void fw_block(struct cim_fw *fw, struct fw_xctx *xc,
 	}
 }
 
+/*
+ * SIMD CONV (CIM_OPF_SIMD): acc += W x on the tile's SIMD lanes, the
+ * weights read from the params blob rather than driven through arrays.
+ */
+static void fw_simd_dot(const uint8_t *plan, const struct cim_image_op *op,
+			uint32_t Kg, uint32_t Ng, uint32_t N, const int8_t *x,
+			int32_t *acc)
+{
+	const int8_t *w = (const int8_t *)cim_image_param(plan,
+							   op->weights_offset);
+	const int32_t *wzp = op->wbits == 4 ?
+			     cim_image_param(plan, op->wzp_offset) : NULL;
+	uint32_t n, k, sum;
+	const int8_t *xg;
+	int32_t z;
+
+	for (n = 0; n < N; n++, w += Kg) {
+		xg = x + (n / Ng) * Kg;
+		z = wzp ? wzp[n] : 0;
+		sum = 0;
+		for (k = 0; k < Kg; k++)
+			sum += (uint32_t)(xg[k] * (w[k] - z));
+		acc[n] = (int32_t)((uint32_t)acc[n] + sum);
+	}
+}
+
 static void fw_op_mvm(struct cim_fw *fw, struct fw_xctx *xc,
 		      const uint8_t *plan, const struct cim_fw_slot *s,
 		      const struct cim_image_op *op)
@@ -174,6 +200,9 @@ static void fw_op_mvm(struct cim_fw *fw, struct fw_xctx *xc,
 			}
 			for (n = 0; n < N; n++)
 				xc->acc[n] = bias[n];
+			if (op->flags & CIM_OPF_SIMD)
+				fw_simd_dot(plan, op, K / G, N / G, N, x,
+					    xc->acc);
 			/* pixel p on replica p % R (an FC has one pixel) */
 			first = op->block_first + (p++ % R) * per;
 			for (i = 0; i < per; i++)

@@ -34,7 +34,7 @@
 
 #define CIM_IMAGE_MAGIC		0x494d4943u	/* "CIMI" */
 #define CIM_IMAGE_VERSION_MAJOR	2
-#define CIM_IMAGE_VERSION_MINOR	1	/* 1: LUT, MUL and SLICE ops */
+#define CIM_IMAGE_VERSION_MINOR	2	/* 1: LUT, MUL and SLICE ops; 2: CONV on the SIMD */
 
 #define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
 #define CIM_TENSOR_NONE		0xffffffffu
@@ -57,6 +57,7 @@
 
 /* Op flags. */
 #define CIM_OPF_COUNT_PAD	0x1	/* AVGPOOL: padding counts, as in0_zp */
+#define CIM_OPF_SIMD		0x2	/* CONV: on the tile SIMD, no blocks (2.2) */
 
 struct cim_image_header {
 	uint32_t magic;
@@ -152,6 +153,16 @@ struct cim_image_tensor {
  * p % R only; an FC by replica 0.  Results do not depend on R (every
  * replica holds the same weights); R lets the card work on R pixels at
  * once on different arrays.
+ *
+ * SIMD CONV (flag CIM_OPF_SIMD, version 2.2): the same CONV, computed
+ * digitally by the tile SIMD instead of on arrays: no blocks
+ * (block_first, block_count and replicas 0), the weights as N x Kg int8
+ * values v at weights_offset in the params blob (output n's Kg values
+ * from n * Kg, the group's rows in im2col order; the run padded to a
+ * multiple of 4 bytes); W[k][n] = v (wbits 8) or v - wzp[n] (wbits 4).
+ * acc and y as above, wrapping 32-bit sums.  For depthwise and small
+ * grouped convolutions, whose block-diagonal matrices fill little of an
+ * array's row groups and ADC passes.
  */
 struct cim_image_op {
 	uint16_t type;		/* CIM_OP_* */
@@ -198,7 +209,8 @@ struct cim_image_op {
 	uint32_t replicas;
 	uint32_t lut_offset;	/* LUT: 256 int32 in the params blob (2.1) */
 	uint32_t chan_first;	/* SLICE: first channel taken (2.1) */
-	uint32_t reserved[2];	/* must be 0 */
+	uint32_t weights_offset;	/* SIMD CONV: N x Kg int8 in params (2.2) */
+	uint32_t reserved[1];	/* must be 0 */
 };
 
 /*

@@ -154,6 +154,26 @@ static int cim_check_blocks(const void *img, uint32_t opi,
 	return 0;
 }
 
+/*
+ * A CONV the tile SIMD computes (version 2.2): no blocks, its N x Kg
+ * weight bytes inside the params blob.
+ */
+static int cim_check_simd_conv(const void *img, const struct cim_image_op *op,
+			       uint32_t Kg, uint32_t N, const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	uint64_t words = ((uint64_t)Kg * N + 3) / 4;
+
+	if (h->version_minor < 2)
+		CIM_IMG_FAIL("SIMD CONV needs image version 2.2");
+	if (op->block_first || op->block_count || op->replicas)
+		CIM_IMG_FAIL("SIMD CONV with weight blocks");
+	if (words > 0xffffffffu ||
+	    !cim_params_ok(h, op->weights_offset, (uint32_t)words))
+		CIM_IMG_FAIL("SIMD CONV weights outside params");
+	return 0;
+}
+
 /* Does tensor a's arena range overlap tensor b's? */
 int cim_tensors_overlap(const struct cim_image_tensor *a,
 			const struct cim_image_tensor *b)
@@ -227,6 +247,8 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 		return 0;
 	if (op->type != CIM_OP_ADD && op->left_shift)
 		return 0;
+	if (!(op->flags & CIM_OPF_SIMD) && op->weights_offset)
+		return 0;
 	if ((op->type != CIM_OP_LUT && op->lut_offset) ||
 	    (op->type != CIM_OP_SLICE && op->chan_first))
 		return 0;
@@ -235,7 +257,8 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 	if (!mvm && op->replicas)
 		return 0;
 	if (op->flags & ~(uint32_t)(op->type == CIM_OP_AVGPOOL ?
-				    CIM_OPF_COUNT_PAD : 0))
+				    CIM_OPF_COUNT_PAD :
+				    op->type == CIM_OP_CONV ? CIM_OPF_SIMD : 0))
 		return 0;
 	return 1;
 }
@@ -339,6 +362,8 @@ static int cim_check_op(const void *img, uint32_t i,
 			CIM_IMG_FAIL("op vector length out of range");
 		if (cim_check_requant(img, op, N, why))
 			return -1;
+		if (op->flags & CIM_OPF_SIMD)
+			return cim_check_simd_conv(img, op, K / G, N, why);
 		return cim_check_blocks(img, i, K, N, G, lim, st, why);
 	case CIM_OP_MAXPOOL:
 	case CIM_OP_AVGPOOL:

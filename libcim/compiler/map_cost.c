@@ -24,11 +24,13 @@ static const struct map_preset presets[] = {
 	{ "m1076", 76, 1024, 1024,
 	  { .mvm_ns = 4000, .mvm_fixed_ns = 100, .row_group = 128,
 	    .adcs = 128, .adc_bits = 8, .simd_ps_per_elem = 1000,
-	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20 } },
+	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20, .simd_lanes = 16,
+	    .simd_mhz = 500 } },
 	{ "small", 8, 256, 256,
 	  { .mvm_ns = 1000, .mvm_fixed_ns = 100, .row_group = 128,
 	    .adcs = 32, .adc_bits = 8, .simd_ps_per_elem = 1000,
-	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20 } },
+	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20, .simd_lanes = 16,
+	    .simd_mhz = 500 } },
 };
 
 int cim_map_preset(const char *name, struct cim_map_opts *o)

@@ -32,9 +32,15 @@ static void layout(struct mapi_plan *p)
 	for (i = 0; i < qm->n_ops; i++) {
 		const struct cim_image_op *op = &qm->ops[i].op;
 
-		if (mapi_is_mvm(op))
+		if (mapi_is_mvm(op) || mapi_is_simd_conv(op))
 			params += 4ull * qm->tensors[i + 1].shape.c *
 				  (op->wbits == 4 ? 4 : 3);
+		if (mapi_is_simd_conv(op)) {
+			uint32_t K, N, G;
+
+			mapi_op_dims(qm, i, &K, &N, &G);
+			params += ((uint64_t)K / G * N + 3) & ~3ull;
+		}
 		if (op->type == CIM_OP_LUT)
 			params += 4 * 256;
 		p->n_exits += op->type == CIM_OP_EXIT;
@@ -66,7 +72,7 @@ static int geometry_ok(const struct cim_map_opts *o)
 	return g->cell_bits == 4 && g->tile_rows >= 1 && g->tile_rows <= 65535 &&
 	       g->tile_cols >= 2 && g->tile_cols <= 65535 &&
 	       o->max_tiles <= CIM_IMAGE_MAX_VTILES &&
-	       !(o->flags & ~(uint32_t)CIM_MAP_NO_PACK) &&
+	       !(o->flags & ~(uint32_t)(CIM_MAP_NO_PACK | CIM_MAP_NO_SIMD_CONV)) &&
 	       o->objective <= CIM_MAP_LATENCY &&
 	       (!o->cost.mvm_ns || (o->cost.mvm_ns >= o->cost.mvm_fixed_ns &&
 				    o->cost.row_group && o->cost.adcs));
@@ -98,6 +104,9 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 	card = o->max_tiles ? o->max_tiles : CIM_IMAGE_MAX_VTILES;
 	p->opts.max_tiles = card;
 	mapi_cost_init(p);
+	if (mapi_simd_choose(p))
+		return fail(rep, -ENOMEM, "out of memory");
+	qm = p->qm;
 	p->offsets = malloc(qm->n_tensors * sizeof(*p->offsets));
 	p->replicas = calloc(qm->n_ops, sizeof(*p->replicas));
 	if (!p->offsets || !p->replicas)
@@ -134,6 +143,7 @@ void mapi_plan_free(struct mapi_plan *p)
 	free(p->offsets);
 	free(p->replicas);
 	free(p->blocks);
+	free(p->own_ops);
 	memset(p, 0, sizeof(*p));
 }
 

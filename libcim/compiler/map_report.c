@@ -43,9 +43,16 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 		src[k + 1] = mapi_is_mvm(op) ? k : op->type == CIM_OP_EXIT ?
 			     UINT32_MAX : src[op->in0];
 		if (!mapi_is_mvm(op) && src[op->in0] != UINT32_MAX)
-			digital[src[op->in0]] += mapi_digital_elems(qm, k) * simd_ps;
+			digital[src[op->in0]] += mapi_digital_ps(p, k);
 	}
-	rep->macs = rep->work_ps = 0;
+	rep->macs = rep->work_ps = rep->simd_macs = 0;
+	/* a SIMD CONV's MACs are the network's too, done without arrays */
+	for (k = 0; k < qm->n_ops; k++)
+		if (mapi_is_simd_conv(&qm->ops[k].op)) {
+			mapi_op_dims(qm, k, &K, &N, &G);
+			rep->macs += (uint64_t)mapi_pixels(qm, k) * K / G * N;
+			rep->simd_macs += (uint64_t)mapi_pixels(qm, k) * K / G * N;
+		}
 	for (k = 0; k < qm->n_ops; k++) {
 		const struct cim_image_op *op = &qm->ops[k].op;
 
@@ -230,6 +237,9 @@ int cim_map_report_format(const struct cim_map_report *rep,
 	    rep->objective == CIM_MAP_THROUGHPUT ? "throughput" :
 	    rep->objective == CIM_MAP_LATENCY ? "latency" : "area", rep->batch);
 	say(&o, "macs             %llu per item\n", (unsigned long long)rep->macs);
+	if (rep->simd_macs)
+		say(&o, "simd macs        %llu per item (grouped CONVs on the tile SIMD)\n",
+		    (unsigned long long)rep->simd_macs);
 	say(&o, "period           %.1f us per item (busiest array or SIMD unit)\n",
 	    rep->period_ps / 1e6);
 	say(&o, "efficiency bound %.3f (MACs per array time over one array's peak)\n",

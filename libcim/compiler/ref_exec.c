@@ -81,6 +81,23 @@ static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
 
 	for (o = 0; o < N; o++)
 		acc[o] = (uint32_t)bias[o];
+	if (op->flags & CIM_OPF_SIMD) {
+		/* SIMD CONV: N x Kg weight bytes in the params blob */
+		const int8_t *wv = (const int8_t *)cim_image_param(img,
+							op->weights_offset);
+
+		for (o = 0; o < N; o++) {
+			const int8_t *xg = x + (size_t)(o / Ng) * Kg;
+
+			for (r = 0; r < Kg; r++) {
+				int32_t w = wv[(size_t)o * Kg + r] -
+					    (wzp ? wzp[o] : 0);
+
+				acc[o] += (uint32_t)(xg[r] * w);
+			}
+		}
+		return;
+	}
 	/* replica 0's blocks hold the whole matrix (uapi/cim_image.h) */
 	for (b = op->block_first; b < op->block_first + op->block_count /
 		     (op->replicas ? op->replicas : 1); b++) {
