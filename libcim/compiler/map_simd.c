@@ -110,7 +110,11 @@ int mapi_simd_choose(struct mapi_plan *p)
 			n++;
 		}
 	}
-	if (!n) {
+	for (i = 0; i < qm->n_ops; i++)
+		if (mapi_is_mvm(&ops[i].op))
+			break;
+	/* an image without blocks has no array to be placed on: keep them */
+	if (!n || i == qm->n_ops) {
 		free(ops);
 		return 0;
 	}
