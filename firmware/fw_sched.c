@@ -347,7 +347,9 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 	struct fw_sched *sc = &fw->sched;
 	uint32_t R = fw_op_replicas(op), per = op->block_count / R;
 	uint32_t cpw = op->wbits / 4, i, vt, r, home, n;
-	uint32_t p0 = r0 * out->w, p1 = r1 * out->w;
+	/* MVMs: one per pixel, or per run of dup_w pixels of a row */
+	uint32_t D = op->dup_w > 1 ? op->dup_w : 1, wq = (out->w + D - 1) / D;
+	uint32_t p0 = r0 * wq, p1 = r1 * wq;
 	uint64_t done = 0, rdone, at, end, w, macs, elems;
 	struct cim_tile_stats *ts;
 
@@ -371,7 +373,7 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			sc->psum[b[i].vtile] += b[i].g_count * b[i].outs;
 		}
 		rdone = 0;
-		elems += (uint64_t)n * out->c;	/* requantization */
+		elems += (uint64_t)n * D * out->c;	/* requantization */
 		for (i = 0; i < per; i++) {
 			vt = b[i].vtile;
 			ts = fw_tile_stats(fw, s, vt);

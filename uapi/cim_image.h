@@ -39,6 +39,7 @@
 #define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
 #define CIM_TENSOR_NONE		0xffffffffu
 #define CIM_IMAGE_MAX_REPLICAS	64	/* copies of one op's weights */
+#define CIM_IMAGE_MAX_DUP	64	/* output pixels of one CONV MVM */
 
 /* Op types.  Semantics: docs/image-format.md and the comments below. */
 #define CIM_OP_FC		1	/* y = requant(W x + b), W on arrays */
@@ -163,6 +164,23 @@ struct cim_image_tensor {
  * acc and y as above, wrapping 32-bit sums.  For depthwise and small
  * grouped convolutions, whose block-diagonal matrices fill little of an
  * array's row groups and ADC passes.
+ *
+ * Duplicated windows (CONV on arrays, groups 1, dup_w = D from 2 to
+ * CIM_IMAGE_MAX_DUP, version 2.2): one MVM computes D horizontally
+ * adjacent output pixels from their shared input patch.  Output pixels
+ * of a row go in runs ox0 = 0, D, 2D, ...; a run's patch is Wp = (D - 1)
+ * * stride_w + (kw - 1) * dil_w + 1 input columns wide, and its vector
+ * has K' = kh * Wp * C rows: row (ky * Wp + px) * C + ci holds
+ * in0[iy][ix0 + px][ci] with ix0 = ox0 * stride_w - pad_left (in0_zp
+ * outside in0).  The blocks cover a K' x N' matrix, N' = D * N, whose
+ * column d * N + n is output n of pixel ox0 + d: the kernel shifted by d
+ * * stride_w patch columns, zero elsewhere.  For each n' < N', acc[n'] =
+ * bias[n' % N] + sum_k x'[k] * W'[k][n'] (wbits 4: W' = q - wzp[n' % N]),
+ * and pixel ox0 + d, if below Wo, gets y[n] from acc[d * N + n] with
+ * mult[n] and shift[n] (columns past Wo are computed and dropped).
+ * Replicas take runs: run q = oy * ceil(Wo / D) + ox0 / D is computed by
+ * replica q % R.  More MACs per MVM where one pixel's block fills few of
+ * the row groups and ADC passes an MVM pays for.
  */
 struct cim_image_op {
 	uint16_t type;		/* CIM_OP_* */
@@ -210,7 +228,7 @@ struct cim_image_op {
 	uint32_t lut_offset;	/* LUT: 256 int32 in the params blob (2.1) */
 	uint32_t chan_first;	/* SLICE: first channel taken (2.1) */
 	uint32_t weights_offset;	/* SIMD CONV: N x Kg int8 in params (2.2) */
-	uint32_t reserved[1];	/* must be 0 */
+	uint32_t dup_w;		/* CONV: output pixels per MVM (0, 1: one) (2.2) */
 };
 
 /*

@@ -97,7 +97,12 @@ uint32_t mapi_pixels(const struct cim_qmodel *qm, uint32_t i)
 	const struct cim_image_op *op = &qm->ops[i].op;
 	const struct cim_image_tensor *t = &qm->tensors[i + 1].shape;
 
-	return op->type == CIM_OP_CONV ? t->h * t->w : 1;
+	if (op->type != CIM_OP_CONV)
+		return 1;
+	/* duplicated windows: one MVM per run of dup_w pixels of a row */
+	if (op->dup_w > 1)
+		return t->h * ((t->w + op->dup_w - 1) / op->dup_w);
+	return t->h * t->w;
 }
 
 /* SIMD elements per item of a non-MVM op (fw_sched.c's fw_simd_elems). */

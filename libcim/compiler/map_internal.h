@@ -32,8 +32,14 @@ struct mapi_plan {
 	uint32_t n_vtiles;
 	uint32_t n_exits;
 	uint32_t *replicas;		/* of each op (0: one copy) */
-	struct cim_qmodel own_qm;	/* qm with the SIMD CONVs flagged */
-	struct cim_qop *own_ops;	/* its ops (NULL: qm is the caller's) */
+	/*
+	 * The model as mapped: the caller's, with its ops copied so that the
+	 * mapper can flag SIMD CONVs and give CONVs duplicated windows (whose
+	 * expanded matrices own_w holds, per op, or NULL).
+	 */
+	struct cim_qmodel own_qm;
+	struct cim_qop *own_ops;
+	int8_t **own_w;
 	struct cim_map_cost cost;	/* opts.cost, defaults filled */
 	uint64_t bit_ps;		/* one ADC bit-cycle of an MVM */
 	/* Layout of the image (mapi_layout()). */
@@ -87,11 +93,14 @@ uint64_t mapi_digital_ps(const struct mapi_plan *p, uint32_t i);
 /* ps of a SIMD CONV's multiply-adds over `pixels` (fw_simd_mac_ps()). */
 uint64_t mapi_simd_mac_ps(const struct mapi_plan *p, uint64_t pixels,
 			  uint32_t N, uint32_t Kg);
-/*
- * map_simd.c: flag the grouped CONVs cheaper on the tile SIMD than on
- * arrays (p->qm then points to p->own_qm).  0 or -ENOMEM.
- */
+/* map_simd.c: flag the grouped CONVs cheaper on the tile SIMD than on arrays. */
 int mapi_simd_choose(struct mapi_plan *p);
+/*
+ * map_dup.c: give CONVs duplicated windows (dup_w) where one MVM of
+ * several pixels costs less per pixel; their expanded matrices in
+ * own_w.  0 or -ENOMEM.
+ */
+int mapi_dup_choose(struct mapi_plan *p);
 
 /*
  * The balanced mapper (map_balance.c): replicas and blocks for the

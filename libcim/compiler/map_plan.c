@@ -104,9 +104,16 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 	card = o->max_tiles ? o->max_tiles : CIM_IMAGE_MAX_VTILES;
 	p->opts.max_tiles = card;
 	mapi_cost_init(p);
-	if (mapi_simd_choose(p))
+	p->own_ops = malloc(qm->n_ops * sizeof(*p->own_ops));
+	p->own_w = calloc(qm->n_ops, sizeof(*p->own_w));
+	if (!p->own_ops || !p->own_w)
 		return fail(rep, -ENOMEM, "out of memory");
-	qm = p->qm;
+	memcpy(p->own_ops, qm->ops, qm->n_ops * sizeof(*p->own_ops));
+	p->own_qm = *qm;
+	p->own_qm.ops = p->own_ops;
+	p->qm = qm = &p->own_qm;
+	if (mapi_simd_choose(p) || mapi_dup_choose(p))
+		return fail(rep, -ENOMEM, "out of memory");
 	p->offsets = malloc(qm->n_tensors * sizeof(*p->offsets));
 	p->replicas = calloc(qm->n_ops, sizeof(*p->replicas));
 	if (!p->offsets || !p->replicas)
@@ -140,9 +147,14 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 
 void mapi_plan_free(struct mapi_plan *p)
 {
+	uint32_t i;
+
 	free(p->offsets);
 	free(p->replicas);
 	free(p->blocks);
+	for (i = 0; p->own_w && i < p->own_qm.n_ops; i++)
+		free(p->own_w[i]);
+	free(p->own_w);
 	free(p->own_ops);
 	memset(p, 0, sizeof(*p));
 }

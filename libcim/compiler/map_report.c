@@ -47,12 +47,19 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 	}
 	rep->macs = rep->work_ps = rep->simd_macs = 0;
 	/* a SIMD CONV's MACs are the network's too, done without arrays */
-	for (k = 0; k < qm->n_ops; k++)
-		if (mapi_is_simd_conv(&qm->ops[k].op)) {
+	for (k = 0; k < qm->n_ops; k++) {
+		const struct cim_image_op *op = &qm->ops[k].op;
+		const struct cim_image_tensor *o = &qm->tensors[k + 1].shape;
+
+		if (op->dup_w > 1)
+			rep->macs += (uint64_t)o->h * o->w * o->c * op->kernel_h *
+				     op->kernel_w * qm->tensors[op->in0].shape.c;
+		if (mapi_is_simd_conv(op)) {
 			mapi_op_dims(qm, k, &K, &N, &G);
 			rep->macs += (uint64_t)mapi_pixels(qm, k) * K / G * N;
 			rep->simd_macs += (uint64_t)mapi_pixels(qm, k) * K / G * N;
 		}
+	}
 	for (k = 0; k < qm->n_ops; k++) {
 		const struct cim_image_op *op = &qm->ops[k].op;
 
@@ -79,7 +86,8 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 				rep->work_ps += t;
 				e += (uint64_t)bl->g_count * bl->outs * simd_ps *
 				     (op->in0_zp ? 2 : 1);
-				if (!r)
+				/* the network's MACs: not a duplicated window's zeros */
+				if (!r && !op->dup_w)
 					rep->macs += (uint64_t)mapi_pixels(qm, k) *
 						     bl->g_count * bl->rows * bl->outs;
 			}

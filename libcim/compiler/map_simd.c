@@ -91,18 +91,12 @@ static uint64_t simd_ps(const struct mapi_plan *p, uint32_t i)
 
 int mapi_simd_choose(struct mapi_plan *p)
 {
-	const struct cim_qmodel *qm = p->qm;
-	struct cim_qop *ops;
-	uint32_t i, n = 0;
+	struct cim_qop *ops = p->own_ops;
+	uint32_t i, n = 0, n_ops = p->qm->n_ops;
 
-	p->own_ops = NULL;
 	if (!p->cost.simd_mhz || (p->opts.flags & CIM_MAP_NO_SIMD_CONV))
 		return 0;
-	ops = malloc(qm->n_ops * sizeof(*ops));
-	if (!ops)
-		return -ENOMEM;
-	memcpy(ops, qm->ops, qm->n_ops * sizeof(*ops));
-	for (i = 0; i < qm->n_ops; i++) {
+	for (i = 0; i < n_ops; i++) {
 		if (ops[i].op.type != CIM_OP_CONV || ops[i].op.groups < 2)
 			continue;
 		if (simd_ps(p, i) <= array_ps(p, i)) {
@@ -110,17 +104,12 @@ int mapi_simd_choose(struct mapi_plan *p)
 			n++;
 		}
 	}
-	for (i = 0; i < qm->n_ops; i++)
+	for (i = 0; i < n_ops; i++)
 		if (mapi_is_mvm(&ops[i].op))
 			break;
 	/* an image without blocks has no array to be placed on: keep them */
-	if (!n || i == qm->n_ops) {
-		free(ops);
-		return 0;
-	}
-	p->own_qm = *qm;
-	p->own_qm.ops = ops;
-	p->own_ops = ops;
-	p->qm = &p->own_qm;
+	if (n && i == n_ops)
+		for (i = 0; i < n_ops; i++)
+			ops[i].op.flags &= (uint16_t)~CIM_OPF_SIMD;
 	return 0;
 }
