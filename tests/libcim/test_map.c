@@ -33,7 +33,7 @@ static void random_models_agree(void **state)
 {
 	uint32_t seen[CIM_OP_MAX + 1] = { 0 }, mapped = 0, exits = 0, diag = 0;
 	uint32_t splits = 0, shared = 0, w4 = 0, replicated = 0, balanced = 0;
-	uint32_t simd = 0;
+	uint32_t simd = 0, dup = 0;
 	uint64_t s = 99;
 	int round;
 
@@ -89,6 +89,7 @@ static void random_models_agree(void **state)
 		for (i = 0; i < h->n_ops; i++) {
 			replicated += cim_image_ops(img)[i].replicas > 1;
 			simd += !!(cim_image_ops(img)[i].flags & CIM_OPF_SIMD);
+			dup += cim_image_ops(img)[i].dup_w > 1;
 		}
 		if (o.max_tiles)
 			assert_true(h->n_vtiles <= o.max_tiles);
@@ -130,16 +131,17 @@ static void random_models_agree(void **state)
 	}
 	print_message("mapped %u models: %u diagonal blocks, %u split blocks, "
 		      "%u blocks sharing arrays with other ops, %u 4-bit blocks, "
-		      "%u balanced, %u replicated ops, %u SIMD CONVs\n",
+		      "%u balanced, %u replicated ops, %u SIMD CONVs, "
+		      "%u duplicated windows\n",
 		      mapped, diag, splits, shared, w4, balanced, replicated,
-		      simd);
+		      simd, dup);
 	assert_true(mapped > 300);
 	assert_true(balanced > 150 && replicated > 50);
 	for (round = 1; round <= CIM_OP_MAX; round++)
 		if (!seen[round])
 			fail_msg("op type %d never generated", round);
 	assert_true(exits > 10 && diag > 10 && splits > 10 && shared > 10 && w4 > 10);
-	assert_true(simd > 10);
+	assert_true(simd > 10 && dup > 10);
 }
 
 /* Early exits fire for some items and not others, and return the right tensor. */
@@ -309,7 +311,7 @@ static void simd_conv_rejections(const void *img, size_t size,
 				 const struct cim_image_limits *lim)
 {
 	static const char *const reasons[] = {
-		"needs image version 2.2", "SIMD CONV weights outside params",
+		"SIMD CONV with weight blocks", "SIMD CONV weights outside params",
 		"SIMD CONV with weight blocks", "unused by its type",
 		"unused by its type",
 	};
@@ -325,7 +327,7 @@ static void simd_conv_rejections(const void *img, size_t size,
 		memcpy(b, img, size);
 		op = (struct cim_image_op *)(b + h->ops_offset);
 		switch (k) {
-		case 0: h->version_minor = 1; break;
+		case 0: op[1].block_first = 1; break;
 		case 1: op[1].weights_offset = h->params_size - 4; break;
 		case 2: op[1].replicas = 2; break;
 		case 3: op[0].weights_offset = 4; break;
@@ -402,6 +404,56 @@ static void depthwise_runs_on_the_simd(void **state)
 		assert_memory_not_equal(a, c, out);
 		free(img);
 		free(img2);
+		qg_free(&m);
+	}
+}
+
+/*
+ * Small CONVs on the M1076 time model: a 1x1 CONV of 8 to 16 channels is
+ * 8 rows x 32 cells, one phase of its MVM; 8 pixels side by side (64
+ * rows x 256 cells, 2 phases) cost far less than 8 MVMs, so the mapper
+ * duplicates the window, and a strided 3x3 after it too.  The image
+ * agrees with the qmodel reference (the same network without
+ * duplication), and the MACs reported are the network's.
+ */
+static void small_convs_duplicate_windows(void **state)
+{
+	int8_t in[8 * 8 * 8], a[4 * 4 * 16], c[4 * 4 * 16];
+	struct cim_image_limits lim = { 1024, 1024, 4, 8192, UINT32_MAX,
+					CIM_IMAGE_MAX_VTILES, UINT32_MAX };
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	const struct cim_image_op *op;
+	const struct cim_image_tensor *t;
+	struct cim_map_report rep;
+	const char *why = NULL;
+	struct qg_model m;
+	uint64_t s = 11, macs;
+	uint32_t wbits, out;
+	void *img;
+	size_t size;
+
+	(void)state;
+	for (wbits = 4; wbits <= 8; wbits += 4) {
+		o.objective = CIM_MAP_THROUGHPUT;
+		qg_init(&m, &s, 8, 8, 8);
+		qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, wbits);
+		qg_conv(&m, 1, 16, 3, 2, 1, 1, 1, wbits);
+		qg_finish(&m);
+		assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
+		op = cim_image_ops(img);
+		t = cim_image_tensors(img);
+		assert_true(op[0].dup_w > 1);
+		assert_true(op[1].dup_w > 1);
+		macs = 8 * 8 * 8 * 16 + (uint64_t)t[2].h * t[2].w * 16 * 9 * 16;
+		assert_int_equal(rep.macs, macs);
+		cim_map_report_free(&rep);
+		out = t[2].h * t[2].w * 16;
+		tu_fill_i8(&s, in, sizeof(in));
+		assert_int_equal(cim_ref_run_image(img, size, in, a, 1), 0);
+		assert_int_equal(cim_ref_run_qmodel(&m.qm, in, c, 1), 0);
+		assert_memory_equal(a, c, out);
+		free(img);
 		qg_free(&m);
 	}
 }
@@ -601,6 +653,7 @@ int main(void)
 		cmocka_unit_test(cells_by_hand),
 		cmocka_unit_test(depthwise_packs_diagonally),
 		cmocka_unit_test(depthwise_runs_on_the_simd),
+		cmocka_unit_test(small_convs_duplicate_windows),
 		cmocka_unit_test(small_matrices_share_arrays),
 		cmocka_unit_test(arena_respects_liveness),
 		cmocka_unit_test(too_big_for_the_card),
