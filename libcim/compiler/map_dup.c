@@ -95,6 +95,8 @@ int mapi_dup_choose(struct mapi_plan *p)
 	struct cim_qop *ops = p->own_ops;
 	uint32_t i, D;
 
+	if (p->opts.flags & CIM_MAP_NO_DUP)
+		return 0;
 	for (i = 0; i < p->qm->n_ops; i++) {
 		if (ops[i].op.type != CIM_OP_CONV || !mapi_is_mvm(&ops[i].op))
 			continue;

@@ -72,7 +72,8 @@ static int geometry_ok(const struct cim_map_opts *o)
 	return g->cell_bits == 4 && g->tile_rows >= 1 && g->tile_rows <= 65535 &&
 	       g->tile_cols >= 2 && g->tile_cols <= 65535 &&
 	       o->max_tiles <= CIM_IMAGE_MAX_VTILES &&
-	       !(o->flags & ~(uint32_t)(CIM_MAP_NO_PACK | CIM_MAP_NO_SIMD_CONV)) &&
+	       !(o->flags & ~(uint32_t)(CIM_MAP_NO_PACK | CIM_MAP_NO_SIMD_CONV |
+					CIM_MAP_NO_DUP)) &&
 	       o->objective <= CIM_MAP_LATENCY &&
 	       (!o->cost.mvm_ns || (o->cost.mvm_ns >= o->cost.mvm_fixed_ns &&
 				    o->cost.row_group && o->cost.adcs));
