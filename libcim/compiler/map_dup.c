@@ -95,7 +95,9 @@ int mapi_dup_choose(struct mapi_plan *p)
 	struct cim_qop *ops = p->own_ops;
 	uint32_t i, D;
 
-	if (p->opts.flags & CIM_MAP_NO_DUP)
+	/* AREA keeps one copy in the fewest cells: no shifted copies */
+	if ((p->opts.flags & CIM_MAP_NO_DUP) ||
+	    p->opts.objective == CIM_MAP_AREA)
 		return 0;
 	for (i = 0; i < p->qm->n_ops; i++) {
 		if (ops[i].op.type != CIM_OP_CONV || !mapi_is_mvm(&ops[i].op))
@@ -110,6 +112,21 @@ int mapi_dup_choose(struct mapi_plan *p)
 			return -ENOMEM;
 		ops[i].weights = p->own_w[i];
 		ops[i].op.dup_w = D;
+		p->dup_w[i] = D;
 	}
 	return 0;
+}
+
+int mapi_dup_set(struct mapi_plan *p, int on)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < p->qm->n_ops; i++) {
+		if (!p->dup_w[i])
+			continue;
+		p->own_ops[i].weights = on ? p->own_w[i] : p->orig_ops[i].weights;
+		p->own_ops[i].op.dup_w = on ? p->dup_w[i] : 0;
+		n++;
+	}
+	return n > 0;
 }

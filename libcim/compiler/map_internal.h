@@ -40,6 +40,8 @@ struct mapi_plan {
 	struct cim_qmodel own_qm;
 	struct cim_qop *own_ops;
 	int8_t **own_w;
+	uint32_t *dup_w;		/* the D map_dup.c chose per op (0: none) */
+	const struct cim_qop *orig_ops;	/* the caller's */
 	struct cim_map_cost cost;	/* opts.cost, defaults filled */
 	uint64_t bit_ps;		/* one ADC bit-cycle of an MVM */
 	/* Layout of the image (mapi_layout()). */
@@ -101,6 +103,10 @@ int mapi_simd_choose(struct mapi_plan *p);
  * own_w.  0 or -ENOMEM.
  */
 int mapi_dup_choose(struct mapi_plan *p);
+/* Turn the chosen duplicated windows on or off; do any exist? */
+int mapi_dup_set(struct mapi_plan *p, int on);
+/* The period of a built plan (mapi_report()'s), UINT64_MAX without memory. */
+uint64_t mapi_period(const struct mapi_plan *p);
 
 /*
  * The balanced mapper (map_balance.c): replicas and blocks for the

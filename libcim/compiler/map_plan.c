@@ -79,6 +79,43 @@ static int geometry_ok(const struct cim_map_opts *o)
 				    o->cost.row_group && o->cost.adcs));
 }
 
+/*
+ * Duplicated windows cost cells: where arrays are short (a network one
+ * copy of which nearly fills the card) the replicas they take away can
+ * cost more than they save.  Balance again without them and keep the
+ * mapping with the shorter period (the one that fits).  0 or -ENOMEM.
+ */
+static int keep_faster(struct mapi_plan *p, uint32_t card)
+{
+	struct mapi_block *blocks = p->blocks;
+	uint32_t n_blocks = p->n_blocks, n_vtiles = p->n_vtiles;
+	uint32_t *replicas = malloc(p->qm->n_ops * sizeof(*replicas));
+	uint64_t with = n_vtiles <= card ? mapi_period(p) : UINT64_MAX, without;
+	int r;
+
+	if (!replicas)
+		return -ENOMEM;
+	memcpy(replicas, p->replicas, p->qm->n_ops * sizeof(*replicas));
+	p->blocks = NULL;
+	p->n_blocks = 0;
+	mapi_dup_set(p, 0);
+	r = mapi_balance(p);
+	without = !r && p->n_vtiles <= card ? mapi_period(p) : UINT64_MAX;
+	if (!r && without <= with && without != UINT64_MAX) {
+		free(blocks);
+		free(replicas);
+		return 0;
+	}
+	free(p->blocks);
+	p->blocks = blocks;
+	p->n_blocks = n_blocks;
+	p->n_vtiles = n_vtiles;
+	memcpy(p->replicas, replicas, p->qm->n_ops * sizeof(*replicas));
+	free(replicas);
+	mapi_dup_set(p, 1);
+	return r;
+}
+
 static int fail(struct cim_map_report *rep, int err, const char *msg)
 {
 	if (rep)
@@ -107,7 +144,9 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 	mapi_cost_init(p);
 	p->own_ops = malloc(qm->n_ops * sizeof(*p->own_ops));
 	p->own_w = calloc(qm->n_ops, sizeof(*p->own_w));
-	if (!p->own_ops || !p->own_w)
+	p->dup_w = calloc(qm->n_ops, sizeof(*p->dup_w));
+	p->orig_ops = qm->ops;
+	if (!p->own_ops || !p->own_w || !p->dup_w)
 		return fail(rep, -ENOMEM, "out of memory");
 	memcpy(p->own_ops, qm->ops, qm->n_ops * sizeof(*p->own_ops));
 	p->own_qm = *qm;
@@ -124,6 +163,8 @@ int mapi_plan_build(struct mapi_plan *p, const struct cim_qmodel *qm,
 		return fail(rep, r, r == -ENOMEM ? "out of memory" :
 				    "activations need an arena past 4 GiB");
 	r = o->objective == CIM_MAP_AREA ? mapi_place(p) : mapi_balance(p);
+	if (!r && mapi_dup_set(p, 1))
+		r = keep_faster(p, card);
 	if (r)
 		return fail(rep, r, "out of memory");
 	if (!p->n_blocks)
@@ -156,6 +197,7 @@ void mapi_plan_free(struct mapi_plan *p)
 	for (i = 0; p->own_w && i < p->own_qm.n_ops; i++)
 		free(p->own_w[i]);
 	free(p->own_w);
+	free(p->dup_w);
 	free(p->own_ops);
 	memset(p, 0, sizeof(*p));
 }

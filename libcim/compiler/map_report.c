@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "map_internal.h"
 
@@ -118,6 +119,14 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 	free(digital);
 	free(src);
 	return 0;
+}
+
+uint64_t mapi_period(const struct mapi_plan *p)
+{
+	struct cim_map_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	return timing(p, &rep) ? UINT64_MAX : rep.period_ps;
 }
 
 int mapi_report(const struct mapi_plan *p, struct cim_map_report *rep)

@@ -412,7 +412,8 @@ static void depthwise_runs_on_the_simd(void **state)
  * Small CONVs on the M1076 time model: a 1x1 CONV of 8 to 16 channels is
  * 8 rows x 32 cells, one phase of its MVM; 8 pixels side by side (64
  * rows x 256 cells, 2 phases) cost far less than 8 MVMs, so the mapper
- * duplicates the window, and a strided 3x3 after it too.  The image
+ * duplicates the window, and a strided 3x3 after it too, when the card
+ * has too few arrays for replicas to hide those MVMs.  The image
  * agrees with the qmodel reference (the same network without
  * duplication), and the MACs reported are the network's.
  */
@@ -434,7 +435,9 @@ static void small_convs_duplicate_windows(void **state)
 
 	(void)state;
 	for (wbits = 4; wbits <= 8; wbits += 4) {
+		/* two arrays: the replicas cannot make up for the fixed costs */
 		o.objective = CIM_MAP_THROUGHPUT;
+		o.max_tiles = 2;
 		qg_init(&m, &s, 8, 8, 8);
 		qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, wbits);
 		qg_conv(&m, 1, 16, 3, 2, 1, 1, 1, wbits);
