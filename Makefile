@@ -46,6 +46,8 @@ INITRD	:= $(B)/vm/initramfs.cpio.gz
 CIMC	:= $(B)/tools/cim-compile
 MODELS	:= tests/models
 VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
+# cim-compile --builtin dwnet: depthwise CONVs on the tile SIMD, replicas
+VM_CIMX	+= $(foreach w,int8 int4,$(B)/models/dwnet_$(w).cimx)
 
 .PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
 	check check-built unit vm-check test demo demo-built bench bench-built \
@@ -147,6 +149,10 @@ $(B)/models/m1076/digits_%.cimx: tools
 	$(CIMC) $(MODELS)/digits_$(word 1,$(subst _, ,$*)).onnx \
 		--calib $(MODELS)/digits_calib.bin --weights $(word 2,$(subst _, ,$*)) \
 		-o $@
+
+$(B)/models/dwnet_%.cimx: tools
+	@mkdir -p $(dir $@)
+	$(CIMC) --builtin dwnet --weights $* --preset small -o $@
 
 $(B)/models/digits_%.cimx: tools
 	@mkdir -p $(dir $@)

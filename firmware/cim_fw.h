@@ -45,6 +45,8 @@ struct cim_card_params {
 	uint32_t link_mb_s;		/* host DMA bandwidth, MB/s */
 	uint32_t program_row_ns;	/* program + verify one row of cells */
 	uint32_t sched_naive;		/* 1: one layer at a time */
+	uint32_t simd_lanes;		/* int8 multiply-add lanes per tile SIMD */
+	uint32_t simd_mhz;		/* tile SIMD clock (0: SIMD CONV free) */
 
 	/*
 	 * Analog array model (firmware/model/, docs/analog-model.md).

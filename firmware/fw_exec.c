@@ -61,6 +61,34 @@ static void fw_im2col(struct fw_xctx *xc, const struct cim_image_op *op,
 }
 
 /*
+ * The patch vector of the D output pixels from (oy, ox0) of a CONV with
+ * duplicated windows (dup_w D, one group): kh rows of Wp input columns.
+ */
+static void fw_patch(struct fw_xctx *xc, const struct cim_image_op *op,
+		     const struct cim_image_tensor *in, const int8_t *x,
+		     uint32_t oy, uint32_t ox0)
+{
+	uint32_t Wp = (op->dup_w - 1) * op->stride_w +
+		      (op->kernel_w - 1) * op->dil_w + 1;
+	uint32_t ky, px, C = in->c;
+	int32_t iy, ix;
+	int8_t *dst = xc->col;
+
+	for (ky = 0; ky < op->kernel_h; ky++) {
+		iy = fw_win_at(oy, ky, op->stride_h, op->dil_h, op->pad_top);
+		for (px = 0; px < Wp; px++, dst += C) {
+			ix = (int32_t)(ox0 * op->stride_w + px) -
+			     (int32_t)op->pad_left;
+			if (iy < 0 || ix < 0 || (uint32_t)iy >= in->h ||
+			    (uint32_t)ix >= in->w)
+				memset(dst, (int8_t)op->in0_zp, C);
+			else
+				memcpy(dst, x + ((size_t)iy * in->w + ix) * C, C);
+		}
+	}
+}
+
+/*
  * One block's MVM on its array for input vector x (K long), added into
  * xc->acc.  Group j of the block sees rows j * rows.. and columns
  * j * outs * cpw.. of the MVM; the other groups' cells there are erased.
@@ -95,7 +123,7 @@ static void fw_block(struct cim_fw *fw, struct fw_xctx *xc,
 		     const uint8_t *plan, const struct cim_fw_slot *s,
 		     const struct cim_image_op *op,
 		     const struct cim_image_block *b, uint32_t Kg, uint32_t Ng,
-		     const int8_t *x)
+		     uint32_t Nr, const int8_t *x)
 {
 	const int32_t *wzp = op->wbits == 4 ?
 			     cim_image_param(plan, op->wzp_offset) : NULL;
@@ -138,10 +166,37 @@ static void fw_block(struct cim_fw *fw, struct fw_xctx *xc,
 			if (cpw == 2)	/* w = 16 * hi + lo - 128 */
 				acc[n] += 16 * (uint32_t)cs[2 * o] +
 					  (uint32_t)cs[2 * o + 1] - 128 * xsum;
-			else		/* w = q - wzp[n] */
+			else		/* w = q - wzp[n % Nr] */
 				acc[n] += (uint32_t)cs[o] -
-					  (uint32_t)wzp[n] * xsum;
+					  (uint32_t)wzp[n < Nr ? n : n % Nr] *
+					  xsum;
 		}
+	}
+}
+
+/*
+ * SIMD CONV (CIM_OPF_SIMD): acc += W x on the tile's SIMD lanes, the
+ * weights read from the params blob rather than driven through arrays.
+ */
+static void fw_simd_dot(const uint8_t *plan, const struct cim_image_op *op,
+			uint32_t Kg, uint32_t Ng, uint32_t N, const int8_t *x,
+			int32_t *acc)
+{
+	const int8_t *w = (const int8_t *)cim_image_param(plan,
+							   op->weights_offset);
+	const int32_t *wzp = op->wbits == 4 ?
+			     cim_image_param(plan, op->wzp_offset) : NULL;
+	uint32_t n, k, sum;
+	const int8_t *xg;
+	int32_t z;
+
+	for (n = 0; n < N; n++, w += Kg) {
+		xg = x + (n / Ng) * Kg;
+		z = wzp ? wzp[n] : 0;
+		sum = 0;
+		for (k = 0; k < Kg; k++)
+			sum += (uint32_t)(xg[k] * (w[k] - z));
+		acc[n] = (int32_t)((uint32_t)acc[n] + sum);
 	}
 }
 
@@ -162,29 +217,42 @@ static void fw_op_mvm(struct cim_fw *fw, struct fw_xctx *xc,
 		     op->kernel_h * op->kernel_w * in->c :
 		     (uint32_t)cim_tensor_size(in);
 	uint32_t R = op->replicas ? op->replicas : 1, per = op->block_count / R;
+	uint32_t D = op->dup_w > 1 ? op->dup_w : 1, Nx = N * D, d, npx;
 	uint32_t oy, ox, n, i, p = 0, first;
 
+	if (D > 1)	/* duplicated windows: the patch vector */
+		K = op->kernel_h * in->c * ((D - 1) * op->stride_w +
+					    (op->kernel_w - 1) * op->dil_w + 1);
 	for (oy = 0; oy < out->h; oy++) {
 		if (!xc->lane)
 			fw_progress(fw, 1);
-		for (ox = 0; ox < out->w; ox++) {
-			if (op->type == CIM_OP_CONV) {
+		for (ox = 0; ox < out->w; ox += D) {
+			if (D > 1) {
+				fw_patch(xc, op, in, in0, oy, ox);
+				x = xc->col;
+			} else if (op->type == CIM_OP_CONV) {
 				fw_im2col(xc, op, in, in0, oy, ox);
 				x = xc->col;
 			}
-			for (n = 0; n < N; n++)
-				xc->acc[n] = bias[n];
+			for (n = 0; n < Nx; n++)
+				xc->acc[n] = bias[n % N];
+			if (op->flags & CIM_OPF_SIMD)
+				fw_simd_dot(plan, op, K / G, N / G, N, x,
+					    xc->acc);
 			/* pixel p on replica p % R (an FC has one pixel) */
 			first = op->block_first + (p++ % R) * per;
 			for (i = 0; i < per; i++)
 				fw_block(fw, xc, plan, s, op, &blocks[first + i],
-					 K / G, N / G, x);
-			for (n = 0; n < N; n++)
-				y[n] = cim_requant_out(xc->acc[n], mult[n],
-						       shift[n], op->out_zp,
-						       op->act_min,
-						       op->act_max);
-			y += N;
+					 K / G, Nx / G, N, x);
+			/* pixels past the row's end: computed, dropped */
+			npx = out->w - ox < D ? out->w - ox : D;
+			for (d = 0; d < npx; d++, y += N)
+				for (n = 0; n < N; n++)
+					y[n] = cim_requant_out(xc->acc[d * N + n],
+							       mult[n], shift[n],
+							       op->out_zp,
+							       op->act_min,
+							       op->act_max);
 		}
 	}
 }

@@ -28,6 +28,8 @@ void fw_charge_program(struct cim_fw *fw, uint32_t rows);
 /* picoseconds of one MVM over rows x cols cells of a tile */
 uint64_t fw_mvm_ps(const struct cim_fw *fw, uint32_t rows, uint32_t cols);
 uint64_t fw_simd_ps(const struct cim_fw *fw, uint64_t elems);
+uint64_t fw_simd_mac_ps(const struct cim_fw *fw, uint64_t pixels, uint32_t N,
+			uint32_t Kg);
 uint64_t fw_xfer_ps(const struct cim_fw *fw, uint64_t bytes);
 
 /* fw_dma.c: plain bus transfers, charged to the clock; 0 or -1 */

@@ -121,6 +121,13 @@ static uint64_t fw_row_ready(const struct fw_sched *sc, const uint8_t *plan,
 	return sc->ready[sc->band0[t] + (sc->fine ? row : 0)];
 }
 
+/* FC and CONV run on arrays, but a SIMD CONV on its input's SIMD units. */
+static int fw_on_arrays(const struct cim_image_op *op)
+{
+	return (op->type == CIM_OP_FC || op->type == CIM_OP_CONV) &&
+	       !(op->flags & CIM_OPF_SIMD);
+}
+
 void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 {
 	const struct cim_image_header *h = (const void *)plan;
@@ -152,7 +159,7 @@ void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 	sc->src[0] = FW_HOME_HOST;
 	for (i = 0; i < h->n_ops; i++, op++) {
 		in0 = sc->home[op->in0];
-		if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV) {
+		if (fw_on_arrays(op)) {
 			sc->home[i + 1] = (uint16_t)
 				cim_image_blocks(plan)[op->block_first].vtile;
 			sc->src[i + 1] = (uint16_t)i;
@@ -305,12 +312,16 @@ static uint64_t fw_simd_elems(const struct cim_image_op *op,
 	}
 }
 
-/* elems of SIMD work on tile vt from `at`; returns when done. */
+/*
+ * elems of SIMD work, plus mac_ps of a SIMD CONV's multiply-adds, on
+ * tile vt from `at`; returns when done.
+ */
 static uint64_t fw_sched_simd(struct cim_fw *fw, const struct cim_fw_slot *s,
-			      uint32_t vt, uint64_t at, uint64_t elems)
+			      uint32_t vt, uint64_t at, uint64_t elems,
+			      uint64_t mac_ps)
 {
 	struct fw_sched *sc = &fw->sched;
-	uint64_t w = fw_simd_ps(fw, elems);
+	uint64_t w = fw_simd_ps(fw, elems) + mac_ps;
 
 	fw_tele_simd(fw, s, vt, elems, w);
 	if (sc->dry) {
@@ -336,7 +347,9 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 	struct fw_sched *sc = &fw->sched;
 	uint32_t R = fw_op_replicas(op), per = op->block_count / R;
 	uint32_t cpw = op->wbits / 4, i, vt, r, home, n;
-	uint32_t p0 = r0 * out->w, p1 = r1 * out->w;
+	/* MVMs: one per pixel, or per run of dup_w pixels of a row */
+	uint32_t D = op->dup_w > 1 ? op->dup_w : 1, wq = (out->w + D - 1) / D;
+	uint32_t p0 = r0 * wq, p1 = r1 * wq;
 	uint64_t done = 0, rdone, at, end, w, macs, elems;
 	struct cim_tile_stats *ts;
 
@@ -360,7 +373,7 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			sc->psum[b[i].vtile] += b[i].g_count * b[i].outs;
 		}
 		rdone = 0;
-		elems += (uint64_t)n * out->c;	/* requantization */
+		elems += (uint64_t)n * D * out->c;	/* requantization */
 		for (i = 0; i < per; i++) {
 			vt = b[i].vtile;
 			ts = fw_tile_stats(fw, s, vt);
@@ -395,7 +408,7 @@ static uint64_t fw_sched_mvm(struct cim_fw *fw, const uint8_t *plan,
 			sc->psum[vt] = 0;
 			rdone = FW_MAX(rdone, end);
 		}
-		end = fw_sched_simd(fw, s, home, rdone, elems);
+		end = fw_sched_simd(fw, s, home, rdone, elems, 0);
 		done = FW_MAX(done, end);
 	}
 	return done;
@@ -414,9 +427,11 @@ static uint64_t fw_sched_digital(struct cim_fw *fw, const uint8_t *plan,
 	const struct cim_image_tensor *out = &t[op->out];
 	struct fw_sched *sc = &fw->sched;
 	uint32_t R = fw_spread_n(sc, plan, op->out), r, n, vt;
-	uint32_t p0 = r0 * out->w, p1 = r1 * out->w;
-	uint64_t done = 0, at, at1;
+	uint32_t p0 = r0 * out->w, p1 = r1 * out->w, Kg = 0;
+	uint64_t done = 0, at, at1, mac;
 
+	if (op->type == CIM_OP_CONV)	/* a SIMD CONV: Kg taps an output */
+		Kg = op->kernel_h * op->kernel_w * (t[op->in0].c / op->groups);
 	for (r = 0; r < R; r++) {
 		n = R == 1 ? p1 - p0 : fw_rep_pix(p0, p1, R, r);
 		if (!n)
@@ -431,9 +446,10 @@ static uint64_t fw_sched_digital(struct cim_fw *fw, const uint8_t *plan,
 					  r1 - r0, vt, n, p1 - p0, xfer);
 			at = FW_MAX(at, at1);
 		}
+		mac = Kg ? fw_simd_mac_ps(fw, n, out->c, Kg) : 0;
 		at = fw_sched_simd(fw, s, vt, at,
 				   fw_simd_elems(op, &t[op->in0],
-						 (uint64_t)n * out->c));
+						 (uint64_t)n * out->c), mac);
 		done = FW_MAX(done, at);
 	}
 	return done;
@@ -449,7 +465,7 @@ static uint64_t fw_sched_band(struct cim_fw *fw, const uint8_t *plan,
 	const struct fw_sched *sc = &fw->sched;
 	uint32_t r0 = sc->fine ? band : 0, r1 = sc->fine ? band + 1 : out->h;
 
-	if (op->type == CIM_OP_FC || op->type == CIM_OP_CONV)
+	if (fw_on_arrays(op))
 		return fw_sched_mvm(fw, plan, s, op, r0, r1, xfer);
 	return fw_sched_digital(fw, plan, s, op, r0, r1, xfer);
 }

@@ -88,6 +88,22 @@ uint64_t fw_simd_ps(const struct cim_fw *fw, uint64_t elems)
 	return elems * fw->p.simd_ps_per_elem;
 }
 
+/*
+ * Multiply-adds of a SIMD CONV (uapi/cim_image.h, CIM_OPF_SIMD): the
+ * lanes take `lanes` output channels of a pixel at once, one tap a clock
+ * cycle, so a pixel costs ceil(N / lanes) * Kg cycles.
+ */
+uint64_t fw_simd_mac_ps(const struct cim_fw *fw, uint64_t pixels, uint32_t N,
+			uint32_t Kg)
+{
+	uint32_t lanes = fw->p.simd_lanes ? fw->p.simd_lanes : 1;
+	uint64_t cycles = pixels * ((N + lanes - 1) / lanes) * Kg;
+
+	if (!fw->p.simd_mhz)
+		return 0;
+	return fw_div_u64_u32(cycles * 1000000, fw->p.simd_mhz);
+}
+
 uint64_t fw_xfer_ps(const struct cim_fw *fw, uint64_t bytes)
 {
 	return (uint64_t)fw->p.xfer_fixed_ns * 1000 +

@@ -62,8 +62,13 @@ static void usage(FILE *f)
 		"  --tiles N          arrays of the card (default: the preset's)\n"
 		"  --rows R, --cols C cells per array (default: the preset's)\n"
 		"  --no-pack          one block per array, no diagonal packing\n"
-		"  --builtin NAME     compile a built-in FC model (mlp2, tiny) instead\n"
-		"                     of an ONNX file\n");
+		"  --no-simd-conv     grouped convolutions on arrays only, never on\n"
+		"                     the tile SIMD\n"
+		"  --no-dup           one output pixel per convolution MVM (no\n"
+		"                     duplicated windows)\n"
+		"  --builtin NAME     compile a built-in model instead of an ONNX file:\n"
+		"                     the FC models mlp2, tiny, or dwnet (depthwise-\n"
+		"                     separable convolutions, pseudo-random weights)\n");
 }
 
 static int parse(int argc, char **argv, struct compile_opts *o, char *err,
@@ -88,6 +93,14 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 		}
 		if (!strcmp(a, "--no-pack")) {
 			o->flags |= CIM_MAP_NO_PACK;
+			continue;
+		}
+		if (!strcmp(a, "--no-simd-conv")) {
+			o->flags |= CIM_MAP_NO_SIMD_CONV;
+			continue;
+		}
+		if (!strcmp(a, "--no-dup")) {
+			o->flags |= CIM_MAP_NO_DUP;
 			continue;
 		}
 		if (a[0] != '-') {
@@ -400,9 +413,11 @@ int main(int argc, char **argv)
 	mo.objective = o.objective;
 	mo.batch = o.batch;
 	snprintf(opts, sizeof(opts),
-		 "weights=int%u tiles=%u rows=%u cols=%u%s objective=%s batch=%u preset=%s",
+		 "weights=int%u tiles=%u rows=%u cols=%u%s%s%s objective=%s batch=%u preset=%s",
 		 o.wbits, mo.max_tiles, mo.geom.tile_rows, mo.geom.tile_cols,
 		 o.flags & CIM_MAP_NO_PACK ? " no-pack" : "",
+		 o.flags & CIM_MAP_NO_SIMD_CONV ? " no-simd-conv" : "",
+		 o.flags & CIM_MAP_NO_DUP ? " no-dup" : "",
 		 o.objective == CIM_MAP_THROUGHPUT ? "throughput" :
 		 o.objective == CIM_MAP_LATENCY ? "latency" : "area", o.batch,
 		 o.preset);

@@ -28,6 +28,8 @@ int compile_builtin(const char *name, uint32_t wbits, struct cim_qmodel **qm,
 	size_t nw = 0, at = 0, k;
 	uint32_t i, n;
 
+	if (!strcmp(name, "dwnet"))
+		return compile_builtin_dw(wbits, qm, ctx);
 	if (cimctl_model_builtin(name, &m))
 		return -ENOENT;
 	for (i = 0; i < m.desc.n_layers; i++) {

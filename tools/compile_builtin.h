@@ -17,6 +17,9 @@
 int compile_builtin(const char *name, uint32_t wbits, struct cim_qmodel **qm,
 		    void **ctx);
 
+/* --builtin dwnet (compile_builtin_dw.c): as compile_builtin(). */
+int compile_builtin_dw(uint32_t wbits, struct cim_qmodel **qm, void **ctx);
+
 /*
  * cim-compile --report: print the predicted fps and job time at batch 1,
  * 8 and 16 of a compiled model on the userspace card "sim:PRESET"

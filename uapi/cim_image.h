@@ -34,11 +34,12 @@
 
 #define CIM_IMAGE_MAGIC		0x494d4943u	/* "CIMI" */
 #define CIM_IMAGE_VERSION_MAJOR	2
-#define CIM_IMAGE_VERSION_MINOR	1	/* 1: LUT, MUL and SLICE ops */
+#define CIM_IMAGE_VERSION_MINOR	2	/* 1: LUT, MUL and SLICE ops; 2: CONV on the SIMD */
 
 #define CIM_IMAGE_MAX_VTILES	256	/* virtual tiles (arrays) per image */
 #define CIM_TENSOR_NONE		0xffffffffu
 #define CIM_IMAGE_MAX_REPLICAS	64	/* copies of one op's weights */
+#define CIM_IMAGE_MAX_DUP	64	/* output pixels of one CONV MVM */
 
 /* Op types.  Semantics: docs/image-format.md and the comments below. */
 #define CIM_OP_FC		1	/* y = requant(W x + b), W on arrays */
@@ -57,6 +58,7 @@
 
 /* Op flags. */
 #define CIM_OPF_COUNT_PAD	0x1	/* AVGPOOL: padding counts, as in0_zp */
+#define CIM_OPF_SIMD		0x2	/* CONV: on the tile SIMD, no blocks (2.2) */
 
 struct cim_image_header {
 	uint32_t magic;
@@ -152,6 +154,33 @@ struct cim_image_tensor {
  * p % R only; an FC by replica 0.  Results do not depend on R (every
  * replica holds the same weights); R lets the card work on R pixels at
  * once on different arrays.
+ *
+ * SIMD CONV (flag CIM_OPF_SIMD, version 2.2): the same CONV, computed
+ * digitally by the tile SIMD instead of on arrays: no blocks
+ * (block_first, block_count and replicas 0), the weights as N x Kg int8
+ * values v at weights_offset in the params blob (output n's Kg values
+ * from n * Kg, the group's rows in im2col order; the run padded to a
+ * multiple of 4 bytes); W[k][n] = v (wbits 8) or v - wzp[n] (wbits 4).
+ * acc and y as above, wrapping 32-bit sums.  For depthwise and small
+ * grouped convolutions, whose block-diagonal matrices fill little of an
+ * array's row groups and ADC passes.
+ *
+ * Duplicated windows (CONV on arrays, groups 1, dup_w = D from 2 to
+ * CIM_IMAGE_MAX_DUP, version 2.2): one MVM computes D horizontally
+ * adjacent output pixels from their shared input patch.  Output pixels
+ * of a row go in runs ox0 = 0, D, 2D, ...; a run's patch is Wp = (D - 1)
+ * * stride_w + (kw - 1) * dil_w + 1 input columns wide, and its vector
+ * has K' = kh * Wp * C rows: row (ky * Wp + px) * C + ci holds
+ * in0[iy][ix0 + px][ci] with ix0 = ox0 * stride_w - pad_left (in0_zp
+ * outside in0).  The blocks cover a K' x N' matrix, N' = D * N, whose
+ * column d * N + n is output n of pixel ox0 + d: the kernel shifted by d
+ * * stride_w patch columns, zero elsewhere.  For each n' < N', acc[n'] =
+ * bias[n' % N] + sum_k x'[k] * W'[k][n'] (wbits 4: W' = q - wzp[n' % N]),
+ * and pixel ox0 + d, if below Wo, gets y[n] from acc[d * N + n] with
+ * mult[n] and shift[n] (columns past Wo are computed and dropped).
+ * Replicas take runs: run q = oy * ceil(Wo / D) + ox0 / D is computed by
+ * replica q % R.  More MACs per MVM where one pixel's block fills few of
+ * the row groups and ADC passes an MVM pays for.
  */
 struct cim_image_op {
 	uint16_t type;		/* CIM_OP_* */
@@ -198,7 +227,8 @@ struct cim_image_op {
 	uint32_t replicas;
 	uint32_t lut_offset;	/* LUT: 256 int32 in the params blob (2.1) */
 	uint32_t chan_first;	/* SLICE: first channel taken (2.1) */
-	uint32_t reserved[2];	/* must be 0 */
+	uint32_t weights_offset;	/* SIMD CONV: N x Kg int8 in params (2.2) */
+	uint32_t dup_w;		/* CONV: output pixels per MVM (0, 1: one) (2.2) */
 };
 
 /*

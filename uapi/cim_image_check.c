@@ -154,6 +154,26 @@ static int cim_check_blocks(const void *img, uint32_t opi,
 	return 0;
 }
 
+/*
+ * A CONV the tile SIMD computes (version 2.2): no blocks, its N x Kg
+ * weight bytes inside the params blob.
+ */
+static int cim_check_simd_conv(const void *img, const struct cim_image_op *op,
+			       uint32_t Kg, uint32_t N, const char **why)
+{
+	const struct cim_image_header *h = (const struct cim_image_header *)img;
+	uint64_t words = ((uint64_t)Kg * N + 3) / 4;
+
+	if (h->version_minor < 2)
+		CIM_IMG_FAIL("SIMD CONV needs image version 2.2");
+	if (op->block_first || op->block_count || op->replicas)
+		CIM_IMG_FAIL("SIMD CONV with weight blocks");
+	if (words > 0xffffffffu ||
+	    !cim_params_ok(h, op->weights_offset, (uint32_t)words))
+		CIM_IMG_FAIL("SIMD CONV weights outside params");
+	return 0;
+}
+
 /* Does tensor a's arena range overlap tensor b's? */
 int cim_tensors_overlap(const struct cim_image_tensor *a,
 			const struct cim_image_tensor *b)
@@ -196,15 +216,12 @@ int cim_check_window(const struct cim_image_op *op,
 /* Fields an op type does not use must be zero. */
 int cim_op_unused_zero(const struct cim_image_op *op)
 {
-	uint32_t i, mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
+	uint32_t mvm = op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
 	uint32_t win = op->type == CIM_OP_CONV || op->type == CIM_OP_MAXPOOL ||
 		       op->type == CIM_OP_AVGPOOL;
 	uint32_t resc = op->type == CIM_OP_ADD || op->type == CIM_OP_CONCAT;
 	uint32_t two = resc || op->type == CIM_OP_MUL;
 
-	for (i = 0; i < sizeof(op->reserved) / sizeof(op->reserved[0]); i++)
-		if (op->reserved[i])
-			return 0;
 	if (!mvm && (op->wbits || op->block_first || op->block_count ||
 		     op->bias_offset || op->mult_offset || op->shift_offset ||
 		     op->wzp_offset))
@@ -227,6 +244,10 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 		return 0;
 	if (op->type != CIM_OP_ADD && op->left_shift)
 		return 0;
+	if (!(op->flags & CIM_OPF_SIMD) && op->weights_offset)
+		return 0;
+	if (op->dup_w && (op->type != CIM_OP_CONV || (op->flags & CIM_OPF_SIMD)))
+		return 0;
 	if ((op->type != CIM_OP_LUT && op->lut_offset) ||
 	    (op->type != CIM_OP_SLICE && op->chan_first))
 		return 0;
@@ -235,7 +256,8 @@ int cim_op_unused_zero(const struct cim_image_op *op)
 	if (!mvm && op->replicas)
 		return 0;
 	if (op->flags & ~(uint32_t)(op->type == CIM_OP_AVGPOOL ?
-				    CIM_OPF_COUNT_PAD : 0))
+				    CIM_OPF_COUNT_PAD :
+				    op->type == CIM_OP_CONV ? CIM_OPF_SIMD : 0))
 		return 0;
 	return 1;
 }
@@ -334,11 +356,30 @@ static int cim_check_op(const void *img, uint32_t i,
 			if (!G || in0->c % G || N % G)
 				CIM_IMG_FAIL("groups do not divide the channels");
 			K = op->kernel_h * op->kernel_w * in0->c;
+			if (op->dup_w > 1) {
+				uint64_t kd;
+
+				if (h->version_minor < 2 || G != 1 ||
+				    op->dup_w > CIM_IMAGE_MAX_DUP)
+					CIM_IMG_FAIL("bad duplicated window");
+				/* the patch vector and the D pixels' outputs */
+				kd = (uint64_t)op->kernel_h * in0->c *
+					((op->dup_w - 1) * op->stride_w +
+					 (op->kernel_w - 1) * op->dil_w + 1);
+
+				if (kd > lim->max_vector ||
+				    (uint64_t)N * op->dup_w > lim->max_vector)
+					CIM_IMG_FAIL("op vector length out of range");
+				K = (uint32_t)kd;
+				N *= op->dup_w;
+			}
 		}
 		if (K > lim->max_vector || N > lim->max_vector)
 			CIM_IMG_FAIL("op vector length out of range");
-		if (cim_check_requant(img, op, N, why))
+		if (cim_check_requant(img, op, out->c, why))
 			return -1;
+		if (op->flags & CIM_OPF_SIMD)
+			return cim_check_simd_conv(img, op, K / G, N, why);
 		return cim_check_blocks(img, i, K, N, G, lim, st, why);
 	case CIM_OP_MAXPOOL:
 	case CIM_OP_AVGPOOL:

@@ -276,6 +276,8 @@ void cim_hal_params(struct cim_hal *h, struct cim_card_params *p)
 	p->xfer_ps_per_byte = mcu_param(MCU_PARAM_XFER_PS);
 	p->xfer_fixed_ns = mcu_param(MCU_PARAM_XFER_FIXED_NS);
 	p->sched_naive = mcu_param(MCU_PARAM_SCHED_NAIVE);
+	p->simd_lanes = mcu_param(MCU_PARAM_SIMD_LANES);
+	p->simd_mhz = mcu_param(MCU_PARAM_SIMD_MHZ);
 }
 
 uint64_t cim_hal_clock_now(struct cim_hal *h)

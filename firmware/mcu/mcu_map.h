@@ -71,6 +71,8 @@
 #define MCU_PARAM_XFER_PS	0x1c
 #define MCU_PARAM_XFER_FIXED_NS	0x20
 #define MCU_PARAM_SCHED_NAIVE	0x24
+#define MCU_PARAM_SIMD_LANES	0x28
+#define MCU_PARAM_SIMD_MHZ	0x2c
 
 #define MCU_CLOCK_BASE		0x10003000ul	/* 64-bit, ns */
 

@@ -14,14 +14,16 @@ static const struct cim_model_preset model_presets[] = {
 		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 128,
 		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
 		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
-		     .program_row_ns = 10000 }, 1024 },
+		     .program_row_ns = 10000, .simd_lanes = 16,
+		     .simd_mhz = 500 }, 1024 },
 	/* small: 8 tiles of 256x256, for fast VM tests */
 	{ "small", { .tiles = 8, .rows = 256, .cols = 256, .cell_bits = 4,
 		     .adc_bits = 8, .act_bits = 8, .mvm_ns = 1000,
 		     .mvm_fixed_ns = 100, .row_group = 128, .adcs = 32,
 		     .simd_ps_per_elem = 1000, .xfer_ps_per_byte = 63,
 		     .xfer_fixed_ns = 20, .link_mb_s = 2000,
-		     .program_row_ns = 10000 }, 64 },
+		     .program_row_ns = 10000, .simd_lanes = 16,
+		     .simd_mhz = 500 }, 64 },
 };
 
 const struct cim_model_preset *cim_model_preset(const char *name)

@@ -70,7 +70,7 @@ struct cim_sim_config {
 	 * for none.  Keys and meanings are cim_vcard.ko's module parameters
 	 * (docs/vcard.md), with the same defaults: tiles rows cols adc_bits
 	 * mvm_ns link_mb_s plan_kb program_row_ns simd_ps arena_kb
-	 * mvm_fixed_ns row_group adcs xfer_ps xfer_fixed_ns
+	 * mvm_fixed_ns row_group adcs xfer_ps xfer_fixed_ns simd_lanes simd_mhz
 	 * schedule=pipelined|naive analog seed spare_cols prog_tol_q8
 	 * pulse_cap pulse_ns read_noise_q8 drift_ppm gain_sigma_ppm
 	 * offset_q8 adc_fs_sigma_q4 adc_cal_sigma_q4 weak_col_ppm weak_col

@@ -27,7 +27,7 @@ static const struct sim_key {
 	{ "simd_ps", offsetof(struct cim_card_params, simd_ps_per_elem), 0 },
 	SIM_GEOM(mvm_fixed_ns), SIM_GEOM(row_group), SIM_GEOM(adcs),
 	{ "xfer_ps", offsetof(struct cim_card_params, xfer_ps_per_byte), 0 },
-	SIM_GEOM(xfer_fixed_ns),
+	SIM_GEOM(xfer_fixed_ns), SIM_GEOM(simd_lanes), SIM_GEOM(simd_mhz),
 	SIM_KNOB(seed), SIM_KNOB(spare_cols), SIM_KNOB(prog_tol_q8),
 	SIM_KNOB(pulse_cap), SIM_KNOB(pulse_ns), SIM_KNOB(read_noise_q8),
 	SIM_KNOB(drift_ppm), SIM_KNOB(gain_sigma_ppm), SIM_KNOB(offset_q8),

@@ -27,6 +27,7 @@ MODULE_PARM_DESC(preset, "Card model: m1076 (76 tiles of 1024x1024) or small (8 
 static unsigned int tiles, rows, cols, adc_bits, mvm_ns, link_mb_s, plan_kb;
 static unsigned int program_row_ns, simd_ps, arena_kb = 4096;
 static unsigned int mvm_fixed_ns, row_group, adcs, xfer_ps, xfer_fixed_ns;
+static unsigned int simd_lanes, simd_mhz;
 static char *sched_mode = "pipelined";
 module_param(tiles, uint, 0444);
 MODULE_PARM_DESC(tiles, "Flash tiles (0 = preset)");
@@ -58,6 +59,10 @@ module_param(xfer_ps, uint, 0444);
 MODULE_PARM_DESC(xfer_ps, "Modeled tile-to-tile transfer time per byte, ps (0 = preset)");
 module_param(xfer_fixed_ns, uint, 0444);
 MODULE_PARM_DESC(xfer_fixed_ns, "Modeled latency of one tile-to-tile transfer, ns (0 = preset)");
+module_param(simd_lanes, uint, 0444);
+MODULE_PARM_DESC(simd_lanes, "Int8 multiply-add lanes of a tile's SIMD unit (0 = preset)");
+module_param(simd_mhz, uint, 0444);
+MODULE_PARM_DESC(simd_mhz, "Clock of a tile's SIMD unit, MHz (0 = preset)");
 module_param_named(schedule, sched_mode, charp, 0444);
 MODULE_PARM_DESC(schedule, "Tile schedule: pipelined (default) or naive (one layer at a time)");
 
@@ -203,6 +208,8 @@ static int vcard_pick_params(struct cim_hal *vc)
 	VCARD_OVERRIDE(p->adcs, adcs);
 	VCARD_OVERRIDE(p->xfer_ps_per_byte, xfer_ps);
 	VCARD_OVERRIDE(p->xfer_fixed_ns, xfer_fixed_ns);
+	VCARD_OVERRIDE(p->simd_lanes, simd_lanes);
+	VCARD_OVERRIDE(p->simd_mhz, simd_mhz);
 	if (!strcmp(sched_mode, "naive")) {
 		p->sched_naive = 1;
 	} else if (strcmp(sched_mode, "pipelined")) {

@@ -317,8 +317,7 @@ static int digital_work(struct balancer *bl)
 		src[k + 1] = op->type == CIM_OP_EXIT ? UINT32_MAX : src[op->in0];
 		if (src[op->in0] != UINT32_MAX)
 			bl->sh[src[op->in0]].simd_item +=
-				mapi_digital_elems(qm, k) *
-				bl->p->cost.simd_ps_per_elem;
+				mapi_digital_ps(bl->p, k);
 	}
 	free(src);
 	return 0;

@@ -58,6 +58,12 @@ void mapi_op_dims(const struct cim_qmodel *qm, uint32_t i, uint32_t *K,
 	*G = op->type == CIM_OP_CONV ? op->groups : 1;
 	*K = op->type == CIM_OP_CONV ? op->kernel_h * op->kernel_w * in->c :
 				       (uint32_t)cim_tensor_size(in);
+	if (op->type == CIM_OP_CONV && op->dup_w > 1) {
+		/* duplicated windows: patch rows, dup_w pixels' outputs */
+		*K = op->kernel_h * in->c * ((op->dup_w - 1) * op->stride_w +
+					     (op->kernel_w - 1) * op->dil_w + 1);
+		*N *= op->dup_w;
+	}
 }
 
 /* Unused fields of the op, as cim_op_unused_zero() sees them in an image. */

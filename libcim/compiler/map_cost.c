@@ -24,11 +24,13 @@ static const struct map_preset presets[] = {
 	{ "m1076", 76, 1024, 1024,
 	  { .mvm_ns = 4000, .mvm_fixed_ns = 100, .row_group = 128,
 	    .adcs = 128, .adc_bits = 8, .simd_ps_per_elem = 1000,
-	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20 } },
+	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20, .simd_lanes = 16,
+	    .simd_mhz = 500 } },
 	{ "small", 8, 256, 256,
 	  { .mvm_ns = 1000, .mvm_fixed_ns = 100, .row_group = 128,
 	    .adcs = 32, .adc_bits = 8, .simd_ps_per_elem = 1000,
-	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20 } },
+	    .xfer_ps_per_byte = 63, .xfer_fixed_ns = 20, .simd_lanes = 16,
+	    .simd_mhz = 500 } },
 };
 
 int cim_map_preset(const char *name, struct cim_map_opts *o)
@@ -95,7 +97,12 @@ uint32_t mapi_pixels(const struct cim_qmodel *qm, uint32_t i)
 	const struct cim_image_op *op = &qm->ops[i].op;
 	const struct cim_image_tensor *t = &qm->tensors[i + 1].shape;
 
-	return op->type == CIM_OP_CONV ? t->h * t->w : 1;
+	if (op->type != CIM_OP_CONV)
+		return 1;
+	/* duplicated windows: one MVM per run of dup_w pixels of a row */
+	if (op->dup_w > 1)
+		return t->h * ((t->w + op->dup_w - 1) / op->dup_w);
+	return t->h * t->w;
 }
 
 /* SIMD elements per item of a non-MVM op (fw_sched.c's fw_simd_elems). */

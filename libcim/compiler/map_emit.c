@@ -49,6 +49,26 @@ static void put_array(uint8_t *params, uint32_t *at, const int32_t *v,
 	*at += n * 4;
 }
 
+/* A SIMD CONV: requantization arrays, then its weights as bytes. */
+static void put_simd_conv(const struct mapi_plan *p, uint32_t i,
+			  uint8_t *params, uint32_t *at, struct cim_image_op *op)
+{
+	const struct cim_qop *q = &p->qm->ops[i];
+	uint32_t K, N, G, n;
+
+	mapi_op_dims(p->qm, i, &K, &N, &G);
+	op->replicas = 0;
+	put_array(params, at, q->bias, N, &op->bias_offset);
+	put_array(params, at, q->mult, N, &op->mult_offset);
+	put_array(params, at, q->shift, N, &op->shift_offset);
+	if (op->wbits == 4)
+		put_array(params, at, q->wzp, N, &op->wzp_offset);
+	n = K / G * N;
+	memcpy(params + *at, q->weights, n);
+	op->weights_offset = *at;
+	*at += (n + 3) & ~3u;
+}
+
 /* Ops with their block runs and params; returns nothing to fail on. */
 static void put_ops(const struct mapi_plan *p, uint8_t *img)
 {
@@ -68,6 +88,10 @@ static void put_ops(const struct mapi_plan *p, uint8_t *img)
 		op->lut_offset = 0;
 		if (op->type == CIM_OP_LUT)
 			put_array(params, &at, q->lut, 256, &op->lut_offset);
+		if (mapi_is_simd_conv(op)) {
+			put_simd_conv(p, i, params, &at, op);
+			continue;
+		}
 		if (!mapi_is_mvm(op))
 			continue;
 		op->block_first = b;

@@ -32,6 +32,16 @@ struct mapi_plan {
 	uint32_t n_vtiles;
 	uint32_t n_exits;
 	uint32_t *replicas;		/* of each op (0: one copy) */
+	/*
+	 * The model as mapped: the caller's, with its ops copied so that the
+	 * mapper can flag SIMD CONVs and give CONVs duplicated windows (whose
+	 * expanded matrices own_w holds, per op, or NULL).
+	 */
+	struct cim_qmodel own_qm;
+	struct cim_qop *own_ops;
+	int8_t **own_w;
+	uint32_t *dup_w;		/* the D map_dup.c chose per op (0: none) */
+	const struct cim_qop *orig_ops;	/* the caller's */
 	struct cim_map_cost cost;	/* opts.cost, defaults filled */
 	uint64_t bit_ps;		/* one ADC bit-cycle of an MVM */
 	/* Layout of the image (mapi_layout()). */
@@ -43,9 +53,16 @@ struct mapi_plan {
 void mapi_op_dims(const struct cim_qmodel *qm, uint32_t i, uint32_t *K,
 		  uint32_t *N, uint32_t *G);
 
+/* FC/CONV on arrays (a SIMD CONV, CIM_OPF_SIMD, is a digital op). */
 static inline int mapi_is_mvm(const struct cim_image_op *op)
 {
-	return op->type == CIM_OP_FC || op->type == CIM_OP_CONV;
+	return (op->type == CIM_OP_FC || op->type == CIM_OP_CONV) &&
+	       !(op->flags & CIM_OPF_SIMD);
+}
+
+static inline int mapi_is_simd_conv(const struct cim_image_op *op)
+{
+	return op->type == CIM_OP_CONV && (op->flags & CIM_OPF_SIMD);
 }
 
 /* Cells per weight: 2 for 8-bit weights, 1 for 4-bit ones. */
@@ -73,6 +90,23 @@ uint64_t mapi_block_ps(const struct mapi_plan *p, const struct mapi_block *b);
 uint32_t mapi_pixels(const struct cim_qmodel *qm, uint32_t i);
 /* SIMD elements per item of non-MVM op i, as the firmware charges them. */
 uint64_t mapi_digital_elems(const struct cim_qmodel *qm, uint32_t i);
+/* SIMD ps per item of non-MVM op i: its elements, a SIMD CONV's MACs. */
+uint64_t mapi_digital_ps(const struct mapi_plan *p, uint32_t i);
+/* ps of a SIMD CONV's multiply-adds over `pixels` (fw_simd_mac_ps()). */
+uint64_t mapi_simd_mac_ps(const struct mapi_plan *p, uint64_t pixels,
+			  uint32_t N, uint32_t Kg);
+/* map_simd.c: flag the grouped CONVs cheaper on the tile SIMD than on arrays. */
+int mapi_simd_choose(struct mapi_plan *p);
+/*
+ * map_dup.c: give CONVs duplicated windows (dup_w) where one MVM of
+ * several pixels costs less per pixel; their expanded matrices in
+ * own_w.  0 or -ENOMEM.
+ */
+int mapi_dup_choose(struct mapi_plan *p);
+/* Turn the chosen duplicated windows on or off; do any exist? */
+int mapi_dup_set(struct mapi_plan *p, int on);
+/* The period of a built plan (mapi_report()'s), UINT64_MAX without memory. */
+uint64_t mapi_period(const struct mapi_plan *p);
 
 /*
  * The balanced mapper (map_balance.c): replicas and blocks for the

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "map_internal.h"
 
@@ -43,9 +44,23 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 		src[k + 1] = mapi_is_mvm(op) ? k : op->type == CIM_OP_EXIT ?
 			     UINT32_MAX : src[op->in0];
 		if (!mapi_is_mvm(op) && src[op->in0] != UINT32_MAX)
-			digital[src[op->in0]] += mapi_digital_elems(qm, k) * simd_ps;
+			digital[src[op->in0]] += mapi_digital_ps(p, k);
 	}
-	rep->macs = rep->work_ps = 0;
+	rep->macs = rep->work_ps = rep->simd_macs = 0;
+	/* a SIMD CONV's MACs are the network's too, done without arrays */
+	for (k = 0; k < qm->n_ops; k++) {
+		const struct cim_image_op *op = &qm->ops[k].op;
+		const struct cim_image_tensor *o = &qm->tensors[k + 1].shape;
+
+		if (op->dup_w > 1)
+			rep->macs += (uint64_t)o->h * o->w * o->c * op->kernel_h *
+				     op->kernel_w * qm->tensors[op->in0].shape.c;
+		if (mapi_is_simd_conv(op)) {
+			mapi_op_dims(qm, k, &K, &N, &G);
+			rep->macs += (uint64_t)mapi_pixels(qm, k) * K / G * N;
+			rep->simd_macs += (uint64_t)mapi_pixels(qm, k) * K / G * N;
+		}
+	}
 	for (k = 0; k < qm->n_ops; k++) {
 		const struct cim_image_op *op = &qm->ops[k].op;
 
@@ -72,7 +87,8 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 				rep->work_ps += t;
 				e += (uint64_t)bl->g_count * bl->outs * simd_ps *
 				     (op->in0_zp ? 2 : 1);
-				if (!r)
+				/* the network's MACs: not a duplicated window's zeros */
+				if (!r && !op->dup_w)
 					rep->macs += (uint64_t)mapi_pixels(qm, k) *
 						     bl->g_count * bl->rows * bl->outs;
 			}
@@ -103,6 +119,14 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 	free(digital);
 	free(src);
 	return 0;
+}
+
+uint64_t mapi_period(const struct mapi_plan *p)
+{
+	struct cim_map_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	return timing(p, &rep) ? UINT64_MAX : rep.period_ps;
 }
 
 int mapi_report(const struct mapi_plan *p, struct cim_map_report *rep)
@@ -230,6 +254,9 @@ int cim_map_report_format(const struct cim_map_report *rep,
 	    rep->objective == CIM_MAP_THROUGHPUT ? "throughput" :
 	    rep->objective == CIM_MAP_LATENCY ? "latency" : "area", rep->batch);
 	say(&o, "macs             %llu per item\n", (unsigned long long)rep->macs);
+	if (rep->simd_macs)
+		say(&o, "simd macs        %llu per item (grouped CONVs on the tile SIMD)\n",
+		    (unsigned long long)rep->simd_macs);
 	say(&o, "period           %.1f us per item (busiest array or SIMD unit)\n",
 	    rep->period_ps / 1e6);
 	say(&o, "efficiency bound %.3f (MACs per array time over one array's peak)\n",

@@ -73,14 +73,35 @@ static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
 	const struct cim_image_tensor *t = cim_image_tensors(img);
 	const int32_t *bias = cim_image_param(img, op->bias_offset);
 	const int32_t *wzp = op->wbits == 4 ? cim_image_param(img, op->wzp_offset) : NULL;
-	uint32_t N = t[op->out].c, G = op->groups, b, j, r, o;
-	uint32_t K = op->type == CIM_OP_CONV ?
-		     op->kernel_h * op->kernel_w * t[op->in0].c :
-		     (uint32_t)cim_tensor_size(&t[op->in0]);
-	uint32_t Kg = K / G, Ng = N / G;
+	uint32_t Nr = t[op->out].c, G = op->groups, b, j, r, o, N, K;
+	uint64_t k64, n64;
+	uint32_t Kg, Ng;
 
+	/* with duplicated windows, the patch vector times the K' x N' matrix */
+	refi_op_vectors(op, t, &k64, &n64);
+	K = (uint32_t)k64;
+	N = (uint32_t)n64;
+	Kg = K / G;
+	Ng = N / G;
 	for (o = 0; o < N; o++)
-		acc[o] = (uint32_t)bias[o];
+		acc[o] = (uint32_t)bias[o % Nr];
+	if (op->flags & CIM_OPF_SIMD) {
+		/* SIMD CONV: N x Kg weight bytes in the params blob */
+		const int8_t *wv = (const int8_t *)cim_image_param(img,
+							op->weights_offset);
+
+		for (o = 0; o < N; o++) {
+			const int8_t *xg = x + (size_t)(o / Ng) * Kg;
+
+			for (r = 0; r < Kg; r++) {
+				int32_t w = wv[(size_t)o * Kg + r] -
+					    (wzp ? wzp[o % Nr] : 0);
+
+				acc[o] += (uint32_t)(xg[r] * w);
+			}
+		}
+		return;
+	}
 	/* replica 0's blocks hold the whole matrix (uapi/cim_image.h) */
 	for (b = op->block_first; b < op->block_first + op->block_count /
 		     (op->replicas ? op->replicas : 1); b++) {
@@ -104,7 +125,7 @@ static void image_mvm(const void *ctx, uint32_t i, const int8_t *x,
 						    (cells[o] >> 4) - 128;
 					else
 						w = ((cells[o / 2] >> (4 * (o & 1))) & 15) -
-						    wzp[n0 + o];
+						    wzp[(n0 + o) % Nr];
 					acc[n0 + o] += (uint32_t)(xv * w);
 				}
 			}

@@ -19,6 +19,37 @@ void refi_op_vectors(const struct cim_image_op *op,
 	*N = shape[op->out].c;
 	*K = op->type == CIM_OP_CONV ?
 	     (uint64_t)op->kernel_h * op->kernel_w * in->c : cim_tensor_size(in);
+	if (op->type == CIM_OP_CONV && op->dup_w > 1) {
+		/* duplicated windows: the patch vector, dup_w pixels' outputs */
+		*K = (uint64_t)op->kernel_h * in->c *
+		     ((op->dup_w - 1) * op->stride_w +
+		      (op->kernel_w - 1) * op->dil_w + 1);
+		*N *= op->dup_w;
+	}
+}
+
+/* The patch vector of dup_w output pixels from (oy, ox0), one group. */
+static void patch(const struct cim_image_op *op,
+		  const struct cim_image_tensor *in, const int8_t *x,
+		  uint32_t oy, uint32_t ox0, int8_t *col)
+{
+	uint32_t Wp = (op->dup_w - 1) * op->stride_w +
+		      (op->kernel_w - 1) * op->dil_w + 1, ky, px;
+
+	for (ky = 0; ky < op->kernel_h; ky++) {
+		int64_t iy = (int64_t)oy * op->stride_h - op->pad_top +
+			     (int64_t)ky * op->dil_h;
+
+		for (px = 0; px < Wp; px++, col += in->c) {
+			int64_t ix = (int64_t)ox0 * op->stride_w - op->pad_left + px;
+
+			if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
+				memset(col, (int8_t)op->in0_zp, in->c);
+			else
+				memcpy(col, x + ((size_t)iy * in->w + (size_t)ix) *
+				       in->c, in->c);
+		}
+	}
 }
 
 /* Input row of window tap k of output o along one axis (may be outside). */
@@ -115,11 +146,26 @@ static void mvm_op(const struct refi_env *e, const struct cim_image_op *op,
 	const int8_t *x = e->ptr[op->in0];
 	int8_t *y = e->ptr[op->out];
 	const int32_t *mult, *shift;
-	uint32_t oy, ox, n, N = out->c;
+	uint32_t oy, ox, n, N = out->c, D = op->dup_w, d;
 
 	if (op->type == CIM_OP_CONV && e->mvm_batch && !mvm_op_batch(e, op, i))
 		return;
 	e->requant(e->ctx, i, &mult, &shift);
+	if (op->type == CIM_OP_CONV && D > 1) {
+		/* D pixels a vector: acc[d * N + n] is output n of pixel ox + d */
+		for (oy = 0; oy < out->h; oy++)
+			for (ox = 0; ox < out->w; ox += D) {
+				patch(op, in, x, oy, ox, e->x);
+				e->mvm(e->ctx, i, e->x, e->acc);
+				for (d = 0; d < D && ox + d < out->w; d++)
+					for (n = 0; n < N; n++)
+						*y++ = cim_requant_out(
+							(int32_t)e->acc[d * N + n],
+							mult[n], shift[n], op->out_zp,
+							op->act_min, op->act_max);
+			}
+		return;
+	}
 	for (oy = 0; oy < out->h; oy++)
 		for (ox = 0; ox < out->w; ox++) {
 			const int8_t *col = x;

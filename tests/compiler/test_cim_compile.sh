@@ -89,5 +89,23 @@ expect small-preset 0 'arrays +[0-9] of the card.s 8' -- \
 	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/s.cimx" \
 	--preset small --report
 
+# Depthwise CONVs on the tile SIMD and duplicated windows (--builtin dwnet,
+# small card): the default mapping moves the depthwise pair to the SIMD
+# and predicts more fps than --no-simd-conv keeps on arrays.
+expect dwnet-simd 0 '^simd macs +51840 per item' -- \
+	"$cc" --builtin dwnet --preset small -o "$tmp/a/dw.cimx" --report
+cp "$tmp/out" "$tmp/dw.report"
+expect dwnet-no-simd 0 '' -- sh -c '! "$0" --builtin dwnet --preset small \
+	-o "$1" --no-simd-conv --report | grep -q "^simd macs"' "$cc" "$tmp/a/dw2.cimx"
+"$cc" --builtin dwnet --preset small -o "$tmp/a/dw2.cimx" --no-simd-conv \
+	--report > "$tmp/dw2.report" 2>&1
+expect dwnet-simd-faster 0 '' -- test "$(fps dw b8)" -gt "$(fps dw2 b8)"
+# ... and its 1x1 expand CONV (K = 8) gets duplicated windows: K' = D * 8
+kexp() { awk '$1 == "0" && $2 == "expand" { print $4 }' "$tmp/$1.report"; }
+"$cc" --builtin dwnet --preset small -o "$tmp/a/dw3.cimx" --no-dup \
+	--report > "$tmp/dw3.report" 2>&1
+expect dwnet-dup 0 '' -- test "$(kexp dw)" -gt 8
+expect dwnet-no-dup 0 '' -- test "$(kexp dw3)" = 8
+
 echo "cim-compile tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

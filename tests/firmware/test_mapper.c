@@ -39,6 +39,8 @@ static void test_map_presets_match_cards(void **state)
 		assert_int_equal(o.cost.simd_ps_per_elem, mp->p.simd_ps_per_elem);
 		assert_int_equal(o.cost.xfer_ps_per_byte, mp->p.xfer_ps_per_byte);
 		assert_int_equal(o.cost.xfer_fixed_ns, mp->p.xfer_fixed_ns);
+		assert_int_equal(o.cost.simd_lanes, mp->p.simd_lanes);
+		assert_int_equal(o.cost.simd_mhz, mp->p.simd_mhz);
 	}
 	assert_int_equal(cim_map_preset("m1077", &o), -EINVAL);
 }

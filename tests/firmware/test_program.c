@@ -467,13 +467,13 @@ static void edit_order(struct cim_image_header *h, struct cim_image_op *ops,
 	ops[0].in0 = 1;
 }
 
-/* a reserved field of an op */
+/* a duplicated window the op's blocks do not hold (or its type has not) */
 static void edit_reserved(struct cim_image_header *h, struct cim_image_op *ops,
 			  struct cim_image_block *b)
 {
 	(void)h;
 	(void)b;
-	ops[0].reserved[1] = 1;
+	ops[0].dup_w = 2;
 }
 
 static void test_program_bad_plan(void **state)

@@ -60,6 +60,22 @@ for m in mlp cnn; do
 			--input "$D/digits_test.bin" --show 0
 	done
 done
+# Depthwise CONVs on the tile SIMD (cim-compile --builtin dwnet): bit-exact,
+# and a slower SIMD clock (card parameter simd_mhz) costs device time.
+for w in int8 int4; do
+	expect "dwnet_${w}" 0 '^max_abs_diff 0$' '^mismatches 0 of 20$' -- \
+		"$C" run "$M/dwnet_$w.cimx" --dev sim:small --random 3 --batch 2
+done
+t500=$("$C" run "$M/dwnet_int8.cimx" --dev sim:small --random 3 --batch 2 |
+	sed -n 's/^device_time_ns //p')
+t50=$("$C" run "$M/dwnet_int8.cimx" --dev sim:small,simd_mhz=50 --random 3 \
+	--batch 2 | sed -n 's/^device_time_ns //p')
+if [ -n "$t500" ] && [ -n "$t50" ] && [ "$t50" -gt "$t500" ]; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL: dwnet-simd-clock: device time $t50 ns at 50 MHz, $t500 ns at 500 MHz"
+fi
 # The default card (M1076-class) and the model compiled for it.
 expect digits_cnn_m1076 0 '^max_abs_diff 0$' '^mismatches 0 of 5400$' -- \
 	"$C" run "$M/m1076/digits_cnn_int8.cimx" --dev sim \

@@ -72,7 +72,7 @@ static void header_fields(void **state)
 	h = hdr(img);
 	assert_int_equal(h->magic, CIM_IMAGE_MAGIC);
 	assert_int_equal(h->version_major, 2);
-	assert_int_equal(h->version_minor, 1);
+	assert_int_equal(h->version_minor, CIM_IMAGE_VERSION_MINOR);
 	assert_int_equal(h->header_size, 128);
 	assert_int_equal(h->total_size, size);
 	assert_int_equal(h->flags, 0);

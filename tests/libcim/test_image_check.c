@@ -35,7 +35,9 @@ static int setup(void **state)
 {
 	static struct fixture f;
 	static uint64_t s = 1234;
-	struct cim_map_opts o = { .geom = { 8, 8, 4 }, .max_tiles = 0, .flags = 0 };
+	/* grouped CONVs on arrays: the block mutations need diagonal blocks */
+	struct cim_map_opts o = { .geom = { 8, 8, 4 }, .max_tiles = 0,
+				  .flags = CIM_MAP_NO_SIMD_CONV };
 	struct qg_model *m = &f.model;
 	uint32_t t;
 
@@ -121,7 +123,7 @@ static const struct { const char *what, *why; } mutations[] = {
 	{ "output_size mismatch", "output tensor" },
 	{ "op type 0", "unknown op" },
 	{ "op type 9", "unknown op" },
-	{ "op reserved", "unused" },
+	{ "dup_w on a pool", "unused" },
 	{ "kernel on an FC", "unused" },
 	{ "weights on a pool", "unused" },
 	{ "exit margin on an add", "unused" },
@@ -200,6 +202,9 @@ static const struct { const char *what, *why; } mutations[] = {
 	{ "chan_first on a shuffle", "unused by its type" },
 	{ "lookup table past params", "lookup table outside params" },
 	{ "mul of shapes that do not broadcast", "mul of tensors" },
+	{ "duplicated window on a grouped CONV", "bad duplicated window" },
+	{ "duplicated window in a 2.1 image", "bad duplicated window" },
+	{ "SIMD CONV in a 2.1 image", "needs image version 2.2" },
 };
 #define N_MUT	(sizeof(mutations) / sizeof(mutations[0]))
 
@@ -252,7 +257,7 @@ static int mutate(unsigned int m, uint8_t *b, size_t *size,
 	case 38: h->output_size++; break;
 	case 39: OP(b, ADD4)->type = 0; break;
 	case 40: OP(b, ADD4)->type = CIM_OP_MAX + 1; break;
-	case 41: OP(b, CONV0)->reserved[1] = 1; break;
+	case 41: OP(b, MAXP1)->dup_w = 2; break;
 	case 42: OP(b, FC7)->kernel_h = 1; break;
 	case 43: OP(b, MAXP1)->wbits = 8; break;
 	case 44: OP(b, ADD4)->exit_margin = 1; break;
@@ -363,6 +368,17 @@ static int mutate(unsigned int m, uint8_t *b, size_t *size,
 		OP(b, ADD4)->in0_mult = OP(b, ADD4)->in0_shift = 0;
 		OP(b, ADD4)->in1_mult = OP(b, ADD4)->in1_shift = 0;
 		T(b, ADD4 + 1)->w = 1;
+		break;
+	case 120: OP(b, CONV0)->dup_w = 2; break;
+	case 121:
+		OP(b, CONV0)->dup_w = 2;
+		OP(b, CONV0)->groups = 1;
+		h->version_minor = 1;
+		break;
+	case 122:
+		h->version_minor = 1;
+		OP(b, CONV0)->flags = CIM_OPF_SIMD;
+		OP(b, CONV0)->block_count = 0;
 		break;
 	}
 	return 0;

@@ -33,6 +33,7 @@ static void random_models_agree(void **state)
 {
 	uint32_t seen[CIM_OP_MAX + 1] = { 0 }, mapped = 0, exits = 0, diag = 0;
 	uint32_t splits = 0, shared = 0, w4 = 0, replicated = 0, balanced = 0;
+	uint32_t simd = 0, dup = 0;
 	uint64_t s = 99;
 	int round;
 
@@ -40,7 +41,8 @@ static void random_models_agree(void **state)
 	for (round = 0; round < 400; round++) {
 		struct cim_map_opts o = opts(geo[tu_range(&s, 0, 6)],
 					     geo[tu_range(&s, 0, 6)],
-					     tu_range(&s, 0, 5) ? 0 : CIM_MAP_NO_PACK);
+					     (tu_range(&s, 0, 5) ? 0 : CIM_MAP_NO_PACK) |
+					     (round % 2 ? CIM_MAP_NO_SIMD_CONV : 0));
 		const struct cim_image_header *h;
 		const struct cim_image_block *b;
 		struct cim_map_report rep;
@@ -84,8 +86,11 @@ static void random_models_agree(void **state)
 			assert_int_equal((bk->array_col + bw - 1) / 128 -
 					 bk->array_col / 128, (bw - 1) / 128);
 		}
-		for (i = 0; i < h->n_ops; i++)
+		for (i = 0; i < h->n_ops; i++) {
 			replicated += cim_image_ops(img)[i].replicas > 1;
+			simd += !!(cim_image_ops(img)[i].flags & CIM_OPF_SIMD);
+			dup += cim_image_ops(img)[i].dup_w > 1;
+		}
 		if (o.max_tiles)
 			assert_true(h->n_vtiles <= o.max_tiles);
 		assert_true(rep.period_ps > 0 && rep.macs > 0 && rep.bound > 0);
@@ -126,14 +131,17 @@ static void random_models_agree(void **state)
 	}
 	print_message("mapped %u models: %u diagonal blocks, %u split blocks, "
 		      "%u blocks sharing arrays with other ops, %u 4-bit blocks, "
-		      "%u balanced, %u replicated ops\n",
-		      mapped, diag, splits, shared, w4, balanced, replicated);
+		      "%u balanced, %u replicated ops, %u SIMD CONVs, "
+		      "%u duplicated windows\n",
+		      mapped, diag, splits, shared, w4, balanced, replicated,
+		      simd, dup);
 	assert_true(mapped > 300);
 	assert_true(balanced > 150 && replicated > 50);
 	for (round = 1; round <= CIM_OP_MAX; round++)
 		if (!seen[round])
 			fail_msg("op type %d never generated", round);
 	assert_true(exits > 10 && diag > 10 && splits > 10 && shared > 10 && w4 > 10);
+	assert_true(simd > 10 && dup > 10);
 }
 
 /* Early exits fire for some items and not others, and return the right tensor. */
@@ -296,6 +304,161 @@ static void depthwise_packs_diagonally(void **state)
 	free(img);
 	free(img2);
 	qg_free(&m);
+}
+
+/* The checker's rules for a SIMD CONV (op 1 of img), each for its reason. */
+static void simd_conv_rejections(const void *img, size_t size,
+				 const struct cim_image_limits *lim)
+{
+	static const char *const reasons[] = {
+		"SIMD CONV with weight blocks", "SIMD CONV weights outside params",
+		"SIMD CONV with weight blocks", "unused by its type",
+		"unused by its type",
+	};
+	uint32_t k;
+
+	for (k = 0; k < sizeof(reasons) / sizeof(reasons[0]); k++) {
+		uint8_t *b = malloc(size);
+		struct cim_image_header *h = (struct cim_image_header *)b;
+		struct cim_image_op *op;
+		const char *why = NULL;
+
+		assert_non_null(b);
+		memcpy(b, img, size);
+		op = (struct cim_image_op *)(b + h->ops_offset);
+		switch (k) {
+		case 0: op[1].block_first = 1; break;
+		case 1: op[1].weights_offset = h->params_size - 4; break;
+		case 2: op[1].replicas = 2; break;
+		case 3: op[0].weights_offset = 4; break;
+		case 4: op[1].flags |= CIM_OPF_COUNT_PAD; break;
+		}
+		h->crc32 = cim_image_crc(b, size);
+		assert_int_not_equal(cim_image_check(b, size, lim, &why), 0);
+		if (!why || !strstr(why, reasons[k]))
+			fail_msg("SIMD CONV mutation %u rejected for '%s', not '%s'",
+				 k, why ? why : "", reasons[k]);
+		free(b);
+	}
+}
+
+/*
+ * A depthwise 3x3 after a 1x1 CONV, on the M1076 time model: cheaper on
+ * the tile SIMD (16 lanes at 500 MHz: 9 cycles a pixel) than as diagonal
+ * blocks, so the mapper flags it CIM_OPF_SIMD, with no blocks and its
+ * weights in the params blob; both references agree with the mapping
+ * that keeps it on arrays (CIM_MAP_NO_SIMD_CONV), int8 and int4.
+ */
+static void depthwise_runs_on_the_simd(void **state)
+{
+	int8_t in[8 * 8 * 8], a[8 * 8 * 16], c[8 * 8 * 16];
+	struct cim_image_limits lim = { 1024, 1024, 4, 8192, UINT32_MAX,
+					CIM_IMAGE_MAX_VTILES, UINT32_MAX };
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	struct cim_map_opts na = opts(1024, 1024, CIM_MAP_NO_SIMD_CONV);
+	const struct cim_image_op *op;
+	struct cim_map_report rep;
+	const char *why = NULL;
+	struct qg_model m;
+	uint64_t s = 5;
+	uint32_t wbits, pix, out;
+	void *img, *img2;
+	size_t size, size2;
+
+	(void)state;
+	for (wbits = 4; wbits <= 8; wbits += 4) {
+		o.objective = na.objective = CIM_MAP_THROUGHPUT;
+		qg_init(&m, &s, 8, 8, 8);
+		qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, wbits);
+		qg_conv(&m, 1, 16, 3, 1, 1, 1, 16, wbits);
+		qg_finish(&m);
+		assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
+		op = cim_image_ops(img);
+		assert_int_equal(op[0].flags & CIM_OPF_SIMD, 0);
+		assert_true(op[0].block_count > 0);
+		assert_int_equal(op[1].flags, CIM_OPF_SIMD);
+		assert_int_equal(op[1].block_count, 0);
+		assert_int_equal(op[1].replicas, 0);
+		assert_true(op[1].weights_offset > 0);
+		pix = m.t[2].shape.h * m.t[2].shape.w;
+		out = pix * 16;
+		assert_int_equal(rep.simd_macs, pix * 16 * 9);
+		assert_int_equal(rep.macs, pix * 16 * 9 + 8 * 8 * 8 * 16);
+		cim_map_report_free(&rep);
+		assert_int_equal(cim_map_qmodel(&m.qm, &na, &img2, &size2, NULL), 0);
+		assert_int_equal(cim_image_ops(img2)[1].flags, 0);
+		assert_true(cim_image_ops(img2)[1].block_count > 0);
+		tu_fill_i8(&s, in, sizeof(in));
+		assert_int_equal(cim_ref_run_image(img, size, in, a, 1), 0);
+		assert_int_equal(cim_ref_run_image(img2, size2, in, c, 1), 0);
+		assert_memory_equal(a, c, out);
+		assert_int_equal(cim_ref_run_qmodel(&m.qm, in, c, 1), 0);
+		assert_memory_equal(a, c, out);
+		simd_conv_rejections(img, size, &lim);
+		/* the weights are read from params: spoil one and it shows */
+		((int8_t *)img)[((const struct cim_image_header *)img)->params_offset +
+				op[1].weights_offset] ^= 0x40;
+		((struct cim_image_header *)img)->crc32 = cim_image_crc(img, size);
+		assert_int_equal(cim_ref_run_image(img, size, in, a, 1), 0);
+		assert_memory_not_equal(a, c, out);
+		free(img);
+		free(img2);
+		qg_free(&m);
+	}
+}
+
+/*
+ * Small CONVs on the M1076 time model: a 1x1 CONV of 8 to 16 channels is
+ * 8 rows x 32 cells, one phase of its MVM; 8 pixels side by side (64
+ * rows x 256 cells, 2 phases) cost far less than 8 MVMs, so the mapper
+ * duplicates the window, and a strided 3x3 after it too, when the card
+ * has too few arrays for replicas to hide those MVMs.  The image
+ * agrees with the qmodel reference (the same network without
+ * duplication), and the MACs reported are the network's.
+ */
+static void small_convs_duplicate_windows(void **state)
+{
+	int8_t in[8 * 8 * 8], a[4 * 4 * 16], c[4 * 4 * 16];
+	struct cim_image_limits lim = { 1024, 1024, 4, 8192, UINT32_MAX,
+					CIM_IMAGE_MAX_VTILES, UINT32_MAX };
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	const struct cim_image_op *op;
+	const struct cim_image_tensor *t;
+	struct cim_map_report rep;
+	const char *why = NULL;
+	struct qg_model m;
+	uint64_t s = 11, macs;
+	uint32_t wbits, out;
+	void *img;
+	size_t size;
+
+	(void)state;
+	for (wbits = 4; wbits <= 8; wbits += 4) {
+		/* two arrays: the replicas cannot make up for the fixed costs */
+		o.objective = CIM_MAP_THROUGHPUT;
+		o.max_tiles = 2;
+		qg_init(&m, &s, 8, 8, 8);
+		qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, wbits);
+		qg_conv(&m, 1, 16, 3, 2, 1, 1, 1, wbits);
+		qg_finish(&m);
+		assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
+		op = cim_image_ops(img);
+		t = cim_image_tensors(img);
+		assert_true(op[0].dup_w > 1);
+		assert_true(op[1].dup_w > 1);
+		macs = 8 * 8 * 8 * 16 + (uint64_t)t[2].h * t[2].w * 16 * 9 * 16;
+		assert_int_equal(rep.macs, macs);
+		cim_map_report_free(&rep);
+		out = t[2].h * t[2].w * 16;
+		tu_fill_i8(&s, in, sizeof(in));
+		assert_int_equal(cim_ref_run_image(img, size, in, a, 1), 0);
+		assert_int_equal(cim_ref_run_qmodel(&m.qm, in, c, 1), 0);
+		assert_memory_equal(a, c, out);
+		free(img);
+		qg_free(&m);
+	}
 }
 
 /* Small FCs share arrays; utilization packed beats unpacked. */
@@ -492,6 +655,8 @@ int main(void)
 		cmocka_unit_test(early_exit_takes_the_exit_tensor),
 		cmocka_unit_test(cells_by_hand),
 		cmocka_unit_test(depthwise_packs_diagonally),
+		cmocka_unit_test(depthwise_runs_on_the_simd),
+		cmocka_unit_test(small_convs_duplicate_windows),
 		cmocka_unit_test(small_matrices_share_arrays),
 		cmocka_unit_test(arena_respects_liveness),
 		cmocka_unit_test(too_big_for_the_card),

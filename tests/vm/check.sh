@@ -99,6 +99,18 @@ for m in mlp cnn; do
 	done
 done
 
+# cim-compile --builtin dwnet: replicated 1x1 CONVs on arrays, the depthwise
+# CONVs on the tiles' SIMD units; bit-exact to the CPU reference.
+for w in int8 int4; do
+	cimctl run /tests/dwnet_$w.cimx --random 3 --batch 2 >/tmp/out 2>&1
+	rc=$?
+	grep -E '^(mismatches|max_abs|device_time)' /tmp/out
+	[ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out &&
+		grep -q '^mismatches 0 of 20$' /tmp/out &&
+		grep -q '^device_time_ns [1-9]' /tmp/out
+	result $? "dwnet_${w}_simd_conv_on_card_bit_exact"
+done
+
 # The sample application (examples/hello.c: <cim.h> and pkg-config
 # alone), linked shared and static: it runs an inference, and both
 # builds print the same outputs.

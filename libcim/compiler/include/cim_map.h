@@ -25,6 +25,8 @@ extern "C" {
 
 /* Mapping flags. */
 #define CIM_MAP_NO_PACK		0x1	/* one block per array, no diagonal packing */
+#define CIM_MAP_NO_SIMD_CONV	0x2	/* grouped CONVs on arrays, never on the SIMD */
+#define CIM_MAP_NO_DUP		0x4	/* one output pixel per CONV MVM */
 
 /* The M1076-class card (DESIGN.md §3): 76 arrays of 1024 x 1024 4-bit cells. */
 #define CIM_M1076_TILES		76
@@ -54,13 +56,16 @@ extern "C" {
  * mvm_fixed_ns + ceil(rows / row_group) * ceil(cells / adcs) * adc_bits
  * bit-cycles, a bit-cycle such that a full-array MVM costs mvm_ns; a
  * SIMD element simd_ps_per_elem; a tile-to-tile transfer xfer_fixed_ns
- * plus xfer_ps_per_byte a byte.  All zero: the M1076-class preset's.
+ * plus xfer_ps_per_byte a byte; a SIMD CONV's multiply-adds
+ * ceil(N / simd_lanes) * Kg cycles of simd_mhz a pixel (simd_mhz 0: no
+ * CONV goes on the SIMD).  All zero: the M1076-class preset's.
  */
 struct cim_map_cost {
 	uint32_t mvm_ns, mvm_fixed_ns;
 	uint32_t row_group, adcs, adc_bits;
 	uint32_t simd_ps_per_elem;
 	uint32_t xfer_ps_per_byte, xfer_fixed_ns;
+	uint32_t simd_lanes, simd_mhz;
 };
 
 struct cim_map_opts {
@@ -111,10 +116,13 @@ struct cim_map_report {
 	 * (the busiest array's or SIMD unit's work, ps).  bound: the
 	 * efficiency ceiling of the mapping, MACs per second of array time
 	 * over one array's full peak (rows * cols MACs per mvm_ns): what
-	 * the card reaches with every array busy all the time.
+	 * the card reaches with every array busy all the time.  macs counts
+	 * the network's MACs, simd_macs those of them the SIMD CONVs do
+	 * (CIM_OPF_SIMD) without array time.
 	 */
 	uint64_t macs, work_ps, period_ps;
 	double bound;
+	uint64_t simd_macs;
 	/*
 	 * What sets the period: the array (limit_simd 0) or SIMD unit (1)
 	 * of virtual tile limit_tile, and the op with the most work there.
