@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cimctl calibrate */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,7 +44,7 @@ int cmd_calibrate(int argc, char *argv[])
 	if (r >= 0) {
 		cim_image_get_props(img, &p);
 		t = calloc(p.tiles ? p.tiles : 1, sizeof(*t));
-		r = t ? cim_calibrate(dev, img, t, (int)p.tiles) : -12;
+		r = t ? cim_calibrate(dev, img, t, (int)p.tiles) : -ENOMEM;
 	}
 	if (r < 0) {
 		cimctl_err("cannot calibrate the image", r, cim_last_error(dev));
