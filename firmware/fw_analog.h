@@ -20,7 +20,14 @@
 #define FW_AN_CAL_VECTORS	24	/* test vectors (x 8 planes) */
 #define FW_AN_CAL_OFF_VECTORS	4	/* offset vectors, erased rows only */
 #define FW_AN_CAL_OFF_ROWS	128	/* erased rows an offset vector drives */
+#define FW_AN_CAL_CHECK_VECTORS	4	/* fresh vectors: error before/after */
 #define FW_AN_MAX_ROWS		4096	/* rows calibration drives */
+
+/* The trims of one pass of columns (CALIBRATE's before/after check). */
+struct fw_cal_trims {
+	int32_t b[FW_AN_CHUNK];
+	uint32_t inva[FW_AN_CHUNK], win[FW_AN_CHUNK];
+};
 
 /* Card-wide part, at the start of the analog memory. */
 struct fw_an_card {
@@ -30,6 +37,7 @@ struct fw_an_card {
 	int32_t exp[FW_AN_PLANES][FW_AN_CHUNK];	/* from the targets */
 	int64_t cal[4][FW_AN_CHUNK];	/* calibration regression sums */
 	int64_t win[4][FW_AN_CHUNK];	/* range calibration sums */
+	struct fw_cal_trims trims[2];	/* calibration check: old, new */
 	int16_t cal_x[FW_AN_MAX_ROWS];	/* calibration test vector */
 	uint16_t cal_rows[FW_AN_MAX_ROWS];	/* programmed rows, shuffled */
 	uint8_t line[CIM_FW_MAX_LINE];	/* one row read back */
@@ -40,6 +48,7 @@ struct fw_an_tile {
 	struct cim_analog_tile_stats st;
 	uint32_t cal_loss_ppm;		/* estimated loss when calibrated */
 	uint32_t reserved;
+	struct cim_calib_tile_report rep;	/* the last CALIBRATE's check */
 	/*
 	 * then: int32_t cal_b[cols]   offset per active row, q16
 	 *       uint32_t cal_inva[cols]  1 / gain, q16 (0 = 1.0)
@@ -83,6 +92,7 @@ void fw_an_measure(struct cim_fw *fw, uint32_t ptile, uint32_t row0,
 /* fw_calib.c */
 void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile);
 uint32_t fw_calibrate(struct cim_fw *fw, const struct cim_desc *d);
+uint32_t fw_calib_report(struct cim_fw *fw, const struct cim_desc *d);
 
 /* fw_refresh.c */
 void fw_refresh_poll(struct cim_fw *fw);

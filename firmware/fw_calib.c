@@ -252,6 +252,117 @@ static void fw_cal_fit_gain(struct cim_fw *fw, struct fw_an_tile *t,
 	}
 }
 
+/* The trims of columns col0..col0+n: saved, or put back. */
+static void fw_cal_trims_io(struct cim_fw *fw, struct fw_an_tile *t,
+			    uint32_t col0, uint32_t n,
+			    struct fw_cal_trims *tr, int save)
+{
+	int32_t *b = fw_an_cal_b(fw, t) + col0;
+	uint32_t *inva = fw_an_cal_inva(fw, t) + col0;
+	uint32_t *win = fw_an_cal_win(fw, t) + col0;
+
+	if (save) {
+		memcpy(tr->b, b, n * sizeof(*b));
+		memcpy(tr->inva, inva, n * sizeof(*inva));
+		memcpy(tr->win, win, n * sizeof(*win));
+	} else {
+		memcpy(b, tr->b, n * sizeof(*b));
+		memcpy(inva, tr->inva, n * sizeof(*inva));
+		memcpy(win, tr->win, n * sizeof(*win));
+	}
+}
+
+/*
+ * Squared error of the conversions just measured (cd->conv) against
+ * the targets (cd->exp), compensated as fw_array_mvm() does with the
+ * tile's trims in use, over the columns holding a programmed cell; q8^2
+ * >> 8 into *sum, conversions into *cnt.
+ */
+static void fw_cal_err_add(struct cim_fw *fw, struct fw_an_tile *t,
+			   uint32_t col0, uint32_t n, uint64_t *sum,
+			   uint32_t *cnt)
+{
+	struct fw_an_card *cd = fw_an_card(fw);
+	const int32_t *cb = fw_an_cal_b(fw, t) + col0;
+	const uint32_t *inva = fw_an_cal_inva(fw, t) + col0;
+	uint32_t c, b;
+	int64_t p, e;
+
+	for (c = 0; c < n; c++) {
+		if (!cd->conv.s1[c])
+			continue;	/* nothing programmed: not a column */
+		for (b = 0; b < FW_AN_BITS; b++) {
+			if (!cd->conv.m[b])
+				continue;
+			p = cd->conv.meas[b][c];
+			if (inva[c]) {
+				p -= ((int64_t)cb[c] * cd->conv.m[b]) / 256;
+				p = (p * inva[c]) / 65536;
+			}
+			e = p - (int64_t)cd->exp[b][c] * 256;
+			if (e < 0)
+				e = -e;
+			if (e > (1 << 24))
+				e = 1 << 24;	/* a dead column: no overflow */
+			*sum += (uint64_t)(e * e) >> 8;
+			(*cnt)++;
+		}
+	}
+}
+
+/*
+ * Read FW_AN_CAL_CHECK_VECTORS fresh test vectors on columns col0..col0+n
+ * with the trims in `old`, then with the tile's new ones, and add their
+ * column errors to the tile's report sums.  Leaves the new trims.
+ */
+static void fw_cal_check(struct cim_fw *fw, uint32_t ptile,
+			 struct fw_an_tile *t, struct fw_cal_trims *old,
+			 uint32_t row0, uint32_t span, uint32_t np,
+			 uint32_t col0, uint32_t n, uint64_t sq[2],
+			 uint32_t cnt[2])
+{
+	struct fw_an_card *cd = fw_an_card(fw);
+	struct fw_cal_trims *cur = &cd->trims[1];
+	uint32_t k, v;
+
+	fw_cal_trims_io(fw, t, col0, n, cur, 1);
+	for (k = 0; k < FW_AN_CAL_CHECK_VECTORS; k++) {
+		v = FW_AN_CAL_VECTORS + k;	/* not a vector of the fit */
+		fw_cal_vector(fw, ptile, v, row0, span, np);
+		fw_cal_expect(fw, ptile, row0, span, col0, n);
+		fw_cal_trims_io(fw, t, col0, n, old, 0);
+		fw_an_measure(fw, ptile, row0, span, col0, n, cd->cal_x);
+		fw_cal_err_add(fw, t, col0, n, &sq[0], &cnt[0]);
+		fw_cal_trims_io(fw, t, col0, n, cur, 0);
+		fw_an_measure(fw, ptile, row0, span, col0, n, cd->cal_x);
+		fw_cal_err_add(fw, t, col0, n, &sq[1], &cnt[1]);
+	}
+}
+
+static uint32_t fw_cal_isqrt(uint64_t v)
+{
+	uint64_t r = 0, bit = 1ull << 62;
+
+	while (bit > v)
+		bit >>= 2;
+	while (bit) {
+		if (v >= r + bit) {
+			v -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return (uint32_t)r;
+}
+
+/* rms, q8, from a sum of (q8^2 >> 8) */
+static uint32_t fw_cal_rms(uint64_t sq, uint32_t cnt)
+{
+	return cnt ? fw_cal_isqrt(fw_div_u64_u32(sq, cnt) << 8) : 0;
+}
+
 void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 {
 	struct fw_an_card *cd = fw_an_card(fw);
@@ -259,19 +370,25 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 	uint32_t nrows = FW_MIN(fw->p.rows, (uint32_t)FW_AN_MAX_ROWS);
 	uint32_t col0, n, k, b, c, np, row0, span, psig = 0, sig, mvms = 0;
 	int64_t f, y, mu, off[FW_AN_CHUNK];
+	uint64_t sq[2] = { 0, 0 };
+	uint32_t cnt[2] = { 0, 0 }, ncols = 0;
 	int have_off;
 
 	t->st.calibrations++;
+	memset(&t->rep, 0, sizeof(t->rep));
+	t->rep.calibrated_ns = cim_hal_clock_now(fw->hal);
 	if (!fw->p.analog || nrows < 2) {
 		t->st.flags |= CIM_TILE_AN_CALIBRATED;
+		t->rep.flags = t->st.flags;
 		return;
 	}
-	/* measure without the old compensation */
-	memset(fw_an_cal_inva(fw, t), 0, fw->p.cols * sizeof(uint32_t));
-	memset(fw_an_cal_win(fw, t), 0, fw->p.cols * sizeof(uint32_t));
 	for (col0 = 0; col0 < fw->p.cols; col0 += n) {
 		fw_progress(fw, 1);	/* the host sees a long calibration move */
 		n = FW_MIN(fw->p.cols - col0, (uint32_t)FW_AN_CHUNK);
+		/* keep the old compensation for the check, measure without */
+		fw_cal_trims_io(fw, t, col0, n, &cd->trims[0], 1);
+		memset(fw_an_cal_inva(fw, t) + col0, 0, n * sizeof(uint32_t));
+		memset(fw_an_cal_win(fw, t) + col0, 0, n * sizeof(uint32_t));
 		np = fw_cal_rows(fw, ptile, nrows, col0, n);
 		if (np < 2) {
 			/* nothing to measure a gain on: no compensation */
@@ -287,7 +404,7 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 		 */
 		sig = fw_an_hash(np, row0, span, cd->cal_rows[np / 2], 0);
 		if (sig != psig)
-			mvms += FW_AN_CAL_VECTORS;
+			mvms += FW_AN_CAL_VECTORS + 2 * FW_AN_CAL_CHECK_VECTORS;
 		memset(cd->cal, 0, sizeof(cd->cal));
 		have_off = fw_cal_offset(fw, ptile, nrows, col0, n);
 		if (have_off) {
@@ -333,12 +450,21 @@ void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)
 		else
 			fw_cal_fit(fw, t, np, col0, n);
 		fw_cal_fit_win(fw, t, col0, n);
+		fw_cal_check(fw, ptile, t, &cd->trims[0], row0, span, np,
+			     col0, n, sq, cnt);
+		for (c = 0; c < n; c++)
+			ncols += cd->conv.s1[c] != 0;
 	}
 	/* every test vector is one MVM of the whole tile */
 	fw_charge_ns(fw, (uint64_t)(mvms ? mvms : FW_AN_CAL_VECTORS) *
 			 fw->p.mvm_ns);
 	t->cal_loss_ppm = fw_an_tile_loss_ppm(fw, ptile);
 	t->st.flags |= CIM_TILE_AN_CALIBRATED;
+	t->rep.err_before_q8 = fw_cal_rms(sq[0], cnt[0]);
+	t->rep.err_after_q8 = fw_cal_rms(sq[1], cnt[1]);
+	t->rep.samples = cnt[1];
+	t->rep.columns = ncols;
+	t->rep.flags = t->st.flags;
 }
 
 uint32_t fw_calibrate(struct cim_fw *fw, const struct cim_desc *d)
@@ -355,6 +481,29 @@ uint32_t fw_calibrate(struct cim_fw *fw, const struct cim_desc *d)
 		    !(fw_an_tile(fw, tile)->st.flags & CIM_TILE_AN_PROGRAMMED))
 			continue;
 		fw_calibrate_tile(fw, tile);
+	}
+	return CIM_ST_OK;
+}
+
+uint32_t fw_calib_report(struct cim_fw *fw, const struct cim_desc *d)
+{
+	const uint16_t *list = (const uint16_t *)fw->chunk;
+	struct cim_calib_tile_report r;
+	struct fw_sg_cursor cur;
+	uint32_t ret, n, i, tile;
+
+	ret = fw_an_tile_list(fw, d, &n);
+	if (ret)
+		return ret;
+	if (!d->dst.sg_count || d->dst.length < (uint64_t)n * sizeof(r))
+		return CIM_ST_BAD_DESC;
+	fw_sg_open(&cur, &d->dst);
+	for (i = 0; i < n; i++) {
+		tile = d->map_count ? list[i] : i;
+		r = fw_an_tile(fw, tile)->rep;
+		if (fw_sg_write(fw, &cur, (uint64_t)i * sizeof(r), &r,
+				sizeof(r)))
+			return CIM_ST_DMA_ERROR;
 	}
 	return CIM_ST_OK;
 }

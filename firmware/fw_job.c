@@ -24,7 +24,8 @@ static int fw_desc_ok(const struct cim_desc *d)
 	if (d->exit_margin && !(d->flags & CIM_DESCF_EXIT_MARGIN))
 		return 0;
 	if (d->opcode > CIM_OPC_READ_SLOT && d->opcode != CIM_OPC_CALIBRATE &&
-	    d->opcode != CIM_OPC_ANALOG_STATS)
+	    d->opcode != CIM_OPC_ANALOG_STATS &&
+	    d->opcode != CIM_OPC_CALIB_REPORT)
 		return 0;
 	return d->slot < CIM_FW_MAX_IMAGES;
 }
@@ -69,6 +70,9 @@ void fw_job_exec(struct cim_fw *fw, const struct cim_desc *d,
 			break;
 		case CIM_OPC_ANALOG_STATS:
 			c->status = fw_analog_stats(fw, d);
+			break;
+		case CIM_OPC_CALIB_REPORT:
+			c->status = fw_calib_report(fw, d);
 			break;
 		case CIM_OPC_READ_WEAR:
 			c->status = fw_read_wear(fw, d);

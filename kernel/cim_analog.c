@@ -92,6 +92,100 @@ static int cim_analog_calibrate_all(struct cim_device *cdev)
 	return cim_card_cmd(cdev, &desc);
 }
 
+/* --- DRM_IOCTL_CIM_CALIBRATE --------------------------------------------- */
+
+/* The image's tiles, copied (the map is the catalog's, under alloc_lock). */
+static u16 *cim_analog_image_tiles(struct cim_image *img, u32 *n)
+{
+	struct cim_device *cdev = img->cdev;
+	u16 *map;
+
+	mutex_lock(&cdev->alloc_lock);
+	*n = img->n_vtiles;
+	map = img->tile_map ? kmemdup(img->tile_map, *n * sizeof(*map),
+				      GFP_KERNEL) : NULL;
+	mutex_unlock(&cdev->alloc_lock);
+	return map;
+}
+
+static int cim_analog_calibrate_image(struct cim_device *cdev,
+				      struct cim_image *img,
+				      struct drm_cim_calibrate *args)
+{
+	struct cim_calib_tile_report *rep = NULL;
+	struct drm_cim_calib_tile t;
+	u32 n, i, copy;
+	u16 *map;
+	int ret;
+
+	switch (cim_image_state(img)) {
+	case CIM_IMAGE_PROGRAMMING:
+		return -EBUSY;
+	case CIM_IMAGE_FAILED:
+		return -EIO;
+	default:
+		break;
+	}
+	map = cim_analog_image_tiles(img, &n);
+	if (!map)
+		return -ENOMEM;
+	rep = kvcalloc(n, sizeof(*rep), GFP_KERNEL);
+	if (!rep) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = cim_card_tiles_cmd(cdev, CIM_OPC_CALIBRATE, map, n, NULL, 0);
+	if (!ret)
+		ret = cim_card_tiles_cmd(cdev, CIM_OPC_CALIB_REPORT, map, n,
+					 rep, n * sizeof(*rep));
+	if (ret)
+		goto out;
+	copy = min(n, args->count);
+	for (i = 0; i < copy; i++) {
+		memset(&t, 0, sizeof(t));
+		t.tile = map[i];
+		t.err_before_q8 = rep[i].err_before_q8;
+		t.err_after_q8 = rep[i].err_after_q8;
+		t.columns = rep[i].columns;
+		t.samples = rep[i].samples;
+		t.calibrated_ns = rep[i].calibrated_ns;
+		if (copy_to_user(u64_to_user_ptr(args->tiles + i * sizeof(t)),
+				 &t, sizeof(t))) {
+			ret = -EFAULT;
+			goto out;
+		}
+	}
+	args->count = n;
+out:
+	kvfree(rep);
+	kfree(map);
+	return ret;
+}
+
+int cim_ioctl_calibrate(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct cim_device *cdev = to_cim_device(drm);
+	struct cim_file *cfile = file->driver_priv;
+	struct drm_cim_calibrate *args = data;
+	struct cim_image *img;
+	int idx, ret;
+
+	if (args->flags || args->pad || (args->count && !args->tiles))
+		return -EINVAL;
+	img = cim_image_lookup(cfile, args->image);
+	if (!img)
+		return -ENOENT;
+	if (!drm_dev_enter(drm, &idx)) {
+		cim_image_put(img);
+		return -ENODEV;
+	}
+	ret = cim_analog_calibrate_image(cdev, img, args);
+	drm_dev_exit(idx);
+	cim_image_put(img);
+	return ret;
+}
+
 /* --- sysfs ------------------------------------------------------------- */
 
 static const char * const cim_refresh_names[] = {

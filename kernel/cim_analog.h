@@ -11,6 +11,7 @@ struct cim_device;
 struct cim_file;
 struct cim_image;
 struct cim_job;
+struct drm_device;
 struct drm_file;
 
 int cim_analog_init(struct cim_device *cdev);
@@ -18,5 +19,7 @@ int cim_analog_queue_calibrate(struct cim_file *cfile, struct drm_file *file,
 			       struct cim_image *img, u32 out_syncobj);
 int cim_analog_build_desc(struct cim_job *job, struct cim_desc *d);
 int cim_analog_complete(struct cim_job *job, int err);
+int cim_ioctl_calibrate(struct drm_device *drm, void *data,
+			struct drm_file *file);
 
 #endif /* __CIM_ANALOG_H__ */

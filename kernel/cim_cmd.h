@@ -14,5 +14,7 @@ int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc);
 int cim_card_read(struct cim_device *cdev, u32 opcode, u32 slot, void *out,
 		  u32 len);
 int cim_card_unload(struct cim_device *cdev, u32 slot);
+int cim_card_tiles_cmd(struct cim_device *cdev, u32 opcode, const u16 *map,
+		       u32 n, void *out, u32 len);
 
 #endif /* __CIM_CMD_H__ */

@@ -112,6 +112,7 @@ static const struct drm_ioctl_desc cim_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(CIM_IMAGE_RELEASE, cim_ioctl_image_release, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(CIM_SUBMIT, cim_ioctl_submit, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(CIM_CANCEL, cim_ioctl_cancel, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(CIM_CALIBRATE, cim_ioctl_calibrate, DRM_RENDER_ALLOW),
 };
 
 static const struct drm_driver cim_drm_driver = {
@@ -126,7 +127,7 @@ static const struct drm_driver cim_drm_driver = {
 	.name = CIM_DRIVER_NAME,
 	.desc = "NOR-flash compute-in-memory card",
 	.major = 1,
-	.minor = 1,	/* 1: DRM_IOCTL_CIM_CANCEL */
+	.minor = 2,	/* 1: DRM_IOCTL_CIM_CANCEL, 2: DRM_IOCTL_CIM_CALIBRATE */
 };
 
 static void cim_drmm_sched_fini(struct drm_device *drm, void *arg)

@@ -184,6 +184,7 @@ int sim_syncobj_replace(struct sim_file *sf, uint32_t handle,
 /* sim_image.c */
 int sim_image_load(struct sim_file *sf, struct drm_cim_image_load *a);
 int sim_image_release(struct sim_file *sf, struct drm_cim_image_release *a);
+int sim_image_calibrate(struct sim_file *sf, struct drm_cim_calibrate *a);
 void sim_image_put(struct sim_card *c, struct sim_image *img);
 void sim_images_drop_file(struct sim_file *sf);
 int sim_catalog_query(struct sim_card *c, struct drm_cim_query *q);

@@ -161,6 +161,8 @@ static int sim_ioctl(struct cim_dev *dev, unsigned long req, void *arg)
 		return sim_image_release(sf, arg);
 	case DRM_IOCTL_CIM_SUBMIT:
 		return sim_submit(sf, arg);
+	case DRM_IOCTL_CIM_CALIBRATE:
+		return sim_image_calibrate(sf, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -223,3 +223,123 @@ def on_grid(w, tol=1e-4):
     u = w / s + z
     return bool(((u - torch.round(u)).abs() <= tol).all() and
                 (torch.round(u) >= 0).all() and (torch.round(u) <= 15).all())
+
+
+class _ActFq:
+    """Per-tensor activation observer, then fake quantizer, on the
+    outputs of one module (every call in forward order: a module used
+    twice has two tensors, two ranges)."""
+
+    def __init__(self, mod, signed):
+        self.signed = signed
+        self.ranges = []        # per call: [lo, hi]
+        self.params = None      # per call: (scale, zero point, lo, hi)
+        self.call = 0
+        self.handle = mod.register_forward_hook(self)
+
+    def __call__(self, mod, args, out):
+        i = self.call
+        self.call += 1
+        if self.params is None:
+            lo, hi = float(out.min()), float(out.max())
+            if i == len(self.ranges):
+                self.ranges.append([lo, hi])
+            else:
+                r = self.ranges[i]
+                r[0], r[1] = min(r[0], lo), max(r[1], hi)
+            return out
+        s, z, qlo, qhi = self.params[i]
+        return torch.fake_quantize_per_tensor_affine(out, s, z, qlo, qhi)
+
+    def freeze(self):
+        self.params = []
+        for lo, hi in self.ranges:
+            lo, hi = min(lo, 0.0), max(hi, 0.0)
+            if self.signed and lo < 0:
+                qlo, qhi = -128, 127
+            else:
+                qlo, qhi = 0, 255
+            s = max((hi - lo) / 255.0, 1e-8)
+            z = int(round(qlo - lo / s))
+            self.params.append((s, max(qlo, min(qhi, z)), qlo, qhi))
+
+
+class _QdqWeights(nn.Module):
+    """A frozen Conv2d / Linear whose weight goes through per-channel
+    fake quantization on its 4-bit grid: uint8 codes 0..15 and the grid's
+    zero point, which ONNX export writes as QuantizeLinear /
+    DequantizeLinear (axis 0) around the float weight."""
+
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+        s, z = w4_grid(layer.weight)
+        self.s = s.reshape(-1).detach().float()
+        self.z = z.reshape(-1).detach().to(torch.int32)
+
+    def forward(self, x):
+        w = torch.fake_quantize_per_channel_affine(
+            self.layer.weight, self.s, self.z, 0, 0, 255)
+        if isinstance(self.layer, nn.Conv2d):
+            return self.layer._conv_forward(x, w, self.layer.bias)
+        return F.linear(x, w, self.layer.bias)
+
+
+def _wrap_weights(model):
+    for name, child in list(model.named_children()):
+        if isinstance(child, (nn.Conv2d, nn.Linear)):
+            setattr(model, name, _QdqWeights(child))
+        else:
+            _wrap_weights(child)
+
+
+def export_qdq(model, x_calib, path, input_name='input',
+               output_name='logits'):
+    """Export a frozen model (freeze()) as QDQ ONNX (opset 13), the way
+    PyTorch's fake-quant export writes it: QuantizeLinear /
+    DequantizeLinear on every weight (per output channel, the 4-bit grid
+    as uint8 codes 0..15 with its zero point: kept exactly) and, per
+    tensor, on the input, on every ReLU / ReLU6 output and on the
+    outputs of the last layer, with ranges observed on x_calib (min/max,
+    as a QAT observer keeps them).  The model is changed: export a copy.
+    """
+    model.eval()
+    mods = [m for m in model.modules()
+            if isinstance(m, (nn.ReLU, nn.ReLU6))]
+    last = [m for m in model.modules()
+            if isinstance(m, (nn.Conv2d, nn.Linear))][-1]
+    fqs = [_ActFq(m, False) for m in mods] + [_ActFq(last, True)]
+    in_lo, in_hi = float(x_calib.min()), float(x_calib.max())
+    with torch.no_grad():
+        for fq in fqs:
+            fq.call = 0
+        model(x_calib)
+    for fq in fqs:
+        fq.freeze()
+    lo, hi = min(in_lo, 0.0), max(in_hi, 0.0)
+    s_in = max((hi - lo) / 255.0, 1e-8)
+    z_in = int(round(-lo / s_in))
+    _wrap_weights(model)
+    # the wrapper computes the last layer now: its output hook moves there
+    out_fq = fqs[-1]
+    out_fq.handle.remove()
+    for m in model.modules():
+        if isinstance(m, _QdqWeights) and m.layer is last:
+            out_fq.handle = m.register_forward_hook(out_fq)
+
+    class _In(nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            for fq in fqs:
+                fq.call = 0
+            x = torch.fake_quantize_per_tensor_affine(x, s_in, z_in, 0, 255)
+            return self.inner(x)
+
+    wrapped = _In(model).eval()
+    torch.onnx.export(wrapped, x_calib[:1], path, opset_version=13,
+                      input_names=[input_name], output_names=[output_name],
+                      do_constant_folding=False)
+    return {'input': (s_in, z_in)}

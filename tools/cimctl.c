@@ -21,6 +21,7 @@ static const struct {
 	{ "monitor", cmd_monitor, "watch a card's power, temperature and tile activity" },
 	{ "reset", cmd_reset, "reset a card (root, debugfs force_reset)" },
 	{ "program", cmd_program, "program a model's weight image and leave it resident" },
+	{ "calibrate", cmd_calibrate, "calibrate a model's tiles again; column error before and after" },
 	{ "bench", cmd_bench, "measure a model's throughput and latency on a card" },
 	{ "build-image", cmd_build_image, "build a weight image file for a tile geometry" },
 };

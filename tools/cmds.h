@@ -21,6 +21,7 @@ int cmd_monitor(int argc, char *argv[]);
 int cmd_reset(int argc, char *argv[]);
 int cmd_program(int argc, char *argv[]);
 int cmd_bench(int argc, char *argv[]);
+int cmd_calibrate(int argc, char *argv[]);
 
 /*
  * After cimctl_parse_*() returned r: -1 to go on, or the exit status

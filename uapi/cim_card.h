@@ -325,6 +325,33 @@ struct cim_analog_tile_stats {
 	uint32_t adc_reranges;		/* over-range conversions repeated wider */
 };
 
+/*
+ * CALIB_REPORT: map as CALIBRATE (map_count 0: tiles 0..TILES-1 in
+ *   order); dst receives one struct cim_calib_tile_report per tile: the
+ *   column error its last CALIBRATE measured before and after.  Appended
+ *   for `cimctl calibrate` (docs/card-interface.md, "Analog arrays").
+ *   A card without it answers CIM_ST_BAD_DESC.
+ *
+ * The error is the rms, over the conversions of a few fresh test
+ * vectors on every column holding a programmed cell, of the column's
+ * compensated reading less what its targets sum to, in 1/256 of a cell
+ * level (q8).  "Before": the same vectors read with the trims in use
+ * when CALIBRATE began (none on a fresh tile); "after": with the new
+ * ones.
+ */
+#define CIM_OPC_CALIB_REPORT	0x12
+
+/* Per physical tile, 32 bytes. */
+struct cim_calib_tile_report {
+	uint64_t calibrated_ns;		/* clock at the last CALIBRATE; 0 never */
+	uint32_t err_before_q8;		/* rms column error, old trims */
+	uint32_t err_after_q8;		/* rms column error, new trims */
+	uint32_t columns;		/* columns measured */
+	uint32_t samples;		/* conversions behind each figure */
+	uint32_t flags;			/* CIM_TILE_AN_* */
+	uint32_t reserved;
+};
+
 /* --- interface 1.1: slot tags, slot table and wear read-back ------------ */
 
 /*

@@ -358,17 +358,18 @@ void cim_hal_array_colsum(struct cim_hal *h, uint32_t tile, uint32_t row0,
 {
 	struct cim_model *m = cim_hal_model(h);
 	const uint8_t *row;
-	uint32_t r, c;
+	uint32_t r, c, nloop = nrows;
 
 	memset(sum, 0, ncols * sizeof(*sum));
 	if (!model_range_ok(m, tile, row0, nrows, col0, ncols))
 		return;
 #ifdef MODEL_HOST_SIMD
+	/* the spares below still need the block's real rows */
 	if (m->stuck_tile < 0 &&
 	    model_colsum_host(h, m, tile, row0, nrows, col0, ncols, sum))
-		nrows = 0;
+		nloop = 0;
 #endif
-	for (r = 0; r < nrows; r++) {
+	for (r = 0; r < nloop; r++) {
 		row = model_tile_cells(m, tile) +
 		      (size_t)(row0 + r) * m->p.cols + col0;
 		for (c = 0; c < ncols; c++)

@@ -453,6 +453,40 @@ struct cim_tile_activity {
 int cim_tiles_activity(struct cim_dev *dev, struct cim_tile_activity *out,
 		       int max);
 
+/* ---- analog calibration ----------------------------------------------- */
+
+/** One tile of cim_calibrate(). */
+struct cim_calib_tile {
+	uint32_t tile;		/**< physical tile */
+	/**
+	 * rms column error with the compensation in use before, 1/256 of a
+	 * cell level (0: nothing measured, e.g. on an ideal card)
+	 */
+	uint32_t err_before_q8;
+	uint32_t err_after_q8;	/**< the same with the new compensation */
+	uint32_t columns;	/**< programmed columns measured */
+	uint32_t samples;	/**< column conversions behind each figure */
+	uint32_t reserved;
+	uint64_t calibrated_ns;	/**< the card's modeled clock at it */
+};
+
+/**
+ * Calibrate the tiles of a loaded image again, now: the card measures
+ * each column's gain, offset and ADC range on test vectors and keeps the
+ * compensation its MVMs then apply, and reports every tile's column
+ * error on fresh vectors with the old and with the new compensation
+ * (docs/analog-model.md, "Calibration").  Jobs keep running around it.
+ *
+ * @param out  array receiving up to @p max tiles, in the image's tile
+ *             order (may be NULL if max is 0)
+ * @return the number of tiles of the image (which may exceed @p max);
+ *         -EBUSY while the image is still programming; -EOPNOTSUPP if
+ *         the driver predates the call (driver minor < 2); other
+ *         negative errno.
+ */
+int cim_calibrate(struct cim_dev *dev, struct cim_image *img,
+		  struct cim_calib_tile *out, int max);
+
 /* ---- jobs -------------------------------------------------------------- */
 
 /**

@@ -29,4 +29,20 @@ n=$(grep -c '^layer .* w4 .*weights int4-search  out ' "$tmp/f" || true)
 	--weights int8 -o "$tmp/h8.cimx" --report >"$tmp/h8" || fail "compile int8"
 n=$(grep -c '^layer .* w8 .*weights int8-symmetric  out ' "$tmp/h8" || true)
 [ "$n" = 6 ] || fail "int8: $n of 6 layers"
-echo "test_w4_grid: ok (hwa int4 $q %)"
+
+# the same model exported as QDQ (cim_hwa.export_qdq(), PyTorch's
+# fake-quant export): the grid comes as uint8 codes with their zero
+# point and is kept; the activation parameters are the file's
+"$cc" "$models/digits_cnn_hwa_qdq.onnx" --calib "$models/digits_calib.bin" \
+	--weights int4 -o "$tmp/hq.cimx" --report \
+	--eval "$models/digits_test.bin" >"$tmp/hq" || fail "compile hwa qdq"
+n=$(grep -c '^layer .* w4 .*weights int4-grid-from-file  out ' "$tmp/hq" || true)
+[ "$n" = 6 ] || fail "hwa qdq: $n of 6 layers kept on their grid"
+grep -q '^input input  *qdq-from-file ' "$tmp/hq" || fail "hwa qdq: input calibrated"
+grep -q '^layer /inner/fc/Gemm .* out qdq-from-file ' "$tmp/hq" ||
+	fail "hwa qdq: logits calibrated"
+n=$(grep -c '^layer .* out qdq-from-file ' "$tmp/hq" || true)
+[ "$n" -ge 5 ] || fail "hwa qdq: $n layers with the file's activation parameters"
+qq=$(sed -n 's/.*quant_acc \([0-9.]*\) %.*/\1/p' "$tmp/hq")
+awk -v q="$qq" 'BEGIN { exit !(q >= 97.0) }' || fail "hwa qdq: int4 accuracy $qq % < 97 %"
+echo "test_w4_grid: ok (hwa int4 $q %, qdq $qq %)"

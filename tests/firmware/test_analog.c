@@ -789,6 +789,87 @@ static void test_offset_drive(void **state)
 	acard_free(a);
 }
 
+/*
+ * CALIB_REPORT: the column error CALIBRATE measured on fresh vectors
+ * with the trims it found and with the new ones.  A fresh tile (no
+ * trims, 5 % gains, large offsets) reads far worse before than after; a
+ * second CALIBRATE starts from trims about as good as it ends with.
+ */
+static void test_calib_report(void **state)
+{
+	struct cim_card_params p = aparams(1);
+	struct cim_calib_tile_report *r;
+	struct thost *t;
+	struct cim_desc d;
+	uint16_t *map;
+	uint8_t row[AC];
+	uint32_t i, c, first_after;
+
+	(void)state;
+	p.gain_sigma_ppm = 50000;
+	p.offset_q8 = 40;
+	t = thost_new_card(&p, THAL_PLAN_BYTES, 16, 16);
+	thost_start(t);
+	fw_array_erase(t->fw, 1);
+	for (i = 0; i < AR; i++) {
+		for (c = 0; c < AC; c++)
+			row[c] = (uint8_t)(fw_an_hash(3, i, c, 0, 0) % 16);
+		assert_int_equal(fw_array_program_row(t->fw, 1, i, 0, row, AC),
+				 0);
+	}
+	map = thost_alloc(t, 2 * sizeof(*map), 1);
+	map[0] = 1;
+	map[1] = 0;
+	r = thost_alloc(t, 2 * sizeof(*r), 1);
+	memset(&d, 0, sizeof(d));
+	d.map_addr = (uintptr_t)map;
+	d.map_count = 2;
+
+	/* never calibrated: all zero */
+	d.opcode = CIM_OPC_CALIB_REPORT;
+	thost_ref(t, &d.dst, r, 2 * sizeof(*r));
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	assert_int_equal(r[0].calibrated_ns, 0);
+	assert_int_equal(r[0].err_after_q8, 0);
+
+	d.opcode = CIM_OPC_CALIBRATE;
+	d.map_count = 1;
+	memset(&d.dst, 0, sizeof(d.dst));
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	d.opcode = CIM_OPC_CALIB_REPORT;
+	d.map_count = 2;
+	thost_ref(t, &d.dst, r, 2 * sizeof(*r));
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	print_message("calibration check: rms column error %.2f -> %.2f levels (%u columns, %u conversions)\n",
+		      r[0].err_before_q8 / 256.0, r[0].err_after_q8 / 256.0,
+		      r[0].columns, r[0].samples);
+	assert_true(r[0].calibrated_ns > 0);
+	assert_int_equal(r[0].columns, AC);
+	assert_true(r[0].samples >= FW_AN_CAL_CHECK_VECTORS * AC);
+	assert_true(r[0].err_after_q8 > 0);
+	assert_true(r[0].err_after_q8 * 2 < r[0].err_before_q8);
+	assert_true(r[0].flags & CIM_TILE_AN_CALIBRATED);
+	/* tile 0 was not in the map */
+	assert_int_equal(r[1].calibrated_ns, 0);
+	first_after = r[0].err_after_q8;
+
+	/* again: the old trims are already good */
+	d.opcode = CIM_OPC_CALIBRATE;
+	d.map_count = 1;
+	memset(&d.dst, 0, sizeof(d.dst));
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	d.opcode = CIM_OPC_CALIB_REPORT;
+	thost_ref(t, &d.dst, r, sizeof(*r));
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_OK);
+	assert_true(r[0].err_before_q8 < 2 * first_after);
+	assert_true(r[0].err_after_q8 < 2 * first_after);
+
+	/* a short buffer */
+	d.dst.length = sizeof(*r) - 1;
+	assert_int_equal(thost_exec(t, &d).status, CIM_ST_BAD_DESC);
+	thost_free(t);
+}
+
 static void test_calibrate_descriptor(void **state)
 {
 	struct thost *t = analog_host();
@@ -950,6 +1031,7 @@ const struct CMUnitTest analog_tests[] = {
 	cmocka_unit_test(test_model_math),
 	cmocka_unit_test(test_offset_drive),
 	cmocka_unit_test(test_calibrate_descriptor),
+	cmocka_unit_test(test_calib_report),
 	cmocka_unit_test(test_refresh_from_poll),
 	cmocka_unit_test(test_adc_bits_cfg),
 };

@@ -92,7 +92,35 @@ expect program-again-hits 0 'already resident' -- \
 expect images 0 '^1 images' '1 found on the card' ' ready ' -- \
 	"$C" images sim:small
 expect tiles 0 '^P/E min 0 max 1' -- "$C" tiles sim:small
+
+# cimctl calibrate: right after programming (and its calibration) the
+# old and new compensation are as good; a year later (same flash, the
+# card aged) the cells have drifted and calibration brings the column
+# error back down.
+export CIM_SIM_FLASH="$T/flash-cal"
+AN=sim:small,analog=1,seed=3
+# "all   before B  after A": B > k * A
+cal_ratio() {	# cal_ratio NAME K
+	awk -v k="$2" '/^all / { b = $3; a = $5; found = 1 }
+		END { exit !(found && a > 0 && b > k * a) }' "$T/out" ||
+		bad "$1" "before not above $2 x after"
+}
+cal_close() {	# cal_close NAME: before within 1.5x of after
+	awk '/^all / { b = $3; a = $5; found = 1 }
+		END { exit !(found && a > 0 && b < 1.5 * a && a < 1.5 * b) }' \
+		"$T/out" || bad "$1" "before and after differ"
+}
+expect calibrate-fresh 0 '^tile  columns  before  after' '^all   before ' -- \
+	"$C" calibrate "$M/digits_cnn_int4.cimx" "$AN"
+cal_close calibrate-fresh
+expect calibrate-aged 0 '^all   before ' -- \
+	"$C" calibrate "$M/digits_cnn_int4.cimx" "$AN,age_s=31536000"
+cal_ratio calibrate-aged 4
 unset CIM_SIM_FLASH
+expect calibrate-ideal 0 '^all   before 0.000  after 0.000$' -- \
+	"$C" calibrate "$M/digits_cnn_int4.cimx" sim:small
+expect calibrate-help 0 'column error' -- "$C" calibrate --help
+expect calibrate-nofile 1 'No such file' -- "$C" calibrate "$T/none.cimx" sim:small
 
 # Someone without privileges (the userspace card needs none).
 cp "$C" "$T/cimctl"

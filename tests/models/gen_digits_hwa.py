@@ -11,6 +11,11 @@ this script:
   digits_cnn_hwa.onnx            the retrained model, float ONNX (opset 13)
                                  whose weights lie on a 4-bit grid per
                                  output channel
+  digits_cnn_hwa_qdq.onnx        the same model as QDQ ONNX, the way
+                                 PyTorch's fake-quant export writes it
+                                 (cim_hwa.export_qdq(): the weights' grid
+                                 per channel, activation ranges observed
+                                 on the training set)
   digits_hwa_accuracy.txt        its accuracy (PyTorch, held-out set, no
                                  noise) and the float model's
 
@@ -68,6 +73,10 @@ def main():
             assert cim_hwa.on_grid(mod.weight), mod
     _, correct = gd.evaluate(cnn, xte_t, yte_t)
     gd.export(cnn, (1, 1, 8, 8), 'digits_cnn_hwa.onnx')
+    cim_hwa.export_qdq(cnn, xtr_t, os.path.join(HERE,
+                                                 'digits_cnn_hwa_qdq.onnx'))
+    # the QDQ model is the same network: its fake-quantized run in
+    # PyTorch is what the card's ideal int4 arithmetic approximates
 
     n = len(yte)
     lines = ['digits_cnn_float_acc %.2f %d %d' % (100.0 * fcorrect / n,

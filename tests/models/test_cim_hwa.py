@@ -6,8 +6,11 @@ documented size, eval mode is the ideal card, freeze() leaves plain
 layers on the grid, BN folding keeps the function.  A few seconds."""
 import os
 import sys
+import tempfile
 
+import onnx
 import torch
+from onnx import numpy_helper
 import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -89,6 +92,47 @@ def main():
     check(type(conv[0]) is nn.Conv2d, 'freeze: a plain Conv2d again')
     check(cim_hwa.on_grid(conv[0].weight), 'freeze: weights on the grid')
     check(torch.allclose(conv(x), y, atol=1e-5), 'freeze keeps outputs')
+
+    # QDQ export: per-channel weights on the grid as uint8 codes 0..15
+    # with the grid's zero point (decoding to exactly the frozen
+    # weights), per-tensor pairs on the input, the ReLU and the output
+    qnet = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(),
+                         nn.Flatten(), nn.Linear(4 * 6 * 6, 5))
+    cim_hwa.convert(qnet)
+    cim_hwa.freeze(qnet)
+    w_conv = qnet[0].weight.detach().clone()
+    xc = torch.rand(32, 2, 6, 6)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'q.onnx')
+        cim_hwa.export_qdq(qnet, xc, path)
+        m = onnx.load(path)
+    ops = [n.op_type for n in m.graph.node]
+    check(ops.count('QuantizeLinear') == 5 and
+          ops.count('DequantizeLinear') == 5,
+          'qdq: 2 weights + input, relu, output (%s)' % ops)
+    check(m.graph.node[-1].op_type == 'DequantizeLinear' and
+          m.graph.node[-1].output[0] == 'logits', 'qdq: output pair last')
+    consts = {}
+    for n in m.graph.node:
+        if n.op_type == 'Constant':
+            consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    for n in m.graph.node:
+        if n.op_type != 'QuantizeLinear' or n.input[0] not in inits:
+            continue
+        w = inits[n.input[0]]
+        if w.shape != tuple(w_conv.shape):
+            continue
+        sc = consts[n.input[1]].reshape(-1, 1, 1, 1)
+        cast = [c for c in m.graph.node if c.output[0] == n.input[2]][0]
+        zp = consts[cast.input[0]].reshape(-1, 1, 1, 1)
+        q = (w / sc + zp).round()
+        check(((q >= 0) & (q <= 15)).all(), 'qdq: codes 0..15')
+        check(abs((q - zp) * sc - w_conv.numpy()).max() < 1e-6,
+              'qdq: the codes decode to the frozen weights')
+        break
+    else:
+        check(False, 'qdq: no conv weight QuantizeLinear')
     print('test_cim_hwa: ok (train error variance ratio %.3f)' % ratio)
 
 

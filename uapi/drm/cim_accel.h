@@ -29,6 +29,7 @@ extern "C" {
 #define DRM_CIM_IMAGE_RELEASE		0x05
 #define DRM_CIM_SUBMIT			0x06
 #define DRM_CIM_CANCEL			0x07	/* driver minor 1 */
+#define DRM_CIM_CALIBRATE		0x08	/* driver minor 2 */
 
 /* Query kinds for struct drm_cim_query.query. */
 #define DRM_CIM_QUERY_DEVICE_INFO	0
@@ -415,6 +416,55 @@ struct drm_cim_cancel {
 	__u64 pad;
 };
 
+/**
+ * struct drm_cim_calib_tile - one tile of a calibration (DRM_CIM_CALIBRATE)
+ * @tile: physical tile.
+ * @err_before_q8: rms column error with the compensation in use before
+ *                 this calibration, 1/256 of a cell level (0: none
+ *                 measured, e.g. on an ideal card).
+ * @err_after_q8: the same with the new compensation.
+ * @columns: columns holding a programmed cell that were measured.
+ * @samples: column conversions behind each of the two figures.
+ * @calibrated_ns: the card's modeled clock at the calibration.
+ *
+ * The card reads a few fresh test vectors twice, once with each
+ * compensation, and compares every compensated column reading with what
+ * its programmed targets sum to (docs/card-interface.md, CALIB_REPORT).
+ */
+struct drm_cim_calib_tile {
+	__u32 tile;
+	__u32 err_before_q8;
+	__u32 err_after_q8;
+	__u32 columns;
+	__u32 samples;
+	__u32 pad;
+	__u64 calibrated_ns;
+};
+
+/**
+ * struct drm_cim_calibrate - calibrate a loaded image's tiles again
+ * @image: handle from DRM_CIM_IMAGE_LOAD; its programming must be done
+ *         (-EBUSY while it is programming, -EIO if it failed).
+ * @count: in: entries at @tiles (0 with @tiles 0 asks for none); out:
+ *         the image's tiles.  Entries beyond min(in, out) are untouched.
+ * @tiles: user pointer to struct drm_cim_calib_tile[@count], tile order
+ *         of the image's tile map, or 0.
+ * @flags: 0.
+ * @pad: 0.
+ *
+ * Runs CALIBRATE on the image's tiles now (the card serializes it with
+ * the jobs it runs) and reports each tile's column error before and
+ * after.  Appended after uapi v1: DRM_CIM_UAPI_VERSION is unchanged, the
+ * DRM driver minor is 2; an older driver fails it with -EINVAL.
+ */
+struct drm_cim_calibrate {
+	__u32 image;
+	__u32 count;
+	__u64 tiles;
+	__u32 flags;
+	__u32 pad;
+};
+
 #define DRM_IOCTL_CIM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_QUERY, struct drm_cim_query)
 #define DRM_IOCTL_CIM_BO_CREATE \
@@ -434,6 +484,8 @@ struct drm_cim_cancel {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_SUBMIT, struct drm_cim_submit)
 #define DRM_IOCTL_CIM_CANCEL \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_CIM_CANCEL, struct drm_cim_cancel)
+#define DRM_IOCTL_CIM_CALIBRATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_CIM_CALIBRATE, struct drm_cim_calibrate)
 
 #if defined(__cplusplus)
 }

@@ -765,6 +765,101 @@ static void analog_calibration_reduces_error(void)
 	vm_model_free(&m);
 }
 
+/*
+ * cim_calibrate() (DRM_IOCTL_CIM_CALIBRATE): on an image loaded without
+ * calibration, every tile of the image reads a column error well above
+ * what the new compensation leaves; calibrated again right away, the
+ * old and new compensation are as good.  The ioctl's rejections.
+ */
+static void analog_calibrate_ioctl(void)
+{
+	struct drm_cim_calib_tile rt[8];
+	struct drm_cim_calibrate req;
+	struct cim_calib_tile t[16];
+	struct cim_image_props p;
+	struct cim_image *img;
+	struct cim_dev *dev;
+	struct vm_model m;
+	uint32_t bo, h;
+	int n, i, fd;
+
+	CHECK_EQ(vm_write_file(SYSDEV "calibrate_on_program", "0"), 0);
+	CHECK_EQ(fc_model(256, 64, 23, &m), 0);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
+	vm_write_file(SYSDEV "calibrate_on_program", "1");
+	cim_image_get_props(img, &p);
+	CHECK(p.tiles > 0 && p.tiles <= 16);
+	/* the count alone */
+	CHECK_EQ(cim_calibrate(dev, img, NULL, 0), (int)p.tiles);
+	/* that calibrated: load again uncalibrated for the real figure */
+	cim_image_free(img);
+	cim_close(dev);
+	vm_model_free(&m);
+
+	CHECK_EQ(vm_write_file(SYSDEV "calibrate_on_program", "0"), 0);
+	CHECK_EQ(fc_model(256, 64, 25, &m), 0);
+	CHECK_EQ(cim_open(NULL, &dev), 0);
+	CHECK_EQ(cim_image_load(dev, m.image, m.size, &img), 0);
+	vm_write_file(SYSDEV "calibrate_on_program", "1");
+	cim_image_get_props(img, &p);
+	n = cim_calibrate(dev, img, t, 16);
+	CHECK_EQ(n, (int)p.tiles);
+	for (i = 0; i < n && i < 16; i++) {
+		printf("  tile %u: %u columns, column error %u -> %u (1/256 level), %u conversions\n",
+		       t[i].tile, t[i].columns, t[i].err_before_q8,
+		       t[i].err_after_q8, t[i].samples);
+		CHECK(t[i].columns > 0 && t[i].samples > 0);
+		CHECK(t[i].calibrated_ns > 0);
+		CHECK(t[i].err_after_q8 > 0);
+		CHECK(t[i].err_before_q8 > 2 * t[i].err_after_q8);
+	}
+	/* again at once: no better to be had */
+	CHECK_EQ(cim_calibrate(dev, img, t, 16), n);
+	for (i = 0; i < n && i < 16; i++)
+		CHECK(2 * t[i].err_before_q8 < 3 * t[i].err_after_q8 + 64);
+
+	/* the raw ioctl refuses what it does not know */
+	fd = vm_open_card();
+	CHECK(fd >= 0);
+	CHECK_EQ(vm_image_load(fd, &m, &bo, &h, 0), 0);
+	memset(&req, 0, sizeof(req));
+	req.image = h;
+	req.count = 8;
+	req.tiles = (uintptr_t)rt;
+	req.flags = 1;
+	CHECK_EQ(ioctl(fd, DRM_IOCTL_CIM_CALIBRATE, &req), -1);
+	CHECK_EQ(errno, EINVAL);
+	req.flags = 0;
+	req.pad = 1;
+	CHECK_EQ(ioctl(fd, DRM_IOCTL_CIM_CALIBRATE, &req), -1);
+	CHECK_EQ(errno, EINVAL);
+	req.pad = 0;
+	req.tiles = 0;
+	CHECK_EQ(ioctl(fd, DRM_IOCTL_CIM_CALIBRATE, &req), -1);
+	CHECK_EQ(errno, EINVAL);
+	req.tiles = (uintptr_t)rt;
+	req.image = h + 100;
+	CHECK_EQ(ioctl(fd, DRM_IOCTL_CIM_CALIBRATE, &req), -1);
+	CHECK_EQ(errno, ENOENT);
+	req.image = h;
+	req.tiles = 8;	/* not a user address */
+	CHECK_EQ(ioctl(fd, DRM_IOCTL_CIM_CALIBRATE, &req), -1);
+	CHECK_EQ(errno, EFAULT);
+	req.tiles = (uintptr_t)rt;
+	req.count = 1;	/* room for one: count says how many there are */
+	memset(rt, 0xa5, sizeof(rt));
+	CHECK_EQ(ioctl(fd, DRM_IOCTL_CIM_CALIBRATE, &req), 0);
+	CHECK_EQ(req.count, p.tiles);
+	CHECK_EQ(rt[0].pad, 0);
+	CHECK_EQ(rt[1].tile, 0xa5a5a5a5u);
+	close(fd);
+
+	cim_image_free(img);
+	cim_close(dev);
+	vm_model_free(&m);
+}
+
 /* By default each new image's tiles are calibrated behind its PROGRAM. */
 static void analog_calibrated_after_program(void)
 {
@@ -1052,6 +1147,7 @@ const struct vm_test vm_analog_tests[] = {
 	{ "analog_sysfs_knobs", analog_sysfs_knobs },
 	{ "analog_calibrated_after_program", analog_calibrated_after_program },
 	{ "analog_calibration_reduces_error", analog_calibration_reduces_error },
+	{ "analog_calibrate_ioctl", analog_calibrate_ioctl },
 	{ "analog_adc_bits_changes_results", analog_adc_bits_changes_results },
 	{ "analog_refresh_triggered", analog_refresh_triggered },
 	{ NULL, NULL },
