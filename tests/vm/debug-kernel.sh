@@ -3,7 +3,8 @@
 # linux-source-6.12 (LOCKDEP/PROVE_LOCKING, KASAN, DEBUG_ATOMIC_SLEEP,
 # KCOV, KFENCE, SLUB debug; config: tinyconfig + tests/vm/debug.config),
 # cached: a second run with the same tarball and config only runs an
-# incremental make (which also resumes an interrupted build).
+# incremental make (which also resumes an interrupted build); a changed
+# debug.config configures again in place and rebuilds what it touches.
 # Installs its modules under OUT/mods for mkinitramfs.sh.
 # usage: debug-kernel.sh OUT   (prints the kernel release on stdout)
 set -euo pipefail
@@ -13,14 +14,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n1)
 [ -n "$tarball" ] || { echo "debug-kernel: no /usr/src/linux-source-6.12*.tar.xz (apt-get install linux-source-6.12)" >&2; exit 1; }
 jobs=${CIM_DEBUG_JOBS:-$(nproc)}
-stamp="$({ sha256sum <"$tarball"; sha256sum <"$here/debug.config"; } | sha256sum | cut -c1-16)"
+srcstamp="$(sha256sum <"$tarball" | cut -c1-16)"
+stamp="$({ echo "$srcstamp"; sha256sum <"$here/debug.config"; } | sha256sum | cut -c1-16)"
 src=$out/src
 obj=$out/obj
 mkdir -p "$out"
 
-# A new tarball or config: unpack and configure again, from scratch.
-if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$obj/.config" ]; then
-	rm -rf "$src" "$obj" "$out/mods" "$out/stamp"
+# A new tarball: unpack, configure and build from scratch.
+# Only a new debug.config: configure again in place, and the incremental
+# make rebuilds what the changed options touch.
+if [ "$(cat "$out/stamp-src" 2>/dev/null)" != "$srcstamp" ] || [ ! -f "$obj/.config" ]; then
+	rm -rf "$src" "$obj" "$out/mods" "$out/stamp" "$out/stamp-src"
 	mkdir -p "$src"
 	echo "debug-kernel: unpacking $tarball" >&2
 	tar xJf "$tarball" -C "$src" --strip-components=1
@@ -33,6 +37,10 @@ if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$obj/.config" ];
 	sed -i '/^config CRYPTO_LIB_SHA256$/,/^$/s/^\ttristate$/\ttristate "SHA-256 library"/' \
 		"$src/lib/crypto/Kconfig"
 	mkdir -p "$obj"
+	echo "$srcstamp" >"$out/stamp-src"
+fi
+if [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
+	rm -rf "$out/mods" "$out/stamp"
 	make -s -C "$src" O="$obj" tinyconfig >&2
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$here/debug.config" >/dev/null
 	make -s -C "$src" O="$obj" olddefconfig >&2

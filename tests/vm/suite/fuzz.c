@@ -11,10 +11,10 @@
  * fuzz too and are killed with SIGKILL at random moments (mid-call).
  * The seed is printed; the same seed gives every thread the same
  * sequence of choices.  --core adds random core DRM ioctl numbers (off
- * by default: GET_UNIQUE/GET_MAGIC oops the kernel today, issue 15).
+ * by default; on in check.sh since cim.ko filters them, issue 15).
  * --race-images lets the threads of a process load and release images
- * on their shared file (off by default: that race leaks image users
- * today, issue 15 item 3).
+ * on their shared file (off by default; on in check.sh since the image
+ * user leak of issue 15 item 3 is gone).
  *
  * Then, with every file closed: no call broke its contract (fuzz_ops.c),
  * every worker exited cleanly, the card goes idle, every resident image

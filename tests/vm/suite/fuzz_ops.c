@@ -322,9 +322,9 @@ static void op_image_load(struct fz_thread *t)
 	uint32_t bo;
 
 	/*
-	 * Loads racing releases of the same images on one file leak image
-	 * users today (issue 15 item 3): only with --race-images until the
-	 * kernel is fixed, so that `make check` tests everything else.
+	 * Loads racing releases of the same images on one file (the image
+	 * user leak of issue 15 item 3): with --race-images, as check.sh
+	 * runs it.
 	 */
 	if (!t->race_images)
 		fd = t->fd;

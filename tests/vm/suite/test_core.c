@@ -9,6 +9,7 @@
  * allocation.
  */
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -202,9 +203,55 @@ static void syncobj_huge_counts_refused(void)
 	close(fd);
 }
 
+/* The ioctl number with another size in its size field. */
+static unsigned long resized(unsigned long cmd, unsigned int size)
+{
+	return (cmd & ~((unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
+	       ((unsigned long)size << _IOC_SIZESHIFT);
+}
+
+/*
+ * A size field that ends inside count_handles: the core copies only the
+ * bytes it covers, so a count of 0xffffffff reaches it as 0x00ffffff
+ * (size 11) or 0x0000ffff (size 10), 2^24 or 2^16 handles: the filter
+ * must bound that count too, not skip it (found by the fuzzer, seed
+ * 0x3dc9ca570bb53203: SYNCOBJ_RESET of size 11, a WARN in page_alloc).
+ * A size that stops before the count: the core sees 0 handles.
+ */
+static void syncobj_short_size_counts_refused(void)
+{
+	struct drm_syncobj_wait w = { .count_handles = 0xffffffffu };
+	struct drm_syncobj_array a = { .count_handles = 0xffffffffu };
+	size_t wat = offsetof(struct drm_syncobj_wait, count_handles);
+	size_t aat = offsetof(struct drm_syncobj_array, count_handles);
+	int fd = vm_open_card(), n;
+
+	CHECK(fd >= 0);
+	for (n = 2; n <= 3; n++) {
+		CHECK_EQ(vm_ioctl(fd, resized(DRM_IOCTL_SYNCOBJ_WAIT, wat + n), &w),
+			 -EINVAL);
+		CHECK_EQ(vm_ioctl(fd, resized(DRM_IOCTL_SYNCOBJ_RESET, aat + n), &a),
+			 -EINVAL);
+		CHECK_EQ(vm_ioctl(fd, resized(DRM_IOCTL_SYNCOBJ_SIGNAL, aat + n), &a),
+			 -EINVAL);
+	}
+	/* One byte: 0xff handles, within the bound; at address 0: EFAULT. */
+	CHECK_EQ(vm_ioctl(fd, resized(DRM_IOCTL_SYNCOBJ_WAIT, wat + 1), &w),
+		 -EFAULT);
+	CHECK_EQ(vm_ioctl(fd, resized(DRM_IOCTL_SYNCOBJ_RESET, aat + 1), &a),
+		 -EFAULT);
+	/* Nothing of the count copied: no handles, the core's EINVAL. */
+	CHECK_EQ(vm_ioctl(fd, resized(DRM_IOCTL_SYNCOBJ_RESET, aat), &a),
+		 -EINVAL);
+	CHECK_EQ(nop_job_completes(fd), 0);
+	close(fd);
+}
+
 const struct vm_test vm_core_tests[] = {
 	{ "core_master_ioctls_refused", core_master_ioctls_refused },
 	{ "core_ioctl_sweep", core_ioctl_sweep },
 	{ "syncobj_huge_counts_refused", syncobj_huge_counts_refused },
+	{ "syncobj_short_size_counts_refused",
+	  syncobj_short_size_counts_refused },
 	{ NULL, NULL },
 };
