@@ -70,6 +70,7 @@ uint32_t *fw_an_cal_win(struct cim_fw *fw, struct fw_an_tile *t);
 uint32_t fw_an_hash(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
 		    uint32_t e);
 int64_t fw_an_div_s64(int64_t n, int64_t d);
+uint32_t fw_isqrt(uint64_t v);
 /*
  * Mean level loss, ppm, after age_ns at drift_ppm per decade: the drift
  * law the part is characterized with.

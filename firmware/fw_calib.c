@@ -339,7 +339,8 @@ static void fw_cal_check(struct cim_fw *fw, uint32_t ptile,
 	}
 }
 
-static uint32_t fw_cal_isqrt(uint64_t v)
+/* floor(sqrt(v)), bit by bit (no FPU on the MCU); the card model uses it too */
+uint32_t fw_isqrt(uint64_t v)
 {
 	uint64_t r = 0, bit = 1ull << 62;
 
@@ -360,7 +361,7 @@ static uint32_t fw_cal_isqrt(uint64_t v)
 /* rms, q8, from a sum of (q8^2 >> 8) */
 static uint32_t fw_cal_rms(uint64_t sq, uint32_t cnt)
 {
-	return cnt ? fw_cal_isqrt(fw_div_u64_u32(sq, cnt) << 8) : 0;
+	return cnt ? fw_isqrt(fw_div_u64_u32(sq, cnt) << 8) : 0;
 }
 
 void fw_calibrate_tile(struct cim_fw *fw, uint32_t ptile)

@@ -73,35 +73,56 @@ static int cim_cmd_exec(struct cim_device *cdev, struct cim_desc *desc,
 	return ret;
 }
 
-int cim_card_read(struct cim_device *cdev, u32 opcode, u32 slot, void *out,
-		  u32 len)
+/*
+ * desc with, in one card-readable buffer, an SG table of one entry, the
+ * tile map (n entries, none if 0), then len bytes the card writes into
+ * out (len 0: none).
+ */
+static int cim_card_cmd_buf(struct cim_device *cdev, struct cim_desc *desc,
+			    const u16 *map, u32 n, void *out, u32 len)
 {
-	struct cim_cmd_buf b = { .bytes = CIM_CMD_PAYLOAD_AT + len };
+	u32 map_at = CIM_CMD_PAYLOAD_AT;
+	u32 out_at = map_at + ALIGN(n * sizeof(*map), 64);
+	struct cim_cmd_buf b = { .bytes = out_at + len };
 	struct cim_sg_entry *sg;
-	struct cim_desc desc = {
-		.opcode = opcode,
-		.slot = slot,
-	};
 	bool busy;
 	int ret;
 
 	b.cpu = dma_alloc_coherent(cdev->dev, b.bytes, &b.dma, GFP_KERNEL);
 	if (!b.cpu)
 		return -ENOMEM;
-	sg = b.cpu;
-	sg->addr = b.dma + CIM_CMD_PAYLOAD_AT;
-	sg->len = len;
-	sg->reserved = 0;
-	desc.dst.sg_addr = b.dma;
-	desc.dst.sg_count = 1;
-	desc.dst.length = len;
-	ret = cim_cmd_exec(cdev, &desc, &busy);
+	if (n) {
+		memcpy(b.cpu + map_at, map, n * sizeof(*map));
+		desc->map_addr = b.dma + map_at;
+		desc->map_count = n;
+	}
+	if (len) {
+		sg = b.cpu;
+		sg->addr = b.dma + out_at;
+		sg->len = len;
+		sg->reserved = 0;
+		desc->dst.sg_addr = b.dma;
+		desc->dst.sg_count = 1;
+		desc->dst.length = len;
+	}
+	ret = cim_cmd_exec(cdev, desc, &busy);
 	if (busy)
 		return ret;	/* leak the buffer rather than let the card scribble */
-	if (!ret)
-		memcpy(out, b.cpu + CIM_CMD_PAYLOAD_AT, len);
+	if (!ret && len)
+		memcpy(out, b.cpu + out_at, len);
 	dma_free_coherent(cdev->dev, b.bytes, b.cpu, b.dma);
 	return ret;
+}
+
+int cim_card_read(struct cim_device *cdev, u32 opcode, u32 slot, void *out,
+		  u32 len)
+{
+	struct cim_desc desc = {
+		.opcode = opcode,
+		.slot = slot,
+	};
+
+	return cim_card_cmd_buf(cdev, &desc, NULL, 0, out, len);
 }
 
 int cim_card_unload(struct cim_device *cdev, u32 slot)
@@ -130,33 +151,7 @@ int cim_card_cmd(struct cim_device *cdev, struct cim_desc *desc)
 int cim_card_tiles_cmd(struct cim_device *cdev, u32 opcode, const u16 *map,
 		       u32 n, void *out, u32 len)
 {
-	u32 map_at = CIM_CMD_PAYLOAD_AT;
-	u32 out_at = map_at + ALIGN(n * sizeof(*map), 64);
-	struct cim_cmd_buf b = { .bytes = out_at + len };
-	struct cim_sg_entry *sg;
-	struct cim_desc desc = { .opcode = opcode, .map_count = n };
-	bool busy;
-	int ret;
+	struct cim_desc desc = { .opcode = opcode };
 
-	b.cpu = dma_alloc_coherent(cdev->dev, b.bytes, &b.dma, GFP_KERNEL);
-	if (!b.cpu)
-		return -ENOMEM;
-	memcpy(b.cpu + map_at, map, n * sizeof(*map));
-	desc.map_addr = b.dma + map_at;
-	if (len) {
-		sg = b.cpu;
-		sg->addr = b.dma + out_at;
-		sg->len = len;
-		sg->reserved = 0;
-		desc.dst.sg_addr = b.dma;
-		desc.dst.sg_count = 1;
-		desc.dst.length = len;
-	}
-	ret = cim_cmd_exec(cdev, &desc, &busy);
-	if (busy)
-		return ret;	/* leak the buffer rather than let the card scribble */
-	if (!ret && len)
-		memcpy(out, b.cpu + out_at, len);
-	dma_free_coherent(cdev->dev, b.bytes, b.cpu, b.dma);
-	return ret;
+	return cim_card_cmd_buf(cdev, &desc, map, n, out, len);
 }

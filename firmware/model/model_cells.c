@@ -42,24 +42,6 @@ int32_t model_gauss(uint64_t r, uint32_t sigma)
 	return (int32_t)((s * sigma * 113512) / ((int64_t)1 << 32));
 }
 
-uint32_t model_isqrt(uint64_t v)
-{
-	uint64_t r = 0, bit = 1ull << 62;
-
-	while (bit > v)
-		bit >>= 2;
-	while (bit) {
-		if (v >= r + bit) {
-			v -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return (uint32_t)r;
-}
-
 /* Mean level the tile's cells lost since they were (re)programmed, ppm. */
 uint32_t model_tile_loss_ppm(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile)

@@ -80,7 +80,10 @@ int model_colsum_host(struct cim_hal *h, struct cim_model *m, uint32_t tile,
 /* model_cells.c: the physics of one cell or column */
 uint64_t model_rand(struct model_card *cd, uint32_t seed);
 int32_t model_gauss(uint64_t r, uint32_t sigma);
-uint32_t model_isqrt(uint64_t v);
+static inline uint32_t model_isqrt(uint64_t v)
+{
+	return fw_isqrt(v);
+}
 uint32_t model_tile_loss_ppm(struct cim_hal *h, struct cim_model *m,
 			     uint32_t tile);
 int32_t model_level(const struct cim_card_params *p, uint32_t tile,
