@@ -29,6 +29,10 @@ int cgi_infer_shape(struct cim_graph *g, const struct cim_node *n,
 void cgi_count_consumers(struct cim_graph *g);
 
 /* Float kernels of the executor; one sample. */
+/* The axis of an axis attribute (negative: from the end) of o, and the
+ * products of o's dimensions before (*outer) and after (*inner) it. */
+uint32_t cgk_axis_split(const struct cim_tensor *o, int32_t attr,
+			uint64_t *outer, uint64_t *inner);
 void cgk_fc(const struct cim_graph *g, const struct cim_node *n,
 	    float *const *v);
 void cgk_conv(const struct cim_graph *g, const struct cim_node *n,

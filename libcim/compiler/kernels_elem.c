@@ -166,15 +166,12 @@ void cgk_slice(const struct cim_graph *g, const struct cim_node *n,
 	       float *const *v)
 {
 	const struct cim_tensor *x = T(0);
-	uint32_t axis = n->attr.slice.axis, d, j;
-	uint64_t outer = 1, inner = 1, o;
+	uint64_t outer, inner, o;
+	uint32_t axis = cgk_axis_split(x, (int32_t)n->attr.slice.axis, &outer,
+				       &inner), j;
 	const float *src = v[n->inputs[0]];
 	float *y = v[n->output];
 
-	for (d = 0; d < axis; d++)
-		outer *= x->dims[d];
-	for (d = axis + 1; d < x->rank; d++)
-		inner *= x->dims[d];
 	for (o = 0; o < outer; o++)
 		for (j = 0; j < n->attr.slice.len; j++)
 			memcpy(y + (o * n->attr.slice.len + j) * inner,

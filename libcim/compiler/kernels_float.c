@@ -200,8 +200,8 @@ void cgk_transpose(const struct cim_graph *g, const struct cim_node *n,
  * The axis of an axis attribute (negative: from the end) of tensor o, and
  * the products of o's dimensions before and after it.
  */
-static uint32_t axis_split(const struct cim_tensor *o, int32_t attr,
-			   uint64_t *outer, uint64_t *inner)
+uint32_t cgk_axis_split(const struct cim_tensor *o, int32_t attr,
+			uint64_t *outer, uint64_t *inner)
 {
 	uint32_t axis = (uint32_t)(attr < 0 ? attr + (int32_t)o->rank : attr), d;
 
@@ -219,7 +219,7 @@ void cgk_concat(const struct cim_graph *g, const struct cim_node *n,
 {
 	const struct cim_tensor *o = OUT;
 	uint64_t outer, inner, at = 0, b;
-	uint32_t axis = axis_split(o, n->attr.axis, &outer, &inner), i;
+	uint32_t axis = cgk_axis_split(o, n->attr.axis, &outer, &inner), i;
 	float *y = v[n->output];
 
 	for (b = 0; b < outer; b++) {
@@ -237,7 +237,7 @@ void cgk_softmax(const struct cim_graph *g, const struct cim_node *n,
 {
 	const struct cim_tensor *o = OUT;
 	uint64_t outer, inner, b, j, k;
-	uint32_t len = o->dims[axis_split(o, n->attr.axis, &outer, &inner)];
+	uint32_t len = o->dims[cgk_axis_split(o, n->attr.axis, &outer, &inner)];
 	const float *x = v[n->inputs[0]];
 	float *y = v[n->output];
 

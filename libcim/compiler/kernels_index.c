@@ -38,15 +38,11 @@ void cgk_gather(const struct cim_graph *g, const struct cim_node *n,
 		float *const *v)
 {
 	const struct cim_tensor *x = T(0), *ix = T(1);
-	uint32_t axis = (uint32_t)n->attr.axis, d;
-	uint64_t outer = 1, inner = 1, o, j;
+	uint64_t outer, inner, o, j;
+	uint32_t axis = cgk_axis_split(x, (int32_t)n->attr.axis, &outer, &inner);
 	const float *src = v[n->inputs[0]], *idx = v[n->inputs[1]];
 	float *y = v[n->output];
 
-	for (d = 0; d < axis; d++)
-		outer *= x->dims[d];
-	for (d = axis + 1; d < x->rank; d++)
-		inner *= x->dims[d];
 	for (o = 0; o < outer; o++)
 		for (j = 0; j < ix->size; j++) {
 			double i = idx[j] < 0 ? (double)idx[j] + x->dims[axis] : idx[j];
