@@ -48,6 +48,8 @@ MODELS	:= tests/models
 VM_CIMX	:= $(foreach m,mlp cnn,$(foreach w,int8 int4,$(B)/models/digits_$(m)_$(w).cimx))
 # cim-compile --builtin dwnet: depthwise CONVs on the tile SIMD, replicas
 VM_CIMX	+= $(foreach w,int8 int4,$(B)/models/dwnet_$(w).cimx)
+# a pre-quantized (QDQ) model: the VM suite checks the scales it carries
+VM_CIMX	+= $(B)/models/digits_qdq_int4.cimx
 
 .PHONY: all deps modules libcim firmware tools examples vmtest initramfs models \
 	check check-built unit vm-check test demo demo-built bench bench-built \
@@ -190,7 +192,8 @@ initramfs: modules tools examples vmtest models $(SIM_RUNS) $(VM_ZOO_FILES)
 	bash tests/vm/mkinitramfs.sh $(KVER) $(INITRD) cim.ko cim_vcard.ko -- \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
-		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		$(VM_CIMX) $(MODELS)/digits_test.bin $(MODELS)/digits_qdq_scales.txt \
+		tests/vm/bench.sh \
 		$(SIMCMP) $(SIM_RUNS) \
 		tests/vm/fuzz.sh $(VM_ZOO_FILES)
 
@@ -285,7 +288,8 @@ check-debug-built: tools examples vmtest models $(SIM_RUNS) $(VM_ZOO_FILES)
 	bash tests/vm/check-debug.sh $(B) \
 		$(VM_TEST) $(B)/tools/cimctl tests/vm/check.sh tests/vm/demo.sh \
 		$(B)/examples/hello $(B)/examples/hello-static \
-		$(VM_CIMX) $(MODELS)/digits_test.bin tests/vm/bench.sh \
+		$(VM_CIMX) $(MODELS)/digits_test.bin $(MODELS)/digits_qdq_scales.txt \
+		tests/vm/bench.sh \
 		$(SIMCMP) $(SIM_RUNS) \
 		tests/vm/fuzz.sh $(VM_ZOO_FILES)
 

@@ -111,6 +111,28 @@ for w in int8 int4; do
 	result $? "dwnet_${w}_simd_conv_on_card_bit_exact"
 done
 
+# A pre-quantized (QDQ) model (tests/models/digits_qdq.onnx): it runs
+# bit-exact on the card, and the input and output scales and zero points
+# the card's model carries are the ones in the file's QuantizeLinear
+# pairs (digits_qdq_scales.txt; %g prints 6 digits).
+qdq_same() {	# "scale zp" from cimctl's line $1, the file's entry $2
+	got=$(sed -n "s/^$1 .*, scale \([^,]*\), zero point \(-*[0-9]*\).*/\1 \2/p" /tmp/out)
+	want=$(awk -v n="$2" '$1 == n { print $2, $3 }' /tests/digits_qdq_scales.txt)
+	echo "  $1: $got (file: $want)"
+	[ -n "$got" ] && [ -n "$want" ] &&
+		awk -v g="$got" -v w="$want" 'BEGIN { split(g, a, " ");
+			split(w, b, " "); d = a[1] - b[1]; if (d < 0) d = -d;
+			exit !(d <= 1e-5 * b[1] && a[2] == b[2]) }'
+}
+cimctl run /tests/digits_qdq_int4.cimx --random 3 --batch 2 >/tmp/out 2>&1
+rc=$?
+grep -E '^(mismatches|max_abs)' /tmp/out
+[ $rc = 0 ] && grep -q '^max_abs_diff 0$' /tmp/out &&
+	grep -q '^mismatches 0 of 20$' /tmp/out
+result $? qdq_model_on_card_bit_exact
+qdq_same input input && qdq_same output logits
+result $? qdq_model_scales_from_file
+
 # The sample application (examples/hello.c: <cim.h> and pkg-config
 # alone), linked shared and static: it runs an inference, and both
 # builds print the same outputs.
