@@ -91,8 +91,15 @@ int shost_start(struct shost *s)
 	cim_sim_reg_write(c, CIM_REG_CQ_BASE_HI,
 			  (uint32_t)((uint64_t)(uintptr_t)s->cq >> 32));
 	cim_sim_reg_write(c, CIM_REG_CQ_ENTRIES, s->entries);
-	s->sq_tail = cim_sim_reg_read(c, CIM_REG_SQ_HEAD);
-	s->cq_head = cim_sim_reg_read(c, CIM_REG_CQ_TAIL);
+	/*
+	 * A new session starts both rings at zero (fw_handshake(), as cim.ko
+	 * and libcim do).  Not the card's SQ_HEAD/CQ_TAIL: after a RESET the
+	 * firmware thread may not have zeroed them yet, and a stale CQ_TAIL
+	 * made the next reap read an old completion (test_sim_faults, 1 run
+	 * in 40).
+	 */
+	s->sq_tail = 0;
+	s->cq_head = 0;
 	cim_sim_reg_write(c, CIM_REG_SQ_TAIL, s->sq_tail);
 	cim_sim_reg_write(c, CIM_REG_CQ_HEAD, s->cq_head);
 	cim_sim_reg_write(c, CIM_REG_CTRL, CIM_CTRL_ENABLE);
