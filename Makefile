@@ -204,7 +204,9 @@ check: deps
 demo: deps
 	$(MAKE) demo-built
 
-check-built: all unit vm-check matrix package-check
+# The debug-kernel lane last: its kernel (build/debug-kernel) is built
+# from scratch on a fresh clone, then cached.
+check-built: all unit vm-check matrix package-check check-debug-built
 
 unit: libcim firmware tools models examples digits-zoo
 	$(MAKE) -C libcim check

@@ -17,10 +17,9 @@ PKGS_MAIN="$PKGS_MAIN python3-sklearn"
 PKGS_MAIN="$PKGS_MAIN libjson-c-dev go-md2man dkms debhelper dh-dkms dh-python
 python3-all python3-numpy python3-jsonschema lintian"
 # The fuzz harnesses (clang, libFuzzer) and the tools a kernel build
-# needs (make check-debug; its source, linux-source-6.12, is not in
-# make check's lane: apt-get install linux-source-6.12 first).
+# needs (the debug-kernel lane of make check: linux-source-6.12).
 PKGS_MAIN="$PKGS_MAIN clang libclang-rt-14-dev flex bison bc libelf-dev libssl-dev"
-PKGS_BPO="linux-image-amd64 linux-headers-amd64"
+PKGS_BPO="linux-image-amd64 linux-headers-amd64 linux-source-6.12"
 
 missing=""
 for p in $PKGS_MAIN $PKGS_BPO; do
