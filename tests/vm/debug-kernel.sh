@@ -59,4 +59,6 @@ fi
 echo "debug-kernel: building (make -j$jobs)" >&2
 nice make -s -C "$src" O="$obj" -j"$jobs" bzImage modules >&2
 make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$out/mods" modules_install >&2
-make -s -C "$obj" kernelrelease
+# (--no-print-directory: under a parent make, -C would print
+# "Entering directory" lines on stdout.)
+make -s --no-print-directory -C "$obj" kernelrelease
