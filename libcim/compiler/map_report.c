@@ -188,6 +188,8 @@ int mapi_report(const struct mapi_plan *p, struct cim_map_report *rep)
 	rep->msg[0] = 0;
 	rep->objective = p->opts.objective;
 	rep->batch = p->opts.batch ? p->opts.batch : 1;
+	if (mapi_bound(p, rep))
+		return -ENOMEM;
 	return timing(p, rep);
 }
 
@@ -270,5 +272,10 @@ int cim_map_report_format(const struct cim_map_report *rep,
 	if (rep->period_ps && rep->card_tiles)
 		say(&o, "balance          %.3f (array work over card arrays x period)\n",
 		    (double)rep->work_ps / rep->period_ps / rep->card_tiles);
+	if (rep->period_lb_ps)
+		say(&o, "period bound     %.1f us per item, at most %.0f fps, for any mapping on %u arrays (least array work %.1f us, SIMD work %.1f us per item)\n",
+		    rep->period_lb_ps / 1e6, 1e12 / rep->period_lb_ps,
+		    rep->card_tiles, rep->lb_array_ps / 1e6,
+		    rep->lb_simd_ps / 1e6);
 	return (int)(o.at > INT32_MAX ? INT32_MAX : o.at);
 }

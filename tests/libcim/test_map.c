@@ -94,6 +94,12 @@ static void random_models_agree(void **state)
 		if (o.max_tiles)
 			assert_true(h->n_vtiles <= o.max_tiles);
 		assert_true(rep.period_ps > 0 && rep.macs > 0 && rep.bound > 0);
+		/* no mapping beats the bound of every mapping */
+		if (rep.period_lb_ps > rep.period_ps)
+			fail_msg("round %d: period %llu ps below its bound %llu",
+				 round, (unsigned long long)rep.period_ps,
+				 (unsigned long long)rep.period_lb_ps);
+		assert_true(rep.period_lb_ps > 0);
 		b = cim_image_blocks(img);
 		for (i = 0; i < h->n_blocks; i++) {
 			diag += b[i].g_count > 1;
@@ -461,6 +467,61 @@ static void small_convs_duplicate_windows(void **state)
 	}
 }
 
+/*
+ * The period bound of any mapping, by hand on the M1076 time model: a
+ * bit-cycle is (4000 - 100) ns / (8 x 8 passes x 8 bits) = 7617 ps, an
+ * ADC phase 8 of them.
+ */
+static void period_bound_by_hand(void **state)
+{
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	struct cim_map_report rep;
+	struct qg_model m;
+	uint64_t s = 21, zp;
+	void *img;
+	size_t size;
+	char text[4096];
+
+	(void)state;
+	/* a full array: one MVM of 64 phases, the period the bound */
+	o.objective = CIM_MAP_THROUGHPUT;
+	o.max_tiles = 1;
+	qg_init(&m, &s, 1024, 1, 1);
+	qg_fc(&m, 0, 512, 8);
+	qg_finish(&m);
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+	assert_int_equal(rep.lb_array_ps, 100000 + 64 * 8 * 7617);
+	assert_int_equal(rep.period_lb_ps, 100000 + 64 * 8 * 7617);
+	assert_int_equal(rep.period_ps, rep.period_lb_ps);
+	zp = m.ops[0].op.in0_zp ? 3 : 2;
+	assert_int_equal(rep.lb_simd_ps, zp * 512 * 1000);
+	assert_true(cim_map_report_format(&rep, &m.qm, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "period bound     4.0 us per item, at most 250006 fps"));
+	cim_map_report_free(&rep);
+	free(img);
+	qg_free(&m);
+
+	/*
+	 * A 1x1 CONV 8 -> 16 over 8x8, int8: one pixel is 8 rows x 32
+	 * cells, one phase plus the fixed part, 64 MVMs; the best window
+	 * is the whole row, D = 8: 64 rows x 256 cells, two phases, 8 MVMs.
+	 */
+	o.max_tiles = 4;
+	qg_init(&m, &s, 8, 8, 8);
+	qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, 8);
+	qg_finish(&m);
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+	assert_int_equal(rep.lb_array_ps, 8 * (100000 + 2 * 8 * 7617));
+	zp = m.ops[0].op.in0_zp ? 3 : 2;
+	assert_int_equal(rep.lb_simd_ps, zp * 64 * 16 * 1000);
+	/* the SIMD units are the busier: a quarter of their work each */
+	assert_int_equal(rep.period_lb_ps, zp * 64 * 16 * 1000 / 4);
+	assert_true(rep.period_lb_ps <= rep.period_ps);
+	cim_map_report_free(&rep);
+	free(img);
+	qg_free(&m);
+}
+
 /* Small FCs share arrays; utilization packed beats unpacked. */
 static void small_matrices_share_arrays(void **state)
 {
@@ -657,6 +718,7 @@ int main(void)
 		cmocka_unit_test(depthwise_packs_diagonally),
 		cmocka_unit_test(depthwise_runs_on_the_simd),
 		cmocka_unit_test(small_convs_duplicate_windows),
+		cmocka_unit_test(period_bound_by_hand),
 		cmocka_unit_test(small_matrices_share_arrays),
 		cmocka_unit_test(arena_respects_liveness),
 		cmocka_unit_test(too_big_for_the_card),

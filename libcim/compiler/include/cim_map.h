@@ -132,6 +132,12 @@ struct cim_map_report {
 	uint32_t n_ops;			/* entries of ops[] */
 	struct cim_map_op_report *ops;	/* malloc'ed: cim_map_report_free() */
 	char msg[256];			/* why a mapping failed, "" otherwise */
+	/*
+	 * A lower bound on the period of any mapping of the model onto
+	 * card_tiles arrays (map_bound.c), ps per item, and the least array
+	 * and SIMD work per item it comes from (every FC/CONV on arrays).
+	 */
+	uint64_t period_lb_ps, lb_array_ps, lb_simd_ps;
 };
 
 /*
