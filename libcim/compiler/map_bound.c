@@ -31,7 +31,10 @@
  *
  * Arrays and SIMD units are card_tiles each, so the period is at least
  * the larger of (array work) / tiles and (SIMD work) / tiles, for the
- * best split of the ops between the two.  The split is relaxed to
+ * best split of the ops between the two.  A CONV whose SIMD work as a
+ * SIMD CONV is no more than its SIMD work on arrays (a depthwise one:
+ * fewer lane-cycles than the partial sums and offset drive it would
+ * need) counts as a SIMD CONV.  The split is relaxed to
  * fractions of ops (a lower bound of the integer choice): ops move to
  * the SIMD in order of array time saved per SIMD time added, until the
  * two totals meet.  Besides, an op's SIMD work and that of the digital
@@ -195,6 +198,12 @@ int mapi_bound(const struct mapi_plan *p, struct cim_map_report *rep)
 		b[n].arr = (double)array_lb(p, op, in, out, K, N, G);
 		b[n].simd_arr = (double)on_arr;
 		b[n].simd_only = (double)on_simd;
+		if (b[n].movable && on_simd <= on_arr) {
+			/* cheaper on the SIMD in both: there in any best split */
+			b[n].arr = 0;
+			b[n].simd_arr = (double)on_simd;
+			b[n].movable = 0;
+		}
 		/* its SIMD work and that after it, on at most this many homes */
 		e = (b[n].movable && on_simd < on_arr ? on_simd : on_arr) + after[k];
 		home = max_u64(home, e / CIM_IMAGE_MAX_REPLICAS);

@@ -392,6 +392,21 @@ static void depthwise_runs_on_the_simd(void **state)
 		assert_int_equal(rep.simd_macs, pix * 16 * 9);
 		assert_int_equal(rep.macs, pix * 16 * 9 + 8 * 8 * 8 * 16);
 		cim_map_report_free(&rep);
+		/*
+		 * On one array the period is all the work: the bound counts
+		 * the depthwise CONV as a SIMD CONV too (fewer SIMD cycles
+		 * than its partial sums and offset drive on arrays).
+		 */
+		o.max_tiles = 1;
+		assert_int_equal(cim_map_qmodel(&m.qm, &o, &img2, &size2, &rep), 0);
+		assert_true(rep.period_lb_ps > 0);
+		if (rep.period_lb_ps > rep.period_ps)
+			fail_msg("period %llu ps below its bound %llu",
+				 (unsigned long long)rep.period_ps,
+				 (unsigned long long)rep.period_lb_ps);
+		cim_map_report_free(&rep);
+		free(img2);
+		o.max_tiles = 0;
 		assert_int_equal(cim_map_qmodel(&m.qm, &na, &img2, &size2, NULL), 0);
 		assert_int_equal(cim_image_ops(img2)[1].flags, 0);
 		assert_true(cim_image_ops(img2)[1].block_count > 0);
@@ -506,6 +521,10 @@ static void period_bound_by_hand(void **state)
 	 * cells, one phase plus the fixed part, 64 MVMs; the best window
 	 * is the whole row, D = 8: 64 rows x 256 cells, two phases, 8 MVMs.
 	 */
+	o.max_tiles = 4;
+	/* a card whose SIMD computes no CONV: the CONV stays on arrays */
+	assert_int_equal(cim_map_preset("m1076", &o), 0);
+	o.cost.simd_mhz = 0;
 	o.max_tiles = 4;
 	qg_init(&m, &s, 8, 8, 8);
 	qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, 8);

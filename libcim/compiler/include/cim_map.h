@@ -135,7 +135,8 @@ struct cim_map_report {
 	/*
 	 * A lower bound on the period of any mapping of the model onto
 	 * card_tiles arrays (map_bound.c), ps per item, and the least array
-	 * and SIMD work per item it comes from (every FC/CONV on arrays).
+	 * and SIMD work per item it comes from (every FC/CONV on arrays but
+	 * those cheaper on the SIMD in both, such as depthwise ones).
 	 */
 	uint64_t period_lb_ps, lb_array_ps, lb_simd_ps;
 };
