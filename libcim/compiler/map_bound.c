@@ -24,10 +24,7 @@
  *   outputs) and, with an input zero point, drives at least N offsets.
  * - As a SIMD CONV it costs its multiply-adds (ceil(N / lanes) * Kg
  *   cycles a pixel) and the requantization, on SIMD units only.
- * The other ops' SIMD work is what fw_sched.c charges them.  Work the
- * mapper's period (mapi_report()) does not count, that of digital ops
- * and SIMD CONVs reading no MVM op's output, is left out here too: the
- * bound is one on that period.
+ * The other ops' SIMD work is what fw_sched.c charges them.
  *
  * Arrays and SIMD units are card_tiles each, so the period is at least
  * the larger of (array work) / tiles and (SIMD work) / tiles, for the
@@ -165,12 +162,10 @@ int mapi_bound(const struct mapi_plan *p, struct cim_map_report *rep)
 			continue;
 		}
 		src[k + 1] = op->type == CIM_OP_EXIT ? UINT32_MAX : src[op->in0];
-		/* as mapi_report() counts it: work after an MVM op only */
-		if (src[op->in0] == UINT32_MAX)
-			continue;
 		e = mapi_digital_elems(qm, k) * simd_ps;
 		simd += (double)e;
-		after[src[op->in0]] += e;
+		if (src[op->in0] != UINT32_MAX)
+			after[src[op->in0]] += e;
 	}
 	for (k = 0; k < qm->n_ops; k++) {
 		const struct cim_image_op *op = &ops[k].op;
@@ -192,9 +187,6 @@ int mapi_bound(const struct mapi_plan *p, struct cim_map_report *rep)
 		b[n].movable = op->type == CIM_OP_CONV && p->cost.simd_mhz;
 		if (b[n].movable)
 			on_simd += mapi_simd_mac_ps(p, pix, N, K / G);
-		/* a SIMD CONV on the input itself: mapi_report() counts none */
-		if (b[n].movable && src[op->in0] == UINT32_MAX)
-			on_simd = 0;
 		b[n].arr = (double)array_lb(p, op, in, out, K, N, G);
 		b[n].simd_arr = (double)on_arr;
 		b[n].simd_only = (double)on_simd;

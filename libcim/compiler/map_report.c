@@ -26,7 +26,7 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 	uint64_t *digital = calloc(qm->n_ops, sizeof(*digital)), *simd;
 	uint32_t *src = malloc(qm->n_tensors * sizeof(*src));
 	uint32_t i, k, b = 0, R, per, r, n, j, N, K, G;
-	uint64_t simd_ps = p->cost.simd_ps_per_elem, e;
+	uint64_t simd_ps = p->cost.simd_ps_per_elem, e, orphan = 0;
 
 	if (!load || !digital || !src || !top_op) {
 		free(top_op);
@@ -45,7 +45,11 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 			     UINT32_MAX : src[op->in0];
 		if (!mapi_is_mvm(op) && src[op->in0] != UINT32_MAX)
 			digital[src[op->in0]] += mapi_digital_ps(p, k);
+		else if (!mapi_is_mvm(op))
+			orphan += mapi_digital_ps(p, k);
 	}
+	/* no MVM op's homes to run on: one tile's SIMD (fw_sched.c: tile 0) */
+	simd[0] += orphan;
 	rep->macs = rep->work_ps = rep->simd_macs = 0;
 	/* a SIMD CONV's MACs are the network's too, done without arrays */
 	for (k = 0; k < qm->n_ops; k++) {
