@@ -281,5 +281,13 @@ int cim_map_report_format(const struct cim_map_report *rep,
 		    rep->period_lb_ps / 1e6, 1e12 / rep->period_lb_ps,
 		    rep->card_tiles, rep->lb_array_ps / 1e6,
 		    rep->lb_simd_ps / 1e6);
+	/*
+	 * efficiency / bound = fps x work_ps / card_tiles (both count the
+	 * same MACs), and fps <= 1 / period bound at any batch.
+	 */
+	if (rep->period_lb_ps && rep->card_tiles &&
+	    rep->work_ps < (uint64_t)rep->card_tiles * rep->period_lb_ps)
+		say(&o, "efficiency cap   %.3f of the efficiency bound at most, at any batch (array work over card arrays x period bound)\n",
+		    (double)rep->work_ps / rep->card_tiles / rep->period_lb_ps);
 	return (int)(o.at > INT32_MAX ? INT32_MAX : o.at);
 }
