@@ -33,7 +33,7 @@ static void random_models_agree(void **state)
 {
 	uint32_t seen[CIM_OP_MAX + 1] = { 0 }, mapped = 0, exits = 0, diag = 0;
 	uint32_t splits = 0, shared = 0, w4 = 0, replicated = 0, balanced = 0;
-	uint32_t simd = 0, dup = 0;
+	uint32_t simd = 0, dup = 0, sorted = 0;
 	uint64_t s = 99;
 	int round;
 
@@ -42,7 +42,8 @@ static void random_models_agree(void **state)
 		struct cim_map_opts o = opts(geo[tu_range(&s, 0, 6)],
 					     geo[tu_range(&s, 0, 6)],
 					     (tu_range(&s, 0, 5) ? 0 : CIM_MAP_NO_PACK) |
-					     (round % 2 ? CIM_MAP_NO_SIMD_CONV : 0));
+					     (round % 2 ? CIM_MAP_NO_SIMD_CONV : 0) |
+					     (round % 4 == 3 ? CIM_MAP_PACK_SORTED : 0));
 		const struct cim_image_header *h;
 		const struct cim_image_block *b;
 		struct cim_map_report rep;
@@ -73,6 +74,8 @@ static void random_models_agree(void **state)
 		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
 		h = img;
 		balanced += o.objective != CIM_MAP_AREA;
+		sorted += o.objective != CIM_MAP_AREA &&
+			  (o.flags & CIM_MAP_PACK_SORTED);
 		/* balanced packing: no block spans more row groups or ADC
 		 * passes (128 each, the M1076 default) than its size needs */
 		for (i = 0; o.objective && i < h->n_blocks; i++) {
@@ -138,11 +141,11 @@ static void random_models_agree(void **state)
 	print_message("mapped %u models: %u diagonal blocks, %u split blocks, "
 		      "%u blocks sharing arrays with other ops, %u 4-bit blocks, "
 		      "%u balanced, %u replicated ops, %u SIMD CONVs, "
-		      "%u duplicated windows\n",
+		      "%u duplicated windows, %u sorted packings\n",
 		      mapped, diag, splits, shared, w4, balanced, replicated,
-		      simd, dup);
+		      simd, dup, sorted);
 	assert_true(mapped > 300);
-	assert_true(balanced > 150 && replicated > 50);
+	assert_true(balanced > 150 && replicated > 50 && sorted > 40);
 	for (round = 1; round <= CIM_OP_MAX; round++)
 		if (!seen[round])
 			fail_msg("op type %d never generated", round);
@@ -541,6 +544,66 @@ static void period_bound_by_hand(void **state)
 	qg_free(&m);
 }
 
+/*
+ * CIM_MAP_PACK_SORTED on a network shaped like resnet50's ends: a busy
+ * early layer with cheap cells, then tall matrices that fill arrays
+ * with little work.  First fit in layer order leaves the early layer's
+ * replicas no room beside the tall blocks; the sorted packing cuts
+ * those shorter and packs the busy blocks beside them.
+ */
+static void sorted_packing_mixes_layers(void **state)
+{
+	struct cim_image_limits lim = { 1024, 1024, 4, 8192, UINT32_MAX,
+					CIM_IMAGE_MAX_VTILES, UINT32_MAX };
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	struct cim_map_report rep, srep;
+	const char *why = NULL;
+	struct qg_model m;
+	uint64_t s = 31;
+	uint32_t x, in, out;
+	int8_t *a, *c, *v;
+	void *img, *simg;
+	size_t size, ssize;
+
+	(void)state;
+	o.objective = CIM_MAP_THROUGHPUT;
+	o.max_tiles = 10;	/* 702 us first fit, 652 us sorted */
+	qg_init(&m, &s, 64, 32, 32);
+	x = qg_conv(&m, 0, 64, 3, 1, 1, 1, 1, 8);
+	x = qg_conv(&m, x, 256, 1, 1, 1, 0, 1, 8);
+	x = qg_conv(&m, x, 512, 3, 2, 1, 1, 1, 8);
+	x = qg_conv(&m, x, 512, 3, 2, 1, 1, 1, 8);
+	qg_pool(&m, x, CIM_OP_AVGPOOL, 8, 8, 0, 0);
+	qg_finish(&m);
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+	o.flags = CIM_MAP_PACK_SORTED;
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &simg, &ssize, &srep), 0);
+	print_message("first fit %llu ps, sorted %llu ps, bound %llu ps\n",
+		      (unsigned long long)rep.period_ps,
+		      (unsigned long long)srep.period_ps,
+		      (unsigned long long)srep.period_lb_ps);
+	assert_int_equal(cim_image_check(simg, ssize, &lim, &why), 0);
+	assert_true(srep.period_ps < rep.period_ps);
+	assert_true(srep.period_lb_ps <= srep.period_ps);
+	in = (uint32_t)cim_tensor_size(&m.t[0].shape);
+	out = (uint32_t)cim_tensor_size(&m.t[m.qm.output_tensor].shape);
+	v = malloc(2 * in);
+	a = malloc(2 * out);
+	c = malloc(2 * out);
+	tu_fill_i8(&s, v, 2 * in);
+	assert_int_equal(cim_ref_run_image(simg, ssize, v, a, 2), 0);
+	assert_int_equal(cim_ref_run_qmodel(&m.qm, v, c, 2), 0);
+	assert_memory_equal(a, c, 2 * out);
+	free(v);
+	free(a);
+	free(c);
+	cim_map_report_free(&rep);
+	cim_map_report_free(&srep);
+	free(img);
+	free(simg);
+	qg_free(&m);
+}
+
 /* Small FCs share arrays; utilization packed beats unpacked. */
 static void small_matrices_share_arrays(void **state)
 {
@@ -738,6 +801,7 @@ int main(void)
 		cmocka_unit_test(depthwise_runs_on_the_simd),
 		cmocka_unit_test(small_convs_duplicate_windows),
 		cmocka_unit_test(period_bound_by_hand),
+		cmocka_unit_test(sorted_packing_mixes_layers),
 		cmocka_unit_test(small_matrices_share_arrays),
 		cmocka_unit_test(arena_respects_liveness),
 		cmocka_unit_test(too_big_for_the_card),

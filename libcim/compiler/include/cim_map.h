@@ -27,6 +27,7 @@ extern "C" {
 #define CIM_MAP_NO_PACK		0x1	/* one block per array, no diagonal packing */
 #define CIM_MAP_NO_SIMD_CONV	0x2	/* grouped CONVs on arrays, never on the SIMD */
 #define CIM_MAP_NO_DUP		0x4	/* one output pixel per CONV MVM */
+#define CIM_MAP_PACK_SORTED	0x8	/* balanced: largest blocks first, more cuts */
 
 /* The M1076-class card (DESIGN.md §3): 76 arrays of 1024 x 1024 4-bit cells. */
 #define CIM_M1076_TILES		76
