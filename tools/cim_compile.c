@@ -22,7 +22,59 @@ struct compile_opts {
 	const char *preset;
 	uint32_t wbits, tiles, rows, cols, flags, objective, batch;
 	int report;
+	int pack;		/* PACK_* */
 };
+
+#define PACK_BEST	0	/* both packings, the faster by the scheduler */
+#define PACK_FIRST	1
+#define PACK_SORTED	2
+
+/*
+ * --pack best: map again with CIM_MAP_PACK_SORTED and keep whichever
+ * image the firmware scheduler runs faster at the mapping's batch on
+ * the userspace card of the preset (a shorter period is not always a
+ * faster schedule).  The first-fit image stays on a tie or when either
+ * cannot be predicted.
+ */
+static void pack_faster(const struct compile_opts *o,
+			const struct cim_qmodel *qm, struct cim_map_opts *mo,
+			const char *opts, void **out, size_t *size,
+			struct cim_map_report *rep)
+{
+	struct cim_map_opts so = *mo;
+	struct cim_map_report srep;
+	double first, sorted;
+	void *sout = NULL;
+	size_t ssize = 0;
+
+	so.flags |= CIM_MAP_PACK_SORTED;
+	if (cim_compile_qmodel(qm, &so, opts, &sout, &ssize, &srep))
+		return;
+	if ((ssize == *size && !memcmp(sout, *out, ssize)) ||
+	    compile_fps(*out, *size, o->preset, o->batch, &first) ||
+	    compile_fps(sout, ssize, o->preset, o->batch, &sorted)) {
+		free(sout);
+		cim_map_report_free(&srep);
+		return;
+	}
+	if (o->report)
+		printf("packing          %s: b%u %.1f fps by the firmware scheduler, %s %.1f\n",
+		       sorted > first ? "sorted" : "first-fit", o->batch,
+		       sorted > first ? sorted : first,
+		       sorted > first ? "first-fit" : "sorted",
+		       sorted > first ? first : sorted);
+	if (sorted <= first) {
+		free(sout);
+		cim_map_report_free(&srep);
+		return;
+	}
+	free(*out);
+	cim_map_report_free(rep);
+	*out = sout;
+	*size = ssize;
+	*rep = srep;
+	*mo = so;
+}
 
 static void usage(FILE *f)
 {
@@ -31,6 +83,7 @@ static void usage(FILE *f)
 		"                   [--weights int8|int4] [--report] [--eval FILE]\n"
 		"                   [--objective throughput|latency|area] [--batch N]\n"
 		"                   [--preset m1076|small] [--tiles N] [--rows R] [--cols C]\n"
+		"                   [--pack best|first|sorted]\n"
 		"                   [--no-pack]\n"
 		"       cim-compile --builtin NAME -o MODEL.cimx [...]\n"
 		"\n"
@@ -66,6 +119,13 @@ static void usage(FILE *f)
 		"                     the tile SIMD\n"
 		"  --no-dup           one output pixel per convolution MVM (no\n"
 		"                     duplicated windows)\n"
+		"  --pack P           how the balanced objectives put blocks on arrays:\n"
+		"                     best (default: map both ways, keep the one the\n"
+		"                     firmware scheduler runs faster at --batch on the\n"
+		"                     preset's userspace card), first (first fit in\n"
+		"                     layer order) or sorted (largest blocks first,\n"
+		"                     tall matrices cut shorter, cheap layers with\n"
+		"                     more replicas)\n"
 		"  --builtin NAME     compile a built-in model instead of an ONNX file:\n"
 		"                     the FC models mlp2, tiny, or dwnet (depthwise-\n"
 		"                     separable convolutions, pseudo-random weights)\n");
@@ -115,7 +175,8 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 		    strcmp(a, "--weights") && strcmp(a, "--tiles") &&
 		    strcmp(a, "--rows") && strcmp(a, "--cols") && strcmp(a, "--builtin") &&
 		    strcmp(a, "--eval") && strcmp(a, "--objective") &&
-		    strcmp(a, "--batch") && strcmp(a, "--preset")) {
+		    strcmp(a, "--batch") && strcmp(a, "--preset") &&
+		    strcmp(a, "--pack")) {
 			snprintf(err, len, "unknown option %s", a);
 			return CIMCTL_ARGS_ERROR;
 		}
@@ -132,7 +193,18 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 			o->builtin = v;
 		else if (!strcmp(a, "--eval"))
 			o->eval = v;
-		else if (!strcmp(a, "--preset"))
+		else if (!strcmp(a, "--pack")) {
+			if (!strcmp(v, "best"))
+				o->pack = PACK_BEST;
+			else if (!strcmp(v, "first"))
+				o->pack = PACK_FIRST;
+			else if (!strcmp(v, "sorted"))
+				o->pack = PACK_SORTED;
+			else {
+				snprintf(err, len, "--pack must be best, first or sorted, not '%s'", v);
+				return CIMCTL_ARGS_ERROR;
+			}
+		} else if (!strcmp(a, "--preset"))
 			o->preset = v;
 		else if (!strcmp(a, "--objective")) {
 			if (!strcmp(v, "throughput"))
@@ -421,12 +493,17 @@ int main(int argc, char **argv)
 		 o.objective == CIM_MAP_THROUGHPUT ? "throughput" :
 		 o.objective == CIM_MAP_LATENCY ? "latency" : "area", o.batch,
 		 o.preset);
+	if (o.pack == PACK_SORTED)
+		mo.flags |= CIM_MAP_PACK_SORTED;
 	r = cim_compile_qmodel(qm, &mo, opts, &out, &size, &rep);
 	if (r) {
 		ctx_free(&o, ctx);
 		fprintf(stderr, "cim-compile: %s\n", rep.msg);
 		return 1;
 	}
+	if (o.pack == PACK_BEST && o.objective != CIM_MAP_AREA &&
+	    !(o.flags & CIM_MAP_NO_PACK))
+		pack_faster(&o, qm, &mo, opts, &out, &size, &rep);
 	if (o.report) {
 		char *text;
 		int n = cim_map_report_format(&rep, qm, NULL, 0);

@@ -26,5 +26,12 @@ int compile_builtin_dw(uint32_t wbits, struct cim_qmodel **qm, void **ctx);
  * (compile_predict.c).  Returns 0 or nonzero after a message on stderr.
  */
 int compile_predict(const void *cimx, size_t size, const char *preset);
+/*
+ * Items per second of modeled device time of one job of `batch` items
+ * of a compiled model on the userspace card of the preset, in *fps.
+ * Returns 0, or nonzero (no message) if the card cannot run it.
+ */
+int compile_fps(const void *cimx, size_t size, const char *preset,
+		uint32_t batch, double *fps);
 
 #endif /* CIM_COMPILE_BUILTIN_H */

@@ -23,6 +23,20 @@
  * it, packing not being monotonic in T) whose packing needs at most
  * max_tiles arrays.  LATENCY first tries packings in which an
  * array holds blocks of one op only.
+ *
+ * With CIM_MAP_PACK_SORTED the blocks go on arrays largest first
+ * instead (pack_sorted()), and more cuts are tried: matrices taller
+ * than 7/8, 3/4 or 1/2 of an array's rows (896, 768, 512 on the M1076)
+ * in even row blocks of at most that, so that
+ * an array holding one of them keeps rows for other layers' blocks, and
+ * small copies (a quarter of an array at most) with enough replicas that
+ * each one's MVM and SIMD work is at most T / 2, 3 or 4, so that the
+ * SIMD units of arrays full of late layers' cells take the early
+ * layers' partial sums and requantization.  The mapping of the shortest
+ * period wins.  A shorter period is not always a faster schedule (the
+ * pipeline's fill and the items' interleaving depend on where blocks
+ * are), so cim-compile maps both ways and keeps the faster by the
+ * firmware scheduler (docs/compiler-backend.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -43,11 +57,27 @@ struct bshape {
 	uint64_t tmax;		/* slowest block */
 	uint64_t simd_pix;	/* SIMD ps per pixel at the home */
 	uint64_t simd_item;	/* SIMD ps per item of the digital ops after */
+	uint64_t cells;		/* of one copy */
 };
 
 struct btile {
 	uint32_t row_end, col_end, owner;
 	uint64_t load, simd;
+};
+
+/* A block's largest share of an array (cells, MVM or SIMD time). */
+struct bkey {
+	double key;
+	uint32_t idx;
+};
+
+/* A block of the sorted packing (pack_sorted()). */
+struct bitem {
+	uint32_t k, i;		/* op, block of its copy */
+	uint32_t h, w;		/* rows, cells on the array */
+	uint64_t load, simd;	/* MVM and SIMD work per item */
+	uint32_t vt, row, col;	/* where it went */
+	uint32_t next;		/* next item on the same array, by index */
 };
 
 struct balancer {
@@ -56,7 +86,14 @@ struct balancer {
 	struct btile *tile;
 	uint32_t nt, max;
 	int exclusive;		/* an array holds one op's blocks only */
+	int sorted;		/* pack_sorted() instead of pack() */
+	uint32_t split;		/* pack_sorted(): small ops' work per copy <= T / split */
+	uint32_t rows_max;	/* taller matrices: row blocks of at most this (0: tile_rows) */
 	uint32_t cap;		/* p->blocks allocated */
+	struct bitem *it;	/* pack_sorted()'s items, in block order */
+	struct bkey *order;	/* and the order it places them in */
+	uint32_t *head;		/* first item of each array */
+	uint32_t n_it, it_cap;
 };
 
 static uint64_t simd_home(const struct bshape *s, uint32_t R)
@@ -103,7 +140,7 @@ static int shape_op(struct balancer *bl, uint32_t k)
 	const struct cim_geometry *g = &p->opts.geom;
 	const struct cim_image_op *op = &p->qm->ops[k].op;
 	struct bshape *s = &bl->sh[k];
-	uint32_t K, N, G, Kg, Ng, gpb = 1, C, gi, rb, cb, n = 0, i;
+	uint32_t K, N, G, Kg, Ng, gpb = 1, C, gi, rb, cb, n = 0, i, RB;
 
 	mapi_op_dims(p->qm, k, &K, &N, &G);
 	Kg = K / G;
@@ -112,20 +149,30 @@ static int shape_op(struct balancer *bl, uint32_t k)
 	C = g->tile_cols / s->cpw;
 	if (G > 1 && Kg <= g->tile_rows && Ng <= C)
 		gpb = groups_per_block(p, Kg, Ng, s->cpw, G);
-	s->nb = ((G + gpb - 1) / gpb) * ((Kg + g->tile_rows - 1) / g->tile_rows) *
+	RB = g->tile_rows;
+	if (bl->rows_max && G == 1 && Kg > bl->rows_max) {
+		/* even row blocks of at most rows_max, whole row groups */
+		RB = (Kg + bl->rows_max - 1) / bl->rows_max;
+		RB = (Kg + RB - 1) / RB;
+		RB = (RB + p->cost.row_group - 1) / p->cost.row_group *
+		     p->cost.row_group;
+		if (RB > g->tile_rows)
+			RB = g->tile_rows;
+	}
+	s->nb = ((G + gpb - 1) / gpb) * ((Kg + RB - 1) / RB) *
 		((Ng + C - 1) / C);
 	s->b = calloc(s->nb, sizeof(*s->b));
 	s->t = calloc(s->nb, sizeof(*s->t));
 	if (!s->b || !s->t)
 		return -ENOMEM;
 	for (gi = 0; gi < G; gi += gpb)
-		for (rb = 0; rb < Kg; rb += g->tile_rows)
+		for (rb = 0; rb < Kg; rb += RB)
 			for (cb = 0; cb < Ng; cb += C)
 				s->b[n++] = (struct mapi_block){
 					.op = k, .g_first = gi,
 					.g_count = min_u32(gpb, G - gi),
 					.row_base = rb,
-					.rows = min_u32(g->tile_rows, Kg - rb),
+					.rows = min_u32(RB, Kg - rb),
 					.col_base = cb,
 					.outs = min_u32(C, Ng - cb),
 				};
@@ -137,10 +184,34 @@ static int shape_op(struct balancer *bl, uint32_t k)
 		uint64_t outs = (uint64_t)s->b[i].g_count * s->b[i].outs;
 
 		s->t[i] = mapi_block_ps(p, &s->b[i]);
+		s->cells += (uint64_t)s->b[i].g_count * s->b[i].rows *
+			    s->b[i].g_count * s->b[i].outs * s->cpw;
 		if (s->t[i] > s->tmax)
 			s->tmax = s->t[i];
 		s->simd_pix += outs * p->cost.simd_ps_per_elem *
 			       (op->in0_zp ? 2 : 1);
+	}
+	return 0;
+}
+
+/* Cut every FC/CONV op again (bl->rows_max changed): 0 or -ENOMEM. */
+static int reshape(struct balancer *bl)
+{
+	uint32_t k;
+	uint64_t item;
+
+	for (k = 0; k < bl->p->qm->n_ops; k++) {
+		struct bshape *s = &bl->sh[k];
+
+		if (!s->nb)
+			continue;
+		free(s->b);
+		free(s->t);
+		item = s->simd_item;
+		memset(s, 0, sizeof(*s));
+		s->simd_item = item;
+		if (shape_op(bl, k))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -264,6 +335,214 @@ static uint32_t pack(struct balancer *bl, uint64_t T, int emit)
 	return bl->nt;
 }
 
+/*
+ * Lay out an array's items in block order (the staircase rule is one
+ * of block order), with item c added: 1 if they fit.  With set, their
+ * rows and columns are kept.
+ */
+static int layout(struct balancer *bl, uint32_t vt, uint32_t c, int set)
+{
+	const struct cim_geometry *g = &bl->p->opts.geom;
+	struct btile t = { 0 };
+	uint32_t a = bl->head[vt], x, row, col;
+
+	for (;;) {
+		if (c != UINT32_MAX && (a == UINT32_MAX || c < a)) {
+			x = c;
+			c = UINT32_MAX;
+		} else if (a != UINT32_MAX) {
+			x = a;
+			a = bl->it[a].next;
+		} else {
+			return 1;
+		}
+		if (!fits(bl, &t, bl->it[x].h, bl->it[x].w, &row, &col))
+			return 0;
+		if (row + bl->it[x].h > t.row_end)
+			t.row_end = row + bl->it[x].h;
+		if (col + bl->it[x].w > t.col_end)
+			t.col_end = col + bl->it[x].w;
+		if (set) {
+			bl->it[x].row = row;
+			bl->it[x].col = col;
+		}
+		(void)g;
+	}
+}
+
+static void link_item(struct balancer *bl, uint32_t vt, uint32_t x)
+{
+	uint32_t *at = &bl->head[vt];
+
+	while (*at != UINT32_MAX && *at < x)
+		at = &bl->it[*at].next;
+	bl->it[x].next = *at;
+	*at = x;
+}
+
+/*
+ * Replicas of op s for pack_sorted(): as reps(), but an op whose copy
+ * takes at most a quarter of an array gets enough copies that each one's
+ * MVM and SIMD work is at most T / split.  Work in small pieces packs
+ * well: the SIMD units of arrays holding other layers' blocks take the
+ * partial sums and requantization of cheap copies, where one share
+ * just under T would fill a SIMD unit on its own.
+ */
+static uint32_t reps_sorted(const struct balancer *bl, const struct bshape *s,
+			    uint64_t T)
+{
+	const struct cim_geometry *g = &bl->p->opts.geom;
+
+	if (bl->split > 1 &&
+	    4 * s->cells <= (uint64_t)g->tile_rows * g->tile_cols)
+		return reps(s, T / bl->split);
+	return reps(s, T);
+}
+
+/* Items of period T in block order; 0 or -ENOMEM. */
+static int make_items(struct balancer *bl, uint64_t T)
+{
+	const struct cim_geometry *g = &bl->p->opts.geom;
+	struct mapi_plan *p = bl->p;
+	uint32_t k, r, i, R, per, n = 0;
+	uint64_t sl;
+
+	for (k = 0; k < p->qm->n_ops; k++)
+		n += bl->sh[k].nb * reps_sorted(bl, &bl->sh[k], T);
+	if (n > bl->it_cap) {
+		free(bl->it);
+		free(bl->order);
+		bl->it = malloc(n * sizeof(*bl->it));
+		bl->order = malloc(n * sizeof(*bl->order));
+		if (!bl->it || !bl->order) {
+			bl->it_cap = 0;
+			return -ENOMEM;
+		}
+		bl->it_cap = n;
+	}
+	n = 0;
+	for (k = 0; k < p->qm->n_ops; k++) {
+		const struct bshape *s = &bl->sh[k];
+
+		if (!s->nb)
+			continue;
+		R = reps_sorted(bl, s, T);
+		per = (s->pix + R - 1) / R;
+		sl = simd_home(s, R);
+		for (r = 0; r < R; r++)
+			for (i = 0; i < s->nb; i++) {
+				struct bitem *x = &bl->it[n];
+				double share, key;
+
+				x->k = k;
+				x->i = i;
+				x->h = s->b[i].g_count * s->b[i].rows;
+				x->w = s->b[i].g_count * s->b[i].outs * s->cpw;
+				x->load = per * s->t[i];
+				x->simd = i ? 0 : sl;
+				key = (double)x->h * x->w /
+				      ((double)g->tile_rows * g->tile_cols);
+				share = (double)x->load / (double)(T ? T : 1);
+				if (share > key)
+					key = share;
+				share = (double)x->simd / (double)(T ? T : 1);
+				if (share > key)
+					key = share;
+				bl->order[n] = (struct bkey){ key, n };
+				n++;
+			}
+	}
+	bl->n_it = n;
+	return 0;
+}
+
+/* Largest share first, then block order (so the result is deterministic). */
+static int by_key(const void *a, const void *b)
+{
+	const struct bkey *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Pack for period T as pack() does, but the blocks largest first (their
+ * largest share of an array's cells, MVM time or SIMD time), each on
+ * the first array where its work fits and the array's blocks, laid out
+ * again in block order, still follow the staircase rule.  Arrays full of
+ * one layer's cells take the small, busy blocks of other layers.
+ */
+static uint32_t pack_sorted(struct balancer *bl, uint64_t T, int emit)
+{
+	struct mapi_plan *p = bl->p;
+	uint32_t j, x, vt, k, r, i, n, best;
+	struct mapi_block b;
+
+	if (make_items(bl, T))
+		return UINT32_MAX;
+	qsort(bl->order, bl->n_it, sizeof(*bl->order), by_key);
+	bl->nt = 0;
+	for (j = 0; j < bl->n_it; j++) {
+		struct bitem *it = &bl->it[bl->order[j].idx];
+
+		x = bl->order[j].idx;
+		best = bl->nt;
+		for (vt = 0; vt < bl->nt; vt++) {
+			struct btile *t = &bl->tile[vt];
+
+			if (t->load + it->load > T || t->simd + it->simd > T)
+				continue;
+			/* best fit: the busiest array (SIMD unit) it fits on */
+			if (best < bl->nt &&
+			    (it->simd ? t->simd <= bl->tile[best].simd :
+					t->load <= bl->tile[best].load))
+				continue;
+			if (layout(bl, vt, x, 0))
+				best = vt;
+		}
+		vt = best;
+		if (vt == bl->nt) {
+			if (vt == bl->max)
+				return bl->max + 1;
+			bl->tile[vt] = (struct btile){ 0 };
+			bl->head[vt] = UINT32_MAX;
+			bl->nt++;
+		}
+		bl->tile[vt].load += it->load;
+		bl->tile[vt].simd += it->simd;
+		it->vt = vt;
+		link_item(bl, vt, x);
+	}
+	if (!emit)
+		return bl->nt;
+	for (vt = 0; vt < bl->nt; vt++)
+		layout(bl, vt, UINT32_MAX, 1);
+	n = 0;
+	for (k = 0; k < p->qm->n_ops; k++) {
+		const struct bshape *s = &bl->sh[k];
+
+		if (!s->nb)
+			continue;
+		p->replicas[k] = reps_sorted(bl, s, T);
+		for (r = 0; r < p->replicas[k]; r++)
+			for (i = 0; i < s->nb; i++, n++) {
+				b = s->b[i];
+				b.vtile = bl->it[n].vt;
+				b.array_row = bl->it[n].row;
+				b.array_col = bl->it[n].col;
+				if (add_block(bl, &b))
+					return UINT32_MAX;
+			}
+	}
+	return bl->nt;
+}
+
+static uint32_t pack_any(struct balancer *bl, uint64_t T, int emit)
+{
+	return bl->sorted ? pack_sorted(bl, T, emit) : pack(bl, T, emit);
+}
+
 /* The smallest period whose packing fits; its packing (UINT32_MAX: no memory). */
 /* Periods tried below the binary search's, down to 3/4 of it. */
 #define SEARCH_BELOW	48
@@ -272,14 +551,14 @@ static uint32_t search(struct balancer *bl, uint64_t hi)
 {
 	uint64_t lo = 0, mid;
 
-	if (pack(bl, hi, 0) > bl->max)
+	if (pack_any(bl, hi, 0) > bl->max)
 		return bl->max + 1;
 	uint64_t t;
 	uint32_t i;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (pack(bl, mid, 0) <= bl->max)
+		if (pack_any(bl, mid, 0) <= bl->max)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -290,12 +569,12 @@ static uint32_t search(struct balancer *bl, uint64_t hi)
 	 */
 	for (i = 1, t = lo; i <= SEARCH_BELOW; i++) {
 		mid = lo - lo * i / (4 * SEARCH_BELOW);
-		if (pack(bl, mid, 0) <= bl->max)
+		if (pack_any(bl, mid, 0) <= bl->max)
 			t = mid;
 	}
 	lo = t;
 	bl->p->n_blocks = 0;
-	return pack(bl, lo, 1);
+	return pack_any(bl, lo, 1);
 }
 
 /* The SIMD work of the digital ops, charged to the MVM op they follow. */
@@ -323,6 +602,85 @@ static int digital_work(struct balancer *bl)
 	return 0;
 }
 
+/* Shares of T tried for the work of small ops' copies (reps_sorted()). */
+#define SPLIT_MAX	4
+
+/*
+ * CIM_MAP_PACK_SORTED: the sorted packing's mapping of the shortest
+ * period over the row caps and splits tried, instead of the first-fit
+ * one (its arrays in *n), when one fits.  Nonzero: out of memory.
+ */
+static int try_sorted(struct balancer *bl, uint64_t hi, uint32_t *n)
+{
+	struct mapi_plan *p = bl->p;
+	struct mapi_block *blocks = p->blocks;
+	const struct cim_geometry *g = &p->opts.geom;
+	uint32_t rg = p->cost.row_group, rows_max[4];
+	uint32_t n_blocks = p->n_blocks, cap = bl->cap, m = 0, j;
+	uint32_t *replicas = malloc(p->qm->n_ops * sizeof(*replicas));
+	uint64_t first = UINT64_MAX, second;
+
+	if (!replicas)
+		return 1;
+	/* row caps: 7/8, 3/4 and 1/2 of an array, in whole row groups */
+	rows_max[0] = 0;
+	for (j = 1; j < 4; j++) {
+		rows_max[j] = g->tile_rows * (j == 3 ? 4 : 8 - j) / 8 / rg * rg;
+		if (rows_max[j] < rg)
+			rows_max[j] = rg;
+	}
+	/* the first-fit mapping stays only if no sorted one fits */
+	memcpy(replicas, p->replicas, p->qm->n_ops * sizeof(*replicas));
+	bl->sorted = 1;
+	for (j = 0; j < 4 * SPLIT_MAX; j++) {
+		bl->split = j % SPLIT_MAX + 1;
+		if (bl->split == 1) {
+			bl->rows_max = rows_max[j / SPLIT_MAX];
+			if (reshape(bl)) {
+				m = UINT32_MAX;
+				break;
+			}
+		}
+		p->blocks = NULL;
+		p->n_blocks = 0;
+		bl->cap = 0;
+		m = search(bl, hi);
+		if (m == UINT32_MAX)
+			break;
+		second = UINT64_MAX;
+		if (m <= bl->max) {
+			p->n_vtiles = m;
+			second = mapi_period(p);
+		}
+		if (second < first) {
+			/* the best so far */
+			first = second;
+			*n = m;
+			free(blocks);
+			blocks = p->blocks;
+			n_blocks = p->n_blocks;
+			cap = bl->cap;
+			memcpy(replicas, p->replicas,
+			       p->qm->n_ops * sizeof(*replicas));
+		} else {
+			free(p->blocks);
+		}
+	}
+	bl->sorted = 0;
+	bl->rows_max = 0;
+	if (m == UINT32_MAX || reshape(bl)) {
+		free(replicas);
+		free(blocks);
+		return 1;
+	}
+	p->blocks = blocks;
+	p->n_blocks = n_blocks;
+	bl->cap = cap;
+	memcpy(p->replicas, replicas, p->qm->n_ops * sizeof(*replicas));
+	free(replicas);
+	return 0;
+}
+
 int mapi_balance(struct mapi_plan *p)
 {
 	struct balancer bl = { .p = p };
@@ -333,7 +691,8 @@ int mapi_balance(struct mapi_plan *p)
 	bl.max = p->opts.max_tiles;
 	bl.sh = calloc(p->qm->n_ops, sizeof(*bl.sh));
 	bl.tile = calloc(CIM_IMAGE_MAX_VTILES + 1, sizeof(*bl.tile));
-	if (!bl.sh || !bl.tile)
+	bl.head = calloc(CIM_IMAGE_MAX_VTILES + 1, sizeof(*bl.head));
+	if (!bl.sh || !bl.tile || !bl.head)
 		goto out;
 	for (k = 0; k < p->qm->n_ops; k++)
 		if (mapi_is_mvm(&p->qm->ops[k].op) && shape_op(&bl, k))
@@ -355,6 +714,9 @@ int mapi_balance(struct mapi_plan *p)
 	}
 	if (p->opts.objective != CIM_MAP_LATENCY || n > bl.max)
 		n = search(&bl, hi);
+	if ((p->opts.flags & CIM_MAP_PACK_SORTED) && n != UINT32_MAX &&
+	    try_sorted(&bl, hi, &n))
+		goto out;
 	r = 0;
 	if (n == UINT32_MAX) {
 		r = -ENOMEM;
@@ -374,5 +736,8 @@ out:
 	}
 	free(bl.sh);
 	free(bl.tile);
+	free(bl.head);
+	free(bl.it);
+	free(bl.order);
 	return r;
 }

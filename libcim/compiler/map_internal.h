@@ -132,6 +132,9 @@ void mapi_plan_free(struct mapi_plan *p);
 /* Write the image of a built plan into p->total zeroed, 8-aligned bytes. */
 void mapi_emit(const struct mapi_plan *p, uint8_t *img);
 
+/* The period bound of any mapping (map_bound.c): 0 or -ENOMEM. */
+int mapi_bound(const struct mapi_plan *p, struct cim_map_report *rep);
+
 /* Fill a report from a built plan: 0 or -ENOMEM. */
 int mapi_report(const struct mapi_plan *p, struct cim_map_report *rep);
 

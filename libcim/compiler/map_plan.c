@@ -73,7 +73,7 @@ static int geometry_ok(const struct cim_map_opts *o)
 	       g->tile_cols >= 2 && g->tile_cols <= 65535 &&
 	       o->max_tiles <= CIM_IMAGE_MAX_VTILES &&
 	       !(o->flags & ~(uint32_t)(CIM_MAP_NO_PACK | CIM_MAP_NO_SIMD_CONV |
-					CIM_MAP_NO_DUP)) &&
+					CIM_MAP_NO_DUP | CIM_MAP_PACK_SORTED)) &&
 	       o->objective <= CIM_MAP_LATENCY &&
 	       (!o->cost.mvm_ns || (o->cost.mvm_ns >= o->cost.mvm_fixed_ns &&
 				    o->cost.row_group && o->cost.adcs));

@@ -26,7 +26,7 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 	uint64_t *digital = calloc(qm->n_ops, sizeof(*digital)), *simd;
 	uint32_t *src = malloc(qm->n_tensors * sizeof(*src));
 	uint32_t i, k, b = 0, R, per, r, n, j, N, K, G;
-	uint64_t simd_ps = p->cost.simd_ps_per_elem, e;
+	uint64_t simd_ps = p->cost.simd_ps_per_elem, e, orphan = 0;
 
 	if (!load || !digital || !src || !top_op) {
 		free(top_op);
@@ -45,7 +45,11 @@ static int timing(const struct mapi_plan *p, struct cim_map_report *rep)
 			     UINT32_MAX : src[op->in0];
 		if (!mapi_is_mvm(op) && src[op->in0] != UINT32_MAX)
 			digital[src[op->in0]] += mapi_digital_ps(p, k);
+		else if (!mapi_is_mvm(op))
+			orphan += mapi_digital_ps(p, k);
 	}
+	/* no MVM op's homes to run on: one tile's SIMD (fw_sched.c: tile 0) */
+	simd[0] += orphan;
 	rep->macs = rep->work_ps = rep->simd_macs = 0;
 	/* a SIMD CONV's MACs are the network's too, done without arrays */
 	for (k = 0; k < qm->n_ops; k++) {
@@ -188,6 +192,8 @@ int mapi_report(const struct mapi_plan *p, struct cim_map_report *rep)
 	rep->msg[0] = 0;
 	rep->objective = p->opts.objective;
 	rep->batch = p->opts.batch ? p->opts.batch : 1;
+	if (mapi_bound(p, rep))
+		return -ENOMEM;
 	return timing(p, rep);
 }
 
@@ -270,5 +276,18 @@ int cim_map_report_format(const struct cim_map_report *rep,
 	if (rep->period_ps && rep->card_tiles)
 		say(&o, "balance          %.3f (array work over card arrays x period)\n",
 		    (double)rep->work_ps / rep->period_ps / rep->card_tiles);
+	if (rep->period_lb_ps)
+		say(&o, "period bound     %.1f us per item, at most %.0f fps, for any mapping on %u arrays (least array work %.1f us, SIMD work %.1f us per item)\n",
+		    rep->period_lb_ps / 1e6, 1e12 / rep->period_lb_ps,
+		    rep->card_tiles, rep->lb_array_ps / 1e6,
+		    rep->lb_simd_ps / 1e6);
+	/*
+	 * efficiency / bound = fps x work_ps / card_tiles (both count the
+	 * same MACs), and fps <= 1 / period bound at any batch.
+	 */
+	if (rep->period_lb_ps && rep->card_tiles &&
+	    rep->work_ps < (uint64_t)rep->card_tiles * rep->period_lb_ps)
+		say(&o, "efficiency cap   %.3f of the efficiency bound at most, at any batch (array work over card arrays x period bound)\n",
+		    (double)rep->work_ps / rep->card_tiles / rep->period_lb_ps);
 	return (int)(o.at > INT32_MAX ? INT32_MAX : o.at);
 }

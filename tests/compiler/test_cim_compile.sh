@@ -85,6 +85,16 @@ arrays() { awk '$1 == "arrays" { print $2 }' "$tmp/$1.report"; }
 expect area-one-copy 0 '' -- test "$(arrays area)" -lt "$(arrays throughput)"
 expect replicas-reported 0 '' -- grep -q -E ' [2-9][0-9]* +[0-9.]+$' "$tmp/throughput.report"
 expect throughput-faster 0 '' -- test "$(fps throughput b8)" -gt $((4 * $(fps area b8)))
+# --pack best keeps whichever of the two packings the scheduler runs faster
+expect bad-pack 2 'best, first or sorted' -- \
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/x.cimx" --pack fast
+for p in first sorted best; do
+	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" --preset small \
+		-o "$tmp/a/p$p.cimx" --pack $p --report > "$tmp/p$p.report" 2>&1
+done
+most=$(fps pfirst b8)
+test "$(fps psorted b8)" -gt "$most" && most=$(fps psorted b8)
+expect pack-best-is-faster 0 '' -- test "$(fps pbest b8)" = "$most"
 expect small-preset 0 'arrays +[0-9] of the card.s 8' -- \
 	"$cc" "$m/digits_cnn.onnx" --calib "$m/digits_calib.bin" -o "$tmp/a/s.cimx" \
 	--preset small --report

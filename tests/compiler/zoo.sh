@@ -54,6 +54,8 @@ fps_lines() {
 	awk -v n="zoo_$1_$2" -v h="$(hailo8 "$1")" '
 	/^macs / { macs = $2 }
 	/^efficiency bound / { bound = $3 }
+	/^period bound / { fpsmax = 1e6 / $3 }
+	/^efficiency cap / { cap = $3 }
 	/^predicted b/ { b = substr($2, 2); fps[b] = $3; ms[b] = $5 }
 	END {
 		if (!macs || !fps[16]) { print "bench: " n "_b8_fps fail (no prediction)"; exit }
@@ -63,6 +65,8 @@ fps_lines() {
 		printf "bench: %s_b16_efficiency %.3f ratio\n", n, macs * fps[16] / peak
 		printf "bench: %s_b16_efficiency_bound %.3f ratio\n", n, bound
 		printf "bench: %s_hailo8_ratio %.3f ratio\n", n, fps[8] / h
+		if (fpsmax) printf "bench: %s_fps_bound %.1f fps\n", n, fpsmax
+		if (fpsmax) printf "bench: %s_b16_efficiency_cap %.3f ratio\n", n, cap ? cap : 1
 	}' "$3"
 }
 

@@ -33,7 +33,7 @@ static void random_models_agree(void **state)
 {
 	uint32_t seen[CIM_OP_MAX + 1] = { 0 }, mapped = 0, exits = 0, diag = 0;
 	uint32_t splits = 0, shared = 0, w4 = 0, replicated = 0, balanced = 0;
-	uint32_t simd = 0, dup = 0;
+	uint32_t simd = 0, dup = 0, sorted = 0;
 	uint64_t s = 99;
 	int round;
 
@@ -42,7 +42,8 @@ static void random_models_agree(void **state)
 		struct cim_map_opts o = opts(geo[tu_range(&s, 0, 6)],
 					     geo[tu_range(&s, 0, 6)],
 					     (tu_range(&s, 0, 5) ? 0 : CIM_MAP_NO_PACK) |
-					     (round % 2 ? CIM_MAP_NO_SIMD_CONV : 0));
+					     (round % 2 ? CIM_MAP_NO_SIMD_CONV : 0) |
+					     (round % 4 == 3 ? CIM_MAP_PACK_SORTED : 0));
 		const struct cim_image_header *h;
 		const struct cim_image_block *b;
 		struct cim_map_report rep;
@@ -73,6 +74,8 @@ static void random_models_agree(void **state)
 		assert_int_equal(cim_image_check(img, size, &lim, &why), 0);
 		h = img;
 		balanced += o.objective != CIM_MAP_AREA;
+		sorted += o.objective != CIM_MAP_AREA &&
+			  (o.flags & CIM_MAP_PACK_SORTED);
 		/* balanced packing: no block spans more row groups or ADC
 		 * passes (128 each, the M1076 default) than its size needs */
 		for (i = 0; o.objective && i < h->n_blocks; i++) {
@@ -94,6 +97,12 @@ static void random_models_agree(void **state)
 		if (o.max_tiles)
 			assert_true(h->n_vtiles <= o.max_tiles);
 		assert_true(rep.period_ps > 0 && rep.macs > 0 && rep.bound > 0);
+		/* no mapping beats the bound of every mapping */
+		if (rep.period_lb_ps > rep.period_ps)
+			fail_msg("round %d: period %llu ps below its bound %llu",
+				 round, (unsigned long long)rep.period_ps,
+				 (unsigned long long)rep.period_lb_ps);
+		assert_true(rep.period_lb_ps > 0);
 		b = cim_image_blocks(img);
 		for (i = 0; i < h->n_blocks; i++) {
 			diag += b[i].g_count > 1;
@@ -132,11 +141,11 @@ static void random_models_agree(void **state)
 	print_message("mapped %u models: %u diagonal blocks, %u split blocks, "
 		      "%u blocks sharing arrays with other ops, %u 4-bit blocks, "
 		      "%u balanced, %u replicated ops, %u SIMD CONVs, "
-		      "%u duplicated windows\n",
+		      "%u duplicated windows, %u sorted packings\n",
 		      mapped, diag, splits, shared, w4, balanced, replicated,
-		      simd, dup);
+		      simd, dup, sorted);
 	assert_true(mapped > 300);
-	assert_true(balanced > 150 && replicated > 50);
+	assert_true(balanced > 150 && replicated > 50 && sorted > 40);
 	for (round = 1; round <= CIM_OP_MAX; round++)
 		if (!seen[round])
 			fail_msg("op type %d never generated", round);
@@ -386,6 +395,21 @@ static void depthwise_runs_on_the_simd(void **state)
 		assert_int_equal(rep.simd_macs, pix * 16 * 9);
 		assert_int_equal(rep.macs, pix * 16 * 9 + 8 * 8 * 8 * 16);
 		cim_map_report_free(&rep);
+		/*
+		 * On one array the period is all the work: the bound counts
+		 * the depthwise CONV as a SIMD CONV too (fewer SIMD cycles
+		 * than its partial sums and offset drive on arrays).
+		 */
+		o.max_tiles = 1;
+		assert_int_equal(cim_map_qmodel(&m.qm, &o, &img2, &size2, &rep), 0);
+		assert_true(rep.period_lb_ps > 0);
+		if (rep.period_lb_ps > rep.period_ps)
+			fail_msg("period %llu ps below its bound %llu",
+				 (unsigned long long)rep.period_ps,
+				 (unsigned long long)rep.period_lb_ps);
+		cim_map_report_free(&rep);
+		free(img2);
+		o.max_tiles = 0;
 		assert_int_equal(cim_map_qmodel(&m.qm, &na, &img2, &size2, NULL), 0);
 		assert_int_equal(cim_image_ops(img2)[1].flags, 0);
 		assert_true(cim_image_ops(img2)[1].block_count > 0);
@@ -459,6 +483,125 @@ static void small_convs_duplicate_windows(void **state)
 		free(img);
 		qg_free(&m);
 	}
+}
+
+/*
+ * The period bound of any mapping, by hand on the M1076 time model: a
+ * bit-cycle is (4000 - 100) ns / (8 x 8 passes x 8 bits) = 7617 ps, an
+ * ADC phase 8 of them.
+ */
+static void period_bound_by_hand(void **state)
+{
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	struct cim_map_report rep;
+	struct qg_model m;
+	uint64_t s = 21, zp;
+	void *img;
+	size_t size;
+	char text[4096];
+
+	(void)state;
+	/* a full array: one MVM of 64 phases, the period the bound */
+	o.objective = CIM_MAP_THROUGHPUT;
+	o.max_tiles = 1;
+	qg_init(&m, &s, 1024, 1, 1);
+	qg_fc(&m, 0, 512, 8);
+	qg_finish(&m);
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+	assert_int_equal(rep.lb_array_ps, 100000 + 64 * 8 * 7617);
+	assert_int_equal(rep.period_lb_ps, 100000 + 64 * 8 * 7617);
+	assert_int_equal(rep.period_ps, rep.period_lb_ps);
+	zp = m.ops[0].op.in0_zp ? 3 : 2;
+	assert_int_equal(rep.lb_simd_ps, zp * 512 * 1000);
+	assert_true(cim_map_report_format(&rep, &m.qm, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "period bound     4.0 us per item, at most 250006 fps"));
+	cim_map_report_free(&rep);
+	free(img);
+	qg_free(&m);
+
+	/*
+	 * A 1x1 CONV 8 -> 16 over 8x8, int8: one pixel is 8 rows x 32
+	 * cells, one phase plus the fixed part, 64 MVMs; the best window
+	 * is the whole row, D = 8: 64 rows x 256 cells, two phases, 8 MVMs.
+	 */
+	o.max_tiles = 4;
+	/* a card whose SIMD computes no CONV: the CONV stays on arrays */
+	assert_int_equal(cim_map_preset("m1076", &o), 0);
+	o.cost.simd_mhz = 0;
+	o.max_tiles = 4;
+	qg_init(&m, &s, 8, 8, 8);
+	qg_conv(&m, 0, 16, 1, 1, 1, 0, 1, 8);
+	qg_finish(&m);
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+	assert_int_equal(rep.lb_array_ps, 8 * (100000 + 2 * 8 * 7617));
+	zp = m.ops[0].op.in0_zp ? 3 : 2;
+	assert_int_equal(rep.lb_simd_ps, zp * 64 * 16 * 1000);
+	/* the SIMD units are the busier: a quarter of their work each */
+	assert_int_equal(rep.period_lb_ps, zp * 64 * 16 * 1000 / 4);
+	assert_true(rep.period_lb_ps <= rep.period_ps);
+	cim_map_report_free(&rep);
+	free(img);
+	qg_free(&m);
+}
+
+/*
+ * CIM_MAP_PACK_SORTED on a network shaped like resnet50's ends: a busy
+ * early layer with cheap cells, then tall matrices that fill arrays
+ * with little work.  First fit in layer order leaves the early layer's
+ * replicas no room beside the tall blocks; the sorted packing cuts
+ * those shorter and packs the busy blocks beside them.
+ */
+static void sorted_packing_mixes_layers(void **state)
+{
+	struct cim_image_limits lim = { 1024, 1024, 4, 8192, UINT32_MAX,
+					CIM_IMAGE_MAX_VTILES, UINT32_MAX };
+	struct cim_map_opts o = opts(1024, 1024, 0);
+	struct cim_map_report rep, srep;
+	const char *why = NULL;
+	struct qg_model m;
+	uint64_t s = 31;
+	uint32_t x, in, out;
+	int8_t *a, *c, *v;
+	void *img, *simg;
+	size_t size, ssize;
+
+	(void)state;
+	o.objective = CIM_MAP_THROUGHPUT;
+	o.max_tiles = 10;	/* 702 us first fit, 652 us sorted */
+	qg_init(&m, &s, 64, 32, 32);
+	x = qg_conv(&m, 0, 64, 3, 1, 1, 1, 1, 8);
+	x = qg_conv(&m, x, 256, 1, 1, 1, 0, 1, 8);
+	x = qg_conv(&m, x, 512, 3, 2, 1, 1, 1, 8);
+	x = qg_conv(&m, x, 512, 3, 2, 1, 1, 1, 8);
+	qg_pool(&m, x, CIM_OP_AVGPOOL, 8, 8, 0, 0);
+	qg_finish(&m);
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &img, &size, &rep), 0);
+	o.flags = CIM_MAP_PACK_SORTED;
+	assert_int_equal(cim_map_qmodel(&m.qm, &o, &simg, &ssize, &srep), 0);
+	print_message("first fit %llu ps, sorted %llu ps, bound %llu ps\n",
+		      (unsigned long long)rep.period_ps,
+		      (unsigned long long)srep.period_ps,
+		      (unsigned long long)srep.period_lb_ps);
+	assert_int_equal(cim_image_check(simg, ssize, &lim, &why), 0);
+	assert_true(srep.period_ps < rep.period_ps);
+	assert_true(srep.period_lb_ps <= srep.period_ps);
+	in = (uint32_t)cim_tensor_size(&m.t[0].shape);
+	out = (uint32_t)cim_tensor_size(&m.t[m.qm.output_tensor].shape);
+	v = malloc(2 * in);
+	a = malloc(2 * out);
+	c = malloc(2 * out);
+	tu_fill_i8(&s, v, 2 * in);
+	assert_int_equal(cim_ref_run_image(simg, ssize, v, a, 2), 0);
+	assert_int_equal(cim_ref_run_qmodel(&m.qm, v, c, 2), 0);
+	assert_memory_equal(a, c, 2 * out);
+	free(v);
+	free(a);
+	free(c);
+	cim_map_report_free(&rep);
+	cim_map_report_free(&srep);
+	free(img);
+	free(simg);
+	qg_free(&m);
 }
 
 /* Small FCs share arrays; utilization packed beats unpacked. */
@@ -657,6 +800,8 @@ int main(void)
 		cmocka_unit_test(depthwise_packs_diagonally),
 		cmocka_unit_test(depthwise_runs_on_the_simd),
 		cmocka_unit_test(small_convs_duplicate_windows),
+		cmocka_unit_test(period_bound_by_hand),
+		cmocka_unit_test(sorted_packing_mixes_layers),
 		cmocka_unit_test(small_matrices_share_arrays),
 		cmocka_unit_test(arena_respects_liveness),
 		cmocka_unit_test(too_big_for_the_card),

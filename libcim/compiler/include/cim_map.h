@@ -27,6 +27,7 @@ extern "C" {
 #define CIM_MAP_NO_PACK		0x1	/* one block per array, no diagonal packing */
 #define CIM_MAP_NO_SIMD_CONV	0x2	/* grouped CONVs on arrays, never on the SIMD */
 #define CIM_MAP_NO_DUP		0x4	/* one output pixel per CONV MVM */
+#define CIM_MAP_PACK_SORTED	0x8	/* balanced: largest blocks first, more cuts */
 
 /* The M1076-class card (DESIGN.md §3): 76 arrays of 1024 x 1024 4-bit cells. */
 #define CIM_M1076_TILES		76
@@ -132,6 +133,13 @@ struct cim_map_report {
 	uint32_t n_ops;			/* entries of ops[] */
 	struct cim_map_op_report *ops;	/* malloc'ed: cim_map_report_free() */
 	char msg[256];			/* why a mapping failed, "" otherwise */
+	/*
+	 * A lower bound on the period of any mapping of the model onto
+	 * card_tiles arrays (map_bound.c), ps per item, and the least array
+	 * and SIMD work per item it comes from (every FC/CONV on arrays but
+	 * those cheaper on the SIMD in both, such as depthwise ones).
+	 */
+	uint64_t period_lb_ps, lb_array_ps, lb_simd_ps;
 };
 
 /*
