@@ -575,13 +575,15 @@ static uint64_t fw_sched_merge(struct cim_fw *fw, const uint8_t *plan,
 			       uint64_t *xfer)
 {
 	const struct cim_image_op *op = &cim_image_ops(plan)[k];
-	const struct cim_image_tensor *out = &cim_image_tensors(plan)[op->out];
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_tensor *out = &t[op->out], *in = &t[op->in0];
 	struct fw_sched *sc = &fw->sched;
 	uint32_t R = fw_spread_n(sc, plan, op->in0), r, m = 0;
 	uint32_t home = fw_acc_home(sc, plan, op, R, 0);
 	uint64_t at = sc->acc_end[k], x;
 
-	for (r = 0; r < R; r++)
+	/* the replicas that hold pixels (r < the input's pixel count) */
+	for (r = 0; r < R && r < in->h * in->w; r++)
 		m += fw_acc_home(sc, plan, op, R, r) != home;
 	if (m) {
 		x = fw_xfer_ps(fw, 4ull * out->c);
