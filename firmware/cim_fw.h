@@ -24,7 +24,7 @@
 #define CIM_FW_MAX_LINE		4096	/* rows or columns of a tile */
 #define CIM_FW_MAX_OPS		1024	/* ops of a plan */
 #define CIM_FW_MAX_BANDS	8192	/* row bands the scheduler tracks */
-#define CIM_FW_RES_POOL		8192	/* busy intervals of all timelines */
+#define CIM_FW_RES_POOL		10240	/* busy intervals of all timelines */
 
 struct cim_hal;
 
@@ -106,6 +106,9 @@ struct fw_sched {
 	uint64_t ready[CIM_FW_MAX_BANDS];	/* band ready (running max) */
 	uint32_t dry;			/* costing only: no timelines, telemetry */
 	uint32_t next[CIM_FW_MAX_OPS];	/* next band of each op to place */
+	/* a global pool's input bands summed so far, and when the last was */
+	uint32_t acc[CIM_FW_MAX_OPS];
+	uint64_t acc_end[CIM_FW_MAX_OPS];
 	uint64_t work[CIM_FW_MAX_VTILES];	/* scratch: ps per vtile */
 	uint64_t opwork[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */
 	uint64_t opsimd[CIM_FW_MAX_VTILES];	/* scratch: one op, all bands */

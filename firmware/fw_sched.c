@@ -90,15 +90,52 @@ static uint64_t fw_res_take(struct fw_sched *sc, struct fw_res *r,
 	return at;
 }
 
-/* The RUN's timelines: each array and SIMD unit, DMA in and out. */
-static void fw_res_init(struct fw_sched *sc, uint32_t n_vtiles)
+/* FC and CONV run on arrays, but a SIMD CONV on its input's SIMD units. */
+static int fw_on_arrays(const struct cim_image_op *op)
 {
-	uint32_t cap = CIM_FW_RES_POOL / (2 * n_vtiles + 2), i, off = 0;
+	return (op->type == CIM_OP_FC || op->type == CIM_OP_CONV) &&
+	       !(op->flags & CIM_OPF_SIMD);
+}
 
+/*
+ * The RUN's timelines: each array and SIMD unit, DMA in and out.  SIMD
+ * work only ever lands on the home tiles of the MVM ops' replicas (and
+ * on vtile 0, for ops on the host's input), so the SIMD units of the
+ * other tiles get the least room (2 intervals) and the pool is shared
+ * evenly by the timelines that fill up: more gaps kept open for the
+ * items that follow.
+ */
+#define FW_RES_IDLE	2
+
+static void fw_res_init(struct fw_sched *sc, const uint8_t *plan)
+{
+	const struct cim_image_header *h = (const void *)plan;
+	const struct cim_image_op *op = cim_image_ops(plan);
+	uint32_t n_vtiles = h->n_vtiles, i, r, per, off = 0, n = 1, cap;
+	uint8_t simd[CIM_FW_MAX_VTILES];
+
+	memset(simd, 0, n_vtiles);
+	simd[0] = 1;
+	for (i = 0; i < h->n_ops; i++, op++) {
+		if (!fw_on_arrays(op))
+			continue;
+		per = op->block_count / (op->replicas ? op->replicas : 1);
+		for (r = 0; r < op->block_count; r += per) {
+			uint32_t vt = cim_image_blocks(plan)[op->block_first +
+							      r].vtile;
+
+			n += !simd[vt];
+			simd[vt] = 1;
+		}
+	}
+	cap = (CIM_FW_RES_POOL - FW_RES_IDLE * (n_vtiles - n)) /
+	      (n_vtiles + n + 2);
 	for (i = 0; i < n_vtiles; i++) {
 		sc->array[i] = (struct fw_res){ off, cap, 0 };
-		sc->simd[i] = (struct fw_res){ off + cap, cap, 0 };
-		off += 2 * cap;
+		off += cap;
+		sc->simd[i] = (struct fw_res){ off, simd[i] ? cap : FW_RES_IDLE,
+					       0 };
+		off += sc->simd[i].cap;
 	}
 	sc->dma_in = (struct fw_res){ off, cap, 0 };
 	sc->dma_out = (struct fw_res){ off + cap, cap, 0 };
@@ -121,13 +158,6 @@ static uint64_t fw_row_ready(const struct fw_sched *sc, const uint8_t *plan,
 	return sc->ready[sc->band0[t] + (sc->fine ? row : 0)];
 }
 
-/* FC and CONV run on arrays, but a SIMD CONV on its input's SIMD units. */
-static int fw_on_arrays(const struct cim_image_op *op)
-{
-	return (op->type == CIM_OP_FC || op->type == CIM_OP_CONV) &&
-	       !(op->flags & CIM_OPF_SIMD);
-}
-
 void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 {
 	const struct cim_image_header *h = (const void *)plan;
@@ -137,7 +167,7 @@ void fw_sched_begin(struct cim_fw *fw, const uint8_t *plan)
 	uint64_t rows = 0;
 	uint32_t i, in0;
 
-	fw_res_init(sc, h->n_vtiles);
+	fw_res_init(sc, plan);
 	memset(sc->work, 0, h->n_vtiles * sizeof(sc->work[0]));
 	memset(sc->opwork, 0, h->n_vtiles * sizeof(sc->opwork[0]));
 	memset(sc->opsimd, 0, h->n_vtiles * sizeof(sc->opsimd[0]));
@@ -455,6 +485,114 @@ static uint64_t fw_sched_digital(struct cim_fw *fw, const uint8_t *plan,
 	return done;
 }
 
+/*
+ * A global pool (one output pixel over the whole input, no padding)
+ * streams: each tile holding input pixels sums (or maxes) their channels
+ * as their rows arrive, and the op's home merges the partial vectors at
+ * the end.  Integer sums and maxima do not depend on the order, so the
+ * card computes fw_op_pool()'s result; what changes is that the pool no
+ * longer waits for the whole map to start, nor moves the map to one tile.
+ */
+static int fw_streams(const uint8_t *plan, const struct cim_image_op *op)
+{
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_tensor *in = &t[op->in0], *out = &t[op->out];
+
+	return (op->type == CIM_OP_AVGPOOL || op->type == CIM_OP_MAXPOOL) &&
+	       out->h == 1 && out->w == 1 && in->h > 1 &&
+	       op->kernel_h == in->h && op->kernel_w == in->w &&
+	       !op->pad_top && !op->pad_left && !op->pad_bottom &&
+	       !op->pad_right;
+}
+
+/* The tile of global pool op's partial vector r (of fw_spread_n()). */
+static uint32_t fw_acc_home(const struct fw_sched *sc, const uint8_t *plan,
+			    const struct cim_image_op *op, uint32_t R,
+			    uint32_t r)
+{
+	return R == 1 ? sc->home[op->out] :
+			fw_spread_home(sc, plan, op->in0, r);
+}
+
+/*
+ * A global pool sums its input in at most FW_ACC_STEPS runs of rows, each
+ * once its last row is ready: few enough SIMD tasks to keep the tiles'
+ * timelines (and their gaps) short, each small enough that the merge
+ * follows the last input row closely.
+ */
+#define FW_ACC_STEPS	8
+
+static uint32_t fw_acc_steps(const struct fw_sched *sc,
+			     const struct cim_image_tensor *in)
+{
+	return sc->fine ? FW_MIN(in->h, FW_ACC_STEPS) : 1;
+}
+
+/* Last input row of accumulation step j (+ 1). */
+static uint32_t fw_acc_row_end(const struct fw_sched *sc,
+			       const struct cim_image_tensor *in, uint32_t j)
+{
+	return (uint32_t)fw_div_u64_u32((uint64_t)(j + 1) * in->h,
+					fw_acc_steps(sc, in));
+}
+
+/*
+ * Step j of global pool op k: its input rows into the partial vectors,
+ * one SIMD element operation per input value, in place, once the rows
+ * are ready.  Returns when they are summed.
+ */
+static uint64_t fw_sched_acc(struct cim_fw *fw, const uint8_t *plan,
+			     const struct cim_fw_slot *s, uint32_t k,
+			     uint32_t j)
+{
+	const struct cim_image_op *op = &cim_image_ops(plan)[k];
+	const struct cim_image_tensor *in = &cim_image_tensors(plan)[op->in0];
+	struct fw_sched *sc = &fw->sched;
+	uint32_t r0 = j ? fw_acc_row_end(sc, in, j - 1) : 0;
+	uint32_t r1 = fw_acc_row_end(sc, in, j);
+	uint32_t R = fw_spread_n(sc, plan, op->in0), r, n;
+	uint64_t at = fw_row_ready(sc, plan, op->in0, r1 - 1), end, done = at;
+
+	for (r = 0; r < R; r++) {
+		n = fw_rep_pix(r0 * in->w, r1 * in->w, R, r);
+		if (!n)
+			continue;
+		end = fw_sched_simd(fw, s, fw_acc_home(sc, plan, op, R, r), at,
+				    (uint64_t)n * in->c, 0);
+		done = FW_MAX(done, end);
+	}
+	return done;
+}
+
+/*
+ * The output of global pool op k, once every input band is summed: the
+ * other tiles' partial vectors (4 bytes a channel, in parallel) to the
+ * home of the output, which adds them and rounds (one element operation
+ * per channel for each merged vector and for the rounding).
+ */
+static uint64_t fw_sched_merge(struct cim_fw *fw, const uint8_t *plan,
+			       const struct cim_fw_slot *s, uint32_t k,
+			       uint64_t *xfer)
+{
+	const struct cim_image_op *op = &cim_image_ops(plan)[k];
+	const struct cim_image_tensor *t = cim_image_tensors(plan);
+	const struct cim_image_tensor *out = &t[op->out], *in = &t[op->in0];
+	struct fw_sched *sc = &fw->sched;
+	uint32_t R = fw_spread_n(sc, plan, op->in0), r, m = 0;
+	uint32_t home = fw_acc_home(sc, plan, op, R, 0);
+	uint64_t at = sc->acc_end[k], x;
+
+	/* the replicas that hold pixels (r < the input's pixel count) */
+	for (r = 0; r < R && r < in->h * in->w; r++)
+		m += fw_acc_home(sc, plan, op, R, r) != home;
+	if (m) {
+		x = fw_xfer_ps(fw, 4ull * out->c);
+		*xfer += m * x;
+		at += x;
+	}
+	return fw_sched_simd(fw, s, home, at, (uint64_t)(m + 1) * out->c, 0);
+}
+
 /* One band of op k: rows [r0, r1) of its output; returns when done. */
 static uint64_t fw_sched_band(struct cim_fw *fw, const uint8_t *plan,
 			      const struct cim_fw_slot *s, uint32_t k,
@@ -467,6 +605,8 @@ static uint64_t fw_sched_band(struct cim_fw *fw, const uint8_t *plan,
 
 	if (fw_on_arrays(op))
 		return fw_sched_mvm(fw, plan, s, op, r0, r1, xfer);
+	if (fw_streams(plan, op))
+		return fw_sched_merge(fw, plan, s, k, xfer);
 	return fw_sched_digital(fw, plan, s, op, r0, r1, xfer);
 }
 
@@ -488,6 +628,10 @@ static void fw_sched_naive(struct cim_fw *fw, const uint8_t *plan,
 	sc->dry = 1;
 	for (k = 0; k < n_run; k++) {
 		xfer = most = simd = 0;
+		if (fw_streams(plan, &op[k]))
+			for (band = 0; band < fw_acc_steps(sc, &t[op[k].in0]);
+			     band++)
+				fw_sched_acc(fw, plan, s, k, band);
 		for (band = 0; band < fw_bands(sc, &t[op[k].out]); band++)
 			fw_sched_band(fw, plan, s, k, band, &xfer);
 		for (i = 0; i < h->n_vtiles; i++) {
@@ -528,6 +672,14 @@ static uint64_t fw_band_ready(const struct fw_sched *sc, const uint8_t *plan,
 	uint32_t in[2] = { op->in0, op->in1 }, i, need;
 	uint64_t at = 0;
 
+	if (fw_streams(plan, op)) {	/* its next input band, or the merge */
+		if (sc->acc[k] == fw_acc_steps(sc, &t[op->in0]))
+			return sc->acc_end[k];
+		need = fw_acc_row_end(sc, &t[op->in0], sc->acc[k]) - 1;
+		if (need >= fw_rows_placed(sc, plan, op->in0))
+			return FW_NOT_READY;
+		return fw_row_ready(sc, plan, op->in0, need);
+	}
 	for (i = 0; i < 2; i++) {
 		if (in[i] == CIM_TENSOR_NONE)
 			continue;
@@ -555,6 +707,8 @@ static void fw_sched_wavefront(struct cim_fw *fw, const uint8_t *plan,
 	uint32_t k, pick, first = 0;
 
 	memset(sc->next, 0, n_run * sizeof(sc->next[0]));
+	memset(sc->acc, 0, n_run * sizeof(sc->acc[0]));
+	memset(sc->acc_end, 0, n_run * sizeof(sc->acc_end[0]));
 	for (;;) {
 		best = FW_NOT_READY;
 		pick = n_run;
@@ -572,6 +726,12 @@ static void fw_sched_wavefront(struct cim_fw *fw, const uint8_t *plan,
 		}
 		if (pick == n_run)
 			return;	/* every band placed */
+		if (fw_streams(plan, &op[pick]) &&
+		    sc->acc[pick] < fw_acc_steps(sc, &t[op[pick].in0])) {
+			at = fw_sched_acc(fw, plan, s, pick, sc->acc[pick]++);
+			sc->acc_end[pick] = FW_MAX(sc->acc_end[pick], at);
+			continue;
+		}
 		ready = &sc->ready[sc->band0[op[pick].out]];
 		at = fw_sched_band(fw, plan, s, pick, sc->next[pick], &xfer);
 		/* rows are ready in order: a running max */

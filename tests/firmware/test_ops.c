@@ -689,6 +689,93 @@ static void test_sched_stream(void **state)
 	tnet_free(&n);
 }
 
+/*
+ * A squeeze-and-excitation block: conv (3 replicas) -> LUT -> global
+ * average pool -> 1x1 conv -> LUT -> MUL of the LUT's map by the channel
+ * scale -> 1x1 conv.  Returns the tensors of the LUT, pool, MUL and last
+ * conv in se[0..3].
+ */
+static void se_net(struct tnet *n, uint32_t h, uint32_t se[4])
+{
+	static const uint32_t nopad[4] = { 0 };
+	uint32_t seed = 23, c, s, i;
+	static int32_t lut[256];
+	struct tnet_op o;
+
+	for (i = 0; i < 256; i++)
+		lut[i] = ((int32_t)i - 128) / 2 + 5;
+	net_init(n, 4, h, 8);
+	n->no_pack = 1;
+	c = add_conv(n, 0, 8, 3, 1, 1, pad1, 1, 8, 0, &seed);
+	n->ops[c - 1].op.replicas = 3;
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_LUT;
+	o.op.in0 = c;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	o.lut = lut;
+	se[0] = tnet_add(n, &o, 8, h, 8);
+	se[1] = add_pool(n, se[0], CIM_OP_AVGPOOL, 1, 1, nopad, 0);
+	n->ops[se[1] - 1].op.kernel_h = h;	/* global: 1x1x8 */
+	n->ops[se[1] - 1].op.kernel_w = 8;
+	n->t[se[1]].h = n->t[se[1]].w = 1;
+	s = add_conv(n, se[1], 8, 1, 1, 1, nopad, 1, 8, 0, &seed);
+	o.op.in0 = s;
+	s = tnet_add(n, &o, 8, 1, 1);
+	memset(&o, 0, sizeof(o));
+	o.op.type = CIM_OP_MUL;
+	o.op.in0 = se[0];
+	o.op.in1 = s;
+	o.op.in0_zp = 3;
+	o.op.in1_zp = -5;
+	o.op.out_zp = -2;
+	o.op.out_mult = 0x50000000;
+	o.op.out_shift = -6;
+	o.op.act_min = -128;
+	o.op.act_max = 127;
+	se[2] = tnet_add(n, &o, 8, h, 8);
+	se[3] = add_conv(n, se[2], 6, 1, 1, 1, nopad, 1, 8, 0, &seed);
+}
+
+/*
+ * The global pool of an SE block streams (fw_sched_acc): the tiles
+ * holding its input sum their pixels as the rows arrive, so its result
+ * follows the last input row by a fraction of summing the whole map on
+ * one tile, where it used to wait for the map, move it to one tile and
+ * sum it there.  Order holds: the pool after its last input row, every
+ * MUL row after the scale, the conv after the MUL.  Items overlap over
+ * the SE wait, and the results stay the reference's bit for bit.
+ */
+static void test_sched_se_stream(void **state)
+{
+	struct thost *t = *state;
+	uint32_t h = 32, se[4], r;
+	uint64_t whole, p1, p4;
+	struct tnet n;
+
+	se_net(&n, h, se);
+	run_net(t, &n, 1, 7, -1, NULL);
+	p1 = t->fw->tele.last_pipelined_ns;
+	assert_true(t->fw->sched.fine);
+	/* the pool's input is spread over the conv's 3 replica homes */
+	assert_int_equal(n.ops[se[0] - 2].op.replicas, 3);
+	whole = (uint64_t)h * 8 * 8 * t->fw->p.simd_ps_per_elem;
+	assert_true(row_ready(t, se[1], 0) > row_ready(t, se[0], h - 1));
+	assert_true(row_ready(t, se[1], 0) - row_ready(t, se[0], h - 1) <
+		    whole / 4);
+	for (r = 0; r < h; r++) {
+		assert_true(row_ready(t, se[2], r) > row_ready(t, se[1], 0));
+		assert_true(row_ready(t, se[3], r) > row_ready(t, se[2], r));
+	}
+	/* the multiply streams once the scale is known */
+	assert_true(row_ready(t, se[2], 0) < row_ready(t, se[2], h - 1));
+	run_net(t, &n, 4, 8, -1, NULL);
+	p4 = t->fw->tele.last_pipelined_ns;
+	assert_true(p4 < 4 * p1);
+	assert_true(p4 < t->fw->tele.last_naive_ns);
+	tnet_free(&n);
+}
+
 /* The TELEMETRY snapshot: header, per-tile counters that add up. */
 static void test_telemetry(void **state)
 {
@@ -922,6 +1009,7 @@ const struct CMUnitTest ops_tests[] = {
 	TEST(test_check_staircase),
 	TEST(test_sched_pipeline),
 	TEST(test_sched_stream),
+	TEST(test_sched_se_stream),
 	TEST(test_telemetry),
 	TEST(test_tile_activity_exact),
 };
