@@ -85,6 +85,24 @@ int8_t cqi_q8(float w, float s);
 /* 4-bit min/max parameters over [min(w,0), max(w,0)]. */
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
 
+/*
+ * Activation histograms (quant_range.c): CQI_HIST_BINS bins for the
+ * negative values and as many for the positive, widths doubling as the
+ * range grows; exact zeros counted apart.
+ */
+#define CQI_HIST_BINS 1024
+struct cqi_hist {
+	uint64_t *bins;		/* 2 x CQI_HIST_BINS: negative side, positive */
+	double width[2];	/* bin width of each side, 0 before any value */
+	uint64_t zeros;
+};
+
+int cqi_hist_init(struct cqi_hist *h);
+void cqi_hist_add(struct cqi_hist *h, const float *v, uint64_t n);
+void cqi_hist_free(struct cqi_hist *h);
+/* The range [lo, hi] (lo <= 0 <= hi) of least expected int8 error. */
+int cqi_hist_range(const struct cqi_hist *h, float *lo, float *hi);
+
 /* The card's longest im2col vector (its MAX_VECTOR register). */
 #define CQI_MAX_VECTOR		16384
 

@@ -21,6 +21,7 @@ struct qb {
 	struct cim_quantized *q;
 	const struct cim_quant_options *opt;
 	float *lo, *hi;		/* per graph tensor, from calibration */
+	struct cqi_hist *hist;	/* per graph tensor: its values (or NULL) */
 	int32_t *qid;		/* per graph tensor: qtensor, -1 if none */
 	struct cqi_stats *st;	/* per graph node: FC/CONV input statistics */
 	const struct cim_dataset *calib;
@@ -66,6 +67,8 @@ static void update_range(struct qb *b, uint32_t t, const float *v)
 	}
 	b->lo[t] = lo;
 	b->hi[t] = hi;
+	if (b->hist && b->hist[t].bins)
+		cqi_hist_add(&b->hist[t], v, b->g->tensors[t].size);
 }
 
 /*
@@ -116,6 +119,57 @@ static int calib_sample(struct qb *b, const float *in, const int64_t *last,
 	return ret;
 }
 
+/*
+ * With CIM_QUANT_ACT_MSE, histograms of the activations whose range may
+ * be clipped: every node output and the input, except the model's result
+ * and what a softmax reads (the top score is the outlier that matters
+ * there).
+ */
+static int hist_init(struct qb *b)
+{
+	struct cim_graph *g = b->g;
+	uint8_t *keep;
+	uint32_t t;
+	int ret = 0;
+
+	if (!(flags_of(b) & CIM_QUANT_ACT_MSE))
+		return 0;
+	b->hist = calloc(g->n_tensors ? g->n_tensors : 1, sizeof(*b->hist));
+	keep = calloc(g->n_tensors ? g->n_tensors : 1, 1);
+	if (!b->hist || !keep) {
+		free(keep);
+		return -ENOMEM;
+	}
+	for (t = 0; t < g->n_outputs; t++)
+		keep[g->outputs[t]] = 1;
+	for (t = 0; t < g->n_nodes; t++)
+		if (g->nodes[t].op == CIM_NODE_SOFTMAX)
+			keep[g->nodes[t].inputs[0]] = 1;
+	if (g->n_inputs && !keep[g->inputs[0]])
+		ret = cqi_hist_init(&b->hist[g->inputs[0]]);
+	for (t = 0; t < g->n_nodes && !ret; t++)
+		if (!keep[g->nodes[t].output])
+			ret = cqi_hist_init(&b->hist[g->nodes[t].output]);
+	free(keep);
+	return ret;
+}
+
+/* The clipped ranges, and the histograms freed. */
+static int hist_ranges(struct qb *b)
+{
+	uint32_t t;
+	int ret = 0;
+
+	for (t = 0; b->hist && t < b->g->n_tensors; t++) {
+		if (b->hist[t].bins && !ret && b->lo[t] <= b->hi[t])
+			ret = cqi_hist_range(&b->hist[t], &b->lo[t], &b->hi[t]);
+		cqi_hist_free(&b->hist[t]);
+	}
+	free(b->hist);
+	b->hist = NULL;
+	return ret;
+}
+
 static int calibrate(struct qb *b, const struct cim_dataset *d)
 {
 	struct cim_graph *g = b->g;
@@ -148,10 +202,14 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 	for (t = 0; t < g->n_nodes; t++)
 		for (j = 0; j < g->nodes[t].n_inputs; j++)
 			last[g->nodes[t].inputs[j]] = t;
+	ret = hist_init(b);
 	for (s = 0; s < d->n && !ret; s++)
 		ret = calib_sample(b, d->data + (size_t)s * d->len, last, v);
 	free(last);
 	free(v);
+	ret = ret ? ret : hist_ranges(b);
+	if (ret)	/* the histograms, on errors */
+		hist_ranges(b);
 	if (ret)
 		return ret;
 	for (t = 0; t < g->n_nodes && !b->seq; t++)
@@ -226,9 +284,44 @@ static struct cim_qop *new_op(struct qb *b, const struct cim_node *n,
 	return op;
 }
 
+/*
+ * A depthwise CONV (one input channel per group) that runs on the tile
+ * SIMD with 8-bit weights in a 4-bit model (CIM_QUANT_SIMD_W8): the
+ * SIMD multiplies int8 values from the params blob, the 4-bit limit is
+ * the flash cells'.  Only when other layers hold the arrays, for the
+ * mapper keeps SIMD CONVs on arrays in an image without any; and not
+ * for weights a QDQ file put on a 4-bit grid.
+ */
+static int simd_w8(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_graph *g = b->g;
+	const struct cim_tensor *w;
+	uint32_t i;
+
+	if (!(flags_of(b) & CIM_QUANT_SIMD_W8) || !b->opt || b->opt->wbits != 4 ||
+	    n->op != CIM_NODE_CONV || n->attr.conv.group < 2)
+		return 0;
+	w = &g->tensors[n->inputs[1]];
+	/* weights a QDQ file put on a 4-bit grid stay as the file says */
+	if (w->dims[1] != 1 || !w->data ||
+	    cqi_layer_on_grid(w->data, w->dims[0], (uint32_t)(w->size / w->dims[0])))
+		return 0;
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct cim_node *m = &g->nodes[i];
+
+		if (m->op == CIM_NODE_FC ||
+		    (m->op == CIM_NODE_CONV && m->attr.conv.group == 1))
+			return 1;
+	}
+	return 0;
+}
+
 static uint32_t wbits_of(struct qb *b, const struct cim_node *n)
 {
 	uint32_t wb = b->opt && b->opt->wbits == 4 ? 4 : 8, i;
+
+	if (simd_w8(b, n))
+		return 8;
 
 	for (i = 0; b->opt && i < b->opt->n_other_layers; i++)
 		if (!strcmp(b->opt->other_layers[i], n->name))
@@ -586,6 +679,8 @@ static int conv_parts(struct qb *b, const struct cim_node *n, const float *wr,
 		op->op.dil_h = a->dilation[0];
 		op->op.dil_w = a->dilation[1];
 		op->op.groups = gi;
+		if (simd_w8(b, n))
+			op->op.flags |= CIM_OPF_SIMD;
 		op->op.out_zp = pout->zero_point;
 		set_clamp(op, n, pout);
 		id = new_qtensor(b, n->output, gi * ng, o->dims[2], o->dims[3], pout);
@@ -685,6 +780,8 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 		op->op.dil_h = a->dilation[0];
 		op->op.dil_w = a->dilation[1];
 		op->op.groups = a->group;
+		if (simd_w8(b, n))
+			op->op.flags |= CIM_OPF_SIMD;
 		id = new_qtensor(b, n->output, o->dims[1], o->dims[2], o->dims[3], &pout);
 	} else {
 		id = new_qtensor(b, n->output, o->dims[1], 1, 1, &pout);
