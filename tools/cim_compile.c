@@ -32,7 +32,7 @@ static void usage(FILE *f)
 		"                   [--weights int8|int4] [--report] [--eval FILE]\n"
 		"                   [--objective throughput|latency|area] [--batch N]\n"
 		"                   [--preset m1076|small] [--tiles N] [--rows R] [--cols C]\n"
-		"                   [--no-pack] [--act-range minmax|mse]\n"
+		"                   [--no-pack] [--act-range auto|minmax|mse]\n"
 		"       cim-compile --builtin NAME -o MODEL.cimx [...]\n"
 		"\n"
 		"Quantize a float model with calibration inputs, map it onto a card's\n"
@@ -45,10 +45,12 @@ static void usage(FILE *f)
 		"  --weights W        int8 (default; two cells per weight) or int4 (one;\n"
 		"                     depthwise convolutions on the tile SIMD keep 8-bit\n"
 		"                     weights: its lanes are int8, only cells are 4-bit)\n"
-		"  --act-range R      activation ranges: minmax (default: what the\n"
-		"                     calibration data spans) or mse (clipped to the\n"
-		"                     least expected int8 error; better for some\n"
-		"                     networks, worse for others: docs/compiler.md)\n"
+		"  --act-range R      activation ranges: minmax (what the calibration\n"
+		"                     data spans), mse (clipped to the least expected\n"
+		"                     int8 error: better for some networks, worse for\n"
+		"                     others) or auto (default: the one whose int8\n"
+		"                     model's output is closer to the float model's\n"
+		"                     on the calibration data; docs/compiler.md)\n"
 		"  --report           print the mapping report (arrays, utilization, period,\n"
 		"                     efficiency bound), the predicted fps and latency at\n"
 		"                     batch 1, 8 and 16 (the firmware scheduler on the\n"
@@ -155,12 +157,13 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 			}
 		}
 		else if (!strcmp(a, "--act-range")) {
+			o->qflags &= ~(uint32_t)(CIM_QUANT_ACT_MSE | CIM_QUANT_ACT_MINMAX);
 			if (!strcmp(v, "mse"))
 				o->qflags |= CIM_QUANT_ACT_MSE;
 			else if (!strcmp(v, "minmax"))
-				o->qflags &= ~(uint32_t)CIM_QUANT_ACT_MSE;
-			else {
-				snprintf(err, len, "--act-range must be minmax or mse, not '%s'", v);
+				o->qflags |= CIM_QUANT_ACT_MINMAX;
+			else if (strcmp(v, "auto")) {
+				snprintf(err, len, "--act-range must be auto, minmax or mse, not '%s'", v);
 				return CIMCTL_ARGS_ERROR;
 			}
 		}

@@ -713,7 +713,7 @@ static void test_act_mse(void **state)
 		laplace(&seed, d->data, 50000 * 4);
 		for (f = 0; f < 2; f++) {
 			struct cim_quant_options opt = { .wbits = 8,
-				.flags = f ? CIM_QUANT_ACT_MSE : 0 };
+				.flags = f ? CIM_QUANT_ACT_MSE : CIM_QUANT_ACT_MINMAX };
 
 			assert_int_equal(cim_quantize(g[f], d, &opt, &q[f], err, sizeof(err)), 0);
 		}
@@ -727,6 +727,73 @@ static void test_act_mse(void **state)
 		}
 		cim_dataset_free(d);
 	}
+}
+
+/*
+ * The default activation ranges: of min/max and the clipped ranges of
+ * least error, the set whose int8 model's output is closer to the float
+ * graph's on the calibration data (forced with CIM_QUANT_ACT_MINMAX and
+ * CIM_QUANT_ACT_MSE, whose int8 models are exactly the two candidates).
+ */
+static void test_act_select(void **state)
+{
+	static const char *const models[] = { MODELS_DIR "/digits_cnn.onnx",
+					      MODELS_DIR "/digits_mlp.onnx" };
+	static const uint32_t flags[3] = { CIM_QUANT_ACT_MINMAX, CIM_QUANT_ACT_MSE, 0 };
+	struct cim_dataset *calib;
+	char err[256];
+	uint32_t k, f, i, differ;
+	(void)state;
+
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	for (k = 0; k < 2; k++) {
+		struct cim_quantized *q[3];
+		double db[2];
+		float *fout = NULL;
+		uint32_t len = 0;
+
+		for (f = 0; f < 3; f++) {
+			struct cim_quant_options opt = { .wbits = 8, .flags = flags[f] };
+			struct cim_graph *g;
+
+			assert_int_equal(cim_onnx_import_file(models[k], 1, &g, err,
+							      sizeof(err)), 0);
+			assert_int_equal(cim_quantize(g, calib, &opt, &q[f], err,
+						      sizeof(err)), 0);
+			if (!f) {	/* the float outputs */
+				len = (uint32_t)g->tensors[g->outputs[0]].size;
+				fout = malloc((size_t)calib->n * len * sizeof(float));
+				assert_non_null(fout);
+				for (i = 0; i < calib->n; i++)
+					tu_run1(g, calib->data + (size_t)i * calib->len,
+						fout + (size_t)i * len);
+			}
+			cim_graph_free(g);
+		}
+		for (f = 0; f < 2; f++)
+			assert_int_equal(cqi_output_sqnr(cim_quantized_model(q[f]), calib,
+							 calib->n, fout, &db[f]), 0);
+		printf("%s: output SQNR min/max %.2f dB, least error %.2f dB; chosen: %s\n",
+		       models[k], db[0], db[1], q[2]->act_mse ? "least error" : "min/max");
+		assert_int_equal(q[0]->act_mse, 0);
+		assert_int_equal(q[1]->act_mse, 1);
+		assert_int_equal(q[2]->act_mse, db[1] > db[0]);
+		/* the two sets differ, and the default holds the chosen one */
+		differ = 0;
+		for (i = 0; i < cim_quantized_model(q[2])->n_tensors; i++) {
+			float s = cim_quantized_model(q[2])->tensors[i].q.scale;
+
+			differ += cim_quantized_model(q[0])->tensors[i].q.scale !=
+				  cim_quantized_model(q[1])->tensors[i].q.scale;
+			assert_true(s == cim_quantized_model(q[db[1] > db[0]])->tensors[i].q.scale);
+		}
+		assert_true(differ > 0);
+		for (f = 0; f < 3; f++)
+			cim_quantized_free(q[f]);
+		free(fout);
+	}
+	cim_dataset_free(calib);
 }
 
 /*
@@ -831,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_report_alone),
 		cmocka_unit_test(test_simd_w8),
 		cmocka_unit_test(test_act_mse),
+		cmocka_unit_test(test_act_select),
 		cmocka_unit_test(test_rejects),
 	};
 
