@@ -733,7 +733,8 @@ static void test_act_mse(void **state)
  * The default activation ranges: of min/max and the clipped ranges of
  * least error, the set whose int8 model's output is closer to the float
  * graph's on the calibration data (forced with CIM_QUANT_ACT_MINMAX and
- * CIM_QUANT_ACT_MSE, whose int8 models are exactly the two candidates).
+ * CIM_QUANT_ACT_MSE, whose int8 models are exactly the two candidates);
+ * min/max in a model with 4-bit layers.
  */
 static void test_act_select(void **state)
 {
@@ -792,6 +793,17 @@ static void test_act_select(void **state)
 		for (f = 0; f < 3; f++)
 			cim_quantized_free(q[f]);
 		free(fout);
+	}
+	{	/* a model with 4-bit layers keeps min/max (no int8 proxy) */
+		struct cim_quant_options opt = { .wbits = 4 };
+		struct cim_quantized *q;
+		struct cim_graph *g;
+
+		assert_int_equal(cim_onnx_import_file(models[1], 1, &g, err, sizeof(err)), 0);
+		assert_int_equal(cim_quantize(g, calib, &opt, &q, err, sizeof(err)), 0);
+		assert_int_equal(q->act_mse, 0);
+		cim_quantized_free(q);
+		cim_graph_free(g);
 	}
 	cim_dataset_free(calib);
 }
