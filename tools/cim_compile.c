@@ -21,6 +21,7 @@ struct compile_opts {
 	const char *onnx, *calib, *out, *builtin, *eval;
 	const char *preset;
 	uint32_t wbits, tiles, rows, cols, flags, objective, batch;
+	uint32_t qflags;	/* CIM_QUANT_* the options ask for */
 	int report;
 	int pack;		/* PACK_* */
 };
@@ -84,7 +85,7 @@ static void usage(FILE *f)
 		"                   [--objective throughput|latency|area] [--batch N]\n"
 		"                   [--preset m1076|small] [--tiles N] [--rows R] [--cols C]\n"
 		"                   [--pack best|first|sorted]\n"
-		"                   [--no-pack]\n"
+		"                   [--no-pack] [--act-range auto|minmax|mse]\n"
 		"       cim-compile --builtin NAME -o MODEL.cimx [...]\n"
 		"\n"
 		"Quantize a float model with calibration inputs, map it onto a card's\n"
@@ -94,7 +95,15 @@ static void usage(FILE *f)
 		"  --calib FILE       calibration inputs (CIMD or float32 .npy sample file,\n"
 		"                     docs/compiler.md)\n"
 		"  -o, --output FILE  the .cimx to write\n"
-		"  --weights W        int8 (default; two cells per weight) or int4 (one)\n"
+		"  --weights W        int8 (default; two cells per weight) or int4 (one;\n"
+		"                     depthwise convolutions on the tile SIMD keep 8-bit\n"
+		"                     weights: its lanes are int8, only cells are 4-bit)\n"
+		"  --act-range R      activation ranges: minmax (what the calibration\n"
+		"                     data spans), mse (clipped to the least expected\n"
+		"                     int8 error: better for some networks, worse for\n"
+		"                     others) or auto (default: the one whose int8\n"
+		"                     model's output is closer to the float model's\n"
+		"                     on the calibration data; docs/compiler.md)\n"
 		"  --report           print the mapping report (arrays, utilization, period,\n"
 		"                     efficiency bound), the predicted fps and latency at\n"
 		"                     batch 1, 8 and 16 (the firmware scheduler on the\n"
@@ -176,7 +185,7 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 		    strcmp(a, "--rows") && strcmp(a, "--cols") && strcmp(a, "--builtin") &&
 		    strcmp(a, "--eval") && strcmp(a, "--objective") &&
 		    strcmp(a, "--batch") && strcmp(a, "--preset") &&
-		    strcmp(a, "--pack")) {
+		    strcmp(a, "--pack") && strcmp(a, "--act-range")) {
 			snprintf(err, len, "unknown option %s", a);
 			return CIMCTL_ARGS_ERROR;
 		}
@@ -215,6 +224,17 @@ static int parse(int argc, char **argv, struct compile_opts *o, char *err,
 				o->objective = CIM_MAP_AREA;
 			else {
 				snprintf(err, len, "--objective must be throughput, latency or area, not '%s'", v);
+				return CIMCTL_ARGS_ERROR;
+			}
+		}
+		else if (!strcmp(a, "--act-range")) {
+			o->qflags &= ~(uint32_t)(CIM_QUANT_ACT_MSE | CIM_QUANT_ACT_MINMAX);
+			if (!strcmp(v, "mse"))
+				o->qflags |= CIM_QUANT_ACT_MSE;
+			else if (!strcmp(v, "minmax"))
+				o->qflags |= CIM_QUANT_ACT_MINMAX;
+			else if (strcmp(v, "auto")) {
+				snprintf(err, len, "--act-range must be auto, minmax or mse, not '%s'", v);
 				return CIMCTL_ARGS_ERROR;
 			}
 		}
@@ -296,7 +316,12 @@ static void import_free(void *p)
 static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 		       void **ctx)
 {
-	struct cim_quant_options qo = { .wbits = o->wbits };
+	struct cim_quant_options qo = {
+		.wbits = o->wbits,
+		/* the SIMD's weights are int8 whatever the cells hold */
+		.flags = o->qflags | (o->wbits == 4 && !(o->flags & CIM_MAP_NO_SIMD_CONV) ?
+				      CIM_QUANT_SIMD_W8 : 0),
+	};
 	struct onnx_ctx *c = calloc(1, sizeof(*c));
 	uint64_t need;
 	char err[512];

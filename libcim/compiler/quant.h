@@ -13,6 +13,7 @@ struct cim_quantized {
 	struct cim_qop *ops;
 	uint32_t *src;		/* per qtensor: the graph tensor it holds */
 	uint8_t *wsrc;		/* per op: where its weights came from */
+	int act_mse;		/* activation ranges: least error, not min/max */
 	uint32_t cap;
 };
 
@@ -84,6 +85,38 @@ float cqi_w8_scale(const float *w, uint32_t k);
 int8_t cqi_q8(float w, float s);
 /* 4-bit min/max parameters over [min(w,0), max(w,0)]. */
 void cqi_w4_minmax(const float *w, uint32_t k, float *s, int32_t *z);
+
+/*
+ * Activation histograms (quant_range.c): CQI_HIST_BINS bins for the
+ * negative values and as many for the positive, widths doubling as the
+ * range grows; exact zeros counted apart.
+ */
+#define CQI_HIST_BINS 1024
+/*
+ * The choice of ranges runs two int8 models over the calibration set: not
+ * when that is more than this many multiply-adds (then min/max).  A few
+ * seconds; fewer samples judge badly (16 of efficientnet_b0's chose the
+ * worse set).
+ */
+#define CQI_SELECT_MACS 20000000000ull
+struct cqi_hist {
+	uint64_t *bins;		/* 2 x CQI_HIST_BINS: negative side, positive */
+	double width[2];	/* bin width of each side, 0 before any value */
+	uint64_t zeros;
+};
+
+int cqi_hist_init(struct cqi_hist *h);
+void cqi_hist_add(struct cqi_hist *h, const float *v, uint64_t n);
+void cqi_hist_free(struct cqi_hist *h);
+/* The range [lo, hi] (lo <= 0 <= hi) of least expected int8 error. */
+int cqi_hist_range(const struct cqi_hist *h, float *lo, float *hi);
+
+/*
+ * SQNR (dB) of quantized model m's output over the first n samples of d
+ * against the float outputs fout (n x the output's size, NCHW).
+ */
+int cqi_output_sqnr(const struct cim_qmodel *m, const struct cim_dataset *d,
+		    uint32_t n, const float *fout, double *sqnr);
 
 /* The card's longest im2col vector (its MAX_VECTOR register). */
 #define CQI_MAX_VECTOR		16384

@@ -21,6 +21,13 @@ struct qb {
 	struct cim_quantized *q;
 	const struct cim_quant_options *opt;
 	float *lo, *hi;		/* per graph tensor, from calibration */
+	struct cqi_hist *hist;	/* per graph tensor: its values (or NULL) */
+	float *mlo, *mhi;	/* per graph tensor: ranges of least error */
+	float *fout;		/* the float outputs of the first n_fout */
+	uint32_t n_fout, cur;	/* calibration samples; the one running */
+	int proxy;		/* an int8 model to compare ranges with */
+	int act_mse;		/* the ranges of least error won */
+	int w4;			/* the model has 4-bit layers */
 	int32_t *qid;		/* per graph tensor: qtensor, -1 if none */
 	struct cqi_stats *st;	/* per graph node: FC/CONV input statistics */
 	const struct cim_dataset *calib;
@@ -66,6 +73,8 @@ static void update_range(struct qb *b, uint32_t t, const float *v)
 	}
 	b->lo[t] = lo;
 	b->hi[t] = hi;
+	if (b->hist && b->hist[t].bins)
+		cqi_hist_add(&b->hist[t], v, b->g->tensors[t].size);
 }
 
 /*
@@ -95,6 +104,9 @@ static int calib_sample(struct qb *b, const float *in, const int64_t *last,
 		}
 		cgk_run_node(g, n, v);
 		update_range(b, n->output, v[n->output]);
+		if (b->fout && n->output == g->outputs[0] && b->cur < b->n_fout)
+			memcpy(b->fout + (size_t)b->cur * g->tensors[n->output].size,
+			       v[n->output], g->tensors[n->output].size * sizeof(float));
 		if (n->n_inputs)
 			cqi_stats_add(&b->st[k], g, n, v[n->inputs[0]], v[n->inputs[0]]);
 		for (t = 0; t < n->n_inputs; t++) {
@@ -113,6 +125,90 @@ static int calib_sample(struct qb *b, const float *in, const int64_t *last,
 	for (t = 0; t < g->n_tensors; t++)	/* the outputs; all on errors */
 		if (v[t] && !g->tensors[t].data && t != x)
 			free(v[t]);
+	return ret;
+}
+
+/* Multiply-adds of one inference: FC and CONV layers. */
+static uint64_t graph_macs(const struct cim_graph *g)
+{
+	uint64_t m = 0;
+	uint32_t i;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct cim_node *n = &g->nodes[i];
+		const struct cim_tensor *o = &g->tensors[n->output];
+
+		if (n->op == CIM_NODE_FC)
+			m += g->tensors[n->inputs[1]].size;
+		else if (n->op == CIM_NODE_CONV && o->rank == 4)
+			m += g->tensors[n->inputs[1]].size * o->dims[2] * o->dims[3];
+	}
+	return m;
+}
+
+/*
+ * Histograms of the activations whose range may be clipped, for
+ * CIM_QUANT_ACT_MSE or the choice between both sets (unless
+ * CIM_QUANT_ACT_MINMAX, the choice would cost more than CQI_SELECT_MACS,
+ * or the model has 4-bit layers: its int8 proxy chose clipped ranges for
+ * mobilenet_v2 and shufflenet_v2 that cost their 4-bit models 1.7 and
+ * 1.1 points of digits top-1): every node output and the input, except
+ * the model's result and what a softmax reads (the top score is the
+ * outlier that matters there).
+ */
+static int hist_init(struct qb *b)
+{
+	struct cim_graph *g = b->g;
+	uint8_t *keep;
+	uint32_t t;
+	int ret = 0;
+
+	if ((flags_of(b) & CIM_QUANT_ACT_MINMAX) ||
+	    (!(flags_of(b) & CIM_QUANT_ACT_MSE) &&
+	     (b->w4 || 2 * (double)graph_macs(g) * b->calib->n > (double)CQI_SELECT_MACS)))
+		return 0;
+	b->hist = calloc(g->n_tensors ? g->n_tensors : 1, sizeof(*b->hist));
+	keep = calloc(g->n_tensors ? g->n_tensors : 1, 1);
+	if (!b->hist || !keep) {
+		free(keep);
+		return -ENOMEM;
+	}
+	for (t = 0; t < g->n_outputs; t++)
+		keep[g->outputs[t]] = 1;
+	for (t = 0; t < g->n_nodes; t++)
+		if (g->nodes[t].op == CIM_NODE_SOFTMAX)
+			keep[g->nodes[t].inputs[0]] = 1;
+	if (g->n_inputs && !keep[g->inputs[0]])
+		ret = cqi_hist_init(&b->hist[g->inputs[0]]);
+	for (t = 0; t < g->n_nodes && !ret; t++)
+		if (!keep[g->nodes[t].output])
+			ret = cqi_hist_init(&b->hist[g->nodes[t].output]);
+	free(keep);
+	return ret;
+}
+
+/* The clipped ranges (mlo, mhi), and the histograms freed. */
+static int hist_ranges(struct qb *b)
+{
+	uint32_t t;
+	int ret = 0;
+
+	if (b->hist) {
+		b->mlo = malloc(b->g->n_tensors * sizeof(float));
+		b->mhi = malloc(b->g->n_tensors * sizeof(float));
+		ret = b->mlo && b->mhi ? 0 : -ENOMEM;
+	}
+	for (t = 0; b->hist && t < b->g->n_tensors; t++) {
+		if (!ret) {
+			b->mlo[t] = b->lo[t];
+			b->mhi[t] = b->hi[t];
+		}
+		if (b->hist[t].bins && !ret && b->lo[t] <= b->hi[t])
+			ret = cqi_hist_range(&b->hist[t], &b->mlo[t], &b->mhi[t]);
+		cqi_hist_free(&b->hist[t]);
+	}
+	free(b->hist);
+	b->hist = NULL;
 	return ret;
 }
 
@@ -148,10 +244,23 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 	for (t = 0; t < g->n_nodes; t++)
 		for (j = 0; j < g->nodes[t].n_inputs; j++)
 			last[g->nodes[t].inputs[j]] = t;
-	for (s = 0; s < d->n && !ret; s++)
+	ret = hist_init(b);
+	if (!ret && b->hist && !(flags_of(b) & CIM_QUANT_ACT_MSE)) {
+		/* what the choice between the two range sets is judged on */
+		b->n_fout = d->n;
+		b->fout = malloc((size_t)b->n_fout * g->tensors[g->outputs[0]].size *
+				 sizeof(float) + 1);
+		ret = b->fout ? 0 : -ENOMEM;
+	}
+	for (s = 0; s < d->n && !ret; s++) {
+		b->cur = s;
 		ret = calib_sample(b, d->data + (size_t)s * d->len, last, v);
+	}
 	free(last);
 	free(v);
+	ret = ret ? ret : hist_ranges(b);
+	if (ret)	/* the histograms, on errors */
+		hist_ranges(b);
 	if (ret)
 		return ret;
 	for (t = 0; t < g->n_nodes && !b->seq; t++)
@@ -163,6 +272,10 @@ static int calibrate(struct qb *b, const struct cim_dataset *d)
 		if (qd) {
 			b->lo[t] = qd->scale * (float)(-128 - qd->zero_point);
 			b->hi[t] = qd->scale * (float)(127 - qd->zero_point);
+			if (b->mlo) {
+				b->mlo[t] = b->lo[t];
+				b->mhi[t] = b->hi[t];
+			}
 		}
 	}
 	return 0;
@@ -226,9 +339,44 @@ static struct cim_qop *new_op(struct qb *b, const struct cim_node *n,
 	return op;
 }
 
+/*
+ * A depthwise CONV (one input channel per group) that runs on the tile
+ * SIMD with 8-bit weights in a 4-bit model (CIM_QUANT_SIMD_W8): the
+ * SIMD multiplies int8 values from the params blob, the 4-bit limit is
+ * the flash cells'.  Only when other layers hold the arrays, for the
+ * mapper keeps SIMD CONVs on arrays in an image without any; and not
+ * for weights a QDQ file put on a 4-bit grid.
+ */
+static int simd_w8(struct qb *b, const struct cim_node *n)
+{
+	const struct cim_graph *g = b->g;
+	const struct cim_tensor *w;
+	uint32_t i;
+
+	if (!(flags_of(b) & CIM_QUANT_SIMD_W8) || !b->opt || b->opt->wbits != 4 ||
+	    n->op != CIM_NODE_CONV || n->attr.conv.group < 2)
+		return 0;
+	w = &g->tensors[n->inputs[1]];
+	/* weights a QDQ file put on a 4-bit grid stay as the file says */
+	if (w->dims[1] != 1 || !w->data ||
+	    cqi_layer_on_grid(w->data, w->dims[0], (uint32_t)(w->size / w->dims[0])))
+		return 0;
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct cim_node *m = &g->nodes[i];
+
+		if (m->op == CIM_NODE_FC ||
+		    (m->op == CIM_NODE_CONV && m->attr.conv.group == 1))
+			return 1;
+	}
+	return 0;
+}
+
 static uint32_t wbits_of(struct qb *b, const struct cim_node *n)
 {
 	uint32_t wb = b->opt && b->opt->wbits == 4 ? 4 : 8, i;
+
+	if (b->proxy || simd_w8(b, n))
+		return 8;
 
 	for (i = 0; b->opt && i < b->opt->n_other_layers; i++)
 		if (!strcmp(b->opt->other_layers[i], n->name))
@@ -586,6 +734,8 @@ static int conv_parts(struct qb *b, const struct cim_node *n, const float *wr,
 		op->op.dil_h = a->dilation[0];
 		op->op.dil_w = a->dilation[1];
 		op->op.groups = gi;
+		if (simd_w8(b, n))
+			op->op.flags |= CIM_OPF_SIMD;
 		op->op.out_zp = pout->zero_point;
 		set_clamp(op, n, pout);
 		id = new_qtensor(b, n->output, gi * ng, o->dims[2], o->dims[3], pout);
@@ -628,7 +778,7 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 		return qerr(b, n, "input layout is not supported");
 	if (n->op == CIM_NODE_FC && b->g->tensors[n->inputs[0]].dims[0] != 1)
 		return qerr(b, n, "more than one row (batch) is not supported");
-	if (b->seq && wants_stats(b, n)) {
+	if (b->seq && !b->proxy && wants_stats(b, n)) {
 		ret = flags_of(b) & CIM_QUANT_SEQ_RERUN ? seq_stats(b, n, st) :
 		      cqi_seq_stats(b->sq, b->q, b->qid, n, st);
 		if (ret)
@@ -685,6 +835,8 @@ static int do_fc_conv(struct qb *b, const struct cim_node *n)
 		op->op.dil_h = a->dilation[0];
 		op->op.dil_w = a->dilation[1];
 		op->op.groups = a->group;
+		if (simd_w8(b, n))
+			op->op.flags |= CIM_OPF_SIMD;
 		id = new_qtensor(b, n->output, o->dims[1], o->dims[2], o->dims[3], &pout);
 	} else {
 		id = new_qtensor(b, n->output, o->dims[1], 1, 1, &pout);
@@ -1003,6 +1155,85 @@ static int build(struct qb *b)
 	return 0;
 }
 
+/* An empty quantized model with room for g's ops; NULL without memory. */
+static struct cim_quantized *new_quantized(const struct cim_graph *g)
+{
+	struct cim_quantized *q = calloc(1, sizeof(*q));
+	uint32_t i;
+
+	if (!q)
+		return NULL;
+	q->cap = g->n_nodes + 1;
+	for (i = 0; i < g->n_nodes; i++)
+		q->cap += extra_ops(g, &g->nodes[i]);
+	q->tensors = calloc(q->cap, sizeof(*q->tensors));
+	q->ops = calloc(q->cap, sizeof(*q->ops));
+	q->src = calloc(q->cap, sizeof(*q->src));
+	q->wsrc = calloc(q->cap, 1);	/* informative: may be NULL */
+	if (!q->tensors || !q->ops || !q->src) {
+		cim_quantized_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+/*
+ * The output SQNR on the first calibration samples of an int8 model
+ * built with the ranges lo, hi (the proxy: 8-bit weights, no sequential
+ * statistics, so that it is quick whatever the model's widths).
+ */
+static int proxy_sqnr(struct qb *b, float *lo, float *hi, double *db)
+{
+	struct cim_quantized *q = b->q;
+	float *l = b->lo, *h = b->hi;
+	int ret;
+
+	b->q = new_quantized(b->g);
+	if (!b->q) {
+		b->q = q;
+		return -ENOMEM;
+	}
+	b->lo = lo;
+	b->hi = hi;
+	b->proxy = 1;
+	ret = build(b);
+	if (!ret)
+		ret = cqi_output_sqnr(&b->q->m, b->calib, b->n_fout, b->fout, db);
+	cim_quantized_free(b->q);
+	b->q = q;
+	b->lo = l;
+	b->hi = h;
+	b->proxy = 0;
+	return ret;
+}
+
+/*
+ * Min/max or the clipped ranges of least error: the clipping lowers
+ * each tensor's error but not always the model's (an outlier can carry
+ * what a later layer needs), so each set builds an int8 model and the
+ * one whose output is closer to the float graph's on the first
+ * calibration samples wins; min/max on a tie.
+ */
+static int select_ranges(struct qb *b)
+{
+	double db[2];
+	int ret;
+
+	if (!b->mlo || !b->fout || !b->n_fout)
+		return 0;
+	ret = proxy_sqnr(b, b->lo, b->hi, &db[0]);
+	if (!ret)
+		ret = proxy_sqnr(b, b->mlo, b->mhi, &db[1]);
+	if (ret == -EINVAL)	/* let the real build name the node */
+		return 0;
+	if (!ret && db[1] > db[0]) {
+		memcpy(b->lo, b->mlo, b->g->n_tensors * sizeof(float));
+		memcpy(b->hi, b->mhi, b->g->n_tensors * sizeof(float));
+	}
+	b->act_mse = !ret && db[1] > db[0];
+	return ret;
+}
+
 int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 		 const struct cim_quant_options *opt, struct cim_quantized **out,
 		 char *err, size_t errlen)
@@ -1032,28 +1263,29 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 		if ((g->nodes[i].op == CIM_NODE_FC || g->nodes[i].op == CIM_NODE_CONV) &&
 		    !g->tensors[g->nodes[i].inputs[1]].data)
 			return qerr(&b, &g->nodes[i], "weights computed at run time are not supported on the card (its arrays hold weights programmed into flash before a run)");
-	b.q = calloc(1, sizeof(*b.q));
+	b.q = new_quantized(g);
 	b.lo = malloc(g->n_tensors * sizeof(float));
 	b.hi = malloc(g->n_tensors * sizeof(float));
 	b.qid = malloc(g->n_tensors * sizeof(int32_t));
 	b.st = calloc(g->n_nodes ? g->n_nodes : 1, sizeof(*b.st));
 	b.calib = calib;
-	for (i = 0; i < g->n_nodes && !(flags_of(&b) & CIM_QUANT_NO_SEQ); i++)
+	for (i = 0; i < g->n_nodes; i++)
 		if ((g->nodes[i].op == CIM_NODE_FC || g->nodes[i].op == CIM_NODE_CONV) &&
 		    wbits_of(&b, &g->nodes[i]) == 4)
-			b.seq = 1;
-	if (b.q) {
-		b.q->cap = g->n_nodes + 1;
-		for (i = 0; i < g->n_nodes; i++)
-			b.q->cap += extra_ops(g, &g->nodes[i]);
-		b.q->tensors = calloc(b.q->cap, sizeof(*b.q->tensors));
-		b.q->ops = calloc(b.q->cap, sizeof(*b.q->ops));
-		b.q->src = calloc(b.q->cap, sizeof(*b.q->src));
-		b.q->wsrc = calloc(b.q->cap, 1);	/* informative: may be NULL */
-	}
+			b.w4 = 1;
+	b.seq = b.w4 && !(flags_of(&b) & CIM_QUANT_NO_SEQ);
 	ret = -ENOMEM;
-	if (b.q && b.lo && b.hi && b.qid && b.st && b.q->tensors && b.q->ops && b.q->src)
+	if (b.q && b.lo && b.hi && b.qid && b.st)
 		ret = calibrate(&b, calib);
+	if (!ret && b.mlo && (flags_of(&b) & CIM_QUANT_ACT_MSE)) {
+		memcpy(b.lo, b.mlo, g->n_tensors * sizeof(float));
+		memcpy(b.hi, b.mhi, g->n_tensors * sizeof(float));
+		b.act_mse = 1;
+	} else if (!ret) {
+		ret = select_ranges(&b);
+	}
+	if (!ret)
+		b.q->act_mse = b.act_mse;
 	if (!ret && b.seq && !(flags_of(&b) & CIM_QUANT_SEQ_RERUN)) {
 		uint8_t *fl = calloc(g->n_nodes ? g->n_nodes : 1, 1);
 
@@ -1068,6 +1300,9 @@ int cim_quantize(struct cim_graph *g, const struct cim_dataset *calib,
 	cqi_seq_free(b.sq);
 	free(b.lo);
 	free(b.hi);
+	free(b.mlo);
+	free(b.mhi);
+	free(b.fout);
 	free(b.qid);
 	for (i = 0; b.st && i < g->n_nodes; i++)
 		cqi_stats_free(&b.st[i]);

@@ -200,6 +200,9 @@ int cim_quant_report(const struct cim_quantized *q, struct cim_graph *g,
 		}
 		cim_graph_values_free(g, fv);
 	}
+	if (!ret && f)
+		fprintf(f, "activation ranges %s\n", q->act_mse ?
+			"least-error (clipped)" : "min/max");
 	if (!ret && f && m->n_tensors)
 		fprintf(f, "input %-40s %s scale %.9g zp %d\n",
 			g->tensors[q->src[0]].name,
@@ -230,5 +233,33 @@ int cim_quant_report(const struct cim_quantized *q, struct cim_graph *g,
 	free(sig1);
 	free(noise1);
 	free(in);
+	return ret;
+}
+
+int cqi_output_sqnr(const struct cim_qmodel *m, const struct cim_dataset *d,
+		    uint32_t n, const float *fout, double *sqnr)
+{
+	const struct cim_qtensor *t = &m->tensors[m->output_tensor];
+	uint32_t len = (uint32_t)cim_tensor_size(&t->shape), s, i;
+	int8_t *in = malloc(d->len), *out = malloc(len);
+	float *v = malloc(len * sizeof(float));
+	double sig = 0, noise = 0;
+	int ret = in && out && v ? 0 : -ENOMEM;
+
+	for (s = 0; s < n && !ret; s++) {
+		const float *f = fout + (size_t)s * len;
+
+		cim_qmodel_quantize_input(m, d->data + (size_t)s * d->len, in);
+		ret = cim_qmodel_run(m, in, out, NULL);
+		cim_qmodel_dequantize_output(m, out, v);
+		for (i = 0; i < len && !ret; i++) {
+			sig += (double)f[i] * f[i];
+			noise += ((double)v[i] - f[i]) * ((double)v[i] - f[i]);
+		}
+	}
+	*sqnr = noise > 0 ? 10 * log10(sig / noise) : INFINITY;
+	free(in);
+	free(out);
+	free(v);
 	return ret;
 }

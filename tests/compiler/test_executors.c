@@ -25,10 +25,27 @@
 #include "cim_compiler.h"
 #include "ref_private.h"	/* the executors checked against cim_ref_run_image() */
 
-static void agree(const char *onnx, uint32_t wbits, uint32_t map_flags,
-		  uint32_t rows)
+/*
+ * Ops of the image with wbits w: SIMD CONVs (simd) or on arrays (!simd).
+ */
+static uint32_t count_ops(const void *image, uint32_t w, int simd)
 {
-	struct cim_quant_options qo = { .wbits = wbits };
+	const struct cim_image_header *h = image;
+	const struct cim_image_op *op = (const void *)((const uint8_t *)image +
+						       h->ops_offset);
+	uint32_t i, n = 0;
+
+	for (i = 0; i < h->n_ops; i++)
+		if ((op[i].type == CIM_OP_FC || op[i].type == CIM_OP_CONV) &&
+		    op[i].wbits == w && !(op[i].flags & CIM_OPF_SIMD) == !simd)
+			n++;
+	return n;
+}
+
+static void agree_q(const char *onnx, uint32_t wbits, uint32_t map_flags,
+		    uint32_t rows, uint32_t qflags)
+{
+	struct cim_quant_options qo = { .wbits = wbits, .flags = qflags };
 	struct cim_map_opts mo = { .geom = { rows, rows, 4 }, .max_tiles = 0, .flags = map_flags };
 	struct cim_dataset *test, *calib;
 	const struct cim_qmodel *qm;
@@ -49,6 +66,12 @@ static void agree(const char *onnx, uint32_t wbits, uint32_t map_flags,
 	assert_int_equal(cim_quantize(g, calib, &qo, &q, err, sizeof(err)), 0);
 	qm = cim_quantized_model(q);
 	assert_int_equal(cim_map_qmodel(qm, &mo, &image, &size, &rep), 0);
+	if (qflags & CIM_QUANT_SIMD_W8) {
+		/* depthwise: 8-bit on the SIMD; the arrays' cells stay 4-bit */
+		assert_true(count_ops(image, 8, 1) > 0);
+		assert_int_equal(count_ops(image, 8, 0), 0);
+		assert_true(count_ops(image, 4, 0) > 0);
+	}
 	in_len = cim_image_input_size(image, size);
 	out_len = cim_image_output_size(image, size);
 	assert_int_equal(in_len, test->len);
@@ -80,6 +103,12 @@ static void agree(const char *onnx, uint32_t wbits, uint32_t map_flags,
 	cim_graph_free(g);
 }
 
+static void agree(const char *onnx, uint32_t wbits, uint32_t map_flags,
+		  uint32_t rows)
+{
+	agree_q(onnx, wbits, map_flags, rows, 0);
+}
+
 static void test_mlp(void **state)
 {
 	(void)state;
@@ -93,6 +122,8 @@ static void test_cnn(void **state)
 	agree(MODELS_DIR "/digits_cnn.onnx", 8, 0, 1024);
 	agree(MODELS_DIR "/digits_cnn.onnx", 4, 0, 256);
 	agree(MODELS_DIR "/digits_cnn.onnx", 8, CIM_MAP_NO_PACK, 256);
+	agree_q(MODELS_DIR "/digits_cnn.onnx", 4, 0, 256, CIM_QUANT_SIMD_W8);
+	agree_q(MODELS_DIR "/digits_cnn.onnx", 4, CIM_MAP_NO_PACK, 1024, CIM_QUANT_SIMD_W8);
 }
 
 int main(void)

@@ -627,6 +627,240 @@ static void test_deterministic(void **state)
 	cim_dataset_free(calib);
 }
 
+/* Mean squared error of x quantized with the int8 parameters of [lo, hi]. */
+static double range_mse(const float *x, uint32_t n, float lo, float hi)
+{
+	struct cim_qparams p = cqi_act_params(lo, hi);
+	double e = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		double d = (cqi_quantize(&p, x[i]) - p.zero_point) * (double)p.scale - x[i];
+
+		e += d * d;
+	}
+	return e / n;
+}
+
+/* Laplace(0, 1) values: the long-tailed kind activations often are. */
+static void laplace(uint64_t *seed, float *x, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		float u = tu_frand(seed);
+
+		x[i] = (u < 0 ? 1.0f : -1.0f) * logf(1.0f - fabsf(u));
+	}
+}
+
+/*
+ * Activation ranges of least error (quant_range.c): 10^6 Laplace values,
+ * fed in three calls so that the bins coarsen on the way.  The range
+ * found clips both tails (min/max spends levels on a few extreme values)
+ * and its real int8 error is well below min/max's; a tensor without
+ * negative values keeps lo = 0.  Through cim_quantize(),
+ * CIM_QUANT_ACT_MSE narrows the input's scale and leaves the model
+ * output's (the top score matters there) alone.
+ */
+static void test_act_mse(void **state)
+{
+	enum { N = 1000000 };
+	float *x = malloc(N * sizeof(float)), lo, hi, mn = 0, mx = 0;
+	uint64_t seed = 7;
+	struct cqi_hist h;
+	uint32_t i;
+	double e_mse, e_mm;
+	(void)state;
+
+	assert_non_null(x);
+	laplace(&seed, x, N);
+	for (i = 0; i < N; i++) {
+		mn = fminf(mn, x[i]);
+		mx = fmaxf(mx, x[i]);
+	}
+	assert_int_equal(cqi_hist_init(&h), 0);
+	cqi_hist_add(&h, x, 1000);
+	cqi_hist_add(&h, x + 1000, N - 2000);
+	cqi_hist_add(&h, x + N - 1000, 1000);
+	assert_int_equal(cqi_hist_range(&h, &lo, &hi), 0);
+	cqi_hist_free(&h);
+	e_mse = range_mse(x, N, lo, hi);
+	e_mm = range_mse(x, N, mn, mx);
+	printf("act range [%.3f, %.3f]: mse %.3g, min/max [%.3f, %.3f] %.3g\n",
+	       lo, hi, e_mse, mn, mx, e_mm);
+	assert_true(lo > 0.85f * mn && lo < 0.5f * mn);
+	assert_true(hi < 0.85f * mx && hi > 0.5f * mx);
+	assert_true(e_mse < 0.75 * e_mm);
+	/* all positive: lo stays 0 */
+	for (i = 0; i < N; i++)
+		x[i] = fabsf(x[i]);
+	assert_int_equal(cqi_hist_init(&h), 0);
+	cqi_hist_add(&h, x, N);
+	assert_int_equal(cqi_hist_range(&h, &lo, &hi), 0);
+	cqi_hist_free(&h);
+	assert_true(lo == 0.0f && hi > 5.0f);
+	free(x);
+	{
+		const float w[12] = { 1, -2, 0.5f, 0, 0.1f, 0.2f, 0.3f, 0.05f, -4, 4, 2, 1 };
+		const float b[3] = { 0, 0, 0 };
+		struct cim_graph *g[2] = { fc_graph(w, b), fc_graph(w, b) };
+		struct cim_dataset *d = random_set(5, 50000, 4, -1, 1);
+		struct cim_quantized *q[2];
+		char err[256];
+		uint32_t f;
+
+		laplace(&seed, d->data, 50000 * 4);
+		for (f = 0; f < 2; f++) {
+			struct cim_quant_options opt = { .wbits = 8,
+				.flags = f ? CIM_QUANT_ACT_MSE : CIM_QUANT_ACT_MINMAX };
+
+			assert_int_equal(cim_quantize(g[f], d, &opt, &q[f], err, sizeof(err)), 0);
+		}
+		assert_true(cim_quantized_model(q[1])->tensors[0].q.scale <
+			    0.9f * cim_quantized_model(q[0])->tensors[0].q.scale);
+		assert_true(cim_quantized_model(q[1])->tensors[1].q.scale ==
+			    cim_quantized_model(q[0])->tensors[1].q.scale);
+		for (f = 0; f < 2; f++) {
+			cim_quantized_free(q[f]);
+			cim_graph_free(g[f]);
+		}
+		cim_dataset_free(d);
+	}
+}
+
+/*
+ * The default activation ranges: of min/max and the clipped ranges of
+ * least error, the set whose int8 model's output is closer to the float
+ * graph's on the calibration data (forced with CIM_QUANT_ACT_MINMAX and
+ * CIM_QUANT_ACT_MSE, whose int8 models are exactly the two candidates);
+ * min/max in a model with 4-bit layers.
+ */
+static void test_act_select(void **state)
+{
+	static const char *const models[] = { MODELS_DIR "/digits_cnn.onnx",
+					      MODELS_DIR "/digits_mlp.onnx" };
+	static const uint32_t flags[3] = { CIM_QUANT_ACT_MINMAX, CIM_QUANT_ACT_MSE, 0 };
+	struct cim_dataset *calib;
+	char err[256];
+	uint32_t k, f, i, differ;
+	(void)state;
+
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	for (k = 0; k < 2; k++) {
+		struct cim_quantized *q[3];
+		double db[2];
+		float *fout = NULL;
+		uint32_t len = 0;
+
+		for (f = 0; f < 3; f++) {
+			struct cim_quant_options opt = { .wbits = 8, .flags = flags[f] };
+			struct cim_graph *g;
+
+			assert_int_equal(cim_onnx_import_file(models[k], 1, &g, err,
+							      sizeof(err)), 0);
+			assert_int_equal(cim_quantize(g, calib, &opt, &q[f], err,
+						      sizeof(err)), 0);
+			if (!f) {	/* the float outputs */
+				len = (uint32_t)g->tensors[g->outputs[0]].size;
+				fout = malloc((size_t)calib->n * len * sizeof(float));
+				assert_non_null(fout);
+				for (i = 0; i < calib->n; i++)
+					tu_run1(g, calib->data + (size_t)i * calib->len,
+						fout + (size_t)i * len);
+			}
+			cim_graph_free(g);
+		}
+		for (f = 0; f < 2; f++)
+			assert_int_equal(cqi_output_sqnr(cim_quantized_model(q[f]), calib,
+							 calib->n, fout, &db[f]), 0);
+		printf("%s: output SQNR min/max %.2f dB, least error %.2f dB; chosen: %s\n",
+		       models[k], db[0], db[1], q[2]->act_mse ? "least error" : "min/max");
+		assert_int_equal(q[0]->act_mse, 0);
+		assert_int_equal(q[1]->act_mse, 1);
+		assert_int_equal(q[2]->act_mse, db[1] > db[0]);
+		/* the two sets differ, and the default holds the chosen one */
+		differ = 0;
+		for (i = 0; i < cim_quantized_model(q[2])->n_tensors; i++) {
+			float s = cim_quantized_model(q[2])->tensors[i].q.scale;
+
+			differ += cim_quantized_model(q[0])->tensors[i].q.scale !=
+				  cim_quantized_model(q[1])->tensors[i].q.scale;
+			assert_true(s == cim_quantized_model(q[db[1] > db[0]])->tensors[i].q.scale);
+		}
+		assert_true(differ > 0);
+		for (f = 0; f < 3; f++)
+			cim_quantized_free(q[f]);
+		free(fout);
+	}
+	{	/* a model with 4-bit layers keeps min/max (no int8 proxy) */
+		struct cim_quant_options opt = { .wbits = 4 };
+		struct cim_quantized *q;
+		struct cim_graph *g;
+
+		assert_int_equal(cim_onnx_import_file(models[1], 1, &g, err, sizeof(err)), 0);
+		assert_int_equal(cim_quantize(g, calib, &opt, &q, err, sizeof(err)), 0);
+		assert_int_equal(q->act_mse, 0);
+		cim_quantized_free(q);
+		cim_graph_free(g);
+	}
+	cim_dataset_free(calib);
+}
+
+/*
+ * CIM_QUANT_SIMD_W8: in a 4-bit model the depthwise CONV runs on the
+ * tile SIMD (CIM_OPF_SIMD) with 8-bit weights, every other layer stays
+ * 4-bit and off the SIMD; its weights are finer, so its output is
+ * closer to the float graph's than with 4-bit weights (the SQNR of the
+ * op, which the default 4-bit model must not reach).
+ */
+static void test_simd_w8(void **state)
+{
+	struct cim_dataset *calib;
+	double sqnr[2][64];
+	uint32_t f, i, dw[2] = { UINT32_MAX, UINT32_MAX };
+	char err[256];
+	(void)state;
+
+	assert_int_equal(cim_dataset_load(MODELS_DIR "/digits_calib.bin", &calib,
+					  err, sizeof(err)), 0);
+	for (f = 0; f < 2; f++) {
+		struct cim_quant_options opt = { .wbits = 4,
+			.flags = f ? CIM_QUANT_SIMD_W8 : 0 };
+		const struct cim_qmodel *m;
+		struct cim_quantized *q;
+		struct cim_graph *g;
+
+		assert_int_equal(cim_onnx_import_file(MODELS_DIR "/digits_cnn.onnx", 1,
+						      &g, err, sizeof(err)), 0);
+		assert_int_equal(cim_quantize(g, calib, &opt, &q, err, sizeof(err)), 0);
+		m = cim_quantized_model(q);
+		assert_true(m->n_ops <= 64);
+		for (i = 0; i < m->n_ops; i++) {
+			const struct cim_image_op *op = &m->ops[i].op;
+			int depthwise = op->type == CIM_OP_CONV && op->groups > 1 &&
+					op->groups == m->tensors[op->in0].shape.c;
+
+			if (op->type != CIM_OP_FC && op->type != CIM_OP_CONV)
+				continue;
+			if (depthwise)
+				dw[f] = i;
+			assert_int_equal(op->wbits, f && depthwise ? 8 : 4);
+			assert_int_equal(!!(op->flags & CIM_OPF_SIMD), f && depthwise);
+		}
+		assert_int_equal(cim_quant_report(q, g, calib, sqnr[f], NULL), 0);
+		cim_quantized_free(q);
+		cim_graph_free(g);
+	}
+	assert_int_not_equal(dw[0], UINT32_MAX);
+	assert_int_equal(dw[0], dw[1]);
+	printf("depthwise CONV SQNR: %.2f dB with 8-bit weights on the SIMD, %.2f dB 4-bit\n",
+	       sqnr[1][dw[1]], sqnr[0][dw[0]]);
+	assert_true(sqnr[1][dw[1]] > sqnr[0][dw[0]] + 1.0);
+	cim_dataset_free(calib);
+}
+
 static void test_rejects(void **state)
 {
 	const float w[12] = { 0 }, b[3] = { 0 };
@@ -674,6 +908,9 @@ int main(void)
 		cmocka_unit_test(test_digits_mlp),
 		cmocka_unit_test(test_digits_cnn),
 		cmocka_unit_test(test_report_alone),
+		cmocka_unit_test(test_simd_w8),
+		cmocka_unit_test(test_act_mse),
+		cmocka_unit_test(test_act_select),
 		cmocka_unit_test(test_rejects),
 	};
 

@@ -34,6 +34,11 @@ struct cim_quant_options {
  * zero point minimizing the layer's output error on the calibration
  * data) and every FC/CONV bias is corrected for the mean output error of
  * its weight rounding.  These flags turn that off (for comparisons).
+ * Activation ranges: clipped ranges of least error help some networks
+ * and hurt others (docs/compiler.md), so by default the quantizer builds
+ * an int8 model with each set and keeps the one whose output is closer
+ * to the float graph's on the first calibration samples;
+ * CIM_QUANT_ACT_MSE and CIM_QUANT_ACT_MINMAX force one.
  */
 #define CIM_QUANT_W4_MINMAX	0x1	/* 4-bit ranges: plain min/max */
 #define CIM_QUANT_NO_BIAS_CORR	0x2	/* no bias correction */
@@ -42,6 +47,16 @@ struct cim_quant_options {
 #define CIM_QUANT_SEQ_RERUN	0x10	/* sequential statistics re-run both
 					   networks per layer: the slow
 					   reference of the default (tests) */
+#define CIM_QUANT_ACT_MSE	0x20	/* activation ranges clipped to the
+					   least expected int8 error
+					   (quant_range.c) ... */
+#define CIM_QUANT_ACT_MINMAX	0x80	/* ... or min/max; neither: the set
+					   whose int8 model's output is
+					   closer to the float graph's */
+#define CIM_QUANT_SIMD_W8	0x40	/* 4-bit weights: depthwise CONVs run
+					   on the tile SIMD (CIM_OPF_SIMD),
+					   their weights 8-bit (int8 lanes,
+					   weights in the params blob) */
 
 /* A quantized model and the arrays it points into. */
 struct cim_quantized;
