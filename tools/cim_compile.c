@@ -221,7 +221,8 @@ static void import_free(void *p)
 }
 
 /* ONNX import, calibration and quantization (docs/compiler.md). */
-static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
+static int import_onnx(const struct compile_opts *o,
+		       const struct cim_map_opts *mo, struct cim_qmodel **qm,
 		       void **ctx)
 {
 	struct cim_quant_options qo = { .wbits = o->wbits };
@@ -238,12 +239,16 @@ static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 		fprintf(stderr, "cim-compile: %s: %s\n", o->onnx, err);
 		return r;
 	}
-	/* Fail at once, before calibration, when the weights cannot fit. */
-	if (!cim_graph_min_arrays(c->graph, o->wbits, o->rows, o->cols, &need) &&
-	    need > o->tiles) {
+	/*
+	 * Fail at once, before calibration, when the weights cannot fit the
+	 * card: the preset's geometry and tile count unless options set them.
+	 */
+	if (!cim_graph_min_arrays(c->graph, o->wbits, mo->geom.tile_rows,
+				  mo->geom.tile_cols, &need) &&
+	    need > mo->max_tiles) {
 		fprintf(stderr, "cim-compile: %s: the model needs at least %llu arrays of %ux%u cells as int%u, the card has %u\n",
-			o->onnx, (unsigned long long)need, o->rows, o->cols,
-			o->wbits, o->tiles);
+			o->onnx, (unsigned long long)need, mo->geom.tile_rows,
+			mo->geom.tile_cols, o->wbits, mo->max_tiles);
 		return -ENOSPC;
 	}
 	r = cim_dataset_load(o->calib, &c->calib, err, sizeof(err));
@@ -394,8 +399,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.rows)
+		mo.geom.tile_rows = o.rows;
+	if (o.cols)
+		mo.geom.tile_cols = o.cols;
+	if (o.tiles)
+		mo.max_tiles = o.tiles;
 	r = o.builtin ? compile_builtin(o.builtin, o.wbits, &qm, &ctx) :
-			import_onnx(&o, &qm, &ctx);
+			import_onnx(&o, &mo, &qm, &ctx);
 	if (r) {
 		if (o.builtin)
 			fprintf(stderr, "cim-compile: unknown built-in model '%s'\n",
@@ -403,12 +414,6 @@ int main(int argc, char **argv)
 		ctx_free(&o, ctx);
 		return 1;
 	}
-	if (o.rows)
-		mo.geom.tile_rows = o.rows;
-	if (o.cols)
-		mo.geom.tile_cols = o.cols;
-	if (o.tiles)
-		mo.max_tiles = o.tiles;
 	mo.flags = o.flags;
 	mo.objective = o.objective;
 	mo.batch = o.batch;
