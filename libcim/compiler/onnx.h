@@ -88,6 +88,12 @@ int onnx_tensor_floats(const Onnx__TensorProto *t, float **out,
  * the bytes protobuf-c allocated instead of holding the weights twice.
  */
 int64_t onnx_tensor_raw_floats(const Onnx__TensorProto *t, float **out);
+/*
+ * The model in the file at path (at most max bytes), unpacked without
+ * holding the whole file (onnx_read.c).  0, or an error: then unpack the
+ * whole file instead (which says what is wrong with it).
+ */
+int onnx_read_model(const char *path, uint64_t max, Onnx__ModelProto **out);
 int onnx_tensor_ints(const Onnx__TensorProto *t, int64_t **out,
 		     const char **why);
 

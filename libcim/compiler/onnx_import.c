@@ -410,6 +410,12 @@ int cim_onnx_import_file(const char *path, int optimize,
 
 	if (!path || !out)
 		return -EINVAL;
+	if (err && errlen)
+		err[0] = 0;
+	*out = NULL;
+	/* One initializer at a time: the weights are not held twice. */
+	if (!onnx_read_model(path, MAX_MODEL_BYTES, &m))
+		return import_unpacked(m, optimize, out, err, errlen);
 	ret = cimi_read_file(path, &buf, &len, &opened);
 	if (ret && !opened) {
 		onnx_err(&c, "%s: cannot open", path);
