@@ -220,6 +220,26 @@ static void import_free(void *p)
 	free(c);
 }
 
+/*
+ * Mapping needs only the quantized model: the float graph (the model's
+ * weights as floats) and the calibration set go before it, so that the
+ * peak memory of a compile is not theirs plus the image's.  --report
+ * (per-layer SQNR) still runs both, --eval the graph.
+ */
+static void release_float(void *p, int keep_graph, int keep_calib)
+{
+	struct onnx_ctx *c = p;
+
+	if (!keep_graph) {
+		cim_graph_free(c->graph);
+		c->graph = NULL;
+	}
+	if (!keep_calib) {
+		cim_dataset_free(c->calib);
+		c->calib = NULL;
+	}
+}
+
 /* ONNX import, calibration and quantization (docs/compiler.md). */
 static int import_onnx(const struct compile_opts *o,
 		       const struct cim_map_opts *mo, struct cim_qmodel **qm,
@@ -414,6 +434,8 @@ int main(int argc, char **argv)
 		ctx_free(&o, ctx);
 		return 1;
 	}
+	if (!o.builtin)
+		release_float(ctx, o.report || o.eval, o.report);
 	mo.flags = o.flags;
 	mo.objective = o.objective;
 	mo.batch = o.batch;
