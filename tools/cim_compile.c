@@ -312,8 +312,29 @@ static void import_free(void *p)
 	free(c);
 }
 
+/*
+ * Mapping needs only the quantized model: the float graph (the model's
+ * weights as floats) and the calibration set go before it, so that the
+ * peak memory of a compile is not theirs plus the image's.  --report
+ * (per-layer SQNR) still runs both, --eval the graph.
+ */
+static void release_float(void *p, int keep_graph, int keep_calib)
+{
+	struct onnx_ctx *c = p;
+
+	if (!keep_graph) {
+		cim_graph_free(c->graph);
+		c->graph = NULL;
+	}
+	if (!keep_calib) {
+		cim_dataset_free(c->calib);
+		c->calib = NULL;
+	}
+}
+
 /* ONNX import, calibration and quantization (docs/compiler.md). */
-static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
+static int import_onnx(const struct compile_opts *o,
+		       const struct cim_map_opts *mo, struct cim_qmodel **qm,
 		       void **ctx)
 {
 	struct cim_quant_options qo = {
@@ -335,12 +356,16 @@ static int import_onnx(const struct compile_opts *o, struct cim_qmodel **qm,
 		fprintf(stderr, "cim-compile: %s: %s\n", o->onnx, err);
 		return r;
 	}
-	/* Fail at once, before calibration, when the weights cannot fit. */
-	if (!cim_graph_min_arrays(c->graph, o->wbits, o->rows, o->cols, &need) &&
-	    need > o->tiles) {
+	/*
+	 * Fail at once, before calibration, when the weights cannot fit the
+	 * card: the preset's geometry and tile count unless options set them.
+	 */
+	if (!cim_graph_min_arrays(c->graph, o->wbits, mo->geom.tile_rows,
+				  mo->geom.tile_cols, &need) &&
+	    need > mo->max_tiles) {
 		fprintf(stderr, "cim-compile: %s: the model needs at least %llu arrays of %ux%u cells as int%u, the card has %u\n",
-			o->onnx, (unsigned long long)need, o->rows, o->cols,
-			o->wbits, o->tiles);
+			o->onnx, (unsigned long long)need, mo->geom.tile_rows,
+			mo->geom.tile_cols, o->wbits, mo->max_tiles);
 		return -ENOSPC;
 	}
 	r = cim_dataset_load(o->calib, &c->calib, err, sizeof(err));
@@ -491,8 +516,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.rows)
+		mo.geom.tile_rows = o.rows;
+	if (o.cols)
+		mo.geom.tile_cols = o.cols;
+	if (o.tiles)
+		mo.max_tiles = o.tiles;
 	r = o.builtin ? compile_builtin(o.builtin, o.wbits, &qm, &ctx) :
-			import_onnx(&o, &qm, &ctx);
+			import_onnx(&o, &mo, &qm, &ctx);
 	if (r) {
 		if (o.builtin)
 			fprintf(stderr, "cim-compile: unknown built-in model '%s'\n",
@@ -500,12 +531,8 @@ int main(int argc, char **argv)
 		ctx_free(&o, ctx);
 		return 1;
 	}
-	if (o.rows)
-		mo.geom.tile_rows = o.rows;
-	if (o.cols)
-		mo.geom.tile_cols = o.cols;
-	if (o.tiles)
-		mo.max_tiles = o.tiles;
+	if (!o.builtin)
+		release_float(ctx, o.report || o.eval, o.report);
 	mo.flags = o.flags;
 	mo.objective = o.objective;
 	mo.batch = o.batch;

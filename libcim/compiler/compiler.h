@@ -18,6 +18,14 @@ const char *cgi_op_name(enum cim_node_op op);
 int cgi_new_tensor(struct cim_graph *g, const char *name, uint32_t rank,
 		   const uint32_t *dims);
 
+/*
+ * cim_graph_add_initializer() that takes data (malloc'ed, size floats)
+ * instead of copying it: the graph frees it.  Index, or an error (then
+ * the caller still owns data).
+ */
+int cgi_add_initializer_owned(struct cim_graph *g, const char *name,
+			      uint32_t rank, const uint32_t *dims, float *data);
+
 /* Product of dims, 0 if rank or a dim is 0 or the product exceeds 2^31. */
 uint64_t cgi_shape_size(uint32_t rank, const uint32_t *dims);
 

@@ -2,7 +2,7 @@
 # libcim/compiler/), public headers, and the protoc-c step.
 
 COMPILER_SRCS := graph.c graph_node.c graph_pass.c graph_exec.c \
-	kernels_float.c kernels_gemm.c blas_fallback.c kernels_elem.c kernels_index.c graph_size.c dataset_npy.c onnx_ctx.c onnx_fold.c onnx_ops_more.c onnx_tensor.c onnx_import.c onnx_ops.c onnx_lower.c onnx_lower_win.c onnx_gemm.c onnx_int.c onnx_declared.c onnx_bn_rt.c \
+	kernels_float.c kernels_gemm.c blas_fallback.c kernels_elem.c kernels_index.c graph_size.c dataset_npy.c onnx_ctx.c onnx_fold.c onnx_ops_more.c onnx_tensor.c onnx_read.c onnx_import.c onnx_ops.c onnx_lower.c onnx_lower_win.c onnx_gemm.c onnx_int.c onnx_declared.c onnx_bn_rt.c \
 	dataset.c quant_params.c quant_build.c quant_exec.c quant_report.c quant_grid.c onnx_qdq.c graph_qdq.c \
 	quant_search.c quant_seq.c quant_range.c map_arena.c map_check.c map_emit.c map_place.c \
 	map_plan.c map_report.c map_bound.c map_cost.c map_balance.c map_simd.c map_dup.c cimx_write.c image_build.c model_check.c \

@@ -191,6 +191,22 @@ int cim_graph_add_initializer(struct cim_graph *g, const char *name,
 	return t;
 }
 
+int cgi_add_initializer_owned(struct cim_graph *g, const char *name,
+			      uint32_t rank, const uint32_t *dims, float *data)
+{
+	int ret, t;
+
+	ret = new_tensor_ok(g, name, rank, dims);
+	if (ret)
+		return ret;
+	if (!data)
+		return cgi_err(g, "initializer \"%s\" has no data", name);
+	t = cgi_new_tensor(g, name, rank, dims);
+	if (t >= 0)
+		g->tensors[t].data = data;
+	return t;
+}
+
 int cim_graph_add_output(struct cim_graph *g, const char *name)
 {
 	int t;

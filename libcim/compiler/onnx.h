@@ -29,6 +29,9 @@ struct onnx_ctx {
 	size_t n_consts;
 	struct onnx_alias *aliases;
 	size_t n_aliases;
+	/* initializers whose raw_data the graph took (onnx_tensor_take()) */
+	Onnx__TensorProto **taken;
+	size_t n_taken;
 	/* constants folded at import (onnx_fold.c), freed with the context */
 	Onnx__TensorProto **owned;
 	size_t n_owned;
@@ -78,6 +81,19 @@ int onnx_add_const(struct onnx_ctx *c, const char *name,
 int64_t onnx_tensor_size(const Onnx__TensorProto *t);
 int onnx_tensor_floats(const Onnx__TensorProto *t, float **out,
 		       const char **why);
+/*
+ * The float tensor's raw_data as floats, in place (little-endian host,
+ * aligned bytes of the right count): *out points into t, the count is
+ * returned; else -1 (use onnx_tensor_floats()).  Lets the graph take
+ * the bytes protobuf-c allocated instead of holding the weights twice.
+ */
+int64_t onnx_tensor_raw_floats(const Onnx__TensorProto *t, float **out);
+/*
+ * The model in the file at path (at most max bytes), unpacked without
+ * holding the whole file (onnx_read.c).  0, or an error: then unpack the
+ * whole file instead (which says what is wrong with it).
+ */
+int onnx_read_model(const char *path, uint64_t max, Onnx__ModelProto **out);
 int onnx_tensor_ints(const Onnx__TensorProto *t, int64_t **out,
 		     const char **why);
 

@@ -34,6 +34,41 @@ static int check_opset(struct onnx_ctx *c, const Onnx__ModelProto *m)
 	return 0;
 }
 
+/*
+ * The graph takes t's raw_data bytes (f) as its floats, not a copy: the
+ * weights are held once, not twice.  t keeps pointing at them for the
+ * readers of the constant until the model is freed (untake()); the
+ * graph does not change or free an initializer's data during import.
+ */
+static int take(struct onnx_ctx *c, const Onnx__TensorProto *t,
+		uint32_t rank, const uint32_t *dims, float *f)
+{
+	Onnx__TensorProto **k = realloc(c->taken, (c->n_taken + 1) * sizeof(*k));
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	c->taken = k;
+	ret = cgi_add_initializer_owned(c->g, t->name, rank, dims, f);
+	if (ret >= 0)
+		c->taken[c->n_taken++] = (Onnx__TensorProto *)t;
+	return ret;
+}
+
+/* The taken bytes belong to the graph: protobuf-c must not free them. */
+static void untake(struct onnx_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_taken; i++) {
+		c->taken[i]->raw_data.data = NULL;
+		c->taken[i]->raw_data.len = 0;
+	}
+	free(c->taken);
+	c->taken = NULL;
+	c->n_taken = 0;
+}
+
 /* Float initializers go into the graph; every initializer is a constant. */
 static int add_initializers(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 {
@@ -55,6 +90,17 @@ static int add_initializers(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 		if (!t->has_data_type ||
 		    t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
 			continue;	/* shapes and the like: read where used */
+		if (t->n_dims)
+			rank = (uint32_t)t->n_dims;
+		for (d = 0; d < t->n_dims && d < CIM_MAX_RANK; d++)
+			dims[d] = (uint32_t)t->dims[d];
+		if (t->n_dims <= CIM_MAX_RANK && onnx_tensor_raw_floats(t, &f) > 0) {
+			ret = take(c, t, rank, dims, f);
+			if (ret < 0)
+				return ret == -ENOMEM ? ret :
+				       onnx_err(c, "%s", cim_graph_error(c->g));
+			continue;
+		}
 		n = onnx_tensor_floats(t, &f, &why);
 		if (n < 0)
 			return n == -ENOMEM ? n :
@@ -63,10 +109,6 @@ static int add_initializers(struct onnx_ctx *c, const Onnx__GraphProto *gp)
 			free(f);
 			continue;	/* usable as a constant only */
 		}
-		if (t->n_dims)
-			rank = (uint32_t)t->n_dims;
-		for (d = 0; d < t->n_dims; d++)
-			dims[d] = (uint32_t)t->dims[d];
 		ret = cim_graph_add_initializer(c->g, t->name, rank, dims, f);
 		free(f);
 		if (ret < 0)
@@ -310,6 +352,7 @@ static int import_unpacked(Onnx__ModelProto *m, int optimize,
 	}
 	if (ret == -ENOMEM)
 		onnx_err(&c, "out of memory");
+	untake(&c);
 	onnx__model_proto__free_unpacked(m, NULL);
 	for (i = 0; i < c.n_aliases; i++) {
 		free(c.aliases[i].from);
@@ -367,6 +410,12 @@ int cim_onnx_import_file(const char *path, int optimize,
 
 	if (!path || !out)
 		return -EINVAL;
+	if (err && errlen)
+		err[0] = 0;
+	*out = NULL;
+	/* One initializer at a time: the weights are not held twice. */
+	if (!onnx_read_model(path, MAX_MODEL_BYTES, &m))
+		return import_unpacked(m, optimize, out, err, errlen);
 	ret = cimi_read_file(path, &buf, &len, &opened);
 	if (ret && !opened) {
 		onnx_err(&c, "%s: cannot open", path);

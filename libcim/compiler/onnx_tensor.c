@@ -5,6 +5,7 @@
  * the element count must match the dims either way.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,26 @@ int onnx_tensor_floats(const Onnx__TensorProto *t, float **out,
 	}
 	*out = f;
 	return (int)n;
+}
+
+int64_t onnx_tensor_raw_floats(const Onnx__TensorProto *t, float **out)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const char *why;
+	int64_t n;
+
+	if (!t->has_raw_data || !t->raw_data.data ||
+	    (uintptr_t)t->raw_data.data % _Alignof(float) ||
+	    check_layout(t, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, sizeof(float),
+			 t->n_float_data, &n, &why) || n == 0)
+		return -1;
+	*out = (float *)t->raw_data.data;
+	return n;
+#else
+	(void)t;
+	(void)out;
+	return -1;
+#endif
 }
 
 int onnx_tensor_ints(const Onnx__TensorProto *t, int64_t **out,

@@ -10,6 +10,8 @@
  * quantized ops added since the previous layer's.  The float inputs are
  * needed only by layers whose refit wants cov(xf, x) (full covariance);
  * the others take their float sums from calibration, so the float graph
+ * runs only the nodes such a layer's input depends on (a residual
+ * branch no such layer reads is never held for every sample), and it
  * stops, and its tensors go, after the last such layer.  Each node and each op
  * runs once per sample in total, as in one inference, instead of once
  * per 4-bit layer.  The int8 ops of the samples run on two threads.
@@ -33,6 +35,8 @@ struct cqi_seq {
 	uint32_t qdone;		/* quantized ops run */
 	int started;		/* tensor 0 quantized */
 	int64_t *last;		/* per graph tensor: last node reading it, -1 */
+	int64_t *fneed;		/* per node: last float-input node it feeds, -1 */
+	int64_t *flast;		/* per graph tensor: last float reader, -1 */
 	float ***fv;		/* per sample, per graph tensor */
 	int8_t ***qv;		/* per sample, per qtensor */
 	struct cim_image_tensor *shape;	/* per qtensor */
@@ -67,9 +71,61 @@ void cqi_seq_free(struct cqi_seq *s)
 	free(s->fv);
 	free(s->qv);
 	free(s->last);
+	free(s->fneed);
+	free(s->flast);
 	free(s->shape);
 	free((void *)s->fl);
 	free(s);
+}
+
+/*
+ * Which float nodes run: fneed[k] is the last node wanting float inputs
+ * (fl[]) whose input node k's output reaches, -1 if none (k never
+ * runs); flast[t] the last node that reads tensor t as a float: a node
+ * that runs, or a node wanting float inputs reading its input 0.
+ */
+static int float_needs(struct cqi_seq *s, const uint8_t *fl)
+{
+	const struct cim_graph *g = s->g;
+	uint32_t nn = g->n_nodes ? g->n_nodes : 1, nt = g->n_tensors ? g->n_tensors : 1;
+	int64_t *prod = malloc(nt * sizeof(*prod));
+	uint32_t i, j, t;
+
+	s->fneed = malloc(nn * sizeof(*s->fneed));
+	s->flast = malloc(nt * sizeof(*s->flast));
+	if (!prod || !s->fneed || !s->flast) {
+		free(prod);
+		return -ENOMEM;
+	}
+	for (t = 0; t < g->n_tensors; t++) {
+		prod[t] = -1;
+		s->flast[t] = -1;
+	}
+	for (i = 0; i < g->n_nodes; i++) {
+		prod[g->nodes[i].output] = i;
+		s->fneed[i] = -1;
+	}
+	/* consumers come after their producers: one backward pass */
+	for (i = g->n_nodes; i-- > 0;) {
+		const struct cim_node *n = &g->nodes[i];
+
+		for (j = 0; j < n->n_inputs; j++) {
+			int64_t p = prod[n->inputs[j]], m = -1;
+
+			if (s->fneed[i] >= 0)
+				m = s->fneed[i];
+			else if (fl[i] && j == 0)
+				m = i;
+			if (m < 0)
+				continue;
+			if (s->flast[n->inputs[j]] < i)
+				s->flast[n->inputs[j]] = i;
+			if (p >= 0 && s->fneed[p] < m)
+				s->fneed[p] = m;
+		}
+	}
+	free(prod);
+	return 0;
 }
 
 int cqi_seq_init(struct cqi_seq **out, struct cim_graph *g,
@@ -103,6 +159,8 @@ int cqi_seq_init(struct cqi_seq **out, struct cim_graph *g,
 	for (i = 0; i < g->n_nodes; i++)
 		for (j = 0; j < g->nodes[i].n_inputs; j++)
 			s->last[g->nodes[i].inputs[j]] = i;
+	if (float_needs(s, fl))
+		return -ENOMEM;
 	for (i = 0; i < d->n; i++) {
 		s->fv[i] = calloc(g->n_tensors, sizeof(**s->fv));
 		s->qv[i] = calloc(cap, sizeof(**s->qv));
@@ -131,10 +189,13 @@ static void float_drop(struct cqi_seq *s)
 }
 
 /*
- * Float nodes [fdone, upto) of every sample, one sample at a time, each
- * tensor freed after the last node that reads it: only the frontier at
- * `upto` is held for every sample, not each node's output (a 224x224
- * stem's is 205 MB for 64 samples).  Same values as node by node.
+ * Float nodes [fdone, upto) of every sample, one sample at a time: those
+ * a node from `upto` on that wants float inputs depends on (fneed), each
+ * tensor freed after the last of those that reads it (flast): only what
+ * those nodes still read is held for every sample, not each node's
+ * output (a 224x224 stem's is 205 MB for 64 samples), nor a branch they
+ * never read (resnet50's first block output, 205 MB).  The nodes that
+ * run compute the same values as the whole graph does.
  */
 static int float_upto(struct cqi_seq *s, uint32_t upto)
 {
@@ -146,22 +207,24 @@ static int float_upto(struct cqi_seq *s, uint32_t upto)
 
 		for (k = s->fdone; k < upto; k++) {
 			const struct cim_node *n = &g->nodes[k];
+			int run = s->fneed[k] >= (int64_t)upto;
 
-			if (!v[n->output]) {
+			if (run && !v[n->output]) {
 				v[n->output] = malloc(g->tensors[n->output].size * sizeof(float));
 				if (!v[n->output])
 					return -ENOMEM;
 			}
-			cgk_run_node(g, n, v);
+			if (run)
+				cgk_run_node(g, n, v);
 			for (j = 0; j < n->n_inputs; j++) {
 				uint32_t t = n->inputs[j];
 
-				if (owned(g, t) && s->last[t] <= (int64_t)k) {
+				if (owned(g, t) && s->flast[t] <= (int64_t)k) {
 					free(v[t]);
 					v[t] = NULL;
 				}
 			}
-			if (s->last[n->output] <= (int64_t)k) {	/* read by no node */
+			if (s->flast[n->output] <= (int64_t)k) {	/* no float reader */
 				free(v[n->output]);
 				v[n->output] = NULL;
 			}

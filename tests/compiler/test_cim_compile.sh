@@ -49,6 +49,10 @@ expect too-big 1 'needs (at least )?[0-9]+ arrays .*the card has 1' -- \
 expect too-big-early 1 'needs at least [0-9]+ arrays of 32x32 cells as int8, the card has 1' -- \
 	"$cc" "$m/digits_cnn.onnx" --calib "$tmp/no-calib.bin" -o "$tmp/x.cimx" \
 	--tiles 1 --rows 32 --cols 32
+# ... with the preset's tile count when --tiles is not given (small: 8)
+expect too-big-early-preset 1 'needs at least [0-9]+ arrays of 32x32 cells as int8, the card has 8$' -- \
+	"$cc" "$m/digits_mlp.onnx" --calib "$tmp/no-calib.bin" -o "$tmp/x.cimx" \
+	--preset small --rows 32 --cols 32
 expect no-file-on-error 0 '' -- test ! -e "$tmp/x.cimx"
 
 mkdir -p "$tmp/a"

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "onnx.h"		/* onnx_read_model(): the importer's internals */
 #include "onnx_build.h"
 #include "tutil.h"
 
@@ -476,6 +478,86 @@ static void test_truncated(void **state)
 	free(buf);
 }
 
+/* m packed again (protobuf-c packs deterministically); frees m. */
+static uint8_t *repack(Onnx__ModelProto *m, size_t *len)
+{
+	uint8_t *p;
+
+	*len = onnx__model_proto__get_packed_size(m);
+	p = malloc(*len ? *len : 1);
+	assert_non_null(p);
+	assert_int_equal(onnx__model_proto__pack(m, p), *len);
+	onnx__model_proto__free_unpacked(m, NULL);
+	return p;
+}
+
+/*
+ * The file read one initializer at a time (onnx_read_model) is the model
+ * the whole file unpacks to, field for field; a prefix of it (a
+ * truncated file) is either refused or, if it happens to end on a field
+ * boundary, read as the same prefix model.
+ */
+static void test_read_streamed(void **state)
+{
+	static const char *const files[] = { "digits_cnn.onnx", "digits_mlp.onnx",
+		"digits_qdq_ort.onnx", "digits_cnn_hwa_qdq.onnx" };
+	char path[512], tmp[] = "/tmp/cim_onnx_readXXXXXX";
+	size_t i, len, cut, l1, l2, read = 0, refused = 0;
+	Onnx__ModelProto *none = NULL;
+	int fd = mkstemp(tmp);
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		Onnx__ModelProto *m1, *m2;
+		uint8_t *buf, *p1, *p2;
+
+		snprintf(path, sizeof(path), "%s/%s", MODELS_DIR, files[i]);
+		buf = read_file(path, &len);
+		assert_int_equal(onnx_read_model(path, 1u << 31, &m1), 0);
+		assert_non_null(m1->graph);
+		assert_true(m1->graph->n_initializer > 0);
+		m2 = onnx__model_proto__unpack(NULL, len, buf);
+		assert_non_null(m2);
+		p1 = repack(m1, &l1);
+		p2 = repack(m2, &l2);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(p1, p2, l1);
+		free(p1);
+		free(p2);
+		for (cut = 0; i == 0 && cut < len; cut += 1 + cut / 8) {
+			FILE *f = fopen(tmp, "wb");
+
+			assert_non_null(f);
+			assert_int_equal(fwrite(buf, 1, cut, f), cut);
+			fclose(f);
+			if (onnx_read_model(tmp, 1u << 31, &m1)) {
+				refused++;
+				continue;
+			}
+			read++;
+			m2 = onnx__model_proto__unpack(NULL, cut, buf);
+			assert_non_null(m2);
+			p1 = repack(m1, &l1);
+			p2 = repack(m2, &l2);
+			assert_int_equal(l1, l2);
+			assert_memory_equal(p1, p2, l1);
+			free(p1);
+			free(p2);
+		}
+		free(buf);
+	}
+	printf("truncated files: %zu refused, %zu read as their prefix model\n",
+	       refused, read);
+	assert_true(refused > 0);
+	assert_int_equal(onnx_read_model(tmp, 4, &none), -EINVAL);	/* > max */
+	assert_null(none);
+	unlink(tmp);
+	assert_int_equal(onnx_read_model("/nonexistent/x.onnx", 1u << 31, &none),
+			 -ENOENT);
+}
+
 static void test_random_bytes(void **state)
 {
 	uint64_t s = 12345;
@@ -523,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_graphs),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_read_streamed),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_flipped_bytes),
 	};

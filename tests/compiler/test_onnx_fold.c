@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -507,6 +508,87 @@ static void test_npy_samples(void **state)
 	assert_int_equal(cim_dataset_parse(buf, 20, &d, err, sizeof(err)), -EINVAL);
 }
 
+/* cim_dataset_parse() of the whole file at path, or NULL. */
+static struct cim_dataset *parse_file(const char *path, size_t cut, char *err,
+				      size_t errlen)
+{
+	struct cim_dataset *d = NULL;
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = malloc(1 << 20);
+	size_t len;
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	if (cut < len)
+		len = cut;
+	if (cim_dataset_parse(buf, len, &d, err, errlen))
+		d = NULL;
+	free(buf);
+	return d;
+}
+
+/*
+ * cim_dataset_load() reads a CIMD file straight into the dataset (not
+ * through a copy of the file): the dataset cim_dataset_parse() makes of
+ * the whole file; a truncated or damaged file gets parse's message.
+ */
+static void test_cimd_file(void **state)
+{
+	static const char *const files[] = { MODELS_DIR "/digits_calib.bin",
+					     MODELS_DIR "/digits_test.bin" };
+	char err[256], err2[256], tmp[] = "/tmp/cim_cimd_XXXXXX";
+	struct cim_dataset *a, *b;
+	size_t i, cut;
+	uint8_t *buf = malloc(1 << 20);
+	(void)state;
+
+	assert_non_null(buf);
+	assert_true(mkstemp(tmp) >= 0);
+	for (i = 0; i < 2; i++) {
+		a = parse_file(files[i], SIZE_MAX, err, sizeof(err));
+		assert_non_null(a);
+		assert_int_equal(cim_dataset_load(files[i], &b, err, sizeof(err)), 0);
+		assert_int_equal(a->n, b->n);
+		assert_int_equal(a->len, b->len);
+		assert_int_equal(a->rank, b->rank);
+		assert_memory_equal(a->dims, b->dims, sizeof(a->dims));
+		assert_memory_equal(a->data, b->data, (size_t)a->n * a->len * sizeof(float));
+		assert_int_equal(!a->labels, !b->labels);
+		if (a->labels)
+			assert_memory_equal(a->labels, b->labels, a->n * sizeof(int32_t));
+		cim_dataset_free(a);
+		cim_dataset_free(b);
+	}
+	assert_non_null(cim_dataset_load(files[1], &b, err, sizeof(err)) ? NULL : b);
+	assert_non_null(b->labels);	/* digits_test.bin has labels */
+	cim_dataset_free(b);
+	/* truncated files, and a damaged version field */
+	for (cut = 0; cut < 140464; cut += 1 + cut / 4) {
+		FILE *f = fopen(files[1], "rb"), *o;
+		size_t len;
+
+		assert_non_null(f);
+		len = fread(buf, 1, 1 << 20, f);
+		fclose(f);
+		if (cut < len)
+			len = cut;
+		if (cut == 0)
+			buf[4] = 2;	/* version 2, whole file */
+		o = fopen(tmp, "wb");
+		assert_non_null(o);
+		assert_int_equal(fwrite(buf, 1, cut ? len : 140464, o), cut ? len : 140464);
+		fclose(o);
+		a = parse_file(tmp, SIZE_MAX, err2, sizeof(err2));
+		assert_null(a);
+		assert_int_equal(cim_dataset_load(tmp, &b, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, err2);
+	}
+	unlink(tmp);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_and_bad_graphs),
 		cmocka_unit_test(test_lut_exact),
 		cmocka_unit_test(test_npy_samples),
+		cmocka_unit_test(test_cimd_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,8 @@
 #   zoo.sh bench CIMC ZOO_CHECK ZOO    cim-compile int8 and int4 with the
 #       64 calibration samples: wall and CPU time, peak RSS, and whether it compiles;
 #       prints bench lines, never fails.  ZOO_ARCHS limits the list.
+#       _compile_rss_ratio: peak RSS over the .onnx file's size (the float
+#       model; issue 12's target is at most 2).  ZOO_FPS="" skips fps.
 #       For resnet18, resnet50, mobilenet_v2 and efficientnet_b0 (ZOO_FPS
 #       changes the list) also the throughput figures of issue 14, from
 #       cim-compile --report's prediction (the compiled image on the
@@ -23,7 +25,7 @@
 #       _hailo8_ratio (fps at batch 8 over Hailo-8's published figure).
 set -u
 mode=$1 cimc=$2 zcheck=$3 zoo=$4
-fps_archs=${ZOO_FPS:-"resnet18 resnet50 mobilenet_v2 efficientnet_b0"}
+fps_archs=${ZOO_FPS-"resnet18 resnet50 mobilenet_v2 efficientnet_b0"}
 archs=${ZOO_ARCHS:-"resnet18 resnet50 regnet_x_400mf squeezenet1_1 googlenet
 densenet121 mobilenet_v3_small mnasnet1_0 efficientnet_b0 shufflenet_v2_x1_0
 mobilenet_v2 alexnet"}
@@ -133,6 +135,10 @@ bench)
 		# compiles: as int8, or as int4 when int8 does not fit (alexnet)
 		echo "bench: zoo_${a}_compiles $good"
 		echo "bench: zoo_${a}_compile_rss_mb $((rss / 1024)) MB"
+		# the target: peak RSS at most twice the float model (its .onnx)
+		fb=$(wc -c <"$zoo/$a.onnx")
+		echo "bench: zoo_${a}_float_model_mb $((fb / 1048576)) MB"
+		echo "bench: zoo_${a}_compile_rss_ratio $(awk "BEGIN { printf \"%.2f\", $rss * 1024 / $fb }") ratio"
 		compiled=$((compiled + good))
 	done
 	echo "bench: zoo_compiled $compiled of $n"
