@@ -168,19 +168,27 @@ int cim_graph_add_input(struct cim_graph *g, const char *name, uint32_t rank,
 	return ret ? ret : t;
 }
 
+/* The checks and the tensor both initializer kinds share. */
+static int new_initializer(struct cim_graph *g, const char *name,
+			   uint32_t rank, const uint32_t *dims,
+			   const float *data)
+{
+	int ret = new_tensor_ok(g, name, rank, dims);
+
+	if (ret)
+		return ret;
+	if (!data)
+		return cgi_err(g, "initializer \"%s\" has no data", name);
+	return cgi_new_tensor(g, name, rank, dims);
+}
+
 int cim_graph_add_initializer(struct cim_graph *g, const char *name,
 			      uint32_t rank, const uint32_t *dims,
 			      const float *data)
 {
 	struct cim_tensor *tp;
-	int ret, t;
+	int t = new_initializer(g, name, rank, dims, data);
 
-	ret = new_tensor_ok(g, name, rank, dims);
-	if (ret)
-		return ret;
-	if (!data)
-		return cgi_err(g, "initializer \"%s\" has no data", name);
-	t = cgi_new_tensor(g, name, rank, dims);
 	if (t < 0)
 		return t;
 	tp = &g->tensors[t];
@@ -194,14 +202,8 @@ int cim_graph_add_initializer(struct cim_graph *g, const char *name,
 int cgi_add_initializer_owned(struct cim_graph *g, const char *name,
 			      uint32_t rank, const uint32_t *dims, float *data)
 {
-	int ret, t;
+	int t = new_initializer(g, name, rank, dims, data);
 
-	ret = new_tensor_ok(g, name, rank, dims);
-	if (ret)
-		return ret;
-	if (!data)
-		return cgi_err(g, "initializer \"%s\" has no data", name);
-	t = cgi_new_tensor(g, name, rank, dims);
 	if (t >= 0)
 		g->tensors[t].data = data;
 	return t;
