@@ -148,6 +148,13 @@ static void debugfs_reads(void)
 	int lines = 0;
 	char *p;
 
+	/*
+	 * The card stays awake through the reads below (the default 100 ms
+	 * autosuspend can pass between them on a debug kernel); sleeping
+	 * is runtime_pm_suspends_and_wakes's to test.
+	 */
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "10000"), 0);
 	CHECK_EQ(vm_ctx_open(&c, 1, 8, 5), 0);
 	CHECK_EQ(vm_ctx_submit(&c, 0, 8, 0), 0);
 	CHECK_EQ(vm_ctx_wait(&c, 0, 20000000000ll), 0);
@@ -179,6 +186,8 @@ static void debugfs_reads(void)
 	      buf);
 	CHECK(vm_write_file(vm_dbg_path("inject_hang"), "2") == -EINVAL);
 	CHECK(vm_write_file(vm_dbg_path("force_reset"), "0") == -EINVAL);
+	CHECK_EQ(vm_write_file(vm_dev_path("power/autosuspend_delay_ms"),
+			       "100"), 0);
 	vm_ctx_close(&c);
 }
 
